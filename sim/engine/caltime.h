@@ -1,0 +1,30 @@
+/*
+ * caltime: calendar dates for input and output. Simulated time is int64
+ * seconds since the scenario start; a calendar date is only ever derived
+ * from it, through days since 1970-01-01 in the proleptic Gregorian
+ * calendar (H. Hinnant's days_from_civil algorithm). All times are UTC.
+ */
+#ifndef CAPSIM_CALTIME_H
+#define CAPSIM_CALTIME_H
+
+#include <stdint.h>
+
+/* Parses "YYYY-MM-DD" (exactly) into days since 1970-01-01.
+ * Returns 0 on success, -1 when the text is not a valid date. */
+int caltime_parse_date(const char *text, int64_t *days_out);
+
+/* Days since 1970-01-01 for a civil date (month 1..12, day 1..31). */
+int64_t caltime_days_from_civil(int year, int month, int day);
+/* The civil date of a day number. */
+void caltime_civil_from_days(int64_t days, int *year, int *month, int *day);
+
+/* Formats epoch seconds as "YYYY-MM-DD HH:MM:SS" into out (>= 20 bytes). */
+void caltime_format(int64_t epoch_seconds, char out[20]);
+/* Formats epoch seconds as "YYYY-MM-DD" into out (>= 11 bytes). */
+void caltime_format_date(int64_t epoch_seconds, char out[11]);
+
+/* Parses a duration such as "15m", "1h", "6h", "1d", "3600s" into seconds.
+ * Returns 0 on success, -1 otherwise. */
+int caltime_parse_duration(const char *text, int64_t *seconds_out);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * evq: the event queue. A binary min-heap of events ordered by (time, seq),
+ * where seq is a per-queue insertion counter. Two events due at the same
+ * time therefore pop in the order they were pushed, which makes every run
+ * deterministic. Events are cancelled by handle; a cancelled event never pops.
+ *
+ * Invariants: heap[0] is the least (time, seq); slot_of[handle] is the heap
+ * index of a live event or EVQ_DEAD. Push and pop are O(log n); cancel is
+ * O(log n) thanks to the slot index; peek and size are O(1).
+ */
+#ifndef CAPSIM_EVQ_H
+#define CAPSIM_EVQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct evq evq;
+
+/* A handle names one pushed event until it pops or is cancelled. Handles are
+ * recycled afterwards, so do not keep one past that point. */
+typedef uint32_t evq_handle;
+#define EVQ_NO_HANDLE UINT32_MAX
+
+typedef struct evq_event {
+    int64_t time;      /* seconds since scenario start */
+    uint64_t seq;      /* insertion counter, breaks ties */
+    int32_t kind;      /* meaning belongs to whoever pushed it */
+    int32_t arg;       /* small payload, e.g. an entity index */
+    void *data;        /* optional payload pointer, not owned */
+} evq_event;
+
+/* create / destroy */
+evq *evq_create(size_t capacity_hint);          /* NULL when out of memory */
+void evq_destroy(evq *q);                       /* NULL is a no-op */
+
+/* operations */
+/* Pushes an event; ev->seq is assigned by the queue. Returns the handle, or
+ * EVQ_NO_HANDLE when out of memory. */
+evq_handle evq_push(evq *q, int64_t time, int32_t kind, int32_t arg, void *data);
+/* Pops the least event into *out. Returns 1 when an event was popped, 0 when empty. */
+int evq_pop(evq *q, evq_event *out);
+/* Cancels a live event. Returns 1 if it was live, 0 if it had already gone. */
+int evq_cancel(evq *q, evq_handle h);
+
+/* queries */
+/* Copies the least event into *out without removing it. Returns 0 when empty. */
+int evq_peek(const evq *q, evq_event *out);
+size_t evq_size(const evq *q);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * rng: independent random streams. Every subsystem and entity draws from its
+ * own GSL generator (mt19937), seeded from a 64-bit hash (FNV-1a then a
+ * splitmix64 finaliser) of the run seed and the stream's name, for example
+ * "demand/openai-chat". Adding an entity therefore never shifts the numbers
+ * another entity sees, and the same seed always gives the same streams.
+ */
+#ifndef CAPSIM_RNG_H
+#define CAPSIM_RNG_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+/* The seed a stream gets: a pure function of (run_seed, name). */
+uint64_t rng_stream_seed(uint64_t run_seed, const char *name);
+
+/* Allocates a generator for stream `name`. Caller frees with gsl_rng_free.
+ * NULL when out of memory. */
+gsl_rng *rng_stream_create(uint64_t run_seed, const char *name);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * store: the results database (SQLite). One file holds one or many runs.
+ * PRAGMA user_version carries the schema version and application_id marks
+ * the file as capsim's. Writes go through prepared statements inside large
+ * transactions, in WAL mode. The store reads the model only through the
+ * market's row accessors; the model never sees SQLite.
+ *
+ * Lifecycle of a run: store_open -> store_begin_run (run row with status
+ * 'running', run_param, entity tables) -> store_write_tick per tick ->
+ * store_end_run (status, metrics, commit) -> store_close. A transaction is
+ * committed every STORE_TICKS_PER_COMMIT ticks and at the end, so an
+ * interrupted run keeps every committed tick and is marked 'interrupted'.
+ */
+#ifndef CAPSIM_STORE_H
+#define CAPSIM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "scenario.h"
+#include "../model/market.h"
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_APPLICATION_ID 0x43415053 /* "CAPS" */
+#define STORE_TICKS_PER_COMMIT 512
+
+typedef struct store store;
+
+typedef enum store_status {
+    STORE_OK = 0,
+    STORE_ERR_NOT_CAPSIM = -1,   /* the file exists and is not a capsim database */
+    STORE_ERR_VERSION = -2,      /* a capsim database of another schema version */
+    STORE_ERR_SQLITE = -3,       /* SQLite failed (I/O, disk full, locked) */
+    STORE_ERR_NOMEM = -4
+} store_status;
+
+typedef enum store_run_status {
+    STORE_RUN_RUNNING = 0,
+    STORE_RUN_COMPLETE = 1,
+    STORE_RUN_INTERRUPTED = 2,
+    STORE_RUN_FAILED = 3
+} store_run_status;
+
+/* create / destroy */
+/* Opens (or creates) the database at path. An existing file is used only if
+ * it is a capsim database; with replace != 0 an existing file is removed
+ * first (only if it is a capsim database or empty). On error returns NULL,
+ * sets *status and writes a message with advice into err. */
+store *store_open(const char *path, int replace, store_status *status,
+                  char *err, size_t err_len);
+/* Commits anything pending and closes. NULL is a no-op. */
+void store_close(store *st);
+
+/* operations */
+/* Inserts the run row (status running), run_param, and the entity tables for
+ * the scenario, and opens the first transaction. Returns the run id (> 0) or
+ * a negative store_status. */
+int64_t store_begin_run(store *st, const scenario *sc, const market *m,
+                        const char *capsim_version, char *err, size_t err_len);
+/* Appends one tick: the tick row and every dc/provider/contract/workload row. */
+int store_write_tick(store *st, const market *m, int64_t tick_index, int64_t t);
+/* Adds one event_log row (t in seconds since start). */
+int store_log_event(store *st, int64_t t, const char *kind, const char *entity,
+                    const char *message);
+/* Adds one run_metric row. */
+int store_metric(store *st, const char *metric, double value);
+/* Commits, computes the end-of-run metrics from the stored ticks, and sets
+ * the run's status, wall seconds and events processed. */
+int store_end_run(store *st, store_run_status status, double wall_seconds,
+                  uint64_t events_processed);
+
+/* Prints the end-of-run summary from the stored rows of the current run:
+ * first shortfall date per workload (or "none"), mean utilisation per
+ * provider, and revenue and margin per provider per calendar year. */
+int store_print_summary(store *st, FILE *out);
+
+/* queries */
+int64_t store_run_id(const store *st);
+uint64_t store_rows_written(const store *st);
+const char *store_errmsg(const store *st);
+const char *store_strerror(store_status s);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * market: providers, datacenters, contracts and workloads, built from a
+ * spec, and driven by the engine through the handlers it registers.
+ *
+ * Allocation. Each provider's pool is the healthy GPUs of its own DCs plus
+ * what its incoming contracts deliver. Providers are processed in
+ * topological order of the lease graph (lessors before lessees; the reader
+ * rejects cycles). A provider serves its active outgoing contracts first, in
+ * scenario order, each with whole 8-GPU nodes up to the committed GPUs (of the
+ * contract's type, or any type), then gives the rest of its pool to its own
+ * workloads. Allocation changes only at events (a phase online, a contract
+ * start or end); a tick changes only each allocation's load factor.
+ *
+ * Tick (every spec.tick_seconds): 1. advance demand; 2. compute load factors
+ * (inference demand is served up to the allocated capacity counting each
+ * generation's inference speed, the rest is shortfall); 3. run the fleet
+ * kernel over every allocation's GPU range, reducing per DC; 4. accrue
+ * finance; 5. call the observer, which reads the row arrays below.
+ *
+ * Finance per tick of dt hours: a reserved contract pays delivered GPUs x
+ * price x dt; an on-demand contract pays used GPU-hours x price. Each payment
+ * is revenue for the lessor and lease cost for the lessee, so payments net
+ * to zero over the market. Energy cost = IT power x PUE x dt x price, paid
+ * by the DC's owner. Depreciation = capex / life, straight line from each
+ * phase's online date until the end of its life. Margin = revenue - lease
+ * cost - energy cost - depreciation.
+ *
+ * The model does no I/O: the observer callback is how results leave it.
+ */
+#ifndef CAPSIM_MARKET_H
+#define CAPSIM_MARKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "spec.h"
+#include "fleet.h"
+#include "../engine/engine.h"
+
+typedef struct market market;
+
+/* Event kinds the market registers with the engine. */
+enum market_event_kind {
+    MARKET_EV_TICK = 1,
+    MARKET_EV_PHASE_ONLINE = 2,     /* arg = phase index */
+    MARKET_EV_CONTRACT_START = 3,   /* arg = contract index */
+    MARKET_EV_CONTRACT_END = 4      /* arg = contract index */
+};
+
+/* Per-tick rows. Levels are GPU counts or means over the tick; flows
+ * (energy, money) are totals over the tick. */
+typedef struct market_dc_row {
+    int64_t installed;        /* GPUs online */
+    int64_t healthy;
+    int64_t failed;
+    int64_t maintenance;
+    int64_t allocated;        /* healthy GPUs serving a contract or the owner's workloads */
+    double busy;              /* sum of utilisation over the DC's GPUs */
+    double mean_utilisation;  /* busy / installed (0 when none installed) */
+    double power_mw;          /* facility power: IT power x PUE */
+    double energy_mwh;        /* power_mw x tick hours */
+} market_dc_row;
+
+typedef struct market_provider_row {
+    int64_t owned;            /* GPUs installed in its DCs */
+    int64_t leased_in;        /* GPUs delivered to it by incoming contracts */
+    int64_t leased_out;       /* GPUs it delivers on outgoing contracts */
+    int64_t pool;             /* owned healthy + leased_in */
+    double used;              /* GPU-equivalents of its pool in use (own workloads + lessees' use) */
+    double utilisation;       /* used / pool (0 when pool is 0) */
+    double demand_h100;       /* own workloads' demand, H100-equivalent GPUs */
+    double served_h100;
+    double shortfall_h100;
+    double revenue_usd;       /* this tick */
+    double lease_cost_usd;
+    double energy_cost_usd;
+    double depreciation_usd;
+    double margin_usd;
+} market_provider_row;
+
+typedef struct market_contract_row {
+    int active;               /* 1 between start (inclusive) and end (exclusive) */
+    int64_t committed;
+    int64_t delivered;
+    double used;              /* GPU-equivalents in use by the lessee and its chain */
+    double utilisation;       /* used / delivered (0 when nothing delivered) */
+    double payment_usd;       /* this tick, lessee to lessor */
+    double sla_credit_usd;    /* always 0 until SLAs are modelled */
+} market_contract_row;
+
+typedef struct market_workload_row {
+    double demand_h100;
+    double capacity_h100;     /* H100-equivalent capacity allocated to it */
+    double served_h100;
+    double shortfall_h100;    /* demand - served */
+    int64_t jobs_running;     /* training only; 0 for inference */
+    int64_t jobs_queued;
+    double goodput_h100_hours;/* served x tick hours */
+} market_workload_row;
+
+/* How results leave the model. on_tick is called at the end of every tick,
+ * after finance; on_event for each notable discrete event (a DC or phase
+ * online, a contract start or end), with kind such as "phase_online" and the
+ * entity's name. Either may be NULL. A non-zero return stops the run. */
+typedef struct market_observer {
+    int (*on_tick)(const market *m, int64_t tick_index, int64_t t, void *ctx);
+    int (*on_event)(const market *m, int64_t t, const char *kind,
+                    const char *entity, const char *message, void *ctx);
+    void *ctx;
+} market_observer;
+
+/* create / destroy */
+/* Builds the market from a validated spec (which must outlive it). Lays out
+ * the fleet. NULL when out of memory. */
+market *market_create(const spec *s);
+void market_destroy(market *m);
+
+/* setup */
+/* Registers the market's handlers and schedules its initial events: every
+ * phase online, every contract start and end, and the first tick at t = 0.
+ * Ticks reschedule themselves while t < spec.end. Returns 0, or -1 when out
+ * of memory. */
+int market_attach(market *m, engine *e, const market_observer *obs);
+
+/* queries */
+const spec *market_spec(const market *m);
+const fleet *market_fleet(const market *m);
+int64_t market_ticks_done(const market *m);
+const market_dc_row *market_dc_rows(const market *m);             /* n = spec.n_datacenters */
+const market_provider_row *market_provider_rows(const market *m); /* n = spec.n_providers */
+const market_contract_row *market_contract_rows(const market *m); /* n = spec.n_contracts */
+const market_workload_row *market_workload_rows(const market *m); /* n = spec.n_workloads */
+/* GPU-ticks processed by the fleet kernel so far (for rates). */
+uint64_t market_gpu_ticks(const market *m);
+
+#endif
