@@ -1,0 +1,41 @@
+/*
+ * cli: the `capsim` command. Each subcommand is a function taking its own
+ * argv (argv[0] is the subcommand's name) and returning the process exit
+ * code: 0 success, 1 runtime failure (I/O, disk, SQLite), 2 bad input or
+ * usage.
+ */
+#ifndef CAPSIM_CLI_H
+#define CAPSIM_CLI_H
+
+#include "../io/scenario.h"
+
+#define CAPSIM_VERSION "0.1.0"
+
+enum cli_exit {
+    CLI_OK = 0,
+    CLI_RUNTIME_FAILURE = 1,
+    CLI_BAD_INPUT = 2
+};
+
+int cli_run(int argc, char **argv);
+int cli_validate(int argc, char **argv);
+
+/* --set handling shared by subcommands: appends one "path=value" to a
+ * growing array. Returns 0, or -1 when out of memory. */
+typedef struct cli_overrides {
+    scenario_override *items;
+    size_t n;
+    size_t cap;
+    char **owned;      /* strings the list allocated itself (e.g. from --seed) */
+    size_t n_owned;
+} cli_overrides;
+
+int cli_overrides_add(cli_overrides *o, const char *assignment);
+/* Adds a copy of an assignment built by the caller (freed with the list). */
+int cli_overrides_add_copy(cli_overrides *o, const char *assignment);
+void cli_overrides_free(cli_overrides *o);
+
+/* Prints every scenario warning to stderr. */
+void cli_print_warnings(const scenario *sc);
+
+#endif

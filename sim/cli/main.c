@@ -1,0 +1,46 @@
+/*
+ * capsim: entry point. Dispatches to the subcommands in this folder.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "capsim %s — discrete-event capacity simulator for GPU clouds\n\n"
+            "usage:\n"
+            "  capsim run SCENARIO.ini [-o out.db] [--replace] [--seed N] [--set path=value]...\n"
+            "             [--until YYYY-MM-DD] [-q|--progress]\n"
+            "  capsim validate SCENARIO.ini [--print] [--set path=value]...\n"
+            "  capsim --version\n\n"
+            "Run `capsim COMMAND --help` for a command's options.\n"
+            "Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.\n",
+            CAPSIM_VERSION);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_BAD_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("capsim %s\n", CAPSIM_VERSION);
+        return CLI_OK;
+    }
+    if (!strcmp(cmd, "run"))
+        return cli_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "validate"))
+        return cli_validate(argc - 1, argv + 1);
+    fprintf(stderr, "capsim: unknown command '%s'; commands are run and validate "
+                    "(see capsim --help)\n", cmd);
+    return CLI_BAD_INPUT;
+}

@@ -1,0 +1,49 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_overrides_add(cli_overrides *o, const char *assignment)
+{
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 8;
+        scenario_override *items = realloc(o->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        o->items = items;
+        o->cap = cap;
+    }
+    o->items[o->n++].assignment = assignment;
+    return 0;
+}
+
+int cli_overrides_add_copy(cli_overrides *o, const char *assignment)
+{
+    char *copy = strdup(assignment);
+    char **owned = realloc(o->owned, (o->n_owned + 1) * sizeof *owned);
+    if (!copy || !owned) {
+        free(copy);
+        if (owned)
+            o->owned = owned;
+        return -1;
+    }
+    o->owned = owned;
+    o->owned[o->n_owned++] = copy;
+    return cli_overrides_add(o, copy);
+}
+
+void cli_overrides_free(cli_overrides *o)
+{
+    for (size_t i = 0; i < o->n_owned; i++)
+        free(o->owned[i]);
+    free(o->owned);
+    free(o->items);
+    memset(o, 0, sizeof *o);
+}
+
+void cli_print_warnings(const scenario *sc)
+{
+    for (size_t i = 0; i < sc->n_warnings; i++)
+        fprintf(stderr, "%s\n", sc->warnings[i]);
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# End-to-end: runs the default scenario and checks the database with SQL:
+# row counts, run status, conservation laws, money netting to zero, and
+# determinism (same seed -> identical rows; another seed -> different noise).
+# TEST_SCOPE=quick stops the runs at 2025-03-31 (for sanitizer builds).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+source "$here/lib.sh"
+scenario="$root/scenarios/openai-google-coreweave.ini"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+db="$tmp/e2e.db"
+
+until_args=()
+ticks=43824
+if [ "${TEST_SCOPE:-all}" = quick ]; then until_args=(--until 2025-03-31); ticks=$((90 * 24)); fi
+
+echo "e2e: default scenario (${#until_args[@]} until args, $ticks ticks expected)"
+"$CAPSIM" run "$scenario" -o "$db" -q "${until_args[@]}" > "$tmp/run1.out" || { echo "  run 1 failed"; cat "$tmp/run1.out"; exit 1; }
+"$CAPSIM" run "$scenario" -o "$db" -q "${until_args[@]}" > "$tmp/run2.out" || { echo "  run 2 failed"; exit 1; }
+"$CAPSIM" run "$scenario" -o "$db" -q --seed 7 "${until_args[@]}" > "$tmp/run3.out" || { echo "  run 3 failed"; exit 1; }
+
+expect_eq "three runs appended" "1 2 3" "$(q "$db" "SELECT group_concat(id, ' ') FROM (SELECT id FROM run ORDER BY id)")"
+status=complete
+expect_eq "run 1 status" "$status" "$(q "$db" "SELECT status FROM run WHERE id=1")"
+expect_eq "tick rows" "$ticks" "$(q "$db" "SELECT count(*) FROM tick WHERE run_id=1")"
+expect_eq "last tick date" "$([ "$ticks" = 43824 ] && echo '2029-12-31 23:00:00' || echo '2025-03-31 23:00:00')" \
+  "$(q "$db" "SELECT max(date) FROM tick WHERE run_id=1")"
+for pair in dc_tick:datacenter provider_tick:provider contract_tick:contract workload_tick:workload; do
+  t=${pair%%:*}; e=${pair##*:}
+  expect_eq "$t: one row per $e per tick" \
+    "$(q "$db" "SELECT count(*) * $ticks FROM $e WHERE run_id=1")" \
+    "$(q "$db" "SELECT count(*) FROM $t WHERE run_id=1")"
+done
+expect_eq "32 CoreWeave data centers" 32 \
+  "$(q "$db" "SELECT count(*) FROM datacenter d JOIN provider p ON p.run_id=d.run_id AND p.id=d.owner_id WHERE d.run_id=1 AND p.name='coreweave'")"
+
+# Conservation, over every tick of run 1.
+expect_zero_rows "installed = healthy + failed + maintenance" "$db" \
+  "SELECT tick, datacenter_id FROM dc_tick WHERE run_id=1 AND installed != healthy + failed + maintenance"
+expect_zero_rows "allocated <= healthy" "$db" \
+  "SELECT tick, datacenter_id FROM dc_tick WHERE run_id=1 AND allocated > healthy"
+expect_zero_rows "no provider delivers more than it holds" "$db" \
+  "SELECT tick, provider_id FROM provider_tick WHERE run_id=1 AND leased_out > pool"
+expect_zero_rows "no contract delivers more than committed, or uses more than delivered" "$db" \
+  "SELECT tick, contract_id FROM contract_tick WHERE run_id=1 AND (delivered > committed OR used > delivered + 1e-6)"
+expect_zero_rows "contract payments net to zero per tick" "$db" \
+  "SELECT tick FROM provider_tick WHERE run_id=1 GROUP BY tick
+   HAVING abs(sum(revenue_usd) - sum(lease_cost_usd)) > 1e-6 * (1 + sum(revenue_usd))"
+expect_zero_rows "provider revenue = sum of its outgoing payments" "$db" \
+  "SELECT pt.tick, pt.provider_id FROM provider_tick pt
+   LEFT JOIN (SELECT ct.tick, c.lessor_id AS pid, sum(ct.payment_usd) AS s FROM contract_tick ct
+              JOIN contract c ON c.run_id=ct.run_id AND c.id=ct.contract_id WHERE ct.run_id=1
+              GROUP BY ct.tick, c.lessor_id) x ON x.tick=pt.tick AND x.pid=pt.provider_id
+   WHERE pt.run_id=1 AND abs(pt.revenue_usd - coalesce(x.s, 0)) > 1e-6 * (1 + pt.revenue_usd)"
+expect_zero_rows "served <= demand" "$db" \
+  "SELECT tick, workload_id FROM workload_tick WHERE run_id=1 AND served_h100 > demand_h100 + 1e-9"
+expect_zero_rows "served + shortfall = demand" "$db" \
+  "SELECT tick, workload_id FROM workload_tick WHERE run_id=1
+   AND abs(served_h100 + shortfall_h100 - demand_h100) > 1e-9 * (1 + demand_h100)"
+expect_zero_rows "provider served + shortfall = demand" "$db" \
+  "SELECT tick, provider_id FROM provider_tick WHERE run_id=1
+   AND abs(served_h100 + shortfall_h100 - demand_h100) > 1e-9 * (1 + demand_h100)"
+expect_zero_rows "utilisation within [0, 1]" "$db" \
+  "SELECT tick, datacenter_id FROM dc_tick WHERE run_id=1 AND (mean_utilisation < 0 OR mean_utilisation > 1 + 1e-9)"
+expect_eq "run_param holds the resolved scenario" 1 \
+  "$(q "$db" "SELECT count(*) > 100 FROM run_param WHERE run_id=1")"
+expect_eq "contract cw-google's committed GPUs recorded" 20000 \
+  "$(q "$db" "SELECT value FROM run_param WHERE run_id=1 AND path='contract.cw-google.gpus'")"
+
+# Determinism: runs 1 and 2 (same seed) identical in every per-tick and entity table.
+for t in tick dc_tick provider_tick contract_tick workload_tick event_log gpu_type provider datacenter contract workload run_param; do
+  cols=$(q "$db" "SELECT group_concat(name, ',') FROM pragma_table_info('$t') WHERE name != 'run_id'")
+  expect_eq "$t: run 2 identical to run 1" "0 0" \
+    "$(q "$db" "SELECT (SELECT count(*) FROM (SELECT $cols FROM $t WHERE run_id=1 EXCEPT SELECT $cols FROM $t WHERE run_id=2)),
+                       (SELECT count(*) FROM (SELECT $cols FROM $t WHERE run_id=2 EXCEPT SELECT $cols FROM $t WHERE run_id=1))")"
+done
+expect_eq "same row counts in runs 1 and 2" \
+  "$(q "$db" "SELECT count(*) FROM workload_tick WHERE run_id=1")" \
+  "$(q "$db" "SELECT count(*) FROM workload_tick WHERE run_id=2")"
+expect_ne "seed 7 gives different demand noise than seed 42" \
+  "$(q "$db" "SELECT group_concat(demand_h100) FROM (SELECT demand_h100 FROM workload_tick WHERE run_id=1 AND tick < 48 ORDER BY tick, workload_id)")" \
+  "$(q "$db" "SELECT group_concat(demand_h100) FROM (SELECT demand_h100 FROM workload_tick WHERE run_id=3 AND tick < 48 ORDER BY tick, workload_id)")"
+
+# The summary on stdout.
+expect_eq "summary names the first shortfall" 1 "$(grep -ci 'shortfall' "$tmp/run1.out" | awk '{print ($1 > 0)}')"
+expect_eq "summary reports rates" 1 "$(grep -c 'GPU-ticks/s' "$tmp/run1.out")"
+finish

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs capsim's test suites and prints one closing line "N passed, M failed".
+#   B=build (default) or build-san: which build to test.
+#   TEST_SCOPE=all (default) | unit | quick: quick runs the unit tests, the bad-input
+#   corpus and the end-to-end checks on a shortened horizon (used for sanitizer builds).
+set -u
+B=${B:-build}
+SCOPE=${TEST_SCOPE:-all}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+passed=0
+failed=0
+failures=()
+
+record() { # name status
+  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "ok - $1"
+  else failed=$((failed + 1)); failures+=("$1"); echo "not ok - $1"; fi
+}
+
+# Unit tests: each cmocka binary prints its own summary; one result per binary here.
+for t in "$root/$B"/tests/test_*; do
+  [ -x "$t" ] || continue
+  "$t"
+  record "unit $(basename "$t")" $?
+done
+
+if [ "$SCOPE" != unit ]; then
+  export CAPSIM="$root/$B/capsim"
+  for s in "$here"/bad/run.sh "$here"/e2e/test_*.sh; do
+    [ -f "$s" ] || continue
+    TEST_SCOPE=$SCOPE bash "$s"
+    record "$(basename "$(dirname "$s")")/$(basename "$s")" $?
+  done
+fi
+
+echo
+for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
