@@ -40,7 +40,7 @@ static void draw(progress *p, int64_t ticks_done, int64_t t, int bar)
     double fraction = (double)ticks_done / (double)p->total_ticks;
     double rate = elapsed > 0 ? (double)ticks_done / elapsed : 0.0;
     double eta = rate > 0 ? (double)(p->total_ticks - ticks_done) / rate : 0.0;
-    char date[11], eta_text[16];
+    char date[11], eta_text[40];
     caltime_format_date(p->start_epoch + t, date);
     format_eta(eta, eta_text, sizeof eta_text);
     if (bar) {

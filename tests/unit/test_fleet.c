@@ -1,0 +1,321 @@
+/*
+ * Unit tests for fleet: the defaults and 64-byte alignment of a new fleet,
+ * the tick kernel's per-GPU known answers (healthy, failed, maintenance,
+ * straggler), its sums against a scalar double reference, its exact
+ * 16-lane arithmetic (which is what makes every vector width agree), and
+ * bit-identical repeats.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../sim/model/fleet.h"
+
+#define LOAD 0.637f
+#define IDLE_W 87.0f
+#define TDP_W 703.0f
+
+/* Fails, showing both values, unless |actual - expected| <= tolerance. */
+#define assert_close(actual, expected, tolerance) \
+    assert_close_at((actual), (expected), (tolerance), __FILE__, __LINE__)
+static void assert_close_at(double actual, double expected, double tolerance,
+                            const char *file, int line)
+{
+    if (!(fabs(actual - expected) <= tolerance)) {
+        print_error("%.17g != %.17g (difference %.3g, tolerance %.3g)\n", actual,
+                    expected, actual - expected, tolerance);
+        _fail(file, line);
+    }
+}
+
+/* Fails, showing both values in hex, unless the doubles are bit-identical. */
+#define assert_bits_equal(actual, expected) \
+    assert_bits_equal_at((actual), (expected), __FILE__, __LINE__)
+static void assert_bits_equal_at(double actual, double expected, const char *file, int line)
+{
+    if (memcmp(&actual, &expected, sizeof actual) != 0) {
+        print_error("%a != %a (%.17g vs %.17g)\n", actual, expected, actual, expected);
+        _fail(file, line);
+    }
+}
+
+static void assert_aligned(const void *p)
+{
+    assert_int_equal((uintptr_t)p % 64, 0);
+}
+
+static void test_create_defaults_and_alignment(void **unused)
+{
+    (void)unused;
+    static const size_t sizes[] = {1, 13, 64, 1001};
+    for (size_t k = 0; k < 4; k++) {
+        fleet *f = fleet_create(sizes[k]);
+        assert_non_null(f);
+        assert_int_equal(f->n, sizes[k]);
+        assert_aligned(f->state);
+        assert_aligned(f->perf);
+        assert_aligned(f->util);
+        assert_aligned(f->power_w);
+        assert_aligned(f->allocation);
+        for (size_t i = 0; i < f->n; i++) {
+            assert_int_equal(f->state[i], FLEET_HEALTHY);
+            assert_float_equal(f->perf[i], 1.0f, 0.0f);
+            assert_float_equal(f->util[i], 0.0f, 0.0f);
+            assert_float_equal(f->power_w[i], 0.0f, 0.0f);
+            assert_int_equal(f->allocation[i], -1);
+        }
+        fleet_destroy(f);
+    }
+    fleet *empty = fleet_create(0);
+    assert_non_null(empty);
+    assert_int_equal(empty->n, 0);
+    fleet_destroy(empty);
+    fleet_destroy(NULL);
+    assert_null(fleet_create(SIZE_MAX / 2));
+}
+
+/* 37 GPUs: 3 failed, 2 in maintenance, one straggler at 0.71. */
+static fleet *small_fleet(void)
+{
+    fleet *f = fleet_create(37);
+    f->state[2] = FLEET_FAILED;
+    f->state[17] = FLEET_FAILED;
+    f->state[36] = FLEET_FAILED;
+    f->state[5] = FLEET_MAINTENANCE;
+    f->state[20] = FLEET_MAINTENANCE;
+    f->perf[11] = 0.71f;
+    return f;
+}
+
+/* Known answers, by hand: util 0.637; power 87 + 616 * 0.637 = 479.392 W. */
+static void test_kernel_per_gpu_known_answers(void **unused)
+{
+    (void)unused;
+    fleet *f = small_fleet();
+    fleet_sums sums = {0};
+    fleet_tick_range(f, 0, 37, LOAD, IDLE_W, TDP_W, &sums);
+    for (size_t i = 0; i < 37; i++) {
+        int down = f->state[i] != FLEET_HEALTHY;
+        assert_float_equal(f->util[i], down ? 0.0f : 0.637f, 1e-7f);
+        assert_float_equal(f->power_w[i], down ? 0.0f : 479.392f, 1e-4f);
+    }
+    /* 32 healthy GPUs; throughput 0.637 * (31 + 0.71) = 20.19927. */
+    assert_close(sums.healthy, 32.0, 0.0);
+    assert_close(sums.busy, 32 * 0.637, 1e-5);
+    assert_close(sums.power_w, 32 * 479.392, 1e-3);
+    assert_close(sums.throughput, 20.19927, 1e-5);
+    fleet_destroy(f);
+}
+
+/* A range that is not a multiple of 16 touches only its own GPUs, and sums
+ * add into what *sums already holds. */
+static void test_kernel_partial_range_accumulates(void **unused)
+{
+    (void)unused;
+    fleet *f = small_fleet();
+    fleet_sums sums = {.healthy = 1000.0, .busy = 0.5, .power_w = 250.0, .throughput = 2.25};
+    fleet_tick_range(f, 3, 22, LOAD, IDLE_W, TDP_W, &sums);  /* 19 GPUs, 3 down */
+    assert_close(sums.healthy, 1016.0, 0.0);
+    assert_close(sums.busy, 0.5 + 16 * 0.637, 1e-5);
+    assert_close(sums.power_w, 250.0 + 16 * 479.392, 1e-3);
+    assert_close(sums.throughput, 2.25 + 0.637 * (15 + 0.71), 1e-5);
+    assert_float_equal(f->util[2], 0.0f, 0.0f);    /* outside: untouched */
+    assert_float_equal(f->util[22], 0.0f, 0.0f);
+    assert_float_equal(f->power_w[3], 479.392f, 1e-4f);
+    fleet_tick_range(f, 22, 22, LOAD, IDLE_W, TDP_W, &sums);  /* empty range */
+    assert_close(sums.healthy, 1016.0, 0.0);
+    fleet_destroy(f);
+}
+
+/* xorshift64*: a fixed, self-contained sequence for the test. */
+static uint64_t next_random(uint64_t *state)
+{
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    return *state * 0x2545f4914f6cdd1dULL;
+}
+
+/* A fleet of n GPUs with about 3% failed, 1% in maintenance and 5%
+ * stragglers at perf 0.55..0.95, from a fixed seed. */
+static fleet *random_fleet(size_t n, uint64_t seed)
+{
+    fleet *f = fleet_create(n);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t roll = next_random(&seed) % 1000;
+        f->state[i] = roll < 30 ? FLEET_FAILED : roll < 40 ? FLEET_MAINTENANCE : FLEET_HEALTHY;
+        if (next_random(&seed) % 100 < 5)
+            f->perf[i] = 0.55f + (float)(next_random(&seed) % 4000) * 1e-4f;
+    }
+    return f;
+}
+
+/* The kernel's contract computed plainly in double, GPU by GPU. */
+static fleet_sums scalar_reference(const fleet *f, size_t lo, size_t hi, double load,
+                                   double idle_w, double tdp_w)
+{
+    fleet_sums s = {0};
+    for (size_t i = lo; i < hi; i++) {
+        if (f->state[i] != FLEET_HEALTHY)
+            continue;
+        s.healthy += 1.0;
+        s.busy += load;
+        s.power_w += idle_w + (tdp_w - idle_w) * load;
+        s.throughput += load * f->perf[i];
+    }
+    return s;
+}
+
+/* The lane scheme of fleet.c written out in scalar code: GPU lo + i adds h
+ * and h * perf into float lane i mod 16, in index order, within chunks of
+ * 1,024 GPUs from lo; each chunk's float lanes go into double lanes; the
+ * double lanes are combined in lane order; busy, power and throughput are
+ * the healthy count or perf sum times the range's per-GPU values. */
+static fleet_sums lane_emulation(const fleet *f, size_t lo, size_t hi, float load,
+                                 float idle_w, float tdp_w)
+{
+    double lanes_d[2][16] = {{0}};
+    for (size_t chunk = lo; chunk < hi; chunk += 1024) {
+        float lanes[2][16] = {{0}};
+        for (size_t i = chunk; i < hi && i < chunk + 1024; i++) {
+            float h = f->state[i] == FLEET_HEALTHY ? 1.0f : 0.0f;
+            lanes[0][(i - lo) % 16] += h;
+            lanes[1][(i - lo) % 16] += h * f->perf[i];
+        }
+        for (int k = 0; k < 2; k++)
+            for (int j = 0; j < 16; j++)
+                lanes_d[k][j] += (double)lanes[k][j];
+    }
+    double healthy = 0.0, healthy_perf = 0.0;
+    for (int j = 0; j < 16; j++) {
+        healthy += lanes_d[0][j];
+        healthy_perf += lanes_d[1][j];
+    }
+    const float power_on_w = idle_w + (tdp_w - idle_w) * load;
+    return (fleet_sums){healthy, healthy * (double)load, healthy * (double)power_on_w,
+                        healthy_perf * (double)load};
+}
+
+/* The sums of what the kernel stored per GPU, in double. */
+static fleet_sums stored_sums(const fleet *f, size_t lo, size_t hi)
+{
+    fleet_sums s = {0};
+    for (size_t i = lo; i < hi; i++) {
+        s.healthy += f->state[i] == FLEET_HEALTHY;
+        s.busy += f->util[i];
+        s.power_w += f->power_w[i];
+        s.throughput += (double)f->util[i] * f->perf[i];
+    }
+    return s;
+}
+
+/* Ranges like a market's allocations: uneven, mostly not multiples of 16. */
+static const size_t range_bounds[] = {0, 1, 16, 33, 1000, 1013, 4099, 7777, 8000, 10007};
+#define RANGE_COUNT (sizeof range_bounds / sizeof range_bounds[0] - 1)
+
+/* Per-range loads, high entropy. */
+static float range_load(size_t r)
+{
+    return 0.113f + 0.0871f * (float)r;
+}
+
+static void test_kernel_matches_scalar_reference(void **unused)
+{
+    (void)unused;
+    fleet *f = random_fleet(10007, 0x5eed5eedULL);
+    for (size_t r = 0; r < RANGE_COUNT; r++) {
+        size_t lo = range_bounds[r], hi = range_bounds[r + 1];
+        fleet_sums got = {0};
+        fleet_tick_range(f, lo, hi, range_load(r), IDLE_W, TDP_W, &got);
+        /* Against the contract in double: the per-GPU values are floats
+         * (relative rounding 6e-8), so agreement to 1e-7. */
+        fleet_sums want = scalar_reference(f, lo, hi, range_load(r), IDLE_W, TDP_W);
+        assert_close(got.healthy, want.healthy, 0.0);
+        assert_close(got.busy, want.busy, 1e-7 * want.busy);
+        assert_close(got.power_w, want.power_w, 1e-7 * want.power_w);
+        assert_close(got.throughput, want.throughput, 1e-7 * want.throughput);
+        /* Against what was stored per GPU: busy and power are exact sums. */
+        fleet_sums stored = stored_sums(f, lo, hi);
+        assert_close(got.busy, stored.busy, 1e-13 * stored.busy);
+        assert_close(got.power_w, stored.power_w, 1e-13 * stored.power_w);
+        assert_close(got.throughput, stored.throughput, 1e-7 * stored.throughput);
+        for (size_t i = lo; i < hi; i++)
+            assert_float_equal(f->util[i], f->state[i] == FLEET_HEALTHY ? range_load(r) : 0.0f, 0.0f);
+    }
+    fleet_destroy(f);
+}
+
+/* One long range of 100,003 GPUs (98 chunks): no float drift. */
+static void test_kernel_long_range_accuracy(void **unused)
+{
+    (void)unused;
+    fleet *f = random_fleet(100003, 0x0ddba11ULL);
+    fleet_sums got = {0};
+    fleet_tick_range(f, 0, f->n, LOAD, IDLE_W, TDP_W, &got);
+    fleet_sums want = scalar_reference(f, 0, f->n, LOAD, IDLE_W, TDP_W);
+    assert_close(got.healthy, want.healthy, 0.0);
+    assert_close(got.power_w, want.power_w, 1e-7 * want.power_w);
+    assert_close(got.throughput, want.throughput, 1e-7 * want.throughput);
+    fleet_destroy(f);
+}
+
+/* Bit-identical to the scalar lane emulation: the vector code performs
+ * exactly the additions the lane scheme prescribes, whatever its width. */
+static void test_kernel_exact_lane_arithmetic(void **unused)
+{
+    (void)unused;
+    fleet *f = random_fleet(10007, 0xfee1900dULL);
+    for (size_t r = 0; r < RANGE_COUNT; r++) {
+        size_t lo = range_bounds[r], hi = range_bounds[r + 1];
+        fleet_sums got = {0};
+        fleet_tick_range(f, lo, hi, range_load(r), IDLE_W, TDP_W, &got);
+        fleet_sums want = lane_emulation(f, lo, hi, range_load(r), IDLE_W, TDP_W);
+        assert_bits_equal(got.healthy, want.healthy);
+        assert_bits_equal(got.busy, want.busy);
+        assert_bits_equal(got.power_w, want.power_w);
+        assert_bits_equal(got.throughput, want.throughput);
+    }
+    fleet_destroy(f);
+}
+
+/* Sums over all ranges, in range order, into one fleet_sums. */
+static fleet_sums tick_all_ranges(fleet *f)
+{
+    fleet_sums s = {0};
+    for (size_t r = 0; r < RANGE_COUNT; r++)
+        fleet_tick_range(f, range_bounds[r], range_bounds[r + 1], range_load(r), IDLE_W,
+                         TDP_W, &s);
+    return s;
+}
+
+static void test_kernel_repeat_is_bit_identical(void **unused)
+{
+    (void)unused;
+    fleet *f = random_fleet(10007, 0xabad1deaULL);
+    fleet_sums first = tick_all_ranges(f);
+    fleet_sums second = tick_all_ranges(f);
+    assert_bits_equal(second.healthy, first.healthy);
+    assert_bits_equal(second.busy, first.busy);
+    assert_bits_equal(second.power_w, first.power_w);
+    assert_bits_equal(second.throughput, first.throughput);
+    fleet_destroy(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_create_defaults_and_alignment),
+        cmocka_unit_test(test_kernel_per_gpu_known_answers),
+        cmocka_unit_test(test_kernel_partial_range_accumulates),
+        cmocka_unit_test(test_kernel_matches_scalar_reference),
+        cmocka_unit_test(test_kernel_long_range_accuracy),
+        cmocka_unit_test(test_kernel_exact_lane_arithmetic),
+        cmocka_unit_test(test_kernel_repeat_is_bit_identical),
+    };
+    return cmocka_run_group_tests_name("fleet", tests, NULL, NULL);
+}
