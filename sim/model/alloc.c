@@ -1,0 +1,518 @@
+/*
+ * alloc: fleet layout and allocation; the model is described in alloc.h.
+ *
+ * Invariants after a successful alloc_rebuild:
+ *   - for every group, the GPUs of its leaves sum to its healthy GPUs, and
+ *     the leaves tile [lo, healthy_hi) in order (carving conserves GPUs);
+ *   - f->allocation[i] is the index of the leaf whose range holds i, or -1;
+ *   - a contract's delivered GPUs are whole nodes and never exceed its
+ *     committed GPUs;
+ *   - no block is held by two providers: an own block is held by the DC's
+ *     owner, a delivered block by the contract's lessee.
+ */
+#include "alloc.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
+
+#include "../engine/rng.h"
+
+/* Grows *array to hold at least `need` elements of `size` bytes, doubling.
+ * Returns 0, or -1 when out of memory (the array is then unchanged). */
+static int reserve(void **array, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    void *grown = realloc(*array, n * size);
+    if (!grown)
+        return -1;
+    *array = grown;
+    *cap = n;
+    return 0;
+}
+#define RESERVE(a, field, need) \
+    reserve((void **)&(a)->field, &(a)->cap_##field, (need), sizeof *(a)->field)
+
+/* ---- layout (create) ---- */
+
+typedef struct phase_key {
+    int datacenter, gpu;
+    int64_t online;
+    int index;
+} phase_key;
+
+/* Fleet order: DC, then GPU type, then online time, then spec order. */
+static int compare_phase_keys(const void *pa, const void *pb)
+{
+    const phase_key *a = pa, *b = pb;
+    if (a->datacenter != b->datacenter)
+        return a->datacenter < b->datacenter ? -1 : 1;
+    if (a->gpu != b->gpu)
+        return a->gpu < b->gpu ? -1 : 1;
+    if (a->online != b->online)
+        return a->online < b->online ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Counts the groups of the sorted phases. */
+static size_t count_groups(const spec *s, const int *sorted)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_phases; i++) {
+        const spec_phase *p = &s->phases[sorted[i]];
+        const spec_phase *q = i ? &s->phases[sorted[i - 1]] : NULL;
+        if (!q || q->datacenter != p->datacenter || q->gpu != p->gpu)
+            n++;
+    }
+    return n;
+}
+
+/* Sorts the phases into fleet order and derives the groups. Returns 0 or -1. */
+static int lay_out(alloc *a)
+{
+    const spec *s = a->spec;
+    phase_key *keys = malloc((s->n_phases + 1) * sizeof *keys);
+    if (!keys)
+        return -1;
+    for (size_t i = 0; i < s->n_phases; i++)
+        keys[i] = (phase_key){s->phases[i].datacenter, s->phases[i].gpu,
+                              s->phases[i].online, (int)i};
+    qsort(keys, s->n_phases, sizeof *keys, compare_phase_keys);
+    for (size_t i = 0; i < s->n_phases; i++)
+        a->sorted_phases[i] = keys[i].index;
+    free(keys);
+    a->n_groups = count_groups(s, a->sorted_phases);
+    a->groups = calloc(a->n_groups + 1, sizeof *a->groups);
+    a->group_first_phase = calloc(a->n_groups + 1, sizeof *a->group_first_phase);
+    a->group_cursor = calloc(a->n_groups + 1, sizeof *a->group_cursor);
+    if (!a->groups || !a->group_first_phase || !a->group_cursor)
+        return -1;
+    size_t g = 0, at = 0;
+    for (size_t i = 0; i < s->n_phases; i++) {
+        const int ph = a->sorted_phases[i];
+        const spec_phase *p = &s->phases[ph];
+        if (i > 0 && (a->groups[g].datacenter != p->datacenter || a->groups[g].gpu != p->gpu))
+            a->group_first_phase[++g] = i;
+        if (a->group_first_phase[g] == i)
+            a->groups[g] = (alloc_group){p->datacenter, p->gpu, at, at, at, at};
+        a->phase_group[ph] = (int)g;
+        a->phase_lo[ph] = at;
+        at += (size_t)p->count;
+        a->groups[g].hi = at;
+    }
+    a->group_first_phase[a->n_groups] = s->n_phases;
+    a->n_gpus = at;
+    return 0;
+}
+
+/* Kahn's algorithm on the lease graph (lessor -> lessee), FIFO from the
+ * providers without lessors in index order. Providers left on a cycle (which
+ * the reader rejects) follow in index order. Returns 0 or -1. */
+static int order_providers(alloc *a)
+{
+    const spec *s = a->spec;
+    size_t *indegree = calloc(s->n_providers + 1, sizeof *indegree);
+    if (!indegree)
+        return -1;
+    for (size_t c = 0; c < s->n_contracts; c++)
+        indegree[s->contracts[c].lessee]++;
+    size_t head = 0, tail = 0;
+    for (size_t p = 0; p < s->n_providers; p++)
+        if (indegree[p] == 0)
+            a->provider_order[tail++] = (int)p;
+    while (head < tail) {
+        const int p = a->provider_order[head++];
+        for (size_t c = 0; c < s->n_contracts; c++) {
+            const spec_contract *k = &s->contracts[c];
+            if (k->lessor == p && --indegree[k->lessee] == 0)
+                a->provider_order[tail++] = k->lessee;
+        }
+    }
+    for (size_t p = 0; p < s->n_providers && tail < s->n_providers; p++)
+        if (indegree[p] > 0)
+            a->provider_order[tail++] = (int)p;
+    free(indegree);
+    return 0;
+}
+
+/* Largest group, for the partition scratch. */
+static size_t largest_group(const alloc *a)
+{
+    size_t most = 0;
+    for (size_t g = 0; g < a->n_groups; g++)
+        if (a->groups[g].hi - a->groups[g].lo > most)
+            most = a->groups[g].hi - a->groups[g].lo;
+    return most;
+}
+
+/* The per-entity arrays. Returns 0 or -1. */
+static int allocate_arrays(alloc *a)
+{
+    const spec *s = a->spec;
+    const size_t np = s->n_phases + 1, nd = s->n_datacenters + 1;
+    const size_t nc = s->n_contracts + 1, nv = s->n_providers + 1;
+    a->phase_group = calloc(np, sizeof *a->phase_group);
+    a->phase_lo = calloc(np, sizeof *a->phase_lo);
+    a->sorted_phases = calloc(np, sizeof *a->sorted_phases);
+    a->phase_online = calloc(np, sizeof *a->phase_online);
+    a->contract_active = calloc(nc, sizeof *a->contract_active);
+    a->contract_delivered = calloc(nc, sizeof *a->contract_delivered);
+    a->contract_block_lo = calloc(nc, sizeof *a->contract_block_lo);
+    a->contract_block_hi = calloc(nc, sizeof *a->contract_block_hi);
+    a->dc_installed = calloc(nd, sizeof *a->dc_installed);
+    a->dc_healthy = calloc(nd, sizeof *a->dc_healthy);
+    a->dc_failed = calloc(nd, sizeof *a->dc_failed);
+    a->dc_maintenance = calloc(nd, sizeof *a->dc_maintenance);
+    a->dc_allocated = calloc(nd, sizeof *a->dc_allocated);
+    a->provider_order = calloc(nv, sizeof *a->provider_order);
+    a->provider_has_workload = calloc(nv, sizeof *a->provider_has_workload);
+    a->provider_capacity_h100 = calloc(nv, sizeof *a->provider_capacity_h100);
+    return a->phase_group && a->phase_lo && a->sorted_phases && a->phase_online &&
+                   a->contract_active && a->contract_delivered && a->contract_block_lo &&
+                   a->contract_block_hi && a->dc_installed && a->dc_healthy &&
+                   a->dc_failed && a->dc_maintenance && a->dc_allocated &&
+                   a->provider_order && a->provider_has_workload &&
+                   a->provider_capacity_h100
+               ? 0
+               : -1;
+}
+
+alloc *alloc_create(const spec *s)
+{
+    alloc *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->spec = s;
+    if (allocate_arrays(a) != 0 || lay_out(a) != 0 || order_providers(a) != 0)
+        goto fail;
+    for (size_t w = 0; w < s->n_workloads; w++)
+        a->provider_has_workload[s->workloads[w].tenant] = 1;
+    const size_t most = largest_group(a) + 1;
+    a->scratch_state = malloc(most * sizeof *a->scratch_state);
+    a->scratch_perf = malloc(most * sizeof *a->scratch_perf);
+    if (!a->scratch_state || !a->scratch_perf)
+        goto fail;
+    return a;
+fail:
+    alloc_destroy(a);
+    return NULL;
+}
+
+void alloc_destroy(alloc *a)
+{
+    if (!a)
+        return;
+    void *arrays[] = {
+        a->groups, a->phase_group, a->phase_lo, a->provider_order,
+        a->provider_has_workload, a->phase_online, a->contract_active, a->leaves,
+        a->hops, a->segments, a->blocks, a->contract_delivered, a->contract_block_lo,
+        a->contract_block_hi, a->dc_installed, a->dc_healthy, a->dc_failed,
+        a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
+        a->group_cursor, a->sorted_phases, a->group_first_phase, a->scratch_state,
+        a->scratch_perf,
+    };
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        free(arrays[i]);
+    free(a);
+}
+
+/* ---- stragglers ---- */
+
+/* Marks exactly k of the n GPUs from `first` as stragglers, each k-subset
+ * equally likely: selection sampling (Knuth, TAOCP vol. 2, algorithm S). */
+static void select_stragglers(gsl_rng *r, float *perf, size_t n, size_t k, float speed)
+{
+    for (size_t i = 0; i < n && k > 0; i++) {
+        if ((double)(n - i) * gsl_rng_uniform(r) < (double)k) {
+            perf[i] = speed;
+            k--;
+        }
+    }
+}
+
+int alloc_assign_stragglers(const alloc *a, fleet *f, uint64_t seed)
+{
+    const spec *s = a->spec;
+    for (size_t ph = 0; ph < s->n_phases; ph++) {
+        const spec_phase *p = &s->phases[ph];
+        const spec_gpu *g = &s->gpus[p->gpu];
+        double want = floor(g->straggler_share * (double)p->count + 0.5);
+        if (!(want >= 1.0))
+            continue;
+        if (want > (double)p->count)
+            want = (double)p->count;
+        char stream[3 * SPEC_NAME_MAX];
+        snprintf(stream, sizeof stream, "fleet/%s/%s", p->name, g->name);
+        gsl_rng *r = rng_stream_create(seed, stream);
+        if (!r)
+            return -1;
+        select_stragglers(r, f->perf + a->phase_lo[ph], (size_t)p->count, (size_t)want,
+                          (float)g->straggler_speed);
+        gsl_rng_free(r);
+    }
+    return 0;
+}
+
+/* ---- rebuild: groups and health ---- */
+
+/* The end of group g's installed prefix. Phases of a group come online in
+ * fleet order (events run in time order, ties in phase order). */
+static size_t online_end(const alloc *a, size_t g)
+{
+    size_t end = a->groups[g].lo;
+    int offline_seen = 0;
+    for (size_t i = a->group_first_phase[g]; i < a->group_first_phase[g + 1]; i++) {
+        const int ph = a->sorted_phases[i];
+        if (!a->phase_online[ph]) {
+            offline_seen = 1;
+            continue;
+        }
+        assert(!offline_seen && "a phase came online before an earlier one of its group");
+        end += (size_t)a->spec->phases[ph].count;
+    }
+    return end;
+}
+
+/* Moves the healthy GPUs of [lo, hi) to the front, stably, carrying perf
+ * with state. Returns the end of the healthy part. */
+static size_t partition_healthy(alloc *a, fleet *f, size_t lo, size_t hi)
+{
+    size_t front = lo, spare = 0;
+    for (size_t i = lo; i < hi; i++) {
+        if (f->state[i] == FLEET_HEALTHY) {
+            f->state[front] = f->state[i];
+            f->perf[front++] = f->perf[i];
+        } else {
+            a->scratch_state[spare] = f->state[i];
+            a->scratch_perf[spare++] = f->perf[i];
+        }
+    }
+    memcpy(f->state + front, a->scratch_state, spare * sizeof *f->state);
+    memcpy(f->perf + front, a->scratch_perf, spare * sizeof *f->perf);
+    return front;
+}
+
+/* Updates every group's installed and healthy ranges and the DC counts. */
+static void refresh_groups(alloc *a, fleet *f)
+{
+    const size_t nd = a->spec->n_datacenters;
+    memset(a->dc_installed, 0, nd * sizeof *a->dc_installed);
+    memset(a->dc_healthy, 0, nd * sizeof *a->dc_healthy);
+    memset(a->dc_failed, 0, nd * sizeof *a->dc_failed);
+    memset(a->dc_maintenance, 0, nd * sizeof *a->dc_maintenance);
+    for (size_t g = 0; g < a->n_groups; g++) {
+        alloc_group *gr = &a->groups[g];
+        gr->online_hi = online_end(a, g);
+        gr->healthy_hi = partition_healthy(a, f, gr->lo, gr->online_hi);
+        const int dc = gr->datacenter;
+        a->dc_installed[dc] += (int64_t)(gr->online_hi - gr->lo);
+        a->dc_healthy[dc] += (int64_t)(gr->healthy_hi - gr->lo);
+        for (size_t i = gr->healthy_hi; i < gr->online_hi; i++) {
+            a->dc_failed[dc] += f->state[i] == FLEET_FAILED;
+            a->dc_maintenance[dc] += f->state[i] == FLEET_MAINTENANCE;
+        }
+    }
+}
+
+/* ---- rebuild: carving ---- */
+
+/* One block per group with healthy GPUs, held by the DC's owner. */
+static int add_own_blocks(alloc *a)
+{
+    a->n_blocks = 0;
+    if (RESERVE(a, blocks, a->n_groups) != 0)
+        return -1;
+    for (size_t g = 0; g < a->n_groups; g++) {
+        const int64_t healthy = (int64_t)(a->groups[g].healthy_hi - a->groups[g].lo);
+        if (healthy > 0)
+            a->blocks[a->n_blocks++] = (alloc_block){
+                (int)g, -1, a->spec->datacenters[a->groups[g].datacenter].owner, healthy,
+                healthy};
+    }
+    return 0;
+}
+
+/* Collects provider p's pool: own blocks in DC order, then the blocks of
+ * its active incoming contracts in spec order. Returns 0 or -1. */
+static int gather_pool(alloc *a, int p, size_t n_own)
+{
+    const spec *s = a->spec;
+    a->n_pool = 0;
+    for (size_t b = 0; b < n_own; b++) {
+        if (a->blocks[b].holder != p)
+            continue;
+        if (RESERVE(a, pool, a->n_pool + 1) != 0)
+            return -1;
+        a->pool[a->n_pool++] = (int)b;
+    }
+    for (size_t c = 0; c < s->n_contracts; c++) {
+        if (!a->contract_active[c] || s->contracts[c].lessee != p)
+            continue;
+        for (size_t b = a->contract_block_lo[c]; b < a->contract_block_hi[c]; b++) {
+            if (RESERVE(a, pool, a->n_pool + 1) != 0)
+                return -1;
+            a->pool[a->n_pool++] = (int)b;
+        }
+    }
+    return 0;
+}
+
+/* Carves contract c's delivery from the current pool: whole nodes of
+ * matching type, pool order, up to the committed GPUs. Returns 0 or -1. */
+static int carve(alloc *a, size_t c)
+{
+    const spec_contract *k = &a->spec->contracts[c];
+    if (RESERVE(a, blocks, a->n_blocks + a->n_pool) != 0 ||
+        RESERVE(a, hops, a->n_hops + a->n_pool) != 0)
+        return -1;
+    int64_t need = k->gpus - k->gpus % SPEC_GPUS_PER_NODE;
+    a->contract_block_lo[c] = a->n_blocks;
+    for (size_t i = 0; i < a->n_pool && need > 0; i++) {
+        alloc_block *from = &a->blocks[a->pool[i]];
+        if (k->gpu != SPEC_ANY_GPU && a->groups[from->group].gpu != k->gpu)
+            continue;
+        int64_t take = from->remaining - from->remaining % SPEC_GPUS_PER_NODE;
+        if (take > need)
+            take = need;
+        if (take <= 0)
+            continue;
+        a->hops[a->n_hops] = (alloc_hop){(int)c, from->hop};
+        a->blocks[a->n_blocks++] =
+            (alloc_block){from->group, (int)a->n_hops++, k->lessee, take, take};
+        from->remaining -= take;
+        need -= take;
+    }
+    a->contract_block_hi[c] = a->n_blocks;
+    return 0;
+}
+
+/* Every provider, lessors first, serves its active outgoing contracts from
+ * its pool. Returns 0 or -1. */
+static int carve_contracts(alloc *a)
+{
+    const spec *s = a->spec;
+    a->n_hops = 0;
+    for (size_t c = 0; c < s->n_contracts; c++)
+        a->contract_block_lo[c] = a->contract_block_hi[c] = 0;
+    const size_t n_own = a->n_blocks;
+    for (size_t i = 0; i < s->n_providers; i++) {
+        const int p = a->provider_order[i];
+        if (gather_pool(a, p, n_own) != 0)
+            return -1;
+        for (size_t c = 0; c < s->n_contracts; c++)
+            if (a->contract_active[c] && s->contracts[c].lessor == p && carve(a, c) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* ---- rebuild: leaves and layout ---- */
+
+/* Every block with GPUs left is a leaf of its holder; leaves are bucketed
+ * by group (counting sort), keeping block order within a group. */
+static int make_leaves(alloc *a)
+{
+    size_t *start = a->group_cursor;
+    memset(start, 0, (a->n_groups + 1) * sizeof *start);
+    size_t n = 0;
+    for (size_t b = 0; b < a->n_blocks; b++)
+        if (a->blocks[b].remaining > 0) {
+            start[a->blocks[b].group + 1]++;
+            n++;
+        }
+    if (RESERVE(a, leaves, n) != 0)
+        return -1;
+    for (size_t g = 0; g < a->n_groups; g++)
+        start[g + 1] += start[g];
+    for (size_t b = 0; b < a->n_blocks; b++) {
+        const alloc_block *k = &a->blocks[b];
+        if (k->remaining <= 0)
+            continue;
+        const int allocated = k->hop >= 0 || a->provider_has_workload[k->holder];
+        a->leaves[start[k->group]++] =
+            (alloc_leaf){k->group, k->holder, k->hop, allocated, k->remaining, 0, 0};
+    }
+    a->n_leaves = n;
+    return 0;
+}
+
+/* Appends a kernel segment. The caller reserved room. */
+static void add_segment(alloc *a, size_t lo, size_t hi, int leaf, const alloc_group *g)
+{
+    if (hi > lo)
+        a->segments[a->n_segments++] = (alloc_segment){lo, hi, leaf, g->datacenter, g->gpu};
+}
+
+/* Gives each leaf its range in its group, writes f->allocation and the
+ * kernel segments, and sums DC allocated and provider capacity. */
+static int place_leaves(alloc *a, fleet *f)
+{
+    const spec *s = a->spec;
+    if (RESERVE(a, segments, a->n_leaves + a->n_groups) != 0)
+        return -1;
+    a->n_segments = 0;
+    memset(a->dc_allocated, 0, s->n_datacenters * sizeof *a->dc_allocated);
+    memset(a->provider_capacity_h100, 0, s->n_providers * sizeof *a->provider_capacity_h100);
+    size_t j = 0;
+    for (size_t g = 0; g < a->n_groups; g++) {
+        const alloc_group *gr = &a->groups[g];
+        size_t at = gr->lo;
+        for (; j < a->n_leaves && a->leaves[j].group == (int)g; j++) {
+            alloc_leaf *l = &a->leaves[j];
+            l->lo = at;
+            l->hi = at += (size_t)l->gpus;
+            for (size_t i = l->lo; i < l->hi; i++)
+                f->allocation[i] = (int32_t)j;
+            add_segment(a, l->lo, l->hi, (int)j, gr);
+            a->dc_allocated[gr->datacenter] += l->allocated ? l->gpus : 0;
+            a->provider_capacity_h100[l->user] += (double)l->gpus * s->gpus[gr->gpu].infer_speed;
+        }
+        assert(at == gr->healthy_hi);
+        add_segment(a, gr->healthy_hi, gr->online_hi, -1, gr);
+        for (size_t i = gr->healthy_hi; i < gr->hi; i++)
+            f->allocation[i] = -1;
+    }
+    return 0;
+}
+
+/* Sums each contract's delivered blocks. */
+static void sum_deliveries(alloc *a)
+{
+    for (size_t c = 0; c < a->spec->n_contracts; c++) {
+        int64_t sum = 0;
+        for (size_t b = a->contract_block_lo[c]; b < a->contract_block_hi[c]; b++)
+            sum += a->blocks[b].gpus;
+        a->contract_delivered[c] = sum;
+    }
+}
+
+int alloc_rebuild(alloc *a, fleet *f)
+{
+    assert(f->n == a->n_gpus);
+    refresh_groups(a, f);
+    if (add_own_blocks(a) != 0 || carve_contracts(a) != 0 || make_leaves(a) != 0 ||
+        place_leaves(a, f) != 0)
+        return -1;
+    sum_deliveries(a);
+    return 0;
+}
+
+size_t alloc_leaf_chain(const alloc *a, size_t leaf, int *out, size_t cap)
+{
+    size_t n = 0;
+    for (int h = a->leaves[leaf].hop; h >= 0; h = a->hops[h].parent)
+        n++;
+    if (n > cap)
+        return n;
+    size_t i = n;
+    for (int h = a->leaves[leaf].hop; h >= 0; h = a->hops[h].parent)
+        out[--i] = a->hops[h].contract;
+    return n;
+}

@@ -1,0 +1,274 @@
+/*
+ * Unit tests for alloc: the fleet layout (DC, type, online order), online
+ * prefixes, the carving rules (own DCs first, whole nodes, any type, under-
+ * delivery), chains, unhealthy GPUs moved to each group's tail with their
+ * perf, leaf ranges matching f->allocation, and the topological order.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../sim/model/alloc.h"
+#include "../../sim/model/fleet.h"
+#include "market_fixture.h"
+
+typedef struct world {
+    spec *spec;
+    alloc *alloc;
+    fleet *fleet;
+} world;
+
+/* Builds alloc and fleet for s; every phase online and contract active
+ * whose times say so at time t. Does not rebuild. */
+static world make_world(spec *s, int64_t t)
+{
+    world w = {.spec = s, .alloc = alloc_create(s)};
+    assert_non_null(w.alloc);
+    w.fleet = fleet_create(w.alloc->n_gpus);
+    assert_non_null(w.fleet);
+    for (size_t p = 0; p < s->n_phases; p++)
+        w.alloc->phase_online[p] = s->phases[p].online <= t;
+    for (size_t c = 0; c < s->n_contracts; c++)
+        w.alloc->contract_active[c] = s->contracts[c].start <= t && t < s->contracts[c].end;
+    return w;
+}
+
+static void free_world(world *w)
+{
+    fleet_destroy(w->fleet);
+    alloc_destroy(w->alloc);
+    fx_free(w->spec);
+}
+
+/* Every leaf's range carries its index in f->allocation; leaves tile each
+ * group's healthy prefix; everything else is -1. */
+static void check_layout(const world *w)
+{
+    const alloc *a = w->alloc;
+    size_t covered = 0;
+    for (size_t l = 0; l < a->n_leaves; l++) {
+        const alloc_leaf *leaf = &a->leaves[l];
+        assert_int_equal(leaf->hi - leaf->lo, (size_t)leaf->gpus);
+        for (size_t i = leaf->lo; i < leaf->hi; i++)
+            if (w->fleet->allocation[i] != (int32_t)l)
+                fail_msg("GPU %zu: allocation %d, expected leaf %zu", i,
+                         w->fleet->allocation[i], l);
+        covered += leaf->hi - leaf->lo;
+    }
+    size_t healthy = 0, assigned = 0;
+    for (size_t g = 0; g < a->n_groups; g++)
+        healthy += a->groups[g].healthy_hi - a->groups[g].lo;
+    for (size_t i = 0; i < w->fleet->n; i++)
+        assigned += w->fleet->allocation[i] >= 0;
+    assert_int_equal(covered, healthy);
+    assert_int_equal(assigned, healthy);
+}
+
+static void test_layout_by_dc_type_online(void **state)
+{
+    (void)state;
+    spec *s = fx_alloc(2, 1, 2, 4, 0, 0);
+    fx_gpu(&s->gpus[0], "H100", 700, 90, 1, 1, 1, 0);
+    fx_gpu(&s->gpus[1], "GB200", 1200, 180, 2.5, 1, 1, 0);
+    fx_dc(&s->datacenters[0], "a", 0, 1.2, 50);
+    fx_dc(&s->datacenters[1], "b", 0, 1.2, 50);
+    fx_phase(&s->phases[0], "a-late", 0, 0, 400, 100 * FX_HOUR);
+    fx_phase(&s->phases[1], "a-gb", 0, 1, 800, 0);
+    fx_phase(&s->phases[2], "a-early", 0, 0, 240, -5);
+    fx_phase(&s->phases[3], "b", 1, 0, 64, 0);
+    world w = make_world(s, 0);
+    const alloc *a = w.alloc;
+    assert_int_equal(a->n_gpus, 1504);
+    assert_int_equal(a->n_groups, 3);
+    assert_int_equal(a->phase_lo[2], 0);      /* a-early before a-late */
+    assert_int_equal(a->phase_lo[0], 240);
+    assert_int_equal(a->phase_lo[1], 640);
+    assert_int_equal(a->phase_lo[3], 1440);
+    assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
+    assert_int_equal(a->groups[0].online_hi, 240);
+    assert_int_equal(a->groups[1].online_hi, 1440);
+    assert_int_equal(a->dc_installed[0], 1040);
+    assert_int_equal(a->dc_allocated[0], 0);   /* owner without workloads */
+    assert_int_equal(w.fleet->allocation[239] >= 0, 1);
+    assert_int_equal(w.fleet->allocation[240], -1);
+    check_layout(&w);
+    w.alloc->phase_online[0] = 1;
+    assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
+    assert_int_equal(a->dc_installed[0], 1440);
+    check_layout(&w);
+    free_world(&w);
+}
+
+static void test_chain_at_start(void **state)
+{
+    (void)state;
+    world w = make_world(fx_chain(), 0);
+    assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
+    const alloc *a = w.alloc;
+    assert_int_equal(a->contract_delivered[C_CW_GOOGLE], 2400);
+    assert_int_equal(a->contract_delivered[C_GOOGLE_OPENAI], 1600);
+    assert_int_equal(a->contract_delivered[C_CW_GOOGLE_GB200], 0);
+    if (fabs(a->provider_capacity_h100[P_OPENAI] - 1600.0) > 1e-9 ||
+        fabs(a->provider_capacity_h100[P_GOOGLE] - 1824.0) > 1e-9)
+        fail_msg("capacity openai %g (want 1600), google %g (want 1824)",
+                 a->provider_capacity_h100[P_OPENAI], a->provider_capacity_h100[P_GOOGLE]);
+    /* Leaves in fleet order: plano H100 cw own 1696, google via cw-google
+     * 1824, openai via cw-google + google-openai 576; iowa openai 1024. */
+    assert_int_equal(a->n_leaves, 4);
+    const int64_t gpus[] = {1696, 1824, 576, 1024};
+    const int users[] = {P_COREWEAVE, P_GOOGLE, P_OPENAI, P_OPENAI};
+    const size_t chain_len[] = {0, 1, 2, 1};
+    for (size_t l = 0; l < 4; l++) {
+        int chain[4] = {-1, -1, -1, -1};
+        assert_int_equal(a->leaves[l].gpus, gpus[l]);
+        assert_int_equal(a->leaves[l].user, users[l]);
+        assert_int_equal(alloc_leaf_chain(a, l, chain, 4), chain_len[l]);
+        if (l == 2) {
+            assert_int_equal(chain[0], C_CW_GOOGLE);
+            assert_int_equal(chain[1], C_GOOGLE_OPENAI);
+        }
+        if (l == 3)
+            assert_int_equal(chain[0], C_GOOGLE_OPENAI);
+    }
+    assert_int_equal(alloc_leaf_chain(a, 2, NULL, 0), 2);  /* too small: length only */
+    check_layout(&w);
+    free_world(&w);
+}
+
+/* With everything online, an any-type contract larger than the H100s runs
+ * on into the GB200s google leases, after its own DC's H100s. */
+static void test_any_type_crosses_types(void **state)
+{
+    (void)state;
+    spec *s = fx_chain();
+    s->contracts[C_GOOGLE_OPENAI].gpus = 4000;
+    s->contracts[C_GOOGLE_OPENAI].end = 1000 * FX_DAY;
+    world w = make_world(s, FX_GB200_START);
+    assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
+    const alloc *a = w.alloc;
+    assert_int_equal(a->contract_delivered[C_GOOGLE_OPENAI], 4000);
+    assert_int_equal(a->contract_delivered[C_CW_GOOGLE_GB200], 1024);
+    const double want_openai = 1024 + 2400 + 576 * 2.5, want_google = 448 * 2.5;
+    if (fabs(a->provider_capacity_h100[P_OPENAI] - want_openai) > 1e-9 ||
+        fabs(a->provider_capacity_h100[P_GOOGLE] - want_google) > 1e-9)
+        fail_msg("capacity openai %g (want %g), google %g (want %g)",
+                 a->provider_capacity_h100[P_OPENAI], want_openai,
+                 a->provider_capacity_h100[P_GOOGLE], want_google);
+    assert_int_equal(a->dc_allocated[DC_PLANO], 2400 + 1024);
+    check_layout(&w);
+    free_world(&w);
+}
+
+/* Failed and maintenance GPUs go to their group's tail with their perf;
+ * a contract larger than the pool gets the whole nodes that are left. */
+static void test_unhealthy_and_under_delivery(void **state)
+{
+    (void)state;
+    spec *s = fx_chain();
+    s->contracts[C_CW_GOOGLE].gpus = 4800;
+    world w = make_world(s, 0);
+    const size_t bad[] = {17, 2000, 4095};
+    const uint8_t states[] = {FLEET_FAILED, FLEET_MAINTENANCE, FLEET_FAILED};
+    for (size_t i = 0; i < 4096; i++)
+        w.fleet->perf[i] = 0.5f + (float)(i % 97) / 256.0f;
+    for (size_t k = 0; k < 3; k++) {
+        w.fleet->state[bad[k]] = states[k];
+        w.fleet->perf[bad[k]] = 0.25f + (float)k / 16;
+    }
+    double before = 0;
+    for (size_t i = 0; i < 4096; i++)
+        before += w.fleet->perf[i];
+    assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
+    const alloc *a = w.alloc;
+    assert_int_equal(a->dc_healthy[DC_PLANO], 4093);
+    assert_int_equal(a->dc_failed[DC_PLANO], 2);
+    assert_int_equal(a->dc_maintenance[DC_PLANO], 1);
+    assert_int_equal(a->contract_delivered[C_CW_GOOGLE], 4088);   /* whole nodes */
+    for (size_t k = 0; k < 3; k++) {
+        assert_int_equal(w.fleet->state[4093 + k], states[k]);
+        assert_true(w.fleet->perf[4093 + k] == 0.25f + (float)k / 16);
+        assert_int_equal(w.fleet->allocation[4093 + k], -1);
+    }
+    double after = 0;
+    for (size_t i = 0; i < 4096; i++)
+        after += w.fleet->perf[i];
+    if (after != before)
+        fail_msg("perf sum %.9g after, %.9g before", after, before);
+    check_layout(&w);
+    free_world(&w);
+}
+
+/* Swaps providers 0 and 2 everywhere: lessees now have lower indices than
+ * lessors, and the deliveries must not change. */
+static void test_topological_order(void **state)
+{
+    (void)state;
+    spec *s = fx_chain();
+    const int map[] = {2, 1, 0};
+    spec_provider tmp = s->providers[0];
+    s->providers[0] = s->providers[2];
+    s->providers[2] = tmp;
+    for (size_t d = 0; d < s->n_datacenters; d++)
+        s->datacenters[d].owner = map[s->datacenters[d].owner];
+    for (size_t c = 0; c < s->n_contracts; c++) {
+        s->contracts[c].lessor = map[s->contracts[c].lessor];
+        s->contracts[c].lessee = map[s->contracts[c].lessee];
+    }
+    for (size_t k = 0; k < s->n_workloads; k++)
+        s->workloads[k].tenant = map[s->workloads[k].tenant];
+    world w = make_world(s, 0);
+    assert_int_equal(w.alloc->provider_order[0], 2);
+    assert_int_equal(w.alloc->provider_order[1], 1);
+    assert_int_equal(w.alloc->provider_order[2], 0);
+    assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
+    assert_int_equal(w.alloc->contract_delivered[C_CW_GOOGLE], 2400);
+    assert_int_equal(w.alloc->contract_delivered[C_GOOGLE_OPENAI], 1600);
+    check_layout(&w);
+    free_world(&w);
+}
+
+/* Stragglers: exactly round(share x count) per phase, the same for the same seed. */
+static void test_stragglers(void **state)
+{
+    (void)state;
+    world w = make_world(fx_chain(), 0);
+    assert_int_equal(alloc_assign_stragglers(w.alloc, w.fleet, 77), 0);
+    fleet *again = fleet_create(w.fleet->n);
+    assert_non_null(again);
+    assert_int_equal(alloc_assign_stragglers(w.alloc, again, 77), 0);
+    assert_int_equal(memcmp(again->perf, w.fleet->perf, again->n * sizeof *again->perf), 0);
+    size_t per_phase[N_PHASES] = {0};
+    for (size_t p = 0; p < N_PHASES; p++)
+        for (size_t i = 0; i < (size_t)w.spec->phases[p].count; i++)
+            per_phase[p] += w.fleet->perf[w.alloc->phase_lo[p] + i] == 0.71f;
+    assert_int_equal(per_phase[PH_PLANO_H100], 123);
+    assert_int_equal(per_phase[PH_PLANO_GB200], 0);
+    assert_int_equal(per_phase[PH_IOWA_H100], 31);
+    fleet_destroy(again);
+    fleet *other = fleet_create(w.fleet->n);
+    assert_non_null(other);
+    assert_int_equal(alloc_assign_stragglers(w.alloc, other, 78), 0);
+    assert_int_not_equal(memcmp(other->perf, w.fleet->perf, other->n * sizeof *other->perf), 0);
+    fleet_destroy(other);
+    free_world(&w);
+    alloc_destroy(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout_by_dc_type_online),
+        cmocka_unit_test(test_chain_at_start),
+        cmocka_unit_test(test_any_type_crosses_types),
+        cmocka_unit_test(test_unhealthy_and_under_delivery),
+        cmocka_unit_test(test_topological_order),
+        cmocka_unit_test(test_stragglers),
+    };
+    return cmocka_run_group_tests_name("alloc", tests, NULL, NULL);
+}
