@@ -55,7 +55,15 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	else echo "make deps: all packages present"; fi
 
-$(B)/obj/%.o: %.c
+# Objects depend on a stamp of the compiler flags, so changing WERROR, OPT or
+# SANITIZER rebuilds everything.
+FLAGS_STAMP := $(B)/.flags
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(B); echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
+.PHONY: FORCE
+FORCE:
+
+$(B)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
