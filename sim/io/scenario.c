@@ -1,0 +1,187 @@
+/*
+ * scenario: loading, in three stages over one raw table (scnraw):
+ *   1. read the files, includes in place (scnraw_read.c);
+ *   2. apply the --set overrides (scnraw.c);
+ *   3. resolve the table into a spec (scnresolve*.c).
+ * Then the record of what was resolved: the params (every key set, in
+ * first-seen order, with its final value and origin) and the resolved text
+ * (one INI file, no includes, that loads back to the same spec).
+ *
+ * Nothing here writes outside the returned scenario; on any error the
+ * partial result is freed and the first error's message is in err.
+ */
+#include "scenario.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scndiag.h"
+#include "scnraw.h"
+#include "scnresolve.h"
+
+void scenario_destroy(scenario *sc)
+{
+    if (!sc)
+        return;
+    spec_destroy(sc->spec);
+    for (size_t i = 0; i < sc->n_params; i++) {
+        free(sc->params[i].path);
+        free(sc->params[i].value);
+        free(sc->params[i].file);
+    }
+    free(sc->params);
+    free(sc->resolved_text);
+    free(sc->path);
+    for (size_t i = 0; i < sc->n_warnings; i++)
+        free(sc->warnings[i]);
+    free(sc->warnings);
+    free(sc);
+}
+
+/* ---- params ---- */
+
+/* "kind.name.key", or "scenario.key". malloc'd. */
+static char *param_path(const scnraw *raw, scnraw_ref ref)
+{
+    const scnraw_section *s = &raw->sections[ref.section];
+    const scnkeys_kind_def *kd = scnkeys_kind_of(s->kind);
+    const char *key = kd->keys[ref.key].name;
+    size_t len = strlen(kd->name) + strlen(s->name) + strlen(key) + 3;
+    char *path = malloc(len);
+    if (path && kd->named)
+        snprintf(path, len, "%s.%s.%s", kd->name, s->name, key);
+    else if (path)
+        snprintf(path, len, "%s.%s", kd->name, key);
+    return path;
+}
+
+static int build_params(scenario *sc, const scnraw *raw)
+{
+    sc->params = calloc(raw->n_order ? raw->n_order : 1, sizeof *sc->params);
+    if (!sc->params)
+        return -1;
+    for (size_t i = 0; i < raw->n_order; i++) {
+        const scnraw_value *v = &raw->sections[raw->order[i].section].values[raw->order[i].key];
+        scenario_param *p = &sc->params[sc->n_params++];
+        p->path = param_path(raw, raw->order[i]);
+        p->value = strdup(v->text);
+        p->file = strdup(scnraw_file_name(raw, v->file));
+        p->line = v->line;
+        if (!p->path || !p->value || !p->file)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- resolved text ---- */
+
+/* The series path as an absolute path, so the text loads from anywhere. */
+static void write_series_path(FILE *out, const scnraw *raw, const scnraw_value *v)
+{
+    char *joined = scnraw_join_path(v->file == SCNRAW_SET_FILE ? NULL : raw->files[v->file],
+                                    v->text);
+    char *absolute = joined ? realpath(joined, NULL) : NULL;
+    fprintf(out, "series = %s\n", absolute ? absolute : joined ? joined : v->text);
+    free(absolute);
+    free(joined);
+}
+
+static void write_key(FILE *out, const scnraw *raw, const scnraw_section *s, size_t k,
+                      const char *start_date)
+{
+    const scnkeys_key *key = &scnkeys_kind_of(s->kind)->keys[k];
+    const scnraw_value *v = &s->values[k];
+    if (key->type == SCNKEYS_INCLUDE)
+        return;
+    if (v->text && key->type == SCNKEYS_PATH)
+        write_series_path(out, raw, v);
+    else if (v->text)
+        fprintf(out, "%s = %s\n", key->name, v->text);
+    else if (key->default_text)
+        fprintf(out, "; %s = %s  (default)\n", key->name, key->default_text);
+    else if (key->flags & SCNKEYS_DEFAULT_START)
+        fprintf(out, "; %s = %s  (default: the scenario start)\n", key->name, start_date);
+}
+
+static char *build_resolved_text(const scnraw *raw, const char *path, const spec *s)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        return NULL;
+    fprintf(out, "; capsim resolved scenario: %s, with its includes and --set overrides "
+                 "applied.\n; Keys at their defaults are shown as comments.\n", path);
+    for (int kind = 0; kind < SCNKEYS_N_KINDS; kind++) {
+        const scnkeys_kind_def *kd = scnkeys_kind_of((scnkeys_kind)kind);
+        for (size_t i = 0; i < raw->n_sections; i++) {
+            const scnraw_section *sec = &raw->sections[i];
+            if (sec->kind != (scnkeys_kind)kind)
+                continue;
+            fprintf(out, "\n[%s%s%s]\n", kd->name, kd->named ? " " : "", sec->name);
+            for (size_t k = 0; k < kd->n_keys; k++)
+                write_key(out, raw, sec, k, s->start_date);
+        }
+    }
+    if (fclose(out) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* ---- load ---- */
+
+static void take_warnings(scenario *sc, scnraw *raw)
+{
+    sc->warnings = raw->warnings;
+    sc->n_warnings = raw->n_warnings;
+    raw->warnings = NULL;
+    raw->n_warnings = 0;
+}
+
+/* Stages 2 and 3, and the record. Returns 0 or -1 after reporting. */
+static int resolve(scenario *sc, scnraw *raw, const char *path,
+                   const scenario_override *overrides, size_t n_overrides, scndiag *d)
+{
+    scndiag_where nowhere = {path, 0, NULL, NULL, NULL};
+    for (size_t i = 0; i < n_overrides; i++)
+        if (scnraw_apply_set(raw, overrides[i].assignment, path, d) != 0)
+            return -1;
+    if (!(sc->spec = spec_create())) {
+        scndiag_error(d, &nowhere, "out of memory");
+        return -1;
+    }
+    if (scnresolve_run(raw, sc->spec, path, d) != 0)
+        return -1;
+    take_warnings(sc, raw);
+    sc->path = strdup(path);
+    sc->resolved_text = build_resolved_text(raw, path, sc->spec);
+    if (build_params(sc, raw) != 0 || !sc->path || !sc->resolved_text) {
+        scndiag_error(d, &nowhere, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+scenario *scenario_load(const char *path, const scenario_override *overrides,
+                        size_t n_overrides, char *err, size_t err_len)
+{
+    scndiag d;
+    scndiag_init(&d, err, err_len);
+    scndiag_where nowhere = {path ? path : "(no file)", 0, NULL, NULL, NULL};
+    scnraw *raw = scnraw_create();
+    scenario *sc = calloc(1, sizeof *sc);
+    if (!path || !raw || !sc)
+        scndiag_error(&d, &nowhere, path ? "out of memory" : "no scenario file given");
+    else if (scnraw_read(raw, path, &d) == 0)
+        resolve(sc, raw, path, overrides, n_overrides, &d);
+    scnraw_destroy(raw);
+    if (d.failed) {
+        scenario_destroy(sc);
+        return NULL;
+    }
+    return sc;
+}

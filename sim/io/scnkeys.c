@@ -1,0 +1,479 @@
+/*
+ * scnkeys: the key tables and the per-value parsers. The tables are the
+ * single source of truth for what a scenario may say; adding a key means one
+ * row here, one line in scenarios/README.md, and (if it has no spec field)
+ * its handling in the resolver.
+ */
+#include "scnkeys.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../engine/caltime.h"
+#include "suggest.h"
+#include "textnum.h"
+
+#define FIELD(type, member) ((ptrdiff_t)offsetof(type, member))
+#define TEXT_SIZE(type, member) sizeof(((type *)0)->member)
+/* REAL ranges: [lo, hi], with open ends marked. */
+#define ABOVE(x) .lo = (x), .hi = INFINITY, .lo_open = 1
+#define AT_LEAST(x) .lo = (x), .hi = INFINITY
+#define REQUIRED .flags = SCNKEYS_REQUIRED
+
+static const char *const provider_kinds[] = {"neocloud", "hyperscaler", "lab", NULL};
+static const char *const contract_kinds[] = {"reserved", "on_demand", NULL};
+static const char *const growth_models[] = {"exponential", "logistic", "series", NULL};
+static const char *const workload_types[] = {"inference", NULL};
+
+static const scnkeys_key scenario_keys[] = {
+    {.name = "name", .type = SCNKEYS_TEXT, REQUIRED, .offset = FIELD(spec, name),
+     .size = TEXT_SIZE(spec, name), .unit = "text"},
+    {.name = "start", .type = SCNKEYS_DATE, REQUIRED, .offset = SCNKEYS_NO_FIELD, .unit = "date"},
+    {.name = "end", .type = SCNKEYS_DATE, .flags = SCNKEYS_REQUIRED | SCNKEYS_INCLUSIVE_END,
+     .offset = FIELD(spec, end), .unit = "date"},
+    {.name = "tick", .type = SCNKEYS_DURATION, .default_text = "1h",
+     .offset = FIELD(spec, tick_seconds), .unit = "duration"},
+    {.name = "seed", .type = SCNKEYS_SEED, .default_text = "42", .offset = FIELD(spec, seed),
+     .unit = "integer"},
+    {.name = "include", .type = SCNKEYS_INCLUDE, .offset = SCNKEYS_NO_FIELD, .unit = "path"},
+};
+
+static const scnkeys_key gpu_keys[] = {
+    {.name = "tdp_w", .type = SCNKEYS_REAL, REQUIRED, ABOVE(0),
+     .offset = FIELD(spec_gpu, tdp_w), .unit = "W"},
+    {.name = "idle_w", .type = SCNKEYS_REAL, REQUIRED, AT_LEAST(0),
+     .offset = FIELD(spec_gpu, idle_w), .unit = "W"},
+    {.name = "train_speed", .type = SCNKEYS_REAL, .default_text = "1.0", ABOVE(0),
+     .offset = FIELD(spec_gpu, train_speed), .unit = "x H100"},
+    {.name = "infer_speed", .type = SCNKEYS_REAL, .default_text = "1.0", ABOVE(0),
+     .offset = FIELD(spec_gpu, infer_speed), .unit = "x H100"},
+    {.name = "capex_usd", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+     .offset = FIELD(spec_gpu, capex_usd), .unit = "USD"},
+    {.name = "depreciation_years", .type = SCNKEYS_REAL, .default_text = "6", ABOVE(0),
+     .offset = FIELD(spec_gpu, depreciation_years), .unit = "years"},
+    {.name = "straggler_share", .type = SCNKEYS_REAL, .default_text = "0", .lo = 0, .hi = 1,
+     .offset = FIELD(spec_gpu, straggler_share), .unit = "fraction"},
+    {.name = "straggler_speed", .type = SCNKEYS_REAL, .default_text = "0.9", .lo = 0, .hi = 1,
+     .lo_open = 1, .offset = FIELD(spec_gpu, straggler_speed), .unit = "x"},
+};
+
+static const scnkeys_key provider_keys[] = {
+    {.name = "kind", .type = SCNKEYS_ENUM, REQUIRED, .choices = provider_kinds,
+     .offset = FIELD(spec_provider, kind), .unit = "choice"},
+};
+
+static const scnkeys_key datacenter_keys[] = {
+    {.name = "owner", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+     .offset = FIELD(spec_datacenter, owner), .unit = "provider"},
+    {.name = "region", .type = SCNKEYS_TEXT, .default_text = "",
+     .offset = FIELD(spec_datacenter, region), .size = TEXT_SIZE(spec_datacenter, region),
+     .unit = "text"},
+    {.name = "power_mw", .type = SCNKEYS_REAL, REQUIRED, ABOVE(0),
+     .offset = FIELD(spec_datacenter, power_mw), .unit = "MW"},
+    {.name = "pue", .type = SCNKEYS_REAL, .default_text = "1.3", AT_LEAST(1),
+     .offset = FIELD(spec_datacenter, pue), .unit = "ratio"},
+    {.name = "energy_price_per_mwh", .type = SCNKEYS_REAL, .default_text = "80.6",
+     AT_LEAST(0), .offset = FIELD(spec_datacenter, energy_price_per_mwh), .unit = "USD/MWh"},
+    {.name = "online", .type = SCNKEYS_DATE, .flags = SCNKEYS_DEFAULT_START,
+     .offset = FIELD(spec_datacenter, online), .unit = "date"},
+    {.name = "gpus", .type = SCNKEYS_GPU_LIST, .offset = SCNKEYS_NO_FIELD, .unit = "GPUs"},
+};
+
+static const scnkeys_key phase_keys[] = {
+    {.name = "datacenter", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_DATACENTER,
+     .offset = FIELD(scnkeys_phase_record, datacenter), .unit = "datacenter"},
+    {.name = "online", .type = SCNKEYS_DATE, REQUIRED,
+     .offset = FIELD(scnkeys_phase_record, online), .unit = "date"},
+    {.name = "gpus", .type = SCNKEYS_GPU_LIST, REQUIRED, .offset = SCNKEYS_NO_FIELD,
+     .unit = "GPUs"},
+};
+
+static const scnkeys_key contract_keys[] = {
+    {.name = "lessor", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+     .offset = FIELD(spec_contract, lessor), .unit = "provider"},
+    {.name = "lessee", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+     .offset = FIELD(spec_contract, lessee), .unit = "provider"},
+    {.name = "gpu", .type = SCNKEYS_REF, .flags = SCNKEYS_ALLOW_ANY, .default_text = "any",
+     .ref_kind = SCNKEYS_GPU, .offset = FIELD(spec_contract, gpu), .unit = "GPU type"},
+    {.name = "gpus", .type = SCNKEYS_GPU_COUNT, REQUIRED, .offset = FIELD(spec_contract, gpus),
+     .unit = "GPUs"},
+    {.name = "start", .type = SCNKEYS_DATE, REQUIRED, .offset = FIELD(spec_contract, start),
+     .unit = "date"},
+    {.name = "end", .type = SCNKEYS_DATE, .flags = SCNKEYS_INCLUSIVE_END,
+     .offset = FIELD(spec_contract, end), .unit = "date"},
+    {.name = "term_months", .type = SCNKEYS_MONTHS, .offset = SCNKEYS_NO_FIELD,
+     .unit = "months"},
+    {.name = "price_per_gpu_hour", .type = SCNKEYS_REAL, REQUIRED, AT_LEAST(0),
+     .offset = FIELD(spec_contract, price_per_gpu_hour), .unit = "USD/GPU-hour"},
+    {.name = "kind", .type = SCNKEYS_ENUM, .default_text = "reserved",
+     .choices = contract_kinds, .offset = FIELD(spec_contract, kind), .unit = "choice"},
+};
+
+static const scnkeys_key workload_keys[] = {
+    {.name = "tenant", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+     .offset = FIELD(spec_workload, tenant), .unit = "provider"},
+    {.name = "type", .type = SCNKEYS_ENUM, REQUIRED, .choices = workload_types,
+     .offset = FIELD(spec_workload, type), .unit = "choice"},
+    {.name = "start", .type = SCNKEYS_DATE, .flags = SCNKEYS_DEFAULT_START,
+     .offset = FIELD(spec_workload, start), .unit = "date"},
+    {.name = "demand_h100", .type = SCNKEYS_REAL, REQUIRED, AT_LEAST(0),
+     .offset = FIELD(spec_workload, demand_h100), .unit = "H100-equivalent GPUs"},
+    {.name = "growth", .type = SCNKEYS_ENUM, .default_text = "exponential",
+     .choices = growth_models, .offset = FIELD(spec_workload, growth), .unit = "choice"},
+    {.name = "yearly_factor", .type = SCNKEYS_REAL, .default_text = "1.0", ABOVE(0),
+     .offset = FIELD(spec_workload, yearly_factor), .unit = "x per year"},
+    {.name = "ceiling_h100", .type = SCNKEYS_REAL, ABOVE(0),
+     .offset = FIELD(spec_workload, ceiling_h100), .unit = "H100-equivalent GPUs"},
+    {.name = "rate_per_year", .type = SCNKEYS_REAL, ABOVE(0),
+     .offset = FIELD(spec_workload, rate_per_year), .unit = "1/year"},
+    {.name = "series", .type = SCNKEYS_PATH, .offset = SCNKEYS_NO_FIELD, .unit = "path"},
+    {.name = "diurnal_amplitude", .type = SCNKEYS_REAL, .default_text = "0", .lo = 0, .hi = 1,
+     .hi_open = 1, .offset = FIELD(spec_workload, diurnal_amplitude), .unit = "fraction"},
+    {.name = "peak_hour", .type = SCNKEYS_REAL, .default_text = "20", .lo = 0, .hi = 24,
+     .hi_open = 1, .offset = FIELD(spec_workload, peak_hour), .unit = "hour (UTC)"},
+    {.name = "noise_sigma", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+     .offset = FIELD(spec_workload, noise_sigma), .unit = "lognormal sigma"},
+};
+
+#define KIND(name, named, keys, record) \
+    {name, named, keys, sizeof keys / sizeof keys[0], sizeof(record)}
+static const scnkeys_kind_def kinds[SCNKEYS_N_KINDS] = {
+    KIND("scenario", 0, scenario_keys, spec),
+    KIND("gpu", 1, gpu_keys, spec_gpu),
+    KIND("provider", 1, provider_keys, spec_provider),
+    KIND("datacenter", 1, datacenter_keys, spec_datacenter),
+    KIND("phase", 1, phase_keys, scnkeys_phase_record),
+    KIND("contract", 1, contract_keys, spec_contract),
+    KIND("workload", 1, workload_keys, spec_workload),
+};
+
+/* ---- queries ---- */
+
+const scnkeys_kind_def *scnkeys_kind_of(scnkeys_kind kind)
+{
+    return &kinds[kind];
+}
+
+int scnkeys_find_kind(const char *name)
+{
+    for (int i = 0; i < SCNKEYS_N_KINDS; i++)
+        if (strcmp(kinds[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int scnkeys_find_key(scnkeys_kind kind, const char *key)
+{
+    for (size_t i = 0; i < kinds[kind].n_keys; i++)
+        if (strcmp(kinds[kind].keys[i].name, key) == 0)
+            return (int)i;
+    return -1;
+}
+
+static const char *kind_name_at(const void *ctx, size_t i)
+{
+    (void)ctx;
+    return kinds[i].name;
+}
+
+static const char *key_name_at(const void *ctx, size_t i)
+{
+    return ((const scnkeys_kind_def *)ctx)->keys[i].name;
+}
+
+const char *scnkeys_suggest_kind(const char *name)
+{
+    return suggest_nearest(name, kind_name_at, NULL, SCNKEYS_N_KINDS);
+}
+
+const char *scnkeys_suggest_key(scnkeys_kind kind, const char *key)
+{
+    return suggest_nearest(key, key_name_at, &kinds[kind], kinds[kind].n_keys);
+}
+
+void scnkeys_list_keys(scnkeys_kind kind, char *out, size_t out_len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < kinds[kind].n_keys && used < out_len; i++) {
+        int n = snprintf(out + used, out_len - used, "%s%s", i ? ", " : "",
+                         kinds[kind].keys[i].name);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+/* ---- value parsers: each returns 0, or -1 with why set ---- */
+
+static void describe_range(const scnkeys_key *k, char *out, size_t n)
+{
+    if (isinf(k->hi))
+        snprintf(out, n, "%s %g", k->lo_open ? ">" : ">=", k->lo);
+    else
+        snprintf(out, n, "%s %g and %s %g", k->lo_open ? ">" : ">=", k->lo,
+                 k->hi_open ? "<" : "<=", k->hi);
+}
+
+static int parse_real(const scnkeys_key *k, const char *text, double *out, char *why,
+                      size_t n)
+{
+    double v;
+    textnum_status st = textnum_real(text, &v);
+    if (st != TEXTNUM_OK) {
+        snprintf(why, n, "'%s' is not a number; write a plain decimal such as 700 or 2.5 "
+                 "(unit: %s)", text, k->unit);
+        return -1;
+    }
+    int below = k->lo_open ? v <= k->lo : v < k->lo;
+    int above = k->hi_open ? v >= k->hi : v > k->hi;
+    if (below || above) {
+        char range[64];
+        describe_range(k, range, sizeof range);
+        snprintf(why, n, "%s is out of range; it must be %s (unit: %s)", text, range, k->unit);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* A count of GPUs: a positive whole multiple of the node size. */
+static int parse_count(const char *text, int64_t *out, char *why, size_t n)
+{
+    uint64_t v = 0;
+    textnum_status st = textnum_uint(text, &v);
+    if (st == TEXTNUM_NEGATIVE)
+        snprintf(why, n, "'%s' is negative; give a positive multiple of %d GPUs", text,
+                 SPEC_GPUS_PER_NODE);
+    else if (st == TEXTNUM_NOT_NUMBER)
+        snprintf(why, n, "'%s' is not a whole number of GPUs; write e.g. 1024", text);
+    else if (st == TEXTNUM_TOO_LARGE || v > (uint64_t)SCNKEYS_MAX_GPUS)
+        snprintf(why, n, "%s GPUs is more than %lld; is it a typo?", text, SCNKEYS_MAX_GPUS);
+    else if (v == 0)
+        snprintf(why, n, "0 GPUs; give a positive multiple of %d (allocation is in whole "
+                 "%d-GPU nodes)", SPEC_GPUS_PER_NODE, SPEC_GPUS_PER_NODE);
+    else if (v % SPEC_GPUS_PER_NODE != 0)
+        snprintf(why, n, "%s GPUs is not a multiple of %d: allocation is in whole %d-GPU "
+                 "nodes; use %llu or %llu", text, SPEC_GPUS_PER_NODE, SPEC_GPUS_PER_NODE,
+                 (unsigned long long)(v / SPEC_GPUS_PER_NODE * SPEC_GPUS_PER_NODE),
+                 (unsigned long long)(v / SPEC_GPUS_PER_NODE * SPEC_GPUS_PER_NODE
+                                      + SPEC_GPUS_PER_NODE));
+    else {
+        *out = (int64_t)v;
+        return 0;
+    }
+    return -1;
+}
+
+static int parse_months(const char *text, int64_t *out, char *why, size_t n)
+{
+    uint64_t v = 0;
+    if (textnum_uint(text, &v) != TEXTNUM_OK || v == 0 || v > SCNKEYS_MAX_MONTHS) {
+        snprintf(why, n, "'%s' is not a whole number of months from 1 to %d; write e.g. 48",
+                 text, SCNKEYS_MAX_MONTHS);
+        return -1;
+    }
+    *out = (int64_t)v;
+    return 0;
+}
+
+static int parse_seed(const char *text, uint64_t *out, char *why, size_t n)
+{
+    if (textnum_uint(text, out) != TEXTNUM_OK) {
+        snprintf(why, n, "'%s' is not an unsigned whole number; write e.g. 42", text);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_enum(const scnkeys_key *k, const char *text, int *out, char *why, size_t n)
+{
+    for (int i = 0; k->choices[i]; i++) {
+        if (strcmp(k->choices[i], text) == 0) {
+            *out = i;
+            return 0;
+        }
+    }
+    if (k->choices == workload_types && strcmp(text, "training") == 0) {
+        snprintf(why, n, "training workloads are not supported yet; use type = inference");
+        return -1;
+    }
+    char options[128] = "";
+    for (int i = 0; k->choices[i]; i++) {
+        strncat(options, i ? ", " : "", sizeof options - strlen(options) - 1);
+        strncat(options, k->choices[i], sizeof options - strlen(options) - 1);
+    }
+    const char *near = suggest_nearest_in(text, k->choices);
+    if (near)
+        snprintf(why, n, "unknown value '%s'; did you mean '%s'? (one of: %s)", text, near,
+                 options);
+    else
+        snprintf(why, n, "unknown value '%s'; use one of: %s", text, options);
+    return -1;
+}
+
+static int parse_text(const scnkeys_key *k, const char *text, char *why, size_t n)
+{
+    size_t len = strlen(text);
+    if (len >= k->size) {
+        snprintf(why, n, "text is %zu characters long; at most %zu are allowed", len,
+                 k->size - 1);
+        return -1;
+    }
+    if ((k->flags & SCNKEYS_REQUIRED) && len == 0) {
+        snprintf(why, n, "is empty; write some text");
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (iscntrl(c)) {
+            snprintf(why, n, "contains a control character; use plain text");
+            return -1;
+        }
+        if ((c == ';' || c == '#') && (i == 0 || isspace((unsigned char)text[i - 1]))) {
+            snprintf(why, n, "contains '%c' after a space, which a scenario file reads as "
+                     "a comment; remove it", c);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int scnkeys_check_name(const char *name, char *why, size_t why_len)
+{
+    size_t len = strlen(name);
+    if (len == 0) {
+        snprintf(why, why_len, "the name is empty; write a name such as cw-plano");
+        return -1;
+    }
+    if (len >= SPEC_NAME_MAX) {
+        snprintf(why, why_len, "the name '%.40s...' is %zu characters long; at most %d are "
+                 "allowed", name, len, SPEC_NAME_MAX - 1);
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (isspace(c) || iscntrl(c) || strchr(",[];#\"'", c)) {
+            snprintf(why, why_len, "the name '%s' contains %s; names use letters, digits and "
+                     "_ . : = + @ -", name, isspace(c) ? "whitespace" : "a forbidden character");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int parse_ref(const scnkeys_key *k, const char *text, int *is_any, char *why,
+                     size_t n)
+{
+    *is_any = (k->flags & SCNKEYS_ALLOW_ANY) && strcmp(text, "any") == 0;
+    return *is_any ? 0 : scnkeys_check_name(text, why, n);
+}
+
+static const char *skip_space(const char *p)
+{
+    while (isspace((unsigned char)*p))
+        p++;
+    return p;
+}
+
+int scnkeys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], int64_t *count,
+                          char *why, size_t why_len)
+{
+    const char *p = skip_space(*cursor);
+    if (!*p)
+        return 0;
+    const char *end = strchr(p, ',');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    char item[160];
+    if (len >= sizeof item) {
+        snprintf(why, why_len, "an item of the gpus list is too long; write TYPE:COUNT");
+        return -1;
+    }
+    memcpy(item, p, len);
+    while (len > 0 && isspace((unsigned char)item[len - 1]))
+        len--;
+    item[len] = '\0';
+    char *colon = strrchr(item, ':');
+    if (len == 0 || !colon) {
+        snprintf(why, why_len, "'%s' is not TYPE:COUNT; write the list as e.g. "
+                 "H100:16000, H200:4000", len ? item : "(empty item)");
+        return -1;
+    }
+    *colon = '\0';
+    char *type_end = colon;
+    while (type_end > item && isspace((unsigned char)type_end[-1]))
+        *--type_end = '\0';
+    if (scnkeys_check_name(item, why, why_len) != 0 ||
+        parse_count(skip_space(colon + 1), count, why, why_len) != 0)
+        return -1;
+    strcpy(type, item);
+    *cursor = end ? end + 1 : p + strlen(p);
+    if (end && !*skip_space(*cursor)) {
+        snprintf(why, why_len, "the gpus list ends with a comma; remove it");
+        return -1;
+    }
+    return 1;
+}
+
+static int parse_gpu_list(const scnkeys_key *k, const char *text, char *why, size_t n)
+{
+    char type[SPEC_NAME_MAX];
+    int64_t count;
+    int items = 0, rc;
+    const char *cursor = text;
+    while ((rc = scnkeys_gpu_list_next(&cursor, type, &count, why, n)) == 1)
+        items++;
+    if (rc == 0 && items == 0 && (k->flags & SCNKEYS_REQUIRED)) {
+        snprintf(why, n, "the gpus list is empty; write TYPE:COUNT, e.g. H100:1024");
+        return -1;
+    }
+    return rc;
+}
+
+static int parse_date(const char *text, int64_t *days, char *why, size_t n)
+{
+    if (caltime_parse_date(text, days) != 0) {
+        snprintf(why, n, "'%s' is not a valid date; write YYYY-MM-DD, e.g. 2025-01-31", text);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_duration(const char *text, int64_t *seconds, char *why, size_t n)
+{
+    if (caltime_parse_duration(text, seconds) != 0) {
+        snprintf(why, n, "'%s' is not a duration; write a positive whole number and a unit "
+                 "s, m, h or d, e.g. 15m, 1h, 6h, 1d", text);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_path(const char *text, char *why, size_t n)
+{
+    if (!*text) {
+        snprintf(why, n, "no path given; write a file path relative to this file");
+        return -1;
+    }
+    return 0;
+}
+
+int scnkeys_parse(const scnkeys_key *k, const char *text, scnkeys_value *out, char *why,
+                  size_t why_len)
+{
+    switch (k->type) {
+    case SCNKEYS_TEXT: return parse_text(k, text, why, why_len);
+    case SCNKEYS_REAL: return parse_real(k, text, &out->real, why, why_len);
+    case SCNKEYS_SEED: return parse_seed(text, &out->seed, why, why_len);
+    case SCNKEYS_GPU_COUNT: return parse_count(text, &out->integer, why, why_len);
+    case SCNKEYS_MONTHS: return parse_months(text, &out->integer, why, why_len);
+    case SCNKEYS_DATE: return parse_date(text, &out->days, why, why_len);
+    case SCNKEYS_DURATION: return parse_duration(text, &out->integer, why, why_len);
+    case SCNKEYS_ENUM: return parse_enum(k, text, &out->choice, why, why_len);
+    case SCNKEYS_REF: return parse_ref(k, text, &out->choice, why, why_len);
+    case SCNKEYS_GPU_LIST: return parse_gpu_list(k, text, why, why_len);
+    case SCNKEYS_PATH:
+    case SCNKEYS_INCLUDE: return parse_path(text, why, why_len);
+    }
+    return -1;
+}

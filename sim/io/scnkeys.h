@@ -1,0 +1,123 @@
+/*
+ * scnkeys: the schema of the scenario format, as tables. For every section
+ * kind, the list of its keys: value type, unit, default, whether required,
+ * allowed range, and where the value lands in the kind's spec record. The
+ * reader uses it to check keys and values (and to suggest the nearest key
+ * for a typo), the resolver to fill the spec, scenario_print and the
+ * resolved text to walk every key in a fixed order. scenarios/README.md
+ * documents the same tables in prose; a unit test checks that every key
+ * here appears there.
+ *
+ * Value checks here are per value (syntax and range). Checks that need other
+ * values (references, idle_w <= tdp_w, end after start, the power cap)
+ * belong to the resolver.
+ */
+#ifndef CAPSIM_SCNKEYS_H
+#define CAPSIM_SCNKEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../model/spec.h"
+
+typedef enum scnkeys_kind {
+    SCNKEYS_SCENARIO = 0,
+    SCNKEYS_GPU,
+    SCNKEYS_PROVIDER,
+    SCNKEYS_DATACENTER,
+    SCNKEYS_PHASE,
+    SCNKEYS_CONTRACT,
+    SCNKEYS_WORKLOAD,
+    SCNKEYS_N_KINDS
+} scnkeys_kind;
+
+typedef enum scnkeys_type {
+    SCNKEYS_TEXT,        /* free text into a char[size] */
+    SCNKEYS_REAL,        /* double, within [lo, hi] (ends open or closed) */
+    SCNKEYS_SEED,        /* uint64_t */
+    SCNKEYS_GPU_COUNT,   /* int64_t, a positive multiple of SPEC_GPUS_PER_NODE */
+    SCNKEYS_MONTHS,      /* a whole number of months, 1..SCNKEYS_MAX_MONTHS */
+    SCNKEYS_DATE,        /* YYYY-MM-DD -> int64_t seconds since the scenario start */
+    SCNKEYS_DURATION,    /* 15m, 1h, 1d, 3600s -> int64_t seconds */
+    SCNKEYS_ENUM,        /* one of `choices` -> int (the spec enum value) */
+    SCNKEYS_REF,         /* the name of a section of kind `ref_kind` -> int index */
+    SCNKEYS_GPU_LIST,    /* TYPE:COUNT, TYPE:COUNT (the resolver makes phases) */
+    SCNKEYS_PATH,        /* a file path relative to the file that names it */
+    SCNKEYS_INCLUDE      /* [scenario] include: read another file here */
+} scnkeys_type;
+
+enum scnkeys_flag {
+    SCNKEYS_REQUIRED = 1,       /* no default: the section must set it */
+    SCNKEYS_INCLUSIVE_END = 2,  /* DATE: the day is included; stores the next midnight */
+    SCNKEYS_DEFAULT_START = 4,  /* DATE: defaults to the scenario start */
+    SCNKEYS_ALLOW_ANY = 8       /* REF to a GPU: `any` means SPEC_ANY_GPU */
+};
+
+#define SCNKEYS_NO_FIELD ((ptrdiff_t)-1)   /* the resolver places the value itself */
+#define SCNKEYS_MAX_MONTHS 1200
+#define SCNKEYS_MAX_GPUS 1000000000LL      /* per count: a larger one is a typo */
+
+typedef struct scnkeys_key {
+    const char *name;
+    scnkeys_type type;
+    unsigned flags;
+    const char *default_text;   /* parsed like a written value; NULL: no default */
+    double lo, hi;              /* REAL: the allowed range ... */
+    int lo_open, hi_open;       /* ... and whether each end is excluded */
+    ptrdiff_t offset;           /* into the kind's record, or SCNKEYS_NO_FIELD */
+    size_t size;                /* TEXT: the buffer size */
+    scnkeys_kind ref_kind;      /* REF: the kind named */
+    const char *const *choices; /* ENUM: names in spec enum order, NULL-terminated */
+    const char *unit;           /* for messages and printing: "W", "MW", "date" */
+} scnkeys_key;
+
+typedef struct scnkeys_kind_def {
+    const char *name;           /* "gpu"; the section header is [gpu NAME] */
+    int named;                  /* 0 only for [scenario] */
+    const scnkeys_key *keys;
+    size_t n_keys;
+    size_t record_size;         /* the spec record the offsets point into */
+} scnkeys_kind_def;
+
+/* The record of a [phase] section before the resolver turns its gpus list
+ * into spec_phase entries. Like every record, it starts with the name. */
+typedef struct scnkeys_phase_record {
+    char name[SPEC_NAME_MAX];
+    int datacenter;
+    int64_t online;
+} scnkeys_phase_record;
+
+/* A parsed value; which member is set depends on the key's type. */
+typedef union scnkeys_value {
+    double real;          /* REAL */
+    uint64_t seed;        /* SEED */
+    int64_t integer;      /* GPU_COUNT, MONTHS, DURATION (seconds) */
+    int64_t days;         /* DATE: days since 1970-01-01 */
+    int choice;           /* ENUM; REF with ALLOW_ANY: 1 for `any`, else 0 */
+} scnkeys_value;
+
+/* queries */
+const scnkeys_kind_def *scnkeys_kind_of(scnkeys_kind kind);
+/* The kind with this name, or -1. */
+int scnkeys_find_kind(const char *name);
+/* The index of `key` among the kind's keys, or -1. */
+int scnkeys_find_key(scnkeys_kind kind, const char *key);
+/* The nearest kind or key name to a typo, or NULL. */
+const char *scnkeys_suggest_kind(const char *name);
+const char *scnkeys_suggest_key(scnkeys_kind kind, const char *key);
+/* "a, b, c": every key name of a kind, into out. */
+void scnkeys_list_keys(scnkeys_kind kind, char *out, size_t out_len);
+
+/* operations */
+/* Checks and parses one value of key k. Returns 0, or -1 with `why` set to
+ * "what is wrong; what to do" (without the location). */
+int scnkeys_parse(const scnkeys_key *k, const char *text, scnkeys_value *out, char *why,
+                  size_t why_len);
+/* Checks a section name: 1..SPEC_NAME_MAX-1 characters, no whitespace,
+ * comma, bracket, quote, ';' or '#'. Returns 0 or -1 with `why` set. */
+int scnkeys_check_name(const char *name, char *why, size_t why_len);
+/* Reads the next TYPE:COUNT item of a gpus list at *cursor and advances it.
+ * Returns 1 with the item, 0 at the end of the list, -1 with `why` set. */
+int scnkeys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], int64_t *count,
+                          char *why, size_t why_len);
+
+#endif

@@ -1,0 +1,466 @@
+/*
+ * scnraw_read: reads scenario INI files into the scnraw table.
+ *
+ * inih does the key = value splitting; everything about lines happens in
+ * our reader function, which inih calls for each line (ini_parse_stream):
+ *  - it counts physical lines, so the handler knows the line of every key
+ *    (Debian's inih is built without INI_HANDLER_LINENO);
+ *  - it strips comments (';' or '#' at the start of a line or after
+ *    whitespace) and leading whitespace, so an indented line is never taken
+ *    for an inih continuation line;
+ *  - it handles [kind name] headers itself (inih truncates section names at
+ *    50 characters), and rejects a bad line at once with its line number,
+ *    instead of letting inih record it and carry on;
+ *  - it hands inih "\n" for blank and header lines, and "key = value\n"
+ *    otherwise, in pieces when the line is longer than inih's buffer.
+ * Includes are read from the handler, in place: a nested ini_parse_stream
+ * with a reader of its own, so an included file's keys land exactly where
+ * the include line stands.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "scnraw.h"
+#include "scnraw_int.h"
+
+#define MAX_LINE_CHARS 65536
+#define MAX_INCLUDE_DEPTH 16
+#define SYNTAX_HINT "expected `key = value` or `[kind name]`"
+
+/* Debian's libinih makes its build options run-time variables; with them we
+ * switch to a growing heap buffer, so lines of any length reach the handler
+ * whole. Declared weak: a libinih without them leaves these NULL, and then
+ * a line longer than inih's fixed buffer is reported instead. */
+#pragma weak ini_use_stack
+#pragma weak ini_allow_realloc
+#pragma weak ini_max_line
+
+typedef struct file_identity {
+    dev_t dev;
+    ino_t ino;
+    int file;
+} file_identity;
+
+struct reader;
+
+typedef struct loader {
+    scnraw *raw;
+    scndiag *d;
+    struct reader *current;          /* the innermost file being read */
+    file_identity stack[MAX_INCLUDE_DEPTH];
+    int depth;
+    int growable;                    /* inih's line buffer grows */
+} loader;
+
+typedef struct reader {
+    loader *ld;
+    FILE *fp;
+    int file;                  /* index into raw->files */
+    int read_id;
+    int line;                  /* physical lines read so far */
+    int section;               /* current section, -1 before the first header */
+    char *buf;                 /* the physical line (getline) */
+    size_t cap;
+    char *clean;               /* what inih gets for it */
+    size_t clean_cap;
+    size_t pending, pending_len; /* the part of `clean` not yet handed over */
+} reader;
+
+static int configure_inih(void)
+{
+    if (&ini_use_stack == NULL || &ini_allow_realloc == NULL || &ini_max_line == NULL)
+        return 0;
+    ini_use_stack = false;
+    ini_allow_realloc = true;
+    ini_max_line = 2 * MAX_LINE_CHARS;
+    return 1;
+}
+
+static scndiag_where where_here(const reader *r)
+{
+    return (scndiag_where){r->ld->raw->files[r->file], r->line, NULL, NULL, NULL};
+}
+
+static scndiag_where where_in_section(const reader *r, const char *key)
+{
+    scndiag_where w = scnraw_where(r->ld->raw, r->section, -1);
+    w.file = r->ld->raw->files[r->file];
+    w.line = r->line;
+    w.key = key;
+    return w;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t len = strlen(s);
+    while (len > 0 && isspace((unsigned char)s[len - 1]))
+        s[--len] = '\0';
+    return s;
+}
+
+/* Cuts a comment: ';' or '#' at the start or after whitespace. */
+static void strip_comment(char *s)
+{
+    for (char *p = s; *p; p++) {
+        if ((*p == ';' || *p == '#') && (p == s || isspace((unsigned char)p[-1]))) {
+            *p = '\0';
+            return;
+        }
+    }
+}
+
+/* ---- section headers ---- */
+
+static void unknown_kind(reader *r, const char *kind, const char *name)
+{
+    scndiag_where w = where_here(r);
+    w.kind = kind;
+    w.name = *name ? name : NULL;
+    const char *near = scnkeys_suggest_kind(kind);
+    if (near)
+        scndiag_error(r->ld->d, &w, "unknown section kind '%s'; did you mean [%s]?", kind, near);
+    else
+        scndiag_error(r->ld->d, &w, "unknown section kind '%s'; use scenario, gpu, provider, "
+                      "datacenter, phase, contract or workload", kind);
+}
+
+/* Opens (or reopens) the section. Returns 0 or -1 after reporting. */
+static int enter_section(reader *r, scnkeys_kind kind, const char *name)
+{
+    scnraw *raw = r->ld->raw;
+    scndiag_where w = where_here(r);
+    w.kind = scnkeys_kind_of(kind)->name;
+    w.name = scnkeys_kind_of(kind)->named ? name : NULL;
+    int s = scnraw_find(raw, kind, name);
+    if (s < 0 && (s = scnraw__add_section(raw, kind, name, r->file, r->line)) < 0) {
+        scndiag_error(r->ld->d, &w, "out of memory");
+        return -1;
+    }
+    scnraw_section *sec = &raw->sections[s];
+    for (size_t i = 0; i < sec->n_headers; i++) {
+        if (sec->headers[i].read_id == r->read_id) {
+            scndiag_error(r->ld->d, &w, "duplicate section: already defined at line %d of "
+                          "this file; rename one or merge them", sec->headers[i].line);
+            return -1;
+        }
+    }
+    scnraw_header *grown = scnraw__grow(sec->headers, sec->n_headers, sizeof *grown);
+    if (!grown) {
+        scndiag_error(r->ld->d, &w, "out of memory");
+        return -1;
+    }
+    sec->headers = grown;
+    sec->headers[sec->n_headers++] = (scnraw_header){r->read_id, r->line};
+    r->section = s;
+    return 0;
+}
+
+/* text is a trimmed line starting with '['. Returns 0 or -1 after reporting. */
+static int open_header(reader *r, char *text)
+{
+    size_t len = strlen(text);
+    scndiag_where w = where_here(r);
+    if (text[len - 1] != ']') {
+        scndiag_error(r->ld->d, &w, SYNTAX_HINT "; this section header has no closing ']'");
+        return -1;
+    }
+    text[len - 1] = '\0';
+    char *kind = trim(text + 1), *name = kind;
+    while (*name && !isspace((unsigned char)*name))
+        name++;
+    if (*name)
+        *name++ = '\0';
+    name = trim(name);
+    int k = scnkeys_find_kind(kind);
+    if (k < 0) {
+        unknown_kind(r, kind, name);
+        return -1;
+    }
+    const scnkeys_kind_def *kd = scnkeys_kind_of((scnkeys_kind)k);
+    char why[256];
+    w.kind = kd->name;
+    if (!kd->named && *name) {
+        scndiag_error(r->ld->d, &w, "[scenario] takes no name; write just [scenario]");
+        return -1;
+    }
+    if (kd->named && !*name) {
+        scndiag_error(r->ld->d, &w, "a [%s] section needs a name; write [%s NAME]", kd->name,
+                      kd->name);
+        return -1;
+    }
+    if (kd->named && scnkeys_check_name(name, why, sizeof why) != 0) {
+        scndiag_error(r->ld->d, &w, "%s", why);
+        return -1;
+    }
+    return enter_section(r, (scnkeys_kind)k, name);
+}
+
+/* ---- lines ---- */
+
+/* A "key = value" line: a key of letters, digits and '_', then '='. */
+static int check_key_line(reader *r, const char *text)
+{
+    scndiag_where w = where_here(r);
+    const char *eq = strchr(text, '=');
+    size_t key_len = eq ? (size_t)(eq - text) : 0;
+    while (key_len > 0 && isspace((unsigned char)text[key_len - 1]))
+        key_len--;
+    int ok = key_len > 0;
+    for (size_t i = 0; ok && i < key_len; i++)
+        ok = isalnum((unsigned char)text[i]) || text[i] == '_';
+    if (!ok) {
+        scndiag_error(r->ld->d, &w, SYNTAX_HINT "; found '%.60s'", text);
+        return -1;
+    }
+    if (r->section < 0) {
+        scndiag_error(r->ld->d, &w, "'%.*s' comes before any section; put it under a "
+                      "[scenario] or [kind name] header", (int)key_len, text);
+        return -1;
+    }
+    return 0;
+}
+
+static int set_clean(reader *r, const char *text)
+{
+    size_t len = strlen(text);
+    if (len + 2 > r->clean_cap) {
+        char *grown = realloc(r->clean, len + 2);
+        if (!grown) {
+            scndiag_where w = where_here(r);
+            scndiag_error(r->ld->d, &w, "out of memory");
+            return -1;
+        }
+        r->clean = grown;
+        r->clean_cap = len + 2;
+    }
+    memcpy(r->clean, text, len);
+    memcpy(r->clean + len, "\n", 2);
+    r->pending = 0;
+    r->pending_len = len + 1;
+    return 1;
+}
+
+/* Reads and cleans the next physical line. Returns 1 when r->clean holds
+ * it, 0 at the end of the file, -1 after reporting an error. */
+static int next_line(reader *r)
+{
+    ssize_t len = getline(&r->buf, &r->cap, r->fp);
+    scndiag_where w = where_here(r);
+    if (len < 0) {
+        if (!ferror(r->fp))
+            return 0;
+        scndiag_error(r->ld->d, &w, "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    w.line = ++r->line;
+    if (len > MAX_LINE_CHARS || strlen(r->buf) != (size_t)len) {
+        scndiag_error(r->ld->d, &w, len > MAX_LINE_CHARS
+                      ? "the line is longer than %d characters; is this a scenario file?"
+                      : "the line contains a NUL byte (limit %d); is this a text file?",
+                      MAX_LINE_CHARS);
+        return -1;
+    }
+    char *text = r->buf;
+    if (r->line == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+        text += 3;                       /* a UTF-8 byte order mark */
+    strip_comment(text);
+    text = trim(text);
+    if (*text == '[' && open_header(r, text) != 0)
+        return -1;
+    if (*text && *text != '[' && check_key_line(r, text) != 0)
+        return -1;
+    return set_clean(r, *text == '[' ? "" : text);
+}
+
+/* inih's ini_reader: fgets semantics over the cleaned lines. */
+static char *read_line(char *str, int num, void *stream)
+{
+    reader *r = stream;
+    if (r->ld->d->failed || num < 2)
+        return NULL;
+    if (r->pending_len == 0 && next_line(r) != 1)
+        return NULL;
+    size_t room = (size_t)num - 1, n = r->pending_len < room ? r->pending_len : room;
+    if (n < r->pending_len && !r->ld->growable && r->pending == 0) {
+        scndiag_where w = where_here(r);
+        scndiag_error(r->ld->d, &w, "the line is longer than %d characters, the limit of "
+                      "this build's inih; shorten it", num - 3);
+        return NULL;
+    }
+    memcpy(str, r->clean + r->pending, n);
+    str[n] = '\0';
+    r->pending += n;
+    r->pending_len -= n;
+    return str;
+}
+
+/* ---- keys ---- */
+
+static void unknown_key(reader *r, scnkeys_kind kind, const char *key)
+{
+    scndiag_where w = where_in_section(r, key);
+    const char *kind_name = scnkeys_kind_of(kind)->name;
+    const char *near = scnkeys_suggest_key(kind, key);
+    char keys[512];
+    scnkeys_list_keys(kind, keys, sizeof keys);
+    if (strcmp(key, "include") == 0)
+        scndiag_error(r->ld->d, &w, "include is only allowed in [scenario]; put a [scenario] "
+                      "header before it");
+    else if (near)
+        scndiag_error(r->ld->d, &w, "unknown key '%s' for [%s]; did you mean '%s'?", key,
+                      kind_name, near);
+    else
+        scndiag_error(r->ld->d, &w, "unknown key '%s' for [%s]; valid keys: %s", key,
+                      kind_name, keys);
+}
+
+static int read_file(loader *ld, char *path, const scndiag_where *from);
+
+static int include_file(reader *r, const char *value)
+{
+    scndiag_where from = where_in_section(r, "include");
+    char *path = scnraw_join_path(r->ld->raw->files[r->file], value);
+    if (!path) {
+        scndiag_error(r->ld->d, &from, "out of memory");
+        return -1;
+    }
+    return read_file(r->ld, path, &from);
+}
+
+/* inih's handler: one key = value of the current section. Returns 1 to go
+ * on, 0 after an error (the reader then stops feeding lines). */
+static int on_key(void *user, const char *section, const char *key, const char *value)
+{
+    (void)section;                       /* we track sections ourselves */
+    loader *ld = user;
+    reader *r = ld->current;
+    if (ld->d->failed)
+        return 0;
+    scnkeys_kind kind = ld->raw->sections[r->section].kind;
+    int k = scnkeys_find_key(kind, key);
+    if (k < 0) {
+        unknown_key(r, kind, key);
+        return 0;
+    }
+    const scnkeys_key *def = &scnkeys_kind_of(kind)->keys[k];
+    if (def->type == SCNKEYS_INCLUDE)
+        return include_file(r, value) == 0;
+    scnkeys_value parsed;
+    char why[512];
+    scndiag_where w = where_in_section(r, def->name);
+    if (scnkeys_parse(def, value, &parsed, why, sizeof why) != 0)
+        scndiag_error(ld->d, &w, "%s", why);
+    else if (scnraw__store(ld->raw, r->section, k, value, r->file, r->line, r->read_id) != 0)
+        scndiag_error(ld->d, &w, "out of memory");
+    return !ld->d->failed;
+}
+
+/* ---- files ---- */
+
+/* Reports an include cycle if the file is already open. */
+static int check_cycle(loader *ld, const struct stat *st, const char *path,
+                       const scndiag_where *from)
+{
+    for (int i = 0; i < ld->depth; i++) {
+        if (ld->stack[i].dev != st->st_dev || ld->stack[i].ino != st->st_ino)
+            continue;
+        char chain[1024] = "";
+        for (int j = i; j < ld->depth; j++) {
+            strncat(chain, ld->raw->files[ld->stack[j].file], sizeof chain - strlen(chain) - 1);
+            strncat(chain, " -> ", sizeof chain - strlen(chain) - 1);
+        }
+        strncat(chain, path, sizeof chain - strlen(chain) - 1);
+        scndiag_error(ld->d, from, "include cycle: %s; remove one of these includes", chain);
+        return -1;
+    }
+    if (ld->depth == MAX_INCLUDE_DEPTH) {
+        scndiag_error(ld->d, from, "includes nest more than %d files deep; flatten them",
+                      MAX_INCLUDE_DEPTH);
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens path for reading. Returns the stream, or NULL after reporting. */
+static FILE *open_file(loader *ld, const char *path, struct stat *st,
+                       const scndiag_where *from)
+{
+    int err = 0;
+    FILE *fp = NULL;
+    if (stat(path, st) != 0)
+        err = errno;
+    else if (S_ISDIR(st->st_mode))
+        err = EISDIR;
+    else if (check_cycle(ld, st, path, from) != 0)
+        return NULL;
+    else if (!(fp = fopen(path, "r")))
+        err = errno;
+    if (err && from->key) {
+        scndiag_error(ld->d, from, "cannot read '%s': %s; include a scenario file (the path "
+                      "is relative to %s)", path, strerror(err), from->file);
+    } else if (err) {
+        scndiag_where top = {path, 0, NULL, NULL, NULL};
+        scndiag_error(ld->d, &top, "cannot read the scenario: %s; check the path",
+                      strerror(err));
+    }
+    return fp;
+}
+
+static void parse_stream(loader *ld, reader *r)
+{
+    reader *saved = ld->current;
+    ld->current = r;
+    int rc = ini_parse_stream(read_line, r, on_key, ld);
+    ld->current = saved;
+    scndiag_where w = where_here(r);
+    w.line = rc;
+    if (rc == -2)
+        scndiag_error(ld->d, &w, "out of memory");
+    else if (rc > 0)                     /* inih saw what our reader let through */
+        scndiag_error(ld->d, &w, SYNTAX_HINT);
+}
+
+/* Reads one file (path is taken over) from the include line `from`, or as
+ * the top-level file when from->key is NULL. Returns 0 or -1. */
+static int read_file(loader *ld, char *path, const scndiag_where *from)
+{
+    struct stat st;
+    FILE *fp = open_file(ld, path, &st, from);
+    int file = fp ? scnraw__add_file(ld->raw, path) : -1;
+    if (file < 0) {
+        if (fp)
+            scndiag_error(ld->d, from, "out of memory");
+        free(path);
+        if (fp)
+            fclose(fp);
+        return -1;
+    }
+    reader r = {.ld = ld, .fp = fp, .file = file, .read_id = ++ld->raw->n_reads,
+                .section = -1};
+    ld->stack[ld->depth++] = (file_identity){st.st_dev, st.st_ino, file};
+    parse_stream(ld, &r);
+    ld->depth--;
+    fclose(fp);
+    free(r.buf);
+    free(r.clean);
+    return ld->d->failed ? -1 : 0;
+}
+
+int scnraw_read(scnraw *raw, const char *path, scndiag *d)
+{
+    loader ld = {.raw = raw, .d = d, .growable = configure_inih()};
+    scndiag_where top = {path, 0, NULL, NULL, NULL};
+    char *copy = strdup(path);
+    if (!copy) {
+        scndiag_error(d, &top, "out of memory");
+        return -1;
+    }
+    return read_file(&ld, copy, &top);
+}

@@ -1,0 +1,30 @@
+/*
+ * scnresolve: turns the raw scenario table (scnraw) into a spec. It fills
+ * every record from the key tables (defaults included), resolves names to
+ * indices, reads CSV series, and runs the checks that need more than one
+ * value: idle_w <= tdp_w, end on or after start, the datacenter power caps
+ * over the build phases, exactly one of end / term_months, no lease cycle.
+ * Oversubscribed lessors are warnings, appended to raw->warnings.
+ *
+ * Entities keep the first-seen order of their sections; phases are sorted
+ * by datacenter, then as written (the DC's own gpus first).
+ */
+#ifndef CAPSIM_SCNRESOLVE_H
+#define CAPSIM_SCNRESOLVE_H
+
+#include "../model/spec.h"
+#include "scndiag.h"
+#include "scnraw.h"
+
+/* Fills s (zeroed, from spec_create) from raw. top_file names the scenario
+ * in messages that have no better location. Returns 0, or -1 after
+ * reporting the first error to d; s then holds a partial model and must
+ * only be destroyed. */
+int scnresolve_run(scnraw *raw, spec *s, const char *top_file, scndiag *d);
+
+/* The exclusive end of a term of `months` starting on day `start_day` (days
+ * since 1970-01-01): the same day of the month `months` later, clamped to
+ * that month's length (2025-01-31 + 1 month = 2025-02-28). */
+int64_t scnresolve_add_months(int64_t start_day, int64_t months);
+
+#endif

@@ -1,0 +1,406 @@
+/*
+ * scnresolve_checks: the per-kind checks that need more than one value, and
+ * the placing of keys that have no spec field of their own: gpus lists
+ * (-> phases, with the power cap), term_months (-> contract end), series
+ * (-> arrays read from a CSV).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/caltime.h"
+#include "scnresolve_int.h"
+#include "series.h"
+
+/* ---- GPUs ---- */
+
+int scnresolve__gpu(scnresolve_ctx *rc, size_t i)
+{
+    const spec_gpu *g = &rc->s->gpus[i];
+    if (g->idle_w > g->tdp_w) {
+        scndiag_where w = scnresolve__where(rc, SCNKEYS_GPU, i, "idle_w");
+        scndiag_error(rc->d, &w, "idle_w = %g W is above tdp_w = %g W; idle power cannot "
+                      "exceed full-load power", g->idle_w, g->tdp_w);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- phases and power caps ---- */
+
+static size_t count_items(const char *list)
+{
+    char type[SPEC_NAME_MAX], why[256];
+    int64_t count;
+    size_t n = 0;
+    while (list && scnkeys_gpu_list_next(&list, type, &count, why, sizeof why) == 1)
+        n++;
+    return n;
+}
+
+/* Appends one phase per item of the gpus list of entity i of `kind` (a
+ * datacenter or a [phase]). Returns 0 or -1 after reporting. */
+static int add_items(scnresolve_ctx *rc, scnkeys_kind kind, size_t i, int dc, int64_t online)
+{
+    const char *list = scnresolve__text(rc, kind, i, "gpus");
+    scndiag_where w = scnresolve__where(rc, kind, i, "gpus");
+    const char *name = kind == SCNKEYS_PHASE ? rc->phase_records[i].name
+                                              : rc->s->datacenters[i].name;
+    char type[SPEC_NAME_MAX], why[256];
+    int64_t count;
+    while (list && scnkeys_gpu_list_next(&list, type, &count, why, sizeof why) == 1) {
+        int gpu = scnresolve__lookup(rc, SCNKEYS_GPU, type, &w);
+        if (gpu < 0)
+            return -1;
+        spec_phase *p = &rc->s->phases[rc->s->n_phases];
+        snprintf(p->name, sizeof p->name, "%s", name);
+        p->datacenter = dc;
+        p->gpu = gpu;
+        p->count = count;
+        p->online = online;
+        rc->phase_section[rc->s->n_phases++] = rc->sections[kind][i];
+    }
+    return 0;
+}
+
+/* Indices first..last-1 (one DC's phases) into `order`, sorted by online
+ * date, stably (insertion sort: a DC has a handful of phases). */
+static void sort_by_online(const spec_phase *phases, size_t first, size_t last, size_t *order)
+{
+    for (size_t i = first; i < last; i++) {
+        size_t j = i - first;
+        while (j > 0 && phases[order[j - 1]].online > phases[i].online) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+}
+
+/* The cumulative TDP of a DC's phases, in online order, against its cap. */
+static int check_power(scnresolve_ctx *rc, size_t dc, size_t first, size_t last, size_t *order)
+{
+    const spec *s = rc->s;
+    const spec_datacenter *d = &s->datacenters[dc];
+    double cap_w = d->power_mw * 1e6, draw_w = 0;
+    sort_by_online(s->phases, first, last, order);
+    for (size_t k = 0; k < last - first; k++) {
+        const spec_phase *p = &s->phases[order[k]];
+        draw_w += s->gpus[p->gpu].tdp_w * (double)p->count;
+        if (draw_w <= cap_w * (1 + 1e-12))
+            continue;
+        int section = rc->phase_section[order[k]];
+        scnkeys_kind kind = rc->raw->sections[section].kind;
+        scndiag_where w = scnraw_where(rc->raw, section, scnresolve__key(kind, "gpus"));
+        char date[11];
+        scnresolve__date(rc, p->online, date);
+        scndiag_error(rc->d, &w, "power cap exceeded: datacenter '%s' would draw %.2f MW of "
+                      "GPU TDP from %s, over its power_mw = %g MW; raise power_mw or build "
+                      "fewer GPUs", d->name, draw_w / 1e6, date, d->power_mw);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_power_caps(scnresolve_ctx *rc)
+{
+    const spec *s = rc->s;
+    size_t *order = malloc((s->n_phases ? s->n_phases : 1) * sizeof *order);
+    int status = order ? 0 : -1;
+    for (size_t first = 0, dc = 0; status == 0 && dc < s->n_datacenters; dc++) {
+        size_t last = first;
+        while (last < s->n_phases && s->phases[last].datacenter == (int)dc)
+            last++;
+        status = check_power(rc, dc, first, last, order);
+        first = last;
+    }
+    free(order);
+    return status;
+}
+
+int scnresolve__phases(scnresolve_ctx *rc)
+{
+    spec *s = rc->s;
+    size_t n = 0;
+    for (size_t i = 0; i < rc->counts[SCNKEYS_DATACENTER]; i++)
+        n += count_items(scnresolve__text(rc, SCNKEYS_DATACENTER, i, "gpus"));
+    for (size_t i = 0; i < rc->counts[SCNKEYS_PHASE]; i++)
+        n += count_items(scnresolve__text(rc, SCNKEYS_PHASE, i, "gpus"));
+    s->phases = calloc(n ? n : 1, sizeof *s->phases);
+    rc->phase_section = calloc(n ? n : 1, sizeof *rc->phase_section);
+    if (!s->phases || !rc->phase_section) {
+        scndiag_where w = {rc->top_file, 0, NULL, NULL, NULL};
+        scndiag_error(rc->d, &w, "out of memory");
+        return -1;
+    }
+    for (size_t dc = 0; dc < s->n_datacenters; dc++) {
+        if (add_items(rc, SCNKEYS_DATACENTER, dc, (int)dc, s->datacenters[dc].online) != 0)
+            return -1;
+        for (size_t i = 0; i < rc->counts[SCNKEYS_PHASE]; i++)
+            if (rc->phase_records[i].datacenter == (int)dc &&
+                add_items(rc, SCNKEYS_PHASE, i, (int)dc, rc->phase_records[i].online) != 0)
+                return -1;
+    }
+    return check_power_caps(rc);
+}
+
+/* ---- contracts ---- */
+
+static int days_in_month(int year, int month)
+{
+    int next_year = month == 12 ? year + 1 : year, next_month = month == 12 ? 1 : month + 1;
+    return (int)(caltime_days_from_civil(next_year, next_month, 1) -
+                 caltime_days_from_civil(year, month, 1));
+}
+
+int64_t scnresolve_add_months(int64_t start_day, int64_t months)
+{
+    int year, month, day;
+    caltime_civil_from_days(start_day, &year, &month, &day);
+    int64_t index = (int64_t)year * 12 + (month - 1) + months;
+    int new_year = (int)(index / 12), new_month = (int)(index % 12) + 1;
+    int last = days_in_month(new_year, new_month);
+    return caltime_days_from_civil(new_year, new_month, day < last ? day : last);
+}
+
+/* Sets the end from term_months, or checks that end was given. */
+static int resolve_term(scnresolve_ctx *rc, size_t i)
+{
+    spec_contract *c = &rc->s->contracts[i];
+    const char *end = scnresolve__text(rc, SCNKEYS_CONTRACT, i, "end");
+    const char *term = scnresolve__text(rc, SCNKEYS_CONTRACT, i, "term_months");
+    scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, end ? "term_months" : NULL);
+    if (end && term) {
+        scndiag_error(rc->d, &w, "both end and term_months are set; keep only one of them");
+        return -1;
+    }
+    if (!end && !term) {
+        scndiag_error(rc->d, &w, "a contract needs an end (its last day, inclusive) or a "
+                      "term_months; add one of them");
+        return -1;
+    }
+    if (term) {
+        int64_t months = strtoll(term, NULL, 10);    /* checked when read */
+        int64_t start_day = rc->start_day + c->start / SPEC_SECONDS_PER_DAY;
+        c->end = (scnresolve_add_months(start_day, months) - rc->start_day)
+                 * SPEC_SECONDS_PER_DAY;
+    }
+    return 0;
+}
+
+int scnresolve__contract(scnresolve_ctx *rc, size_t i)
+{
+    const spec_contract *c = &rc->s->contracts[i];
+    if (c->lessor == c->lessee) {
+        scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "lessee");
+        scndiag_error(rc->d, &w, "the lessee is the lessor ('%s'); a contract needs two "
+                      "different providers", rc->s->providers[c->lessee].name);
+        return -1;
+    }
+    if (resolve_term(rc, i) != 0)
+        return -1;
+    if (c->end <= c->start) {
+        scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "end");
+        char start[11], last[11];
+        scnresolve__date(rc, c->start, start);
+        scnresolve__date(rc, c->end - SPEC_SECONDS_PER_DAY, last);
+        scndiag_error(rc->d, &w, "end %s is before start %s; the end date (inclusive) must "
+                      "be on or after the start", last, start);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the lease graph ---- */
+
+static void report_cycle(scnresolve_ctx *rc, size_t contract, const int *path, int depth,
+                         int back_to)
+{
+    char chain[1024] = "";
+    int from = depth;
+    while (from > 0 && path[from] != back_to)
+        from--;
+    for (int k = from; k <= depth; k++) {
+        strncat(chain, rc->s->providers[path[k]].name, sizeof chain - strlen(chain) - 1);
+        strncat(chain, " -> ", sizeof chain - strlen(chain) - 1);
+    }
+    strncat(chain, rc->s->providers[back_to].name, sizeof chain - strlen(chain) - 1);
+    scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, contract, "lessee");
+    scndiag_error(rc->d, &w, "lease cycle %s; capacity cannot flow in a loop: remove or "
+                  "redirect one of these contracts", chain);
+}
+
+/* Depth-first search from provider p along lessor -> lessee edges, in
+ * contract order. state: 0 unseen, 1 on the current path, 2 done. O(P x C). */
+static int visit(scnresolve_ctx *rc, int p, char *state, int *path, int depth)
+{
+    const spec *s = rc->s;
+    state[p] = 1;
+    path[depth] = p;
+    for (size_t c = 0; c < s->n_contracts; c++) {
+        int q = s->contracts[c].lessee;
+        if (s->contracts[c].lessor != p)
+            continue;
+        if (state[q] == 1) {
+            report_cycle(rc, c, path, depth, q);
+            return -1;
+        }
+        if (state[q] == 0 && visit(rc, q, state, path, depth + 1) != 0)
+            return -1;
+    }
+    state[p] = 2;
+    return 0;
+}
+
+static int64_t owned_at(const spec *s, int provider, int64_t t)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < s->n_phases; i++)
+        if (s->datacenters[s->phases[i].datacenter].owner == provider && s->phases[i].online <= t)
+            n += s->phases[i].count;
+    return n;
+}
+
+/* Committed GPUs of the contracts active at t with provider as lessor
+ * (outgoing) or as lessee (incoming). */
+static int64_t committed_at(const spec *s, int provider, int64_t t, int outgoing)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < s->n_contracts; i++) {
+        const spec_contract *c = &s->contracts[i];
+        if ((outgoing ? c->lessor : c->lessee) == provider && c->start <= t && t < c->end)
+            n += c->gpus;
+    }
+    return n;
+}
+
+/* A warning when a lessor's outgoing commitments exceed what it holds at a
+ * contract's start: once per (lessor, date). */
+static void check_oversubscription(scnresolve_ctx *rc)
+{
+    const spec *s = rc->s;
+    for (size_t i = 0; i < s->n_contracts; i++) {
+        int p = s->contracts[i].lessor;
+        int64_t t = s->contracts[i].start;
+        size_t j = 0;
+        while (j < i && !(s->contracts[j].lessor == p && s->contracts[j].start == t))
+            j++;
+        if (j < i)
+            continue;
+        int64_t owned = owned_at(s, p, t), in = committed_at(s, p, t, 0);
+        int64_t out = committed_at(s, p, t, 1);
+        if (out <= owned + in)
+            continue;
+        char date[11];
+        scnresolve__date(rc, t, date);
+        scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "gpus");
+        scnresolve__warn(rc, &w, "oversubscribed: on %s provider '%s' has committed %lld GPUs "
+                         "to lessees but holds %lld (%lld owned + %lld leased in); its lessees "
+                         "will get less than committed", date, s->providers[p].name,
+                         (long long)out, (long long)(owned + in), (long long)owned,
+                         (long long)in);
+    }
+}
+
+int scnresolve__lease_graph(scnresolve_ctx *rc)
+{
+    size_t n = rc->s->n_providers ? rc->s->n_providers : 1;
+    char *state = calloc(n, 1);
+    int *path = calloc(n, sizeof *path);
+    int status = state && path ? 0 : -1;
+    for (size_t p = 0; status == 0 && p < rc->s->n_providers; p++)
+        if (!state[p])
+            status = visit(rc, (int)p, state, path, 0);
+    free(state);
+    free(path);
+    if (status == 0)
+        check_oversubscription(rc);
+    return status;
+}
+
+/* ---- workloads ---- */
+
+/* Keys that only one growth model reads. */
+static const struct {
+    const char *key;
+    spec_growth growth;
+} growth_keys[] = {
+    {"yearly_factor", SPEC_GROWTH_EXPONENTIAL},
+    {"ceiling_h100", SPEC_GROWTH_LOGISTIC},
+    {"rate_per_year", SPEC_GROWTH_LOGISTIC},
+    {"series", SPEC_GROWTH_SERIES},
+};
+
+static int require(scnresolve_ctx *rc, size_t i, const char *key, const char *what)
+{
+    if (scnresolve__text(rc, SCNKEYS_WORKLOAD, i, key))
+        return 0;
+    scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, key);
+    scndiag_error(rc->d, &w, "growth = %s needs %s; add `%s = ...`",
+                  spec_growth_name(rc->s->workloads[i].growth), what, key);
+    return -1;
+}
+
+static int resolve_logistic(scnresolve_ctx *rc, size_t i)
+{
+    const spec_workload *wl = &rc->s->workloads[i];
+    if (require(rc, i, "ceiling_h100", "ceiling_h100 (the ceiling K, H100-equivalent GPUs)") ||
+        require(rc, i, "rate_per_year", "rate_per_year (the growth rate r, per year)"))
+        return -1;
+    if (wl->ceiling_h100 <= wl->demand_h100) {
+        scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, "ceiling_h100");
+        scndiag_error(rc->d, &w, "ceiling_h100 = %g is not above demand_h100 = %g; the "
+                      "logistic ceiling K must exceed the starting demand", wl->ceiling_h100,
+                      wl->demand_h100);
+        return -1;
+    }
+    if (wl->demand_h100 == 0) {
+        scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, "demand_h100");
+        scnresolve__warn(rc, &w, "logistic growth from demand_h100 = 0 stays at 0");
+    }
+    return 0;
+}
+
+static int resolve_series(scnresolve_ctx *rc, size_t i)
+{
+    spec_workload *wl = &rc->s->workloads[i];
+    if (require(rc, i, "series", "a CSV file of `date,demand_h100` rows"))
+        return -1;
+    scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, "series");
+    int set_by_option = strcmp(w.file, SCNDIAG_SET_FILE) == 0;
+    char *path = scnraw_join_path(set_by_option ? NULL : w.file,
+                                  scnresolve__text(rc, SCNKEYS_WORKLOAD, i, "series"));
+    char why[512] = "out of memory";
+    int line = 0;
+    series_status st = path ? series_read(path, rc->start_day, &wl->series_t,
+                                          &wl->series_value, &wl->series_len, &line, why,
+                                          sizeof why)
+                            : SERIES_NO_MEMORY;
+    if (st == SERIES_BAD_DATA) {
+        scndiag_where at = {path, line, "workload", wl->name, "series"};
+        scndiag_error(rc->d, &at, "%s", why);
+    } else if (st != SERIES_OK) {
+        scndiag_error(rc->d, &w, "%s", why);
+    }
+    free(path);
+    return st == SERIES_OK ? 0 : -1;
+}
+
+int scnresolve__workload(scnresolve_ctx *rc, size_t i)
+{
+    spec_growth growth = rc->s->workloads[i].growth;
+    for (size_t k = 0; k < sizeof growth_keys / sizeof growth_keys[0]; k++) {
+        if (growth_keys[k].growth == growth ||
+            !scnresolve__text(rc, SCNKEYS_WORKLOAD, i, growth_keys[k].key))
+            continue;
+        scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, growth_keys[k].key);
+        scnresolve__warn(rc, &w, "ignored: growth is %s, and %s applies to %s growth only",
+                         spec_growth_name(growth), growth_keys[k].key,
+                         spec_growth_name(growth_keys[k].growth));
+    }
+    if (growth == SPEC_GROWTH_LOGISTIC)
+        return resolve_logistic(rc, i);
+    if (growth == SPEC_GROWTH_SERIES)
+        return resolve_series(rc, i);
+    return 0;
+}

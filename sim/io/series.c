@@ -1,0 +1,191 @@
+/*
+ * series: the CSV is fed to libcsv one physical line at a time, so that when
+ * the row callback fires the current line number is the row's (last) line.
+ * The first failure is kept and every later callback is ignored.
+ */
+#include "series.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../engine/caltime.h"
+#include "textnum.h"
+
+#define FIELD_MAX 64
+
+typedef struct reader {
+    char fields[2][FIELD_MAX];
+    size_t n_fields;
+    size_t rows;             /* rows seen, the header included */
+    int line;                /* current physical line, 1-based */
+    int failed;
+    char *why;
+    size_t why_len;
+    int64_t start_day;
+    int64_t previous_day;
+    double *t, *value;
+    size_t n, cap;
+} reader;
+
+static void fail(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Keeps the first failure only. */
+static void fail(reader *r, const char *fmt, ...)
+{
+    if (r->failed)
+        return;
+    r->failed = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->why, r->why_len, fmt, ap);
+    va_end(ap);
+}
+
+static void on_field(void *data, size_t len, void *user)
+{
+    reader *r = user;
+    if (r->n_fields < 2) {
+        size_t n = len < FIELD_MAX - 1 ? len : FIELD_MAX - 1;
+        memcpy(r->fields[r->n_fields], data, n);
+        r->fields[r->n_fields][n] = '\0';
+    }
+    r->n_fields++;
+}
+
+static int append_point(reader *r, double t, double value)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        double *nt = realloc(r->t, cap * sizeof *nt);
+        if (nt)
+            r->t = nt;
+        double *nv = nt ? realloc(r->value, cap * sizeof *nv) : NULL;
+        if (!nv)
+            return -1;
+        r->value = nv;
+        r->cap = cap;
+    }
+    r->t[r->n] = t;
+    r->value[r->n] = value;
+    r->n++;
+    return 0;
+}
+
+static void data_row(reader *r)
+{
+    int64_t day;
+    double value;
+    const char *date_text = r->fields[0], *value_text = r->fields[1];
+    if (caltime_parse_date(date_text, &day) != 0)
+        fail(r, "'%s' is not a date; write YYYY-MM-DD, e.g. 2025-01-31", date_text);
+    else if (r->n > 0 && day <= r->previous_day)
+        fail(r, "date %s is not after the previous row's date; sort the rows by date "
+                "and remove duplicates", date_text);
+    else if (textnum_real(value_text, &value) != TEXTNUM_OK)
+        fail(r, "demand_h100 '%s' is not a number; write a plain decimal such as 12000",
+             value_text);
+    else if (value < 0)
+        fail(r, "demand_h100 %s is negative; demand must be >= 0", value_text);
+    else if (append_point(r, (double)((day - r->start_day) * 86400), value) != 0)
+        fail(r, "out of memory");
+    else
+        r->previous_day = day;
+}
+
+static void on_row(int terminator, void *user)
+{
+    (void)terminator;
+    reader *r = user;
+    size_t n_fields = r->n_fields;
+    int64_t day;
+    r->n_fields = 0;
+    if (r->failed)
+        return;
+    r->rows++;
+    if (n_fields != 2)
+        fail(r, "expected 2 fields `date,demand_h100`, found %zu", n_fields);
+    else if (r->rows > 1)
+        data_row(r);
+    else if (caltime_parse_date(r->fields[0], &day) == 0)
+        fail(r, "the first row is data (%s); start the file with a header row "
+                "`date,demand_h100`", r->fields[0]);
+}
+
+/* Feeds the file line by line. Returns 0, or -1 after calling fail(). */
+static int parse_lines(reader *r, FILE *fp, struct csv_parser *parser)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    while (!r->failed && (len = getline(&line, &cap, fp)) >= 0) {
+        r->line++;
+        size_t n = (size_t)len;
+        if (csv_parse(parser, line, n, on_field, on_row, r) != n)
+            fail(r, "malformed CSV: %s", csv_error(parser) == CSV_EPARSE
+                 ? "a stray or unterminated quote; quote whole fields as \"...\""
+                 : "out of memory");
+    }
+    if (!r->failed && ferror(fp))
+        fail(r, "cannot read: %s", strerror(errno));
+    free(line);
+    if (!r->failed && csv_fini(parser, on_field, on_row, r) != 0)
+        fail(r, "malformed CSV: an unterminated quote at the end of the file");
+    return r->failed ? -1 : 0;
+}
+
+static series_status open_file(const char *path, FILE **fp, char *why, size_t why_len)
+{
+    struct stat st;
+    int err = 0;
+    if (stat(path, &st) != 0)
+        err = errno;
+    else if (S_ISDIR(st.st_mode))
+        err = EISDIR;
+    else if (!(*fp = fopen(path, "r")))
+        err = errno;
+    if (err) {
+        snprintf(why, why_len, "cannot read series '%s': %s; check the path (relative to "
+                 "the file that names it)", path, strerror(err));
+        return SERIES_CANNOT_OPEN;
+    }
+    return SERIES_OK;
+}
+
+series_status series_read(const char *path, int64_t start_day, double **t_out,
+                          double **value_out, size_t *n_out, int *error_line, char *why,
+                          size_t why_len)
+{
+    FILE *fp = NULL;
+    *error_line = 0;
+    series_status status = open_file(path, &fp, why, why_len);
+    if (status != SERIES_OK)
+        return status;
+    reader r = {.why = why, .why_len = why_len, .start_day = start_day};
+    struct csv_parser parser;
+    if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        fclose(fp);
+        return SERIES_NO_MEMORY;
+    }
+    parse_lines(&r, fp, &parser);
+    csv_free(&parser);
+    fclose(fp);
+    if (!r.failed && r.n < 2) {
+        fail(&r, "has %zu data row%s; a series needs at least 2 `date,demand_h100` rows",
+             r.n, r.n == 1 ? "" : "s");
+    }
+    if (r.failed) {
+        *error_line = r.line > 0 ? r.line : 1;
+        free(r.t);
+        free(r.value);
+        return SERIES_BAD_DATA;
+    }
+    *t_out = r.t;
+    *value_out = r.value;
+    *n_out = r.n;
+    return SERIES_OK;
+}

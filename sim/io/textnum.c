@@ -1,0 +1,44 @@
+/*
+ * textnum: strict decimal parsing on top of strtod / strtoull. Both accept
+ * more than a scenario author means (leading spaces, "inf", "0x1p3", a
+ * wrapped "-1" for strtoull), so the text is screened by its characters
+ * first and the conversion must consume all of it.
+ */
+#include "textnum.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+textnum_status textnum_real(const char *text, double *out)
+{
+    if (!text || !*text || strspn(text, "0123456789+-.eE") != strlen(text))
+        return TEXTNUM_NOT_NUMBER;
+    char *end;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (end == text || *end != '\0')
+        return TEXTNUM_NOT_NUMBER;
+    if (!isfinite(value))
+        return TEXTNUM_TOO_LARGE;
+    *out = value;
+    return TEXTNUM_OK;
+}
+
+textnum_status textnum_uint(const char *text, uint64_t *out)
+{
+    if (!text || !*text)
+        return TEXTNUM_NOT_NUMBER;
+    const char *digits = text[0] == '-' ? text + 1 : text;
+    if (!*digits || strspn(digits, "0123456789") != strlen(digits))
+        return TEXTNUM_NOT_NUMBER;
+    if (digits != text)
+        return TEXTNUM_NEGATIVE;
+    errno = 0;
+    unsigned long long value = strtoull(text, NULL, 10);
+    if (errno == ERANGE)
+        return TEXTNUM_TOO_LARGE;
+    *out = (uint64_t)value;
+    return TEXTNUM_OK;
+}
