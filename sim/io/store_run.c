@@ -1,0 +1,337 @@
+/*
+ * store_run: writing one run. store_begin_run writes the run row, its
+ * parameters and the entity tables in one transaction, prepares the
+ * per-tick statements and opens the first tick transaction.
+ * store_write_tick binds each row by index into those statements; the run
+ * id and the tick index stay bound across sqlite3_reset, so a row costs
+ * only its own columns. Nothing is allocated per tick: the date is
+ * formatted into the store and bound SQLITE_STATIC.
+ *
+ * A transaction is committed every STORE_TICKS_PER_COMMIT ticks. A tick is
+ * never half stored: when one of its rows fails, the rows already written
+ * for it are deleted before the error is returned.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_internal.h"
+#include "../engine/caltime.h"
+
+/* ---- run row and parameters ----------------------------------------- */
+
+static const char sql_insert_run[] =
+    "INSERT INTO run (scenario_name, scenario_path, scenario_text, seed, start_date,"
+    " end_date, tick_seconds, capsim_version, started_at, status)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'running')";
+
+static void wall_clock_now(char out[20])
+{
+    caltime_format((int64_t)time(NULL), out);
+}
+
+/* Binds text, or NULL for a NULL pointer. Strings outlive the step. */
+static int bind_text(sqlite3_stmt *s, int i, const char *text)
+{
+    return text ? sqlite3_bind_text(s, i, text, -1, SQLITE_STATIC) : sqlite3_bind_null(s, i);
+}
+
+static int insert_run(store *st, const scenario *sc, const spec *sp, const char *version)
+{
+    sqlite3_stmt *s = NULL;
+    char start[20], end[20], now[20];
+    int rc = store__prepare(st, sql_insert_run, &s);
+    if (rc != STORE_OK)
+        return rc;
+    store__date(st, 0, start);
+    store__date(st, sp->end, end);
+    wall_clock_now(now);
+    int b = bind_text(s, 1, sp->name);
+    b |= bind_text(s, 2, sc ? sc->path : NULL);
+    b |= bind_text(s, 3, sc ? sc->resolved_text : NULL);
+    b |= sqlite3_bind_int64(s, 4, (sqlite3_int64)sp->seed); /* seeds above 2^63 wrap */
+    b |= bind_text(s, 5, start);
+    b |= bind_text(s, 6, end);
+    b |= sqlite3_bind_int64(s, 7, sp->tick_seconds);
+    b |= bind_text(s, 8, version);
+    b |= bind_text(s, 9, now);
+    rc = b != SQLITE_OK ? store__fail(st, "bind run") : store__step_done(st, s, "insert run");
+    sqlite3_finalize(s);
+    if (rc == STORE_OK) {
+        st->run_id = sqlite3_last_insert_rowid(st->db);
+        st->rows_written++;
+    }
+    return rc;
+}
+
+static int insert_params(store *st, const scenario *sc)
+{
+    if (!sc || sc->n_params == 0)
+        return STORE_OK;
+    sqlite3_stmt *s = NULL;
+    int rc = store__prepare(st, "INSERT OR REPLACE INTO run_param VALUES (?1, ?2, ?3, ?4, ?5)", &s);
+    for (size_t i = 0; rc == STORE_OK && i < sc->n_params; i++) {
+        const scenario_param *p = &sc->params[i];
+        int b = sqlite3_bind_int64(s, 1, st->run_id);
+        b |= bind_text(s, 2, p->path);
+        b |= bind_text(s, 3, p->value);
+        b |= bind_text(s, 4, p->file);
+        b |= sqlite3_bind_int(s, 5, p->line);
+        rc = b != SQLITE_OK ? store__fail(st, "bind run_param")
+                            : store__step_done(st, s, "insert run_param");
+        st->rows_written += rc == STORE_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---- entity tables -------------------------------------------------- */
+
+/* One entity row: binds columns 3.. of `s` for entity i (1 and 2 are the
+ * run id and the entity id, bound by insert_entities). */
+typedef int (*bind_entity_fn)(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+                              char *date_a, char *date_b);
+
+static int bind_gpu(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+                    char *date_a, char *date_b)
+{
+    (void)st, (void)date_a, (void)date_b;
+    const spec_gpu *g = &sp->gpus[i];
+    int b = bind_text(s, 3, g->name);
+    b |= sqlite3_bind_double(s, 4, g->tdp_w);
+    b |= sqlite3_bind_double(s, 5, g->idle_w);
+    b |= sqlite3_bind_double(s, 6, g->train_speed);
+    b |= sqlite3_bind_double(s, 7, g->infer_speed);
+    b |= sqlite3_bind_double(s, 8, g->capex_usd);
+    b |= sqlite3_bind_double(s, 9, g->depreciation_years);
+    b |= sqlite3_bind_double(s, 10, g->straggler_share);
+    b |= sqlite3_bind_double(s, 11, g->straggler_speed);
+    return b;
+}
+
+static int bind_provider(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+                         char *date_a, char *date_b)
+{
+    (void)st, (void)date_a, (void)date_b;
+    int b = bind_text(s, 3, sp->providers[i].name);
+    return b | bind_text(s, 4, spec_provider_kind_name(sp->providers[i].kind));
+}
+
+static int bind_datacenter(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+                           char *date_a, char *date_b)
+{
+    (void)date_b;
+    const spec_datacenter *d = &sp->datacenters[i];
+    store__date(st, d->online, date_a);
+    int b = bind_text(s, 3, d->name);
+    b |= sqlite3_bind_int(s, 4, d->owner);
+    b |= bind_text(s, 5, d->region);
+    b |= sqlite3_bind_double(s, 6, d->power_mw);
+    b |= sqlite3_bind_double(s, 7, d->pue);
+    b |= sqlite3_bind_double(s, 8, d->energy_price_per_mwh);
+    return b | bind_text(s, 9, date_a);
+}
+
+static int bind_phase(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+                      char *date_a, char *date_b)
+{
+    (void)date_b;
+    const spec_phase *p = &sp->phases[i];
+    store__date(st, p->online, date_a);
+    int b = bind_text(s, 3, p->name);
+    b |= sqlite3_bind_int(s, 4, p->datacenter);
+    b |= sqlite3_bind_int(s, 5, p->gpu);
+    b |= sqlite3_bind_int64(s, 6, p->count);
+    return b | bind_text(s, 7, date_a);
+}
+
+/* Contracts from the scenario were signed before the run: signed_date is
+ * NULL. Contracts procured during a run will carry origin 'procured'. */
+static int bind_contract(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+                         char *date_a, char *date_b)
+{
+    const spec_contract *c = &sp->contracts[i];
+    store__date(st, c->start, date_a);
+    store__date(st, c->end, date_b);
+    int b = bind_text(s, 3, c->name);
+    b |= sqlite3_bind_int(s, 4, c->lessor);
+    b |= sqlite3_bind_int(s, 5, c->lessee);
+    b |= c->gpu == SPEC_ANY_GPU ? sqlite3_bind_null(s, 6) : sqlite3_bind_int(s, 6, c->gpu);
+    b |= sqlite3_bind_int64(s, 7, c->gpus);
+    b |= bind_text(s, 8, date_a);
+    b |= bind_text(s, 9, date_b);
+    b |= sqlite3_bind_double(s, 10, c->price_per_gpu_hour);
+    b |= bind_text(s, 11, spec_contract_kind_name(c->kind));
+    b |= bind_text(s, 12, "scenario");
+    return b | sqlite3_bind_null(s, 13);
+}
+
+static const char *workload_type_name(spec_workload_type type)
+{
+    switch (type) {
+    case SPEC_INFERENCE: return "inference";
+    }
+    return "unknown";
+}
+
+static int bind_workload(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+                         char *date_a, char *date_b)
+{
+    (void)date_b;
+    const spec_workload *w = &sp->workloads[i];
+    store__date(st, w->start, date_a);
+    int b = bind_text(s, 3, w->name);
+    b |= sqlite3_bind_int(s, 4, w->tenant);
+    b |= bind_text(s, 5, workload_type_name(w->type));
+    b |= bind_text(s, 6, spec_growth_name(w->growth));
+    b |= bind_text(s, 7, date_a);
+    return b | sqlite3_bind_double(s, 8, w->demand_h100);
+}
+
+static int insert_entities(store *st, const spec *sp, const char *sql, size_t n,
+                           bind_entity_fn bind, const char *what)
+{
+    sqlite3_stmt *s = NULL;
+    char date_a[20], date_b[20];
+    int rc = n ? store__prepare(st, sql, &s) : STORE_OK;
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        int b = sqlite3_bind_int64(s, 1, st->run_id);
+        b |= sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        b |= bind(st, s, sp, i, date_a, date_b);
+        rc = b != SQLITE_OK ? store__fail(st, what) : store__step_done(st, s, what);
+        st->rows_written += rc == STORE_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int insert_all_entities(store *st, const spec *sp)
+{
+    int rc = insert_entities(st, sp, "INSERT INTO gpu_type VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+                             "?10,?11)", sp->n_gpus, bind_gpu, "insert gpu_type");
+    if (rc == STORE_OK)
+        rc = insert_entities(st, sp, "INSERT INTO provider VALUES (?1,?2,?3,?4)",
+                             sp->n_providers, bind_provider, "insert provider");
+    if (rc == STORE_OK)
+        rc = insert_entities(st, sp, "INSERT INTO datacenter VALUES (?1,?2,?3,?4,?5,?6,?7,?8,"
+                             "?9)", sp->n_datacenters, bind_datacenter, "insert datacenter");
+    if (rc == STORE_OK)
+        rc = insert_entities(st, sp, "INSERT INTO phase VALUES (?1,?2,?3,?4,?5,?6,?7)",
+                             sp->n_phases, bind_phase, "insert phase");
+    if (rc == STORE_OK)
+        rc = insert_entities(st, sp, "INSERT INTO contract VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+                             "?10,?11,?12,?13)", sp->n_contracts, bind_contract,
+                             "insert contract");
+    if (rc == STORE_OK)
+        rc = insert_entities(st, sp, "INSERT INTO workload VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                             sp->n_workloads, bind_workload, "insert workload");
+    return rc;
+}
+
+/* ---- per-run statements --------------------------------------------- */
+
+void store__finalize_run_statements(store *st)
+{
+    sqlite3_stmt **all[] = {&st->insert_tick, &st->insert_event, &st->insert_metric};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        sqlite3_finalize(*all[i]);
+        *all[i] = NULL;
+    }
+    for (int i = 0; i < STORE_N_TICK_TABLES; i++) {
+        sqlite3_finalize(st->tables[i].full);
+        sqlite3_finalize(st->tables[i].rest);
+        st->tables[i].full = st->tables[i].rest = NULL;
+    }
+}
+
+/* Prepares every per-run statement and binds the run id (?1), which
+ * sqlite3_reset keeps. */
+static int prepare_run_statements(store *st)
+{
+    static const char *const sql[] = {
+        "INSERT INTO tick VALUES (?1,?2,?3,?4)",
+        "INSERT INTO event_log VALUES (?1,?2,?3,?4,?5,?6,?7)",
+        "INSERT OR REPLACE INTO run_metric VALUES (?1,?2,?3)",
+    };
+    sqlite3_stmt **out[] = {&st->insert_tick, &st->insert_event, &st->insert_metric};
+    for (size_t i = 0; i < sizeof out / sizeof out[0]; i++) {
+        int rc = store__prepare(st, sql[i], out[i]);
+        if (rc != STORE_OK)
+            return rc;
+        if (sqlite3_bind_int64(*out[i], 1, st->run_id) != SQLITE_OK)
+            return store__fail(st, "bind run id");
+    }
+    return store__prepare_tick_statements(st);
+}
+
+static int64_t begin_run_fail(store *st, int rc, char *err, size_t err_len)
+{
+    if (err && err_len)
+        snprintf(err, err_len, "%s", st->errmsg);
+    return rc;
+}
+
+static void set_run_layout(store *st, const spec *sp)
+{
+    int64_t days = 0;
+    int parsed = caltime_parse_date(sp->start_date, &days);
+    assert(parsed == 0 && "the reader validates spec.start_date");
+    (void)parsed;
+    st->start_epoch = days * SPEC_SECONDS_PER_DAY;
+    st->tick_seconds = sp->tick_seconds;
+    st->tables[STORE_DC_TICK].n = sp->n_datacenters;
+    st->tables[STORE_PROVIDER_TICK].n = sp->n_providers;
+    st->tables[STORE_CONTRACT_TICK].n = sp->n_contracts;
+    st->tables[STORE_WORKLOAD_TICK].n = sp->n_workloads;
+    st->event_seq = 0;
+    st->ticks_in_tx = 0;
+}
+
+/* The run row, its parameters and the entity tables, in one transaction:
+ * all of them or none (and then the store's run id is left as it was). */
+static int insert_run_rows(store *st, const scenario *sc, const spec *sp, const char *version)
+{
+    int64_t previous = st->run_id;
+    int rc = store__begin(st);
+    if (rc == STORE_OK)
+        rc = insert_run(st, sc, sp, version);
+    if (rc == STORE_OK)
+        rc = insert_params(st, sc);
+    if (rc == STORE_OK)
+        rc = insert_all_entities(st, sp);
+    if (rc == STORE_OK)
+        rc = store__commit(st);
+    if (rc != STORE_OK) {
+        store__rollback(st);
+        st->run_id = previous;
+    }
+    return rc;
+}
+
+int64_t store_begin_run(store *st, const scenario *sc, const market *m,
+                        const char *capsim_version, char *err, size_t err_len)
+{
+    if (st->insert_tick)  /* leave the open run and its pending ticks alone */
+        return begin_run_fail(st, store__failf(st, STORE_ERR_SQLITE, "store_begin_run: run "
+                              "%lld is still open", (long long)st->run_id), err, err_len);
+    const spec *sp = market_spec(m);
+    set_run_layout(st, sp);
+    int rc = insert_run_rows(st, sc, sp, capsim_version);
+    if (rc != STORE_OK)
+        return begin_run_fail(st, rc, err, err_len);
+    rc = prepare_run_statements(st);
+    if (rc == STORE_OK)
+        rc = store__begin(st);
+    if (rc != STORE_OK) {
+        store__finalize_run_statements(st);
+        char sql[96];  /* best effort: the run row should not claim 'running' */
+        snprintf(sql, sizeof sql, "UPDATE run SET status = 'failed' WHERE id = %lld",
+                 (long long)st->run_id);
+        sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+        return begin_run_fail(st, rc, err, err_len);
+    }
+    if (err && err_len)
+        err[0] = '\0';
+    return st->run_id;
+}

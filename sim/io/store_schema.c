@@ -1,0 +1,194 @@
+/*
+ * store_schema: the results database's tables and views, as SQL embedded in
+ * the binary so that capsim works from any directory. analysis/README.md
+ * documents every table, column and view; keep the two in step, and bump
+ * STORE_SCHEMA_VERSION when a change would break an existing database.
+ *
+ * Every statement uses IF NOT EXISTS, so the same text creates a new file
+ * and completes an existing one. Entity ids are the dense indices of the
+ * spec. Per-tick tables are WITHOUT ROWID and keyed (run_id, tick,
+ * <entity>_id): ticks are appended in key order, so inserts land on the
+ * right edge of each B-tree and a run's rows sit together on disk.
+ * REFERENCES clauses document joins; foreign keys are not enforced.
+ */
+#include "store_internal.h"
+
+static const char schema_runs[] =
+    "CREATE TABLE IF NOT EXISTS run ("
+    " id INTEGER PRIMARY KEY,"
+    " scenario_name TEXT NOT NULL,"
+    " scenario_path TEXT,"
+    " scenario_text TEXT,"
+    " seed INTEGER NOT NULL,"
+    " start_date TEXT NOT NULL,"
+    " end_date TEXT NOT NULL,"
+    " tick_seconds INTEGER NOT NULL,"
+    " capsim_version TEXT,"
+    " started_at TEXT NOT NULL,"
+    " finished_at TEXT,"
+    " status TEXT NOT NULL DEFAULT 'running'"
+    "  CHECK (status IN ('running','complete','interrupted','failed')),"
+    " wall_seconds REAL,"
+    " events_processed INTEGER,"
+    " ticks INTEGER,"
+    " sweep_point INTEGER,"
+    " replication INTEGER);"
+    "CREATE TABLE IF NOT EXISTS run_param ("
+    " run_id INTEGER NOT NULL REFERENCES run(id),"
+    " path TEXT NOT NULL,"
+    " value TEXT,"
+    " source_file TEXT,"
+    " source_line INTEGER,"
+    " PRIMARY KEY (run_id, path)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS run_metric ("
+    " run_id INTEGER NOT NULL REFERENCES run(id),"
+    " metric TEXT NOT NULL,"
+    " value REAL NOT NULL,"
+    " PRIMARY KEY (run_id, metric)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS event_log ("
+    " run_id INTEGER NOT NULL REFERENCES run(id),"
+    " seq INTEGER NOT NULL,"
+    " t INTEGER NOT NULL,"
+    " date TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " entity TEXT,"
+    " message TEXT,"
+    " PRIMARY KEY (run_id, seq)) WITHOUT ROWID;";
+
+static const char schema_entities[] =
+    "CREATE TABLE IF NOT EXISTS gpu_type ("
+    " run_id INTEGER NOT NULL REFERENCES run(id),"
+    " id INTEGER NOT NULL,"
+    " name TEXT NOT NULL,"
+    " tdp_w REAL, idle_w REAL, train_speed REAL, infer_speed REAL,"
+    " capex_usd REAL, depreciation_years REAL,"
+    " straggler_share REAL, straggler_speed REAL,"
+    " PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS provider ("
+    " run_id INTEGER NOT NULL REFERENCES run(id),"
+    " id INTEGER NOT NULL,"
+    " name TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS datacenter ("
+    " run_id INTEGER NOT NULL REFERENCES run(id),"
+    " id INTEGER NOT NULL,"
+    " name TEXT NOT NULL,"
+    " owner_id INTEGER NOT NULL,"
+    " region TEXT,"
+    " power_mw REAL, pue REAL, energy_price_per_mwh REAL,"
+    " online_date TEXT,"
+    " PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS phase ("
+    " run_id INTEGER NOT NULL REFERENCES run(id),"
+    " id INTEGER NOT NULL,"
+    " name TEXT NOT NULL,"
+    " datacenter_id INTEGER NOT NULL,"
+    " gpu_type_id INTEGER NOT NULL,"
+    " gpus INTEGER NOT NULL,"
+    " online_date TEXT,"
+    " PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS contract ("
+    " run_id INTEGER NOT NULL REFERENCES run(id),"
+    " id INTEGER NOT NULL,"
+    " name TEXT NOT NULL,"
+    " lessor_id INTEGER NOT NULL,"
+    " lessee_id INTEGER NOT NULL,"
+    " gpu_type_id INTEGER,"
+    " gpus INTEGER NOT NULL,"
+    " start_date TEXT, end_date TEXT,"
+    " price_per_gpu_hour REAL,"
+    " kind TEXT NOT NULL,"
+    " origin TEXT NOT NULL CHECK (origin IN ('scenario','procured')),"
+    " signed_date TEXT,"
+    " PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS workload ("
+    " run_id INTEGER NOT NULL REFERENCES run(id),"
+    " id INTEGER NOT NULL,"
+    " name TEXT NOT NULL,"
+    " tenant_id INTEGER NOT NULL,"
+    " type TEXT NOT NULL,"
+    " growth TEXT NOT NULL,"
+    " start_date TEXT,"
+    " demand_h100 REAL,"
+    " PRIMARY KEY (run_id, id)) WITHOUT ROWID;";
+
+static const char schema_ticks[] =
+    "CREATE TABLE IF NOT EXISTS tick ("
+    " run_id INTEGER NOT NULL, tick INTEGER NOT NULL,"
+    " t INTEGER NOT NULL, date TEXT NOT NULL,"
+    " PRIMARY KEY (run_id, tick)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS dc_tick ("
+    " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, datacenter_id INTEGER NOT NULL,"
+    " installed INTEGER, healthy INTEGER, failed INTEGER, maintenance INTEGER,"
+    " allocated INTEGER, busy REAL, mean_utilisation REAL,"
+    " power_mw REAL, energy_mwh REAL,"
+    " PRIMARY KEY (run_id, tick, datacenter_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS provider_tick ("
+    " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, provider_id INTEGER NOT NULL,"
+    " owned INTEGER, leased_in INTEGER, leased_out INTEGER, pool INTEGER,"
+    " used REAL, utilisation REAL,"
+    " demand_h100 REAL, served_h100 REAL, shortfall_h100 REAL,"
+    " revenue_usd REAL, lease_cost_usd REAL, energy_cost_usd REAL,"
+    " depreciation_usd REAL, margin_usd REAL,"
+    " PRIMARY KEY (run_id, tick, provider_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS contract_tick ("
+    " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, contract_id INTEGER NOT NULL,"
+    " active INTEGER, committed INTEGER, delivered INTEGER,"
+    " used REAL, utilisation REAL, payment_usd REAL, sla_credit_usd REAL,"
+    " PRIMARY KEY (run_id, tick, contract_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS workload_tick ("
+    " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, workload_id INTEGER NOT NULL,"
+    " demand_h100 REAL, capacity_h100 REAL, served_h100 REAL, shortfall_h100 REAL,"
+    " jobs_running INTEGER, jobs_queued INTEGER, goodput_h100_hours REAL,"
+    " PRIMARY KEY (run_id, tick, workload_id)) WITHOUT ROWID;";
+
+/* Utilisation in the views is weighted: busy (or used) GPU-hours over
+ * installed (or pool) GPU-hours, so idle hours before capacity exists do
+ * not drag the mean down. NULL when there was nothing to use.
+ *
+ * Views aggregate on the fly. Every output column that names a group
+ * (run_id, the entity's id and name, year or day) is a GROUP BY term, so
+ * SQLite pushes a WHERE on any of them into the scan, before the sort that
+ * GROUP BY needs (the rows are stored in tick order, not entity order). */
+static const char schema_views[] =
+    "CREATE VIEW IF NOT EXISTS provider_year AS"
+    " SELECT pt.run_id AS run_id, pt.provider_id AS provider_id, p.name AS provider,"
+    "  CAST(substr(t.date, 1, 4) AS INTEGER) AS year,"
+    "  sum(pt.revenue_usd) AS revenue_usd,"
+    "  sum(pt.lease_cost_usd) AS lease_cost_usd,"
+    "  sum(pt.energy_cost_usd) AS energy_cost_usd,"
+    "  sum(pt.depreciation_usd) AS depreciation_usd,"
+    "  sum(pt.margin_usd) AS margin_usd,"
+    "  sum(pt.used) / NULLIF(sum(pt.pool), 0) AS mean_utilisation"
+    " FROM provider_tick pt"
+    " JOIN tick t ON t.run_id = pt.run_id AND t.tick = pt.tick"
+    " JOIN provider p ON p.run_id = pt.run_id AND p.id = pt.provider_id"
+    " GROUP BY pt.run_id, pt.provider_id, p.name, year;"
+    "CREATE VIEW IF NOT EXISTS dc_day AS"
+    " SELECT dt.run_id AS run_id, dt.datacenter_id AS datacenter_id,"
+    "  d.name AS datacenter, substr(t.date, 1, 10) AS day,"
+    "  sum(dt.busy) / NULLIF(sum(dt.installed), 0) AS mean_utilisation,"
+    "  avg(dt.power_mw) AS mean_power_mw,"
+    "  sum(dt.energy_mwh) AS energy_mwh"
+    " FROM dc_tick dt"
+    " JOIN tick t ON t.run_id = dt.run_id AND t.tick = dt.tick"
+    " JOIN datacenter d ON d.run_id = dt.run_id AND d.id = dt.datacenter_id"
+    " GROUP BY dt.run_id, dt.datacenter_id, d.name, day;";
+
+int store__create_schema(store *st)
+{
+    int rc = store__begin(st);
+    if (rc == STORE_OK)
+        rc = store__exec(st, schema_runs);
+    if (rc == STORE_OK)
+        rc = store__exec(st, schema_entities);
+    if (rc == STORE_OK)
+        rc = store__exec(st, schema_ticks);
+    if (rc == STORE_OK)
+        rc = store__exec(st, schema_views);
+    if (rc == STORE_OK)
+        return store__commit(st);
+    store__rollback(st);
+    return rc;
+}
