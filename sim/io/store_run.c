@@ -167,14 +167,6 @@ static int bind_contract(const store *st, sqlite3_stmt *s, const spec *sp, size_
     return b | sqlite3_bind_null(s, 13);
 }
 
-static const char *workload_type_name(spec_workload_type type)
-{
-    switch (type) {
-    case SPEC_INFERENCE: return "inference";
-    }
-    return "unknown";
-}
-
 static int bind_workload(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
                          char *date_a, char *date_b)
 {
@@ -183,7 +175,7 @@ static int bind_workload(const store *st, sqlite3_stmt *s, const spec *sp, size_
     store__date(st, w->start, date_a);
     int b = bind_text(s, 3, w->name);
     b |= sqlite3_bind_int(s, 4, w->tenant);
-    b |= bind_text(s, 5, workload_type_name(w->type));
+    b |= bind_text(s, 5, spec_workload_type_name(w->type));
     b |= bind_text(s, 6, spec_growth_name(w->growth));
     b |= bind_text(s, 7, date_a);
     return b | sqlite3_bind_double(s, 8, w->demand_h100);

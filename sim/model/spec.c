@@ -17,9 +17,20 @@ void spec_destroy(spec *s)
     if (!s)
         return;
     for (size_t i = 0; i < s->n_workloads; i++) {
-        free(s->workloads[i].series_t);
-        free(s->workloads[i].series_value);
+        spec_workload *w = &s->workloads[i];
+        free(w->series_t);
+        free(w->series_value);
+        free(w->job_gpus.values);
+        free(w->job_gpus.weights);
+        free(w->duration_h.values);
+        free(w->duration_h.weights);
+        free(w->trace);
     }
+    for (size_t i = 0; i < s->n_procurements; i++)
+        free(s->procurements[i].sellers);
+    free(s->pricelists);
+    free(s->procurements);
+    free(s->buildouts);
     free(s->gpus);
     free(s->providers);
     free(s->datacenters);
@@ -45,6 +56,7 @@ const char *spec_contract_kind_name(spec_contract_kind k)
     switch (k) {
     case SPEC_RESERVED: return "reserved";
     case SPEC_ON_DEMAND: return "on_demand";
+    case SPEC_SPOT: return "spot";
     }
     return "unknown";
 }
@@ -55,6 +67,35 @@ const char *spec_growth_name(spec_growth g)
     case SPEC_GROWTH_EXPONENTIAL: return "exponential";
     case SPEC_GROWTH_LOGISTIC: return "logistic";
     case SPEC_GROWTH_SERIES: return "series";
+    }
+    return "unknown";
+}
+
+const char *spec_workload_type_name(spec_workload_type t)
+{
+    switch (t) {
+    case SPEC_INFERENCE: return "inference";
+    case SPEC_TRAINING: return "training";
+    }
+    return "unknown";
+}
+
+const char *spec_dist_kind_name(spec_dist_kind k)
+{
+    switch (k) {
+    case SPEC_DIST_FIXED: return "fixed";
+    case SPEC_DIST_EXPONENTIAL: return "exponential";
+    case SPEC_DIST_LOGNORMAL: return "lognormal";
+    case SPEC_DIST_LIST: return "list";
+    }
+    return "unknown";
+}
+
+const char *spec_buildout_trigger_name(spec_buildout_trigger t)
+{
+    switch (t) {
+    case SPEC_TRIGGER_DECLINED: return "declined";
+    case SPEC_TRIGGER_LOW_UNCOMMITTED: return "low_uncommitted";
     }
     return "unknown";
 }

@@ -65,8 +65,17 @@ typedef struct spec_datacenter {
 
 typedef enum spec_contract_kind {
     SPEC_RESERVED = 0,   /* take-or-pay: delivered GPUs billed whether used or not */
-    SPEC_ON_DEMAND = 1   /* billed on GPU-hours used */
+    SPEC_ON_DEMAND = 1,  /* billed on GPU-hours used */
+    SPEC_SPOT = 2        /* billed on use; preempted whenever the lessor needs the GPUs
+                            for its reserved commitments or its own workloads */
 } spec_contract_kind;
+
+typedef enum spec_contract_origin {
+    SPEC_ORIGIN_SCENARIO = 0,   /* written in the scenario */
+    SPEC_ORIGIN_PROCURED = 1    /* signed during the run by a procurement review */
+} spec_contract_origin;
+
+#define SPEC_NO_TIME INT64_MIN  /* an optional time that is not set */
 
 typedef struct spec_contract {
     char name[SPEC_NAME_MAX];
@@ -78,7 +87,75 @@ typedef struct spec_contract {
     int64_t end;                /* exclusive, seconds since scenario start */
     double price_per_gpu_hour;  /* USD */
     spec_contract_kind kind;
+    int64_t ramp_seconds;       /* 0: all committed GPUs from start; else committed grows
+                                   linearly from 0 at start to gpus at start + ramp, in whole nodes */
+    double sla_availability;    /* 0: no SLA; else a tick with delivered < committed x this
+                                   earns the lessee a credit of sla_credit_share x the payment due */
+    double sla_credit_share;    /* 0..1 */
+    int64_t terminate;          /* SPEC_NO_TIME, or early termination time (< end): the
+                                   contract ends there and the lessee pays the fee */
+    double termination_fee_months; /* fee = committed GPUs x price x hours of this many months
+                                   (or of the remaining term if shorter), paid at termination */
+    spec_contract_origin origin;
+    int64_t signed_at;          /* SPEC_NO_TIME for scenario contracts; signing time if procured */
+    int parent;                 /* -1, or for a back-to-back contract the index of the contract
+                                   it was signed for (the lessee's own sale) */
 } spec_contract;
+
+/* A price per GPU type and contract kind offered by a selling provider,
+ * with a discount for longer terms. */
+typedef struct spec_pricelist {
+    char name[SPEC_NAME_MAX];
+    int seller;                 /* index into spec.providers */
+    int gpu;                    /* index into spec.gpus, or SPEC_ANY_GPU */
+    double price_per_gpu_hour[3]; /* indexed by spec_contract_kind; < 0 when not offered */
+    double discount_per_year;   /* fraction off per year of term beyond the first, 0..1 */
+    double max_discount;        /* cap on the term discount, 0..1 */
+} spec_pricelist;
+
+/* A provider's periodic capacity review. */
+typedef struct spec_procurement {
+    char name[SPEC_NAME_MAX];
+    int buyer;                  /* index into spec.providers */
+    int64_t first_review;       /* seconds since start */
+    int64_t period_seconds;     /* between reviews */
+    int64_t horizon_seconds;    /* forecast horizon */
+    double gap_threshold_h100;  /* act when the forecast gap exceeds this (H100-equivalent GPUs) */
+    double headroom;            /* buy gap x (1 + headroom), >= 0 */
+    int *sellers;               /* provider indices in preference order */
+    size_t n_sellers;
+    int first_refusal;          /* 1: sellers[0] holds a right of first refusal */
+    int64_t first_refusal_until;/* SPEC_NO_TIME, or when that right lapses */
+    int gpu;                    /* requested type, or SPEC_ANY_GPU */
+    int64_t term_seconds;       /* term of the contracts it signs (term_months resolved at the
+                                   signing date: SPEC_SECONDS_PER_DAY x 30.4375 x months) */
+    int term_months;
+    spec_contract_kind kind;
+    double max_price_per_gpu_hour;
+} spec_procurement;
+
+typedef enum spec_buildout_trigger {
+    SPEC_TRIGGER_DECLINED = 0,      /* build when a request had to be declined */
+    SPEC_TRIGGER_LOW_UNCOMMITTED = 1 /* build when uncommitted GPUs fall below a threshold */
+} spec_buildout_trigger;
+
+/* An owner's policy for building new capacity. */
+typedef struct spec_buildout {
+    char name[SPEC_NAME_MAX];
+    int owner;                  /* index into spec.providers */
+    int64_t lead_seconds;       /* from decision to online */
+    double slippage_sigma_months; /* normal slippage (>= 0) added to the lead time, never negative */
+    int gpu;                    /* type of new capacity */
+    double site_power_mw;       /* IT power of one new site */
+    double pue;                 /* of new sites */
+    double energy_price_per_mwh;/* of new sites */
+    char region[SPEC_NAME_MAX];
+    double yearly_budget_mw;    /* IT MW that may be started per calendar year (0: unlimited) */
+    double yearly_budget_usd;   /* capex that may be committed per year (0: unlimited) */
+    spec_buildout_trigger trigger;
+    double uncommitted_threshold_gpus; /* low_uncommitted trigger level */
+    int64_t max_sites;          /* at most this many new sites in a run */
+} spec_buildout;
 
 typedef enum spec_growth {
     SPEC_GROWTH_EXPONENTIAL = 0, /* demand_h100 * yearly_factor^years */
@@ -87,8 +164,35 @@ typedef enum spec_growth {
 } spec_growth;
 
 typedef enum spec_workload_type {
-    SPEC_INFERENCE = 0
+    SPEC_INFERENCE = 0,  /* fluid demand in H100-equivalent GPUs */
+    SPEC_TRAINING = 1    /* a stream of gang-scheduled jobs */
 } spec_workload_type;
+
+typedef enum spec_dist_kind {
+    SPEC_DIST_FIXED = 0,        /* always `mean` */
+    SPEC_DIST_EXPONENTIAL = 1,  /* mean `mean` */
+    SPEC_DIST_LOGNORMAL = 2,    /* mean `mean`, sigma of the log `sigma` */
+    SPEC_DIST_LIST = 3          /* values[i] with probability weights[i] / sum(weights) */
+} spec_dist_kind;
+
+typedef struct spec_distribution {
+    spec_dist_kind kind;
+    double mean;
+    double sigma;
+    size_t n;
+    double *values;             /* owned */
+    double *weights;            /* owned */
+} spec_distribution;
+
+/* One job of a training trace. */
+typedef struct spec_trace_job {
+    int64_t submit;             /* seconds since start */
+    int64_t gpus;               /* multiple of SPEC_GPUS_PER_NODE */
+    double duration_s;          /* on an H100 (train_speed 1) */
+    int gpu;                    /* required type, or SPEC_ANY_GPU */
+} spec_trace_job;
+
+#define SPEC_WAIT_FOREVER (-1.0)
 
 typedef struct spec_workload {
     char name[SPEC_NAME_MAX];
@@ -106,6 +210,20 @@ typedef struct spec_workload {
     double diurnal_amplitude;    /* 0..1: demand * (1 + a cos(2 pi (hour - peak_hour) / 24)) */
     double peak_hour;            /* hour of day (UTC) of the diurnal peak */
     double noise_sigma;          /* lognormal sigma of the mean-one multiplicative noise */
+
+    /* training: arrivals are a non-homogeneous Poisson process whose rate is
+     * arrival_rate_per_day x g(t), with g the growth above applied to 1
+     * (exponential: yearly_factor^years; logistic: ceiling is
+     * ceiling_rate_per_day). A trace, when given, replaces the stream. */
+    double arrival_rate_per_day;
+    double ceiling_rate_per_day;
+    spec_distribution job_gpus;  /* rounded up to whole 8-GPU nodes */
+    spec_distribution duration_h;/* on an H100; a job runs duration / train_speed */
+    double max_wait_h;           /* 0: a job that cannot start at once is lost;
+                                    SPEC_WAIT_FOREVER: no limit */
+    int backfill;                /* 1: a later job that fits may start before the queue head */
+    spec_trace_job *trace;       /* owned; sorted by submit */
+    size_t trace_len;
 } spec_workload;
 
 typedef struct spec {
@@ -123,6 +241,9 @@ typedef struct spec {
     spec_phase *phases;           size_t n_phases;   /* sorted by datacenter, then as written */
     spec_contract *contracts;     size_t n_contracts;
     spec_workload *workloads;     size_t n_workloads;
+    spec_pricelist *pricelists;   size_t n_pricelists;
+    spec_procurement *procurements; size_t n_procurements;
+    spec_buildout *buildouts;     size_t n_buildouts;
 } spec;
 
 /* create / destroy */
@@ -133,5 +254,8 @@ void spec_destroy(spec *s);     /* frees every array; NULL is a no-op */
 const char *spec_provider_kind_name(spec_provider_kind k);
 const char *spec_contract_kind_name(spec_contract_kind k);
 const char *spec_growth_name(spec_growth g);
+const char *spec_workload_type_name(spec_workload_type t);
+const char *spec_dist_kind_name(spec_dist_kind k);
+const char *spec_buildout_trigger_name(spec_buildout_trigger t);
 
 #endif
