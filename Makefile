@@ -25,6 +25,7 @@ LDLIBS  := -lgsl -lgslcblas -lsqlite3 -lcsv -linih -lm -lpthread
 ENGINE_SRC := $(wildcard sim/engine/*.c)
 MODEL_SRC  := $(wildcard sim/model/*.c)
 IO_SRC     := $(wildcard sim/io/*.c)
+ANALYSIS_SRC := $(wildcard analysis/*.c)
 CLI_SRC    := $(wildcard sim/cli/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 BENCH_SRC  := $(wildcard tests/bench/*.c)
@@ -33,6 +34,7 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 LIB_ENGINE := $(B)/libcapsim_engine.a
 LIB_MODEL  := $(B)/libcapsim_model.a
 LIB_IO     := $(B)/libcapsim_io.a
+LIB_ANALYSIS := $(B)/libcapsim_analysis.a
 CAPSIM     := $(B)/capsim
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 BENCH_BIN  := $(B)/bench/capsim-bench
@@ -73,8 +75,10 @@ $(LIB_MODEL): $(call obj,$(MODEL_SRC))
 	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
 $(LIB_IO): $(call obj,$(IO_SRC))
 	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
+$(LIB_ANALYSIS): $(call obj,$(ANALYSIS_SRC))
+	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
 
-LIBS_ALL := $(LIB_IO) $(LIB_MODEL) $(LIB_ENGINE)
+LIBS_ALL := $(LIB_ANALYSIS) $(LIB_IO) $(LIB_MODEL) $(LIB_ENGINE)
 
 $(CAPSIM): $(call obj,$(CLI_SRC)) $(LIBS_ALL)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -89,6 +93,7 @@ $(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(LIBS_ALL)
 engine: $(LIB_ENGINE)
 model: $(LIB_MODEL)
 io: $(LIB_IO)
+analysis: $(LIB_ANALYSIS)
 
 run: deps
 	@$(MAKE) --no-print-directory all
