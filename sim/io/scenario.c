@@ -77,13 +77,14 @@ static int build_params(scenario *sc, const scnraw *raw)
 
 /* ---- resolved text ---- */
 
-/* The series path as an absolute path, so the text loads from anywhere. */
-static void write_series_path(FILE *out, const scnraw *raw, const scnraw_value *v)
+/* A CSV path (series, trace) made absolute, so the text loads from anywhere. */
+static void write_path(FILE *out, const scnraw *raw, const scnkeys_key *key,
+                       const scnraw_value *v)
 {
     char *joined = scnraw_join_path(v->file == SCNRAW_SET_FILE ? NULL : raw->files[v->file],
                                     v->text);
     char *absolute = joined ? realpath(joined, NULL) : NULL;
-    fprintf(out, "series = %s\n", absolute ? absolute : joined ? joined : v->text);
+    fprintf(out, "%s = %s\n", key->name, absolute ? absolute : joined ? joined : v->text);
     free(absolute);
     free(joined);
 }
@@ -96,7 +97,7 @@ static void write_key(FILE *out, const scnraw *raw, const scnraw_section *s, siz
     if (key->type == SCNKEYS_INCLUDE)
         return;
     if (v->text && key->type == SCNKEYS_PATH)
-        write_series_path(out, raw, v);
+        write_path(out, raw, key, v);
     else if (v->text)
         fprintf(out, "%s = %s\n", key->name, v->text);
     else if (key->default_text)

@@ -6,8 +6,8 @@
  * Every value has a path kind.name.key (for [scenario], kind.key:
  * scenario.seed). Later values override earlier ones: an included file's
  * keys are read where the include line stands, and --set overrides win over
- * every file. A CSV series named by a workload is read here (libcsv) and
- * handed to the spec as arrays, so the model opens no files.
+ * every file. A CSV series or job trace named by a workload is read here
+ * (libcsv) and handed to the spec as arrays, so the model opens no files.
  *
  * Errors name the file, the line, the section and the key, say what was
  * expected, and suggest the nearest valid name for a typo. Warnings (for

@@ -1,12 +1,15 @@
 /*
  * scenario_print: the resolved model in readable form, for
  * `capsim validate --print`. Dates are printed as the scenario writes them:
- * an inclusive last day for the period and for contracts.
+ * an inclusive last day for the period and for contracts. Spans given in
+ * months are printed in months again (seconds / SCNKEYS_SECONDS_PER_MONTH).
  */
 #include <stdio.h>
 
 #include "../engine/caltime.h"
 #include "scenario.h"
+#include "scndist.h"
+#include "scnkeys.h"
 
 typedef struct printer {
     FILE *out;
@@ -98,6 +101,34 @@ static void print_phases(const printer *p)
     }
 }
 
+static const char *gpu_name(const spec *s, int gpu)
+{
+    return gpu == SPEC_ANY_GPU ? "any" : s->gpus[gpu].name;
+}
+
+static double months_of(int64_t seconds)
+{
+    return (double)seconds / SCNKEYS_SECONDS_PER_MONTH;
+}
+
+/* The optional terms of a contract, on a line of their own when any is set. */
+static void print_contract_terms(const printer *p, const spec_contract *c)
+{
+    char when[11];
+    if (c->ramp_seconds == 0 && c->sla_availability == 0 && c->terminate == SPEC_NO_TIME)
+        return;
+    fprintf(p->out, "    ");
+    if (c->ramp_seconds)
+        fprintf(p->out, " ramp %g months;", months_of(c->ramp_seconds));
+    if (c->sla_availability > 0)
+        fprintf(p->out, " SLA %g%% availability, credit %g%% of the payment;",
+                c->sla_availability * 100, c->sla_credit_share * 100);
+    if (c->terminate != SPEC_NO_TIME)
+        fprintf(p->out, " terminated on %s (last day the day before), fee %g months;",
+                date_of(p, c->terminate, when), c->termination_fee_months);
+    fprintf(p->out, "\n");
+}
+
 static void print_contracts(const printer *p)
 {
     const spec *s = p->s;
@@ -107,27 +138,55 @@ static void print_contracts(const printer *p)
         const spec_contract *c = &s->contracts[i];
         fprintf(p->out, "  %-16s %s -> %s, %lld x %s, %s to %s inclusive, %g USD/GPU-hour, "
                 "%s\n", c->name, s->providers[c->lessor].name, s->providers[c->lessee].name,
-                (long long)c->gpus, c->gpu == SPEC_ANY_GPU ? "any" : s->gpus[c->gpu].name,
+                (long long)c->gpus, gpu_name(s, c->gpu),
                 date_of(p, c->start, start), date_of(p, c->end - SPEC_SECONDS_PER_DAY, last),
                 c->price_per_gpu_hour, spec_contract_kind_name(c->kind));
+        print_contract_terms(p, c);
     }
 }
 
 static void print_growth(const printer *p, const spec_workload *w)
 {
+    int training = w->type == SPEC_TRAINING;
     switch (w->growth) {
     case SPEC_GROWTH_EXPONENTIAL:
         fprintf(p->out, "exponential, x%g per year", w->yearly_factor);
         break;
     case SPEC_GROWTH_LOGISTIC:
-        fprintf(p->out, "logistic, ceiling %g, rate %g per year", w->ceiling_h100,
-                w->rate_per_year);
+        fprintf(p->out, "logistic, ceiling %g%s, rate %g per year",
+                training ? w->ceiling_rate_per_day : w->ceiling_h100,
+                training ? " jobs/day" : "", w->rate_per_year);
         break;
     case SPEC_GROWTH_SERIES:
         fprintf(p->out, "series of %zu points, %g to %g", w->series_len, w->series_value[0],
                 w->series_value[w->series_len - 1]);
         break;
     }
+}
+
+static void print_training(const printer *p, const spec_workload *w)
+{
+    const spec *s = p->s;
+    char start[11], first[11], last[11], dist[256];
+    fprintf(p->out, "  %-16s training for %s from %s: ", w->name, s->providers[w->tenant].name,
+            date_of(p, w->start, start));
+    if (w->trace_len) {
+        fprintf(p->out, "trace of %zu jobs submitted %s to %s", w->trace_len,
+                date_of(p, w->trace[0].submit, first),
+                date_of(p, w->trace[w->trace_len - 1].submit, last));
+    } else {
+        fprintf(p->out, "%g jobs/day, ", w->arrival_rate_per_day);
+        print_growth(p, w);
+        scndist_format(&w->job_gpus, dist, sizeof dist);
+        fprintf(p->out, "; GPUs per job %s", dist);
+        scndist_format(&w->duration_h, dist, sizeof dist);
+        fprintf(p->out, "; hours on an H100 %s", dist);
+    }
+    if (w->max_wait_h == SPEC_WAIT_FOREVER)
+        fprintf(p->out, "; waits without limit");
+    else
+        fprintf(p->out, "; waits up to %g h", w->max_wait_h);
+    fprintf(p->out, ", %s\n", w->backfill ? "with backfill" : "FIFO without backfill");
 }
 
 static void print_workloads(const printer *p)
@@ -137,11 +196,96 @@ static void print_workloads(const printer *p)
     fprintf(p->out, "\nworkloads (%zu)\n", s->n_workloads);
     for (size_t i = 0; i < s->n_workloads; i++) {
         const spec_workload *w = &s->workloads[i];
+        if (w->type == SPEC_TRAINING) {
+            print_training(p, w);
+            continue;
+        }
         fprintf(p->out, "  %-16s inference for %s from %s: %g H100-equivalent GPUs, ", w->name,
                 s->providers[w->tenant].name, date_of(p, w->start, start), w->demand_h100);
         print_growth(p, w);
         fprintf(p->out, "; diurnal amplitude %g peaking at %g h UTC; noise sigma %g\n",
                 w->diurnal_amplitude, w->peak_hour, w->noise_sigma);
+    }
+}
+
+static void print_pricelists(const printer *p)
+{
+    const spec *s = p->s;
+    fprintf(p->out, "\nprice lists (%zu)\n", s->n_pricelists);
+    for (size_t i = 0; i < s->n_pricelists; i++) {
+        const spec_pricelist *l = &s->pricelists[i];
+        fprintf(p->out, "  %-16s %s, GPU %s:", l->name, s->providers[l->seller].name,
+                gpu_name(s, l->gpu));
+        for (int k = 0; k < 3; k++)
+            if (l->price_per_gpu_hour[k] >= 0)
+                fprintf(p->out, " %s %g", spec_contract_kind_name((spec_contract_kind)k),
+                        l->price_per_gpu_hour[k]);
+        fprintf(p->out, " USD/GPU-hour; %g%% off per year of term beyond the first, at most "
+                "%g%%\n", l->discount_per_year * 100, l->max_discount * 100);
+    }
+}
+
+static void print_procurements(const printer *p)
+{
+    const spec *s = p->s;
+    char first[11], until[11];
+    fprintf(p->out, "\nprocurement (%zu)\n", s->n_procurements);
+    for (size_t i = 0; i < s->n_procurements; i++) {
+        const spec_procurement *r = &s->procurements[i];
+        fprintf(p->out, "  %-16s %s reviews every %g months from %s, horizon %g months, acts on "
+                "a gap above %g H100 with %g%% headroom; asks", r->name,
+                s->providers[r->buyer].name, months_of(r->period_seconds),
+                date_of(p, r->first_review, first), months_of(r->horizon_seconds),
+                r->gap_threshold_h100, r->headroom * 100);
+        for (size_t k = 0; k < r->n_sellers; k++)
+            fprintf(p->out, "%s %s", k ? "," : "", s->providers[r->sellers[k]].name);
+        if (r->first_refusal && r->first_refusal_until != SPEC_NO_TIME)
+            fprintf(p->out, " (first refusal until %s)", date_of(p, r->first_refusal_until, until));
+        else if (r->first_refusal)
+            fprintf(p->out, " (first refusal)");
+        fprintf(p->out, "\n      for %s GPUs, %s, %d months, at most %g USD/GPU-hour\n",
+                gpu_name(s, r->gpu), spec_contract_kind_name(r->kind), r->term_months,
+                r->max_price_per_gpu_hour);
+    }
+}
+
+static void print_buildouts(const printer *p)
+{
+    const spec *s = p->s;
+    fprintf(p->out, "\nbuild-out (%zu)\n", s->n_buildouts);
+    for (size_t i = 0; i < s->n_buildouts; i++) {
+        const spec_buildout *b = &s->buildouts[i];
+        fprintf(p->out, "  %-16s %s builds %g MW sites of %s in region '%s' (PUE %g, %g USD/MWh), "
+                "lead time %g months (slippage sigma %g), on %s", b->name,
+                s->providers[b->owner].name, b->site_power_mw, s->gpus[b->gpu].name, b->region,
+                b->pue, b->energy_price_per_mwh, months_of(b->lead_seconds),
+                b->slippage_sigma_months, spec_buildout_trigger_name(b->trigger));
+        if (b->trigger == SPEC_TRIGGER_LOW_UNCOMMITTED)
+            fprintf(p->out, " below %g uncommitted GPUs", b->uncommitted_threshold_gpus);
+        fprintf(p->out, "\n      at most %lld sites; yearly budget ", (long long)b->max_sites);
+        if (b->yearly_budget_mw > 0)
+            fprintf(p->out, "%g MW", b->yearly_budget_mw);
+        else
+            fprintf(p->out, "unlimited MW");
+        if (b->yearly_budget_usd > 0)
+            fprintf(p->out, ", %g USD\n", b->yearly_budget_usd);
+        else
+            fprintf(p->out, ", unlimited USD\n");
+    }
+}
+
+static void print_targets(const printer *p)
+{
+    const spec *s = p->s;
+    fprintf(p->out, "\ncalibration targets (%zu)\n", s->n_targets);
+    for (size_t i = 0; i < s->n_targets; i++) {
+        const spec_target *t = &s->targets[i];
+        fprintf(p->out, "  %-16s %s = %g", t->name, t->metric, t->value);
+        if (t->tolerance > 0)
+            fprintf(p->out, " +-%g%%", t->tolerance * 100);
+        if (t->tolerance_abs > 0)
+            fprintf(p->out, "%s +-%g", t->tolerance > 0 ? " or" : "", t->tolerance_abs);
+        fputc('\n', p->out);
     }
 }
 
@@ -155,6 +299,10 @@ void scenario_print(const scenario *sc, FILE *out)
     print_phases(&p);
     print_contracts(&p);
     print_workloads(&p);
+    print_pricelists(&p);
+    print_procurements(&p);
+    print_buildouts(&p);
+    print_targets(&p);
     fprintf(out, "\nwarnings (%zu)\n", sc->n_warnings);
     for (size_t i = 0; i < sc->n_warnings; i++)
         fprintf(out, "  %s\n", sc->warnings[i]);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../engine/caltime.h"
+#include "scndist.h"
 #include "suggest.h"
 #include "textnum.h"
 
@@ -23,9 +24,15 @@
 #define REQUIRED .flags = SCNKEYS_REQUIRED
 
 static const char *const provider_kinds[] = {"neocloud", "hyperscaler", "lab", NULL};
-static const char *const contract_kinds[] = {"reserved", "on_demand", NULL};
+static const char *const contract_kinds[] = {"reserved", "on_demand", "spot", NULL};
 static const char *const growth_models[] = {"exponential", "logistic", "series", NULL};
-static const char *const workload_types[] = {"inference", NULL};
+static const char *const workload_types[] = {"inference", "training", NULL};
+static const char *const buildout_triggers[] = {"declined", "low_uncommitted", NULL};
+
+/* Spans in months, up to a century. */
+#define MONTHS_FROM(x) .lo = (x), .hi = SCNKEYS_MAX_MONTHS
+#define MONTHS_ABOVE(x) .lo = (x), .hi = SCNKEYS_MAX_MONTHS, .lo_open = 1
+#define FRACTION .lo = 0, .hi = 1
 
 static const scnkeys_key scenario_keys[] = {
     {.name = "name", .type = SCNKEYS_TEXT, REQUIRED, .offset = FIELD(spec, name),
@@ -109,6 +116,17 @@ static const scnkeys_key contract_keys[] = {
      .offset = FIELD(spec_contract, price_per_gpu_hour), .unit = "USD/GPU-hour"},
     {.name = "kind", .type = SCNKEYS_ENUM, .default_text = "reserved",
      .choices = contract_kinds, .offset = FIELD(spec_contract, kind), .unit = "choice"},
+    {.name = "ramp_months", .type = SCNKEYS_MONTH_SPAN, .default_text = "0", MONTHS_FROM(0),
+     .offset = FIELD(spec_contract, ramp_seconds), .unit = "months"},
+    {.name = "sla_availability", .type = SCNKEYS_REAL, .default_text = "0", FRACTION,
+     .offset = FIELD(spec_contract, sla_availability), .unit = "fraction"},
+    {.name = "sla_credit_share", .type = SCNKEYS_REAL, .default_text = "0.1", FRACTION,
+     .offset = FIELD(spec_contract, sla_credit_share), .unit = "fraction"},
+    {.name = "terminate", .type = SCNKEYS_DATE, .flags = SCNKEYS_DEFAULT_NONE,
+     .offset = FIELD(spec_contract, terminate), .unit = "date"},
+    {.name = "termination_fee_months", .type = SCNKEYS_REAL, .default_text = "0",
+     MONTHS_FROM(0), .offset = FIELD(spec_contract, termination_fee_months),
+     .unit = "months"},
 };
 
 static const scnkeys_key workload_keys[] = {
@@ -118,7 +136,7 @@ static const scnkeys_key workload_keys[] = {
      .offset = FIELD(spec_workload, type), .unit = "choice"},
     {.name = "start", .type = SCNKEYS_DATE, .flags = SCNKEYS_DEFAULT_START,
      .offset = FIELD(spec_workload, start), .unit = "date"},
-    {.name = "demand_h100", .type = SCNKEYS_REAL, REQUIRED, AT_LEAST(0),
+    {.name = "demand_h100", .type = SCNKEYS_REAL, AT_LEAST(0),
      .offset = FIELD(spec_workload, demand_h100), .unit = "H100-equivalent GPUs"},
     {.name = "growth", .type = SCNKEYS_ENUM, .default_text = "exponential",
      .choices = growth_models, .offset = FIELD(spec_workload, growth), .unit = "choice"},
@@ -135,6 +153,109 @@ static const scnkeys_key workload_keys[] = {
      .hi_open = 1, .offset = FIELD(spec_workload, peak_hour), .unit = "hour (UTC)"},
     {.name = "noise_sigma", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
      .offset = FIELD(spec_workload, noise_sigma), .unit = "lognormal sigma"},
+    {.name = "arrival_rate_per_day", .type = SCNKEYS_REAL, ABOVE(0),
+     .offset = FIELD(spec_workload, arrival_rate_per_day), .unit = "jobs/day"},
+    {.name = "ceiling_rate_per_day", .type = SCNKEYS_REAL, ABOVE(0),
+     .offset = FIELD(spec_workload, ceiling_rate_per_day), .unit = "jobs/day"},
+    {.name = "job_gpus", .type = SCNKEYS_DISTRIBUTION, .flags = SCNKEYS_GPU_VALUES,
+     .offset = SCNKEYS_NO_FIELD, .unit = "GPUs per job"},
+    {.name = "duration_h", .type = SCNKEYS_DISTRIBUTION, .offset = SCNKEYS_NO_FIELD,
+     .unit = "hours on an H100"},
+    {.name = "max_wait_h", .type = SCNKEYS_REAL, .flags = SCNKEYS_ALLOW_FOREVER,
+     .default_text = "0", AT_LEAST(0), .offset = FIELD(spec_workload, max_wait_h),
+     .unit = "hours"},
+    {.name = "backfill", .type = SCNKEYS_BOOL, .default_text = "false",
+     .offset = FIELD(spec_workload, backfill), .unit = "true/false"},
+    {.name = "trace", .type = SCNKEYS_PATH, .offset = SCNKEYS_NO_FIELD, .unit = "path"},
+};
+
+static const scnkeys_key pricelist_keys[] = {
+    {.name = "seller", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+     .offset = FIELD(spec_pricelist, seller), .unit = "provider"},
+    {.name = "gpu", .type = SCNKEYS_REF, .flags = SCNKEYS_ALLOW_ANY, .default_text = "any",
+     .ref_kind = SCNKEYS_GPU, .offset = FIELD(spec_pricelist, gpu), .unit = "GPU type"},
+    {.name = "reserved_per_gpu_hour", .type = SCNKEYS_REAL, AT_LEAST(0),
+     .offset = FIELD(spec_pricelist, price_per_gpu_hour[SPEC_RESERVED]),
+     .unit = "USD/GPU-hour"},
+    {.name = "on_demand_per_gpu_hour", .type = SCNKEYS_REAL, AT_LEAST(0),
+     .offset = FIELD(spec_pricelist, price_per_gpu_hour[SPEC_ON_DEMAND]),
+     .unit = "USD/GPU-hour"},
+    {.name = "spot_per_gpu_hour", .type = SCNKEYS_REAL, AT_LEAST(0),
+     .offset = FIELD(spec_pricelist, price_per_gpu_hour[SPEC_SPOT]), .unit = "USD/GPU-hour"},
+    {.name = "discount_per_year", .type = SCNKEYS_REAL, .default_text = "0", FRACTION,
+     .offset = FIELD(spec_pricelist, discount_per_year), .unit = "fraction per year"},
+    {.name = "max_discount", .type = SCNKEYS_REAL, .default_text = "0.6", FRACTION,
+     .offset = FIELD(spec_pricelist, max_discount), .unit = "fraction"},
+};
+
+static const scnkeys_key procurement_keys[] = {
+    {.name = "buyer", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+     .offset = FIELD(spec_procurement, buyer), .unit = "provider"},
+    {.name = "first_review", .type = SCNKEYS_DATE, .flags = SCNKEYS_DEFAULT_START,
+     .offset = FIELD(spec_procurement, first_review), .unit = "date"},
+    {.name = "review_months", .type = SCNKEYS_MONTH_SPAN, .default_text = "3",
+     MONTHS_ABOVE(0), .offset = FIELD(spec_procurement, period_seconds), .unit = "months"},
+    {.name = "horizon_months", .type = SCNKEYS_MONTH_SPAN, .default_text = "12",
+     MONTHS_ABOVE(0), .offset = FIELD(spec_procurement, horizon_seconds), .unit = "months"},
+    {.name = "gap_threshold_h100", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+     .offset = FIELD(spec_procurement, gap_threshold_h100), .unit = "H100-equivalent GPUs"},
+    {.name = "headroom", .type = SCNKEYS_REAL, .default_text = "0.1", AT_LEAST(0),
+     .offset = FIELD(spec_procurement, headroom), .unit = "fraction"},
+    {.name = "sellers", .type = SCNKEYS_PROVIDER_LIST, REQUIRED, .offset = SCNKEYS_NO_FIELD,
+     .unit = "providers"},
+    {.name = "first_refusal", .type = SCNKEYS_BOOL, .default_text = "false",
+     .offset = FIELD(spec_procurement, first_refusal), .unit = "true/false"},
+    {.name = "first_refusal_until", .type = SCNKEYS_DATE, .flags = SCNKEYS_DEFAULT_NONE,
+     .offset = FIELD(spec_procurement, first_refusal_until), .unit = "date"},
+    {.name = "gpu", .type = SCNKEYS_REF, .flags = SCNKEYS_ALLOW_ANY, .default_text = "any",
+     .ref_kind = SCNKEYS_GPU, .offset = FIELD(spec_procurement, gpu), .unit = "GPU type"},
+    {.name = "term_months", .type = SCNKEYS_MONTHS, .default_text = "48",
+     .offset = SCNKEYS_NO_FIELD, .unit = "months"},
+    {.name = "kind", .type = SCNKEYS_ENUM, .default_text = "reserved",
+     .choices = contract_kinds, .offset = FIELD(spec_procurement, kind), .unit = "choice"},
+    {.name = "max_price_per_gpu_hour", .type = SCNKEYS_REAL, REQUIRED, ABOVE(0),
+     .offset = FIELD(spec_procurement, max_price_per_gpu_hour), .unit = "USD/GPU-hour"},
+};
+
+static const scnkeys_key buildout_keys[] = {
+    {.name = "owner", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+     .offset = FIELD(spec_buildout, owner), .unit = "provider"},
+    {.name = "lead_time_months", .type = SCNKEYS_MONTH_SPAN, .default_text = "12",
+     MONTHS_FROM(0), .offset = FIELD(spec_buildout, lead_seconds), .unit = "months"},
+    {.name = "slippage_sigma_months", .type = SCNKEYS_REAL, .default_text = "0",
+     MONTHS_FROM(0), .offset = FIELD(spec_buildout, slippage_sigma_months), .unit = "months"},
+    {.name = "gpu", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_GPU,
+     .offset = FIELD(spec_buildout, gpu), .unit = "GPU type"},
+    {.name = "site_power_mw", .type = SCNKEYS_REAL, REQUIRED, ABOVE(0),
+     .offset = FIELD(spec_buildout, site_power_mw), .unit = "MW"},
+    {.name = "pue", .type = SCNKEYS_REAL, .default_text = "1.3", AT_LEAST(1),
+     .offset = FIELD(spec_buildout, pue), .unit = "ratio"},
+    {.name = "energy_price_per_mwh", .type = SCNKEYS_REAL, .default_text = "80.6",
+     AT_LEAST(0), .offset = FIELD(spec_buildout, energy_price_per_mwh), .unit = "USD/MWh"},
+    {.name = "region", .type = SCNKEYS_TEXT, .default_text = "",
+     .offset = FIELD(spec_buildout, region), .size = TEXT_SIZE(spec_buildout, region),
+     .unit = "text"},
+    {.name = "yearly_budget_mw", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+     .offset = FIELD(spec_buildout, yearly_budget_mw), .unit = "MW per year"},
+    {.name = "yearly_budget_usd", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+     .offset = FIELD(spec_buildout, yearly_budget_usd), .unit = "USD per year"},
+    {.name = "trigger", .type = SCNKEYS_ENUM, .default_text = "declined",
+     .choices = buildout_triggers, .offset = FIELD(spec_buildout, trigger), .unit = "choice"},
+    {.name = "uncommitted_threshold_gpus", .type = SCNKEYS_REAL, .default_text = "0",
+     AT_LEAST(0), .offset = FIELD(spec_buildout, uncommitted_threshold_gpus), .unit = "GPUs"},
+    {.name = "max_sites", .type = SCNKEYS_WHOLE, .default_text = "100", .lo = 0, .hi = 1e6,
+     .offset = FIELD(spec_buildout, max_sites), .unit = "sites"},
+};
+
+static const scnkeys_key target_keys[] = {
+    {.name = "metric", .type = SCNKEYS_TEXT, REQUIRED, .offset = FIELD(spec_target, metric),
+     .size = TEXT_SIZE(spec_target, metric), .unit = "run_metric name"},
+    {.name = "value", .type = SCNKEYS_REAL, REQUIRED, .lo = -INFINITY, .hi = INFINITY,
+     .offset = FIELD(spec_target, value), .unit = "the metric's unit"},
+    {.name = "tolerance", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+     .offset = FIELD(spec_target, tolerance), .unit = "fraction of value"},
+    {.name = "tolerance_abs", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+     .offset = FIELD(spec_target, tolerance_abs), .unit = "the metric's unit"},
 };
 
 #define KIND(name, named, keys, record) \
@@ -147,7 +268,17 @@ static const scnkeys_kind_def kinds[SCNKEYS_N_KINDS] = {
     KIND("phase", 1, phase_keys, scnkeys_phase_record),
     KIND("contract", 1, contract_keys, spec_contract),
     KIND("workload", 1, workload_keys, spec_workload),
+    KIND("pricelist", 1, pricelist_keys, spec_pricelist),
+    KIND("procurement", 1, procurement_keys, spec_procurement),
+    KIND("buildout", 1, buildout_keys, spec_buildout),
+    KIND("target", 1, target_keys, spec_target),
 };
+
+const char *scnkeys_kind_names(void)
+{
+    return "scenario, gpu, provider, datacenter, phase, contract, workload, pricelist, "
+           "procurement, buildout or target";
+}
 
 /* ---- queries ---- */
 
@@ -219,10 +350,15 @@ static int parse_real(const scnkeys_key *k, const char *text, double *out, char 
                       size_t n)
 {
     double v;
+    if ((k->flags & SCNKEYS_ALLOW_FOREVER) && (!strcmp(text, "none") || !strcmp(text, "inf"))) {
+        *out = SPEC_WAIT_FOREVER;
+        return 0;
+    }
     textnum_status st = textnum_real(text, &v);
     if (st != TEXTNUM_OK) {
         snprintf(why, n, "'%s' is not a number; write a plain decimal such as 700 or 2.5 "
-                 "(unit: %s)", text, k->unit);
+                 "(unit: %s)%s", text, k->unit, (k->flags & SCNKEYS_ALLOW_FOREVER)
+                 ? ", or `none` for no limit" : "");
         return -1;
     }
     int below = k->lo_open ? v <= k->lo : v < k->lo;
@@ -293,10 +429,6 @@ static int parse_enum(const scnkeys_key *k, const char *text, int *out, char *wh
             *out = i;
             return 0;
         }
-    }
-    if (k->choices == workload_types && strcmp(text, "training") == 0) {
-        snprintf(why, n, "training workloads are not supported yet; use type = inference");
-        return -1;
     }
     char options[128] = "";
     for (int i = 0; k->choices[i]; i++) {
@@ -458,6 +590,105 @@ static int parse_path(const char *text, char *why, size_t n)
     return 0;
 }
 
+static int parse_bool(const char *text, int *out, char *why, size_t n)
+{
+    static const char *const yes[] = {"true", "yes", "1", NULL};
+    static const char *const no[] = {"false", "no", "0", NULL};
+    for (int i = 0; yes[i]; i++) {
+        if (strcmp(text, yes[i]) == 0 || strcmp(text, no[i]) == 0) {
+            *out = strcmp(text, yes[i]) == 0;
+            return 0;
+        }
+    }
+    snprintf(why, n, "'%s' is not true or false; write true, false, yes, no, 1 or 0", text);
+    return -1;
+}
+
+static int parse_whole(const scnkeys_key *k, const char *text, int64_t *out, char *why,
+                       size_t n)
+{
+    uint64_t v = 0;
+    textnum_status st = textnum_uint(text, &v);
+    if (st == TEXTNUM_OK && (double)v >= k->lo && (double)v <= k->hi) {
+        *out = (int64_t)v;
+        return 0;
+    }
+    snprintf(why, n, "'%s' is not a whole number from %g to %g (unit: %s); write digits "
+             "only, e.g. %s", text, k->lo, k->hi, k->unit,
+             k->default_text ? k->default_text : "1");
+    return -1;
+}
+
+/* A span in months (fractions allowed), as seconds of average months. */
+static int parse_month_span(const scnkeys_key *k, const char *text, int64_t *out, char *why,
+                            size_t n)
+{
+    double months;
+    if (parse_real(k, text, &months, why, n) != 0)
+        return -1;
+    *out = (int64_t)llround(months * SCNKEYS_SECONDS_PER_MONTH);
+    return 0;
+}
+
+int scnkeys_name_list_next(const char **cursor, char name[SPEC_NAME_MAX], char *why,
+                           size_t why_len)
+{
+    const char *p = skip_space(*cursor);
+    if (!*p)
+        return 0;
+    const char *end = strchr(p, ',');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    while (len > 0 && isspace((unsigned char)p[len - 1]))
+        len--;
+    char item[SPEC_NAME_MAX + 1];
+    snprintf(item, sizeof item, "%.*s", (int)(len < SPEC_NAME_MAX ? len : SPEC_NAME_MAX), p);
+    if (len == 0) {
+        snprintf(why, why_len, "the list has an empty item; write names separated by commas, "
+                 "e.g. microsoft, google");
+        return -1;
+    }
+    if (len >= SPEC_NAME_MAX || scnkeys_check_name(item, why, why_len) != 0) {
+        if (len >= SPEC_NAME_MAX)
+            snprintf(why, why_len, "a name in the list is longer than %d characters",
+                     SPEC_NAME_MAX - 1);
+        return -1;
+    }
+    strcpy(name, item);
+    *cursor = end ? end + 1 : p + strlen(p);
+    if (end && !*skip_space(*cursor)) {
+        snprintf(why, why_len, "the list ends with a comma; remove it");
+        return -1;
+    }
+    return 1;
+}
+
+/* Distinct names, at least one when the key is required. O(n^2) in the
+ * number of names: a list names a handful of providers. */
+static int parse_name_list(const scnkeys_key *k, const char *text, char *why, size_t n)
+{
+    char name[SPEC_NAME_MAX], earlier[SPEC_NAME_MAX];
+    const char *cursor = text;
+    int items = 0, rc;
+    while ((rc = scnkeys_name_list_next(&cursor, name, why, n)) == 1) {
+        const char *again = text;
+        for (int i = 0; i < items; i++) {
+            scnkeys_name_list_next(&again, earlier, why, n);
+            if (strcmp(earlier, name) == 0) {
+                snprintf(why, n, "'%s' is listed twice; name each one once, in order of "
+                         "preference", name);
+                return -1;
+            }
+        }
+        items++;
+    }
+    if (rc == 0 && items == 0 && (k->flags & SCNKEYS_REQUIRED)) {
+        snprintf(why, n, "the list is empty; write names separated by commas, e.g. "
+                 "microsoft, google");
+        return -1;
+    }
+    return rc;
+}
+
 int scnkeys_parse(const scnkeys_key *k, const char *text, scnkeys_value *out, char *why,
                   size_t why_len)
 {
@@ -474,6 +705,12 @@ int scnkeys_parse(const scnkeys_key *k, const char *text, scnkeys_value *out, ch
     case SCNKEYS_GPU_LIST: return parse_gpu_list(k, text, why, why_len);
     case SCNKEYS_PATH:
     case SCNKEYS_INCLUDE: return parse_path(text, why, why_len);
+    case SCNKEYS_BOOL: return parse_bool(text, &out->choice, why, why_len);
+    case SCNKEYS_WHOLE: return parse_whole(k, text, &out->integer, why, why_len);
+    case SCNKEYS_MONTH_SPAN: return parse_month_span(k, text, &out->integer, why, why_len);
+    case SCNKEYS_PROVIDER_LIST: return parse_name_list(k, text, why, why_len);
+    case SCNKEYS_DISTRIBUTION:
+        return scndist_parse(text, (k->flags & SCNKEYS_GPU_VALUES) != 0, NULL, why, why_len);
     }
     return -1;
 }

@@ -27,6 +27,10 @@ typedef enum scnkeys_kind {
     SCNKEYS_PHASE,
     SCNKEYS_CONTRACT,
     SCNKEYS_WORKLOAD,
+    SCNKEYS_PRICELIST,
+    SCNKEYS_PROCUREMENT,
+    SCNKEYS_BUILDOUT,
+    SCNKEYS_TARGET,
     SCNKEYS_N_KINDS
 } scnkeys_kind;
 
@@ -42,19 +46,34 @@ typedef enum scnkeys_type {
     SCNKEYS_REF,         /* the name of a section of kind `ref_kind` -> int index */
     SCNKEYS_GPU_LIST,    /* TYPE:COUNT, TYPE:COUNT (the resolver makes phases) */
     SCNKEYS_PATH,        /* a file path relative to the file that names it */
-    SCNKEYS_INCLUDE      /* [scenario] include: read another file here */
+    SCNKEYS_INCLUDE,     /* [scenario] include: read another file here */
+    SCNKEYS_BOOL,        /* true/false, yes/no, 1/0 -> int 1 or 0 */
+    SCNKEYS_WHOLE,       /* int64_t, a whole number within [lo, hi] */
+    SCNKEYS_MONTH_SPAN,  /* a number of months within [lo, hi] (fractions allowed) ->
+                            int64_t seconds, at SCNKEYS_SECONDS_PER_MONTH */
+    SCNKEYS_PROVIDER_LIST, /* NAME, NAME, ...: distinct names (the resolver looks them up) */
+    SCNKEYS_DISTRIBUTION /* `fixed X`, `exponential MEAN`, `lognormal MEAN SIGMA` or a
+                            weighted list `V:W, V:W` (see scndist.h; the resolver fills it) */
 } scnkeys_type;
 
 enum scnkeys_flag {
     SCNKEYS_REQUIRED = 1,       /* no default: the section must set it */
     SCNKEYS_INCLUSIVE_END = 2,  /* DATE: the day is included; stores the next midnight */
     SCNKEYS_DEFAULT_START = 4,  /* DATE: defaults to the scenario start */
-    SCNKEYS_ALLOW_ANY = 8       /* REF to a GPU: `any` means SPEC_ANY_GPU */
+    SCNKEYS_ALLOW_ANY = 8,      /* REF to a GPU: `any` means SPEC_ANY_GPU */
+    SCNKEYS_DEFAULT_NONE = 16,  /* DATE: SPEC_NO_TIME when not set */
+    SCNKEYS_ALLOW_FOREVER = 32, /* REAL: `none` or `inf` means SPEC_WAIT_FOREVER */
+    SCNKEYS_GPU_VALUES = 64     /* DISTRIBUTION: values are GPU counts (multiples of 8 where
+                                   written as counts) */
 };
 
 #define SCNKEYS_NO_FIELD ((ptrdiff_t)-1)   /* the resolver places the value itself */
 #define SCNKEYS_MAX_MONTHS 1200
 #define SCNKEYS_MAX_GPUS 1000000000LL      /* per count: a larger one is a typo */
+/* An average month, 30.4375 days (365.25 / 12), in seconds: how spans given
+ * in months (ramps, review periods, horizons, lead times) become times. A
+ * contract's term_months, which ends on a calendar day, does not use it. */
+#define SCNKEYS_SECONDS_PER_MONTH 2629800
 
 typedef struct scnkeys_key {
     const char *name;
@@ -90,13 +109,16 @@ typedef struct scnkeys_phase_record {
 typedef union scnkeys_value {
     double real;          /* REAL */
     uint64_t seed;        /* SEED */
-    int64_t integer;      /* GPU_COUNT, MONTHS, DURATION (seconds) */
+    int64_t integer;      /* GPU_COUNT, MONTHS, DURATION (seconds), WHOLE, MONTH_SPAN
+                             (seconds) */
     int64_t days;         /* DATE: days since 1970-01-01 */
-    int choice;           /* ENUM; REF with ALLOW_ANY: 1 for `any`, else 0 */
+    int choice;           /* ENUM; BOOL; REF with ALLOW_ANY: 1 for `any`, else 0 */
 } scnkeys_value;
 
 /* queries */
 const scnkeys_kind_def *scnkeys_kind_of(scnkeys_kind kind);
+/* "scenario, gpu, ... or buildout": every kind name, for messages. */
+const char *scnkeys_kind_names(void);
 /* The kind with this name, or -1. */
 int scnkeys_find_kind(const char *name);
 /* The index of `key` among the kind's keys, or -1. */
@@ -119,5 +141,9 @@ int scnkeys_check_name(const char *name, char *why, size_t why_len);
  * Returns 1 with the item, 0 at the end of the list, -1 with `why` set. */
 int scnkeys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], int64_t *count,
                           char *why, size_t why_len);
+/* Reads the next NAME of a comma-separated name list at *cursor and
+ * advances it. Returns 1 with the name, 0 at the end, -1 with `why` set. */
+int scnkeys_name_list_next(const char **cursor, char name[SPEC_NAME_MAX], char *why,
+                           size_t why_len);
 
 #endif

@@ -267,8 +267,8 @@ static int parse_assignment(const scnraw *raw, const char *text, assignment *a, 
     if (*kind < 0) {
         const char *near = scnkeys_suggest_kind(a->kind);
         scndiag_error(d, &none, "--set %s: unknown section kind '%s'%s%s%s", text, a->kind,
-                      near ? "; did you mean '" : "; use scenario, gpu, provider, datacenter, "
-                      "phase, contract or workload", near ? near : "", near ? "'?" : "");
+                      near ? "; did you mean '" : "; use ", near ? near : scnkeys_kind_names(),
+                      near ? "'?" : "");
         return -1;
     }
     if (*kind == SCNKEYS_SCENARIO) {

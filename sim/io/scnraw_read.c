@@ -127,8 +127,8 @@ static void unknown_kind(reader *r, const char *kind, const char *name)
     if (near)
         scndiag_error(r->ld->d, &w, "unknown section kind '%s'; did you mean [%s]?", kind, near);
     else
-        scndiag_error(r->ld->d, &w, "unknown section kind '%s'; use scenario, gpu, provider, "
-                      "datacenter, phase, contract or workload", kind);
+        scndiag_error(r->ld->d, &w, "unknown section kind '%s'; use %s", kind,
+                      scnkeys_kind_names());
 }
 
 /* Opens (or reopens) the section. Returns 0 or -1 after reporting. */

@@ -2,8 +2,10 @@
  * scnresolve: the generic part. Every record is filled by walking its
  * kind's key table: a written value or the default is parsed again (it was
  * checked when read; defaults are checked here) and stored at the key's
- * offset. Keys without a field (gpus lists, term_months, series) are left
- * to the per-kind checks in scnresolve_checks.c.
+ * offset; an optional date left out becomes SPEC_NO_TIME. Keys without a
+ * field (gpus lists, term_months, series, distributions, traces, seller
+ * lists) are left to the per-kind checks in scnresolve_checks.c,
+ * scnresolve_workload.c and scnresolve_market.c.
  *
  * Name lookups are linear, O(entities) each: scenarios have at most a few
  * thousand sections and this runs once per load.
@@ -25,6 +27,7 @@ _Static_assert(sizeof(spec_provider_kind) == sizeof(int), "enum fields are int-s
 _Static_assert(sizeof(spec_contract_kind) == sizeof(int), "enum fields are int-sized");
 _Static_assert(sizeof(spec_growth) == sizeof(int), "enum fields are int-sized");
 _Static_assert(sizeof(spec_workload_type) == sizeof(int), "enum fields are int-sized");
+_Static_assert(sizeof(spec_buildout_trigger) == sizeof(int), "enum fields are int-sized");
 
 int scnresolve__key(scnkeys_kind kind, const char *name)
 {
@@ -134,7 +137,10 @@ static int store(scnresolve_ctx *rc, const scnkeys_key *k, const char *text,
     case SCNKEYS_REAL: memcpy(field, &v.real, sizeof v.real); break;
     case SCNKEYS_SEED: memcpy(field, &v.seed, sizeof v.seed); break;
     case SCNKEYS_GPU_COUNT:
+    case SCNKEYS_WHOLE:
+    case SCNKEYS_MONTH_SPAN:
     case SCNKEYS_DURATION: memcpy(field, &v.integer, sizeof v.integer); break;
+    case SCNKEYS_BOOL: memcpy(field, &v.choice, sizeof v.choice); break;
     case SCNKEYS_DATE:
         seconds = (v.days - rc->start_day + ((k->flags & SCNKEYS_INCLUSIVE_END) ? 1 : 0))
                   * SPEC_SECONDS_PER_DAY;
@@ -166,6 +172,11 @@ static int fill_record(scnresolve_ctx *rc, int section, void *record)
         if (!text && (k->flags & SCNKEYS_REQUIRED)) {
             missing_key(rc, section, (int)i);
             return -1;
+        }
+        if (k->offset != SCNKEYS_NO_FIELD && !text && (k->flags & SCNKEYS_DEFAULT_NONE)) {
+            int64_t none = SPEC_NO_TIME;
+            memcpy((char *)record + k->offset, &none, sizeof none);
+            continue;
         }
         if (k->offset == SCNKEYS_NO_FIELD || (!text && !k->default_text))
             continue;         /* DEFAULT_START dates stay 0: the scenario start */
@@ -239,9 +250,13 @@ static int allocate(scnresolve_ctx *rc)
     s->datacenters = records(rc->counts[SCNKEYS_DATACENTER], sizeof *s->datacenters);
     s->contracts = records(rc->counts[SCNKEYS_CONTRACT], sizeof *s->contracts);
     s->workloads = records(rc->counts[SCNKEYS_WORKLOAD], sizeof *s->workloads);
+    s->pricelists = records(rc->counts[SCNKEYS_PRICELIST], sizeof *s->pricelists);
+    s->procurements = records(rc->counts[SCNKEYS_PROCUREMENT], sizeof *s->procurements);
+    s->buildouts = records(rc->counts[SCNKEYS_BUILDOUT], sizeof *s->buildouts);
+    s->targets = records(rc->counts[SCNKEYS_TARGET], sizeof *s->targets);
     rc->phase_records = records(rc->counts[SCNKEYS_PHASE], sizeof *rc->phase_records);
     return s->gpus && s->providers && s->datacenters && s->contracts && s->workloads &&
-           rc->phase_records ? 0 : -1;
+           s->pricelists && s->procurements && s->buildouts && s->targets && rc->phase_records ? 0 : -1;
 }
 
 /* The record of entity i of a kind. */
@@ -254,6 +269,10 @@ static void *record_of(scnresolve_ctx *rc, scnkeys_kind kind, size_t i)
     case SCNKEYS_PHASE: return &rc->phase_records[i];
     case SCNKEYS_CONTRACT: return &rc->s->contracts[i];
     case SCNKEYS_WORKLOAD: return &rc->s->workloads[i];
+    case SCNKEYS_PRICELIST: return &rc->s->pricelists[i];
+    case SCNKEYS_PROCUREMENT: return &rc->s->procurements[i];
+    case SCNKEYS_BUILDOUT: return &rc->s->buildouts[i];
+    case SCNKEYS_TARGET: return &rc->s->targets[i];
     default: return rc->s;
     }
 }
@@ -297,7 +316,11 @@ static int resolve_all(scnresolve_ctx *rc)
            scnresolve__phases(rc) ||
            resolve_kind(rc, SCNKEYS_CONTRACT, &s->n_contracts, scnresolve__contract) ||
            scnresolve__lease_graph(rc) ||
-           resolve_kind(rc, SCNKEYS_WORKLOAD, &s->n_workloads, scnresolve__workload)
+           resolve_kind(rc, SCNKEYS_WORKLOAD, &s->n_workloads, scnresolve__workload) ||
+           resolve_kind(rc, SCNKEYS_PRICELIST, &s->n_pricelists, scnresolve__pricelist) ||
+           resolve_kind(rc, SCNKEYS_PROCUREMENT, &s->n_procurements, scnresolve__procurement) ||
+           resolve_kind(rc, SCNKEYS_BUILDOUT, &s->n_buildouts, scnresolve__buildout) ||
+           resolve_kind(rc, SCNKEYS_TARGET, &s->n_targets, scnresolve__target)
            ? -1 : 0;
 }
 

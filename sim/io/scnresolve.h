@@ -1,13 +1,20 @@
 /*
  * scnresolve: turns the raw scenario table (scnraw) into a spec. It fills
  * every record from the key tables (defaults included), resolves names to
- * indices, reads CSV series, and runs the checks that need more than one
- * value: idle_w <= tdp_w, end on or after start, the datacenter power caps
- * over the build phases, exactly one of end / term_months, no lease cycle.
- * Oversubscribed lessors are warnings, appended to raw->warnings.
+ * indices, reads CSV series and job traces, parses job distributions, and
+ * runs the checks that need more than one value: idle_w <= tdp_w, end on or
+ * after start, the datacenter power caps over the build phases, exactly one
+ * of end / term_months, a terminate date inside the term, no lease cycle,
+ * the keys each workload type needs, at least one price per price list and
+ * one price list per (seller, GPU type), procurement sellers that exist and
+ * are not the buyer, build-out sites that hold a node. Oversubscribed
+ * lessors and keys that are set but not read are warnings, appended to
+ * raw->warnings.
  *
  * Entities keep the first-seen order of their sections; phases are sorted
- * by datacenter, then as written (the DC's own gpus first).
+ * by datacenter, then as written (the DC's own gpus first). Scenario
+ * contracts get origin SPEC_ORIGIN_SCENARIO, signed_at SPEC_NO_TIME and
+ * parent -1.
  */
 #ifndef CAPSIM_SCNRESOLVE_H
 #define CAPSIM_SCNRESOLVE_H

@@ -1,8 +1,10 @@
 /*
  * scnresolve_checks: the per-kind checks that need more than one value, and
  * the placing of keys that have no spec field of their own: gpus lists
- * (-> phases, with the power cap), term_months (-> contract end), series
- * (-> arrays read from a CSV).
+ * (-> phases, with the power cap), term_months (-> contract end). The
+ * contracts' terms, termination dates and the lease graph are checked here;
+ * workloads are in scnresolve_workload.c, the market policies in
+ * scnresolve_market.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +12,6 @@
 
 #include "../engine/caltime.h"
 #include "scnresolve_int.h"
-#include "series.h"
 
 /* ---- GPUs ---- */
 
@@ -188,9 +189,52 @@ static int resolve_term(scnresolve_ctx *rc, size_t i)
     return 0;
 }
 
-int scnresolve__contract(scnresolve_ctx *rc, size_t i)
+/* terminate: strictly inside the term. */
+static int check_termination(scnresolve_ctx *rc, size_t i)
 {
     const spec_contract *c = &rc->s->contracts[i];
+    char when[11], start[11], last[11];
+    if (c->terminate == SPEC_NO_TIME) {
+        scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "termination_fee_months");
+        if (scnresolve__text(rc, SCNKEYS_CONTRACT, i, "termination_fee_months"))
+            scnresolve__warn(rc, &w, "ignored: there is no terminate date, so no fee is due");
+        return 0;
+    }
+    if (c->terminate > c->start && c->terminate < c->end)
+        return 0;
+    scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "terminate");
+    scnresolve__date(rc, c->terminate, when);
+    scnresolve__date(rc, c->start, start);
+    scnresolve__date(rc, c->end - SPEC_SECONDS_PER_DAY, last);
+    scndiag_error(rc->d, &w, "terminate %s is not inside the term (%s to %s inclusive); it "
+                  "must be after the start and on or before the last day", when, start, last);
+    return -1;
+}
+
+/* Warnings about SLA and ramp keys that cannot take effect. */
+static void check_sla_and_ramp(scnresolve_ctx *rc, size_t i)
+{
+    const spec_contract *c = &rc->s->contracts[i];
+    if (c->sla_availability == 0 &&
+        scnresolve__text(rc, SCNKEYS_CONTRACT, i, "sla_credit_share")) {
+        scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "sla_credit_share");
+        scnresolve__warn(rc, &w, "ignored: sla_availability is 0 (no SLA), so no credit is "
+                         "ever due");
+    }
+    if (c->ramp_seconds > c->end - c->start) {
+        scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "ramp_months");
+        scnresolve__warn(rc, &w, "the ramp is longer than the term: committed GPUs reach "
+                         "only part of gpus = %lld before the contract ends",
+                         (long long)c->gpus);
+    }
+}
+
+int scnresolve__contract(scnresolve_ctx *rc, size_t i)
+{
+    spec_contract *c = &rc->s->contracts[i];
+    c->origin = SPEC_ORIGIN_SCENARIO;
+    c->signed_at = SPEC_NO_TIME;
+    c->parent = -1;
     if (c->lessor == c->lessee) {
         scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "lessee");
         scndiag_error(rc->d, &w, "the lessee is the lessor ('%s'); a contract needs two "
@@ -208,6 +252,9 @@ int scnresolve__contract(scnresolve_ctx *rc, size_t i)
                       "be on or after the start", last, start);
         return -1;
     }
+    if (check_termination(rc, i) != 0)
+        return -1;
+    check_sla_and_ramp(rc, i);
     return 0;
 }
 
@@ -261,6 +308,17 @@ static int64_t owned_at(const spec *s, int provider, int64_t t)
     return n;
 }
 
+/* A contract's committed GPUs at t (active or not): its ramp grows them
+ * linearly from 0 at start, in whole nodes, as the model does. */
+static int64_t ramped(const spec_contract *c, int64_t t)
+{
+    if (c->ramp_seconds <= 0 || t >= c->start + c->ramp_seconds)
+        return c->gpus;
+    double share = (double)(t - c->start) / (double)c->ramp_seconds;
+    int64_t nodes = (int64_t)(share * (double)(c->gpus / SPEC_GPUS_PER_NODE));
+    return nodes * SPEC_GPUS_PER_NODE;
+}
+
 /* Committed GPUs of the contracts active at t with provider as lessor
  * (outgoing) or as lessee (incoming). */
 static int64_t committed_at(const spec *s, int provider, int64_t t, int outgoing)
@@ -269,19 +327,23 @@ static int64_t committed_at(const spec *s, int provider, int64_t t, int outgoing
     for (size_t i = 0; i < s->n_contracts; i++) {
         const spec_contract *c = &s->contracts[i];
         if ((outgoing ? c->lessor : c->lessee) == provider && c->start <= t && t < c->end)
-            n += c->gpus;
+            n += ramped(c, t);
     }
     return n;
 }
 
 /* A warning when a lessor's outgoing commitments exceed what it holds at a
- * contract's start: once per (lessor, date). */
+ * contract's start or at the end of its ramp: once per (lessor, date). */
 static void check_oversubscription(scnresolve_ctx *rc)
 {
     const spec *s = rc->s;
-    for (size_t i = 0; i < s->n_contracts; i++) {
-        int p = s->contracts[i].lessor;
-        int64_t t = s->contracts[i].start;
+    for (size_t k = 0; k < 2 * s->n_contracts; k++) {
+        size_t i = k / 2;
+        const spec_contract *c = &s->contracts[i];
+        if (k % 2 == 1 && c->ramp_seconds <= 0)
+            continue;
+        int p = c->lessor;
+        int64_t t = k % 2 == 0 ? c->start : c->start + c->ramp_seconds;
         size_t j = 0;
         while (j < i && !(s->contracts[j].lessor == p && s->contracts[j].start == t))
             j++;
@@ -316,91 +378,4 @@ int scnresolve__lease_graph(scnresolve_ctx *rc)
     if (status == 0)
         check_oversubscription(rc);
     return status;
-}
-
-/* ---- workloads ---- */
-
-/* Keys that only one growth model reads. */
-static const struct {
-    const char *key;
-    spec_growth growth;
-} growth_keys[] = {
-    {"yearly_factor", SPEC_GROWTH_EXPONENTIAL},
-    {"ceiling_h100", SPEC_GROWTH_LOGISTIC},
-    {"rate_per_year", SPEC_GROWTH_LOGISTIC},
-    {"series", SPEC_GROWTH_SERIES},
-};
-
-static int require(scnresolve_ctx *rc, size_t i, const char *key, const char *what)
-{
-    if (scnresolve__text(rc, SCNKEYS_WORKLOAD, i, key))
-        return 0;
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, key);
-    scndiag_error(rc->d, &w, "growth = %s needs %s; add `%s = ...`",
-                  spec_growth_name(rc->s->workloads[i].growth), what, key);
-    return -1;
-}
-
-static int resolve_logistic(scnresolve_ctx *rc, size_t i)
-{
-    const spec_workload *wl = &rc->s->workloads[i];
-    if (require(rc, i, "ceiling_h100", "ceiling_h100 (the ceiling K, H100-equivalent GPUs)") ||
-        require(rc, i, "rate_per_year", "rate_per_year (the growth rate r, per year)"))
-        return -1;
-    if (wl->ceiling_h100 <= wl->demand_h100) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, "ceiling_h100");
-        scndiag_error(rc->d, &w, "ceiling_h100 = %g is not above demand_h100 = %g; the "
-                      "logistic ceiling K must exceed the starting demand", wl->ceiling_h100,
-                      wl->demand_h100);
-        return -1;
-    }
-    if (wl->demand_h100 == 0) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, "demand_h100");
-        scnresolve__warn(rc, &w, "logistic growth from demand_h100 = 0 stays at 0");
-    }
-    return 0;
-}
-
-static int resolve_series(scnresolve_ctx *rc, size_t i)
-{
-    spec_workload *wl = &rc->s->workloads[i];
-    if (require(rc, i, "series", "a CSV file of `date,demand_h100` rows"))
-        return -1;
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, "series");
-    int set_by_option = strcmp(w.file, SCNDIAG_SET_FILE) == 0;
-    char *path = scnraw_join_path(set_by_option ? NULL : w.file,
-                                  scnresolve__text(rc, SCNKEYS_WORKLOAD, i, "series"));
-    char why[512] = "out of memory";
-    int line = 0;
-    series_status st = path ? series_read(path, rc->start_day, &wl->series_t,
-                                          &wl->series_value, &wl->series_len, &line, why,
-                                          sizeof why)
-                            : SERIES_NO_MEMORY;
-    if (st == SERIES_BAD_DATA) {
-        scndiag_where at = {path, line, "workload", wl->name, "series"};
-        scndiag_error(rc->d, &at, "%s", why);
-    } else if (st != SERIES_OK) {
-        scndiag_error(rc->d, &w, "%s", why);
-    }
-    free(path);
-    return st == SERIES_OK ? 0 : -1;
-}
-
-int scnresolve__workload(scnresolve_ctx *rc, size_t i)
-{
-    spec_growth growth = rc->s->workloads[i].growth;
-    for (size_t k = 0; k < sizeof growth_keys / sizeof growth_keys[0]; k++) {
-        if (growth_keys[k].growth == growth ||
-            !scnresolve__text(rc, SCNKEYS_WORKLOAD, i, growth_keys[k].key))
-            continue;
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, growth_keys[k].key);
-        scnresolve__warn(rc, &w, "ignored: growth is %s, and %s applies to %s growth only",
-                         spec_growth_name(growth), growth_keys[k].key,
-                         spec_growth_name(growth_keys[k].growth));
-    }
-    if (growth == SPEC_GROWTH_LOGISTIC)
-        return resolve_logistic(rc, i);
-    if (growth == SPEC_GROWTH_SERIES)
-        return resolve_series(rc, i);
-    return 0;
 }

@@ -1,7 +1,9 @@
 /*
  * scnresolve internals, shared by scnresolve.c (records, references, the
- * scenario period) and scnresolve_checks.c (phases and power caps, contract
- * terms, the lease graph, workloads). Not for use outside the module.
+ * scenario period), scnresolve_checks.c (phases and power caps, contracts,
+ * the lease graph), scnresolve_workload.c (workloads: growth, job
+ * distributions, series and traces) and scnresolve_market.c (price lists,
+ * procurement, build-out). Not for use outside the module.
  */
 #ifndef CAPSIM_SCNRESOLVE_INT_H
 #define CAPSIM_SCNRESOLVE_INT_H
@@ -44,5 +46,9 @@ int scnresolve__phases(scnresolve_ctx *rc);
 int scnresolve__contract(scnresolve_ctx *rc, size_t i);
 int scnresolve__lease_graph(scnresolve_ctx *rc);
 int scnresolve__workload(scnresolve_ctx *rc, size_t i);
+int scnresolve__pricelist(scnresolve_ctx *rc, size_t i);
+int scnresolve__procurement(scnresolve_ctx *rc, size_t i);
+int scnresolve__buildout(scnresolve_ctx *rc, size_t i);
+int scnresolve__target(scnresolve_ctx *rc, size_t i);
 
 #endif

@@ -20,7 +20,7 @@
 #include "scenario.h"
 #include "../model/market.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2  /* 2: procured contracts, spot, SLA, termination */
 #define STORE_APPLICATION_ID 0x43415053 /* "CAPS" */
 #define STORE_TICKS_PER_COMMIT 512
 
@@ -57,7 +57,10 @@ void store_close(store *st);
  * a negative store_status. */
 int64_t store_begin_run(store *st, const scenario *sc, const market *m,
                         const char *capsim_version, char *err, size_t err_len);
-/* Appends one tick: the tick row and every dc/provider/contract/workload row. */
+/* Appends one tick: the tick row and every dc/provider/contract/workload row.
+ * Contracts signed and datacenters started since the last tick (the market
+ * grows at events) get their entity rows first, so their per-tick rows begin
+ * with the first tick after they appear. */
 int store_write_tick(store *st, const market *m, int64_t tick_index, int64_t t);
 /* Adds one event_log row (t in seconds since start). */
 int store_log_event(store *st, int64_t t, const char *kind, const char *entity,

@@ -84,6 +84,11 @@ int store__create_schema(store *st);
 /* Inserts the computed run_metric rows of the current run (store_metrics.c). */
 int store__compute_metrics(store *st);
 
+/* Inserts the datacenter (with their phases) and contract rows the market
+ * added since they were last written (store_run.c); sets *changed when it
+ * wrote any, and updates the per-tick tables' counts (the caller must then
+ * prepare the per-tick statements again). */
+int store__add_new_entities(store *st, const market *m, int *changed);
 /* Prepares the per-tick statements for the entity counts in st (store_tick.c);
  * binds the run id. STORE_OK or store__fail(). */
 int store__prepare_tick_statements(store *st);

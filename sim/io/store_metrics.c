@@ -64,6 +64,19 @@ static const char *const metric_sql[] = {
     " JOIN contract c ON c.run_id = ?1 AND c.id = g.id"
     " WHERE g.payment IS NOT NULL",
 
+    /* market dynamics: spot preemption, SLA credits, termination fees,
+     * procured contracts */
+    "INSERT OR REPLACE INTO run_metric SELECT ?1, metric, value FROM ("
+    "  SELECT 'preempted_gpu_hours' AS metric, sum(preempted) * ?2 AS value"
+    "   FROM contract_tick WHERE run_id = ?1"
+    "  UNION ALL SELECT 'sla_credit_usd', sum(sla_credit_usd) FROM contract_tick"
+    "   WHERE run_id = ?1"
+    "  UNION ALL SELECT 'termination_fee_usd', sum(fee_usd) FROM contract_tick"
+    "   WHERE run_id = ?1"
+    "  UNION ALL SELECT 'contracts_procured', count(*) FROM contract"
+    "   WHERE run_id = ?1 AND origin = 'procured')"
+    " WHERE value IS NOT NULL",
+
     /* grouped by tick, which is the key order: no sort */
     "WITH a AS (SELECT sum(power_mw) AS power, sum(energy_mwh) AS energy"
     "  FROM dc_tick WHERE run_id = ?1 GROUP BY tick)"

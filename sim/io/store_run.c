@@ -90,14 +90,14 @@ static int insert_params(store *st, const scenario *sc)
 
 /* One entity row: binds columns 3.. of `s` for entity i (1 and 2 are the
  * run id and the entity id, bound by insert_entities). */
-typedef int (*bind_entity_fn)(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+typedef int (*bind_entity_fn)(const store *st, sqlite3_stmt *s, const market *m, size_t i,
                               char *date_a, char *date_b);
 
-static int bind_gpu(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+static int bind_gpu(const store *st, sqlite3_stmt *s, const market *m, size_t i,
                     char *date_a, char *date_b)
 {
     (void)st, (void)date_a, (void)date_b;
-    const spec_gpu *g = &sp->gpus[i];
+    const spec_gpu *g = &market_spec(m)->gpus[i];
     int b = bind_text(s, 3, g->name);
     b |= sqlite3_bind_double(s, 4, g->tdp_w);
     b |= sqlite3_bind_double(s, 5, g->idle_w);
@@ -110,19 +110,20 @@ static int bind_gpu(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
     return b;
 }
 
-static int bind_provider(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+static int bind_provider(const store *st, sqlite3_stmt *s, const market *m, size_t i,
                          char *date_a, char *date_b)
 {
     (void)st, (void)date_a, (void)date_b;
+    const spec *sp = market_spec(m);
     int b = bind_text(s, 3, sp->providers[i].name);
     return b | bind_text(s, 4, spec_provider_kind_name(sp->providers[i].kind));
 }
 
-static int bind_datacenter(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+static int bind_datacenter(const store *st, sqlite3_stmt *s, const market *m, size_t i,
                            char *date_a, char *date_b)
 {
     (void)date_b;
-    const spec_datacenter *d = &sp->datacenters[i];
+    const spec_datacenter *d = market_datacenter(m, i);
     store__date(st, d->online, date_a);
     int b = bind_text(s, 3, d->name);
     b |= sqlite3_bind_int(s, 4, d->owner);
@@ -133,11 +134,11 @@ static int bind_datacenter(const store *st, sqlite3_stmt *s, const spec *sp, siz
     return b | bind_text(s, 9, date_a);
 }
 
-static int bind_phase(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+static int bind_phase(const store *st, sqlite3_stmt *s, const market *m, size_t i,
                       char *date_a, char *date_b)
 {
     (void)date_b;
-    const spec_phase *p = &sp->phases[i];
+    const spec_phase *p = market_phase(m, i);
     store__date(st, p->online, date_a);
     int b = bind_text(s, 3, p->name);
     b |= sqlite3_bind_int(s, 4, p->datacenter);
@@ -146,12 +147,23 @@ static int bind_phase(const store *st, sqlite3_stmt *s, const spec *sp, size_t i
     return b | bind_text(s, 7, date_a);
 }
 
+/* Binds a time (copied: buf may not outlive the step), or NULL for SPEC_NO_TIME. */
+static int bind_time(const store *st, sqlite3_stmt *s, int i, int64_t t, char *buf)
+{
+    if (t == SPEC_NO_TIME)
+        return sqlite3_bind_null(s, i);
+    store__date(st, t, buf);
+    return sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+}
+
 /* Contracts from the scenario were signed before the run: signed_date is
- * NULL. Contracts procured during a run will carry origin 'procured'. */
-static int bind_contract(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+ * NULL. Contracts procured during a run carry origin 'procured', their
+ * signing date and, for a back-to-back contract, the parent sale. */
+static int bind_contract(const store *st, sqlite3_stmt *s, const market *m, size_t i,
                          char *date_a, char *date_b)
 {
-    const spec_contract *c = &sp->contracts[i];
+    const spec_contract *c = market_contract(m, i);
+    char signed_date[20], terminate_date[20];
     store__date(st, c->start, date_a);
     store__date(st, c->end, date_b);
     int b = bind_text(s, 3, c->name);
@@ -163,15 +175,24 @@ static int bind_contract(const store *st, sqlite3_stmt *s, const spec *sp, size_
     b |= bind_text(s, 9, date_b);
     b |= sqlite3_bind_double(s, 10, c->price_per_gpu_hour);
     b |= bind_text(s, 11, spec_contract_kind_name(c->kind));
-    b |= bind_text(s, 12, "scenario");
-    return b | sqlite3_bind_null(s, 13);
+    b |= bind_text(s, 12, c->origin == SPEC_ORIGIN_PROCURED ? "procured" : "scenario");
+    b |= bind_time(st, s, 13, c->origin == SPEC_ORIGIN_PROCURED ? c->signed_at : SPEC_NO_TIME,
+                   signed_date);
+    b |= c->origin == SPEC_ORIGIN_PROCURED && c->parent >= 0 ? sqlite3_bind_int(s, 14, c->parent)
+                                                              : sqlite3_bind_null(s, 14);
+    b |= sqlite3_bind_int64(s, 15, c->ramp_seconds);
+    b |= sqlite3_bind_double(s, 16, c->sla_availability);
+    b |= sqlite3_bind_double(s, 17, c->sla_credit_share);
+    b |= bind_time(st, s, 18, c->terminate > c->start && c->terminate < c->end
+                                  ? c->terminate : SPEC_NO_TIME, terminate_date);
+    return b | sqlite3_bind_double(s, 19, c->termination_fee_months);
 }
 
-static int bind_workload(const store *st, sqlite3_stmt *s, const spec *sp, size_t i,
+static int bind_workload(const store *st, sqlite3_stmt *s, const market *m, size_t i,
                          char *date_a, char *date_b)
 {
     (void)date_b;
-    const spec_workload *w = &sp->workloads[i];
+    const spec_workload *w = &market_spec(m)->workloads[i];
     store__date(st, w->start, date_a);
     int b = bind_text(s, 3, w->name);
     b |= sqlite3_bind_int(s, 4, w->tenant);
@@ -181,16 +202,17 @@ static int bind_workload(const store *st, sqlite3_stmt *s, const spec *sp, size_
     return b | sqlite3_bind_double(s, 8, w->demand_h100);
 }
 
-static int insert_entities(store *st, const spec *sp, const char *sql, size_t n,
-                           bind_entity_fn bind, const char *what)
+/* Inserts the rows of entities [lo, hi); the entity id is the index. */
+static int insert_range(store *st, const market *m, const char *sql, size_t lo, size_t hi,
+                        bind_entity_fn bind, const char *what)
 {
     sqlite3_stmt *s = NULL;
     char date_a[20], date_b[20];
-    int rc = n ? store__prepare(st, sql, &s) : STORE_OK;
-    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+    int rc = hi > lo ? store__prepare(st, sql, &s) : STORE_OK;
+    for (size_t i = lo; rc == STORE_OK && i < hi; i++) {
         int b = sqlite3_bind_int64(s, 1, st->run_id);
         b |= sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
-        b |= bind(st, s, sp, i, date_a, date_b);
+        b |= bind(st, s, m, i, date_a, date_b);
         rc = b != SQLITE_OK ? store__fail(st, what) : store__step_done(st, s, what);
         st->rows_written += rc == STORE_OK;
     }
@@ -198,27 +220,77 @@ static int insert_entities(store *st, const spec *sp, const char *sql, size_t n,
     return rc;
 }
 
-static int insert_all_entities(store *st, const spec *sp)
+static const char sql_insert_datacenter[] =
+    "INSERT INTO datacenter VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
+static const char sql_insert_phase[] = "INSERT INTO phase VALUES (?1,?2,?3,?4,?5,?6,?7)";
+static const char sql_insert_contract[] =
+    "INSERT INTO contract VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,"
+    "?18,?19)";
+
+/* The phase rows of DCs [dc_lo, dc_hi). A reserved build-out site's phase
+ * (datacenter -1) is written only once the site is decided, with its DC;
+ * phase ids are the market's phase indices, so they may skip. */
+static int insert_phases_of(store *st, const market *m, size_t dc_lo, size_t dc_hi)
 {
-    int rc = insert_entities(st, sp, "INSERT INTO gpu_type VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-                             "?10,?11)", sp->n_gpus, bind_gpu, "insert gpu_type");
+    for (size_t i = 0; i < market_n_phases(m); i++) {
+        const int d = market_phase(m, i)->datacenter;
+        if (d < 0 || (size_t)d < dc_lo || (size_t)d >= dc_hi)
+            continue;
+        int rc = insert_range(st, m, sql_insert_phase, i, i + 1, bind_phase,
+                              "insert phase");
+        if (rc != STORE_OK)
+            return rc;
+    }
+    return STORE_OK;
+}
+
+static int insert_all_entities(store *st, const market *m)
+{
+    const spec *sp = market_spec(m);
+    int rc = insert_range(st, m, "INSERT INTO gpu_type VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+                          "?10,?11)", 0, sp->n_gpus, bind_gpu, "insert gpu_type");
     if (rc == STORE_OK)
-        rc = insert_entities(st, sp, "INSERT INTO provider VALUES (?1,?2,?3,?4)",
-                             sp->n_providers, bind_provider, "insert provider");
+        rc = insert_range(st, m, "INSERT INTO provider VALUES (?1,?2,?3,?4)", 0,
+                          sp->n_providers, bind_provider, "insert provider");
     if (rc == STORE_OK)
-        rc = insert_entities(st, sp, "INSERT INTO datacenter VALUES (?1,?2,?3,?4,?5,?6,?7,?8,"
-                             "?9)", sp->n_datacenters, bind_datacenter, "insert datacenter");
+        rc = insert_range(st, m, sql_insert_datacenter, 0, market_n_datacenters(m),
+                          bind_datacenter, "insert datacenter");
     if (rc == STORE_OK)
-        rc = insert_entities(st, sp, "INSERT INTO phase VALUES (?1,?2,?3,?4,?5,?6,?7)",
-                             sp->n_phases, bind_phase, "insert phase");
+        rc = insert_phases_of(st, m, 0, market_n_datacenters(m));
     if (rc == STORE_OK)
-        rc = insert_entities(st, sp, "INSERT INTO contract VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-                             "?10,?11,?12,?13)", sp->n_contracts, bind_contract,
-                             "insert contract");
+        rc = insert_range(st, m, sql_insert_contract, 0, market_n_contracts(m), bind_contract,
+                          "insert contract");
     if (rc == STORE_OK)
-        rc = insert_entities(st, sp, "INSERT INTO workload VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                             sp->n_workloads, bind_workload, "insert workload");
+        rc = insert_range(st, m, "INSERT INTO workload VALUES (?1,?2,?3,?4,?5,?6,?7,?8)", 0,
+                          sp->n_workloads, bind_workload, "insert workload");
     return rc;
+}
+
+int store__add_new_entities(store *st, const market *m, int *changed)
+{
+    *changed = 0;
+    const size_t nd = market_n_datacenters(m), nc = market_n_contracts(m);
+    store_tick_table *dcs = &st->tables[STORE_DC_TICK], *cs = &st->tables[STORE_CONTRACT_TICK];
+    int rc = STORE_OK;
+    if (nd > dcs->n) {
+        rc = insert_range(st, m, sql_insert_datacenter, dcs->n, nd, bind_datacenter,
+                          "insert datacenter");
+        if (rc == STORE_OK)
+            rc = insert_phases_of(st, m, dcs->n, nd);
+        if (rc != STORE_OK)
+            return rc;
+        dcs->n = nd;
+        *changed = 1;
+    }
+    if (nc > cs->n) {
+        rc = insert_range(st, m, sql_insert_contract, cs->n, nc, bind_contract,
+                          "insert contract");
+        if (rc != STORE_OK)
+            return rc;
+        cs->n = nc;
+        *changed = 1;
+    }
+    return STORE_OK;
 }
 
 /* ---- per-run statements --------------------------------------------- */
@@ -264,17 +336,18 @@ static int64_t begin_run_fail(store *st, int rc, char *err, size_t err_len)
     return rc;
 }
 
-static void set_run_layout(store *st, const spec *sp)
+static void set_run_layout(store *st, const market *m)
 {
+    const spec *sp = market_spec(m);
     int64_t days = 0;
     int parsed = caltime_parse_date(sp->start_date, &days);
     assert(parsed == 0 && "the reader validates spec.start_date");
     (void)parsed;
     st->start_epoch = days * SPEC_SECONDS_PER_DAY;
     st->tick_seconds = sp->tick_seconds;
-    st->tables[STORE_DC_TICK].n = sp->n_datacenters;
+    st->tables[STORE_DC_TICK].n = market_n_datacenters(m);
     st->tables[STORE_PROVIDER_TICK].n = sp->n_providers;
-    st->tables[STORE_CONTRACT_TICK].n = sp->n_contracts;
+    st->tables[STORE_CONTRACT_TICK].n = market_n_contracts(m);
     st->tables[STORE_WORKLOAD_TICK].n = sp->n_workloads;
     st->event_seq = 0;
     st->ticks_in_tx = 0;
@@ -282,8 +355,9 @@ static void set_run_layout(store *st, const spec *sp)
 
 /* The run row, its parameters and the entity tables, in one transaction:
  * all of them or none (and then the store's run id is left as it was). */
-static int insert_run_rows(store *st, const scenario *sc, const spec *sp, const char *version)
+static int insert_run_rows(store *st, const scenario *sc, const market *m, const char *version)
 {
+    const spec *sp = market_spec(m);
     int64_t previous = st->run_id;
     int rc = store__begin(st);
     if (rc == STORE_OK)
@@ -291,7 +365,7 @@ static int insert_run_rows(store *st, const scenario *sc, const spec *sp, const 
     if (rc == STORE_OK)
         rc = insert_params(st, sc);
     if (rc == STORE_OK)
-        rc = insert_all_entities(st, sp);
+        rc = insert_all_entities(st, m);
     if (rc == STORE_OK)
         rc = store__commit(st);
     if (rc != STORE_OK) {
@@ -307,9 +381,8 @@ int64_t store_begin_run(store *st, const scenario *sc, const market *m,
     if (st->insert_tick)  /* leave the open run and its pending ticks alone */
         return begin_run_fail(st, store__failf(st, STORE_ERR_SQLITE, "store_begin_run: run "
                               "%lld is still open", (long long)st->run_id), err, err_len);
-    const spec *sp = market_spec(m);
-    set_run_layout(st, sp);
-    int rc = insert_run_rows(st, sc, sp, capsim_version);
+    set_run_layout(st, m);
+    int rc = insert_run_rows(st, sc, m, capsim_version);
     if (rc != STORE_OK)
         return begin_run_fail(st, rc, err, err_len);
     rc = prepare_run_statements(st);

@@ -70,7 +70,9 @@ static int bind_contract(sqlite3_stmt *s, int at, const void *row)
     b |= sqlite3_bind_double(s, at + 3, r->used);
     b |= sqlite3_bind_double(s, at + 4, r->utilisation);
     b |= sqlite3_bind_double(s, at + 5, r->payment_usd);
-    return b | sqlite3_bind_double(s, at + 6, r->sla_credit_usd);
+    b |= sqlite3_bind_double(s, at + 6, r->sla_credit_usd);
+    b |= sqlite3_bind_int64(s, at + 7, r->preempted);
+    return b | sqlite3_bind_double(s, at + 8, r->fee_usd);
 }
 
 static int bind_workload(sqlite3_stmt *s, int at, const void *row)
@@ -94,7 +96,7 @@ static const struct {
 } tick_tables[STORE_N_TICK_TABLES] = {
     {"dc_tick", 9, sizeof(market_dc_row), bind_dc},
     {"provider_tick", 14, sizeof(market_provider_row), bind_provider},
-    {"contract_tick", 7, sizeof(market_contract_row), bind_contract},
+    {"contract_tick", 9, sizeof(market_contract_row), bind_contract},
     {"workload_tick", 7, sizeof(market_workload_row), bind_workload},
 };
 
@@ -126,6 +128,9 @@ int store__prepare_tick_statements(store *st)
 {
     for (int i = 0; i < STORE_N_TICK_TABLES; i++) {
         store_tick_table *tt = &st->tables[i];
+        sqlite3_finalize(tt->full);
+        sqlite3_finalize(tt->rest);
+        tt->full = tt->rest = NULL;
         tt->chunk = tt->n < STORE_ROWS_PER_INSERT ? tt->n : STORE_ROWS_PER_INSERT;
         int rc = tt->chunk ? prepare_multi_row(st, i, tt->chunk, &tt->full) : STORE_OK;
         if (rc == STORE_OK && tt->chunk && tt->n % tt->chunk)
@@ -215,6 +220,12 @@ int store_write_tick(store *st, const market *m, int64_t tick_index, int64_t t)
     if (!st->insert_tick)
         return no_run(st, "store_write_tick");
     int rc = store__begin(st);  /* a no-op unless an error ended the last one */
+    if (rc != STORE_OK)
+        return rc;
+    int changed = 0;
+    rc = store__add_new_entities(st, m, &changed);
+    if (rc == STORE_OK && changed)  /* at signings and build decisions only */
+        rc = store__prepare_tick_statements(st);
     if (rc != STORE_OK)
         return rc;
     store__date(st, t, st->date);

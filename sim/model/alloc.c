@@ -8,7 +8,8 @@
  *   - a contract's delivered GPUs are whole nodes and never exceed its
  *     committed GPUs;
  *   - no block is held by two providers: an own block is held by the DC's
- *     owner, a delivered block by the contract's lessee.
+ *     owner, a delivered block by the contract's lessee;
+ *   - a reserved site's group (datacenter -1) has no GPU online.
  */
 #include "alloc.h"
 
@@ -43,7 +44,8 @@ static int reserve(void **array, size_t *cap, size_t need, size_t size)
 /* ---- layout (create) ---- */
 
 typedef struct phase_key {
-    int datacenter, gpu;
+    int64_t site;           /* the DC, or for a reserved site a key after every DC */
+    int gpu;
     int64_t online;
     int index;
 } phase_key;
@@ -52,8 +54,8 @@ typedef struct phase_key {
 static int compare_phase_keys(const void *pa, const void *pb)
 {
     const phase_key *a = pa, *b = pb;
-    if (a->datacenter != b->datacenter)
-        return a->datacenter < b->datacenter ? -1 : 1;
+    if (a->site != b->site)
+        return a->site < b->site ? -1 : 1;
     if (a->gpu != b->gpu)
         return a->gpu < b->gpu ? -1 : 1;
     if (a->online != b->online)
@@ -61,14 +63,23 @@ static int compare_phase_keys(const void *pa, const void *pb)
     return (a->index > b->index) - (a->index < b->index);
 }
 
+/* The layout key of phase i: its DC, or past every DC for a reserved site,
+ * which is a group of its own. */
+static int64_t site_key(const alloc *a, size_t i)
+{
+    const spec_phase *p = &a->ent->phases[i];
+    return p->datacenter >= 0 ? p->datacenter : (int64_t)(a->cap_datacenters + i);
+}
+
 /* Counts the groups of the sorted phases. */
-static size_t count_groups(const spec *s, const int *sorted)
+static size_t count_groups(const alloc *a, const int *sorted)
 {
     size_t n = 0;
-    for (size_t i = 0; i < s->n_phases; i++) {
-        const spec_phase *p = &s->phases[sorted[i]];
-        const spec_phase *q = i ? &s->phases[sorted[i - 1]] : NULL;
-        if (!q || q->datacenter != p->datacenter || q->gpu != p->gpu)
+    for (size_t i = 0; i < a->ent->n_phases; i++) {
+        const spec_phase *p = &a->ent->phases[sorted[i]];
+        const spec_phase *q = i ? &a->ent->phases[sorted[i - 1]] : NULL;
+        if (!q || site_key(a, (size_t)sorted[i]) != site_key(a, (size_t)sorted[i - 1]) ||
+            q->gpu != p->gpu)
             n++;
     }
     return n;
@@ -77,18 +88,17 @@ static size_t count_groups(const spec *s, const int *sorted)
 /* Sorts the phases into fleet order and derives the groups. Returns 0 or -1. */
 static int lay_out(alloc *a)
 {
-    const spec *s = a->spec;
+    const entities *s = a->ent;
     phase_key *keys = malloc((s->n_phases + 1) * sizeof *keys);
     if (!keys)
         return -1;
     for (size_t i = 0; i < s->n_phases; i++)
-        keys[i] = (phase_key){s->phases[i].datacenter, s->phases[i].gpu,
-                              s->phases[i].online, (int)i};
+        keys[i] = (phase_key){site_key(a, i), s->phases[i].gpu, s->phases[i].online, (int)i};
     qsort(keys, s->n_phases, sizeof *keys, compare_phase_keys);
     for (size_t i = 0; i < s->n_phases; i++)
         a->sorted_phases[i] = keys[i].index;
     free(keys);
-    a->n_groups = count_groups(s, a->sorted_phases);
+    a->n_groups = count_groups(a, a->sorted_phases);
     a->groups = calloc(a->n_groups + 1, sizeof *a->groups);
     a->group_first_phase = calloc(a->n_groups + 1, sizeof *a->group_first_phase);
     a->group_cursor = calloc(a->n_groups + 1, sizeof *a->group_cursor);
@@ -98,7 +108,8 @@ static int lay_out(alloc *a)
     for (size_t i = 0; i < s->n_phases; i++) {
         const int ph = a->sorted_phases[i];
         const spec_phase *p = &s->phases[ph];
-        if (i > 0 && (a->groups[g].datacenter != p->datacenter || a->groups[g].gpu != p->gpu))
+        if (i > 0 && (site_key(a, (size_t)a->sorted_phases[i - 1]) != site_key(a, (size_t)ph) ||
+                      a->groups[g].gpu != p->gpu))
             a->group_first_phase[++g] = i;
         if (a->group_first_phase[g] == i)
             a->groups[g] = (alloc_group){p->datacenter, p->gpu, at, at, at, at};
@@ -114,23 +125,24 @@ static int lay_out(alloc *a)
 
 /* Kahn's algorithm on the lease graph (lessor -> lessee), FIFO from the
  * providers without lessors in index order. Providers left on a cycle (which
- * the reader rejects) follow in index order. Returns 0 or -1. */
-static int order_providers(alloc *a)
+ * the reader and procurement rule out) follow in index order. Returns 0 or -1. */
+int alloc_order_providers(alloc *a)
 {
     const spec *s = a->spec;
+    const entities *e = a->ent;
     size_t *indegree = calloc(s->n_providers + 1, sizeof *indegree);
     if (!indegree)
         return -1;
-    for (size_t c = 0; c < s->n_contracts; c++)
-        indegree[s->contracts[c].lessee]++;
+    for (size_t c = 0; c < e->n_contracts; c++)
+        indegree[e->contracts[c].lessee]++;
     size_t head = 0, tail = 0;
     for (size_t p = 0; p < s->n_providers; p++)
         if (indegree[p] == 0)
             a->provider_order[tail++] = (int)p;
     while (head < tail) {
         const int p = a->provider_order[head++];
-        for (size_t c = 0; c < s->n_contracts; c++) {
-            const spec_contract *k = &s->contracts[c];
+        for (size_t c = 0; c < e->n_contracts; c++) {
+            const spec_contract *k = &e->contracts[c];
             if (k->lessor == p && --indegree[k->lessee] == 0)
                 a->provider_order[tail++] = k->lessee;
         }
@@ -152,20 +164,54 @@ static size_t largest_group(const alloc *a)
     return most;
 }
 
+/* Grows one per-contract array from `old` to `cap` elements, zeroing the
+ * new ones. Returns 0 or -1 (the array is then unchanged). */
+static int grow_zeroed(void **array, size_t old, size_t cap, size_t size)
+{
+    void *grown = realloc(*array, cap * size);
+    if (!grown)
+        return -1;
+    memset((char *)grown + old * size, 0, (cap - old) * size);
+    *array = grown;
+    return 0;
+}
+
+int alloc_reserve_contracts(alloc *a, size_t cap)
+{
+    if (cap <= a->cap_contracts && a->contract_active)
+        return 0;
+    const size_t old = a->contract_active ? a->cap_contracts + 1 : 0, n = cap + 1;
+    void **arrays[] = {(void **)&a->contract_active, (void **)&a->contract_committed,
+                       (void **)&a->contract_delivered, (void **)&a->contract_preempted,
+                       (void **)&a->contract_block_lo, (void **)&a->contract_block_hi,
+                       (void **)&a->contract_leaf_lo, (void **)&a->contract_leaf_hi,
+                       (void **)&a->spot_contracts};
+    const size_t sizes[] = {sizeof *a->contract_active, sizeof *a->contract_committed,
+                            sizeof *a->contract_delivered, sizeof *a->contract_preempted,
+                            sizeof *a->contract_block_lo, sizeof *a->contract_block_hi,
+                            sizeof *a->contract_leaf_lo, sizeof *a->contract_leaf_hi,
+                            sizeof *a->spot_contracts};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        if (grow_zeroed(arrays[i], old, n, sizes[i]) != 0)
+            return -1;  /* the arrays grown so far keep their contents */
+    a->cap_contracts = cap;
+    return 0;
+}
+
 /* The per-entity arrays. Returns 0 or -1. */
 static int allocate_arrays(alloc *a)
 {
     const spec *s = a->spec;
-    const size_t np = s->n_phases + 1, nd = s->n_datacenters + 1;
-    const size_t nc = s->n_contracts + 1, nv = s->n_providers + 1;
+    const size_t np = a->ent->n_phases + 1, nd = a->cap_datacenters + 1;
+    const size_t nv = s->n_providers + 1;
     a->phase_group = calloc(np, sizeof *a->phase_group);
     a->phase_lo = calloc(np, sizeof *a->phase_lo);
     a->sorted_phases = calloc(np, sizeof *a->sorted_phases);
     a->phase_online = calloc(np, sizeof *a->phase_online);
-    a->contract_active = calloc(nc, sizeof *a->contract_active);
-    a->contract_delivered = calloc(nc, sizeof *a->contract_delivered);
-    a->contract_block_lo = calloc(nc, sizeof *a->contract_block_lo);
-    a->contract_block_hi = calloc(nc, sizeof *a->contract_block_hi);
+    const size_t cap = a->cap_contracts;
+    a->cap_contracts = 0;
+    if (alloc_reserve_contracts(a, cap) != 0)
+        return -1;
     a->dc_installed = calloc(nd, sizeof *a->dc_installed);
     a->dc_healthy = calloc(nd, sizeof *a->dc_healthy);
     a->dc_failed = calloc(nd, sizeof *a->dc_failed);
@@ -175,8 +221,7 @@ static int allocate_arrays(alloc *a)
     a->provider_has_workload = calloc(nv, sizeof *a->provider_has_workload);
     a->provider_capacity_h100 = calloc(nv, sizeof *a->provider_capacity_h100);
     return a->phase_group && a->phase_lo && a->sorted_phases && a->phase_online &&
-                   a->contract_active && a->contract_delivered && a->contract_block_lo &&
-                   a->contract_block_hi && a->dc_installed && a->dc_healthy &&
+                   a->dc_installed && a->dc_healthy &&
                    a->dc_failed && a->dc_maintenance && a->dc_allocated &&
                    a->provider_order && a->provider_has_workload &&
                    a->provider_capacity_h100
@@ -184,14 +229,14 @@ static int allocate_arrays(alloc *a)
                : -1;
 }
 
-alloc *alloc_create(const spec *s)
+/* Shared by both constructors; a->ent and the capacities are set. */
+static alloc *create(alloc *a)
 {
-    alloc *a = calloc(1, sizeof *a);
-    if (!a)
-        return NULL;
-    a->spec = s;
-    if (allocate_arrays(a) != 0 || lay_out(a) != 0 || order_providers(a) != 0)
+    const spec *s = a->spec;
+    if (allocate_arrays(a) != 0 || lay_out(a) != 0 || alloc_order_providers(a) != 0)
         goto fail;
+    for (size_t c = 0; c < a->ent->n_contracts; c++)
+        a->contract_committed[c] = a->ent->contracts[c].gpus;
     for (size_t w = 0; w < s->n_workloads; w++)
         a->provider_has_workload[s->workloads[w].tenant] = 1;
     const size_t most = largest_group(a) + 1;
@@ -205,6 +250,37 @@ fail:
     return NULL;
 }
 
+alloc *alloc_create(const spec *s)
+{
+    alloc *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->spec = s;
+    a->own = entities_of_spec(s);
+    a->ent = &a->own;
+    a->cap_datacenters = s->n_datacenters;
+    a->cap_contracts = s->n_contracts;
+    return create(a);
+}
+
+alloc *alloc_create_view(const entities *e, size_t cap_datacenters, size_t cap_contracts)
+{
+    alloc *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->spec = e->spec;
+    a->ent = e;
+    a->cap_datacenters = cap_datacenters > e->n_datacenters ? cap_datacenters : e->n_datacenters;
+    a->cap_contracts = cap_contracts > e->n_contracts ? cap_contracts : e->n_contracts;
+    return create(a);
+}
+
+void alloc_place_site(alloc *a, size_t phase, int dc)
+{
+    assert(dc >= 0 && (size_t)dc < a->cap_datacenters);
+    a->groups[a->phase_group[phase]].datacenter = dc;
+}
+
 void alloc_destroy(alloc *a)
 {
     if (!a)
@@ -212,6 +288,8 @@ void alloc_destroy(alloc *a)
     void *arrays[] = {
         a->groups, a->phase_group, a->phase_lo, a->provider_order,
         a->provider_has_workload, a->phase_online, a->contract_active, a->leaves,
+        a->contract_committed, a->contract_preempted, a->spot_contracts,
+        a->contract_leaf_lo, a->contract_leaf_hi, a->contract_leaves,
         a->hops, a->segments, a->blocks, a->contract_delivered, a->contract_block_lo,
         a->contract_block_hi, a->dc_installed, a->dc_healthy, a->dc_failed,
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
@@ -240,8 +318,8 @@ static void select_stragglers(gsl_rng *r, float *perf, size_t n, size_t k, float
 int alloc_assign_stragglers(const alloc *a, fleet *f, uint64_t seed)
 {
     const spec *s = a->spec;
-    for (size_t ph = 0; ph < s->n_phases; ph++) {
-        const spec_phase *p = &s->phases[ph];
+    for (size_t ph = 0; ph < a->ent->n_phases; ph++) {
+        const spec_phase *p = &a->ent->phases[ph];
         const spec_gpu *g = &s->gpus[p->gpu];
         double want = floor(g->straggler_share * (double)p->count + 0.5);
         if (!(want >= 1.0))
@@ -275,7 +353,7 @@ static size_t online_end(const alloc *a, size_t g)
             continue;
         }
         assert(!offline_seen && "a phase came online before an earlier one of its group");
-        end += (size_t)a->spec->phases[ph].count;
+        end += (size_t)a->ent->phases[ph].count;
     }
     return end;
 }
@@ -302,7 +380,7 @@ static size_t partition_healthy(alloc *a, fleet *f, size_t lo, size_t hi)
 /* Updates every group's installed and healthy ranges and the DC counts. */
 static void refresh_groups(alloc *a, fleet *f)
 {
-    const size_t nd = a->spec->n_datacenters;
+    const size_t nd = a->ent->n_datacenters;
     memset(a->dc_installed, 0, nd * sizeof *a->dc_installed);
     memset(a->dc_healthy, 0, nd * sizeof *a->dc_healthy);
     memset(a->dc_failed, 0, nd * sizeof *a->dc_failed);
@@ -312,6 +390,10 @@ static void refresh_groups(alloc *a, fleet *f)
         gr->online_hi = online_end(a, g);
         gr->healthy_hi = partition_healthy(a, f, gr->lo, gr->online_hi);
         const int dc = gr->datacenter;
+        if (dc < 0) {   /* a reserved site not yet decided: nothing online */
+            assert(gr->online_hi == gr->lo);
+            continue;
+        }
         a->dc_installed[dc] += (int64_t)(gr->online_hi - gr->lo);
         a->dc_healthy[dc] += (int64_t)(gr->healthy_hi - gr->lo);
         for (size_t i = gr->healthy_hi; i < gr->online_hi; i++) {
@@ -333,7 +415,7 @@ static int add_own_blocks(alloc *a)
         const int64_t healthy = (int64_t)(a->groups[g].healthy_hi - a->groups[g].lo);
         if (healthy > 0)
             a->blocks[a->n_blocks++] = (alloc_block){
-                (int)g, -1, a->spec->datacenters[a->groups[g].datacenter].owner, healthy,
+                (int)g, -1, a->ent->datacenters[a->groups[g].datacenter].owner, healthy,
                 healthy};
     }
     return 0;
@@ -343,7 +425,7 @@ static int add_own_blocks(alloc *a)
  * its active incoming contracts in spec order. Returns 0 or -1. */
 static int gather_pool(alloc *a, int p, size_t n_own)
 {
-    const spec *s = a->spec;
+    const entities *s = a->ent;
     a->n_pool = 0;
     for (size_t b = 0; b < n_own; b++) {
         if (a->blocks[b].holder != p)
@@ -364,15 +446,28 @@ static int gather_pool(alloc *a, int p, size_t n_own)
     return 0;
 }
 
+/* Whole-node GPUs of the pool that contract c may take (its type, or any). */
+static int64_t matching_in_pool(const alloc *a, const spec_contract *k)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < a->n_pool; i++) {
+        const alloc_block *b = &a->blocks[a->pool[i]];
+        if (k->gpu == SPEC_ANY_GPU || a->groups[b->group].gpu == k->gpu)
+            sum += b->remaining - b->remaining % SPEC_GPUS_PER_NODE;
+    }
+    return sum;
+}
+
 /* Carves contract c's delivery from the current pool: whole nodes of
  * matching type, pool order, up to the committed GPUs. Returns 0 or -1. */
 static int carve(alloc *a, size_t c)
 {
-    const spec_contract *k = &a->spec->contracts[c];
+    const spec_contract *k = &a->ent->contracts[c];
     if (RESERVE(a, blocks, a->n_blocks + a->n_pool) != 0 ||
         RESERVE(a, hops, a->n_hops + a->n_pool) != 0)
         return -1;
-    int64_t need = k->gpus - k->gpus % SPEC_GPUS_PER_NODE;
+    const int64_t committed = a->contract_committed[c];
+    int64_t need = committed - committed % SPEC_GPUS_PER_NODE;
     a->contract_block_lo[c] = a->n_blocks;
     for (size_t i = 0; i < a->n_pool && need > 0; i++) {
         alloc_block *from = &a->blocks[a->pool[i]];
@@ -393,22 +488,57 @@ static int carve(alloc *a, size_t c)
     return 0;
 }
 
+static int64_t min64(int64_t x, int64_t y) { return x < y ? x : y; }
+
+/* Provider p serves its active outgoing contracts: reserved and on-demand
+ * first, then spot from what is left. A spot contract's preempted GPUs at
+ * allocation are those of the pool it could have had before the first pass
+ * and no longer can after it. Returns 0 or -1. */
+static int carve_provider(alloc *a, int p)
+{
+    const entities *e = a->ent;
+    for (size_t c = 0; c < e->n_contracts; c++) {
+        const spec_contract *k = &e->contracts[c];
+        if (a->contract_active[c] && k->lessor == p && k->kind == SPEC_SPOT)
+            a->contract_preempted[c] = min64(a->contract_committed[c], matching_in_pool(a, k));
+    }
+    for (size_t c = 0; c < e->n_contracts; c++) {
+        const spec_contract *k = &e->contracts[c];
+        if (a->contract_active[c] && k->lessor == p && k->kind != SPEC_SPOT && carve(a, c) != 0)
+            return -1;
+    }
+    for (size_t c = 0; c < e->n_contracts; c++) {
+        const spec_contract *k = &e->contracts[c];
+        if (!a->contract_active[c] || k->lessor != p || k->kind != SPEC_SPOT)
+            continue;
+        const int64_t after = min64(a->contract_committed[c], matching_in_pool(a, k));
+        a->contract_preempted[c] -= after;
+        a->contract_preempted[c] -= a->contract_preempted[c] % SPEC_GPUS_PER_NODE;
+        if (carve(a, c) != 0)
+            return -1;
+        if (a->contract_block_hi[c] > a->contract_block_lo[c])
+            a->spot_contracts[a->n_spot++] = (int)c;
+    }
+    return 0;
+}
+
 /* Every provider, lessors first, serves its active outgoing contracts from
  * its pool. Returns 0 or -1. */
 static int carve_contracts(alloc *a)
 {
     const spec *s = a->spec;
+    const entities *e = a->ent;
     a->n_hops = 0;
-    for (size_t c = 0; c < s->n_contracts; c++)
+    a->n_spot = 0;
+    for (size_t c = 0; c < e->n_contracts; c++) {
         a->contract_block_lo[c] = a->contract_block_hi[c] = 0;
+        a->contract_preempted[c] = 0;
+    }
     const size_t n_own = a->n_blocks;
     for (size_t i = 0; i < s->n_providers; i++) {
         const int p = a->provider_order[i];
-        if (gather_pool(a, p, n_own) != 0)
+        if (gather_pool(a, p, n_own) != 0 || carve_provider(a, p) != 0)
             return -1;
-        for (size_t c = 0; c < s->n_contracts; c++)
-            if (a->contract_active[c] && s->contracts[c].lessor == p && carve(a, c) != 0)
-                return -1;
     }
     return 0;
 }
@@ -458,7 +588,7 @@ static int place_leaves(alloc *a, fleet *f)
     if (RESERVE(a, segments, a->n_leaves + a->n_groups) != 0)
         return -1;
     a->n_segments = 0;
-    memset(a->dc_allocated, 0, s->n_datacenters * sizeof *a->dc_allocated);
+    memset(a->dc_allocated, 0, a->ent->n_datacenters * sizeof *a->dc_allocated);
     memset(a->provider_capacity_h100, 0, s->n_providers * sizeof *a->provider_capacity_h100);
     size_t j = 0;
     for (size_t g = 0; g < a->n_groups; g++) {
@@ -482,10 +612,43 @@ static int place_leaves(alloc *a, fleet *f)
     return 0;
 }
 
+/* For every spot contract that delivered, the leaves under it (with the
+ * hop that is the contract): a counting sort over the leaves' chains.
+ * Returns 0 or -1. */
+static int index_spot_leaves(alloc *a)
+{
+    const entities *e = a->ent;
+    for (size_t c = 0; c < e->n_contracts; c++)
+        a->contract_leaf_lo[c] = a->contract_leaf_hi[c] = 0;
+    size_t n = 0;
+    for (size_t l = 0; l < a->n_leaves; l++)
+        for (int h = a->leaves[l].hop; h >= 0; h = a->hops[h].parent)
+            if (e->contracts[a->hops[h].contract].kind == SPEC_SPOT) {
+                a->contract_leaf_hi[a->hops[h].contract]++;
+                n++;
+            }
+    if (RESERVE(a, contract_leaves, n) != 0)
+        return -1;
+    size_t at = 0;
+    for (size_t c = 0; c < e->n_contracts; c++) {
+        const size_t count = a->contract_leaf_hi[c];
+        a->contract_leaf_lo[c] = a->contract_leaf_hi[c] = at;
+        at += count;
+    }
+    for (size_t l = 0; l < a->n_leaves; l++)
+        for (int h = a->leaves[l].hop; h >= 0; h = a->hops[h].parent) {
+            const int c = a->hops[h].contract;
+            if (e->contracts[c].kind == SPEC_SPOT)
+                a->contract_leaves[a->contract_leaf_hi[c]++] = (alloc_leaf_ref){(int)l, h};
+        }
+    a->n_contract_leaves = n;
+    return 0;
+}
+
 /* Sums each contract's delivered blocks. */
 static void sum_deliveries(alloc *a)
 {
-    for (size_t c = 0; c < a->spec->n_contracts; c++) {
+    for (size_t c = 0; c < a->ent->n_contracts; c++) {
         int64_t sum = 0;
         for (size_t b = a->contract_block_lo[c]; b < a->contract_block_hi[c]; b++)
             sum += a->blocks[b].gpus;
@@ -496,9 +659,10 @@ static void sum_deliveries(alloc *a)
 int alloc_rebuild(alloc *a, fleet *f)
 {
     assert(f->n == a->n_gpus);
+    assert(a->ent->n_contracts <= a->cap_contracts);
     refresh_groups(a, f);
     if (add_own_blocks(a) != 0 || carve_contracts(a) != 0 || make_leaves(a) != 0 ||
-        place_leaves(a, f) != 0)
+        place_leaves(a, f) != 0 || index_spot_leaves(a) != 0)
         return -1;
     sum_deliveries(a);
     return 0;

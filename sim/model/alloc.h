@@ -10,12 +10,18 @@
  * never installed: they stay out of every count, keep util 0 and power 0,
  * allocation -1, and no kernel range covers them.
  *
+ * The entities (phases, DCs, contracts) are read through an entities view
+ * (entities.h) that the market keeps up to date as contracts are signed and
+ * sites are started. A reserved build-out site has its own phase and group,
+ * laid out after every DC, with datacenter -1 until alloc_place_site.
+ *
  * Allocation (market.h has the rules). A provider's pool is a list of
  * blocks: (group, GPUs, hop), where the hop names the last contract of the
  * chain the block came through (-1 for the provider's own DC). Providers
  * are processed in topological order of the lease graph. Each active
- * outgoing contract, in spec order, carves whole 8-GPU nodes up to its
- * committed GPUs from the matching blocks of the lessor's pool (own DCs
+ * outgoing reserved or on-demand contract, in contract order, then each
+ * active spot contract, carves whole 8-GPU nodes up to its current committed
+ * GPUs (contract_committed: the ramp) from the matching blocks of the lessor's pool (own DCs
  * first, in DC order, then incoming contracts in spec order); each carved
  * piece becomes a block delivered to the lessee through a new hop (contract,
  * parent hop). What is left of a provider's pool is its own use: one *leaf*
@@ -38,6 +44,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "spec.h"
+#include "entities.h"
 #include "fleet.h"
 
 /* The GPUs of one type in one DC: fleet range [lo, hi), all phases. */
@@ -83,8 +90,19 @@ typedef struct alloc_block {
     int64_t remaining;    /* not sublet: the holder's own use */
 } alloc_block;
 
+/* A leaf under a contract: the leaf and the hop of its chain that is the
+ * contract (spot contracts only; see alloc.contract_leaves). */
+typedef struct alloc_leaf_ref {
+    int leaf;
+    int hop;
+} alloc_leaf_ref;
+
 typedef struct alloc {
     const spec *spec;
+    const entities *ent;            /* what is read at every rebuild */
+    entities own;                   /* the spec's view, for alloc_create */
+    size_t cap_contracts;           /* per-contract arrays hold this many */
+    size_t cap_datacenters;         /* per-DC arrays hold this many */
 
     /* layout, fixed at create */
     size_t n_gpus;                  /* fleet size: every phase's GPUs */
@@ -98,6 +116,8 @@ typedef struct alloc {
     /* inputs: set by the caller before alloc_rebuild */
     uint8_t *phase_online;          /* per phase */
     uint8_t *contract_active;       /* per contract */
+    int64_t *contract_committed;    /* per contract: GPUs committed now (ramp);
+                                       alloc_create sets each to the contract's gpus */
 
     /* results of the last rebuild */
     size_t n_leaves, cap_leaves;
@@ -109,6 +129,15 @@ typedef struct alloc {
     size_t n_blocks, cap_blocks;
     alloc_block *blocks;
     int64_t *contract_delivered;    /* per contract */
+    int64_t *contract_preempted;    /* per spot contract: GPUs its lessor's pool held
+                                       for it that went to the lessor's reserved and
+                                       on-demand contracts instead */
+    size_t n_spot;                  /* active spot contracts that delivered something */
+    int *spot_contracts;            /*   in topological order of their lessors */
+    size_t *contract_leaf_lo;       /* per contract: leaves under a spot contract */
+    size_t *contract_leaf_hi;       /*   are contract_leaves[lo, hi) */
+    size_t n_contract_leaves, cap_contract_leaves;
+    alloc_leaf_ref *contract_leaves;
     size_t *contract_block_lo;      /* per contract: its delivered blocks are */
     size_t *contract_block_hi;      /*   blocks[lo, hi) */
     int64_t *dc_installed;          /* per DC: GPUs online */
@@ -133,11 +162,21 @@ typedef struct alloc {
 /* Lays out a fleet of n_gpus = the sum of the phases' counts (the caller
  * creates it): records the layout only; straggler perf is set by
  * alloc_assign_stragglers. Every phase starts offline and every contract
- * inactive. NULL when out of memory. */
+ * inactive. NULL when out of memory. alloc_create reads the spec's own
+ * arrays; alloc_create_view reads *e (which must outlive the alloc) and
+ * sizes the per-DC and per-contract arrays for the given capacities. */
 alloc *alloc_create(const spec *s);
+alloc *alloc_create_view(const entities *e, size_t cap_datacenters, size_t cap_contracts);
 void alloc_destroy(alloc *a);                  /* NULL is a no-op */
 
 /* operations */
+/* Grows the per-contract arrays to hold cap contracts (new entries zero).
+ * Returns 0, or -1 when out of memory (nothing changed). */
+int alloc_reserve_contracts(alloc *a, size_t cap);
+/* Recomputes the topological order after contracts were added. Returns 0 or -1. */
+int alloc_order_providers(alloc *a);
+/* Places the reserved site of phase `phase` (datacenter -1) in DC `dc`. */
+void alloc_place_site(alloc *a, size_t phase, int dc);
 /* Sets perf = straggler_speed on round(straggler_share x count) GPUs of
  * each phase, every subset equally likely, drawn from the stream
  * "fleet/<phase name>/<gpu name>". Returns 0, or -1 when out of memory. */

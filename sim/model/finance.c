@@ -10,7 +10,7 @@
 double finance_contract_payment(const spec_contract *k, int64_t delivered, double used,
                                 double dt_h)
 {
-    const double billed = k->kind == SPEC_RESERVED ? (double)delivered : used;
+    const double billed = k->kind == SPEC_RESERVED ? (double)delivered : used;  /* spot: on use */
     return billed * k->price_per_gpu_hour * dt_h;
 }
 
@@ -26,32 +26,58 @@ double finance_phase_depreciation(const spec *s, const spec_phase *p, int online
     return (double)p->count * g->capex_usd / life_h * dt_h;
 }
 
-/* Contract payments: lessor revenue, lessee lease cost. */
-static void accrue_contracts(const spec *s, const market_contract_row *contracts,
+double finance_sla_credit(const spec_contract *k, int active, int64_t committed,
+                          int64_t delivered, double payment)
+{
+    if (!active || !(k->sla_availability > 0.0))
+        return 0.0;
+    return (double)delivered < (double)committed * k->sla_availability
+               ? payment * k->sla_credit_share
+               : 0.0;
+}
+
+double finance_termination_fee(const spec_contract *k, int64_t committed, int64_t t)
+{
+    double months = (double)(k->end - t) / FINANCE_SECONDS_PER_MONTH;
+    if (months > k->termination_fee_months)
+        months = k->termination_fee_months;
+    if (!(months > 0.0))
+        return 0.0;
+    return (double)committed * k->price_per_gpu_hour * months * FINANCE_SECONDS_PER_MONTH /
+           SECONDS_PER_HOUR;
+}
+
+/* Contract transfers: lessor revenue, lessee lease cost. */
+static void accrue_contracts(const entities *e, const market_contract_row *contracts,
                              market_provider_row *providers)
 {
-    for (size_t c = 0; c < s->n_contracts; c++) {
-        providers[s->contracts[c].lessor].revenue_usd += contracts[c].payment_usd;
-        providers[s->contracts[c].lessee].lease_cost_usd += contracts[c].payment_usd;
+    for (size_t c = 0; c < e->n_contracts; c++) {
+        const market_contract_row *r = &contracts[c];
+        const double transfer = r->payment_usd - r->sla_credit_usd + r->fee_usd;
+        providers[e->contracts[c].lessor].revenue_usd += transfer;
+        providers[e->contracts[c].lessee].lease_cost_usd += transfer;
     }
 }
 
-void finance_accrue(const spec *s, const uint8_t *phase_online, int64_t t, double dt_h,
+void finance_accrue(const entities *e, const uint8_t *phase_online, int64_t t, double dt_h,
                     const market_dc_row *dcs, const market_contract_row *contracts,
                     market_provider_row *providers)
 {
+    const spec *s = e->spec;
     for (size_t p = 0; p < s->n_providers; p++) {
         market_provider_row *r = &providers[p];
         r->revenue_usd = r->lease_cost_usd = r->energy_cost_usd = r->depreciation_usd = 0.0;
     }
-    accrue_contracts(s, contracts, providers);
-    for (size_t d = 0; d < s->n_datacenters; d++) {
-        const spec_datacenter *dc = &s->datacenters[d];
+    accrue_contracts(e, contracts, providers);
+    for (size_t d = 0; d < e->n_datacenters; d++) {
+        const spec_datacenter *dc = &e->datacenters[d];
         providers[dc->owner].energy_cost_usd += dcs[d].energy_mwh * dc->energy_price_per_mwh;
     }
-    for (size_t ph = 0; ph < s->n_phases; ph++) {
-        const spec_phase *p = &s->phases[ph];
-        const int owner = s->datacenters[p->datacenter].owner;
+    for (size_t ph = 0; ph < e->n_phases; ph++) {
+        const spec_phase *p = &e->phases[ph];
+        if (p->datacenter < 0)
+            continue;   /* a reserved site not yet decided */
+        const int owner = e->datacenters[p->datacenter].owner;
         providers[owner].depreciation_usd +=
             finance_phase_depreciation(s, p, phase_online[ph], t, dt_h);
     }

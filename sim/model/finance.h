@@ -3,9 +3,17 @@
  * contract rows (market.h states the rules).
  *
  *   contract payment   reserved: delivered GPUs x price x dt_h (take-or-pay);
- *                      on-demand: used GPU-equivalents x price x dt_h.
- *                      Revenue of the lessor, lease cost of the lessee, so
- *                      payments net to zero over the market.
+ *                      on-demand and spot: used GPU-equivalents x price x dt_h.
+ *   SLA credit         when an active contract with sla_availability > 0
+ *                      delivers fewer than committed x sla_availability GPUs
+ *                      in a tick: sla_credit_share x the tick's payment,
+ *                      paid back by the lessor.
+ *   termination fee    committed GPUs x price x hours of min(fee months,
+ *                      remaining months), months of 30.4375 days, paid by the
+ *                      lessee in the tick at or after the termination.
+ *                      Payment - credit + fee is revenue of the lessor and
+ *                      lease cost of the lessee, so transfers net to zero
+ *                      over the market.
  *   energy cost        facility energy (power_mw x dt_h) x the DC's price,
  *                      paid by the DC's owner.
  *   depreciation       straight line: count x capex / (life_years x 8766) per
@@ -19,20 +27,30 @@
 
 #include <stdint.h>
 #include "spec.h"
+#include "entities.h"
 #include "market.h"
+
+#define FINANCE_SECONDS_PER_MONTH (30.4375 * 86400.0)
 
 /* operations */
 /* The payment for one tick of dt_h hours on contract k. */
 double finance_contract_payment(const spec_contract *k, int64_t delivered, double used,
                                 double dt_h);
+/* The SLA credit of one tick: payment x sla_credit_share when the contract
+ * is active, has an SLA and delivered < committed x sla_availability; else 0. */
+double finance_sla_credit(const spec_contract *k, int active, int64_t committed,
+                          int64_t delivered, double payment);
+/* The fee for terminating k at time t with `committed` GPUs committed. */
+double finance_termination_fee(const spec_contract *k, int64_t committed, int64_t t);
 /* The depreciation of phase p over the tick [t, t + dt_h hours), USD. 0 when
  * p is offline or past its life. */
 double finance_phase_depreciation(const spec *s, const spec_phase *p, int online,
                                   int64_t t, double dt_h);
 /* Fills revenue, lease cost, energy cost, depreciation and margin of every
- * provider row from the DC rows (power), the contract rows (payment, which
- * must already be set) and the phases' online flags. */
-void finance_accrue(const spec *s, const uint8_t *phase_online, int64_t t, double dt_h,
+ * provider row from the DC rows (power), the contract rows (payment, SLA
+ * credit and fee, which must already be set) and the phases' online flags,
+ * for the entities of view e. */
+void finance_accrue(const entities *e, const uint8_t *phase_online, int64_t t, double dt_h,
                     const market_dc_row *dcs, const market_contract_row *contracts,
                     market_provider_row *providers);
 

@@ -1,7 +1,9 @@
 /*
  * market: the model the engine drives. It ties together the fleet (per-GPU
- * arrays), alloc (layout and allocation), demand (one curve per workload)
- * and finance, and fills the row arrays the observer reads.
+ * arrays), alloc (layout and allocation), demand (one curve per workload),
+ * finance, procurement (procure.c) and build-out (buildout.c), and fills the
+ * row arrays the observer reads. This file builds the market, handles its
+ * discrete events and answers queries; market_tick.c is the tick path.
  *
  * Invariants:
  *   - the allocation in `alloc` matches the phases online and contracts
@@ -12,7 +14,9 @@
  *     market_create, without events, so the fleet is laid out for t = 0 as
  *     soon as the market exists;
  *   - the tick path allocates nothing and costs O(leaves x chain length +
- *     entities) outside the fleet kernel, which streams over the segments.
+ *     entities) outside the fleet kernel, which streams over the segments;
+ *   - contracts and datacenters only grow, at events (a review signs, a
+ *     build-out decides); indices never change.
  *
  * Conventions of the rows:
  *   - capacity counts healthy GPUs x the type's infer_speed; straggler perf
@@ -23,46 +27,50 @@
  *   - dc.allocated counts healthy GPUs that serve a contract, or an owner
  *     with at least one workload: an owner without workloads keeps its
  *     unleased GPUs idle, and they are not allocated;
- *   - contract.committed is the contract's size even when it is inactive;
- *     delivered, used and payment are 0 then.
+ *   - contract.committed is the contract's size when it is inactive, and the
+ *     ramp's committed GPUs when active; delivered, used and payment are 0
+ *     when inactive.
  */
-#include "market.h"
+#include "market_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "demand.h"
 #include "finance.h"
+#include "../engine/caltime.h"
 
-#define SECONDS_PER_HOUR 3600.0
-#define WATTS_PER_MW 1e6
+/* Contracts reserved beyond the spec's at create: signing more grows the
+ * arrays at a review (an event), never in a tick. */
+#define MARKET_CONTRACT_HEADROOM 256
 
-struct market {
-    const spec *spec;
-    fleet *fleet;
-    alloc *alloc;
-    demand_curve **curves;            /* per workload */
-    engine *engine;
-    market_observer obs;
-    int dirty;                        /* events since the last rebuild */
-    int64_t ticks_done;
-    uint64_t gpu_ticks;
+/* ---- contracts: ramp and end ---- */
 
-    market_dc_row *dc_rows;
-    market_provider_row *provider_rows;
-    market_contract_row *contract_rows;
-    market_workload_row *workload_rows;
+int64_t market__committed_at(const spec_contract *k, int64_t t)
+{
+    if (t < k->start || t >= market__end_of(k))
+        return 0;
+    if (k->ramp_seconds <= 0 || t - k->start >= k->ramp_seconds)
+        return k->gpus;
+    const double share = (double)(t - k->start) / (double)k->ramp_seconds;
+    const int64_t gpus = (int64_t)((double)k->gpus * share);
+    return gpus - gpus % SPEC_GPUS_PER_NODE;
+}
 
-    /* per-tick work arrays */
-    float *provider_load;             /* load factor of each provider's own use */
-    double *provider_capacity_h100;   /* = alloc's, copied for the rows */
-    double *provider_own_busy;        /* own-use GPU-equivalents in use */
-    size_t *provider_n_workloads;
-    fleet_sums *dc_sums;
-    char message[1024];               /* room for four names and any price */
-};
+int64_t market__end_of(const spec_contract *k)
+{
+    /* the reader only accepts a termination strictly inside the term */
+    return k->terminate != SPEC_NO_TIME && k->terminate > k->start && k->terminate < k->end
+               ? k->terminate
+               : k->end;
+}
+
+void market__date(const market *m, int64_t t, char out[11])
+{
+    int64_t days = 0;
+    caltime_parse_date(m->spec->start_date, &days);
+    caltime_format_date(days * SPEC_SECONDS_PER_DAY + t, out);
+}
 
 /* ---- create / destroy ---- */
 
@@ -71,12 +79,15 @@ struct market {
 static int allocate_rows(market *m)
 {
     const spec *s = m->spec;
-    const size_t nd = s->n_datacenters + 1, nv = s->n_providers + 1;
-    const size_t nc = s->n_contracts + 1, nw = s->n_workloads + 1;
+    const size_t nd = m->cap_datacenters + 1, nv = s->n_providers + 1;
+    const size_t nc = m->cap_contracts + 1, nw = s->n_workloads + 1;
     m->dc_rows = calloc(nd, sizeof *m->dc_rows);
     m->provider_rows = calloc(nv, sizeof *m->provider_rows);
     m->contract_rows = calloc(nc, sizeof *m->contract_rows);
     m->workload_rows = calloc(nw, sizeof *m->workload_rows);
+    m->pending_fee = calloc(nc, sizeof *m->pending_fee);
+    m->tick_preempted = calloc(nc, sizeof *m->tick_preempted);
+    m->tick_lost = calloc(nc, sizeof *m->tick_lost);
     m->curves = calloc(nw, sizeof *m->curves);
     m->provider_load = calloc(nv, sizeof *m->provider_load);
     m->provider_capacity_h100 = calloc(nv, sizeof *m->provider_capacity_h100);
@@ -84,21 +95,47 @@ static int allocate_rows(market *m)
     m->provider_n_workloads = calloc(nv, sizeof *m->provider_n_workloads);
     m->dc_sums = calloc(nd, sizeof *m->dc_sums);
     return m->dc_rows && m->provider_rows && m->contract_rows && m->workload_rows &&
-                   m->curves && m->provider_load && m->provider_capacity_h100 &&
-                   m->provider_own_busy && m->provider_n_workloads && m->dc_sums
+                   m->pending_fee && m->tick_preempted && m->tick_lost && m->curves &&
+                   m->provider_load && m->provider_capacity_h100 && m->provider_own_busy &&
+                   m->provider_n_workloads && m->dc_sums
                ? 0
                : -1;
+}
+
+/* Copies the spec's contracts into a growable array. Returns 0 or -1. */
+static int copy_contracts(market *m)
+{
+    const spec *s = m->spec;
+    m->n_contracts = s->n_contracts;
+    m->cap_contracts = s->n_contracts + (s->n_procurements ? MARKET_CONTRACT_HEADROOM : 0);
+    m->contracts = calloc(m->cap_contracts + 1, sizeof *m->contracts);
+    if (!m->contracts)
+        return -1;
+    if (s->n_contracts)
+        memcpy(m->contracts, s->contracts, s->n_contracts * sizeof *m->contracts);
+    return 0;
+}
+
+void market__update_view(market *m)
+{
+    m->view = (entities){m->spec, m->datacenters, m->n_datacenters, m->phases, m->n_phases,
+                         m->contracts, m->n_contracts};
 }
 
 /* Phases and contracts in force at t = 0; the first allocation. Returns 0 or -1. */
 static int apply_initial_state(market *m)
 {
-    const spec *s = m->spec;
-    for (size_t ph = 0; ph < s->n_phases; ph++)
-        m->alloc->phase_online[ph] = s->phases[ph].online <= 0;
-    for (size_t c = 0; c < s->n_contracts; c++)
-        m->alloc->contract_active[c] = s->contracts[c].start <= 0 && s->contracts[c].end > 0;
-    return alloc_rebuild(m->alloc, m->fleet);
+    for (size_t ph = 0; ph < m->n_phases; ph++)
+        m->alloc->phase_online[ph] = m->phases[ph].datacenter >= 0 && m->phases[ph].online <= 0;
+    for (size_t c = 0; c < m->n_contracts; c++) {
+        const spec_contract *k = &m->contracts[c];
+        m->alloc->contract_active[c] = k->start <= 0 && market__end_of(k) > 0;
+        m->alloc->contract_committed[c] =
+            m->alloc->contract_active[c] ? market__committed_at(k, 0) : k->gpus;
+    }
+    if (alloc_rebuild(m->alloc, m->fleet) != 0)
+        return -1;
+    return market__reserve_leaf_work(m);
 }
 
 market *market_create(const spec *s)
@@ -107,7 +144,11 @@ market *market_create(const spec *s)
     if (!m)
         return NULL;
     m->spec = s;
-    if (allocate_rows(m) != 0 || !(m->alloc = alloc_create(s)) ||
+    if (copy_contracts(m) != 0 || buildout__create(m) != 0)
+        goto fail;
+    market__update_view(m);
+    if (allocate_rows(m) != 0 ||
+        !(m->alloc = alloc_create_view(&m->view, m->cap_datacenters, m->cap_contracts)) ||
         !(m->fleet = fleet_create(m->alloc->n_gpus)) ||
         alloc_assign_stragglers(m->alloc, m->fleet, s->seed) != 0)
         goto fail;
@@ -131,171 +172,94 @@ void market_destroy(market *m)
     if (m->curves)
         for (size_t w = 0; w < m->spec->n_workloads; w++)
             demand_curve_destroy(m->curves[w]);
-    free(m->curves);
+    buildout__destroy(m);
+    void *arrays[] = {
+        m->curves, m->contracts, m->datacenters, m->phases, m->dc_rows, m->provider_rows,
+        m->contract_rows, m->workload_rows, m->pending_fee, m->tick_preempted, m->tick_lost,
+        m->provider_load, m->provider_capacity_h100, m->provider_own_busy,
+        m->provider_n_workloads, m->dc_sums, m->leaf_load, m->leaf_preempted,
+        m->leaf_preempt_by, m->leaf_preempt_hop,
+    };
     fleet_destroy(m->fleet);
     alloc_destroy(m->alloc);
-    free(m->dc_rows);
-    free(m->provider_rows);
-    free(m->contract_rows);
-    free(m->workload_rows);
-    free(m->provider_load);
-    free(m->provider_capacity_h100);
-    free(m->provider_own_busy);
-    free(m->provider_n_workloads);
-    free(m->dc_sums);
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        free(arrays[i]);
     free(m);
 }
 
-/* ---- tick: demand and service ---- */
+/* ---- growth (at events only) ---- */
 
-/* Steps 1-2: demand per workload; each provider serves its workloads' total
- * demand up to its own-use capacity; load factors and workload rows. */
-static void tick_demand_and_service(market *m, int64_t t, double dt_h)
+/* Grows one per-contract array to cap + 1 elements, zeroing the new ones. */
+static int grow(void **array, size_t old, size_t cap, size_t size)
 {
-    const spec *s = m->spec;
-    for (size_t p = 0; p < s->n_providers; p++) {
-        m->provider_rows[p].demand_h100 = 0.0;
-        m->provider_capacity_h100[p] = m->alloc->provider_capacity_h100[p];
-    }
-    for (size_t w = 0; w < s->n_workloads; w++) {
-        m->workload_rows[w].demand_h100 = demand_curve_at(m->curves[w], t);
-        m->provider_rows[s->workloads[w].tenant].demand_h100 += m->workload_rows[w].demand_h100;
-    }
-    for (size_t p = 0; p < s->n_providers; p++) {
-        market_provider_row *r = &m->provider_rows[p];
-        const double capacity = m->provider_capacity_h100[p];
-        r->served_h100 = r->demand_h100 < capacity ? r->demand_h100 : capacity;
-        r->shortfall_h100 = r->demand_h100 - r->served_h100;
-        m->provider_load[p] = capacity > 0.0 ? (float)(r->served_h100 / capacity) : 0.0f;
-    }
-    for (size_t w = 0; w < s->n_workloads; w++) {
-        const market_provider_row *r = &m->provider_rows[s->workloads[w].tenant];
-        market_workload_row *row = &m->workload_rows[w];
-        const double capacity = m->provider_capacity_h100[s->workloads[w].tenant];
-        const double share = r->demand_h100 > 0.0
-                                 ? row->demand_h100 / r->demand_h100
-                                 : 1.0 / (double)m->provider_n_workloads[s->workloads[w].tenant];
-        row->capacity_h100 = capacity * share;
-        row->served_h100 =
-            r->demand_h100 > 0.0 ? row->demand_h100 * (r->served_h100 / r->demand_h100) : 0.0;
-        row->shortfall_h100 = row->demand_h100 - row->served_h100;
-        row->jobs_running = row->jobs_queued = 0;
-        row->goodput_h100_hours = row->served_h100 * dt_h;
-    }
-}
-
-/* ---- tick: fleet kernel and DC rows ---- */
-
-/* Step 3: the kernel over every segment, reduced per DC, and the DC rows. */
-static void tick_fleet(market *m, double dt_h)
-{
-    const spec *s = m->spec;
-    const alloc *a = m->alloc;
-    memset(m->dc_sums, 0, s->n_datacenters * sizeof *m->dc_sums);
-    for (size_t i = 0; i < a->n_segments; i++) {
-        const alloc_segment *g = &a->segments[i];
-        const float load = g->leaf >= 0 ? m->provider_load[a->leaves[g->leaf].user] : 0.0f;
-        const spec_gpu *type = &s->gpus[g->gpu];
-        fleet_tick_range(m->fleet, g->lo, g->hi, load, (float)type->idle_w,
-                         (float)type->tdp_w, &m->dc_sums[g->datacenter]);
-        m->gpu_ticks += g->hi - g->lo;
-    }
-    for (size_t d = 0; d < s->n_datacenters; d++) {
-        market_dc_row *r = &m->dc_rows[d];
-        r->installed = a->dc_installed[d];
-        r->healthy = a->dc_healthy[d];
-        r->failed = a->dc_failed[d];
-        r->maintenance = a->dc_maintenance[d];
-        r->allocated = a->dc_allocated[d];
-        r->busy = m->dc_sums[d].busy;
-        r->mean_utilisation = r->installed > 0 ? r->busy / (double)r->installed : 0.0;
-        r->power_mw = m->dc_sums[d].power_w * s->datacenters[d].pue / WATTS_PER_MW;
-        r->energy_mwh = r->power_mw * dt_h;
-    }
-}
-
-/* ---- tick: contracts and providers ---- */
-
-/* Step 4a: usage attributed to every hop of every leaf's chain; contract rows. */
-static void tick_contracts(market *m, double dt_h)
-{
-    const spec *s = m->spec;
-    const alloc *a = m->alloc;
-    for (size_t c = 0; c < s->n_contracts; c++)
-        m->contract_rows[c].used = 0.0;
-    memset(m->provider_own_busy, 0, s->n_providers * sizeof *m->provider_own_busy);
-    for (size_t l = 0; l < a->n_leaves; l++) {
-        const alloc_leaf *leaf = &a->leaves[l];
-        const double busy = (double)leaf->gpus * (double)m->provider_load[leaf->user];
-        m->provider_own_busy[leaf->user] += busy;
-        for (int h = leaf->hop; h >= 0; h = a->hops[h].parent)
-            m->contract_rows[a->hops[h].contract].used += busy;
-    }
-    for (size_t c = 0; c < s->n_contracts; c++) {
-        market_contract_row *r = &m->contract_rows[c];
-        r->active = a->contract_active[c];
-        r->committed = s->contracts[c].gpus;
-        r->delivered = a->contract_delivered[c];
-        r->utilisation = r->delivered > 0 ? r->used / (double)r->delivered : 0.0;
-        const double payment =
-            finance_contract_payment(&s->contracts[c], r->delivered, r->used, dt_h);
-        r->payment_usd = r->active ? payment : 0.0;
-        r->sla_credit_usd = 0.0;
-    }
-}
-
-/* Step 4b: provider GPU counts: owned, leased in and out, pool and use. */
-static void tick_provider_counts(market *m)
-{
-    const spec *s = m->spec;
-    for (size_t p = 0; p < s->n_providers; p++) {
-        market_provider_row *r = &m->provider_rows[p];
-        r->owned = r->leased_in = r->leased_out = r->pool = 0;
-        r->used = m->provider_own_busy[p];
-    }
-    for (size_t d = 0; d < s->n_datacenters; d++) {
-        market_provider_row *r = &m->provider_rows[s->datacenters[d].owner];
-        r->owned += m->dc_rows[d].installed;
-        r->pool += m->dc_rows[d].healthy;
-    }
-    for (size_t c = 0; c < s->n_contracts; c++) {
-        const spec_contract *k = &s->contracts[c];
-        m->provider_rows[k->lessee].leased_in += m->contract_rows[c].delivered;
-        m->provider_rows[k->lessee].pool += m->contract_rows[c].delivered;
-        m->provider_rows[k->lessor].leased_out += m->contract_rows[c].delivered;
-        m->provider_rows[k->lessor].used += m->contract_rows[c].used;
-    }
-    for (size_t p = 0; p < s->n_providers; p++) {
-        market_provider_row *r = &m->provider_rows[p];
-        r->utilisation = r->pool > 0 ? r->used / (double)r->pool : 0.0;
-    }
-}
-
-/* One whole tick at t; the observer is called by the handler. Returns 0, or
- * -1 when rebuilding the allocation ran out of memory. */
-static int run_tick(market *m, int64_t t)
-{
-    if (m->dirty) {
-        if (alloc_rebuild(m->alloc, m->fleet) != 0)
-            return -1;
-        m->dirty = 0;
-    }
-    const double dt_h = (double)m->spec->tick_seconds / SECONDS_PER_HOUR;
-    tick_demand_and_service(m, t, dt_h);
-    tick_fleet(m, dt_h);
-    tick_contracts(m, dt_h);
-    tick_provider_counts(m);
-    finance_accrue(m->spec, m->alloc->phase_online, t, dt_h, m->dc_rows, m->contract_rows,
-                   m->provider_rows);
+    void *grown = realloc(*array, (cap + 1) * size);
+    if (!grown)
+        return -1;
+    memset((char *)grown + (old + 1) * size, 0, (cap - old) * size);
+    *array = grown;
     return 0;
+}
+
+static int reserve_contracts(market *m, size_t need)
+{
+    if (need <= m->cap_contracts)
+        return 0;
+    size_t cap = m->cap_contracts ? 2 * m->cap_contracts : 16;
+    while (cap < need)
+        cap *= 2;
+    const size_t old = m->cap_contracts;
+    if (grow((void **)&m->contracts, old, cap, sizeof *m->contracts) != 0 ||
+        grow((void **)&m->contract_rows, old, cap, sizeof *m->contract_rows) != 0 ||
+        grow((void **)&m->pending_fee, old, cap, sizeof *m->pending_fee) != 0 ||
+        grow((void **)&m->tick_preempted, old, cap, sizeof *m->tick_preempted) != 0 ||
+        grow((void **)&m->tick_lost, old, cap, sizeof *m->tick_lost) != 0 ||
+        alloc_reserve_contracts(m->alloc, cap) != 0)
+        return -1;
+    m->cap_contracts = cap;
+    return 0;
+}
+
+int market__add_contract(market *m, const spec_contract *k, int64_t t)
+{
+    if (reserve_contracts(m, m->n_contracts + 1) != 0)
+        return -1;
+    const size_t c = m->n_contracts++;
+    m->contracts[c] = *k;
+    market__update_view(m);
+    const int active = k->start <= t && t < market__end_of(k);
+    m->alloc->contract_active[c] = (uint8_t)active;
+    m->alloc->contract_committed[c] = active ? market__committed_at(k, t) : k->gpus;
+    m->dirty = 1;
+    if (alloc_order_providers(m->alloc) != 0)
+        return -1;
+    if (k->start > t && market__schedule(m, k->start, MARKET_EV_CONTRACT_START, c) != 0)
+        return -1;
+    if (market__end_of(k) > t && market__schedule(m, market__end_of(k), MARKET_EV_CONTRACT_END,
+                                                  c) != 0)
+        return -1;
+    return (int)c;
 }
 
 /* ---- event handlers ---- */
 
+int market__notify(market *m, int64_t t, const char *kind, const char *entity)
+{
+    if (!m->obs.on_event)
+        return 0;
+    return m->obs.on_event(m, t, kind, entity, m->message, m->obs.ctx);
+}
+
+int market__schedule(market *m, int64_t t, int32_t kind, size_t i)
+{
+    if (t <= 0 || t >= m->spec->end)
+        return 0;
+    return engine_schedule(m->engine, t, kind, (int32_t)i, NULL) == EVQ_NO_HANDLE ? -1 : 0;
+}
+
 static int on_tick_event(engine *e, const evq_event *ev, void *ctx)
 {
     market *m = ctx;
-    if (run_tick(m, ev->time) != 0)
+    if (market__run_tick(m, ev->time) != 0)
         return -1;
     const int64_t index = m->ticks_done++;
     if (m->obs.on_tick) {
@@ -310,25 +274,17 @@ static int on_tick_event(engine *e, const evq_event *ev, void *ctx)
     return 0;
 }
 
-/* Tells the observer; the caller has set the message. */
-static int notify(market *m, int64_t t, const char *kind, const char *entity)
-{
-    if (!m->obs.on_event)
-        return 0;
-    return m->obs.on_event(m, t, kind, entity, m->message, m->obs.ctx);
-}
-
 static int on_phase_online(engine *e, const evq_event *ev, void *ctx)
 {
     (void)e;
     market *m = ctx;
     const spec *s = m->spec;
-    const spec_phase *p = &s->phases[ev->arg];
+    const spec_phase *p = &m->phases[ev->arg];
     m->alloc->phase_online[ev->arg] = 1;
     m->dirty = 1;
     snprintf(m->message, sizeof m->message, "%s: %lld %s online at %s", p->name,
-             (long long)p->count, s->gpus[p->gpu].name, s->datacenters[p->datacenter].name);
-    return notify(m, ev->time, "phase_online", p->name);
+             (long long)p->count, s->gpus[p->gpu].name, m->datacenters[p->datacenter].name);
+    return market__notify(m, ev->time, "phase_online", p->name);
 }
 
 /* "8000 H100" or "8000 GPUs of any type". */
@@ -339,44 +295,140 @@ static const char *contract_gpus(const spec *s, const spec_contract *k, char *ou
     return out;
 }
 
-static int on_contract_event(market *m, int64_t t, int c, int start)
+/* The end of contract c at t: its term ran out, or it was terminated early
+ * (the fee is charged in the tick at t). */
+static int end_contract(market *m, int64_t t, int c)
 {
     const spec *s = m->spec;
-    const spec_contract *k = &s->contracts[c];
+    const spec_contract *k = &m->contracts[c];
     char gpus[SPEC_NAME_MAX + 32];
     contract_gpus(s, k, gpus, sizeof gpus);
-    m->alloc->contract_active[c] = (uint8_t)start;
+    const int64_t committed = m->alloc->contract_committed[c];
+    m->alloc->contract_active[c] = 0;
     m->dirty = 1;
-    if (start)
-        snprintf(m->message, sizeof m->message, "%s: %s leases %s to %s at %.2f USD/GPU-hour (%s)",
-                 k->name, s->providers[k->lessor].name, gpus, s->providers[k->lessee].name,
-                 k->price_per_gpu_hour, spec_contract_kind_name(k->kind));
-    else
-        snprintf(m->message, sizeof m->message, "%s: lease of %s from %s to %s ended", k->name,
-                 gpus, s->providers[k->lessor].name, s->providers[k->lessee].name);
-    return notify(m, t, start ? "contract_start" : "contract_end", k->name);
+    if (market__end_of(k) != k->end && t == k->terminate) {
+        const double fee = finance_termination_fee(k, committed, t);
+        m->pending_fee[c] += fee;
+        snprintf(m->message, sizeof m->message,
+                 "%s: %s terminates its lease of %s from %s early; fee %.2f USD "
+                 "(%lld GPUs x %.2f USD/GPU-hour x %.2f months)",
+                 k->name, s->providers[k->lessee].name, gpus, s->providers[k->lessor].name,
+                 fee, (long long)committed, k->price_per_gpu_hour,
+                 fee > 0.0 ? fee / ((double)committed * k->price_per_gpu_hour *
+                                    MARKET_SECONDS_PER_MONTH / MARKET_SECONDS_PER_HOUR)
+                           : 0.0);
+        return market__notify(m, t, "contract_terminated", k->name);
+    }
+    snprintf(m->message, sizeof m->message, "%s: lease of %s from %s to %s ended", k->name,
+             gpus, s->providers[k->lessor].name, s->providers[k->lessee].name);
+    return market__notify(m, t, "contract_end", k->name);
 }
 
 static int on_contract_start(engine *e, const evq_event *ev, void *ctx)
 {
     (void)e;
-    return on_contract_event(ctx, ev->time, ev->arg, 1);
+    market *m = ctx;
+    const spec *s = m->spec;
+    const int c = ev->arg;
+    const spec_contract *k = &m->contracts[c];
+    char gpus[SPEC_NAME_MAX + 32];
+    contract_gpus(s, k, gpus, sizeof gpus);
+    m->alloc->contract_active[c] = 1;
+    m->alloc->contract_committed[c] = market__committed_at(k, ev->time);
+    m->dirty = 1;
+    snprintf(m->message, sizeof m->message, "%s: %s leases %s to %s at %.2f USD/GPU-hour (%s)",
+             k->name, s->providers[k->lessor].name, gpus, s->providers[k->lessee].name,
+             k->price_per_gpu_hour, spec_contract_kind_name(k->kind));
+    return market__notify(m, ev->time, "contract_start", k->name);
 }
 
 static int on_contract_end(engine *e, const evq_event *ev, void *ctx)
 {
     (void)e;
-    return on_contract_event(ctx, ev->time, ev->arg, 0);
+    return end_contract(ctx, ev->time, ev->arg);
+}
+
+/* The step after t of k's ramp: every max(tick, 1 day) from start, the last
+ * one at the ramp's end. INT64_MAX when the ramp is over. */
+static int64_t next_ramp_step(const market *m, const spec_contract *k, int64_t t)
+{
+    const int64_t ramp_end = k->start + k->ramp_seconds;
+    if (k->ramp_seconds <= 0 || t >= ramp_end)
+        return INT64_MAX;
+    int64_t step = m->spec->tick_seconds > MARKET_RAMP_STEP_SECONDS ? m->spec->tick_seconds
+                                                                    : MARKET_RAMP_STEP_SECONDS;
+    const int64_t from = t < k->start ? k->start : t;
+    const int64_t next = k->start + ((from - k->start) / step + 1) * step;
+    return next < ramp_end ? next : ramp_end;
+}
+
+static int on_ramp_step(engine *e, const evq_event *ev, void *ctx)
+{
+    (void)e;
+    market *m = ctx;
+    const int c = ev->arg;
+    const spec_contract *k = &m->contracts[c];
+    if (!m->alloc->contract_active[c])
+        return 0;
+    m->alloc->contract_committed[c] = market__committed_at(k, ev->time);
+    m->dirty = 1;
+    const int64_t next = next_ramp_step(m, k, ev->time);
+    if (next < market__end_of(k))
+        return market__schedule(m, next, MARKET_EV_RAMP_STEP, (size_t)c);
+    return 0;
+}
+
+/* Schedules kind at the first of first + j x period (j >= 0) that is >= 0
+ * (t = 0 included, before the first tick). Returns 0 or -1. */
+static int schedule_periodic(market *m, int64_t first, int64_t period, int32_t kind, size_t i)
+{
+    if (period <= 0)
+        return 0;
+    if (first < 0)
+        first += ((-first + period - 1) / period) * period;
+    if (first >= m->spec->end)
+        return 0;
+    return engine_schedule(m->engine, first, kind, (int32_t)i, NULL) == EVQ_NO_HANDLE ? -1 : 0;
+}
+
+static int on_review(engine *e, const evq_event *ev, void *ctx)
+{
+    (void)e;
+    market *m = ctx;
+    const spec_procurement *p = &m->spec->procurements[ev->arg];
+    const int rc = procure__review(m, (size_t)ev->arg, ev->time);
+    if (rc != 0)
+        return rc;
+    return market__schedule(m, ev->time + p->period_seconds, MARKET_EV_REVIEW,
+                            (size_t)ev->arg);
+}
+
+static int on_build_check(engine *e, const evq_event *ev, void *ctx)
+{
+    (void)e;
+    market *m = ctx;
+    const int rc = buildout__check(m, (size_t)ev->arg, ev->time);
+    if (rc != 0)
+        return rc;
+    return market__schedule(m, ev->time + (int64_t)MARKET_SECONDS_PER_MONTH,
+                            MARKET_EV_BUILD_CHECK, (size_t)ev->arg);
 }
 
 /* ---- setup ---- */
 
-/* Schedules kind at t for entity i when 0 < t < end. Returns 0 or -1. */
-static int schedule_within(market *m, int64_t t, int32_t kind, size_t i)
+static int schedule_contract(market *m, size_t c)
 {
-    if (t <= 0 || t >= m->spec->end)
-        return 0;
-    return engine_schedule(m->engine, t, kind, (int32_t)i, NULL) == EVQ_NO_HANDLE ? -1 : 0;
+    const spec_contract *k = &m->contracts[c];
+    const int64_t end = market__end_of(k);
+    if (k->start >= end)
+        return 0;  /* never active */
+    if (market__schedule(m, k->start, MARKET_EV_CONTRACT_START, c) != 0 ||
+        market__schedule(m, end, MARKET_EV_CONTRACT_END, c) != 0)
+        return -1;
+    const int64_t step = next_ramp_step(m, k, 0);
+    if (step < end && market__schedule(m, step, MARKET_EV_RAMP_STEP, c) != 0)
+        return -1;
+    return 0;
 }
 
 int market_attach(market *m, engine *e, const market_observer *obs)
@@ -389,18 +441,25 @@ int market_attach(market *m, engine *e, const market_observer *obs)
     engine_on(e, MARKET_EV_PHASE_ONLINE, on_phase_online, m);
     engine_on(e, MARKET_EV_CONTRACT_START, on_contract_start, m);
     engine_on(e, MARKET_EV_CONTRACT_END, on_contract_end, m);
+    engine_on(e, MARKET_EV_RAMP_STEP, on_ramp_step, m);
+    engine_on(e, MARKET_EV_REVIEW, on_review, m);
+    engine_on(e, MARKET_EV_BUILD_CHECK, on_build_check, m);
     /* Before the first tick, so that at equal times events run first (FIFO ties). */
     for (size_t ph = 0; ph < s->n_phases; ph++)
-        if (schedule_within(m, s->phases[ph].online, MARKET_EV_PHASE_ONLINE, ph) != 0)
+        if (market__schedule(m, s->phases[ph].online, MARKET_EV_PHASE_ONLINE, ph) != 0)
             return -1;
-    for (size_t c = 0; c < s->n_contracts; c++) {
-        const spec_contract *k = &s->contracts[c];
-        if (k->start >= k->end)
-            continue;  /* never active */
-        if (schedule_within(m, k->start, MARKET_EV_CONTRACT_START, c) != 0 ||
-            schedule_within(m, k->end, MARKET_EV_CONTRACT_END, c) != 0)
+    for (size_t c = 0; c < m->n_contracts; c++)
+        if (schedule_contract(m, c) != 0)
             return -1;
-    }
+    for (size_t i = 0; i < s->n_procurements; i++)
+        if (schedule_periodic(m, s->procurements[i].first_review,
+                              s->procurements[i].period_seconds, MARKET_EV_REVIEW, i) != 0)
+            return -1;
+    for (size_t i = 0; i < s->n_buildouts; i++)
+        if (s->buildouts[i].trigger == SPEC_TRIGGER_LOW_UNCOMMITTED &&
+            schedule_periodic(m, 0, (int64_t)MARKET_SECONDS_PER_MONTH, MARKET_EV_BUILD_CHECK,
+                              i) != 0)
+            return -1;
     if (s->end > 0 && engine_schedule(e, 0, MARKET_EV_TICK, 0, NULL) == EVQ_NO_HANDLE)
         return -1;
     return 0;
@@ -411,6 +470,12 @@ int market_attach(market *m, engine *e, const market_observer *obs)
 const spec *market_spec(const market *m) { return m->spec; }
 const fleet *market_fleet(const market *m) { return m->fleet; }
 int64_t market_ticks_done(const market *m) { return m->ticks_done; }
+size_t market_n_contracts(const market *m) { return m->n_contracts; }
+const spec_contract *market_contract(const market *m, size_t i) { return &m->contracts[i]; }
+size_t market_n_datacenters(const market *m) { return m->n_datacenters; }
+const spec_datacenter *market_datacenter(const market *m, size_t i) { return &m->datacenters[i]; }
+size_t market_n_phases(const market *m) { return m->n_phases; }
+const spec_phase *market_phase(const market *m, size_t i) { return &m->phases[i]; }
 const market_dc_row *market_dc_rows(const market *m) { return m->dc_rows; }
 const market_provider_row *market_provider_rows(const market *m) { return m->provider_rows; }
 const market_contract_row *market_contract_rows(const market *m) { return m->contract_rows; }

@@ -5,11 +5,35 @@
  * Allocation. Each provider's pool is the healthy GPUs of its own DCs plus
  * what its incoming contracts deliver. Providers are processed in
  * topological order of the lease graph (lessors before lessees; the reader
- * rejects cycles). A provider serves its active outgoing contracts first, in
- * scenario order, each with whole 8-GPU nodes up to the committed GPUs (of the
- * contract's type, or any type), then gives the rest of its pool to its own
- * workloads. Allocation changes only at events (a phase online, a contract
- * start or end); a tick changes only each allocation's load factor.
+ * rejects cycles and procurement never signs one). A provider serves its
+ * active outgoing reserved and on-demand contracts first, in contract order,
+ * then its spot contracts from what is left, each with whole 8-GPU nodes up
+ * to the committed GPUs (of the contract's type, or any type), then gives the
+ * rest of its pool to its own workloads. Allocation changes only at events (a
+ * phase online, a contract start, end or ramp step, a signing); a tick
+ * changes only each allocation's load factor.
+ *
+ * Contracts. The market owns a growable copy of the spec's contracts, to
+ * which procurement appends the contracts it signs (procure.h); contract
+ * indices are stable, the spec's first. Ramps: committed GPUs grow linearly
+ * from 0 at start to gpus at start + ramp_seconds, rounded down to whole
+ * nodes, in steps: one ramp-step event every max(tick, 1 day) rebuilds the
+ * allocation with the committed GPUs at that time. SLA: a tick that delivers
+ * fewer than committed x sla_availability earns the lessee a credit of
+ * sla_credit_share x the tick's payment. Early termination at `terminate`
+ * ends the contract there; the lessee pays the fee (finance.h) in that tick.
+ *
+ * Spot. A spot contract gets what its lessor has left after its reserved
+ * and on-demand contracts (preempted GPUs at allocation: what it could
+ * otherwise have had). Every tick, lessors in topological order: when a
+ * lessor's own workloads demand more than its own-use capacity, it takes
+ * whole nodes back from the leaves under its spot contracts (contract order,
+ * leaf order) until the deficit is covered. Those GPUs serve the lessor for
+ * the tick: its capacity rises, the user's falls, their utilisation is the
+ * lessor's load (the leaf's kernel load is the GPU-weighted mean), and every
+ * contract from that leaf up to the spot contract delivers that much less.
+ * A leaf is taken back by at most one lessor per tick. contract_tick.
+ * preempted = allocation preemption + tick preemption, spot contracts only.
  *
  * Tick (every spec.tick_seconds): 1. advance demand; 2. compute load factors
  * (inference demand is served up to the allocated capacity counting each
@@ -43,7 +67,10 @@ enum market_event_kind {
     MARKET_EV_TICK = 1,
     MARKET_EV_PHASE_ONLINE = 2,     /* arg = phase index */
     MARKET_EV_CONTRACT_START = 3,   /* arg = contract index */
-    MARKET_EV_CONTRACT_END = 4      /* arg = contract index */
+    MARKET_EV_CONTRACT_END = 4,     /* arg = contract index (ends or terminates) */
+    MARKET_EV_RAMP_STEP = 5,        /* arg = contract index */
+    MARKET_EV_REVIEW = 6,           /* arg = procurement index */
+    MARKET_EV_BUILD_CHECK = 7       /* arg = build-out index (low_uncommitted trigger) */
 };
 
 /* Per-tick rows. Levels are GPU counts or means over the tick; flows
@@ -83,8 +110,10 @@ typedef struct market_contract_row {
     int64_t delivered;
     double used;              /* GPU-equivalents in use by the lessee and its chain */
     double utilisation;       /* used / delivered (0 when nothing delivered) */
-    double payment_usd;       /* this tick, lessee to lessor */
-    double sla_credit_usd;    /* always 0 until SLAs are modelled */
+    double payment_usd;       /* this tick, lessee to lessor, before the SLA credit */
+    double sla_credit_usd;    /* this tick, lessor to lessee */
+    int64_t preempted;        /* spot: GPUs taken back by the lessor this tick */
+    double fee_usd;           /* termination fee paid this tick, lessee to lessor */
 } market_contract_row;
 
 typedef struct market_workload_row {
@@ -98,9 +127,10 @@ typedef struct market_workload_row {
 } market_workload_row;
 
 /* How results leave the model. on_tick is called at the end of every tick,
- * after finance; on_event for each notable discrete event (a DC or phase
- * online, a contract start or end), with kind such as "phase_online" and the
- * entity's name. Either may be NULL. A non-zero return stops the run. */
+ * after finance; on_event for each notable discrete event, with kind one of
+ * "phase_online", "contract_start", "contract_end", "contract_terminated",
+ * "contract_signed", "request_declined", "build_started", and the entity's
+ * name. Either may be NULL. A non-zero return stops the run. */
 typedef struct market_observer {
     int (*on_tick)(const market *m, int64_t tick_index, int64_t t, void *ctx);
     int (*on_event)(const market *m, int64_t t, const char *kind,
@@ -116,7 +146,8 @@ void market_destroy(market *m);
 
 /* setup */
 /* Registers the market's handlers and schedules its initial events: every
- * phase online, every contract start and end, and the first tick at t = 0.
+ * phase online, every contract start, end and ramp step, every procurement
+ * review and build-out check, and the first tick at t = 0.
  * Ticks reschedule themselves while t < spec.end. Returns 0, or -1 when out
  * of memory. */
 int market_attach(market *m, engine *e, const market_observer *obs);
@@ -125,9 +156,20 @@ int market_attach(market *m, engine *e, const market_observer *obs);
 const spec *market_spec(const market *m);
 const fleet *market_fleet(const market *m);
 int64_t market_ticks_done(const market *m);
-const market_dc_row *market_dc_rows(const market *m);             /* n = spec.n_datacenters */
+/* Contracts: the spec's, then those signed during the run, in signing
+ * order. The pointer is valid until the next event. */
+size_t market_n_contracts(const market *m);
+const spec_contract *market_contract(const market *m, size_t i);
+/* Datacenters: the spec's, then the sites build-out started, in decision order. */
+size_t market_n_datacenters(const market *m);
+const spec_datacenter *market_datacenter(const market *m, size_t i);
+/* Phases: the spec's, then one per reserved build-out site; a site not yet
+ * decided has datacenter -1. */
+size_t market_n_phases(const market *m);
+const spec_phase *market_phase(const market *m, size_t i);
+const market_dc_row *market_dc_rows(const market *m);             /* n = market_n_datacenters */
 const market_provider_row *market_provider_rows(const market *m); /* n = spec.n_providers */
-const market_contract_row *market_contract_rows(const market *m); /* n = spec.n_contracts */
+const market_contract_row *market_contract_rows(const market *m); /* n = market_n_contracts */
 const market_workload_row *market_workload_rows(const market *m); /* n = spec.n_workloads */
 /* GPU-ticks processed by the fleet kernel so far (for rates). */
 uint64_t market_gpu_ticks(const market *m);

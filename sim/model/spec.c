@@ -31,6 +31,7 @@ void spec_destroy(spec *s)
     free(s->pricelists);
     free(s->procurements);
     free(s->buildouts);
+    free(s->targets);
     free(s->gpus);
     free(s->providers);
     free(s->datacenters);

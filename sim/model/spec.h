@@ -226,6 +226,18 @@ typedef struct spec_workload {
     size_t trace_len;
 } spec_workload;
 
+/* A calibration target: a run metric and the value it should land near.
+ * The run reports the simulated value against it; it changes nothing in
+ * the simulation. */
+#define SPEC_METRIC_MAX 128
+typedef struct spec_target {
+    char name[SPEC_NAME_MAX];
+    char metric[SPEC_METRIC_MAX]; /* a run_metric name, e.g. revenue_usd.coreweave.2024 */
+    double value;
+    double tolerance;            /* relative (0.1 = +-10%); 0 when unset */
+    double tolerance_abs;        /* absolute, in the metric's unit; 0 when unset */
+} spec_target;
+
 typedef struct spec {
     char name[256];
     char start_date[11];         /* "YYYY-MM-DD", the UTC midnight that is t = 0 */
@@ -244,6 +256,7 @@ typedef struct spec {
     spec_pricelist *pricelists;   size_t n_pricelists;
     spec_procurement *procurements; size_t n_procurements;
     spec_buildout *buildouts;     size_t n_buildouts;
+    spec_target *targets;         size_t n_targets;
 } spec;
 
 /* create / destroy */

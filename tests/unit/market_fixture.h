@@ -127,6 +127,9 @@ static void fx_contract(spec_contract *c, const char *name, int lessor, int less
     c->end = end;
     c->price_per_gpu_hour = price;
     c->kind = kind;
+    c->terminate = SPEC_NO_TIME;
+    c->signed_at = SPEC_NO_TIME;
+    c->parent = -1;
 }
 
 static void fx_workload(spec_workload *w, const char *name, int tenant, int64_t start,

@@ -61,7 +61,8 @@ static void test_accrue_one_tick(void **state)
         {.payment_usd = 5040.0}, {.payment_usd = 3815.5}, {.payment_usd = 0.0}};
     market_provider_row ps[N_PROVIDERS];
     memset(ps, 0x5a, sizeof ps);   /* finance must overwrite, not add to, old values */
-    finance_accrue(s, online, 0, 1.0, dcs, cs, ps);
+    const entities view = entities_of_spec(s);
+    finance_accrue(&view, online, 0, 1.0, dcs, cs, ps);
     const double h100 = 25000.0 / (5 * 8766.0);
     assert_close(ps[P_COREWEAVE].revenue_usd, 5040.0, 0.0);
     assert_close(ps[P_COREWEAVE].energy_cost_usd, 3.125 * 61.5, 1e-12);

@@ -7,7 +7,11 @@
  *  - params and resolved_text record the result, and resolved_text loads
  *    back to the same spec;
  *  - every kind of error names the file, the line and what was wrong;
- *  - an oversubscribed lessor is a warning, not an error.
+ *  - an oversubscribed lessor is a warning, not an error;
+ *  - issue 3's sections (contract terms, price lists, procurement,
+ *    build-out, training workloads, job distributions and traces) resolve
+ *    to the expected values and defaults, print, round-trip, and refuse
+ *    bad input with file:line and suggestions.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -25,7 +29,9 @@
 #include <unistd.h>
 
 #include "../../sim/engine/caltime.h"
+#include "../../sim/io/jobtrace.h"
 #include "../../sim/io/scenario.h"
+#include "../../sim/io/scndist.h"
 #include "../../sim/io/scnkeys.h"
 #include "../../sim/io/scnresolve.h"
 #include "../../sim/io/suggest.h"
@@ -412,6 +418,339 @@ static void test_print(void **state)
     scenario_destroy(sc);
 }
 
+/* ---- the market: issue 3's contract terms, price lists, procurement,
+ * build-out, training workloads and traces, on top of full.ini ---- */
+
+static const char market_ini[] =
+    "[scenario]\n"
+    "include = full.ini\n"
+    "\n"
+    "[contract cw-openai-spot]\n"
+    "lessor = coreweave\n"
+    "lessee = openai\n"
+    "gpu = H100\n"
+    "gpus = 2048\n"
+    "start = 2025-03-01\n"
+    "end = 2026-02-28\n"
+    "price_per_gpu_hour = 1.2\n"
+    "kind = spot\n"
+    "\n"
+    "[contract google-openai-ramp]\n"
+    "lessor = google\n"
+    "lessee = openai\n"
+    "gpus = 4096\n"
+    "start = 2026-01-01\n"
+    "term_months = 36\n"
+    "price_per_gpu_hour = 2.8\n"
+    "ramp_months = 6\n"
+    "sla_availability = 0.995\n"
+    "sla_credit_share = 0.25\n"
+    "terminate = 2027-07-01\n"
+    "termination_fee_months = 4.5\n"
+    "\n"
+    "[pricelist cw-h100]\n"
+    "seller = coreweave\n"
+    "gpu = H100\n"
+    "reserved_per_gpu_hour = 2.10\n"
+    "on_demand_per_gpu_hour = 4.25\n"
+    "discount_per_year = 0.05\n"
+    "\n"
+    "[pricelist google-any]\n"
+    "seller = google\n"
+    "reserved_per_gpu_hour = 3.1\n"
+    "spot_per_gpu_hour = 1.5\n"
+    "max_discount = 0.4\n"
+    "\n"
+    "[pricelist cw-any]\n"
+    "seller = coreweave\n"
+    "reserved_per_gpu_hour = 2.5\n"
+    "\n"
+    "[procurement openai-buys]\n"
+    "buyer = openai\n"
+    "first_review = 2025-04-01\n"
+    "review_months = 1.5\n"
+    "horizon_months = 18\n"
+    "gap_threshold_h100 = 2500\n"
+    "headroom = 0.2\n"
+    "sellers = google,  coreweave\n"
+    "first_refusal = yes\n"
+    "first_refusal_until = 2026-01-01\n"
+    "gpu = H100\n"
+    "term_months = 36\n"
+    "kind = reserved\n"
+    "max_price_per_gpu_hour = 3.5\n"
+    "\n"
+    "[procurement google-buys]\n"
+    "buyer = google\n"
+    "sellers = coreweave\n"
+    "max_price_per_gpu_hour = 2.5\n"
+    "\n"
+    "[buildout cw-build]\n"
+    "owner = coreweave\n"
+    "lead_time_months = 9\n"
+    "slippage_sigma_months = 2.5\n"
+    "gpu = B200\n"
+    "site_power_mw = 40\n"
+    "pue = 1.2\n"
+    "energy_price_per_mwh = 70\n"
+    "region = us-tx\n"
+    "yearly_budget_mw = 200\n"
+    "yearly_budget_usd = 5e9\n"
+    "trigger = low_uncommitted\n"
+    "uncommitted_threshold_gpus = 4000\n"
+    "max_sites = 12\n"
+    "\n"
+    "[buildout google-build]\n"
+    "owner = google\n"
+    "gpu = H100\n"
+    "site_power_mw = 25\n"
+    "\n"
+    "[workload openai-train]\n"
+    "tenant = openai\n"
+    "type = training\n"
+    "arrival_rate_per_day = 40\n"
+    "growth = logistic\n"
+    "ceiling_rate_per_day = 120\n"
+    "rate_per_year = 0.8\n"
+    "job_gpus = 8:0.5, 64:0.3,512 : 0.2\n"
+    "duration_h = lognormal 24   0.8\n"
+    "max_wait_h = 48\n"
+    "backfill = true\n"
+    "\n"
+    "[workload google-train]\n"
+    "tenant = google\n"
+    "type = training\n"
+    "arrival_rate_per_day = 10\n"
+    "job_gpus = exponential 100\n"
+    "duration_h = fixed 6\n"
+    "max_wait_h = none\n"
+    "\n"
+    "[workload openai-replay]\n"
+    "tenant = openai\n"
+    "type = training\n"
+    "trace = data/jobs.csv\n";
+
+/* Out of order; two pairs submitted at the same second keep their order. */
+static const char jobs_csv[] =
+    "submit,gpus,duration_h,gpu\n"
+    "2025-02-01 12:00:00,64,12.5,H100\n"
+    "2025-01-15,8,1,\n"
+    "\n"
+    "2025-02-01 12:00:00,512,72,any\n"
+    "\"2025-01-15\",16,2,B200\n";
+
+static void write_market(fixture *f)
+{
+    write_full(f);
+    write_file(f, "data/jobs.csv", jobs_csv);
+    write_file(f, "market.ini", market_ini);
+}
+
+#define MONTH 2629800LL         /* 30.4375 days */
+
+static void check_market_contracts(const spec *s)
+{
+    assert_int_equal(s->n_contracts, 5);
+    for (size_t i = 0; i < 3; i++) {                /* full.ini's: every new field at its default */
+        const spec_contract *c = &s->contracts[i];
+        assert_int_equal(c->ramp_seconds, 0);
+        assert_real_equal(c->sla_availability, 0);
+        assert_real_equal(c->sla_credit_share, 0.1);
+        assert_true(c->terminate == SPEC_NO_TIME);
+        assert_real_equal(c->termination_fee_months, 0);
+        assert_int_equal(c->origin, SPEC_ORIGIN_SCENARIO);
+        assert_true(c->signed_at == SPEC_NO_TIME);
+        assert_int_equal(c->parent, -1);
+    }
+    const spec_contract *spot = &s->contracts[3], *ramp = &s->contracts[4];
+    assert_int_equal(spot->kind, SPEC_SPOT);
+    assert_int_equal(spot->start, 59LL * DAY);
+    assert_int_equal(spot->end, 424LL * DAY);           /* 2026-02-28 inclusive */
+    assert_true(spot->terminate == SPEC_NO_TIME);
+    assert_int_equal(ramp->start, 365LL * DAY);
+    assert_int_equal(ramp->end, 1461LL * DAY);          /* + 36 months: 2029-01-01 */
+    assert_int_equal(ramp->ramp_seconds, 6 * MONTH);
+    assert_real_equal(ramp->sla_availability, 0.995);
+    assert_real_equal(ramp->sla_credit_share, 0.25);
+    assert_int_equal(ramp->terminate, 911LL * DAY);     /* 2027-07-01 */
+    assert_real_equal(ramp->termination_fee_months, 4.5);
+    assert_int_equal(ramp->parent, -1);
+}
+
+static void check_market_policies(const spec *s)
+{
+    assert_int_equal(s->n_pricelists, 3);
+    const spec_pricelist *cw = &s->pricelists[0], *g = &s->pricelists[1];
+    assert_int_equal(cw->seller, 0);
+    assert_int_equal(cw->gpu, 0);
+    assert_real_equal(cw->price_per_gpu_hour[SPEC_RESERVED], 2.10);
+    assert_real_equal(cw->price_per_gpu_hour[SPEC_ON_DEMAND], 4.25);
+    assert_real_equal(cw->price_per_gpu_hour[SPEC_SPOT], -1);       /* not offered */
+    assert_real_equal(cw->discount_per_year, 0.05);
+    assert_real_equal(cw->max_discount, 0.6);                       /* default */
+    assert_int_equal(g->gpu, SPEC_ANY_GPU);
+    assert_real_equal(g->price_per_gpu_hour[SPEC_ON_DEMAND], -1);
+    assert_real_equal(g->price_per_gpu_hour[SPEC_SPOT], 1.5);
+    assert_real_equal(g->discount_per_year, 0);
+    assert_real_equal(g->max_discount, 0.4);
+
+    assert_int_equal(s->n_procurements, 2);
+    const spec_procurement *o = &s->procurements[0], *d = &s->procurements[1];
+    assert_int_equal(o->buyer, 2);
+    assert_int_equal(o->first_review, 90LL * DAY);
+    assert_int_equal(o->period_seconds, 3944700);       /* 1.5 months */
+    assert_int_equal(o->horizon_seconds, 18 * MONTH);
+    assert_real_equal(o->gap_threshold_h100, 2500);
+    assert_real_equal(o->headroom, 0.2);
+    assert_int_equal(o->n_sellers, 2);
+    assert_int_equal(o->sellers[0], 1);
+    assert_int_equal(o->sellers[1], 0);
+    assert_int_equal(o->first_refusal, 1);
+    assert_int_equal(o->first_refusal_until, 365LL * DAY);
+    assert_int_equal(o->gpu, 0);
+    assert_int_equal(o->term_months, 36);
+    assert_int_equal(o->term_seconds, 36 * MONTH);
+    assert_int_equal(o->kind, SPEC_RESERVED);
+    assert_real_equal(o->max_price_per_gpu_hour, 3.5);
+    /* defaults */
+    assert_int_equal(d->first_review, 0);
+    assert_int_equal(d->period_seconds, 3 * MONTH);
+    assert_int_equal(d->horizon_seconds, 12 * MONTH);
+    assert_real_equal(d->gap_threshold_h100, 0);
+    assert_real_equal(d->headroom, 0.1);
+    assert_int_equal(d->first_refusal, 0);
+    assert_true(d->first_refusal_until == SPEC_NO_TIME);
+    assert_int_equal(d->gpu, SPEC_ANY_GPU);
+    assert_int_equal(d->term_months, 48);
+    assert_int_equal(d->term_seconds, 48 * MONTH);
+    assert_int_equal(d->n_sellers, 1);
+}
+
+static void check_market_buildouts(const spec *s)
+{
+    assert_int_equal(s->n_buildouts, 2);
+    const spec_buildout *cw = &s->buildouts[0], *g = &s->buildouts[1];
+    assert_int_equal(cw->owner, 0);
+    assert_int_equal(cw->lead_seconds, 9 * MONTH);
+    assert_real_equal(cw->slippage_sigma_months, 2.5);
+    assert_int_equal(cw->gpu, 2);
+    assert_real_equal(cw->site_power_mw, 40);
+    assert_real_equal(cw->pue, 1.2);
+    assert_real_equal(cw->energy_price_per_mwh, 70);
+    assert_string_equal(cw->region, "us-tx");
+    assert_real_equal(cw->yearly_budget_mw, 200);
+    assert_real_equal(cw->yearly_budget_usd, 5e9);
+    assert_int_equal(cw->trigger, SPEC_TRIGGER_LOW_UNCOMMITTED);
+    assert_real_equal(cw->uncommitted_threshold_gpus, 4000);
+    assert_int_equal(cw->max_sites, 12);
+    /* defaults */
+    assert_int_equal(g->lead_seconds, 12 * MONTH);
+    assert_real_equal(g->slippage_sigma_months, 0);
+    assert_real_equal(g->pue, 1.3);
+    assert_real_equal(g->energy_price_per_mwh, 80.6);
+    assert_string_equal(g->region, "");
+    assert_real_equal(g->yearly_budget_mw, 0);
+    assert_real_equal(g->yearly_budget_usd, 0);
+    assert_int_equal(g->trigger, SPEC_TRIGGER_DECLINED);
+    assert_real_equal(g->uncommitted_threshold_gpus, 0);
+    assert_int_equal(g->max_sites, 100);
+}
+
+static void check_job(const spec_trace_job *j, int64_t submit, int64_t gpus, double hours,
+                      int gpu)
+{
+    assert_int_equal(j->submit, submit);
+    assert_int_equal(j->gpus, gpus);
+    assert_real_equal(j->duration_s, hours * 3600);
+    assert_int_equal(j->gpu, gpu);
+}
+
+static void check_training(const spec *s)
+{
+    assert_int_equal(s->n_workloads, 6);
+    const spec_workload *t = &s->workloads[3], *g = &s->workloads[4], *r = &s->workloads[5];
+    assert_int_equal(t->type, SPEC_TRAINING);
+    assert_real_equal(t->arrival_rate_per_day, 40);
+    assert_int_equal(t->growth, SPEC_GROWTH_LOGISTIC);
+    assert_real_equal(t->ceiling_rate_per_day, 120);
+    assert_real_equal(t->rate_per_year, 0.8);
+    assert_real_equal(t->demand_h100, 0);
+    assert_int_equal(t->job_gpus.kind, SPEC_DIST_LIST);
+    assert_int_equal(t->job_gpus.n, 3);
+    assert_real_equal(t->job_gpus.values[2], 512);
+    assert_real_equal(t->job_gpus.weights[1], 0.3);
+    assert_int_equal(t->duration_h.kind, SPEC_DIST_LOGNORMAL);
+    assert_real_equal(t->duration_h.mean, 24);
+    assert_real_equal(t->duration_h.sigma, 0.8);
+    assert_null(t->duration_h.values);
+    assert_real_equal(t->max_wait_h, 48);
+    assert_int_equal(t->backfill, 1);
+    assert_int_equal(t->trace_len, 0);
+    assert_int_equal(g->growth, SPEC_GROWTH_EXPONENTIAL);
+    assert_real_equal(g->yearly_factor, 1.0);
+    assert_int_equal(g->job_gpus.kind, SPEC_DIST_EXPONENTIAL);
+    assert_real_equal(g->job_gpus.mean, 100);
+    assert_int_equal(g->duration_h.kind, SPEC_DIST_FIXED);
+    assert_real_equal(g->duration_h.mean, 6);
+    assert_real_equal(g->max_wait_h, SPEC_WAIT_FOREVER);
+    assert_int_equal(g->backfill, 0);
+    assert_real_equal(r->max_wait_h, 0);                 /* default: no queue */
+    assert_int_equal(r->trace_len, 4);
+    check_job(&r->trace[0], 14LL * DAY, 8, 1, SPEC_ANY_GPU);
+    check_job(&r->trace[1], 14LL * DAY, 16, 2, 2);
+    check_job(&r->trace[2], 31LL * DAY + 43200, 64, 12.5, 0);
+    check_job(&r->trace[3], 31LL * DAY + 43200, 512, 72, SPEC_ANY_GPU);
+}
+
+static void test_market_scenario(void **state)
+{
+    fixture *f = *state;
+    write_market(f);
+    scenario *sc = load_ok(f, "market.ini", NULL, 0);
+    for (size_t i = 0; i < sc->n_warnings; i++)
+        print_message("unexpected warning: %s\n", sc->warnings[i]);
+    assert_int_equal(sc->n_warnings, 0);
+    check_market_contracts(sc->spec);
+    check_market_policies(sc->spec);
+    check_market_buildouts(sc->spec);
+    check_training(sc->spec);
+    assert_string_equal(find_param(sc, "procurement.openai-buys.first_refusal")->value, "yes");
+    scenario_destroy(sc);
+}
+
+static void test_market_print(void **state)
+{
+    fixture *f = *state;
+    write_market(f);
+    scenario *sc = load_ok(f, "market.ini", NULL, 0);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    scenario_print(sc, out);
+    fclose(out);
+    assert_contains(text, "coreweave -> openai, 2048 x H100, 2025-03-01 to 2026-02-28 "
+                    "inclusive, 1.2 USD/GPU-hour, spot\n");
+    assert_contains(text, "ramp 6 months; SLA 99.5% availability, credit 25% of the payment; "
+                    "terminated on 2027-07-01");
+    assert_contains(text, "cw-h100          coreweave, GPU H100: reserved 2.1 on_demand 4.25 "
+                    "USD/GPU-hour; 5% off per year");
+    assert_contains(text, "openai reviews every 1.5 months from 2025-04-01, horizon 18 months");
+    assert_contains(text, "asks google, coreweave (first refusal until 2026-01-01)");
+    assert_contains(text, "for H100 GPUs, reserved, 36 months, at most 3.5 USD/GPU-hour");
+    assert_contains(text, "coreweave builds 40 MW sites of B200 in region 'us-tx'");
+    assert_contains(text, "on low_uncommitted below 4000 uncommitted GPUs");
+    assert_contains(text, "at most 100 sites; yearly budget unlimited MW, unlimited USD");
+    assert_contains(text, "training for openai from 2025-01-01: 40 jobs/day, logistic, ceiling "
+                    "120 jobs/day, rate 0.8 per year; GPUs per job 8:0.5, 64:0.3, 512:0.2; "
+                    "hours on an H100 lognormal, mean 24, sigma 0.8; waits up to 48 h, with "
+                    "backfill");
+    assert_contains(text, "waits without limit, FIFO without backfill");
+    assert_contains(text, "trace of 4 jobs submitted 2025-01-15 to 2025-02-01");
+    free(text);
+    scenario_destroy(sc);
+}
+
 /* ---- term_months arithmetic ---- */
 
 static int64_t day_of(const char *date)
@@ -530,6 +869,57 @@ static void test_set_overrides(void **state)
 
 /* ---- the resolved text loads back to the same spec ---- */
 
+static void assert_same_distribution(const spec_distribution *x, const spec_distribution *y)
+{
+    assert_int_equal(x->kind, y->kind);
+    assert_real_equal(x->mean, y->mean);
+    assert_real_equal(x->sigma, y->sigma);
+    assert_int_equal(x->n, y->n);
+    if (x->n) {
+        assert_memory_equal(x->values, y->values, x->n * sizeof(double));
+        assert_memory_equal(x->weights, y->weights, x->n * sizeof(double));
+    }
+}
+
+static void assert_same_workloads(const spec *a, const spec *b)
+{
+    for (size_t i = 0; i < a->n_workloads; i++) {
+        spec_workload x = a->workloads[i], y = b->workloads[i];
+        assert_int_equal(x.series_len, y.series_len);
+        if (x.series_len) {
+            assert_memory_equal(x.series_t, y.series_t, x.series_len * sizeof(double));
+            assert_memory_equal(x.series_value, y.series_value, x.series_len * sizeof(double));
+        }
+        assert_same_distribution(&x.job_gpus, &y.job_gpus);
+        assert_same_distribution(&x.duration_h, &y.duration_h);
+        assert_int_equal(x.trace_len, y.trace_len);
+        if (x.trace_len)
+            assert_memory_equal(x.trace, y.trace, x.trace_len * sizeof *x.trace);
+        x.series_t = y.series_t = x.series_value = y.series_value = NULL;
+        x.job_gpus.values = y.job_gpus.values = x.job_gpus.weights = y.job_gpus.weights = NULL;
+        x.duration_h.values = y.duration_h.values = NULL;
+        x.duration_h.weights = y.duration_h.weights = NULL;
+        x.trace = y.trace = NULL;
+        assert_memory_equal(&x, &y, sizeof x);
+    }
+}
+
+static void assert_same_market(const spec *a, const spec *b)
+{
+    assert_int_equal(a->n_pricelists, b->n_pricelists);
+    assert_int_equal(a->n_procurements, b->n_procurements);
+    assert_int_equal(a->n_buildouts, b->n_buildouts);
+    assert_memory_equal(a->pricelists, b->pricelists, a->n_pricelists * sizeof *a->pricelists);
+    assert_memory_equal(a->buildouts, b->buildouts, a->n_buildouts * sizeof *a->buildouts);
+    for (size_t i = 0; i < a->n_procurements; i++) {
+        spec_procurement x = a->procurements[i], y = b->procurements[i];
+        assert_int_equal(x.n_sellers, y.n_sellers);
+        assert_memory_equal(x.sellers, y.sellers, x.n_sellers * sizeof *x.sellers);
+        x.sellers = y.sellers = NULL;
+        assert_memory_equal(&x, &y, sizeof x);
+    }
+}
+
 static void assert_same_spec(const spec *a, const spec *b)
 {
     assert_string_equal(a->name, b->name);
@@ -549,42 +939,57 @@ static void assert_same_spec(const spec *a, const spec *b)
                         a->n_datacenters * sizeof *a->datacenters);
     assert_memory_equal(a->phases, b->phases, a->n_phases * sizeof *a->phases);
     assert_memory_equal(a->contracts, b->contracts, a->n_contracts * sizeof *a->contracts);
-    for (size_t i = 0; i < a->n_workloads; i++) {
-        spec_workload x = a->workloads[i], y = b->workloads[i];
-        assert_int_equal(x.series_len, y.series_len);
-        if (x.series_len) {
-            assert_memory_equal(x.series_t, y.series_t, x.series_len * sizeof(double));
-            assert_memory_equal(x.series_value, y.series_value, x.series_len * sizeof(double));
-        }
-        x.series_t = y.series_t = x.series_value = y.series_value = NULL;
-        assert_memory_equal(&x, &y, sizeof x);
-    }
+    assert_same_workloads(a, b);
+    assert_same_market(a, b);
 }
 
-static void test_resolved_text_round_trip(void **state)
+/* The inference-only scenario and the one with every issue-3 section. */
+static void check_round_trip(fixture *f, const char *name, const char *const *sets,
+                             size_t n_sets)
 {
-    fixture *f = *state;
-    write_full(f);
-    const char *const sets[] = {"contract.cw-google.gpus=20000", "workload.openai-chat.yearly_factor=2"};
-    scenario *first = load_ok(f, "full.ini", sets, 2);
-    char sub[128];
-    snprintf(sub, sizeof sub, "%s/elsewhere", f->dir);    /* the series path must not be relative */
-    assert_int_equal(mkdir(sub, 0755), 0);
-    write_file(f, "elsewhere/resolved.ini", first->resolved_text);
-    scenario *second = load_ok(f, "elsewhere/resolved.ini", NULL, 0);
+    scenario *first = load_ok(f, name, sets, n_sets);
+    char resolved[128];
+    snprintf(resolved, sizeof resolved, "elsewhere/resolved-%s", name);
+    write_file(f, resolved, first->resolved_text);
+    scenario *second = load_ok(f, resolved, NULL, 0);
     assert_same_spec(first->spec, second->spec);
     assert_int_equal(first->n_params, second->n_params);
     for (size_t i = 0; i < first->n_params; i++) {
         const scenario_param *p = find_param(second, first->params[i].path);
-        if (strcmp(p->path, "workload.openai-api.series") != 0)
+        if (!strstr(p->path, ".series") && !strstr(p->path, ".trace"))
             assert_string_equal(p->value, first->params[i].value);
     }
     assert_int_equal(first->n_warnings, second->n_warnings);
-    assert_contains(first->resolved_text, "gpus = 20000\n");
-    assert_contains(first->resolved_text, "; pue = 1.3  (default)\n");
     assert_null(strstr(first->resolved_text, "\ninclude"));
     scenario_destroy(first);
     scenario_destroy(second);
+}
+
+static void write_market(fixture *f);
+
+static void test_resolved_text_round_trip(void **state)
+{
+    fixture *f = *state;
+    write_market(f);                                      /* full.ini and market.ini */
+    char sub[128];
+    snprintf(sub, sizeof sub, "%s/elsewhere", f->dir);    /* CSV paths must not be relative */
+    assert_int_equal(mkdir(sub, 0755), 0);
+    const char *const sets[] = {"contract.cw-google.gpus=20000",
+                                "workload.openai-chat.yearly_factor=2"};
+    check_round_trip(f, "full.ini", sets, 2);
+    const char *const market_sets[] = {"procurement.openai-buys.sellers=coreweave, google",
+                                       "workload.google-train.duration_h=exponential 3.5",
+                                       "contract.google-openai-ramp.ramp_months=7.25"};
+    check_round_trip(f, "market.ini", market_sets, 3);
+    scenario *sc = load_ok(f, "full.ini", sets, 2);
+    assert_contains(sc->resolved_text, "gpus = 20000\n");
+    assert_contains(sc->resolved_text, "; pue = 1.3  (default)\n");
+    scenario_destroy(sc);
+    sc = load_ok(f, "market.ini", NULL, 0);
+    assert_contains(sc->resolved_text, "\n[procurement google-buys]\nbuyer = google\n");
+    assert_contains(sc->resolved_text, "; term_months = 48  (default)\n");
+    assert_contains(sc->resolved_text, "trace = /");
+    scenario_destroy(sc);
 }
 
 /* ---- errors ---- */
@@ -673,7 +1078,7 @@ static const error_case error_cases[] = {
     {"both.ini", CONTRACT("coreweave", "google", "8") "end = 2026-01-01\n", NULL, 8,
      "[contract c] term_months: both end and term_months are set"},
     {"training.ini", "[workload w]\ntenant = google\ntype = training\ndemand_h100 = 5\n", NULL,
-     5, "training workloads are not supported yet"},
+     3, "[workload w] arrival_rate_per_day: a training workload needs arrival_rate_per_day"},
     {"enum.ini", "[provider p]\nkind = neocoud\n", NULL, 4,
      "unknown value 'neocoud'; did you mean 'neocloud'?"},
     {"syntax.ini", "[gpu B200]\ntdp_w 700\n", NULL, 4, "expected `key = value` or `[kind name]`"},
@@ -703,6 +1108,118 @@ static const error_case error_cases[] = {
      "--set datacentre.cw-plano.pue=1.2: unknown section kind 'datacentre'; did you mean "
      "'datacenter'?"},
     {"setform.ini", "", "seed", 0, "--set seed: expected kind.name.key=value"},
+    /* contracts: spot, ramps, SLA, termination */
+    {"spot.ini", CONTRACT("coreweave", "google", "8") "kind = spott\n", NULL, 10,
+     "[contract c] kind: unknown value 'spott'; did you mean 'spot'?"},
+    {"ramp.ini", CONTRACT("coreweave", "google", "8") "ramp_months = -1\n", NULL, 10,
+     "ramp_months: -1 is out of range; it must be >= 0 and <= 1200"},
+    {"sla.ini", CONTRACT("coreweave", "google", "8") "sla_availability = 1.5\n", NULL, 10,
+     "[contract c] sla_availability: 1.5 is out of range; it must be >= 0 and <= 1"},
+    {"credit.ini", CONTRACT("coreweave", "google", "8") "sla_credit_share = 2\n", NULL, 10,
+     "sla_credit_share: 2 is out of range"},
+    {"terminate.ini", CONTRACT("coreweave", "google", "8") "terminate = 2026-07-01\n", NULL, 10,
+     "[contract c] terminate: terminate 2026-07-01 is not inside the term (2025-06-01 to "
+     "2026-05-31 inclusive)"},
+    {"terminate0.ini", CONTRACT("coreweave", "google", "8") "terminate = 2025-06-01\n", NULL,
+     10, "terminate 2025-06-01 is not inside the term"},
+    {"terminate1.ini", CONTRACT("coreweave", "google", "8") "terminate = 2025-06-31\n", NULL,
+     10, "'2025-06-31' is not a valid date"},
+    /* price lists */
+    {"noprice.ini", "[pricelist p]\nseller = coreweave\ndiscount_per_year = 0.1\n", NULL, 3,
+     "[pricelist p]: a price list needs at least one price"},
+    {"seller.ini", "[pricelist p]\nseller = corewave\nspot_per_gpu_hour = 1\n", NULL, 4,
+     "[pricelist p] seller: unknown provider 'corewave'; did you mean 'coreweave'?"},
+    {"price.ini", "[pricelist p]\nseller = coreweave\nspot_per_gpu_hour = -1\n", NULL, 5,
+     "spot_per_gpu_hour: -1 is out of range; it must be >= 0"},
+    {"twolists.ini", "[pricelist a]\nseller = coreweave\nspot_per_gpu_hour = 1\n"
+     "[pricelist b]\nseller = coreweave\nspot_per_gpu_hour = 2\n", NULL, 6,
+     "[pricelist b] gpu: provider 'coreweave' already has a price list for GPU any, "
+     "[pricelist a]"},
+    {"discount.ini", "[pricelist p]\nseller = coreweave\nspot_per_gpu_hour = 1\n"
+     "max_discount = 60\n", NULL, 6, "max_discount: 60 is out of range"},
+    /* procurement */
+    {"sellers.ini", "[procurement p]\nbuyer = google\nsellers = corewave\n"
+     "max_price_per_gpu_hour = 3\n", NULL, 5,
+     "[procurement p] sellers: unknown provider 'corewave'; did you mean 'coreweave'?"},
+    {"selfbuy.ini", "[procurement p]\nbuyer = google\nsellers = coreweave, google\n"
+     "max_price_per_gpu_hour = 3\n", NULL, 5,
+     "[procurement p] sellers: 'google' is the buyer; a provider cannot buy from itself"},
+    {"twice.ini", "[procurement p]\nbuyer = google\nsellers = coreweave,coreweave\n"
+     "max_price_per_gpu_hour = 3\n", NULL, 5, "'coreweave' is listed twice"},
+    {"comma2.ini", "[procurement p]\nbuyer = google\nsellers = coreweave,\n"
+     "max_price_per_gpu_hour = 3\n", NULL, 5, "the list ends with a comma"},
+    {"nosellers.ini", "[procurement p]\nbuyer = google\nmax_price_per_gpu_hour = 3\n", NULL,
+     3, "[procurement p] sellers: required key is missing"},
+    {"noprocprice.ini", "[procurement p]\nbuyer = google\nsellers = coreweave\n", NULL, 3,
+     "[procurement p] max_price_per_gpu_hour: required key is missing"},
+    {"bool.ini", "[procurement p]\nbuyer = google\nsellers = coreweave\n"
+     "max_price_per_gpu_hour = 3\nfirst_refusal = maybe\n", NULL, 7,
+     "[procurement p] first_refusal: 'maybe' is not true or false; write true, false, yes, "
+     "no, 1 or 0"},
+    {"review.ini", "[procurement p]\nbuyer = google\nsellers = coreweave\n"
+     "max_price_per_gpu_hour = 3\nreview_months = 0\n", NULL, 7,
+     "review_months: 0 is out of range; it must be > 0 and <= 1200"},
+    {"term.ini", "[procurement p]\nbuyer = google\nsellers = coreweave\n"
+     "max_price_per_gpu_hour = 3\nterm_months = 2.5\n", NULL, 7,
+     "'2.5' is not a whole number of months"},
+    {"prockind.ini", "[procurement p]\nbuyer = google\nsellers = coreweave\n"
+     "max_price_per_gpu_hour = 3\nkind = ondemand\n", NULL, 7,
+     "unknown value 'ondemand'; did you mean 'on_demand'?"},
+    /* build-out */
+    {"owner.ini", "[buildout b]\nowner = googel\ngpu = H100\nsite_power_mw = 10\n", NULL, 4,
+     "[buildout b] owner: unknown provider 'googel'; did you mean 'google'?"},
+    {"nogpu.ini", "[buildout b]\nowner = google\nsite_power_mw = 10\n", NULL, 3,
+     "[buildout b] gpu: required key is missing"},
+    {"site.ini", "[buildout b]\nowner = google\ngpu = H100\nsite_power_mw = 0.005\n", NULL, 6,
+     "[buildout b] site_power_mw: a site of 0.005 MW cannot hold one 8-GPU node of H100 (5600 "
+     "W of TDP)"},
+    {"trigger.ini", "[buildout b]\nowner = google\ngpu = H100\nsite_power_mw = 10\n"
+     "trigger = low\n", NULL, 7, "unknown value 'low'; did you mean 'low_uncommitted'?"},
+    {"sites.ini", "[buildout b]\nowner = google\ngpu = H100\nsite_power_mw = 10\n"
+     "max_sites = 2.5\n", NULL, 7, "max_sites: '2.5' is not a whole number from 0 to 1e+06"},
+    {"bpue.ini", "[buildout b]\nowner = google\ngpu = H100\nsite_power_mw = 10\npue = 0.8\n",
+     NULL, 7, "pue: 0.8 is out of range; it must be >= 1"},
+    /* training workloads */
+    {"tseries.ini", "[workload w]\ntenant = google\ntype = training\ngrowth = series\n"
+     "arrival_rate_per_day = 3\n", NULL, 6,
+     "[workload w] growth: growth = series is for inference workloads"},
+    {"nogpus.ini", "[workload w]\ntenant = google\ntype = training\narrival_rate_per_day = 3\n"
+     "duration_h = fixed 2\n", NULL, 3, "[workload w] job_gpus: a training workload needs "
+     "job_gpus"},
+    {"dist8.ini", "[workload w]\ntenant = google\ntype = training\njob_gpus = 8:0.5, 12:0.5\n",
+     NULL, 6, "[workload w] job_gpus: GPU count 12 is not a whole multiple of 8"},
+    {"distcolon.ini", "[workload w]\ntenant = google\ntype = training\n"
+     "duration_h = exponential:12\n", NULL, 6, "'exponential:12': separate the name and its "
+     "numbers with spaces, not colons, e.g. `exponential 12`"},
+    {"distarity.ini", "[workload w]\ntenant = google\ntype = training\n"
+     "duration_h = lognormal 24\n", NULL, 6,
+     "lognormal takes 2 numbers; write lognormal MEAN SIGMA, e.g. `lognormal 24 0.8`"},
+    {"distname.ini", "[workload w]\ntenant = google\ntype = training\n"
+     "duration_h = lognormla 24 1\n", NULL, 6,
+     "unknown distribution 'lognormla'; did you mean 'lognormal'?"},
+    {"distsingle.ini", "[workload w]\ntenant = google\ntype = training\njob_gpus = 64\n",
+     NULL, 6, "'64' is a single value; write `fixed 64`"},
+    {"distweight.ini", "[workload w]\ntenant = google\ntype = training\n"
+     "duration_h = 2:0.5, 4:0\n", NULL, 6, "weight 0 must be > 0"},
+    {"distsigma.ini", "[workload w]\ntenant = google\ntype = training\n"
+     "duration_h = lognormal 2 -1\n", NULL, 6, "SIGMA '-1' is not a number >= 0"},
+    {"fixed8.ini", "[workload w]\ntenant = google\ntype = training\njob_gpus = fixed 20\n",
+     NULL, 6, "GPU count 20 is not a whole multiple of 8"},
+    {"tceiling.ini", "[workload w]\ntenant = google\ntype = training\narrival_rate_per_day = 5\n"
+     "growth = logistic\nceiling_rate_per_day = 5\nrate_per_year = 1\njob_gpus = fixed 8\n"
+     "duration_h = fixed 1\n", NULL, 8,
+     "ceiling_rate_per_day = 5 is not above arrival_rate_per_day = 5"},
+    {"wait.ini", "[workload w]\ntenant = google\ntype = training\nmax_wait_h = forever\n", NULL,
+     6, "'forever' is not a number; write a plain decimal such as 700 or 2.5 (unit: hours), or "
+     "`none` for no limit"},
+    {"nodemand.ini", "[workload w]\ntenant = google\ntype = inference\n", NULL, 3,
+     "[workload w] demand_h100: an inference workload needs demand_h100"},
+    {"notrace.ini", "[workload w]\ntenant = google\ntype = training\ntrace = nothere.csv\n",
+     NULL, 6, "[workload w] trace: cannot read trace '"},
+    {"setsellers.ini", "[procurement p]\nbuyer = google\nsellers = coreweave\n"
+     "max_price_per_gpu_hour = 3\n", "procurement.p.sellers=google", 0,
+     "--set procurement.p.sellers: 'google' is the buyer"},
+    {"setkind2.ini", "", "buildot.b.gpu=H100", 0, "did you mean 'buildout'?"},
 };
 
 static void check_error_case(fixture *f, const error_case *c)
@@ -783,6 +1300,228 @@ static void test_series_errors(void **state)
         assert_contains(f->err, where);
         assert_contains(f->err, cases[i].fragment);
     }
+}
+
+/* A trace error names the CSV file and its line. */
+static void test_trace_errors(void **state)
+{
+    static const struct {
+        const char *csv;
+        int line;
+        const char *fragment;
+    } cases[] = {
+        {"submit,gpus,duration_h\n2025-01-01,8,1\n2025-13-01,8,1\n", 3,
+         "submit '2025-13-01' is not a time; write YYYY-MM-DD HH:MM:SS or YYYY-MM-DD"},
+        {"submit,gpus,duration_h\n2025-01-01 24:00:00,8,1\n", 2, "is not a time"},
+        {"submit,gpus,duration_h\n2025-01-01T10:00:00,8,1\n", 2, "is not a time"},
+        {"submit,gpus,duration_h\n2025-01-01,12,1\n", 2,
+         "gpus '12' is not a positive multiple of 8"},
+        {"submit,gpus,duration_h\n2025-01-01,0,1\n", 2, "gpus '0' is not a positive multiple"},
+        {"submit,gpus,duration_h\n2025-01-01,8,0\n", 2, "duration_h '0' is not a number of hours"},
+        {"submit,gpus,duration_h\n2025-01-01,8,2h\n", 2, "duration_h '2h' is not a number"},
+        {"submit,gpus,duration_h,gpu\n2025-01-01,8,1,H10\n", 2,
+         "gpu: unknown GPU type 'H10'; did you mean 'H100'?"},
+        {"submit,gpus,duration_h,gpu\n2025-01-01,8,1\n", 2, "expected 4 fields like the header, "
+         "found 3"},
+        {"2025-01-01,8,1\n", 1, "the first row is data (2025-01-01); start the file with the "
+         "header row `submit,gpus,duration_h`"},
+        {"time,gpus,duration_h\n2025-01-01,8,1\n", 1, "the header row must be "
+         "`submit,gpus,duration_h` or `submit,gpus,duration_h,gpu`, in that order; found "
+         "'time,gpus...'"},
+        {"submit,gpus,duration_h\n2025-01-01,8,1\n\"2025-01-02,8,1\n", 3, "malformed CSV"},
+        {"submit,gpus,duration_h\n", 1, "has no jobs"},
+    };
+    fixture *f = *state;
+    write_file(f, "base.ini", base_ini);
+    write_file(f, "t.ini", "[scenario]\ninclude = base.ini\n[workload w]\ntenant = google\n"
+                           "type = training\ntrace = t.csv\n");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char where[64];
+        write_file(f, "t.csv", cases[i].csv);
+        if (load(f, "t.ini", NULL, 0))
+            fail_msg("case %zu: expected an error containing \"%s\"", i, cases[i].fragment);
+        snprintf(where, sizeof where, "t.csv:%d: [workload w] trace: ", cases[i].line);
+        assert_contains(f->err, where);
+        assert_contains(f->err, cases[i].fragment);
+    }
+    /* every job outside the period: the error is on the trace key */
+    write_file(f, "t.csv", "submit,gpus,duration_h\n2024-06-01,8,1\n2026-01-01,8,1\n");
+    assert_null(load(f, "t.ini", NULL, 0));
+    assert_contains(f->err, "t.ini:6: [workload w] trace: none of the 2 jobs of trace '");
+    assert_contains(f->err, "between the workload's start 2025-01-01 and the scenario's end "
+                    "2025-12-31");
+}
+
+/* Jobs outside [start, end) are left out with one warning; three columns
+ * mean any GPU type; ties keep the order of the rows. */
+static void test_trace_window(void **state)
+{
+    fixture *f = *state;
+    write_file(f, "base.ini", base_ini);
+    write_file(f, "t.ini", "[scenario]\ninclude = base.ini\n[workload w]\ntenant = google\n"
+                           "type = training\nstart = 2025-03-01\ntrace = t.csv\n"
+                           "max_wait_h = 2.5\nbackfill = 1\n");
+    write_file(f, "t.csv", "submit,gpus,duration_h\n"
+                           "2025-12-31 23:59:59,1024,0.25\n"
+                           "2025-02-28 23:59:59,8,1\n"
+                           "2026-01-01,8,1\n"
+                           "2025-03-01 00:00:00,24,3\n"
+                           "2025-03-01,16,2\n");
+    scenario *sc = load_ok(f, "t.ini", NULL, 0);
+    const spec_workload *w = &sc->spec->workloads[0];
+    assert_int_equal(w->trace_len, 3);
+    check_job(&w->trace[0], 59LL * DAY, 24, 3, SPEC_ANY_GPU);
+    check_job(&w->trace[1], 59LL * DAY, 16, 2, SPEC_ANY_GPU);
+    check_job(&w->trace[2], 365LL * DAY - 1, 1024, 0.25, SPEC_ANY_GPU);
+    assert_real_equal(w->max_wait_h, 2.5);
+    assert_int_equal(w->backfill, 1);
+    assert_int_equal(w->job_gpus.n, 0);
+    assert_int_equal(sc->n_warnings, 1);
+    assert_contains(sc->warnings[0], "t.ini:7: warning: [workload w] trace: 2 of the 5 jobs of "
+                    "the trace are submitted before the workload's start 2025-03-01 or after "
+                    "the scenario's end 2025-12-31 and are left out");
+    scenario_destroy(sc);
+}
+
+/* Keys that a workload does not read: one warning each, naming why. */
+static void test_training_ignored_keys(void **state)
+{
+    fixture *f = *state;
+    write_file(f, "base.ini", base_ini);
+    write_file(f, "t.csv", "submit,gpus,duration_h\n2025-01-02,8,1\n");
+    write_file(f, "w.ini", "[scenario]\ninclude = base.ini\n"
+                           "[workload t]\ntenant = google\ntype = training\n"
+                           "trace = t.csv\n"
+                           "arrival_rate_per_day = 4\n"           /* line 7 */
+                           "diurnal_amplitude = 0.1\n"            /* line 8 */
+                           "[workload i]\ntenant = google\ntype = inference\n"
+                           "demand_h100 = 10\n"
+                           "backfill = yes\n"                     /* line 13 */
+                           "[workload x]\ntenant = google\ntype = training\n"
+                           "arrival_rate_per_day = 4\njob_gpus = fixed 8\n"
+                           "duration_h = exponential 1\n"
+                           "ceiling_rate_per_day = 9\n");         /* line 20 */
+    scenario *sc = load_ok(f, "w.ini", NULL, 0);
+    assert_int_equal(sc->n_warnings, 4);
+    /* in the order of the schema's keys */
+    assert_contains(sc->warnings[0], "w.ini:8: warning: [workload t] diurnal_amplitude: "
+                    "ignored: diurnal_amplitude applies to inference workloads only, and this "
+                    "one is training");
+    assert_contains(sc->warnings[1], "w.ini:7: warning: [workload t] arrival_rate_per_day: "
+                    "ignored: the trace replaces the synthetic job stream");
+    assert_contains(sc->warnings[2], "w.ini:13: warning: [workload i] backfill: ignored: "
+                    "backfill applies to training workloads only");
+    assert_contains(sc->warnings[3], "w.ini:20: warning: [workload x] ceiling_rate_per_day: "
+                    "ignored: growth is exponential");
+    scenario_destroy(sc);
+}
+
+static void test_market_warnings(void **state)
+{
+    fixture *f = *state;
+    write_file(f, "base.ini", base_ini);
+    write_file(f, "m.ini", "[scenario]\ninclude = base.ini\n"
+                           CONTRACT("coreweave", "google", "8")    /* lines 3-9 */
+                           "termination_fee_months = 3\n"           /* 10 */
+                           "sla_credit_share = 0.5\n"               /* 11 */
+                           "ramp_months = 13\n"                     /* 12 */
+                           "[pricelist p]\nseller = coreweave\nspot_per_gpu_hour = 1\n"
+                           "[procurement q]\nbuyer = google\n"
+                           "sellers = coreweave\n"                  /* 18 */
+                           "max_price_per_gpu_hour = 3\n"
+                           "first_refusal_until = 2025-05-01\n"     /* 20 */
+                           "[buildout b]\nowner = coreweave\ngpu = H100\nsite_power_mw = 10\n"
+                           "uncommitted_threshold_gpus = 100\n"    /* 25 */
+                           "[procurement r]\nbuyer = google\nsellers = coreweave\nkind = spot\n"
+                           "max_price_per_gpu_hour = 0.5\n");      /* 30 */
+    scenario *sc = load_ok(f, "m.ini", NULL, 0);
+    assert_int_equal(sc->n_warnings, 7);
+    assert_contains(sc->warnings[5], "m.ini:30: warning: [procurement r] max_price_per_gpu_hour: "
+                    "every seller quotes above max_price_per_gpu_hour = 0.5 (the cheapest asks 1 "
+                    "for a 48-month term)");
+    assert_contains(sc->warnings[0], "m.ini:10: warning: [contract c] termination_fee_months: "
+                    "ignored: there is no terminate date");
+    assert_contains(sc->warnings[1], "m.ini:11: warning: [contract c] sla_credit_share: "
+                    "ignored: sla_availability is 0");
+    assert_contains(sc->warnings[2], "m.ini:12: warning: [contract c] ramp_months: the ramp is "
+                    "longer than the term");
+    assert_contains(sc->warnings[3], "m.ini:20: warning: [procurement q] first_refusal_until: "
+                    "ignored: first_refusal is false");
+    assert_contains(sc->warnings[4], "m.ini:18: warning: [procurement q] sellers: seller "
+                    "'coreweave' cannot quote a reserved contract for GPU any (kind not "
+                    "offered: add that price to its [pricelist]); it will decline every request");
+    assert_contains(sc->warnings[6], "m.ini:25: warning: [buildout b] "
+                    "uncommitted_threshold_gpus: ignored: trigger is declined");
+    scenario_destroy(sc);
+}
+
+/* The distribution syntax on its own. */
+static void test_distributions(void **state)
+{
+    (void)state;
+    spec_distribution d;
+    char why[512];
+    assert_int_equal(scndist_parse("  fixed\t64 ", 1, &d, why, sizeof why), 0);
+    assert_int_equal(d.kind, SPEC_DIST_FIXED);
+    assert_real_equal(d.mean, 64);
+    assert_null(d.values);
+    assert_int_equal(scndist_parse("exponential 12.5", 0, &d, why, sizeof why), 0);
+    assert_int_equal(d.kind, SPEC_DIST_EXPONENTIAL);
+    assert_real_equal(d.mean, 12.5);
+    assert_int_equal(scndist_parse("exponential 100", 1, &d, why, sizeof why), 0);
+    assert_real_equal(scndist_mean(&d), 100);                /* a mean need not be a count */
+    assert_int_equal(scndist_parse("lognormal 24 0", 0, &d, why, sizeof why), 0);
+    assert_real_equal(d.sigma, 0);
+    assert_int_equal(scndist_parse("2:1, 24:3", 0, &d, why, sizeof why), 0);
+    assert_int_equal(d.kind, SPEC_DIST_LIST);
+    assert_int_equal(d.n, 2);
+    assert_real_equal(d.values[1], 24);
+    assert_real_equal(d.weights[1], 3);
+    assert_real_equal(scndist_mean(&d), 18.5);               /* (2 x 1 + 24 x 3) / 4 */
+    char text[128];
+    scndist_format(&d, text, sizeof text);
+    assert_string_equal(text, "2:1, 24:3");
+    free(d.values);
+    free(d.weights);
+    assert_int_equal(scndist_parse("0.5:1", 0, NULL, why, sizeof why), 0);  /* hours */
+    static const struct {
+        const char *text;
+        int gpu_values;
+        const char *fragment;
+    } bad[] = {
+        {"", 0, "no distribution given"},
+        {"fixed", 0, "fixed takes 1 number; write fixed X"},
+        {"fixed 1 2", 0, "fixed takes 1 number"},
+        {"exponential 0", 0, "MEAN 0 must be > 0"},
+        {"exponential 1e10", 1, "MEAN 1e10 GPUs is more than"},
+        {"0.5:1", 1, "GPU count 0.5 is not a whole multiple of 8"},
+        {"8:0.5,", 1, "the list ends with a comma"},
+        {"8:0.5,,16:1", 1, "'(empty item)' is not VALUE:WEIGHT"},
+        {"8-0.5", 1, "'8-0.5' is not VALUE:WEIGHT"},
+        {"8:x", 1, "weight 'x' is not a number"},
+        {"uniform 1 2", 0, "unknown distribution 'uniform'; write `fixed X`"},
+        {"fixed:64", 1, "separate the name and its numbers with spaces"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        why[0] = '\0';
+        if (scndist_parse(bad[i].text, bad[i].gpu_values, NULL, why, sizeof why) == 0)
+            fail_msg("'%s' parsed; expected \"%s\"", bad[i].text, bad[i].fragment);
+        assert_contains(why, bad[i].fragment);
+    }
+}
+
+static void test_trace_time(void **state)
+{
+    (void)state;
+    int64_t t = 0;
+    assert_int_equal(jobtrace_parse_time("2025-01-02 03:04:05", &t), 0);
+    assert_int_equal(t, day_of("2025-01-02") * DAY + 3 * 3600 + 4 * 60 + 5);
+    assert_int_equal(jobtrace_parse_time("2025-01-02", &t), 0);
+    assert_int_equal(t, day_of("2025-01-02") * DAY);
+    assert_int_equal(jobtrace_parse_time("2025-01-02 03:04", &t), -1);
+    assert_int_equal(jobtrace_parse_time("2025-01-02 03:60:00", &t), -1);
+    assert_int_equal(jobtrace_parse_time("2025-01-02 3:04:05 ", &t), -1);
+    assert_int_equal(jobtrace_parse_time("86400", &t), -1);
 }
 
 /* ---- warnings ---- */
@@ -911,6 +1650,19 @@ static void test_enum_names(void **state)
         &scnkeys_kind_of(SCNKEYS_WORKLOAD)->keys[scnkeys_find_key(SCNKEYS_WORKLOAD, "growth")];
     for (int i = 0; growth->choices[i]; i++)
         assert_string_equal(growth->choices[i], spec_growth_name((spec_growth)i));
+    const scnkeys_key *type =
+        &scnkeys_kind_of(SCNKEYS_WORKLOAD)->keys[scnkeys_find_key(SCNKEYS_WORKLOAD, "type")];
+    for (int i = 0; type->choices[i]; i++)
+        assert_string_equal(type->choices[i], spec_workload_type_name((spec_workload_type)i));
+    const scnkeys_key *trigger =
+        &scnkeys_kind_of(SCNKEYS_BUILDOUT)->keys[scnkeys_find_key(SCNKEYS_BUILDOUT, "trigger")];
+    for (int i = 0; trigger->choices[i]; i++)
+        assert_string_equal(trigger->choices[i],
+                            spec_buildout_trigger_name((spec_buildout_trigger)i));
+    const scnkeys_key *procured = &scnkeys_kind_of(SCNKEYS_PROCUREMENT)->keys[
+        scnkeys_find_key(SCNKEYS_PROCUREMENT, "kind")];
+    assert_ptr_equal(procured->choices, kind->choices);
+    assert_string_equal(kind->choices[SPEC_SPOT], "spot");
 }
 
 /* scenarios/README.md, from the repository root or from the binary's place
@@ -970,6 +1722,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_full_scenario, setup, teardown),
         cmocka_unit_test_setup_teardown(test_print, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_market_scenario, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_market_print, setup, teardown),
         cmocka_unit_test(test_add_months),
         cmocka_unit_test_setup_teardown(test_include_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_overrides, setup, teardown),
@@ -977,6 +1731,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_top_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_series_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trace_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trace_window, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_training_ignored_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_market_warnings, setup, teardown),
+        cmocka_unit_test(test_distributions),
+        cmocka_unit_test(test_trace_time),
         cmocka_unit_test_setup_teardown(test_oversubscription_warning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ignored_key_warning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_line_handling, setup, teardown),

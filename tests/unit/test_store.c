@@ -7,6 +7,7 @@
  * non-capsim files byte for byte, schema versions, and what survives an
  * interrupted run, a failed tick and a process that dies without closing.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -22,6 +23,7 @@
 
 #include "../../sim/io/store.h"
 #include "../../sim/engine/engine.h"
+#include "dynamics_fixture.h"
 
 #define TICKS 48
 #define N_DC 2
@@ -570,6 +572,86 @@ static void test_misuse_is_reported(void **state)
     store_close(NULL);
 }
 
+/* A market that grows during the run: openai buys from google, which
+ * resells back-to-back from coreweave (days 0 and 5); coreweave runs out
+ * at day 10, declines and builds a site that is online at day 15, when the
+ * next purchase signs. Procured contracts, their parents, the new DC and its
+ * phase, and every per-tick row of what was added, are stored. */
+static spec *growing_spec(void)
+{
+    enum { LAB, GOOGLE, CW };
+    spec *s = dx_spec(3, 20 * DX_DAY, 6 * DX_HOUR);
+    dx_provider(s, LAB, "openai");
+    dx_provider(s, GOOGLE, "google");
+    dx_provider(s, CW, "coreweave");
+    spec_workload *w = dx_workload(s, "chat", LAB, 0, 1000);
+    w->yearly_factor = 1e6;
+    dx_dc(s, "cw-plano", CW, 0, 2048, -DX_DAY);
+    dx_pricelist(s, GOOGLE, SPEC_ANY_GPU, 3.0, 4.0, 1.0);
+    dx_pricelist(s, CW, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    const int lab_sellers[] = {GOOGLE}, google_sellers[] = {CW};
+    spec_procurement *p = dx_procurement(s, "openai-buy", LAB, lab_sellers, 1, 0, 5 * DX_DAY);
+    p->horizon_seconds = 10 * DX_DAY;
+    p->gap_threshold_h100 = 10;
+    p = dx_procurement(s, "google-buy", GOOGLE, google_sellers, 1, 0, 5 * DX_DAY);
+    p->first_review = 1000 * DX_DAY;
+    spec_buildout *b = &s->buildouts[s->n_buildouts++];
+    snprintf(b->name, SPEC_NAME_MAX, "cw-build");
+    b->owner = CW;
+    b->lead_seconds = 5 * DX_DAY;
+    b->site_power_mw = 10.0;
+    b->pue = 1.3;
+    b->max_sites = 2;
+    b->trigger = SPEC_TRIGGER_DECLINED;
+    return s;
+}
+
+static void test_procured_contracts_and_sites(void **state)
+{
+    fixture *f = *state;
+    spec_destroy(f->spec);
+    f->spec = growing_spec();
+    store *st = open_ok(f->db, 0);
+    int64_t run = 0;
+    assert_int_equal(simulate(f, st, 20 * DX_DAY, 0, &run), ENGINE_FINISHED);
+    assert_int_equal(store_end_run(st, STORE_RUN_COMPLETE, 0.5, 100), STORE_OK);
+    store_close(st);
+    const char *db = f->db;
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract WHERE origin = 'procured'"
+                                 " AND signed_date IS NOT NULL"), 6);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract WHERE parent_id IS NOT NULL"), 3);
+    assert_int_equal(sql_int(db, "SELECT lessor_id * 10 + lessee_id FROM contract"
+                                 " WHERE id = (SELECT parent_id FROM contract WHERE id = 0)"), 10);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract WHERE id >= 4"
+                                 " AND signed_date = '2026-01-16 00:00:00'"), 2);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM event_log WHERE kind = 'contract_signed'"), 6);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM event_log WHERE kind = 'contract_signed'"
+                                 " AND message LIKE '%gap %H100-eq at%'"), 6);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM event_log"
+                                 " WHERE kind = 'request_declined'"), 2);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM event_log WHERE kind = 'build_started'"
+                                 " AND entity = 'cw-build-1'"), 1);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM datacenter"), 2);
+    assert_int_equal(sql_int(db, "SELECT online_date = '2026-01-16 00:00:00' FROM datacenter"
+                                 " WHERE name = 'cw-build-1'"), 1);
+    assert_int_equal(sql_int(db, "SELECT gpus FROM phase WHERE datacenter_id = 1"), 14280);
+    /* per-tick rows from the first tick after each entity appeared */
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract_tick WHERE contract_id = 0"), 80);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract_tick WHERE contract_id = 5"), 20);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM dc_tick WHERE datacenter_id = 1"), 40);
+    assert_int_equal(sql_int(db, "SELECT max(installed) FROM dc_tick WHERE datacenter_id = 1"),
+                     14280);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract_tick"
+                                 " WHERE delivered > committed"), 0);
+    assert_true(fabs(sql_double(db, "SELECT value FROM run_metric"
+                                    " WHERE metric = 'payments_net_usd'")) < 1e-3);
+    assert_int_equal(sql_int(db, "SELECT value FROM run_metric"
+                                 " WHERE metric = 'contracts_procured'"), 6);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM run_metric"
+                                 " WHERE metric IN ('preempted_gpu_hours', 'sla_credit_usd',"
+                                 " 'termination_fee_usd')"), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -582,6 +664,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hard_death_keeps_committed_ticks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_tick_is_not_half_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_misuse_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_procured_contracts_and_sites, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

@@ -1,0 +1,124 @@
+/*
+ * market_internal: the market's state, shared by its .c files and nobody
+ * else: market.c (create, events, queries), market_tick.c (the tick path),
+ * procure.c (reviews and signing) and buildout.c (new sites).
+ *
+ * Invariants:
+ *   - view mirrors the owned arrays (pointers and counts) after every change;
+ *   - every per-contract array holds cap_contracts entries (+1), every
+ *     per-DC array cap_datacenters (+1); growth happens only at events;
+ *   - the leaf work arrays hold at least alloc->n_leaves entries after every
+ *     rebuild, so the tick path allocates nothing.
+ */
+#ifndef CAPSIM_MARKET_INTERNAL_H
+#define CAPSIM_MARKET_INTERNAL_H
+
+#include "market.h"
+#include "alloc.h"
+#include "demand.h"
+#include "entities.h"
+
+#define MARKET_SECONDS_PER_HOUR 3600.0
+#define MARKET_SECONDS_PER_MONTH (30.4375 * 86400.0)
+#define MARKET_RAMP_STEP_SECONDS 86400
+
+typedef struct buildout_state buildout_state;   /* buildout.c */
+
+struct market {
+    const spec *spec;
+    entities view;                    /* what alloc and finance read */
+    spec_contract *contracts;         /* the spec's, then procured ones */
+    size_t n_contracts, cap_contracts;
+    spec_datacenter *datacenters;     /* the spec's, then built sites */
+    size_t n_datacenters, cap_datacenters;
+    spec_phase *phases;               /* the spec's, then one per reserved site */
+    size_t n_phases;
+
+    fleet *fleet;
+    alloc *alloc;
+    demand_curve **curves;            /* per workload */
+    engine *engine;
+    market_observer obs;
+    int dirty;                        /* events since the last rebuild */
+    int64_t ticks_done;
+    uint64_t gpu_ticks;
+    int64_t n_procured;               /* contracts signed so far (names) */
+
+    market_dc_row *dc_rows;           /* cap_datacenters */
+    market_provider_row *provider_rows;
+    market_contract_row *contract_rows; /* cap_contracts */
+    market_workload_row *workload_rows;
+
+    /* per contract (cap_contracts) */
+    double *pending_fee;              /* termination fee due at the next tick */
+    int64_t *tick_preempted;          /* spot: taken back this tick */
+    int64_t *tick_lost;               /* delivered GPUs taken back this tick */
+
+    /* per provider / workload, per tick */
+    float *provider_load;             /* load factor of each provider's own use */
+    double *provider_capacity_h100;   /* own-use capacity after preemption */
+    double *provider_own_busy;        /* own-use GPU-equivalents in use */
+    size_t *provider_n_workloads;
+    fleet_sums *dc_sums;              /* cap_datacenters */
+
+    /* per leaf, per tick (cap_leaf_work) */
+    size_t cap_leaf_work;
+    float *leaf_load;                 /* kernel load of each leaf */
+    int64_t *leaf_preempted;          /* GPUs of the leaf taken back */
+    int *leaf_preempt_by;             /* the lessor that took them */
+    int *leaf_preempt_hop;            /* the hop of the spot contract */
+
+    buildout_state *build;            /* per spec build-out */
+    size_t *slot_phase_lo;            /* per build-out: its first reserved phase */
+    int64_t *slot_count;              /* per build-out: its reserved sites */
+
+    char message[1024];               /* room for four names and any price */
+};
+
+/* market.c */
+/* Tells the observer about an event; the caller has set m->message. */
+int market__notify(market *m, int64_t t, const char *kind, const char *entity);
+/* Appends contract k (signed now, at t), growing every per-contract array;
+ * active at once when k->start <= t; schedules its start/end. Returns the
+ * new index, or -1 when out of memory. */
+int market__add_contract(market *m, const spec_contract *k, int64_t t);
+/* Committed GPUs of k at time t by the ramp (0 outside [start, end)). */
+int64_t market__committed_at(const spec_contract *k, int64_t t);
+/* k's effective end: its termination when earlier than its end. */
+int64_t market__end_of(const spec_contract *k);
+/* Formats t (seconds since start) as "YYYY-MM-DD" into out[11]. */
+void market__date(const market *m, int64_t t, char out[11]);
+/* Refreshes m->view after an owned array grew or moved. */
+void market__update_view(market *m);
+/* Schedules kind at t for entity i when 0 < t < end. Returns 0 or -1. */
+int market__schedule(market *m, int64_t t, int32_t kind, size_t i);
+
+/* market_tick.c */
+/* One whole tick at t. Returns 0, or -1 when out of memory. */
+int market__run_tick(market *m, int64_t t);
+/* Grows the leaf work arrays to the alloc's leaves. Returns 0 or -1. */
+int market__reserve_leaf_work(market *m);
+
+/* procure.c */
+/* One review of procurement i at t. Returns 0, -1 when out of memory, or the
+ * observer's non-zero code. */
+int procure__review(market *m, size_t i, int64_t t);
+/* Provider p's uncommitted GPUs of type gpu (H100-equivalents for
+ * SPEC_ANY_GPU) over [from, to): the minimum at `from` and at every phase or
+ * contract boundary inside. */
+double procure__uncommitted(const market *m, int p, int gpu, int64_t from, int64_t to);
+
+/* buildout.c */
+/* Allocates the build-out state and reserves the sites' phases (called by
+ * market_create before the fleet is laid out). Returns 0 or -1. */
+int buildout__create(market *m);
+void buildout__destroy(market *m);
+/* Seller p declined a request for `gpus` for lack of capacity at t. Returns
+ * 0, -1 when out of memory, or the observer's code. */
+int buildout__on_decline(market *m, int p, int64_t gpus, int64_t t);
+/* The low_uncommitted check of build-out i at t. */
+int buildout__check(market *m, size_t i, int64_t t);
+/* GPUs of reserved sites per build-out i (0 when none fit). */
+int64_t buildout__site_gpus(const spec *s, const spec_buildout *b);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * market_tick: one tick of the market (market.h has the rules):
+ *   0. rebuild the allocation when events changed it;
+ *   1. demand per workload and provider;
+ *   2. spot preemption: lessors whose own demand exceeds their own-use
+ *      capacity take whole nodes back from the leaves under their spot
+ *      contracts;
+ *   3. service and load factors; each leaf's kernel load;
+ *   4. the fleet kernel, reduced per DC;
+ *   5. contracts (attribution, delivery, payment, SLA credit, fee), provider
+ *      counts and finance.
+ *
+ * Cost: O(leaves x chain length + entities) outside the kernel; nothing is
+ * allocated (the leaf work arrays grow only in market__reserve_leaf_work,
+ * after a rebuild, which happens at events).
+ */
+#include "market_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "finance.h"
+
+#define WATTS_PER_MW 1e6
+
+int market__reserve_leaf_work(market *m)
+{
+    const size_t need = m->alloc->n_leaves + 1;
+    if (need <= m->cap_leaf_work)
+        return 0;
+    size_t cap = m->cap_leaf_work ? m->cap_leaf_work : 64;
+    while (cap < need)
+        cap *= 2;
+    float *load = realloc(m->leaf_load, cap * sizeof *load);
+    if (load)
+        m->leaf_load = load;
+    int64_t *pre = realloc(m->leaf_preempted, cap * sizeof *pre);
+    if (pre)
+        m->leaf_preempted = pre;
+    int *by = realloc(m->leaf_preempt_by, cap * sizeof *by);
+    if (by)
+        m->leaf_preempt_by = by;
+    int *hop = realloc(m->leaf_preempt_hop, cap * sizeof *hop);
+    if (hop)
+        m->leaf_preempt_hop = hop;
+    if (!load || !pre || !by || !hop)
+        return -1;
+    m->cap_leaf_work = cap;
+    return 0;
+}
+
+/* ---- 1. demand ---- */
+
+static void tick_demand(market *m, int64_t t)
+{
+    const spec *s = m->spec;
+    for (size_t p = 0; p < s->n_providers; p++) {
+        m->provider_rows[p].demand_h100 = 0.0;
+        m->provider_capacity_h100[p] = m->alloc->provider_capacity_h100[p];
+    }
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        m->workload_rows[w].demand_h100 = demand_curve_at(m->curves[w], t);
+        m->provider_rows[s->workloads[w].tenant].demand_h100 += m->workload_rows[w].demand_h100;
+    }
+}
+
+/* ---- 2. spot preemption ---- */
+
+/* Takes up to `deficit` H100-equivalents back from the leaves under spot
+ * contract c for its lessor. Returns what is still missing. */
+static double preempt_contract(market *m, int c, double deficit)
+{
+    const alloc *a = m->alloc;
+    const int lessor = m->contracts[c].lessor;
+    for (size_t i = a->contract_leaf_lo[c]; i < a->contract_leaf_hi[c] && deficit > 1e-9; i++) {
+        const alloc_leaf_ref ref = a->contract_leaves[i];
+        const alloc_leaf *leaf = &a->leaves[ref.leaf];
+        if (m->leaf_preempted[ref.leaf] > 0)
+            continue;   /* one lessor per leaf per tick */
+        const double speed = m->spec->gpus[a->groups[leaf->group].gpu].infer_speed;
+        if (!(speed > 0.0))
+            continue;
+        int64_t nodes = (int64_t)ceil(deficit / speed / SPEC_GPUS_PER_NODE);
+        int64_t take = nodes * SPEC_GPUS_PER_NODE;
+        if (take > leaf->gpus)
+            take = leaf->gpus;
+        if (take <= 0)
+            continue;
+        m->leaf_preempted[ref.leaf] = take;
+        m->leaf_preempt_by[ref.leaf] = lessor;
+        m->leaf_preempt_hop[ref.leaf] = ref.hop;
+        const double h100 = (double)take * speed;
+        m->provider_capacity_h100[lessor] += h100;
+        m->provider_capacity_h100[leaf->user] -= h100;
+        if (m->provider_capacity_h100[leaf->user] < 0.0)
+            m->provider_capacity_h100[leaf->user] = 0.0;
+        deficit -= h100;
+        m->tick_preempted[c] += take;
+        for (int h = leaf->hop;; h = a->hops[h].parent) {
+            m->tick_lost[a->hops[h].contract] += take;
+            if (h == ref.hop)
+                break;
+        }
+    }
+    return deficit;
+}
+
+/* Spot contracts are listed in topological order of their lessors, so a
+ * lessor's capacity already reflects what its own lessors took back. */
+static void tick_preempt(market *m)
+{
+    const alloc *a = m->alloc;
+    memset(m->tick_preempted, 0, m->n_contracts * sizeof *m->tick_preempted);
+    memset(m->tick_lost, 0, m->n_contracts * sizeof *m->tick_lost);
+    memset(m->leaf_preempted, 0, a->n_leaves * sizeof *m->leaf_preempted);
+    for (size_t i = 0; i < a->n_spot; i++) {
+        const int c = a->spot_contracts[i];
+        const int p = m->contracts[c].lessor;
+        const double deficit = m->provider_rows[p].demand_h100 - m->provider_capacity_h100[p];
+        if (deficit > 1e-9)
+            preempt_contract(m, c, deficit);
+    }
+}
+
+/* ---- 3. service ---- */
+
+/* Each provider serves its workloads' total demand up to its own-use
+ * capacity; load factors, workload rows and each leaf's kernel load. */
+static void tick_service(market *m, double dt_h)
+{
+    const spec *s = m->spec;
+    for (size_t p = 0; p < s->n_providers; p++) {
+        market_provider_row *r = &m->provider_rows[p];
+        const double capacity = m->provider_capacity_h100[p];
+        r->served_h100 = r->demand_h100 < capacity ? r->demand_h100 : capacity;
+        r->shortfall_h100 = r->demand_h100 - r->served_h100;
+        m->provider_load[p] = capacity > 0.0 ? (float)(r->served_h100 / capacity) : 0.0f;
+    }
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        const int tenant = s->workloads[w].tenant;
+        const market_provider_row *r = &m->provider_rows[tenant];
+        market_workload_row *row = &m->workload_rows[w];
+        const double capacity = m->provider_capacity_h100[tenant];
+        const double share = r->demand_h100 > 0.0
+                                 ? row->demand_h100 / r->demand_h100
+                                 : 1.0 / (double)m->provider_n_workloads[tenant];
+        row->capacity_h100 = capacity * share;
+        row->served_h100 =
+            r->demand_h100 > 0.0 ? row->demand_h100 * (r->served_h100 / r->demand_h100) : 0.0;
+        row->shortfall_h100 = row->demand_h100 - row->served_h100;
+        row->jobs_running = row->jobs_queued = 0;
+        row->goodput_h100_hours = row->served_h100 * dt_h;
+    }
+    const alloc *a = m->alloc;
+    for (size_t l = 0; l < a->n_leaves; l++) {
+        const alloc_leaf *leaf = &a->leaves[l];
+        const int64_t pre = m->leaf_preempted[l];
+        const float own = m->provider_load[leaf->user];
+        m->leaf_load[l] =
+            pre > 0 ? (float)(((double)(leaf->gpus - pre) * own +
+                               (double)pre * m->provider_load[m->leaf_preempt_by[l]]) /
+                              (double)leaf->gpus)
+                    : own;
+    }
+}
+
+/* ---- 4. fleet kernel and DC rows ---- */
+
+static void tick_fleet(market *m, double dt_h)
+{
+    const spec *s = m->spec;
+    const alloc *a = m->alloc;
+    memset(m->dc_sums, 0, m->n_datacenters * sizeof *m->dc_sums);
+    for (size_t i = 0; i < a->n_segments; i++) {
+        const alloc_segment *g = &a->segments[i];
+        const float load = g->leaf >= 0 ? m->leaf_load[g->leaf] : 0.0f;
+        const spec_gpu *type = &s->gpus[g->gpu];
+        fleet_tick_range(m->fleet, g->lo, g->hi, load, (float)type->idle_w,
+                         (float)type->tdp_w, &m->dc_sums[g->datacenter]);
+        m->gpu_ticks += g->hi - g->lo;
+    }
+    for (size_t d = 0; d < m->n_datacenters; d++) {
+        market_dc_row *r = &m->dc_rows[d];
+        r->installed = a->dc_installed[d];
+        r->healthy = a->dc_healthy[d];
+        r->failed = a->dc_failed[d];
+        r->maintenance = a->dc_maintenance[d];
+        r->allocated = a->dc_allocated[d];
+        r->busy = m->dc_sums[d].busy;
+        r->mean_utilisation = r->installed > 0 ? r->busy / (double)r->installed : 0.0;
+        r->power_mw = m->dc_sums[d].power_w * m->datacenters[d].pue / WATTS_PER_MW;
+        r->energy_mwh = r->power_mw * dt_h;
+    }
+}
+
+/* ---- 5. contracts and providers ---- */
+
+/* Usage attributed to every hop of every leaf's chain: the kept GPUs to the
+ * whole chain, the GPUs taken back to the hops above the spot contract. */
+static void attribute_use(market *m)
+{
+    const alloc *a = m->alloc;
+    for (size_t c = 0; c < m->n_contracts; c++)
+        m->contract_rows[c].used = 0.0;
+    memset(m->provider_own_busy, 0, m->spec->n_providers * sizeof *m->provider_own_busy);
+    for (size_t l = 0; l < a->n_leaves; l++) {
+        const alloc_leaf *leaf = &a->leaves[l];
+        const int64_t pre = m->leaf_preempted[l];
+        const double busy = (double)(leaf->gpus - pre) * (double)m->provider_load[leaf->user];
+        m->provider_own_busy[leaf->user] += busy;
+        for (int h = leaf->hop; h >= 0; h = a->hops[h].parent)
+            m->contract_rows[a->hops[h].contract].used += busy;
+        if (pre <= 0)
+            continue;
+        const int by = m->leaf_preempt_by[l];
+        const double taken = (double)pre * (double)m->provider_load[by];
+        m->provider_own_busy[by] += taken;
+        for (int h = a->hops[m->leaf_preempt_hop[l]].parent; h >= 0; h = a->hops[h].parent)
+            m->contract_rows[a->hops[h].contract].used += taken;
+    }
+}
+
+static void tick_contracts(market *m, double dt_h)
+{
+    const alloc *a = m->alloc;
+    attribute_use(m);
+    for (size_t c = 0; c < m->n_contracts; c++) {
+        const spec_contract *k = &m->contracts[c];
+        market_contract_row *r = &m->contract_rows[c];
+        r->active = a->contract_active[c];
+        r->committed = r->active ? a->contract_committed[c] : k->gpus;
+        r->delivered = a->contract_delivered[c] - m->tick_lost[c];
+        r->preempted = k->kind == SPEC_SPOT ? a->contract_preempted[c] + m->tick_preempted[c] : 0;
+        r->utilisation = r->delivered > 0 ? r->used / (double)r->delivered : 0.0;
+        const double payment = finance_contract_payment(k, r->delivered, r->used, dt_h);
+        r->payment_usd = r->active ? payment : 0.0;
+        r->sla_credit_usd =
+            finance_sla_credit(k, r->active, r->committed, r->delivered, r->payment_usd);
+        r->fee_usd = m->pending_fee[c];
+        m->pending_fee[c] = 0.0;
+    }
+}
+
+/* Provider GPU counts: owned, leased in and out, pool and use. */
+static void tick_provider_counts(market *m)
+{
+    const spec *s = m->spec;
+    for (size_t p = 0; p < s->n_providers; p++) {
+        market_provider_row *r = &m->provider_rows[p];
+        r->owned = r->leased_in = r->leased_out = r->pool = 0;
+        r->used = m->provider_own_busy[p];
+    }
+    for (size_t d = 0; d < m->n_datacenters; d++) {
+        market_provider_row *r = &m->provider_rows[m->datacenters[d].owner];
+        r->owned += m->dc_rows[d].installed;
+        r->pool += m->dc_rows[d].healthy;
+    }
+    for (size_t c = 0; c < m->n_contracts; c++) {
+        const spec_contract *k = &m->contracts[c];
+        m->provider_rows[k->lessee].leased_in += m->contract_rows[c].delivered;
+        m->provider_rows[k->lessee].pool += m->contract_rows[c].delivered;
+        m->provider_rows[k->lessor].leased_out += m->contract_rows[c].delivered;
+        m->provider_rows[k->lessor].used += m->contract_rows[c].used;
+    }
+    for (size_t p = 0; p < s->n_providers; p++) {
+        market_provider_row *r = &m->provider_rows[p];
+        r->utilisation = r->pool > 0 ? r->used / (double)r->pool : 0.0;
+    }
+}
+
+int market__run_tick(market *m, int64_t t)
+{
+    if (m->dirty) {
+        if (alloc_rebuild(m->alloc, m->fleet) != 0 || market__reserve_leaf_work(m) != 0)
+            return -1;
+        m->dirty = 0;
+    }
+    const double dt_h = (double)m->spec->tick_seconds / MARKET_SECONDS_PER_HOUR;
+    tick_demand(m, t);
+    tick_preempt(m);
+    tick_service(m, dt_h);
+    tick_fleet(m, dt_h);
+    tick_contracts(m, dt_h);
+    tick_provider_counts(m);
+    finance_accrue(&m->view, m->alloc->phase_online, t, dt_h, m->dc_rows, m->contract_rows,
+                   m->provider_rows);
+    return 0;
+}

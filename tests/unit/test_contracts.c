@@ -1,0 +1,251 @@
+/*
+ * Unit tests for contract dynamics in the market (market.h, finance.h,
+ * price.h): spot preemption when the lessor's reserved commitments rise and
+ * when its own workloads' demand rises, ramps in daily steps, SLA credits,
+ * early termination fees, and price quotes with term discounts. Small
+ * markets built in code (dynamics_fixture.h), hourly ticks, known answers.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../sim/model/price.h"
+#include "../../sim/model/finance.h"
+#include "dynamics_fixture.h"
+
+#define assert_close(got, want, tol)                                                   \
+    do {                                                                               \
+        const double g_ = (got), w_ = (want), t_ = (tol);                              \
+        if (!(fabs(g_ - w_) <= t_))                                                    \
+            fail_msg("%s = %.17g, expected %.17g (tolerance %.3g)", #got, g_, w_, t_); \
+    } while (0)
+
+enum { A, B, C };
+
+/* Money nets to zero and delivered <= committed at every tick. */
+static void check_conservation(const dx_recording *r, size_t n_providers)
+{
+    for (int64_t k = 0; k < r->n_ticks; k++) {
+        double revenue = 0, cost = 0;
+        for (size_t p = 0; p < n_providers; p++) {
+            revenue += r->provider[k][p].revenue_usd;
+            cost += r->provider[k][p].lease_cost_usd;
+            if (r->provider[k][p].leased_out > r->provider[k][p].pool)
+                fail_msg("tick %lld provider %zu: leased_out %lld > pool %lld", (long long)k, p,
+                         (long long)r->provider[k][p].leased_out,
+                         (long long)r->provider[k][p].pool);
+            assert_close(r->provider[k][p].served_h100 + r->provider[k][p].shortfall_h100,
+                         r->provider[k][p].demand_h100, 1e-6);
+        }
+        assert_close(revenue, cost, 1e-6 * (1 + fabs(revenue)));
+        for (size_t c = 0; c < r->n_contracts[k]; c++)
+            if (r->contract[k][c].delivered > r->contract[k][c].committed)
+                fail_msg("tick %lld contract %zu: delivered %lld > committed %lld", (long long)k,
+                         c, (long long)r->contract[k][c].delivered,
+                         (long long)r->contract[k][c].committed);
+        for (size_t d = 0; d < r->n_datacenters[k]; d++) {
+            const market_dc_row *x = &r->dc[k][d];
+            assert_int_equal(x->installed, x->healthy + x->failed + x->maintenance);
+            assert_true(x->allocated <= x->healthy);
+        }
+    }
+}
+
+/* A owns 1024 H100, leases 512 spot to B; a reserved 768 to C starts at
+ * day 1: from tick 24 the spot contract gets only 256, and the other 256
+ * are counted preempted. */
+static void test_spot_preempted_by_reserved(void **state)
+{
+    (void)state;
+    spec *s = dx_spec(3, 2 * DX_DAY, DX_HOUR);
+    dx_dc(s, "a-dc", A, 0, 1024, -DX_DAY);
+    dx_contract(s, "a-b-spot", A, B, 0, 512, -DX_DAY, 10 * DX_DAY, 1.25, SPEC_SPOT);
+    dx_contract(s, "a-c", A, C, 0, 768, DX_DAY, 10 * DX_DAY, 2.10, SPEC_RESERVED);
+    dx_workload(s, "b-infer", B, 0, 400);
+    dx_recording *r = calloc(1, sizeof *r);
+    market *m = dx_run(s, r);
+    assert_int_equal(r->n_ticks, 48);
+    assert_int_equal(r->contract[23][0].delivered, 512);
+    assert_int_equal(r->contract[23][0].preempted, 0);
+    assert_int_equal(r->contract[24][0].delivered, 256);
+    assert_int_equal(r->contract[24][0].preempted, 256);
+    assert_int_equal(r->contract[24][1].delivered, 768);
+    /* spot is billed on use: B uses min(400, 256) = 256 GPUs at 1.25 */
+    assert_close(r->contract[24][0].payment_usd, 256 * 1.25, 1e-3);
+    assert_close(r->contract[23][0].payment_usd, 400 * 1.25, 1e-3);
+    check_conservation(r, 3);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* A sells all 1024 of its H100 spot to B; A's own workload (300 H100) starts
+ * at day 1: A takes back 38 nodes = 304 GPUs each tick from then on. */
+static void test_spot_preempted_by_own_demand(void **state)
+{
+    (void)state;
+    spec *s = dx_spec(2, 2 * DX_DAY, DX_HOUR);
+    dx_dc(s, "a-dc", A, 0, 1024, -DX_DAY);
+    dx_contract(s, "a-b-spot", A, B, 0, 1024, -DX_DAY, 10 * DX_DAY, 1.50, SPEC_SPOT);
+    dx_workload(s, "a-own", A, DX_DAY, 300);
+    dx_workload(s, "b-infer", B, 0, 500);
+    dx_recording *r = calloc(1, sizeof *r);
+    market *m = dx_run(s, r);
+    assert_int_equal(r->contract[23][0].delivered, 1024);
+    assert_int_equal(r->contract[23][0].preempted, 0);
+    assert_close(r->provider[23][A].served_h100, 0.0, 0.0);
+    assert_int_equal(r->contract[24][0].delivered, 1024 - 304);
+    assert_int_equal(r->contract[24][0].preempted, 304);
+    assert_close(r->provider[24][A].served_h100, 300.0, 1e-9);
+    assert_close(r->provider[24][A].shortfall_h100, 0.0, 1e-9);
+    assert_close(r->provider[24][B].served_h100, 500.0, 1e-9);
+    assert_close(r->workload[24][1].capacity_h100, 720.0, 1e-9);
+    /* used on the spot contract is B's use only (float load factor) */
+    assert_close(r->contract[24][0].used, 500.0, 1e-3);
+    assert_close(r->contract[24][0].payment_usd, 500 * 1.50, 1e-2);
+    /* the preempted GPUs run at A's load: the DC is busy with both */
+    assert_close(r->dc[24][0].busy, 800.0, 1e-2);
+    assert_close(r->provider[24][A].used, 300.0 + 500.0, 1e-2);
+    check_conservation(r, 2);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* 4008 GPUs ramped over 10 days from day 0, daily steps:
+ * committed(day d) = nodes of floor(4008 x d / 10). */
+static void test_ramp_daily_steps(void **state)
+{
+    (void)state;
+    spec *s = dx_spec(2, 12 * DX_DAY, 6 * DX_HOUR);
+    dx_dc(s, "a-dc", A, 0, 8192, -DX_DAY);
+    spec_contract *k = dx_contract(s, "a-b", A, B, 0, 4008, 0, 100 * DX_DAY, 2.0,
+                                   SPEC_RESERVED);
+    k->ramp_seconds = 10 * DX_DAY;
+    dx_recording *r = calloc(1, sizeof *r);
+    market *m = dx_run(s, r);
+    const int64_t want[] = {0, 400, 800, 1200, 1600, 2000, 2400, 2800, 3200, 3600, 4008, 4008};
+    for (int d = 0; d < 12; d++)
+        for (int q = 0; q < 4; q++) {   /* four 6-hour ticks per day: a step holds all day */
+            const int64_t tick = 4 * d + q;
+            if (r->contract[tick][0].committed != want[d])
+                fail_msg("day %d tick %lld: committed %lld, expected %lld", d, (long long)tick,
+                         (long long)r->contract[tick][0].committed, (long long)want[d]);
+            assert_int_equal(r->contract[tick][0].delivered, want[d] - want[d] % 8);
+        }
+    assert_close(r->contract[12][0].payment_usd, 1200 * 2.0 * 6, 1e-9);
+    check_conservation(r, 2);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* A owns 1024 but committed 2048 with a 99% SLA and a 10% credit: every
+ * tick credits 10% of the 1024 x 2.00 due. */
+static void test_sla_credit(void **state)
+{
+    (void)state;
+    spec *s = dx_spec(2, DX_DAY, DX_HOUR);
+    dx_dc(s, "a-dc", A, 0, 1024, -DX_DAY);
+    spec_contract *k = dx_contract(s, "a-b", A, B, 0, 2048, -DX_DAY, 10 * DX_DAY, 2.0,
+                                   SPEC_RESERVED);
+    k->sla_availability = 0.99;
+    k->sla_credit_share = 0.1;
+    dx_recording *r = calloc(1, sizeof *r);
+    market *m = dx_run(s, r);
+    assert_int_equal(r->contract[5][0].delivered, 1024);
+    assert_close(r->contract[5][0].payment_usd, 2048.0, 1e-9);
+    assert_close(r->contract[5][0].sla_credit_usd, 204.8, 1e-9);
+    assert_close(r->provider[5][A].revenue_usd, 2048.0 - 204.8, 1e-9);
+    assert_close(r->provider[5][B].lease_cost_usd, 2048.0 - 204.8, 1e-9);
+    check_conservation(r, 2);
+    /* an SLA that is met earns nothing */
+    k->gpus = 1024;
+    assert_close(finance_sla_credit(k, 1, 1024, 1016, 100.0), 0.0, 0.0);   /* 1016 >= 1013.76 */
+    assert_close(finance_sla_credit(k, 1, 1024, 1008, 100.0), 10.0, 1e-12);
+    assert_close(finance_sla_credit(k, 0, 1024, 0, 100.0), 0.0, 0.0);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* 800 GPUs at 2.50 until day 100, terminated at day 2 with a 3-month fee:
+ * 98 days remain (> 3 months), so the fee is 800 x 2.50 x 3 x 730.5 h. */
+static void test_termination_fee(void **state)
+{
+    (void)state;
+    spec *s = dx_spec(2, 3 * DX_DAY, DX_HOUR);
+    dx_dc(s, "a-dc", A, 0, 1024, -DX_DAY);
+    spec_contract *k = dx_contract(s, "a-b", A, B, 0, 800, -10 * DX_DAY, 100 * DX_DAY, 2.5,
+                                   SPEC_RESERVED);
+    k->terminate = 2 * DX_DAY;
+    k->termination_fee_months = 3;
+    dx_recording *r = calloc(1, sizeof *r);
+    market *m = dx_run(s, r);
+    const double fee = 800 * 2.5 * 3 * 730.5;
+    assert_int_equal(r->contract[47][0].active, 1);
+    assert_close(r->contract[47][0].fee_usd, 0.0, 0.0);
+    assert_int_equal(r->contract[48][0].active, 0);
+    assert_int_equal(r->contract[48][0].delivered, 0);
+    assert_close(r->contract[48][0].payment_usd, 0.0, 0.0);
+    assert_close(r->contract[48][0].fee_usd, fee, 1e-6);
+    assert_close(r->contract[49][0].fee_usd, 0.0, 0.0);
+    assert_close(r->provider[48][A].revenue_usd, fee, 1e-6);
+    assert_close(r->provider[48][B].lease_cost_usd, fee, 1e-6);
+    const int ev = dx_find_event(r, "contract_terminated", 0);
+    assert_true(ev >= 0);
+    assert_int_equal(r->event_t[ev], 2 * DX_DAY);
+    assert_string_equal(r->event_entity[ev], "a-b");
+    check_conservation(r, 2);
+    /* a fee capped by the remaining term: 15 days left of a 3-month fee */
+    assert_close(finance_termination_fee(k, 800, 85 * DX_DAY), 800 * 2.5 * 15 * 24, 1e-6);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+static void test_price_quote(void **state)
+{
+    (void)state;
+    spec *s = dx_spec(3, DX_DAY, DX_HOUR);
+    spec_pricelist *any = dx_pricelist(s, A, SPEC_ANY_GPU, 2.00, 2.80, -1);
+    any->discount_per_year = 0.05;
+    any->max_discount = 0.12;
+    spec_pricelist *h100 = dx_pricelist(s, A, 0, 2.40, 3.10, 1.20);
+    h100->discount_per_year = 0.10;
+    h100->max_discount = 0.15;
+    double price = 0;
+    assert_int_equal(price_quote(s, A, 0, SPEC_RESERVED, 36, &price), PRICE_OK);
+    assert_close(price, 2.40 * 0.85, 1e-12);            /* 0.20 capped at 0.15 */
+    assert_int_equal(price_quote(s, A, 0, SPEC_RESERVED, 18, &price), PRICE_OK);
+    assert_close(price, 2.40 * (1 - 0.05), 1e-12);      /* half a year beyond the first */
+    assert_int_equal(price_quote(s, A, 0, SPEC_ON_DEMAND, 12, &price), PRICE_OK);
+    assert_close(price, 3.10, 1e-12);                   /* one year: list price */
+    assert_int_equal(price_quote(s, A, 1, SPEC_RESERVED, 24, &price), PRICE_OK);
+    assert_close(price, 2.00 * 0.95, 1e-12);            /* GB200: the any list */
+    assert_int_equal(price_quote(s, A, SPEC_ANY_GPU, SPEC_RESERVED, 60, &price), PRICE_OK);
+    assert_close(price, 2.00 * 0.88, 1e-12);
+    assert_int_equal(price_quote(s, A, 1, SPEC_SPOT, 12, &price), PRICE_NOT_OFFERED);
+    assert_int_equal(price_quote(s, B, 0, SPEC_RESERVED, 12, &price), PRICE_NO_LIST);
+    assert_close(price_term_discount(h100, 0.5), 0.0, 0.0);
+    spec_destroy(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spot_preempted_by_reserved),
+        cmocka_unit_test(test_spot_preempted_by_own_demand),
+        cmocka_unit_test(test_ramp_daily_steps),
+        cmocka_unit_test(test_sla_credit),
+        cmocka_unit_test(test_termination_fee),
+        cmocka_unit_test(test_price_quote),
+    };
+    return cmocka_run_group_tests_name("contracts", tests, NULL, NULL);
+}

@@ -1,0 +1,356 @@
+/*
+ * Unit tests for procurement and build-out (procure.h, buildout.h): a
+ * buyer with growing demand signs with the first seller that accepts (known
+ * gap, size and price), first refusal, declines logged with their reasons,
+ * a back-to-back chain three contracts deep formed with no cycle, a site
+ * built after a decline that comes online after the lead time within the
+ * power budget, and conservation over runs with procured chains.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dynamics_fixture.h"
+
+#define assert_close(got, want, tol)                                                   \
+    do {                                                                               \
+        const double g_ = (got), w_ = (want), t_ = (tol);                              \
+        if (!(fabs(g_ - w_) <= t_))                                                    \
+            fail_msg("%s = %.17g, expected %.17g (tolerance %.3g)", #got, g_, w_, t_); \
+    } while (0)
+
+static void check_conservation(const dx_recording *r, size_t n_providers)
+{
+    for (int64_t k = 0; k < r->n_ticks; k++) {
+        double revenue = 0, cost = 0;
+        for (size_t p = 0; p < n_providers; p++) {
+            const market_provider_row *x = &r->provider[k][p];
+            revenue += x->revenue_usd;
+            cost += x->lease_cost_usd;
+            assert_true(x->leased_out <= x->pool);
+            assert_close(x->served_h100 + x->shortfall_h100, x->demand_h100, 1e-6);
+        }
+        assert_close(revenue, cost, 1e-6 * (1 + fabs(revenue)));
+        for (size_t c = 0; c < r->n_contracts[k]; c++)
+            assert_true(r->contract[k][c].delivered <= r->contract[k][c].committed);
+        for (size_t d = 0; d < r->n_datacenters[k]; d++) {
+            const market_dc_row *x = &r->dc[k][d];
+            assert_int_equal(x->installed, x->healthy + x->failed + x->maintenance);
+            assert_true(x->allocated <= x->healthy);
+        }
+    }
+}
+
+enum { LAB, MSFT, GOOGLE, CW, NEBIUS };
+
+/* The lab's demand: 1000 H100 growing 2x a year, diurnal amplitude 0.2;
+ * the gap at day 30 is trend x 1.2 (no pool), bought with 10% headroom. */
+static int64_t expected_request(int64_t t)
+{
+    const double years = (double)(t + 30 * DX_DAY) / (365.25 * DX_DAY);
+    const double gap = 1000.0 * pow(2.0, years) * 1.2;
+    return (int64_t)ceil(gap * 1.1 / 8) * 8;
+}
+
+static spec *lab_spec(int64_t end)
+{
+    spec *s = dx_spec(5, end, 6 * DX_HOUR);
+    const char *names[] = {"openai", "microsoft", "google", "coreweave", "nebius"};
+    for (int p = 0; p < 5; p++)
+        dx_provider(s, p, names[p]);
+    spec_workload *w = dx_workload(s, "chat", LAB, 0, 1000);
+    w->yearly_factor = 2.0;
+    w->diurnal_amplitude = 0.2;
+    return s;
+}
+
+/* Microsoft has no capacity and no procurement: it declines; Google has
+ * capacity and signs the whole request at its quoted price. */
+static void test_signs_with_first_that_accepts(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(2 * DX_DAY);
+    dx_dc(s, "g-dc", GOOGLE, 0, 4096, -DX_DAY);
+    dx_pricelist(s, MSFT, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    spec_pricelist *g = dx_pricelist(s, GOOGLE, 0, 2.5, 3.2, 1.1);
+    g->discount_per_year = 0.1;
+    g->max_discount = 0.2;
+    const int sellers[] = {MSFT, GOOGLE};
+    spec_procurement *p = dx_procurement(s, "openai-buy", LAB, sellers, 2, 0, 30 * DX_DAY);
+    p->term_months = 24;
+    p->term_seconds = (int64_t)(24 * 30.4375 * DX_DAY);
+    dx_recording *r = calloc(1, sizeof *r);
+    market *m = dx_run(s, r);
+    assert_int_equal(market_n_contracts(m), 1);
+    const spec_contract *k = market_contract(m, 0);
+    assert_int_equal(k->lessor, GOOGLE);
+    assert_int_equal(k->lessee, LAB);
+    assert_int_equal(k->gpus, expected_request(0));
+    assert_close(k->price_per_gpu_hour, 2.5 * 0.9, 1e-12);
+    assert_int_equal(k->origin, SPEC_ORIGIN_PROCURED);
+    assert_int_equal(k->signed_at, 0);
+    assert_int_equal(k->start, 0);
+    assert_int_equal(k->end, p->term_seconds);
+    assert_int_equal(k->parent, -1);
+    assert_string_equal(k->name, "google-openai-1");
+    const int declined = dx_find_event(r, "request_declined", 0);
+    const int signed_ev = dx_find_event(r, "contract_signed", 0);
+    assert_true(declined >= 0 && signed_ev > declined);
+    assert_string_equal(r->event_entity[declined], "microsoft");
+    assert_non_null(strstr(r->event_message[declined], "no capacity"));
+    assert_null(strstr(r->event_message[declined], "first refusal"));
+    assert_non_null(strstr(r->event_message[signed_ev], "gap "));
+    assert_non_null(strstr(r->event_message[signed_ev], "H100-eq at 2026-01-31"));
+    assert_non_null(strstr(r->event_message[signed_ev], "openai"));
+    /* served from the first tick: delivered = committed = the request */
+    assert_int_equal(r->n_contracts[0], 1);
+    assert_int_equal(r->contract[0][0].delivered, k->gpus);
+    assert_close(r->provider[0][LAB].shortfall_h100, 0.0, 1e-9);
+    check_conservation(r, 5);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* Microsoft holds first refusal: while it holds, its decline says so; when
+ * Microsoft has capacity it takes the deal and Google is never asked. A
+ * price above the maximum is declined with the price. */
+static void test_first_refusal(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(DX_DAY);
+    dx_dc(s, "g-dc", GOOGLE, 0, 4096, -DX_DAY);
+    dx_pricelist(s, MSFT, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    dx_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    const int sellers[] = {MSFT, GOOGLE};
+    spec_procurement *p = dx_procurement(s, "openai-buy", LAB, sellers, 2, 0, 30 * DX_DAY);
+    p->first_refusal = 1;
+    p->first_refusal_until = 400 * DX_DAY;
+    dx_recording *r = calloc(1, sizeof *r);
+    market *m = dx_run(s, r);
+    int ev = dx_find_event(r, "request_declined", 0);
+    assert_true(ev >= 0);
+    assert_non_null(strstr(r->event_message[ev], "first refusal declined, no capacity"));
+    assert_int_equal(market_contract(m, 0)->lessor, GOOGLE);
+    market_destroy(m);
+
+    /* Microsoft with capacity takes it */
+    dx_dc(s, "m-dc", MSFT, 0, 4096, -DX_DAY);
+    memset(r, 0, sizeof *r);
+    m = dx_run(s, r);
+    assert_int_equal(dx_count_events(r, "request_declined"), 0);
+    assert_int_equal(market_n_contracts(m), 1);
+    assert_int_equal(market_contract(m, 0)->lessor, MSFT);
+    market_destroy(m);
+
+    /* too expensive: both decline on price, nothing is signed */
+    p->max_price_per_gpu_hour = 1.5;
+    memset(r, 0, sizeof *r);
+    m = dx_run(s, r);
+    assert_int_equal(market_n_contracts(m), 0);
+    assert_int_equal(dx_count_events(r, "request_declined"), 2);
+    ev = dx_find_event(r, "request_declined", 1);
+    assert_non_null(strstr(r->event_message[ev], "price 2.2000 above the maximum 1.5000"));
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* openai <- google <- coreweave <- nebius: Google and CoreWeave own nothing
+ * but resell; Google lists openai among its sellers (skipped: in the chain).
+ * Three contracts signed at the first review, upstream first, each the
+ * parent-linked back-to-back of the one below it. */
+static spec *chain_spec(int64_t end)
+{
+    spec *s = lab_spec(end);
+    dx_dc(s, "n-dc", NEBIUS, 0, 8192, -DX_DAY);
+    dx_dc(s, "o-dc", LAB, 0, 64, -DX_DAY);
+    dx_pricelist(s, GOOGLE, SPEC_ANY_GPU, 3.0, 4.0, 1.0);
+    dx_pricelist(s, CW, SPEC_ANY_GPU, 2.5, 3.5, 1.0);
+    dx_pricelist(s, NEBIUS, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    dx_pricelist(s, LAB, SPEC_ANY_GPU, 1.0, 1.0, 1.0);
+    const int lab_sellers[] = {GOOGLE};
+    const int google_sellers[] = {LAB, CW};
+    const int cw_sellers[] = {NEBIUS};
+    dx_procurement(s, "openai-buy", LAB, lab_sellers, 1, 0, 10 * DX_DAY);
+    spec_procurement *g = dx_procurement(s, "google-buy", GOOGLE, google_sellers, 2, 0,
+                                         10 * DX_DAY);
+    g->first_review = 1000 * DX_DAY;   /* resells only */
+    spec_procurement *c = dx_procurement(s, "cw-buy", CW, cw_sellers, 1, 0, 10 * DX_DAY);
+    c->first_review = 1000 * DX_DAY;
+    return s;
+}
+
+static void test_back_to_back_chain(void **state)
+{
+    (void)state;
+    spec *s = chain_spec(3 * DX_DAY);
+    dx_recording *r = calloc(1, sizeof *r);
+    market *m = dx_run(s, r);
+    assert_int_equal(market_n_contracts(m), 3);
+    const spec_contract *up = market_contract(m, 0), *mid = market_contract(m, 1),
+                        *sale = market_contract(m, 2);
+    assert_int_equal(up->lessor, NEBIUS);
+    assert_int_equal(up->lessee, CW);
+    assert_int_equal(mid->lessor, CW);
+    assert_int_equal(mid->lessee, GOOGLE);
+    assert_int_equal(sale->lessor, GOOGLE);
+    assert_int_equal(sale->lessee, LAB);
+    assert_int_equal(up->parent, 1);
+    assert_int_equal(mid->parent, 2);
+    assert_int_equal(sale->parent, -1);
+    const int64_t want = (int64_t)ceil((1000.0 * pow(2.0, 30 / 365.25) * 1.2 - 64) * 1.1 / 8) * 8;
+    assert_int_equal(sale->gpus, want);
+    assert_int_equal(up->gpus, want);
+    assert_close(up->price_per_gpu_hour, 2.0, 0);
+    assert_close(sale->price_per_gpu_hour, 3.0, 0);
+    /* the lab was skipped, never declined, in Google's search */
+    for (int i = 0; i < r->n_events; i++)
+        if (strcmp(r->event_kind[i], "request_declined") == 0)
+            assert_string_not_equal(r->event_entity[i], "openai");
+    assert_int_equal(dx_count_events(r, "contract_signed"), 3);
+    const int back = dx_find_event(r, "contract_signed", 0);
+    assert_non_null(strstr(r->event_message[back], "back-to-back for google's request (back-to-back for openai's request (gap "));
+    /* delivered along the whole chain from the first tick */
+    for (int c = 0; c < 3; c++)
+        assert_int_equal(r->contract[0][c].delivered, want);
+    assert_close(r->contract[0][0].used, r->contract[0][2].used, 1e-6);
+    assert_close(r->provider[0][LAB].shortfall_h100, 0.0, 1e-9);
+    check_conservation(r, 5);
+    /* later reviews find no gap: nothing more is signed, no cycle appears */
+    assert_int_equal(r->n_contracts[r->n_ticks - 1], 3);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* A 30-day run of the chain plus demand that keeps growing: the lab buys
+ * again every 10 days; every tick conserves money and GPUs. */
+static void test_conservation_with_procured_chains(void **state)
+{
+    (void)state;
+    spec *s = chain_spec(30 * DX_DAY);
+    s->workloads[0].yearly_factor = 40.0;
+    s->workloads[0].noise_sigma = 0.05;
+    s->procurements[0].horizon_seconds = 10 * DX_DAY;
+    s->procurements[0].gap_threshold_h100 = 10;
+    spec_workload *g = dx_workload(s, "search", GOOGLE, 0, 50);   /* google's own demand */
+    (void)g;
+    dx_recording *r = calloc(1, sizeof *r);
+    market *m = dx_run(s, r);
+    assert_true(market_n_contracts(m) >= 6);
+    assert_int_equal(market_n_contracts(m) % 3, 0);
+    check_conservation(r, 5);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* CoreWeave declines for lack of capacity and builds: 1 MW of H100 (1424
+ * GPUs x 700 W = 0.9968 MW) online 40 days later; the lab's next review
+ * signs from it. A 1.5 MW yearly budget allows one site only. */
+static void test_buildout_after_decline(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(60 * DX_DAY);
+    s->tick_seconds = DX_DAY;
+    s->workloads[0].demand_h100 = 500;
+    s->workloads[0].diurnal_amplitude = 0;
+    dx_dc(s, "o-dc", LAB, 0, 64, -DX_DAY);
+    dx_pricelist(s, CW, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    const int sellers[] = {CW};
+    dx_procurement(s, "openai-buy", LAB, sellers, 1, 0, 20 * DX_DAY);
+    spec_buildout *b = &s->buildouts[s->n_buildouts++];
+    snprintf(b->name, SPEC_NAME_MAX, "cw-build");
+    snprintf(b->region, SPEC_NAME_MAX, "us-east");
+    b->owner = CW;
+    b->lead_seconds = 40 * DX_DAY;
+    b->gpu = 0;
+    b->site_power_mw = 1.0;
+    b->pue = 1.3;
+    b->energy_price_per_mwh = 70;
+    b->yearly_budget_mw = 1.5;
+    b->trigger = SPEC_TRIGGER_DECLINED;
+    b->max_sites = 3;
+    dx_recording *r = calloc(1, sizeof *r);
+    market *m = dx_run(s, r);
+    const int started = dx_find_event(r, "build_started", 0);
+    assert_true(started >= 0);
+    assert_int_equal(r->event_t[started], 0);
+    assert_string_equal(r->event_entity[started], "cw-build-1");
+    assert_int_equal(dx_count_events(r, "build_started"), 1);   /* the budget allows one */
+    assert_int_equal(market_n_datacenters(m), 2);
+    const spec_datacenter *d = market_datacenter(m, 1);
+    assert_string_equal(d->name, "cw-build-1");
+    assert_int_equal(d->owner, CW);
+    assert_int_equal(d->online, 40 * DX_DAY);
+    assert_true(1424 * 700.0 <= d->power_mw * 1e6);
+    assert_int_equal(r->n_datacenters[39], 2);
+    assert_int_equal(r->dc[39][1].installed, 0);
+    assert_int_equal(r->dc[40][1].installed, 1424);
+    const int online = dx_find_event(r, "phase_online", 0);
+    assert_int_equal(r->event_t[online], 40 * DX_DAY);
+    /* declined at days 0 and 20; signed at day 40 from the new site */
+    assert_int_equal(dx_count_events(r, "request_declined"), 2);
+    assert_int_equal(market_n_contracts(m), 1);
+    assert_int_equal(market_contract(m, 0)->signed_at, 40 * DX_DAY);
+    assert_true(r->contract[40][0].delivered > 0);
+    assert_close(r->provider[40][LAB].shortfall_h100, 0.0, 1e-9);
+    assert_true(r->provider[39][LAB].shortfall_h100 > 0.0);
+    check_conservation(r, 5);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* The same decision with slippage is deterministic for a seed and never
+ * earlier than the lead time. */
+static void test_buildout_slippage(void **state)
+{
+    (void)state;
+    int64_t online[2];
+    for (int run = 0; run < 2; run++) {
+        spec *s = lab_spec(10 * DX_DAY);
+        s->tick_seconds = DX_DAY;
+        dx_pricelist(s, CW, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+        const int sellers[] = {CW};
+        dx_procurement(s, "openai-buy", LAB, sellers, 1, 0, 20 * DX_DAY);
+        spec_buildout *b = &s->buildouts[s->n_buildouts++];
+        snprintf(b->name, SPEC_NAME_MAX, "cw-build");
+        b->owner = CW;
+        b->lead_seconds = 40 * DX_DAY;
+        b->slippage_sigma_months = 2.0;
+        b->site_power_mw = 20.0;
+        b->pue = 1.2;
+        b->max_sites = 2;
+        dx_recording *r = calloc(1, sizeof *r);
+        market *m = dx_run(s, r);
+        assert_int_equal(market_n_datacenters(m), 1);
+        online[run] = market_datacenter(m, 0)->online;
+        assert_true(online[run] >= 40 * DX_DAY);
+        assert_int_equal(market_phase(m, 0)->count, 28568);   /* 20 MW / 700 W, whole nodes */
+        market_destroy(m);
+        spec_destroy(s);
+        free(r);
+    }
+    assert_int_equal(online[0], online[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_signs_with_first_that_accepts),
+        cmocka_unit_test(test_first_refusal),
+        cmocka_unit_test(test_back_to_back_chain),
+        cmocka_unit_test(test_conservation_with_procured_chains),
+        cmocka_unit_test(test_buildout_after_decline),
+        cmocka_unit_test(test_buildout_slippage),
+    };
+    return cmocka_run_group_tests_name("procure", tests, NULL, NULL);
+}
