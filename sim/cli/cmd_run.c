@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "progress.h"
+#include "targets.h"
 #include "../engine/caltime.h"
 #include "../engine/engine.h"
 #include "../io/store.h"
@@ -227,6 +228,9 @@ static int simulate(const run_options *opts, scenario *sc, store *st, int64_t st
                (long long)market_ticks_done(m),
                status == STORE_RUN_COMPLETE ? "complete" : "interrupted", opts->out_path);
         store_print_summary(st, stdout);
+        if (targets_check(s, st, stdout) < 0)
+            fprintf(stderr, "capsim run: storing the target metrics failed: %s\n",
+                    store_errmsg(st));
         print_rates(m, e, st, wall);
     }
     if (status == STORE_RUN_INTERRUPTED)

@@ -67,6 +67,9 @@ int store_log_event(store *st, int64_t t, const char *kind, const char *entity,
                     const char *message);
 /* Adds one run_metric row. */
 int store_metric(store *st, const char *metric, double value);
+/* Reads one run_metric of the current (or last ended) run: 1 and *value
+ * when it exists, 0 when it does not, a negative store_status on error. */
+int store_get_metric(store *st, const char *metric, double *value);
 /* Commits, computes the end-of-run metrics from the stored ticks, and sets
  * the run's status, wall seconds and events processed. */
 int store_end_run(store *st, store_run_status status, double wall_seconds,

@@ -77,6 +77,31 @@ static const char *const metric_sql[] = {
     "   WHERE run_id = ?1 AND origin = 'procured')"
     " WHERE value IS NOT NULL",
 
+    /* calibration: revenue per provider per calendar year */
+    "INSERT OR REPLACE INTO run_metric"
+    " SELECT ?1, 'revenue_usd.' || p.name || '.' || g.year, g.revenue FROM ("
+    "  SELECT pt.provider_id AS id, substr(t.date, 1, 4) AS year, sum(pt.revenue_usd) AS revenue"
+    "  FROM provider_tick pt JOIN tick t ON t.run_id = pt.run_id AND t.tick = pt.tick"
+    "  WHERE pt.run_id = ?1 GROUP BY pt.provider_id, year) g"
+    " JOIN provider p ON p.run_id = ?1 AND p.id = g.id",
+
+    /* calibration: each lessee's share of its lessor's contract payments per
+     * calendar year (payments net of SLA credits, plus termination fees) */
+    "WITH pay AS (SELECT c.lessor_id AS lessor, c.lessee_id AS lessee,"
+    "  substr(t.date, 1, 4) AS year,"
+    "  sum(ct.payment_usd - ct.sla_credit_usd + ct.fee_usd) AS paid"
+    "  FROM contract_tick ct JOIN contract c ON c.run_id = ct.run_id AND c.id = ct.contract_id"
+    "  JOIN tick t ON t.run_id = ct.run_id AND t.tick = ct.tick"
+    "  WHERE ct.run_id = ?1 GROUP BY lessor, lessee, year),"
+    " total AS (SELECT lessor, year, sum(paid) AS paid FROM pay GROUP BY lessor, year)"
+    " INSERT OR REPLACE INTO run_metric"
+    " SELECT ?1, 'revenue_share.' || l.name || '.' || e.name || '.' || pay.year,"
+    "  pay.paid / total.paid"
+    " FROM pay JOIN total ON total.lessor = pay.lessor AND total.year = pay.year"
+    " JOIN provider l ON l.run_id = ?1 AND l.id = pay.lessor"
+    " JOIN provider e ON e.run_id = ?1 AND e.id = pay.lessee"
+    " WHERE total.paid > 0",
+
     /* grouped by tick, which is the key order: no sort */
     "WITH a AS (SELECT sum(power_mw) AS power, sum(energy_mwh) AS energy"
     "  FROM dc_tick WHERE run_id = ?1 GROUP BY tick)"

@@ -297,6 +297,36 @@ int store_metric(store *st, const char *metric, double value)
     return rc;
 }
 
+/* Reads one run_metric of the current (or last) run. Returns 1 and sets
+ * *value when the metric exists, 0 when it does not, or a negative
+ * store_status on error. */
+int store_get_metric(store *st, const char *metric, double *value)
+{
+    if (st->run_id <= 0)
+        return no_run(st, "store_get_metric");
+    sqlite3_stmt *s = NULL;
+    int rc = store__prepare(st, "SELECT value FROM run_metric WHERE run_id = ?1 AND metric = ?2",
+                            &s);
+    if (rc != STORE_OK)
+        return rc;
+    int b = sqlite3_bind_int64(s, 1, st->run_id);
+    b |= sqlite3_bind_text(s, 2, metric, -1, SQLITE_TRANSIENT);
+    int found = 0;
+    if (b != SQLITE_OK) {
+        found = store__fail(st, "bind run_metric lookup");
+    } else {
+        int step = sqlite3_step(s);
+        if (step == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+            *value = sqlite3_column_double(s, 0);
+            found = 1;
+        } else if (step != SQLITE_ROW && step != SQLITE_DONE) {
+            found = store__fail(st, "run_metric lookup");
+        }
+    }
+    sqlite3_finalize(s);
+    return found;
+}
+
 /* ---- end of run ----------------------------------------------------- */
 
 static const char *run_status_name(store_run_status s)
