@@ -39,7 +39,8 @@ CAPSIM     := $(B)/capsim
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 BENCH_BIN  := $(B)/bench/capsim-bench
 
-DEB_PACKAGES := libgsl-dev libsqlite3-dev libcsv-dev libinih-dev libcmocka-dev sqlite3 pkg-config
+DEB_PACKAGES := libgsl-dev libsqlite3-dev libcsv-dev libinih-dev libcmocka-dev sqlite3 pkg-config \
+                gnuplot-nox python3
 SCENARIO ?= scenarios/openai-google-coreweave.ini
 OUT      ?= out
 
@@ -99,6 +100,12 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(OUT)
 	$(CAPSIM) run $(SCENARIO) -o $(OUT)/capsim.db --replace
+	@# spreadsheets: every table, per-tick tables rolled up by day; wide files for charts
+	$(CAPSIM) export $(OUT)/capsim.db --daily -o $(OUT)/csv -q
+	$(CAPSIM) export $(OUT)/capsim.db --daily --wide -o $(OUT)/csv/wide -q
+	$(CAPSIM) report $(OUT)/capsim.db > $(OUT)/report.txt
+	$(CAPSIM) plot $(OUT)/capsim.db -o $(OUT)/plots
+	@echo "Open $(OUT)/plots/index.html (charts and tables), $(OUT)/report.txt, $(OUT)/csv/*.csv"
 
 unit: $(UNIT_BIN) $(CAPSIM)
 test: deps

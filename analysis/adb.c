@@ -1,0 +1,146 @@
+/*
+ * adb: opening results databases read-only and choosing runs.
+ */
+#include "adb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/io/rollup.h"
+#include "../sim/io/store.h"
+
+static int64_t pragma_int(sqlite3 *db, const char *pragma)
+{
+    return adb_int(db, pragma, INT64_MIN, -1);
+}
+
+sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_len)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        snprintf(err, err_len, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "?");
+        *status = ADB_ERR_INPUT;
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    int64_t app = pragma_int(db, "PRAGMA application_id");
+    if (app != STORE_APPLICATION_ID || !adb_has_relation(db, "run")) {
+        snprintf(err, err_len, "%s: not a capsim results database (write one with capsim run)",
+                 path);
+        *status = ADB_ERR_INPUT;
+        sqlite3_close(db);
+        return NULL;
+    }
+    if (rollup_ensure_views(db, 1) != 0) {
+        snprintf(err, err_len, "%s: creating the roll-up views: %s", path, sqlite3_errmsg(db));
+        *status = ADB_ERR_RUNTIME;
+        sqlite3_close(db);
+        return NULL;
+    }
+    *status = ADB_OK;
+    return db;
+}
+
+int64_t adb_int(sqlite3 *db, const char *sql, int64_t a1, int64_t fallback)
+{
+    sqlite3_stmt *s = NULL;
+    int64_t v = fallback;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        return fallback;
+    if (a1 != INT64_MIN)
+        sqlite3_bind_int64(s, 1, a1);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+int64_t adb_pick_run(sqlite3 *db, int64_t requested, char *err, size_t err_len)
+{
+    if (requested > 0) {
+        if (adb_int(db, "SELECT count(*) FROM run WHERE id = ?1", requested, 0) == 1)
+            return requested;
+        snprintf(err, err_len, "no run %lld in this database (see SELECT id FROM run)",
+                 (long long)requested);
+        return ADB_ERR_INPUT;
+    }
+    int64_t id = adb_int(db, "SELECT max(id) FROM run WHERE status = 'complete'", INT64_MIN, 0);
+    if (id <= 0)
+        id = adb_int(db, "SELECT max(id) FROM run", INT64_MIN, 0);
+    if (id <= 0) {
+        snprintf(err, err_len, "the database holds no runs");
+        return ADB_ERR_INPUT;
+    }
+    return id;
+}
+
+int adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n)
+{
+    static const char sql[] =
+        "SELECT id FROM run WHERE scenario_name = (SELECT scenario_name FROM run WHERE id = ?1)"
+        " AND (status = 'complete' OR id = ?1) ORDER BY id";
+    sqlite3_stmt *s = NULL;
+    *ids = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(s, 1, run);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 16;
+            int64_t *p = realloc(*ids, cap * sizeof *p);
+            if (!p) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            *ids = p;
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+        return -1;
+    }
+    return 0;
+}
+
+double adb_tick_hours(sqlite3 *db, int64_t run)
+{
+    int64_t s = adb_int(db, "SELECT tick_seconds FROM run WHERE id = ?1", run, 3600);
+    return s > 0 ? (double)s / 3600.0 : 1.0;
+}
+
+int adb_has_relation(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *s = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name = ?1 AND type IN"
+                               " ('table', 'view') UNION ALL SELECT 1 FROM sqlite_temp_master"
+                               " WHERE name = ?1 AND type = 'view'", -1, &s, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+        found = sqlite3_step(s) == SQLITE_ROW;
+    }
+    sqlite3_finalize(s);
+    return found;
+}
+
+int adb_has_column(sqlite3 *db, const char *table, const char *column)
+{
+    sqlite3_stmt *s = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &s,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, column, -1, SQLITE_STATIC);
+        found = sqlite3_step(s) == SQLITE_ROW;
+    }
+    sqlite3_finalize(s);
+    return found;
+}

@@ -1,0 +1,49 @@
+/*
+ * adb: read access to a results database for the analysis commands. The
+ * database is opened read-only (results are never modified by analysis);
+ * the roll-up views are added as TEMP views when the file lacks them.
+ *
+ * Run sets: a report or comparison is about one run, or about the
+ * replications of one scenario, i.e. the complete runs sharing its
+ * scenario_name.
+ */
+#ifndef CAPSIM_ADB_H
+#define CAPSIM_ADB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+typedef enum adb_status {
+    ADB_OK = 0,
+    ADB_ERR_INPUT = -2,    /* not a capsim database, no such run: exit 2 */
+    ADB_ERR_RUNTIME = -1   /* SQLite or I/O failure: exit 1 */
+} adb_status;
+
+/* Opens path read-only, checks that it is a capsim database and ensures the
+ * roll-up views. On failure returns NULL, sets *status and writes err. */
+sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_len);
+
+/* The run to report on: `requested` when > 0 (and it exists), else the
+ * latest complete run, else the latest run. Returns the id, or a negative
+ * adb_status with err filled. */
+int64_t adb_pick_run(sqlite3 *db, int64_t requested, char *err, size_t err_len);
+
+/* The complete runs with the same scenario_name as `run` (run included
+ * even when it is not complete), ascending. *ids is malloc'd. Returns 0 or
+ * -1. */
+int adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n);
+
+/* Tick length of a run in hours (1.0 when unknown). */
+double adb_tick_hours(sqlite3 *db, int64_t run);
+
+/* 1 when table (or view) `name` exists, 0 when not. */
+int adb_has_relation(sqlite3 *db, const char *name);
+/* 1 when `table` has column `column`. */
+int adb_has_column(sqlite3 *db, const char *table, const char *column);
+
+/* Runs a query returning one integer (bound ?1 = a1 when a1 != INT64_MIN).
+ * Returns the value, or `fallback` on NULL or error. */
+int64_t adb_int(sqlite3 *db, const char *sql, int64_t a1, int64_t fallback);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * export: results tables as CSV files for spreadsheets (see csvout.h for
+ * the cell conventions and rollup.h for the roll-up rule).
+ *
+ * Layouts:
+ * - long (default): one row per entity per tick, as stored, plus the tick's
+ *   date and the entity's name after its id; every other table as stored.
+ *   File <table>.csv. Good for pivot tables.
+ * - --daily / --monthly: per-tick tables rolled up, one row per entity per
+ *   period (levels averaged, flows summed, a `ticks` column). File
+ *   <short>_daily.csv / <short>_monthly.csv (dc_daily.csv), the same rows as
+ *   the views of the same name. Other tables are exported as stored; the
+ *   `tick` table is left out.
+ * - --wide: per-tick tables only, one file per (table, column):
+ *   <short>_<column>[_daily|_monthly].csv (dc_power_mw_daily.csv), one row
+ *   per run and tick (or period): run_id, date, then one column per entity,
+ *   named after it. Select the date column and the entity columns and
+ *   insert a line chart.
+ *
+ * An export whose file would have more than EXPORT_MAX_ROWS rows (header
+ * included; a spreadsheet's limit) is refused, unless forced, and nothing
+ * is written.
+ */
+#ifndef CAPSIM_EXPORT_H
+#define CAPSIM_EXPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sqlite3.h>
+
+#include "../sim/io/csvout.h"
+#include "../sim/io/rollup.h"
+
+#define EXPORT_MAX_ROWS 1048576
+#define EXPORT_MAX_COLUMNS 16384
+
+typedef struct export_options {
+    int64_t run;               /* 0: every run */
+    const char *const *tables; /* NULL: every table */
+    int n_tables;
+    int wide;
+    rollup_period period;
+    const char *metric;        /* --wide: only this column */
+    int force;                 /* write even above the row limit */
+    const char *out;           /* NULL or "-": stdout; *.csv: a file; else a directory */
+    int quiet;                 /* no "file: N rows" lines */
+} export_options;
+
+/* Exports. Messages go to err. Returns an exit code: 0, 1 runtime failure,
+ * 2 bad input (unknown table, too many rows, several files to one). */
+int export_run(sqlite3 *db, const export_options *o, FILE *err);
+
+/* Wide writer (export_wide.c): pivots one column of a per-tick table.
+ * Returns 0 or -1 (SQLite or write error). */
+int export_wide(sqlite3 *db, const rollup_table *t, const char *column, rollup_period p,
+                int64_t run, csvout *w);
+/* Data rows a wide export writes (runs x periods), or -1. */
+int64_t export_wide_rows(sqlite3 *db, rollup_period p, int64_t run);
+/* Entity columns a wide export writes, or -1. */
+int64_t export_wide_columns(sqlite3 *db, const rollup_table *t, int64_t run);
+
+#endif

@@ -1,0 +1,232 @@
+/*
+ * export_wide: pivots one column of a per-tick table so that entities
+ * become columns. Per-tick rows stream from SQL in key order (no sort) and
+ * are gathered into one output row per (run, period), summing flows and
+ * averaging levels on the way (the roll-up rule of rollup.h); entities map
+ * to columns by name, so the replications of a scenario share columns.
+ */
+#include "export.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/io/strbuf.h"
+
+/* (run, entity id) -> column, sorted by (run, id) for binary search. */
+typedef struct wide_map {
+    int64_t *run, *id;
+    int *col;
+    size_t n, cap;
+    char **names;
+    int ncols;
+} wide_map;
+
+static void map_free(wide_map *m)
+{
+    for (int c = 0; c < m->ncols; c++)
+        free(m->names[c]);
+    free(m->names);
+    free(m->run);
+    free(m->id);
+    free(m->col);
+}
+
+static int name_column(wide_map *m, const char *name)
+{
+    for (int c = 0; c < m->ncols; c++)
+        if (!strcmp(m->names[c], name))
+            return c;
+    char **p = realloc(m->names, ((size_t)m->ncols + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    m->names = p;
+    size_t len = strlen(name) + 1;
+    if (!(m->names[m->ncols] = malloc(len)))
+        return -1;
+    memcpy(m->names[m->ncols], name, len);
+    return m->ncols++;
+}
+
+static int map_add(wide_map *m, int64_t run, int64_t id, const char *name)
+{
+    if (m->n == m->cap) {
+        m->cap = m->cap ? 2 * m->cap : 64;
+        int64_t *r = realloc(m->run, m->cap * sizeof *r);
+        if (r)
+            m->run = r;
+        int64_t *i = realloc(m->id, m->cap * sizeof *i);
+        if (i)
+            m->id = i;
+        int *c = realloc(m->col, m->cap * sizeof *c);
+        if (c)
+            m->col = c;
+        if (!r || !i || !c)
+            return -1;
+    }
+    int col = name_column(m, name);
+    if (col < 0)
+        return -1;
+    m->run[m->n] = run;
+    m->id[m->n] = id;
+    m->col[m->n++] = col;
+    return 0;
+}
+
+static int map_find(const wide_map *m, int64_t run, int64_t id)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->run[mid] < run || (m->run[mid] == run && m->id[mid] < id))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->n && m->run[lo] == run && m->id[lo] == id ? m->col[lo] : -1;
+}
+
+/* The entity list: from the entity table, or the distinct ids when there is
+ * none, or a single column named after the metric when there is no entity. */
+static char *entity_sql(const rollup_table *t, int64_t run)
+{
+    strbuf b = {0};
+    if (t->entity[0])
+        strbuf_addf(&b, "SELECT run_id, id, name FROM \"%s\"%s ORDER BY run_id, id", t->entity,
+                    run > 0 ? " WHERE run_id = ?1" : "");
+    else if (t->entity_col[0])
+        strbuf_addf(&b, "SELECT DISTINCT run_id, \"%s\", '%s ' || \"%s\" FROM \"%s\"%s"
+                    " ORDER BY 1, 2", t->entity_col, t->entity_col, t->entity_col, t->name,
+                    run > 0 ? " WHERE run_id = ?1" : "");
+    else
+        strbuf_addf(&b, "SELECT id, 0, 'value' FROM run%s ORDER BY id",
+                    run > 0 ? " WHERE id = ?1" : "");
+    return b.error ? (strbuf_free(&b), NULL) : b.s;
+}
+
+static int load_map(sqlite3 *db, const rollup_table *t, int64_t run, wide_map *m)
+{
+    char *sql = entity_sql(t, run);
+    sqlite3_stmt *s = NULL;
+    int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &s, NULL) : SQLITE_NOMEM;
+    free(sql);
+    if (rc != SQLITE_OK)
+        return -1;
+    if (run > 0)
+        sqlite3_bind_int64(s, 1, run);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 2);
+        if (map_add(m, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+                    name ? name : "") != 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int64_t export_wide_columns(sqlite3 *db, const rollup_table *t, int64_t run)
+{
+    wide_map m = {0};
+    int64_t n = load_map(db, t, run, &m) == 0 ? m.ncols : -1;
+    map_free(&m);
+    return n;
+}
+
+int64_t export_wide_rows(sqlite3 *db, rollup_period p, int64_t run)
+{
+    const char *len = p == ROLLUP_DAY ? "10" : p == ROLLUP_MONTH ? "7" : "19";
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT DISTINCT run_id, substr(date, 1, %s)"
+             " FROM tick%s)", len, run > 0 ? " WHERE run_id = ?1" : "");
+    sqlite3_stmt *s = NULL;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    if (run > 0)
+        sqlite3_bind_int64(s, 1, run);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+/* One output row being gathered: per entity column, the sum and the count
+ * of the values of the period's ticks. */
+typedef struct wide_row {
+    double *sum;
+    int64_t *count;
+    int flow;                  /* write sums, not means */
+} wide_row;
+
+static void write_row(csvout *w, int64_t run, const char *date, const wide_row *r, int ncols)
+{
+    csvout_int(w, run);
+    csvout_text(w, date);
+    for (int c = 0; c < ncols; c++) {
+        if (r->count[c] == 0)
+            csvout_null(w);
+        else
+            csvout_real(w, r->flow ? r->sum[c] : r->sum[c] / (double)r->count[c]);
+    }
+    csvout_end_row(w);
+}
+
+/* Streams the per-tick series into one row per (run, period). */
+static int pivot(sqlite3_stmt *s, const wide_map *m, int flow, csvout *w)
+{
+    wide_row r = {calloc((size_t)m->ncols + 1, sizeof *r.sum),
+                  calloc((size_t)m->ncols + 1, sizeof *r.count), flow};
+    char date[40] = "";
+    int64_t cur = -1;
+    int rc = r.sum && r.count ? SQLITE_ROW : SQLITE_NOMEM;
+    while (rc == SQLITE_ROW && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t run = sqlite3_column_int64(s, 0);
+        const char *d = (const char *)sqlite3_column_text(s, 1);
+        d = d ? d : "";
+        if (run != cur || strcmp(d, date) != 0) {
+            if (cur >= 0)
+                write_row(w, cur, date, &r, m->ncols);
+            cur = run;
+            snprintf(date, sizeof date, "%s", d);
+            memset(r.sum, 0, (size_t)m->ncols * sizeof *r.sum);
+            memset(r.count, 0, (size_t)m->ncols * sizeof *r.count);
+        }
+        int col = map_find(m, run, sqlite3_column_int64(s, 2));
+        if (col >= 0 && sqlite3_column_type(s, 3) != SQLITE_NULL) {
+            r.sum[col] += sqlite3_column_double(s, 3);
+            r.count[col]++;
+        }
+    }
+    if (rc == SQLITE_DONE && cur >= 0)
+        write_row(w, cur, date, &r, m->ncols);
+    free(r.sum);
+    free(r.count);
+    return rc == SQLITE_DONE && !w->error ? 0 : -1;
+}
+
+int export_wide(sqlite3 *db, const rollup_table *t, const char *column, rollup_period p,
+                int64_t run, csvout *w)
+{
+    wide_map m = {0};
+    sqlite3_stmt *s = NULL;
+    char *sql = rollup_series_sql(t, p, column, run > 0 ? "x.run_id = ?1" : NULL);
+    int rc = -1;
+    if (sql && load_map(db, t, run, &m) == 0 &&
+        sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+        if (run > 0)
+            sqlite3_bind_int64(s, 1, run);
+        csvout_text(w, "run_id");
+        csvout_text(w, "date");
+        for (int c = 0; c < m.ncols; c++)
+            csvout_text(w, m.names[c]);
+        csvout_end_row(w);
+        int flow = p != ROLLUP_TICK && rollup_classify(column, NULL) == ROLLUP_FLOW;
+        rc = pivot(s, &m, flow, w);
+    }
+    sqlite3_finalize(s);
+    free(sql);
+    map_free(&m);
+    return rc;
+}

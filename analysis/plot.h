@@ -1,0 +1,52 @@
+/*
+ * plot: charts of a run with gnuplot (pngcairo and svg terminals), and an
+ * index.html beside them that shows the charts with the report's tables,
+ * with relative links only, so the folder can be copied and read offline.
+ *
+ * Charts (daily values; <name>.png and <name>.svg):
+ * - workload-<id>-<name>: demand, capacity and served H100-equivalents of
+ *   each workload (daily means);
+ * - dc-utilisation: a heatmap of each data center's daily utilisation
+ *   (busy GPU-hours / installed GPU-hours; blank while nothing is installed);
+ * - finance: revenue and margin per provider per month ($M);
+ * - power: facility power of all data centers, daily mean and daily peak;
+ * - with two or more replications, fan charts over the runs: the P10-P90
+ *   band and the median (P50) of the daily mean total shortfall
+ *   (fan-shortfall) and total power (fan-power).
+ *
+ * The data and the gnuplot script are written to a temporary folder that
+ * is removed afterwards; gnuplot runs once for all charts.
+ */
+#ifndef CAPSIM_PLOT_H
+#define CAPSIM_PLOT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sqlite3.h>
+
+#define PLOT_MAX_CHARTS 64
+
+typedef struct plot_chart {
+    char name[96];             /* file name without extension */
+    char title[160];
+} plot_chart;
+
+typedef struct plot_set {
+    plot_chart charts[PLOT_MAX_CHARTS];
+    int n;
+} plot_set;
+
+/* Draws every chart of `run` (and its replications) into out_dir and
+ * writes out_dir/index.html. db_path is shown in the page. Returns an exit
+ * code: 0, 1 (gnuplot missing or failed, I/O, SQLite). */
+int plot_run(sqlite3 *db, const char *db_path, int64_t run, const char *out_dir, FILE *err);
+
+/* index.html (plot_html.c). Returns 0 or -1. */
+int plot_write_index(sqlite3 *db, const char *db_path, int64_t run, const plot_set *charts,
+                     const char *out_dir);
+
+/* Copies name into out keeping [A-Za-z0-9._-] and turning anything else
+ * into '_' (file names from entity names). */
+void plot_safe_name(const char *name, char *out, size_t len);
+
+#endif

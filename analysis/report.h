@@ -1,0 +1,43 @@
+/*
+ * report: the summary of a run as a list of tables, and the statistics of
+ * every run_metric over the replications of its scenario. Every figure is
+ * one SQL aggregate over the stored ticks (utilisation weighted: busy or
+ * used GPU-hours over installed or pool GPU-hours; money and energy
+ * summed), so the report can be checked against the database.
+ *
+ * Tables, by name: run, shortfall, dc_utilisation, provider_utilisation,
+ * finance (per provider per calendar year, every _usd column of
+ * provider_tick), contracts, energy (per year and total), events, metrics,
+ * and with two or more replications: replications (the runs) and
+ * metric_stats (n, mean, sd, 95% CI, P10, P50, P90 per metric).
+ */
+#ifndef CAPSIM_REPORT_H
+#define CAPSIM_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sqlite3.h>
+
+#include "table.h"
+
+typedef enum report_format {
+    REPORT_TEXT = 0,
+    REPORT_CSV = 1,
+    REPORT_JSON = 2
+} report_format;
+
+/* Parses "text", "csv" or "json". Returns 0 or -1. */
+int report_parse_format(const char *s, report_format *f);
+
+/* Appends the tables of run `run` (and of its replications) to out.
+ * Returns 0 or -1 (SQLite error; out keeps what was built). */
+int report_build(sqlite3 *db, int64_t run, atable_list *out);
+
+/* The metric_stats table over runs[0..n): one row per metric present in
+ * any of them. NULL on error. */
+atable *report_metric_stats(sqlite3 *db, const int64_t *runs, size_t n);
+
+/* Writes the tables in a format. head: extra JSON members (may be NULL). */
+void report_write(const atable_list *l, report_format f, const char *head, FILE *out);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * capsim export: results tables as CSV for spreadsheets. The layouts, the
+ * roll-up rule and the cell conventions are in analysis/export.h,
+ * sim/io/rollup.h and sim/io/csvout.h; analysis/README.md shows them.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "../../analysis/adb.h"
+#include "../../analysis/export.h"
+
+#define MAX_TABLES 64
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: capsim export DB [options]\n\n"
+            "Writes results tables as CSV (RFC 4180, UTF-8, header row, '.' decimals, dates\n"
+            "'YYYY-MM-DD HH:MM:SS'). Text beginning with = + - @ TAB or CR gets a leading '\n"
+            "so that spreadsheets do not run it as a formula; numbers stay numbers.\n\n"
+            "  -r, --run ID        only this run (default: every run in the file)\n"
+            "  -t, --table NAME    this table or view (repeatable; default: every table)\n"
+            "  -a, --all           every table (the default)\n"
+            "  -d, --daily         roll per-tick tables up by day: levels averaged, flows\n"
+            "                      (columns ending _usd, _mwh, _hours) summed\n"
+            "  -m, --monthly       roll per-tick tables up by month\n"
+            "  -w, --wide          one file per (per-tick table, column), one row per tick\n"
+            "                      (or day, month), one column per entity: ready to chart\n"
+            "      --metric COL    with --wide: only this column (e.g. power_mw)\n"
+            "  -f, --force         write files over 1,048,576 rows (a spreadsheet's limit)\n"
+            "  -o, --out PATH      a directory (created), FILE.csv, or - for stdout\n"
+            "                      (default: stdout when there is one file)\n"
+            "  -q, --quiet         do not list the files written\n"
+            "  -h, --help          this help\n\n"
+            "Files: <table>.csv; rolled up <dc|provider|contract|workload>_daily.csv (or\n"
+            "_monthly); wide <dc|...>_<column>[_daily|_monthly].csv.\n"
+            "Exit codes: 0 success, 1 runtime failure, 2 bad input (including too many rows).\n");
+}
+
+static int parse_run(const char *s, int64_t *run)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v <= 0) {
+        fprintf(stderr, "capsim: --run '%s': expected a run id (1, 2, ...)\n", s);
+        return -1;
+    }
+    *run = v;
+    return 0;
+}
+
+/* Parses argv. Returns -1 to continue, or an exit code. */
+static int parse(int argc, char **argv, export_options *o, const char **tables,
+                 const char **db)
+{
+    enum { OPT_METRIC = 256 };
+    static const struct option options[] = {
+        {"run", required_argument, 0, 'r'}, {"table", required_argument, 0, 't'},
+        {"all", no_argument, 0, 'a'}, {"daily", no_argument, 0, 'd'},
+        {"monthly", no_argument, 0, 'm'}, {"wide", no_argument, 0, 'w'},
+        {"metric", required_argument, 0, OPT_METRIC}, {"force", no_argument, 0, 'f'},
+        {"out", required_argument, 0, 'o'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "r:t:adwmfo:qh", options, NULL)) != -1) {
+        switch (c) {
+        case 'r': if (parse_run(optarg, &o->run) != 0) return CLI_BAD_INPUT; break;
+        case 't':
+            if (o->n_tables == MAX_TABLES) {
+                fprintf(stderr, "capsim export: at most %d --table options\n", MAX_TABLES);
+                return CLI_BAD_INPUT;
+            }
+            tables[o->n_tables++] = optarg;
+            break;
+        case 'a': break;
+        case 'd': o->period = ROLLUP_DAY; break;
+        case 'm': o->period = ROLLUP_MONTH; break;
+        case 'w': o->wide = 1; break;
+        case OPT_METRIC: o->metric = optarg; break;
+        case 'f': o->force = 1; break;
+        case 'o': o->out = optarg; break;
+        case 'q': o->quiet = 1; break;
+        case 'h': usage(stdout); return CLI_OK;
+        default: usage(stderr); return CLI_BAD_INPUT;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "capsim export: expected exactly one database\n");
+        usage(stderr);
+        return CLI_BAD_INPUT;
+    }
+    if (o->metric && !o->wide) {
+        fprintf(stderr, "capsim export: --metric goes with --wide\n");
+        return CLI_BAD_INPUT;
+    }
+    *db = argv[optind];
+    o->tables = o->n_tables ? tables : NULL;
+    return -1;
+}
+
+int cli_export(int argc, char **argv)
+{
+    export_options o = {0};
+    const char *tables[MAX_TABLES];
+    const char *path = NULL;
+    int code = parse(argc, argv, &o, tables, &path);
+    if (code >= 0)
+        return code;
+    char err[1024];
+    adb_status st;
+    sqlite3 *db = adb_open(path, &st, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, "capsim export: %s\n", err);
+        return st == ADB_ERR_INPUT ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
+    }
+    if (o.run > 0 && adb_pick_run(db, o.run, err, sizeof err) < 0) {
+        fprintf(stderr, "capsim export: %s\n", err);
+        sqlite3_close(db);
+        return CLI_BAD_INPUT;
+    }
+    code = export_run(db, &o, stderr);
+    sqlite3_close(db);
+    return code;
+}

@@ -1,0 +1,72 @@
+/*
+ * capsim plot: charts of a run with gnuplot and an index.html beside them
+ * (analysis/plot.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "../../analysis/adb.h"
+#include "../../analysis/plot.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: capsim plot DB [--run ID] [-o DIR]\n\n"
+            "Draws charts with gnuplot, each as PNG and SVG, and writes DIR/index.html, which\n"
+            "shows them with the report's tables and opens offline: capacity vs demand per\n"
+            "workload, a utilisation heatmap of the data centers, revenue and margin per\n"
+            "provider, power, and with replications in the file, fan charts (P10-P90 band and\n"
+            "median over the runs) of shortfall and power.\n\n"
+            "  -r, --run ID     the run (default: the latest complete run)\n"
+            "  -o, --out DIR    output folder (default plots), created if needed\n"
+            "  -h, --help       this help\n\n"
+            "Exit codes: 0 success, 1 runtime failure (including gnuplot missing), 2 bad input.\n");
+}
+
+int cli_plot(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"run", required_argument, 0, 'r'}, {"out", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *out = "plots";
+    int64_t requested = 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "r:o:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            if ((requested = strtoll(optarg, NULL, 10)) <= 0) {
+                fprintf(stderr, "capsim plot: --run '%s': expected a run id\n", optarg);
+                return CLI_BAD_INPUT;
+            }
+            break;
+        case 'o': out = optarg; break;
+        case 'h': usage(stdout); return CLI_OK;
+        default: usage(stderr); return CLI_BAD_INPUT;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "capsim plot: expected exactly one database\n");
+        usage(stderr);
+        return CLI_BAD_INPUT;
+    }
+    char err[1024];
+    adb_status st;
+    sqlite3 *db = adb_open(argv[optind], &st, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, "capsim plot: %s\n", err);
+        return st == ADB_ERR_INPUT ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
+    }
+    int64_t run = adb_pick_run(db, requested, err, sizeof err);
+    int code = CLI_BAD_INPUT;
+    if (run < 0)
+        fprintf(stderr, "capsim plot: %s\n", err);
+    else
+        code = plot_run(db, argv[optind], run, out, stderr);
+    if (code == CLI_OK)
+        printf("%s/index.html\n", out);
+    sqlite3_close(db);
+    return code;
+}

@@ -1,0 +1,93 @@
+/*
+ * capsim report: a run's summary tables (analysis/report.h) as aligned
+ * text, CSV or JSON; with replications of the scenario in the file, the
+ * statistics of every metric over them.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "../../analysis/adb.h"
+#include "../../analysis/report.h"
+
+static int report_db(const char *path, int64_t requested, report_format format, FILE *out);
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: capsim report DB [--run ID] [--format text|csv|json]\n\n"
+            "Summarises a run: the period, first shortfall per workload, peak and mean\n"
+            "utilisation per data center and provider, revenue, costs and margin per provider\n"
+            "per year, each contract's GPUs, payments and SLA credits, energy, notable events\n"
+            "and the end-of-run metrics. When the file holds two or more complete runs of the\n"
+            "same scenario (replications), adds mean, sd, 95%% confidence interval (Student t)\n"
+            "and P10/P50/P90 of every metric over them.\n\n"
+            "  -r, --run ID          the run (default: the latest complete run)\n"
+            "  -f, --format FORMAT   text (aligned tables, default), csv (one block per table:\n"
+            "                        title row, header row, rows, empty row) or json\n"
+            "  -h, --help            this help\n\n"
+            "Exit codes: 0 success, 1 runtime failure, 2 bad input.\n");
+}
+
+int cli_report(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"run", required_argument, 0, 'r'}, {"format", required_argument, 0, 'f'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    report_format format = REPORT_TEXT;
+    int64_t requested = 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "r:f:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'r': requested = strtoll(optarg, NULL, 10); if (requested <= 0) goto bad; break;
+        case 'f': if (report_parse_format(optarg, &format) != 0) goto bad; break;
+        case 'h': usage(stdout); return CLI_OK;
+        default: usage(stderr); return CLI_BAD_INPUT;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "capsim report: expected exactly one database\n");
+        usage(stderr);
+        return CLI_BAD_INPUT;
+    }
+    return report_db(argv[optind], requested, format, stdout);
+bad:
+    fprintf(stderr, "capsim report: bad value '%s' for -%c\n", optarg, c);
+    usage(stderr);
+    return CLI_BAD_INPUT;
+}
+
+/* Reports on one database. Returns the exit code. */
+static int report_db(const char *path, int64_t requested, report_format format, FILE *out)
+{
+    char err[1024];
+    adb_status st;
+    sqlite3 *db = adb_open(path, &st, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, "capsim: %s\n", err);
+        return st == ADB_ERR_INPUT ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
+    }
+    int64_t run = adb_pick_run(db, requested, err, sizeof err);
+    if (run < 0) {
+        fprintf(stderr, "capsim: %s\n", err);
+        sqlite3_close(db);
+        return CLI_BAD_INPUT;
+    }
+    atable_list l = {0};
+    int code = CLI_OK;
+    if (report_build(db, run, &l) != 0) {
+        fprintf(stderr, "capsim: building the report failed: %s\n", sqlite3_errmsg(db));
+        code = CLI_RUNTIME_FAILURE;
+    } else {
+        char head[128];
+        snprintf(head, sizeof head, "\"run_id\": %lld", (long long)run);
+        report_write(&l, format, head, out);
+        if (fflush(out) != 0)
+            code = CLI_RUNTIME_FAILURE;
+    }
+    atable_list_free(&l);
+    sqlite3_close(db);
+    return code;
+}

@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""Checks capsim's analysis outputs against the results database.
+
+Used by tests/e2e/test_analysis.sh. Each subcommand prints one line per
+failed check (and a summary) and exits 1 when anything failed. Only the
+standard library: csv (strict RFC 4180 reading), sqlite3, json, statistics,
+xml.etree.
+"""
+import csv
+import json
+import math
+import os
+import re
+import sqlite3
+import statistics
+import sys
+import xml.etree.ElementTree as ET
+
+FAILS = []
+CHECKS = [0]
+FORMULA = ('=', '+', '-', '@', '\t', '\r')
+
+
+def check(cond, what):
+    CHECKS[0] += 1
+    if not cond:
+        FAILS.append(what)
+        if len(FAILS) <= 20:
+            print('    FAIL: ' + what)
+
+
+def read_csv(path):
+    with open(path, newline='', encoding='utf-8') as f:
+        return list(csv.reader(f, strict=True))
+
+
+def unneutral(s):
+    return s[1:] if s.startswith("'") and s[1:2] in FORMULA else s
+
+
+def same(cell, value, rel=1e-9):
+    """A CSV cell against a SQLite value: exact for text and integers,
+    round-trip exact (or within rel when rel > 0) for reals."""
+    if value is None:
+        return cell == ''
+    if isinstance(value, str):
+        return unneutral(cell) == value
+    if cell == '':
+        return False
+    x = float(cell)
+    if isinstance(value, int) and rel == 0:
+        return x == value
+    return x == value or abs(x - value) <= rel * max(abs(x), abs(value), 1e-300)
+
+
+def tick_tables(db):
+    out = []
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid"):
+        info = db.execute(f"SELECT name, type FROM pragma_table_info('{name}')").fetchall()
+        cols = [c for c, _ in info]
+        if name != 'tick' and 'run_id' in cols and 'tick' in cols:
+            ent_col = next((c for c in cols if c.endswith('_id') and c != 'run_id'), None)
+            values = [c for c in cols if c not in ('run_id', 'tick', ent_col)]
+            out.append((name, ent_col, ent_col[:-3] if ent_col else None, values))
+    return out
+
+
+def rolled(db, name, values):
+    """The columns a roll-up keeps: numeric, not an id."""
+    types = dict(db.execute(f"SELECT name, type FROM pragma_table_info('{name}')").fetchall())
+    return [v for v in values if not v.endswith('_id') and 'TEXT' not in types[v].upper()]
+
+
+def compare_rows(path, rows, header, rel=0.0):
+    got = read_csv(path)
+    check(len(got) == len(rows) + 1, f'{path}: {len(got) - 1} data rows, database {len(rows)}')
+    check(got[:1] == [header], f'{path}: header {got[:1]} != {header}')
+    bad = 0
+    for g, r in zip(got[1:], rows):
+        if len(g) != len(r) or not all(same(c, v, rel) for c, v in zip(g, r)):
+            bad += 1
+            if bad == 1:
+                check(False, f'{path}: row {g} != {list(r)}')
+    check(bad == 0, f'{path}: {bad} rows differ')
+
+
+def cmd_long(db_path, folder):
+    """Every table's long export equals the database row for row."""
+    db = sqlite3.connect(db_path)
+    ticks = {t[0]: t for t in tick_tables(db)}
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid"):
+        path = os.path.join(folder, name + '.csv')
+        check(os.path.exists(path), f'{path} missing')
+        if not os.path.exists(path):
+            continue
+        if name in ticks:
+            _, ec, ent, values = ticks[name]
+            sql = (f"SELECT x.run_id, x.tick, t.date, x.{ec}, e.name, "
+                   + ', '.join('x.' + v for v in values)
+                   + f" FROM {name} x JOIN tick t ON t.run_id=x.run_id AND t.tick=x.tick"
+                   f" JOIN {ent} e ON e.run_id=x.run_id AND e.id=x.{ec} ORDER BY 1, 2, 4")
+            header = ['run_id', 'tick', 'date', ec, ent] + values
+        else:
+            cur = db.execute(f"SELECT * FROM {name}")
+            header = [d[0] for d in cur.description]
+            sql = f"SELECT * FROM {name}"
+        rows = db.execute(sql).fetchall()
+        compare_rows(path, rows, header)
+        n = db.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        check(len(read_csv(path)) - 1 == n, f'{path}: row count != SELECT count(*) = {n}')
+
+
+def rollup_sql(name, ec, ent, values, period):
+    cut = 10 if period == 'daily' else 7
+    pad = " || ' 00:00:00'" if period == 'daily' else " || '-01 00:00:00'"
+    aggs = ', '.join(('sum' if re.search(r'_(usd|mwh|hours)$', v) else 'avg') + f'(x.{v})'
+                     for v in values)
+    return (f"SELECT x.run_id, substr(t.date, 1, {cut}){pad} AS p, x.{ec}, e.name, count(*), {aggs}"
+            f" FROM {name} x JOIN tick t ON t.run_id=x.run_id AND t.tick=x.tick"
+            f" JOIN {ent} e ON e.run_id=x.run_id AND e.id=x.{ec}"
+            f" GROUP BY x.run_id, p, x.{ec} ORDER BY x.run_id, p, x.{ec}")
+
+
+def cmd_rollup(db_path, folder, period):
+    """Rolled-up exports equal SQL aggregates (mean of levels, sum of flows)."""
+    db = sqlite3.connect(db_path)
+    for name, ec, ent, values in tick_tables(db):
+        values = rolled(db, name, values)
+        short = name[:-5] if name.endswith('_tick') else name
+        path = os.path.join(folder, f'{short}_{period}.csv')
+        rows = db.execute(rollup_sql(name, ec, ent, values, period)).fetchall()
+        compare_rows(path, rows, ['run_id', 'date', ec, ent, 'ticks'] + values, rel=1e-9)
+        view = f'{short}_{period}'
+        if db.execute("SELECT count(*) FROM sqlite_master WHERE name=?", (view,)).fetchone()[0]:
+            vrows = db.execute(f"SELECT * FROM {view} ORDER BY 1, 2, 3").fetchall()
+            compare_rows(path, vrows, ['run_id', 'date', ec, ent, 'ticks'] + values, rel=1e-9)
+
+
+def cmd_wide(db_path, folder, period):
+    """Each wide file: one row per (run, period), one column per entity,
+    equal to the SQL aggregate of that entity in that period."""
+    db = sqlite3.connect(db_path)
+    cut = {'daily': 10, 'monthly': 7}.get(period, 19)
+    for name, ec, ent, values in tick_tables(db):
+        short = name[:-5] if name.endswith('_tick') else name
+        for v in rolled(db, name, values):
+            suffix = f'_{period}' if period != 'tick' else ''
+            path = os.path.join(folder, f'{short}_{v}{suffix}.csv')
+            agg = 'sum' if re.search(r'_(usd|mwh|hours)$', v) else 'avg'
+            want = {}
+            for run, p, ename, val in db.execute(
+                    f"SELECT x.run_id, substr(t.date, 1, {cut}), e.name, {agg}(x.{v})"
+                    f" FROM {name} x JOIN tick t ON t.run_id=x.run_id AND t.tick=x.tick"
+                    f" JOIN {ent} e ON e.run_id=x.run_id AND e.id=x.{ec}"
+                    f" GROUP BY 1, 2, x.{ec}"):
+                want[(run, p, ename)] = val
+            got = read_csv(path)
+            names = [unneutral(h) for h in got[0][2:]]
+            periods = {(r, p) for r, p, _ in want}
+            check(len(got) - 1 == len(periods), f'{path}: {len(got) - 1} rows, want {len(periods)}')
+            bad = 0
+            for row in got[1:]:
+                run, p = int(row[0]), row[1][:cut]
+                for ename, cell in zip(names, row[2:]):
+                    if (run, p, ename) in want and not same(cell, want[(run, p, ename)]):
+                        bad += 1
+            check(bad == 0, f'{path}: {bad} cells differ from SQL')
+
+
+def table(report, name):
+    for t in report['tables']:
+        if t['name'] == name:
+            return [dict(zip(t['columns'], r)) for r in t['rows']]
+    check(False, f'report has no table {name}')
+    return []
+
+
+def close(a, b, rel=1e-9):
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= rel * max(abs(a), abs(b), 1e-12)
+
+
+def cmd_report(db_path, json_path):
+    """Report figures equal SQL aggregates."""
+    db = sqlite3.connect(db_path)
+    rep = json.load(open(json_path))
+    run = rep['run_id']
+    h = db.execute("SELECT tick_seconds / 3600.0 FROM run WHERE id=?", (run,)).fetchone()[0]
+    fin = {(r['provider'], r['year']): r for r in table(rep, 'finance')}
+    for p, y, rev, lease, energy, dep, margin in db.execute(
+            "SELECT p.name, CAST(substr(t.date,1,4) AS INT), sum(revenue_usd), sum(lease_cost_usd),"
+            " sum(energy_cost_usd), sum(depreciation_usd), sum(margin_usd) FROM provider_tick x"
+            " JOIN tick t ON t.run_id=x.run_id AND t.tick=x.tick JOIN provider p ON p.run_id=x.run_id"
+            " AND p.id=x.provider_id WHERE x.run_id=? GROUP BY 1, 2", (run,)):
+        r = fin.get((p, y), {})
+        for k, v in (('revenue_usd', rev), ('lease_cost_usd', lease), ('energy_cost_usd', energy),
+                     ('depreciation_usd', dep), ('margin_usd', margin)):
+            check(close(r.get(k), v), f'finance {p} {y} {k}: {r.get(k)} != {v}')
+    dcs = {r['datacenter']: r for r in table(rep, 'dc_utilisation')}
+    for name, util, peak, mwh in db.execute(
+            "SELECT d.name, sum(busy) * 1.0 / nullif(sum(installed), 0), max(mean_utilisation),"
+            " sum(energy_mwh) FROM dc_tick x JOIN datacenter d ON d.run_id=x.run_id AND"
+            " d.id=x.datacenter_id WHERE x.run_id=? GROUP BY d.id", (run,)):
+        r = dcs.get(name, {})
+        check(close(r.get('mean_utilisation'), util), f'dc {name} mean_utilisation')
+        check(close(r.get('peak_utilisation'), peak), f'dc {name} peak_utilisation')
+        check(close(r.get('energy_mwh'), mwh), f'dc {name} energy_mwh')
+    sf = {r['workload']: r for r in table(rep, 'shortfall')}
+    for name, first, short in db.execute(
+            "SELECT w.name, (SELECT min(t.date) FROM workload_tick x JOIN tick t ON"
+            " t.run_id=x.run_id AND t.tick=x.tick WHERE x.run_id=w.run_id AND x.workload_id=w.id"
+            " AND x.shortfall_h100 > 1e-9), (SELECT sum(shortfall_h100) FROM workload_tick x"
+            " WHERE x.run_id=w.run_id AND x.workload_id=w.id) FROM workload w WHERE w.run_id=?",
+            (run,)):
+        r = sf.get(name, {})
+        check(r.get('first_shortfall') == (first or 'never'), f'first shortfall {name}')
+        check(close(r.get('shortfall_h100_hours'), short * h), f'shortfall hours {name}')
+    total = [r for r in table(rep, 'energy') if r['year'] == 'total']
+    mwh = db.execute("SELECT sum(energy_mwh) FROM dc_tick WHERE run_id=?", (run,)).fetchone()[0]
+    check(len(total) == 1 and close(total[0]['energy_mwh'], mwh), 'energy total')
+    pay = {r['contract']: r for r in table(rep, 'contracts')}
+    for name, paid in db.execute(
+            "SELECT c.name, sum(payment_usd) FROM contract_tick x JOIN contract c ON"
+            " c.run_id=x.run_id AND c.id=x.contract_id WHERE x.run_id=? GROUP BY c.id", (run,)):
+        check(close(pay.get(name, {}).get('payment_usd'), paid), f'contract {name} payment')
+    metrics = {r['metric']: r['value'] for r in table(rep, 'metrics')}
+    want = dict(db.execute("SELECT metric, value FROM run_metric WHERE run_id=?", (run,)))
+    check(metrics == want, 'metrics table equals run_metric')
+    events = table(rep, 'events')
+    n = db.execute("SELECT count(*) FROM event_log WHERE run_id=?", (run,)).fetchone()[0]
+    check(len(events) == n, f'events: {len(events)} rows, event_log {n}')
+
+
+def cmd_stats(db_path, json_path, t_crit):
+    """metric_stats equals an independent computation (t quantile given)."""
+    db = sqlite3.connect(db_path)
+    rep = json.load(open(json_path))
+    stats = {r['metric']: r for r in table(rep, 'metric_stats')}
+    runs = [r['run'] for r in table(rep, 'replications')]
+    check(len(runs) >= 2, f'replications listed: {runs}')
+    q = f"SELECT metric, value FROM run_metric WHERE run_id IN ({','.join(map(str, runs))})"
+    values = {}
+    for m, v in db.execute(q):
+        values.setdefault(m, []).append(v)
+    check(set(stats) == set(values), 'one stats row per metric')
+    for m, vs in values.items():
+        r = stats.get(m, {})
+        n = len(vs)
+        mean = statistics.fmean(vs)
+        check(r.get('n') == n and close(r.get('mean'), mean, 1e-12), f'{m}: n, mean')
+        if n >= 2:
+            sd = statistics.stdev(vs)
+            half = t_crit * sd / math.sqrt(n)
+            check(close(r.get('sd'), sd, 1e-9) or sd < 1e-12 * max(1, abs(mean)), f'{m}: sd')
+            # GSL's t inverse is accurate to ~1e-10 relative
+            tol = 1e-8 * max(1, abs(mean), half)
+            check(abs(r['ci95_low'] - (mean - half)) <= tol, f'{m}: ci low')
+            check(abs(r['ci95_high'] - (mean + half)) <= tol, f'{m}: ci high')
+            dec = statistics.quantiles(vs, n=10, method='inclusive')
+            for k, i in (('p10', 0), ('p50', 4), ('p90', 8)):
+                check(abs(r[k] - dec[i]) <= 1e-9 * max(1, abs(dec[i])), f'{m}: {k}')
+
+
+def cmd_compare(a_path, b_path, json_path):
+    """compare: A is the latest run of A, B the mean over B's replications."""
+    rep = json.load(open(json_path))
+    a = sqlite3.connect(a_path)
+    b = sqlite3.connect(b_path)
+    ra = a.execute("SELECT max(id) FROM run WHERE status='complete'").fetchone()[0]
+    va = dict(a.execute("SELECT metric, value FROM run_metric WHERE run_id=?", (ra,)))
+    vb = dict(b.execute("SELECT metric, avg(value) FROM run_metric GROUP BY metric"))
+    rows = {r['metric']: r for r in table(rep, 'metrics')}
+    check(set(rows) == set(va) | set(vb), 'compare lists every metric of either side')
+    for m, r in rows.items():
+        x, y = va.get(m), vb.get(m)
+        check(close(r['a'], x) and close(r['b'], y), f'compare {m}: values')
+        if x is not None and y is not None:
+            check(abs(r['difference'] - (y - x)) <= 1e-9 * max(1, abs(x), abs(y)), f'{m}: diff')
+            if x != 0:
+                check(close(r['relative_difference'], (y - x) / abs(x), 1e-9)
+                      or abs(y - x) < 1e-9 * abs(x), f'{m}: relative diff')
+
+
+def cmd_plots(folder, *expected):
+    """Every chart is a valid, non-trivial PNG and SVG; index.html links
+    only files that exist, and relatively."""
+    html = open(os.path.join(folder, 'index.html'), encoding='utf-8').read()
+    refs = re.findall(r'(?:src|href)="([^"#][^"]*)"', html)
+    check(len(refs) > 0, 'index.html references charts')
+    for ref in refs:
+        check('://' not in ref and not ref.startswith('/'), f'{ref}: not a relative link')
+        check(os.path.exists(os.path.join(folder, ref)), f'index.html -> {ref}: missing')
+    names = sorted({os.path.splitext(f)[0] for f in os.listdir(folder) if f.endswith('.png')})
+    for e in expected:
+        check(any(re.fullmatch(e, n) for n in names), f'no chart matching {e} in {names}')
+    for n in names:
+        png = open(os.path.join(folder, n + '.png'), 'rb').read()
+        check(png[:8] == b'\x89PNG\r\n\x1a\n', f'{n}.png: not a PNG')
+        check(len(png) > 8000, f'{n}.png: only {len(png)} bytes')
+        svg_path = os.path.join(folder, n + '.svg')
+        try:
+            root = ET.parse(svg_path).getroot()
+            check(root.tag.endswith('svg'), f'{n}.svg: root is {root.tag}')
+            check(os.path.getsize(svg_path) > 8000, f'{n}.svg: too small')
+        except (ET.ParseError, OSError) as e:
+            check(False, f'{n}.svg: {e}')
+        check(f'src="{n}.png"' in html, f'index.html does not show {n}.png')
+
+
+def cmd_neutral(*paths):
+    """No text cell of any CSV can run as a formula; numbers stay numbers."""
+    negatives = 0
+    for path in paths:
+        for row in read_csv(path):
+            for cell in row:
+                if cell[:1] in FORMULA:
+                    try:
+                        float(cell)
+                        negatives += cell.startswith('-')
+                    except ValueError:
+                        check(False, f'{path}: formula-like cell {cell!r}')
+    check(negatives > 0, 'negative numbers are written as numbers')
+
+
+def main():
+    cmds = {'long': cmd_long, 'rollup': cmd_rollup, 'wide': cmd_wide, 'report': cmd_report,
+            'stats': lambda d, j, t: cmd_stats(d, j, float(t)), 'compare': cmd_compare,
+            'plots': cmd_plots, 'neutral': cmd_neutral}
+    cmds[sys.argv[1]](*sys.argv[2:])
+    print(f'    {sys.argv[1]}: {CHECKS[0] - len(FAILS)} of {CHECKS[0]} checks passed')
+    sys.exit(1 if FAILS else 0)
+
+
+if __name__ == '__main__':
+    main()
