@@ -46,7 +46,7 @@ static void usage(FILE *out)
             "                          database gets a new run appended, any other file is refused\n"
             "      --replace           start the database afresh (only a capsim database)\n"
             "      --seed N            run seed (same as --set scenario.seed=N)\n"
-            "  -s, --set PATH=VALUE    override a scenario value, e.g. --set contract.cw-google.gpus=24000\n"
+            "  -s, --set PATH=VALUE    override a scenario value, e.g. --set contract.cw-openai-1.gpus=96000\n"
             "      --until YYYY-MM-DD  stop after this date (inclusive) instead of the scenario end\n"
             "  -q, --quiet             no progress output\n"
             "      --progress          progress as plain lines every 1%% of simulated time\n"

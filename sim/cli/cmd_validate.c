@@ -14,7 +14,7 @@ static void usage(FILE *out)
             "Checks a scenario: every value, every reference, the lease graph and the\n"
             "power caps. Errors name the file, line, section and key (exit 2).\n\n"
             "  -p, --print            print the resolved model\n"
-            "  -s, --set PATH=VALUE   override a value, e.g. --set contract.cw-google.gpus=24000\n"
+            "  -s, --set PATH=VALUE   override a value, e.g. --set contract.cw-openai-1.gpus=96000\n"
             "  -h, --help             this help\n");
 }
 

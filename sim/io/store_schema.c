@@ -11,6 +11,7 @@
  * right edge of each B-tree and a run's rows sit together on disk.
  * REFERENCES clauses document joins; foreign keys are not enforced.
  */
+#include "rollup.h"
 #include "store_internal.h"
 
 static const char schema_runs[] =
@@ -192,6 +193,9 @@ int store__create_schema(store *st)
         rc = store__exec(st, schema_ticks);
     if (rc == STORE_OK)
         rc = store__exec(st, schema_views);
+    /* the daily and monthly roll-up views (analysis/README.md) */
+    if (rc == STORE_OK && rollup_ensure_views(st->db, 0) != 0)
+        rc = store__fail(st, "create the roll-up views");
     if (rc == STORE_OK)
         return store__commit(st);
     store__rollback(st);

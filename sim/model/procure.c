@@ -83,9 +83,26 @@ static double outgoing_at(const market *m, int p, int gpu, int64_t tau)
     return sum;
 }
 
+/* p's own inference workloads' forecast at tau (trend at the diurnal peak,
+ * no noise), in GPUs of the requested type (H100-equivalents for `any`). */
+static double own_demand_at(const market *m, int p, int gpu, int64_t tau)
+{
+    const spec *s = m->spec;
+    double sum = 0.0;
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        const spec_workload *x = &s->workloads[w];
+        if (x->tenant == p && x->type == SPEC_INFERENCE)
+            sum += demand_curve_trend(m->curves[w], tau) * (1.0 + x->diurnal_amplitude);
+    }
+    return gpu == SPEC_ANY_GPU ? sum : sum / entities_speed(s, gpu);
+}
+
+/* What p could still sell at tau: what it holds, less what it has sold and
+ * what its own workloads are forecast to need. */
 static double uncommitted_at(const market *m, int p, int gpu, int64_t tau)
 {
-    return own_at(m, p, gpu, tau) + incoming_at(m, p, gpu, tau) - outgoing_at(m, p, gpu, tau);
+    return own_at(m, p, gpu, tau) + incoming_at(m, p, gpu, tau) - outgoing_at(m, p, gpu, tau) -
+           own_demand_at(m, p, gpu, tau);
 }
 
 /* Updates *low with the uncommitted capacity at tau when from < tau < to. */
@@ -123,14 +140,7 @@ double procure__uncommitted(const market *m, int p, int gpu, int64_t from, int64
 
 static double forecast_demand(market *m, int b, int64_t at)
 {
-    const spec *s = m->spec;
-    double sum = outgoing_at(m, b, SPEC_ANY_GPU, at);
-    for (size_t w = 0; w < s->n_workloads; w++) {
-        const spec_workload *x = &s->workloads[w];
-        if (x->tenant == b && x->type == SPEC_INFERENCE)
-            sum += demand_curve_trend(m->curves[w], at) * (1.0 + x->diurnal_amplitude);
-    }
-    return sum;
+    return outgoing_at(m, b, SPEC_ANY_GPU, at) + own_demand_at(m, b, SPEC_ANY_GPU, at);
 }
 
 static double forecast_pool(const market *m, int b, int64_t at)

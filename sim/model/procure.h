@@ -31,8 +31,9 @@
  *     requested type (outgoing `any` contracts count against every type;
  *     incoming `any` contracts count only for `any` requests, in
  *     H100-equivalents), at the start and at every phase online, contract
- *     start, end and ramp end of the seller inside the term (the minimum).
- *     A seller's own workloads do not reduce it.
+ *     start, end and ramp end of the seller inside the term (the minimum),
+ *     less the forecast of its own inference workloads at those times (trend
+ *     at the diurnal peak): a seller does not sell what it needs itself.
  *   Otherwise, a seller that has a [procurement] policy of its own (it
  *   resells) may sign a back-to-back contract for the whole request with one
  *   of its own sellers, asked in its policy's order with the same rules

@@ -19,7 +19,7 @@ done
 "$CAPSIM" run >/dev/null 2>&1; expect_eq "run without a scenario: exit 2" 2 $?
 
 "$CAPSIM" validate --print "$scenario" > "$tmp/print" 2>&1; expect_eq "validate --print: exit 0" 0 $?
-expect_eq "validate --print names the sublease" 1 "$(grep -c 'google-openai' "$tmp/print" | awk '{print ($1 > 0)}')"
+expect_eq "validate --print shows Google's resale policy" 1 "$(grep -c 'google-resale' "$tmp/print" | awk '{print ($1 > 0)}')"
 
 "$CAPSIM" run "$scenario" -o "$tmp/u.db" --until 2025-01-02 2> "$tmp/progress" > /dev/null
 expect_eq "--until: exit 0" 0 $?
@@ -32,9 +32,9 @@ expect_eq "--until not a date: exit 2" 2 $?
 expect_eq "bad --until wrote nothing" 1 "$(q "$tmp/u.db" "SELECT count(*) FROM run")"
 "$CAPSIM" run "$scenario" -o "$tmp/u.db" --until 2025-01-01 -q --replace >/dev/null
 expect_eq "--replace starts afresh" "1 24" "$(q "$tmp/u.db" "SELECT count(*) FROM run") $(q "$tmp/u.db" "SELECT count(*) FROM tick")"
-"$CAPSIM" run "$scenario" -o "$tmp/u.db" --until 2025-01-01 -q --set contract.cw-google.gpus=24000 >/dev/null
-expect_eq "--set reaches run_param" 24000 \
-  "$(q "$tmp/u.db" "SELECT value FROM run_param WHERE run_id=2 AND path='contract.cw-google.gpus'")"
+"$CAPSIM" run "$scenario" -o "$tmp/u.db" --until 2025-01-01 -q --set contract.cw-openai-1.gpus=96000 >/dev/null
+expect_eq "--set reaches run_param" 96000 \
+  "$(q "$tmp/u.db" "SELECT value FROM run_param WHERE run_id=2 AND path='contract.cw-openai-1.gpus'")"
 
 # SIGINT: the run stops after the current tick, keeps what it wrote, and says 'interrupted'.
 "$CAPSIM" run "$scenario" -o "$tmp/i.db" -q > "$tmp/i.out" 2> "$tmp/i.err" &

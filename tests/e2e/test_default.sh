@@ -26,14 +26,25 @@ expect_eq "run 1 status" "$status" "$(q "$db" "SELECT status FROM run WHERE id=1
 expect_eq "tick rows" "$ticks" "$(q "$db" "SELECT count(*) FROM tick WHERE run_id=1")"
 expect_eq "last tick date" "$([ "$ticks" = 43824 ] && echo '2029-12-31 23:00:00' || echo '2025-03-31 23:00:00')" \
   "$(q "$db" "SELECT max(date) FROM tick WHERE run_id=1")"
+# Every entity has one row per tick from the tick it first exists (scenario entities from
+# tick 0; procured contracts and built sites from their first tick) to the last tick.
 for pair in dc_tick:datacenter provider_tick:provider contract_tick:contract workload_tick:workload; do
   t=${pair%%:*}; e=${pair##*:}
-  expect_eq "$t: one row per $e per tick" \
-    "$(q "$db" "SELECT count(*) * $ticks FROM $e WHERE run_id=1")" \
-    "$(q "$db" "SELECT count(*) FROM $t WHERE run_id=1")"
+  expect_zero_rows "$t: one row per $e per tick, from its first tick to the last" "$db" \
+    "SELECT ${e}_id FROM $t WHERE run_id=1 GROUP BY ${e}_id
+     HAVING count(*) != max(tick) - min(tick) + 1 OR max(tick) != $ticks - 1"
+  expect_eq "$t: every $e has rows" "$(q "$db" "SELECT count(*) FROM $e WHERE run_id=1")" \
+    "$(q "$db" "SELECT count(DISTINCT ${e}_id) FROM $t WHERE run_id=1")"
 done
-expect_eq "32 CoreWeave data centers" 32 \
-  "$(q "$db" "SELECT count(*) FROM datacenter d JOIN provider p ON p.run_id=d.run_id AND p.id=d.owner_id WHERE d.run_id=1 AND p.name='coreweave'")"
+expect_eq "scenario entities start at tick 0 (37 DCs, 4 providers, 5 contracts, 3 workloads)" "37 4 5 3" \
+  "$(q "$db" "SELECT (SELECT count(*) FROM dc_tick WHERE run_id=1 AND tick=0) || ' ' ||
+                     (SELECT count(*) FROM provider_tick WHERE run_id=1 AND tick=0) || ' ' ||
+                     (SELECT count(*) FROM contract_tick ct JOIN contract c ON c.run_id=1 AND c.id=ct.contract_id
+                       WHERE ct.run_id=1 AND ct.tick=0 AND c.origin='scenario') || ' ' ||
+                     (SELECT count(*) FROM workload_tick WHERE run_id=1 AND tick=0)")"
+expect_eq "32 CoreWeave data centers at the start" 32 \
+  "$(q "$db" "SELECT count(*) FROM dc_tick dt JOIN datacenter d ON d.run_id=1 AND d.id=dt.datacenter_id
+              JOIN provider p ON p.run_id=1 AND p.id=d.owner_id WHERE dt.run_id=1 AND dt.tick=0 AND p.name='coreweave'")"
 
 # Conservation, over every tick of run 1.
 expect_zero_rows "installed = healthy + failed + maintenance" "$db" \
@@ -65,8 +76,8 @@ expect_zero_rows "utilisation within [0, 1]" "$db" \
   "SELECT tick, datacenter_id FROM dc_tick WHERE run_id=1 AND (mean_utilisation < 0 OR mean_utilisation > 1 + 1e-9)"
 expect_eq "run_param holds the resolved scenario" 1 \
   "$(q "$db" "SELECT count(*) > 100 FROM run_param WHERE run_id=1")"
-expect_eq "contract cw-google's committed GPUs recorded" 20000 \
-  "$(q "$db" "SELECT value FROM run_param WHERE run_id=1 AND path='contract.cw-google.gpus'")"
+expect_eq "contract cw-openai-1's committed GPUs recorded" 104000 \
+  "$(q "$db" "SELECT value FROM run_param WHERE run_id=1 AND path='contract.cw-openai-1.gpus'")"
 
 # Determinism: runs 1 and 2 (same seed) identical in every per-tick and entity table.
 for t in tick dc_tick provider_tick contract_tick workload_tick event_log gpu_type provider datacenter contract workload run_param; do
@@ -83,6 +94,33 @@ expect_ne "seed 7 gives different demand noise than seed 42 (digest of 48 ticks)
 expect_eq "seed 7 and seed 42 differ in every one of the first 48 x 3 demand values" 0 \
   "$(q "$db" "SELECT count(*) FROM workload_tick a JOIN workload_tick b ON b.run_id=3 AND b.tick=a.tick AND b.workload_id=a.workload_id
               WHERE a.run_id=1 AND a.tick < 48 AND a.demand_h100 = b.demand_h100")"
+
+# The procurement story (issue 3): OpenAI's review asks Microsoft first, which declines under
+# its right of first refusal; Google then leases back-to-back from CoreWeave and resells to
+# OpenAI; CoreWeave, asked for more than it has, declines and builds.
+ev() { q "$db" "SELECT $1 FROM event_log WHERE run_id=1 AND $2 ORDER BY seq LIMIT 1"; }
+first_seq=$(ev seq "kind IN ('request_declined','contract_signed')")
+expect_eq "the first procurement event is Microsoft declining under first refusal" \
+  "request_declined microsoft 1" \
+  "$(q "$db" "SELECT kind || ' ' || entity || ' ' || (message LIKE '%first refusal%') FROM event_log WHERE run_id=1 AND seq=$first_seq")"
+b2b=$(ev seq "kind='contract_signed' AND message LIKE 'coreweave-google%back-to-back%'")
+resale=$(ev seq "kind='contract_signed' AND message LIKE 'google-openai%'")
+expect_eq "Google leases back-to-back from CoreWeave, then resells to OpenAI, after Microsoft declined" 1 \
+  "$(q "$db" "SELECT $first_seq < ${b2b:-0} AND ${b2b:-0} < ${resale:-0}")"
+expect_eq "the back-to-back contract names the resale as its parent" 1 \
+  "$(q "$db" "SELECT count(*) > 0 FROM contract c JOIN contract p ON p.run_id=c.run_id AND p.id=c.parent_id
+              JOIN provider l ON l.run_id=1 AND l.id=c.lessor_id JOIN provider e ON e.run_id=1 AND e.id=p.lessee_id
+              WHERE c.run_id=1 AND c.origin='procured' AND l.name='coreweave' AND e.name='openai'")"
+expect_eq "procured contracts carry their signing date" 0 \
+  "$(q "$db" "SELECT count(*) FROM contract WHERE run_id=1 AND origin='procured' AND signed_date IS NULL")"
+cw_decline=$(ev seq "kind='request_declined' AND entity='coreweave'")
+build=$(ev seq "kind='build_started' AND entity LIKE 'coreweave-sites%'")
+expect_eq "CoreWeave builds after it had to decline" 1 "$(q "$db" "SELECT ${cw_decline:-0} > 0 AND ${build:-0} > ${cw_decline:-0}")"
+if [ "$ticks" = 43824 ]; then
+  expect_eq "a new CoreWeave site comes online and is used" 1 \
+    "$(q "$db" "SELECT max(dt.installed) > 0 AND max(dt.busy) > 0 FROM dc_tick dt JOIN datacenter d ON d.run_id=1 AND d.id=dt.datacenter_id
+                WHERE dt.run_id=1 AND d.name LIKE 'coreweave-sites-%'")"
+fi
 
 # The summary on stdout.
 expect_eq "summary names the first shortfall" 1 "$(grep -ci 'shortfall' "$tmp/run1.out" | awk '{print ($1 > 0)}')"
