@@ -167,6 +167,21 @@ static void install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Stores the model's end-of-run metrics (training job statistics). */
+static int store_model_metrics(market *m, store *st, int64_t now)
+{
+    size_t n = market_end_metrics(m, now, NULL, 0);
+    market_metric *metrics = n ? calloc(n, sizeof *metrics) : NULL;
+    if (n && !metrics)
+        return -1;
+    market_end_metrics(m, now, metrics, n);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = store_metric(st, metrics[i].name, metrics[i].value);
+    free(metrics);
+    return rc;
+}
+
 static void print_rates(const market *m, const engine *e, const store *st, double wall)
 {
     double w = wall > 1e-9 ? wall : 1e-9;
@@ -216,6 +231,8 @@ static int simulate(const run_options *opts, scenario *sc, store *st, int64_t st
     store_run_status status = STORE_RUN_COMPLETE;
     if (rc.failed || outcome == ENGINE_HANDLER_FAILED)
         status = STORE_RUN_FAILED;
+    else if (store_model_metrics(m, st, engine_now(e)) != 0)
+        fprintf(stderr, "capsim run: storing the model's metrics failed: %s\n", store_errmsg(st));
     else if (outcome == ENGINE_INTERRUPTED)
         status = STORE_RUN_INTERRUPTED;
     if (store_end_run(st, status, wall, engine_events_processed(e)) != 0) {

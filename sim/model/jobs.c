@@ -89,6 +89,7 @@ struct jobs {
     int32_t free_head;
     int32_t queue_head, queue_tail;
     int64_t n_running, n_queued;
+    int64_t queued_gpus;            /* GPUs requested by the queued jobs */
     int64_t queue_last_t;
 
     jobs_totals totals;             /* counters; queued_job_seconds up to queue_last_t;
@@ -274,6 +275,7 @@ static void queue_insert(jobs *j, int32_t s, int front, int64_t now)
         j->queue_tail = s;
     }
     j->n_queued++;
+    j->queued_gpus += j->pool[s].gpus;
 }
 
 static void queue_remove(jobs *j, int32_t s, int64_t now)
@@ -290,6 +292,7 @@ static void queue_remove(jobs *j, int32_t s, int64_t now)
         j->queue_tail = b->prev;
     b->prev = b->next = NONE;
     j->n_queued--;
+    j->queued_gpus -= b->gpus;
 }
 
 static void running_append(jobs *j, group_state *g, int32_t s)
@@ -607,6 +610,7 @@ int jobs_attach(jobs *j, engine *e, jobs_event_kinds kinds)
 size_t jobs_n_groups(const jobs *j) { return j->n_groups; }
 int64_t jobs_running(const jobs *j) { return j->n_running; }
 int64_t jobs_queued(const jobs *j) { return j->n_queued; }
+int64_t jobs_queued_gpus(const jobs *j) { return j->queued_gpus; }
 
 int64_t jobs_group_capacity(const jobs *j, size_t g)
 {

@@ -184,6 +184,8 @@ int jobs_set_capacities(jobs *j, const int64_t *gpus);
 size_t jobs_n_groups(const jobs *j);
 int64_t jobs_running(const jobs *j);
 int64_t jobs_queued(const jobs *j);
+/* GPUs requested by the jobs waiting in the queue. */
+int64_t jobs_queued_gpus(const jobs *j);
 int64_t jobs_group_capacity(const jobs *j, size_t g);
 int64_t jobs_group_busy(const jobs *j, size_t g);
 /* Busy GPUs over the groups of DC dc (O(groups)). */

@@ -157,7 +157,7 @@ market *market_create(const spec *s)
             goto fail;
         m->provider_n_workloads[s->workloads[w].tenant]++;
     }
-    if (apply_initial_state(m) != 0)
+    if (apply_initial_state(m) != 0 || market__training_create(m) != 0)
         goto fail;
     return m;
 fail:
@@ -173,6 +173,7 @@ void market_destroy(market *m)
         for (size_t w = 0; w < m->spec->n_workloads; w++)
             demand_curve_destroy(m->curves[w]);
     buildout__destroy(m);
+    market__training_destroy(m);
     void *arrays[] = {
         m->curves, m->contracts, m->datacenters, m->phases, m->dc_rows, m->provider_rows,
         m->contract_rows, m->workload_rows, m->pending_fee, m->tick_preempted, m->tick_lost,
@@ -460,6 +461,8 @@ int market_attach(market *m, engine *e, const market_observer *obs)
             schedule_periodic(m, 0, (int64_t)MARKET_SECONDS_PER_MONTH, MARKET_EV_BUILD_CHECK,
                               i) != 0)
             return -1;
+    if (market__training_attach(m, e) != 0)
+        return -1;
     if (s->end > 0 && engine_schedule(e, 0, MARKET_EV_TICK, 0, NULL) == EVQ_NO_HANDLE)
         return -1;
     return 0;

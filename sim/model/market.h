@@ -152,6 +152,18 @@ void market_destroy(market *m);
  * of memory. */
 int market_attach(market *m, engine *e, const market_observer *obs);
 
+/* An end-of-run metric the rows do not carry, named "<metric>.<entity>". */
+typedef struct market_metric {
+    char name[SPEC_NAME_MAX + 32];
+    double value;
+} market_metric;
+
+/* End-of-run metrics of training workloads at time now: jobs arrived,
+ * started, completed, lost and preempted; mean and P95 wait (hours); GPU-
+ * and H100-hours served; mean jobs queued. Writes up to cap entries and
+ * returns how many there are (call with cap 0 to count). */
+size_t market_end_metrics(market *m, int64_t now, market_metric *out, size_t cap);
+
 /* queries */
 const spec *market_spec(const market *m);
 const fleet *market_fleet(const market *m);

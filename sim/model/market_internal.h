@@ -23,6 +23,7 @@
 #define MARKET_RAMP_STEP_SECONDS 86400
 
 typedef struct buildout_state buildout_state;   /* buildout.c */
+typedef struct jobs jobs;                       /* jobs.h */
 
 struct market {
     const spec *spec;
@@ -68,6 +69,13 @@ struct market {
     int *leaf_preempt_by;             /* the lessor that took them */
     int *leaf_preempt_hop;            /* the hop of the spot contract */
 
+    /* training (market_training.c) */
+    jobs **jobs;                      /* per workload; NULL for inference */
+    size_t *provider_n_training;      /* training workloads per tenant */
+    double *train_busy;               /* per (provider, group): GPUs busy with jobs */
+    int64_t *own_gpus;                /* per (provider, group): own-use GPUs */
+    int64_t *capacity_scratch;        /* per group */
+
     buildout_state *build;            /* per spec build-out */
     size_t *slot_phase_lo;            /* per build-out: its first reserved phase */
     int64_t *slot_count;              /* per build-out: its reserved sites */
@@ -98,6 +106,27 @@ int market__schedule(market *m, int64_t t, int32_t kind, size_t i);
 int market__run_tick(market *m, int64_t t);
 /* Grows the leaf work arrays to the alloc's leaves. Returns 0 or -1. */
 int market__reserve_leaf_work(market *m);
+
+/* market_training.c: training workloads, served by the jobs module. A
+ * tenant's own-use GPUs serve its training jobs first (gang-scheduled,
+ * whole nodes, set at every allocation change and split evenly between
+ * its training workloads); its inference demand is served by what the
+ * jobs leave idle. */
+/* Creates one jobs object per training workload. Returns 0 or -1. */
+int market__training_create(market *m);
+void market__training_destroy(market *m);
+/* Registers the jobs' event kinds and schedules their first arrivals. */
+int market__training_attach(market *m, engine *e);
+/* Hands each training workload its capacity after a rebuild. 0 or -1. */
+int market__training_set_capacity(market *m);
+/* Per tick, before inference is served: the busy GPUs of the jobs per
+ * (tenant, group), taken off the tenants' inference capacity. */
+void market__training_reserve(market *m);
+/* Per tick, after inference is served: the training workloads' rows, added
+ * to their tenants' provider rows. */
+void market__training_rows(market *m, int64_t t, double dt_h);
+/* The share of leaf l's GPUs busy with training jobs this tick, 0..1. */
+double market__leaf_training_share(const market *m, size_t l);
 
 /* procure.c */
 /* One review of procurement i at t. Returns 0, -1 when out of memory, or the

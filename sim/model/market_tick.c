@@ -60,9 +60,12 @@ static void tick_demand(market *m, int64_t t)
         m->provider_capacity_h100[p] = m->alloc->provider_capacity_h100[p];
     }
     for (size_t w = 0; w < s->n_workloads; w++) {
+        if (s->workloads[w].type != SPEC_INFERENCE)
+            continue;
         m->workload_rows[w].demand_h100 = demand_curve_at(m->curves[w], t);
         m->provider_rows[s->workloads[w].tenant].demand_h100 += m->workload_rows[w].demand_h100;
     }
+    market__training_reserve(m);
 }
 
 /* ---- 2. spot preemption ---- */
@@ -138,6 +141,8 @@ static void tick_service(market *m, double dt_h)
         m->provider_load[p] = capacity > 0.0 ? (float)(r->served_h100 / capacity) : 0.0f;
     }
     for (size_t w = 0; w < s->n_workloads; w++) {
+        if (s->workloads[w].type != SPEC_INFERENCE)
+            continue;
         const int tenant = s->workloads[w].tenant;
         const market_provider_row *r = &m->provider_rows[tenant];
         market_workload_row *row = &m->workload_rows[w];
@@ -156,7 +161,8 @@ static void tick_service(market *m, double dt_h)
     for (size_t l = 0; l < a->n_leaves; l++) {
         const alloc_leaf *leaf = &a->leaves[l];
         const int64_t pre = m->leaf_preempted[l];
-        const float own = m->provider_load[leaf->user];
+        const double train = market__leaf_training_share(m, l);
+        const float own = (float)(train + (1.0 - train) * (double)m->provider_load[leaf->user]);
         m->leaf_load[l] =
             pre > 0 ? (float)(((double)(leaf->gpus - pre) * own +
                                (double)pre * m->provider_load[m->leaf_preempt_by[l]]) /
@@ -207,7 +213,9 @@ static void attribute_use(market *m)
     for (size_t l = 0; l < a->n_leaves; l++) {
         const alloc_leaf *leaf = &a->leaves[l];
         const int64_t pre = m->leaf_preempted[l];
-        const double busy = (double)(leaf->gpus - pre) * (double)m->provider_load[leaf->user];
+        const double train = market__leaf_training_share(m, l);
+        const double load = train + (1.0 - train) * (double)m->provider_load[leaf->user];
+        const double busy = (double)(leaf->gpus - pre) * load;
         m->provider_own_busy[leaf->user] += busy;
         for (int h = leaf->hop; h >= 0; h = a->hops[h].parent)
             m->contract_rows[a->hops[h].contract].used += busy;
@@ -272,7 +280,8 @@ static void tick_provider_counts(market *m)
 int market__run_tick(market *m, int64_t t)
 {
     if (m->dirty) {
-        if (alloc_rebuild(m->alloc, m->fleet) != 0 || market__reserve_leaf_work(m) != 0)
+        if (alloc_rebuild(m->alloc, m->fleet) != 0 || market__reserve_leaf_work(m) != 0 ||
+            market__training_set_capacity(m) != 0)
             return -1;
         m->dirty = 0;
     }
@@ -280,6 +289,7 @@ int market__run_tick(market *m, int64_t t)
     tick_demand(m, t);
     tick_preempt(m);
     tick_service(m, dt_h);
+    market__training_rows(m, t, dt_h);
     tick_fleet(m, dt_h);
     tick_contracts(m, dt_h);
     tick_provider_counts(m);

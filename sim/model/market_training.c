@@ -1,0 +1,209 @@
+/*
+ * market_training: the market's side of training workloads. The jobs module
+ * (jobs.h) schedules the jobs; this file gives each training workload the
+ * GPUs it may use and turns the jobs' state into rows.
+ *
+ * Capacity. A training workload of tenant p may use, in every alloc group
+ * (one GPU type in one DC), p's own-use GPUs there: the leaves whose user is
+ * p, split evenly (in whole nodes) between p's training workloads. It is set
+ * at every allocation change, not per tick, so per-tick spot preemption
+ * never touches running jobs; it reduces only inference capacity.
+ *
+ * Per tick. The GPUs busy with jobs, per (tenant, group), are taken off the
+ * tenant's inference capacity (x the type's inference speed); in a leaf,
+ * that share of GPUs runs at full load and the rest serves inference. A
+ * training workload's row: demand = GPUs running (in H100-equivalents, by
+ * train_speed) + GPUs queued (counted as H100s); served = running; shortfall
+ * = queued; capacity = its GPUs x train_speed.
+ */
+#include "market_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jobs.h"
+
+enum { TRAINING_EV_ARRIVAL = 8, TRAINING_EV_FINISH = 9, TRAINING_EV_DEADLINE = 10 };
+
+static size_t cell(const market *m, int provider, size_t group)
+{
+    return (size_t)provider * m->alloc->n_groups + group;
+}
+
+int market__training_create(market *m)
+{
+    const spec *s = m->spec;
+    const alloc *a = m->alloc;
+    const size_t cells = (s->n_providers + 1) * (a->n_groups + 1);
+    m->jobs = calloc(s->n_workloads + 1, sizeof *m->jobs);
+    m->provider_n_training = calloc(s->n_providers + 1, sizeof *m->provider_n_training);
+    m->train_busy = calloc(cells, sizeof *m->train_busy);
+    m->own_gpus = calloc(cells, sizeof *m->own_gpus);
+    m->capacity_scratch = calloc(a->n_groups + 1, sizeof *m->capacity_scratch);
+    jobs_group_def *groups = calloc(a->n_groups + 1, sizeof *groups);
+    int rc = m->jobs && m->provider_n_training && m->train_busy && m->own_gpus &&
+             m->capacity_scratch && groups ? 0 : -1;
+    for (size_t g = 0; rc == 0 && g < a->n_groups; g++)
+        groups[g] = (jobs_group_def){a->groups[g].datacenter, a->groups[g].gpu,
+                                     s->gpus[a->groups[g].gpu].train_speed};
+    for (size_t w = 0; rc == 0 && w < s->n_workloads; w++) {
+        if (s->workloads[w].type != SPEC_TRAINING)
+            continue;
+        m->jobs[w] = jobs_create(&s->workloads[w], groups, a->n_groups, s->seed, s->end);
+        rc = m->jobs[w] ? 0 : -1;
+        m->provider_n_training[s->workloads[w].tenant]++;
+    }
+    free(groups);
+    return rc;
+}
+
+void market__training_destroy(market *m)
+{
+    if (m->jobs)
+        for (size_t w = 0; w < m->spec->n_workloads; w++)
+            jobs_destroy(m->jobs[w]);
+    free(m->jobs);
+    free(m->provider_n_training);
+    free(m->train_busy);
+    free(m->own_gpus);
+    free(m->capacity_scratch);
+}
+
+int market__training_attach(market *m, engine *e)
+{
+    const jobs_event_kinds kinds = {TRAINING_EV_ARRIVAL, TRAINING_EV_FINISH,
+                                    TRAINING_EV_DEADLINE};
+    for (size_t w = 0; w < m->spec->n_workloads; w++)
+        if (m->jobs[w] && jobs_attach(m->jobs[w], e, kinds) != 0)
+            return -1;
+    return market__training_set_capacity(m);
+}
+
+/* Own-use GPUs per (provider, group), from the current leaves. */
+static void count_own_gpus(market *m)
+{
+    const alloc *a = m->alloc;
+    memset(m->own_gpus, 0, m->spec->n_providers * a->n_groups * sizeof *m->own_gpus);
+    for (size_t l = 0; l < a->n_leaves; l++)
+        m->own_gpus[cell(m, a->leaves[l].user, (size_t)a->leaves[l].group)] += a->leaves[l].gpus;
+}
+
+int market__training_set_capacity(market *m)
+{
+    const spec *s = m->spec;
+    const size_t n_groups = m->alloc->n_groups;
+    count_own_gpus(m);
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        if (!m->jobs[w] || !m->engine)
+            continue;
+        const int p = s->workloads[w].tenant;
+        const int64_t split = (int64_t)m->provider_n_training[p];
+        for (size_t g = 0; g < n_groups; g++) {
+            const int64_t nodes = m->own_gpus[cell(m, p, g)] / SPEC_GPUS_PER_NODE / split;
+            m->capacity_scratch[g] = nodes * SPEC_GPUS_PER_NODE;
+        }
+        if (jobs_set_capacities(m->jobs[w], m->capacity_scratch) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+void market__training_reserve(market *m)
+{
+    const spec *s = m->spec;
+    const alloc *a = m->alloc;
+    memset(m->train_busy, 0, s->n_providers * a->n_groups * sizeof *m->train_busy);
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        if (!m->jobs[w])
+            continue;
+        const int p = s->workloads[w].tenant;
+        for (size_t g = 0; g < a->n_groups; g++) {
+            const double busy = (double)jobs_group_busy(m->jobs[w], g);
+            m->train_busy[cell(m, p, g)] += busy;
+            m->provider_capacity_h100[p] -= busy * s->gpus[a->groups[g].gpu].infer_speed;
+        }
+    }
+    for (size_t p = 0; p < s->n_providers; p++)
+        if (m->provider_capacity_h100[p] < 0.0)
+            m->provider_capacity_h100[p] = 0.0;
+}
+
+double market__leaf_training_share(const market *m, size_t l)
+{
+    const alloc_leaf *leaf = &m->alloc->leaves[l];
+    const size_t c = cell(m, leaf->user, (size_t)leaf->group);
+    if (m->own_gpus[c] <= 0)
+        return 0.0;
+    const double share = m->train_busy[c] / (double)m->own_gpus[c];
+    return share < 1.0 ? share : 1.0;
+}
+
+void market__training_rows(market *m, int64_t t, double dt_h)
+{
+    (void)t;
+    const spec *s = m->spec;
+    const alloc *a = m->alloc;
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        const jobs *j = m->jobs[w];
+        if (!j)
+            continue;
+        market_workload_row *row = &m->workload_rows[w];
+        double capacity = 0.0;
+        for (size_t g = 0; g < a->n_groups; g++)
+            capacity += (double)jobs_group_capacity(j, g) * s->gpus[a->groups[g].gpu].train_speed;
+        row->served_h100 = jobs_busy_h100(j);
+        row->shortfall_h100 = (double)jobs_queued_gpus(j);
+        row->demand_h100 = row->served_h100 + row->shortfall_h100;
+        row->capacity_h100 = capacity;
+        row->jobs_running = jobs_running(j);
+        row->jobs_queued = jobs_queued(j);
+        row->goodput_h100_hours = row->served_h100 * dt_h;
+        market_provider_row *r = &m->provider_rows[s->workloads[w].tenant];
+        r->demand_h100 += row->demand_h100;
+        r->served_h100 += row->served_h100;
+        r->shortfall_h100 += row->shortfall_h100;
+    }
+}
+
+/* ---- end-of-run metrics ---- */
+
+static size_t put(market_metric *out, size_t n, size_t cap, const char *what,
+                  const char *workload, double value)
+{
+    if (n < cap) {
+        snprintf(out[n].name, sizeof out[n].name, "%s.%s", what, workload);
+        out[n].value = value;
+    }
+    return n + 1;
+}
+
+size_t market_end_metrics(market *m, int64_t now, market_metric *out, size_t cap)
+{
+    const spec *s = m->spec;
+    size_t n = 0;
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        jobs *j = m->jobs[w];
+        if (!j)
+            continue;
+        const char *name = s->workloads[w].name;
+        jobs_totals tot;
+        jobs_totals_at(j, now, &tot);
+        const double hours = now > 0 ? (double)now / MARKET_SECONDS_PER_HOUR : 1.0;
+        n = put(out, n, cap, "jobs_arrived", name, (double)tot.arrived);
+        n = put(out, n, cap, "jobs_started", name, (double)tot.started);
+        n = put(out, n, cap, "jobs_completed", name, (double)tot.completed);
+        n = put(out, n, cap, "jobs_lost", name, (double)tot.lost);
+        n = put(out, n, cap, "jobs_preempted", name, (double)tot.preempted);
+        n = put(out, n, cap, "mean_wait_h", name, jobs_mean_wait(j) / MARKET_SECONDS_PER_HOUR);
+        n = put(out, n, cap, "p95_wait_h", name,
+                jobs_wait_quantile(j, 0.95) / MARKET_SECONDS_PER_HOUR);
+        n = put(out, n, cap, "gpu_hours_served", name,
+                tot.busy_gpu_seconds / MARKET_SECONDS_PER_HOUR);
+        n = put(out, n, cap, "h100_hours_served", name,
+                tot.busy_h100_seconds / MARKET_SECONDS_PER_HOUR);
+        n = put(out, n, cap, "mean_jobs_queued", name,
+                tot.queued_job_seconds / MARKET_SECONDS_PER_HOUR / hours);
+    }
+    return n;
+}
