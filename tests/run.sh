@@ -20,16 +20,16 @@ record() { # name status
 # Unit tests: each cmocka binary prints its own summary; one result per binary here.
 for t in "$root/$B"/tests/test_*; do
   [ -x "$t" ] || continue
-  "$t"
-  record "unit $(basename "$t")" $?
+  "$t"; status=$?
+  record "unit $(basename "$t")" $status
 done
 
 if [ "$SCOPE" != unit ]; then
   export CAPSIM="$root/$B/capsim"
   for s in "$here"/bad/run.sh "$here"/e2e/test_*.sh; do
     [ -f "$s" ] || continue
-    TEST_SCOPE=$SCOPE bash "$s"
-    record "$(basename "$(dirname "$s")")/$(basename "$s")" $?
+    TEST_SCOPE=$SCOPE bash "$s"; status=$?
+    record "$(basename "$(dirname "$s")")/$(basename "$s")" $status
   done
 fi
 

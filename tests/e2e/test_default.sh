@@ -113,10 +113,10 @@ expect_eq "the back-to-back contract names the resale as its parent" 1 \
               WHERE c.run_id=1 AND c.origin='procured' AND l.name='coreweave' AND e.name='openai'")"
 expect_eq "procured contracts carry their signing date" 0 \
   "$(q "$db" "SELECT count(*) FROM contract WHERE run_id=1 AND origin='procured' AND signed_date IS NULL")"
-cw_decline=$(ev seq "kind='request_declined' AND entity='coreweave'")
-build=$(ev seq "kind='build_started' AND entity LIKE 'coreweave-sites%'")
-expect_eq "CoreWeave builds after it had to decline" 1 "$(q "$db" "SELECT ${cw_decline:-0} > 0 AND ${build:-0} > ${cw_decline:-0}")"
-if [ "$ticks" = 43824 ]; then
+if [ "$ticks" = 43824 ]; then   # CoreWeave first runs out in mid-2025, after the quick horizon
+  cw_decline=$(ev seq "kind='request_declined' AND entity='coreweave'")
+  build=$(ev seq "kind='build_started' AND entity LIKE 'coreweave-sites%'")
+  expect_eq "CoreWeave builds after it had to decline" 1 "$(q "$db" "SELECT ${cw_decline:-0} > 0 AND ${build:-0} > ${cw_decline:-0}")"
   expect_eq "a new CoreWeave site comes online and is used" 1 \
     "$(q "$db" "SELECT max(dt.installed) > 0 AND max(dt.busy) > 0 FROM dc_tick dt JOIN datacenter d ON d.run_id=1 AND d.id=dt.datacenter_id
                 WHERE dt.run_id=1 AND d.name LIKE 'coreweave-sites-%'")"
