@@ -170,14 +170,21 @@ static int chart_workloads(plot_ctx *c)
 }
 
 /* Heatmap rows: epoch seconds of the day, DC id, utilisation; a blank line
- * after each DC (gnuplot's scan lines). */
+ * after each DC (gnuplot's scan lines). `with image` needs a full grid, so
+ * every DC has a row for every day of the run: NaN (not drawn) on the days
+ * before a site exists or while it has no GPUs installed. */
 static int heatmap_data(plot_ctx *c)
 {
     static const char sql[] =
-        "SELECT x.datacenter_id, CAST(strftime('%s', substr(t.date, 1, 10)) AS INTEGER),"
-        " sum(x.busy) / NULLIF(sum(x.installed), 0) FROM dc_tick x"
-        " JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
-        " WHERE x.run_id = ?1 GROUP BY x.datacenter_id, substr(t.date, 1, 10) ORDER BY 1, 2";
+        "WITH days AS (SELECT DISTINCT substr(date, 1, 10) AS day FROM tick WHERE run_id = ?1),"
+        " agg AS (SELECT x.datacenter_id AS dc, substr(t.date, 1, 10) AS day,"
+        "  sum(x.busy) / NULLIF(sum(x.installed), 0) AS u FROM dc_tick x"
+        "  JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
+        "  WHERE x.run_id = ?1 GROUP BY x.datacenter_id, day)"
+        " SELECT d.id, CAST(strftime('%s', days.day) AS INTEGER), agg.u"
+        " FROM datacenter d CROSS JOIN days"
+        " LEFT JOIN agg ON agg.dc = d.id AND agg.day = days.day"
+        " WHERE d.run_id = ?1 ORDER BY 1, 2";
     char path[128];
     int k = new_data(c, path, sizeof path);
     sqlite3_stmt *s = NULL;
