@@ -33,6 +33,19 @@ sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_le
         sqlite3_close(db);
         return NULL;
     }
+    /* Verified as capsim's: reopen read-write with query_only, so that the
+     * last connection to close can checkpoint and remove the -wal and -shm
+     * files a read-only connection would leave behind. A file we may not
+     * write stays open read-only. */
+    sqlite3 *rw = NULL;
+    if (sqlite3_open_v2(path, &rw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+        sqlite3_exec(rw, "PRAGMA query_only = ON", NULL, NULL, NULL) == SQLITE_OK) {
+        sqlite3_close(db);
+        db = rw;
+        sqlite3_busy_timeout(db, 5000);
+    } else {
+        sqlite3_close(rw);
+    }
     if (rollup_ensure_views(db, 1) != 0) {
         snprintf(err, err_len, "%s: creating the roll-up views: %s", path, sqlite3_errmsg(db));
         *status = ADB_ERR_RUNTIME;
