@@ -8,16 +8,15 @@
 #include "jobtrace.h"
 
 #include <csv.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../engine/caltime.h"
 #include "scnkeys.h"
 #include "suggest.h"
+#include "csvin.h"
 #include "textnum.h"
 
 #define FIELD_MAX 64
@@ -213,45 +212,6 @@ static void on_row(int terminator, void *user)
 
 /* ---- files ---- */
 
-static int parse_lines(reader *r, FILE *fp, struct csv_parser *parser)
-{
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    while (!r->failed && (len = getline(&line, &cap, fp)) >= 0) {
-        r->line++;
-        size_t n = (size_t)len;
-        if (csv_parse(parser, line, n, on_field, on_row, r) != n)
-            fail(r, "malformed CSV: %s", csv_error(parser) == CSV_EPARSE
-                 ? "a stray or unterminated quote; quote whole fields as \"...\""
-                 : "out of memory");
-    }
-    if (!r->failed && ferror(fp))
-        fail(r, "cannot read: %s", strerror(errno));
-    free(line);
-    if (!r->failed && csv_fini(parser, on_field, on_row, r) != 0)
-        fail(r, "malformed CSV: an unterminated quote at the end of the file");
-    return r->failed ? -1 : 0;
-}
-
-static jobtrace_status open_file(const char *path, FILE **fp, char *why, size_t why_len)
-{
-    struct stat st;
-    int err = 0;
-    if (stat(path, &st) != 0)
-        err = errno;
-    else if (S_ISDIR(st.st_mode))
-        err = EISDIR;
-    else if (!(*fp = fopen(path, "r")))
-        err = errno;
-    if (err) {
-        snprintf(why, why_len, "cannot read trace '%s': %s; check the path (relative to the "
-                 "file that names it)", path, strerror(err));
-        return JOBTRACE_CANNOT_OPEN;
-    }
-    return JOBTRACE_OK;
-}
-
 static int by_submit(const void *a, const void *b)
 {
     const row_job *x = a, *y = b;
@@ -283,22 +243,17 @@ jobtrace_status jobtrace_read(const char *path, int64_t start_day, const spec_gp
                               size_t n_gpus, spec_trace_job **jobs_out, size_t *n_out,
                               int *error_line, char *why, size_t why_len)
 {
-    FILE *fp = NULL;
     *error_line = 0;
-    jobtrace_status status = open_file(path, &fp, why, why_len);
-    if (status != JOBTRACE_OK)
-        return status;
     reader r = {.why = why, .why_len = why_len,
                 .start_seconds = start_day * SPEC_SECONDS_PER_DAY, .gpus = gpus,
                 .n_gpus = n_gpus};
-    struct csv_parser parser;
-    if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-        fclose(fp);
-        return JOBTRACE_NO_MEMORY;
-    }
-    parse_lines(&r, fp, &parser);
-    csv_free(&parser);
-    fclose(fp);
+    const csvin_callbacks cb = {on_field, on_row, &r, &r.line, &r.failed};
+    csvin_status read = csvin_read(path, "trace", &cb, why, why_len);
+    if (read == CSVIN_CANNOT_OPEN)
+        return JOBTRACE_CANNOT_OPEN;
+    if (read != CSVIN_OK)
+        r.failed = 1;   /* the message is in why */
+    jobtrace_status status = JOBTRACE_OK;
     if (!r.failed && r.n == 0)
         fail(&r, "has no jobs; after the header row " HEADER_HINT ", write one row per job");
     if (!r.failed && take_jobs(&r, jobs_out, n_out) != 0) {
