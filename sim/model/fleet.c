@@ -8,19 +8,20 @@
  * What the kernel sums: every healthy GPU of a range has the same util
  * (load) and power, so busy and power are the healthy count times those,
  * and throughput is load times the sum of perf over healthy GPUs. Only the
- * count and the perf sum are accumulated per GPU.
+ * count (an integer, exact in any order) and the perf sum are accumulated
+ * per GPU.
  *
  * Determinism of the kernel: floating-point addition is not associative, so
  * a sum that the compiler splits across 4, 8 or 16 vector lanes would differ
  * between the SSE2, AVX2 and AVX-512 clones. The kernel therefore fixes the
- * split itself: GPU lo + i always adds into float partial-sum lane i mod
- * 16, in index order, within chunks of 1,024 GPUs counted from lo; each
- * chunk's float lanes are added into 16 double lanes, in chunk order; and
- * the 16 double lanes are combined in lane order. Every clone computes
- * exactly those additions (the build uses -ffp-contract=off, so no clone
- * fuses a multiply-add), and the sums are bit-identical whatever the vector
- * width. The chunks bound the float rounding to that of 64 additions per
- * lane, whatever the length of the range.
+ * split itself: GPU lo + i always adds its perf (or 0) into float
+ * partial-sum lane i mod 32, in index order, within chunks of 1,024 GPUs
+ * counted from lo; each chunk's float lanes are added into 32 double lanes,
+ * in chunk order; and the 32 double lanes are combined in lane order. Every
+ * clone computes exactly those additions (the build uses -ffp-contract=off,
+ * so no clone fuses a multiply-add), and the sums are bit-identical
+ * whatever the vector width. The chunks bound the float rounding to that of
+ * 32 additions per lane, whatever the length of the range.
  */
 #include "fleet.h"
 
@@ -30,10 +31,12 @@
 
 #define FLEET_ALIGN_BYTES 64
 /* Partial-sum lanes of the kernel; see the determinism note above. */
-#define FLEET_LANES 16
-/* GPUs per float partial sum before it is flushed into a double lane: 64
+#define FLEET_LANES 32
+/* GPUs per float partial sum before it is flushed into a double lane: 32
  * additions per lane, a multiple of FLEET_LANES. */
 #define FLEET_CHUNK_GPUS 1024
+_Static_assert(FLEET_CHUNK_GPUS % FLEET_LANES == 0 && FLEET_CHUNK_GPUS / FLEET_LANES <= UINT8_MAX,
+               "chunks keep each GPU in its lane, and the uint8 healthy counts cannot overflow");
 
 /* aligned_alloc of `bytes` rounded up to a multiple of 64 (64 for 0).
  * Returns NULL when out of memory; the caller frees with free(). */
@@ -98,9 +101,6 @@ void fleet_destroy(fleet *f)
     free(f);
 }
 
-/* The per-lane partial sums of one kernel call. */
-enum { SUM_HEALTHY, SUM_HEALTHY_PERF, SUM_COUNT };
-
 /*
  * The tick kernel over n GPUs (the arrays start at the chunk's first GPU).
  * Each GPU i:
@@ -109,9 +109,12 @@ enum { SUM_HEALTHY, SUM_HEALTHY_PERF, SUM_COUNT };
  * which is fleet.h's select (u = load or 0; power = idle + (tdp - idle) * u
  * or 0) computed exactly: multiplying by 1 or 0 rounds nothing, and every
  * healthy GPU of the range has the same power_on_w = idle + (tdp - idle) *
- * load. Float lane i mod 16 accumulates h and h * perf from 0; the lanes
- * are written to lanes_out[quantity][lane]. The last block may hold fewer
- * than 16 GPUs; they go into lanes 0.. in the same fixed way.
+ * load. Float lane i mod 32 accumulates h * perf from 0; the lanes are
+ * written to healthy_perf_out[lane]. The last block may hold fewer than 32
+ * GPUs; they go into lanes 0.. in the same fixed way. The healthy GPUs are
+ * counted in uint8 lanes (at most 1,024 / 32 = 32 per lane, no overflow)
+ * and their total written to *healthy_out: an integer count is exact in any
+ * order, and equals what float lanes of h would sum to.
  *
  * Written for the vectoriser, and each choice below was needed:
  *   - one select per GPU, then products: with several selects on the same
@@ -127,29 +130,41 @@ enum { SUM_HEALTHY, SUM_HEALTHY_PERF, SUM_COUNT };
  *     loop vectorises at -O2 once trapping math is off.
  *   - no calls in the loops; target_clones builds a default (SSE2), an AVX2
  *     and an AVX-512 version and picks one at load time (ifunc).
+ *   - 32 lanes, not 16: the lane loop's 32 iterations over uint8 state give
+ *     a vectorisation factor of 32, so the AVX2 and AVX-512 clones load
+ *     state in 32-byte vectors and work on 4 x 8 floats; with 16 lanes
+ *     every clone was held to 16-byte vectors. The default clone does the
+ *     same additions in 8 x 4 floats.
+ *   - the healthy count in one uint8 vector instead of 32 more float lanes:
+ *     it frees the registers the float accumulators need (with float
+ *     counts, most of them spilled to the stack every iteration).
  *
- * Vectorisation (gcc 12.2, Makefile CFLAGS, -fopt-info-vec-optimized), the
- * same lines for each of the three clones:
- *   fleet.c:156:30: optimized: loop vectorized using 16 byte vectors  (lanes)
- *   fleet.c:165:26: optimized: loop vectorized using 16 byte vectors  (tail)
- *   fleet.c:165:26: optimized: loop vectorized using 8 byte vectors   (its
- *                                                             epilogue)
- * The lane loop runs 16 iterations over uint8 state, so its vectorisation
- * factor is 16 and gcc sizes every vector by the 16 state bytes: all
- * clones use 128-bit vectors (4 x 4 floats per partial sum), and the AVX2
- * and AVX-512 clones gain only the VEX encoding. A variant that first
- * widened state to uint32 got 32- and 64-byte vectors but ran slower here
- * (a store-forwarding stall between the narrow stores and the wide
- * reloads). Wider vectors would need more than 16 lanes.
+ * Vectorisation (gcc 12.2, Makefile CFLAGS, -fopt-info-vec-optimized):
+ *   default (SSE2) clone:
+ *     fleet.c:171:30: optimized: loop vectorized using 16 byte vectors  (lanes)
+ *     fleet.c:180:26: optimized: loop vectorized using 16 byte vectors  (tail)
+ *     fleet.c:180:26: optimized: loop vectorized using 8 byte vectors   (its
+ *                                                               epilogue)
+ *     fleet.c:188:26: optimized: loop vectorized using 16 byte vectors  (lanes out)
+ *   avx2 and avx512f clones (gcc prefers 256-bit vectors for AVX-512 too):
+ *     fleet.c:171:30: optimized: loop vectorized using 32 byte vectors  (lanes)
+ *     fleet.c:180:26: optimized: loop vectorized using 32 byte vectors  (tail)
+ *     fleet.c:180:26: optimized: loop vectorized using 16 byte vectors  (its
+ *                                                               epilogue)
+ *     fleet.c:188:26: optimized: loop vectorized using 32 byte vectors  (lanes out)
+ * Every width performs the same per-lane float additions in the same
+ * order, so the sums stay bit-identical across clones.
  */
 __attribute__((target_clones("default", "avx2", "avx512f"),
                optimize("O3", "no-trapping-math")))
 static void tick_kernel(size_t n, const uint8_t *restrict state,
                         const float *restrict perf, float *restrict util,
                         float *restrict power_w, float load, float power_on_w,
-                        float lanes_out[restrict SUM_COUNT][FLEET_LANES])
+                        uint32_t *restrict healthy_out,
+                        float healthy_perf_out[restrict FLEET_LANES])
 {
-    float healthy[FLEET_LANES] = {0}, healthy_perf[FLEET_LANES] = {0};
+    uint8_t healthy[FLEET_LANES] = {0};
+    float healthy_perf[FLEET_LANES] = {0};
 
     size_t i = 0;
     for (; i + FLEET_LANES <= n; i += FLEET_LANES) {
@@ -157,33 +172,36 @@ static void tick_kernel(size_t n, const uint8_t *restrict state,
             const float h = state[i + j] == FLEET_HEALTHY ? 1.0f : 0.0f;
             util[i + j] = h * load;
             power_w[i + j] = h * power_on_w;
-            healthy[j] += h;
+            healthy[j] = (uint8_t)(healthy[j] + (state[i + j] == FLEET_HEALTHY));
             healthy_perf[j] += h * perf[i + j];
         }
     }
-    /* Tail: fewer than 16 GPUs. */
+    /* Tail: fewer than FLEET_LANES GPUs. */
     for (size_t j = 0; i < n; i++, j++) {
         const float h = state[i] == FLEET_HEALTHY ? 1.0f : 0.0f;
         util[i] = h * load;
         power_w[i] = h * power_on_w;
-        healthy[j] += h;
+        healthy[j] = (uint8_t)(healthy[j] + (state[i] == FLEET_HEALTHY));
         healthy_perf[j] += h * perf[i];
     }
+    uint32_t count = 0;
     for (size_t j = 0; j < FLEET_LANES; j++) {
-        lanes_out[SUM_HEALTHY][j] = healthy[j];
-        lanes_out[SUM_HEALTHY_PERF][j] = healthy_perf[j];
+        count += healthy[j];
+        healthy_perf_out[j] = healthy_perf[j];
     }
+    *healthy_out = count;
 }
 
 /*
  * The tick kernel over GPUs [lo, hi); contract in fleet.h. An empty range
  * adds nothing.
  *
- * The range is cut into chunks of FLEET_CHUNK_GPUS (a multiple of 16, so
- * GPU lo + i stays in lane i mod 16 throughout). Each chunk's float lanes
+ * The range is cut into chunks of FLEET_CHUNK_GPUS (a multiple of 32, so
+ * GPU lo + i stays in lane i mod 32 throughout). Each chunk's float lanes
  * are added into double lanes, which bounds the float rounding to that of
- * 64 additions per lane; at the end the double lanes are combined in lane
- * order. One ifunc call per 1,024 GPUs costs nothing measurable.
+ * 32 additions per lane; at the end the double lanes are combined in lane
+ * order. The healthy count is an exact integer. One ifunc call per 1,024
+ * GPUs costs nothing measurable.
  *
  * Every healthy GPU of the range has util = load and power = power_on_w,
  * and every other GPU 0, so the sums of util and power are the healthy
@@ -196,21 +214,22 @@ void fleet_tick_range(fleet *f, size_t lo, size_t hi, float load,
 {
     assert(lo <= hi && hi <= f->n);
     const float power_on_w = idle_w + (tdp_w - idle_w) * load;
-    double total[SUM_COUNT][FLEET_LANES] = {{0}};
-    float lanes[SUM_COUNT][FLEET_LANES];
+    size_t healthy_count = 0;
+    double total[FLEET_LANES] = {0};
+    float lanes[FLEET_LANES];
     for (size_t start = lo; start < hi; start += FLEET_CHUNK_GPUS) {
         size_t count = hi - start < FLEET_CHUNK_GPUS ? hi - start : FLEET_CHUNK_GPUS;
+        uint32_t chunk_healthy;
         tick_kernel(count, f->state + start, f->perf + start, f->util + start,
-                    f->power_w + start, load, power_on_w, lanes);
-        for (int k = 0; k < SUM_COUNT; k++)
-            for (int j = 0; j < FLEET_LANES; j++)
-                total[k][j] += (double)lanes[k][j];
+                    f->power_w + start, load, power_on_w, &chunk_healthy, lanes);
+        healthy_count += chunk_healthy;
+        for (int j = 0; j < FLEET_LANES; j++)
+            total[j] += (double)lanes[j];
     }
-    double healthy = 0.0, healthy_perf = 0.0;
-    for (int j = 0; j < FLEET_LANES; j++) {
-        healthy += total[SUM_HEALTHY][j];
-        healthy_perf += total[SUM_HEALTHY_PERF][j];
-    }
+    double healthy_perf = 0.0;
+    for (int j = 0; j < FLEET_LANES; j++)
+        healthy_perf += total[j];
+    const double healthy = (double)healthy_count;
     sums->healthy += healthy;
     sums->busy += healthy * (double)load;
     sums->power_w += healthy * (double)power_on_w;

@@ -2,7 +2,7 @@
  * Unit tests for fleet: the defaults and 64-byte alignment of a new fleet,
  * the tick kernel's per-GPU known answers (healthy, failed, maintenance,
  * straggler), its sums against a scalar double reference, its exact
- * 16-lane arithmetic (which is what makes every vector width agree), and
+ * 32-lane arithmetic (which is what makes every vector width agree), and
  * bit-identical repeats.
  */
 #include <stdarg.h>
@@ -112,7 +112,7 @@ static void test_kernel_per_gpu_known_answers(void **unused)
     fleet_destroy(f);
 }
 
-/* A range that is not a multiple of 16 touches only its own GPUs, and sums
+/* A range that is not a multiple of 32 touches only its own GPUs, and sums
  * add into what *sums already holds. */
 static void test_kernel_partial_range_accumulates(void **unused)
 {
@@ -171,31 +171,30 @@ static fleet_sums scalar_reference(const fleet *f, size_t lo, size_t hi, double 
     return s;
 }
 
-/* The lane scheme of fleet.c written out in scalar code: GPU lo + i adds h
- * and h * perf into float lane i mod 16, in index order, within chunks of
- * 1,024 GPUs from lo; each chunk's float lanes go into double lanes; the
- * double lanes are combined in lane order; busy, power and throughput are
- * the healthy count or perf sum times the range's per-GPU values. */
+/* The lane scheme of fleet.c written out in scalar code: GPU lo + i adds
+ * h * perf into float lane i mod 32, in index order, within chunks of 1,024
+ * GPUs from lo; each chunk's float lanes go into double lanes; the double
+ * lanes are combined in lane order; the healthy GPUs are counted exactly;
+ * busy, power and throughput are the healthy count or perf sum times the
+ * range's per-GPU values. */
 static fleet_sums lane_emulation(const fleet *f, size_t lo, size_t hi, float load,
                                  float idle_w, float tdp_w)
 {
-    double lanes_d[2][16] = {{0}};
+    double lanes_d[32] = {0};
+    size_t healthy_count = 0;
     for (size_t chunk = lo; chunk < hi; chunk += 1024) {
-        float lanes[2][16] = {{0}};
+        float lanes[32] = {0};
         for (size_t i = chunk; i < hi && i < chunk + 1024; i++) {
             float h = f->state[i] == FLEET_HEALTHY ? 1.0f : 0.0f;
-            lanes[0][(i - lo) % 16] += h;
-            lanes[1][(i - lo) % 16] += h * f->perf[i];
+            healthy_count += f->state[i] == FLEET_HEALTHY;
+            lanes[(i - lo) % 32] += h * f->perf[i];
         }
-        for (int k = 0; k < 2; k++)
-            for (int j = 0; j < 16; j++)
-                lanes_d[k][j] += (double)lanes[k][j];
+        for (int j = 0; j < 32; j++)
+            lanes_d[j] += (double)lanes[j];
     }
-    double healthy = 0.0, healthy_perf = 0.0;
-    for (int j = 0; j < 16; j++) {
-        healthy += lanes_d[0][j];
-        healthy_perf += lanes_d[1][j];
-    }
+    double healthy = (double)healthy_count, healthy_perf = 0.0;
+    for (int j = 0; j < 32; j++)
+        healthy_perf += lanes_d[j];
     const float power_on_w = idle_w + (tdp_w - idle_w) * load;
     return (fleet_sums){healthy, healthy * (double)load, healthy * (double)power_on_w,
                         healthy_perf * (double)load};
@@ -214,7 +213,7 @@ static fleet_sums stored_sums(const fleet *f, size_t lo, size_t hi)
     return s;
 }
 
-/* Ranges like a market's allocations: uneven, mostly not multiples of 16. */
+/* Ranges like a market's allocations: uneven, mostly not multiples of 32. */
 static const size_t range_bounds[] = {0, 1, 16, 33, 1000, 1013, 4099, 7777, 8000, 10007};
 #define RANGE_COUNT (sizeof range_bounds / sizeof range_bounds[0] - 1)
 
