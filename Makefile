@@ -44,7 +44,7 @@ DEB_PACKAGES := libgsl-dev libsqlite3-dev libcsv-dev libinih-dev libcmocka-dev s
 SCENARIO ?= scenarios/openai-google-coreweave.ini
 OUT      ?= out
 
-.PHONY: all deps run test unit bench clean check-deps
+.PHONY: all deps run test unit bench clean check-deps fuzz fuzz-deps
 all: $(CAPSIM)
 
 # Installs whichever packages are missing (sudo when not root).
@@ -121,6 +121,72 @@ bench: deps
 	$(BENCH_BIN) $(SCENARIO)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
+
+# ---- fuzzing: `make fuzz` builds one libFuzzer harness per parser
+# (tests/fuzz/fuzz_*.c) with clang and ASan+UBSan into build-fuzz/, then runs
+# each for FUZZ_SECONDS on a fresh copy of its seed corpus (tests/fuzz/corpus/
+# is never written). Crashes land in build-fuzz/artifacts/; see tests/fuzz/README.md.
+FUZZ_SECONDS ?= 30
+FUZZ_B       := build-fuzz
+FUZZ_CC      := clang
+FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+                -fsanitize=fuzzer,address,undefined -MMD -MP
+FUZZ_HARNESS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_HARNESS := $(filter-out fuzz_tmpfile,$(FUZZ_HARNESS))
+FUZZ_LIB_SRC := $(IO_SRC) $(MODEL_SRC) $(ENGINE_SRC) tests/fuzz/fuzz_tmpfile.c
+FUZZ_LIB     := $(FUZZ_B)/libcapsim_fuzz.a
+FUZZ_BIN     := $(addprefix $(FUZZ_B)/,$(FUZZ_HARNESS))
+
+# clang and its libFuzzer runtime, on top of `make deps` (sudo when not root).
+fuzz-deps: deps
+	@missing=""; for p in clang libclang-rt-14-dev; do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make fuzz-deps: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(FUZZ_B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_LIB): $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(FUZZ_LIB_SRC))
+	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
+
+$(FUZZ_BIN): $(FUZZ_B)/%: $(FUZZ_B)/obj/tests/fuzz/%.o $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $^ $(LDLIBS) -o $@
+
+# Runs every harness even after one fails, then fails if any did. UBSan
+# findings are fatal (halt_on_error), so libFuzzer keeps them as crashes.
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@mkdir -p $(FUZZ_B)/artifacts $(FUZZ_B)/logs; failed=""; \
+	for h in $(FUZZ_HARNESS); do \
+	  rm -rf $(FUZZ_B)/corpus/$$h; mkdir -p $(FUZZ_B)/corpus/$$h; \
+	  cp tests/fuzz/corpus/$$h/* $(FUZZ_B)/corpus/$$h/ 2>/dev/null; \
+	  log=$(FUZZ_B)/logs/$$h.log; \
+	  if UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(FUZZ_B)/$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	       -artifact_prefix=$(FUZZ_B)/artifacts/$$h- $(FUZZ_B)/corpus/$$h >$$log 2>&1; then \
+	    done_line=$$(grep -E '^#[0-9]+[[:space:]]+DONE' $$log | tail -1); \
+	    execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$log); \
+	    rate=$$(sed -n 's/^stat::average_exec_per_sec: *//p' $$log); \
+	    cov=$$(echo "$$done_line" | sed -n 's/.*cov: \([0-9]*\).*/\1/p'); \
+	    ft=$$(echo "$$done_line" | sed -n 's/.* ft: \([0-9]*\).*/\1/p'); \
+	    corp=$$(echo "$$done_line" | sed -n 's/.* corp: \([^ ]*\).*/\1/p'); \
+	    printf 'fuzz %-18s ok    %9s execs  %6s exec/s  cov: %-5s ft: %-6s corpus: %s\n' \
+	      $$h "$$execs" "$$rate" "$$cov" "$$ft" "$$corp"; \
+	  else \
+	    failed="$$failed $$h"; \
+	    printf 'fuzz %-18s FAIL  see %s; artifact: %s\n' $$h $$log \
+	      "$$(grep -o 'Test unit written to [^ ]*' $$log | tail -1 | sed 's/Test unit written to //')"; \
+	    grep -m1 -E 'ERROR: |runtime error|deadly signal|fuzz_[a-z]+: ' $$log | sed 's/^/    /'; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make fuzz: failed:$$failed"; exit 1; fi
+
+-include $(shell find $(FUZZ_B)/obj -name '*.d' 2>/dev/null)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

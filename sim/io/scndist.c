@@ -51,13 +51,15 @@ static int value_of(const char *text, int gpu_values, double *out, char *why, si
         return -1;
     if (!gpu_values)
         return 0;
-    int64_t whole = (int64_t)*out;
-    if ((double)whole != *out || whole % SPEC_GPUS_PER_NODE != 0 ||
-        *out > (double)SCNKEYS_MAX_GPUS) {
+    /* Clamped before the cast: converting a double outside int64_t's range
+     * (e.g. 1e300) is undefined behaviour (C11 6.3.1.4). */
+    int64_t whole = *out > (double)SCNKEYS_MAX_GPUS ? SCNKEYS_MAX_GPUS : (int64_t)*out;
+    if ((double)whole != *out || whole % SPEC_GPUS_PER_NODE != 0) {
+        int64_t next = (whole / SPEC_GPUS_PER_NODE + 1) * SPEC_GPUS_PER_NODE;
         snprintf(why, n, "GPU count %s is not a whole multiple of %d (up to %lld): jobs take "
                  "whole %d-GPU nodes; use e.g. %lld", text, SPEC_GPUS_PER_NODE,
                  SCNKEYS_MAX_GPUS, SPEC_GPUS_PER_NODE,
-                 (long long)((whole / SPEC_GPUS_PER_NODE + 1) * SPEC_GPUS_PER_NODE));
+                 (long long)(next > SCNKEYS_MAX_GPUS ? SCNKEYS_MAX_GPUS : next));
         return -1;
     }
     return 0;
