@@ -64,8 +64,11 @@ static int new_data(plot_ctx *c, char *path, size_t len)
 }
 
 /* Runs sql (?1 = run, ?2 = arg) into a data file: one line per row, fields
- * separated by commas, NULL as NaN. Returns the file index or -1. */
-static int write_data(plot_ctx *c, const char *sql, int64_t arg)
+ * separated by commas, NULL as NaN. With block_column >= 0, a blank line
+ * goes before each row whose value in that column differs from the row
+ * before (gnuplot's scan lines for `with image`). Returns the file index or
+ * -1. */
+static int write_blocks(plot_ctx *c, const char *sql, int64_t arg, int block_column)
 {
     char path[128];
     int k = new_data(c, path, sizeof path);
@@ -80,7 +83,14 @@ static int write_data(plot_ctx *c, const char *sql, int64_t arg)
     if (sqlite3_bind_parameter_count(s) >= 2)
         sqlite3_bind_int64(s, 2, arg);
     int rc, n = sqlite3_column_count(s), rows = 0;
+    int64_t block = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (block_column >= 0) {
+            int64_t b = sqlite3_column_int64(s, block_column);
+            if (rows > 0 && b != block)
+                fputc('\n', f);
+            block = b;
+        }
         for (int i = 0; i < n; i++) {
             const unsigned char *v = sqlite3_column_text(s, i);
             fprintf(f, "%s%s", i ? "," : "", v ? (const char *)v : "NaN");
@@ -92,6 +102,11 @@ static int write_data(plot_ctx *c, const char *sql, int64_t arg)
     if (fclose(f) != 0 || rc != SQLITE_DONE)
         return -1;
     return rows > 0 ? k : -1;
+}
+
+static int write_data(plot_ctx *c, const char *sql, int64_t arg)
+{
+    return write_blocks(c, sql, arg, -1);
 }
 
 /* Emits a chart for both terminals and records it. */
@@ -181,36 +196,11 @@ static int heatmap_data(plot_ctx *c)
         "  sum(x.busy) / NULLIF(sum(x.installed), 0) AS u FROM dc_tick x"
         "  JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
         "  WHERE x.run_id = ?1 GROUP BY x.datacenter_id, day)"
-        " SELECT d.id, CAST(strftime('%s', days.day) AS INTEGER), agg.u"
+        " SELECT CAST(strftime('%s', days.day) AS INTEGER), d.id, agg.u"
         " FROM datacenter d CROSS JOIN days"
         " LEFT JOIN agg ON agg.dc = d.id AND agg.day = days.day"
-        " WHERE d.run_id = ?1 ORDER BY 1, 2";
-    char path[128];
-    int k = new_data(c, path, sizeof path);
-    sqlite3_stmt *s = NULL;
-    FILE *f = fopen(path, "w");
-    if (!f || sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
-        if (f)
-            fclose(f);
-        return -1;
-    }
-    sqlite3_bind_int64(s, 1, c->run);
-    int64_t dc = -1;
-    int rc, rows = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t d = sqlite3_column_int64(s, 0);
-        if (dc >= 0 && d != dc)
-            fputc('\n', f);
-        dc = d;
-        const unsigned char *v = sqlite3_column_text(s, 2);
-        fprintf(f, "%lld,%lld,%s\n", (long long)sqlite3_column_int64(s, 1), (long long)d,
-                v ? (const char *)v : "NaN");
-        rows++;
-    }
-    sqlite3_finalize(s);
-    if (fclose(f) != 0 || rc != SQLITE_DONE)
-        return -1;
-    return rows > 0 ? k : -1;
+        " WHERE d.run_id = ?1 ORDER BY d.id, days.day";
+    return write_blocks(c, sql, 0, 1);
 }
 
 /* "set ytics ('name' id, ...)" from an entity table. Returns the count. */
