@@ -68,20 +68,32 @@ static int new_data(plot_ctx *c, char *path, size_t len)
  * goes before each row whose value in that column differs from the row
  * before (gnuplot's scan lines for `with image`). Returns the file index or
  * -1. */
-static int write_blocks(plot_ctx *c, const char *sql, int64_t arg, int block_column)
+/* Opens the next data file and prepares sql with ?1 = run, ?2 = arg (when
+ * present). Returns the file index, or -1 with nothing left open. */
+static int open_data(plot_ctx *c, const char *sql, int64_t arg, FILE **f, sqlite3_stmt **s)
 {
     char path[128];
     int k = new_data(c, path, sizeof path);
-    sqlite3_stmt *s = NULL;
-    FILE *f = fopen(path, "w");
-    if (!f || sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
-        if (f)
-            fclose(f);
+    *s = NULL;
+    *f = fopen(path, "w");
+    if (!*f || sqlite3_prepare_v2(c->db, sql, -1, s, NULL) != SQLITE_OK) {
+        if (*f)
+            fclose(*f);
         return -1;
     }
-    sqlite3_bind_int64(s, 1, c->run);
-    if (sqlite3_bind_parameter_count(s) >= 2)
-        sqlite3_bind_int64(s, 2, arg);
+    sqlite3_bind_int64(*s, 1, c->run);
+    if (sqlite3_bind_parameter_count(*s) >= 2)
+        sqlite3_bind_int64(*s, 2, arg);
+    return k;
+}
+
+static int write_blocks(plot_ctx *c, const char *sql, int64_t arg, int block_column)
+{
+    FILE *f;
+    sqlite3_stmt *s;
+    int k = open_data(c, sql, arg, &f, &s);
+    if (k < 0)
+        return -1;
     int rc, n = sqlite3_column_count(s), rows = 0;
     int64_t block = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -253,16 +265,11 @@ static int finance_data(plot_ctx *c, const char *column)
              "SELECT substr(t.date, 1, 7) || '-01', x.provider_id, sum(x.\"%s\") / 1e6"
              " FROM provider_tick x JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
              " WHERE x.run_id = ?1 GROUP BY 1, 2 ORDER BY 1, 2", column);
-    char path[128];
-    int k = new_data(c, path, sizeof path);
-    sqlite3_stmt *s = NULL;
-    FILE *f = fopen(path, "w");
-    if (!f || sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
-        if (f)
-            fclose(f);
+    FILE *f;
+    sqlite3_stmt *s;
+    int k = open_data(c, sql, 0, &f, &s);
+    if (k < 0)
         return -1;
-    }
-    sqlite3_bind_int64(s, 1, c->run);
     char month[16] = "";
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
