@@ -22,18 +22,24 @@ CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g -ffp-c
 LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
 LDLIBS  := -lgsl -lgslcblas -lsqlite3 -lcsv -linih -lm -lpthread
 
+UTIL_SRC   := $(wildcard sim/util/*.c)
 ENGINE_SRC := $(wildcard sim/engine/*.c)
 MODEL_SRC  := $(wildcard sim/model/*.c)
-IO_SRC     := $(wildcard sim/io/*.c)
+SCENARIO_SRC := $(wildcard sim/scenario/*.c)
+STORE_SRC  := $(wildcard sim/store/*.c)
+RUN_SRC    := $(wildcard sim/run/*.c)
 ANALYSIS_SRC := $(wildcard analysis/*.c)
 CLI_SRC    := $(wildcard sim/cli/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 BENCH_SRC  := $(wildcard tests/bench/*.c)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+LIB_UTIL   := $(B)/libcapsim_util.a
 LIB_ENGINE := $(B)/libcapsim_engine.a
 LIB_MODEL  := $(B)/libcapsim_model.a
-LIB_IO     := $(B)/libcapsim_io.a
+LIB_SCENARIO := $(B)/libcapsim_scenario.a
+LIB_STORE  := $(B)/libcapsim_store.a
+LIB_RUN    := $(B)/libcapsim_run.a
 LIB_ANALYSIS := $(B)/libcapsim_analysis.a
 CAPSIM     := $(B)/capsim
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
@@ -70,16 +76,21 @@ $(B)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(LIB_ENGINE): $(call obj,$(ENGINE_SRC))
-	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
-$(LIB_MODEL): $(call obj,$(MODEL_SRC))
-	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
-$(LIB_IO): $(call obj,$(IO_SRC))
-	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
-$(LIB_ANALYSIS): $(call obj,$(ANALYSIS_SRC))
-	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
+# One archive per room of sim/ (and analysis/), listed from the top layer
+# down so that each archive's references resolve in the ones after it.
+define layer_lib
+$(1): $$(call obj,$(2))
+	@mkdir -p $$(dir $$@); rm -f $$@; ar rcs $$@ $$^
+endef
+$(eval $(call layer_lib,$(LIB_UTIL),$(UTIL_SRC)))
+$(eval $(call layer_lib,$(LIB_ENGINE),$(ENGINE_SRC)))
+$(eval $(call layer_lib,$(LIB_MODEL),$(MODEL_SRC)))
+$(eval $(call layer_lib,$(LIB_SCENARIO),$(SCENARIO_SRC)))
+$(eval $(call layer_lib,$(LIB_STORE),$(STORE_SRC)))
+$(eval $(call layer_lib,$(LIB_RUN),$(RUN_SRC)))
+$(eval $(call layer_lib,$(LIB_ANALYSIS),$(ANALYSIS_SRC)))
 
-LIBS_ALL := $(LIB_ANALYSIS) $(LIB_IO) $(LIB_MODEL) $(LIB_ENGINE)
+LIBS_ALL := $(LIB_ANALYSIS) $(LIB_RUN) $(LIB_STORE) $(LIB_SCENARIO) $(LIB_MODEL) $(LIB_ENGINE) $(LIB_UTIL)
 
 $(CAPSIM): $(call obj,$(CLI_SRC)) $(LIBS_ALL)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -91,9 +102,11 @@ $(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(LIBS_ALL)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
 # Layer-only builds for working on one layer while another is in progress.
+util: $(LIB_UTIL)
 engine: $(LIB_ENGINE)
 model: $(LIB_MODEL)
-io: $(LIB_IO)
+scenario: $(LIB_SCENARIO)
+store: $(LIB_STORE)
 analysis: $(LIB_ANALYSIS)
 
 run: deps
@@ -134,7 +147,7 @@ FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
                 -fsanitize=fuzzer,address,undefined -MMD -MP
 FUZZ_HARNESS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_HARNESS := $(filter-out fuzz_tmpfile,$(FUZZ_HARNESS))
-FUZZ_LIB_SRC := $(IO_SRC) $(MODEL_SRC) $(ENGINE_SRC) tests/fuzz/fuzz_tmpfile.c
+FUZZ_LIB_SRC := $(SCENARIO_SRC) $(MODEL_SRC) $(ENGINE_SRC) $(UTIL_SRC) tests/fuzz/fuzz_tmpfile.c
 FUZZ_LIB     := $(FUZZ_B)/libcapsim_fuzz.a
 FUZZ_BIN     := $(addprefix $(FUZZ_B)/,$(FUZZ_HARNESS))
 

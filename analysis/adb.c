@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sim/io/rollup.h"
-#include "../sim/io/store.h"
+#include "../sim/store/rollup.h"
+#include "../sim/store/store.h"
 
 static int64_t pragma_int(sqlite3 *db, const char *pragma)
 {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sim/io/strbuf.h"
+#include "../sim/util/strbuf.h"
 
 /* A name -> (value, count) list read from one side, sorted by name. */
 typedef struct named_values {

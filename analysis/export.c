@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "adb.h"
-#include "../sim/io/strbuf.h"
+#include "../sim/util/strbuf.h"
 
 typedef enum job_kind { JOB_PLAIN, JOB_LONG, JOB_WIDE } job_kind;
 

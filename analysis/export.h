@@ -28,8 +28,8 @@
 #include <stdio.h>
 #include <sqlite3.h>
 
-#include "../sim/io/csvout.h"
-#include "../sim/io/rollup.h"
+#include "../sim/util/csvout.h"
+#include "../sim/store/rollup.h"
 
 #define EXPORT_MAX_ROWS 1048576
 #define EXPORT_MAX_COLUMNS 16384

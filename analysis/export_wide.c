@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sim/io/strbuf.h"
+#include "../sim/util/strbuf.h"
 
 /* (run, entity id) -> column, sorted by (run, id) for binary search. */
 typedef struct wide_map {

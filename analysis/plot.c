@@ -15,7 +15,7 @@
 
 #include "adb.h"
 #include "stats.h"
-#include "../sim/io/strbuf.h"
+#include "../sim/util/strbuf.h"
 
 typedef struct plot_ctx {
     sqlite3 *db;

@@ -11,8 +11,8 @@
 
 #include "adb.h"
 #include "stats.h"
-#include "../sim/io/rollup.h"
-#include "../sim/io/strbuf.h"
+#include "../sim/store/rollup.h"
+#include "../sim/util/strbuf.h"
 
 int report_parse_format(const char *s, report_format *f)
 {

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <sqlite3.h>
 
-#include "../sim/io/csvout.h"
+#include "../sim/util/csvout.h"
 
 typedef struct atable_cell {
     int type;              /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT */

@@ -7,7 +7,7 @@
 #ifndef CAPSIM_CLI_H
 #define CAPSIM_CLI_H
 
-#include "../io/scenario.h"
+#include "../scenario/scenario.h"
 
 #define CAPSIM_VERSION "0.1.0"
 

@@ -1,7 +1,7 @@
 /*
  * capsim export: results tables as CSV for spreadsheets. The layouts, the
  * roll-up rule and the cell conventions are in analysis/export.h,
- * sim/io/rollup.h and sim/io/csvout.h; analysis/README.md shows them.
+ * sim/store/rollup.h and sim/util/csvout.h; analysis/README.md shows them.
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -16,9 +16,9 @@
 #include "cli.h"
 #include "progress.h"
 #include "targets.h"
-#include "../engine/caltime.h"
+#include "../util/caltime.h"
 #include "../engine/engine.h"
-#include "../io/store.h"
+#include "../store/store.h"
 #include "../model/market.h"
 
 typedef struct run_options {

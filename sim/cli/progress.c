@@ -3,7 +3,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../engine/caltime.h"
+#include "../util/caltime.h"
 
 double progress_now(void)
 {

@@ -8,7 +8,7 @@
 #define CAPSIM_TARGETS_H
 
 #include <stdio.h>
-#include "../io/store.h"
+#include "../store/store.h"
 #include "../model/spec.h"
 
 /* 1 when simulated lies within the target's tolerance (relative or absolute). */

@@ -38,7 +38,7 @@
 #include <string.h>
 
 #include "finance.h"
-#include "../engine/caltime.h"
+#include "../util/caltime.h"
 
 /* Contracts reserved beyond the spec's at create: signing more grows the
  * arrays at a review (an event), never in a tick. */

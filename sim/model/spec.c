@@ -1,6 +1,6 @@
 /*
  * spec: the resolved scenario as plain data. This file only allocates and
- * frees it and names its enums; the scenario reader (sim/io/scenario.c)
+ * frees it and names its enums; the scenario reader (sim/scenario/scenario.c)
  * fills it.
  */
 #include "spec.h"

@@ -1,8 +1,8 @@
 /*
- * fuzz_distribution: scndist_parse (sim/io/scndist.c), the string parser of
+ * fuzz_distribution: scenario_dist_parse (sim/scenario/scenario_dist.c), the string parser of
  * a training workload's job_gpus and duration_h, on arbitrary text, both as
  * GPU counts and as plain values, and with out NULL (check only). A parsed
- * distribution is then given to scndist_mean and to scndist_format, into a
+ * distribution is then given to scenario_dist_mean and to scenario_dist_format, into a
  * large buffer and a tiny one (the truncation path). Checks the promises of
  * a success: every number > 0 (sigma >= 0), GPU counts multiples of 8, and
  * a check-only parse agreeing with a full one.
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../sim/io/scndist.h"
+#include "../../sim/scenario/scenario_dist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,16 +36,16 @@ static void parse(const char *text, int gpu_values)
 {
     spec_distribution d;
     char why[512], big[512], tiny[8];
-    int full = scndist_parse(text, gpu_values, &d, why, sizeof why);
-    if (scndist_parse(text, gpu_values, NULL, why, sizeof why) != full)
+    int full = scenario_dist_parse(text, gpu_values, &d, why, sizeof why);
+    if (scenario_dist_parse(text, gpu_values, NULL, why, sizeof why) != full)
         abort();
     if (full != 0)
         return;
     check(&d, gpu_values);
-    if (!(scndist_mean(&d) > 0))
+    if (!(scenario_dist_mean(&d) > 0))
         abort();
-    scndist_format(&d, big, sizeof big);
-    scndist_format(&d, tiny, sizeof tiny);
+    scenario_dist_format(&d, big, sizeof big);
+    scenario_dist_format(&d, tiny, sizeof tiny);
     if (strlen(tiny) >= sizeof tiny)
         abort();
     free(d.values);

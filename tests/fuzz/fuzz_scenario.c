@@ -1,5 +1,5 @@
 /*
- * fuzz_scenario: scenario_load (sim/io/scenario.c: inih reading with
+ * fuzz_scenario: scenario_load (sim/scenario/scenario.c: inih reading with
  * includes, --set overrides, resolution into a spec, the CSV readers) on
  * arbitrary bytes as the scenario file.
  *
@@ -22,7 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../../sim/io/scenario.h"
+#include "../../sim/scenario/scenario.h"
 #include "fuzz_tmpfile.h"
 
 #define MAX_OVERRIDES 8

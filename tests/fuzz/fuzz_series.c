@@ -1,5 +1,5 @@
 /*
- * fuzz_series: series_read (sim/io/series.c, through csvin.c and libcsv) on
+ * fuzz_series: series_read (sim/scenario/series.c, through csvin.c and libcsv) on
  * arbitrary bytes as the CSV file. The input is written to a file in the
  * process's temporary directory and read back by path, as a workload's
  * `series =` is. Checks what the header promises of a success: at least 2
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../sim/io/series.h"
+#include "../../sim/scenario/series.h"
 #include "fuzz_tmpfile.h"
 
 #define START_DAY 20089   /* 2025-01-01 as days since 1970-01-01 */

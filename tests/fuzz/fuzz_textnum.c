@@ -1,7 +1,7 @@
 /*
  * fuzz_textnum: the strict scalar parsers every input file goes through:
- * textnum_real and textnum_uint (sim/io/textnum.c), caltime_parse_date
- * (sim/engine/caltime.c) and jobtrace_parse_time (sim/io/jobtrace.c), on
+ * textnum_real and textnum_uint (sim/util/textnum.c), caltime_parse_date
+ * (sim/util/caltime.c) and jobtrace_parse_time (sim/scenario/jobtrace.c), on
  * arbitrary text. Checks their promises: a real is finite, a date or time
  * formats back to the same text (caltime_format), and a uint is all digits.
  */
@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../sim/engine/caltime.h"
-#include "../../sim/io/jobtrace.h"
-#include "../../sim/io/textnum.h"
+#include "../../sim/util/caltime.h"
+#include "../../sim/scenario/jobtrace.h"
+#include "../../sim/util/textnum.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

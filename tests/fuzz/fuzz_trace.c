@@ -1,5 +1,5 @@
 /*
- * fuzz_trace: jobtrace_read (sim/io/jobtrace.c, through csvin.c and libcsv)
+ * fuzz_trace: jobtrace_read (sim/scenario/jobtrace.c, through csvin.c and libcsv)
  * on arbitrary bytes as the trace CSV, against a fixed table of GPU types
  * so that the `gpu` column's lookup and its did-you-mean suggestion run.
  * Checks what the header promises of a success: at least one job, sorted by
@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../sim/io/jobtrace.h"
+#include "../../sim/scenario/jobtrace.h"
 #include "fuzz_tmpfile.h"
 
 #define START_DAY 20089   /* 2025-01-01 as days since 1970-01-01 */

@@ -15,8 +15,8 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "../../sim/io/csvout.h"
-#include "../../sim/io/rollup.h"
+#include "../../sim/util/csvout.h"
+#include "../../sim/store/rollup.h"
 #include "../../analysis/plot.h"
 #include "../../analysis/stats.h"
 #include "../../analysis/table.h"

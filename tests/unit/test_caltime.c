@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../sim/engine/caltime.h"
+#include "../../sim/util/caltime.h"
 
 static void test_known_day_numbers(void **unused)
 {

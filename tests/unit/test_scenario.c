@@ -1,5 +1,5 @@
 /*
- * Unit tests for the scenario reader (sim/io/scenario*.c, scn*.c, series.c,
+ * Unit tests for the scenario reader (sim/scenario: the scenario, series and trace readers,
  * suggest.c, textnum.c). Every test writes its scenario files into a fresh
  * temporary directory (mkdtemp) and loads them:
  *  - a full valid scenario gives the expected spec, value by value;
@@ -28,14 +28,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../sim/engine/caltime.h"
-#include "../../sim/io/jobtrace.h"
-#include "../../sim/io/scenario.h"
-#include "../../sim/io/scndist.h"
-#include "../../sim/io/scnkeys.h"
-#include "../../sim/io/scnresolve.h"
-#include "../../sim/io/suggest.h"
-#include "../../sim/io/textnum.h"
+#include "../../sim/util/caltime.h"
+#include "../../sim/scenario/jobtrace.h"
+#include "../../sim/scenario/scenario.h"
+#include "../../sim/scenario/scenario_dist.h"
+#include "../../sim/scenario/scenario_keys.h"
+#include "../../sim/scenario/scenario_resolve.h"
+#include "../../sim/util/suggest.h"
+#include "../../sim/util/textnum.h"
 
 #define DAY 86400
 #define ERR_LEN 2048
@@ -763,13 +763,13 @@ static int64_t day_of(const char *date)
 static void test_add_months(void **state)
 {
     (void)state;
-    assert_int_equal(scnresolve_add_months(day_of("2025-01-31"), 1), day_of("2025-02-28"));
-    assert_int_equal(scnresolve_add_months(day_of("2024-01-31"), 1), day_of("2024-02-29"));
-    assert_int_equal(scnresolve_add_months(day_of("2024-02-29"), 12), day_of("2025-02-28"));
-    assert_int_equal(scnresolve_add_months(day_of("2025-10-31"), 4), day_of("2026-02-28"));
-    assert_int_equal(scnresolve_add_months(day_of("2025-12-15"), 1), day_of("2026-01-15"));
-    assert_int_equal(scnresolve_add_months(day_of("2025-06-01"), 48), day_of("2029-06-01"));
-    assert_int_equal(scnresolve_add_months(day_of("2025-03-31"), 13), day_of("2026-04-30"));
+    assert_int_equal(scenario_resolve_add_months(day_of("2025-01-31"), 1), day_of("2025-02-28"));
+    assert_int_equal(scenario_resolve_add_months(day_of("2024-01-31"), 1), day_of("2024-02-29"));
+    assert_int_equal(scenario_resolve_add_months(day_of("2024-02-29"), 12), day_of("2025-02-28"));
+    assert_int_equal(scenario_resolve_add_months(day_of("2025-10-31"), 4), day_of("2026-02-28"));
+    assert_int_equal(scenario_resolve_add_months(day_of("2025-12-15"), 1), day_of("2026-01-15"));
+    assert_int_equal(scenario_resolve_add_months(day_of("2025-06-01"), 48), day_of("2029-06-01"));
+    assert_int_equal(scenario_resolve_add_months(day_of("2025-03-31"), 13), day_of("2026-04-30"));
 }
 
 /* ---- includes and overrides ---- */
@@ -1461,29 +1461,29 @@ static void test_distributions(void **state)
     (void)state;
     spec_distribution d;
     char why[512];
-    assert_int_equal(scndist_parse("  fixed\t64 ", 1, &d, why, sizeof why), 0);
+    assert_int_equal(scenario_dist_parse("  fixed\t64 ", 1, &d, why, sizeof why), 0);
     assert_int_equal(d.kind, SPEC_DIST_FIXED);
     assert_real_equal(d.mean, 64);
     assert_null(d.values);
-    assert_int_equal(scndist_parse("exponential 12.5", 0, &d, why, sizeof why), 0);
+    assert_int_equal(scenario_dist_parse("exponential 12.5", 0, &d, why, sizeof why), 0);
     assert_int_equal(d.kind, SPEC_DIST_EXPONENTIAL);
     assert_real_equal(d.mean, 12.5);
-    assert_int_equal(scndist_parse("exponential 100", 1, &d, why, sizeof why), 0);
-    assert_real_equal(scndist_mean(&d), 100);                /* a mean need not be a count */
-    assert_int_equal(scndist_parse("lognormal 24 0", 0, &d, why, sizeof why), 0);
+    assert_int_equal(scenario_dist_parse("exponential 100", 1, &d, why, sizeof why), 0);
+    assert_real_equal(scenario_dist_mean(&d), 100);                /* a mean need not be a count */
+    assert_int_equal(scenario_dist_parse("lognormal 24 0", 0, &d, why, sizeof why), 0);
     assert_real_equal(d.sigma, 0);
-    assert_int_equal(scndist_parse("2:1, 24:3", 0, &d, why, sizeof why), 0);
+    assert_int_equal(scenario_dist_parse("2:1, 24:3", 0, &d, why, sizeof why), 0);
     assert_int_equal(d.kind, SPEC_DIST_LIST);
     assert_int_equal(d.n, 2);
     assert_real_equal(d.values[1], 24);
     assert_real_equal(d.weights[1], 3);
-    assert_real_equal(scndist_mean(&d), 18.5);               /* (2 x 1 + 24 x 3) / 4 */
+    assert_real_equal(scenario_dist_mean(&d), 18.5);               /* (2 x 1 + 24 x 3) / 4 */
     char text[128];
-    scndist_format(&d, text, sizeof text);
+    scenario_dist_format(&d, text, sizeof text);
     assert_string_equal(text, "2:1, 24:3");
     free(d.values);
     free(d.weights);
-    assert_int_equal(scndist_parse("0.5:1", 0, NULL, why, sizeof why), 0);  /* hours */
+    assert_int_equal(scenario_dist_parse("0.5:1", 0, NULL, why, sizeof why), 0);  /* hours */
     static const struct {
         const char *text;
         int gpu_values;
@@ -1504,7 +1504,7 @@ static void test_distributions(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         why[0] = '\0';
-        if (scndist_parse(bad[i].text, bad[i].gpu_values, NULL, why, sizeof why) == 0)
+        if (scenario_dist_parse(bad[i].text, bad[i].gpu_values, NULL, why, sizeof why) == 0)
             fail_msg("'%s' parsed; expected \"%s\"", bad[i].text, bad[i].fragment);
         assert_contains(why, bad[i].fragment);
     }
@@ -1639,28 +1639,28 @@ static void test_textnum(void **state)
 static void test_enum_names(void **state)
 {
     (void)state;
-    const scnkeys_kind_def *contract = scnkeys_kind_of(SCNKEYS_CONTRACT);
-    const scnkeys_key *kind = &contract->keys[scnkeys_find_key(SCNKEYS_CONTRACT, "kind")];
+    const scenario_keys_kind_def *contract = scenario_keys_kind_of(SCENARIO_KEYS_CONTRACT);
+    const scenario_keys_key *kind = &contract->keys[scenario_keys_find_key(SCENARIO_KEYS_CONTRACT, "kind")];
     for (int i = 0; kind->choices[i]; i++)
         assert_string_equal(kind->choices[i], spec_contract_kind_name((spec_contract_kind)i));
-    const scnkeys_key *pk = &scnkeys_kind_of(SCNKEYS_PROVIDER)->keys[0];
+    const scenario_keys_key *pk = &scenario_keys_kind_of(SCENARIO_KEYS_PROVIDER)->keys[0];
     for (int i = 0; pk->choices[i]; i++)
         assert_string_equal(pk->choices[i], spec_provider_kind_name((spec_provider_kind)i));
-    const scnkeys_key *growth =
-        &scnkeys_kind_of(SCNKEYS_WORKLOAD)->keys[scnkeys_find_key(SCNKEYS_WORKLOAD, "growth")];
+    const scenario_keys_key *growth =
+        &scenario_keys_kind_of(SCENARIO_KEYS_WORKLOAD)->keys[scenario_keys_find_key(SCENARIO_KEYS_WORKLOAD, "growth")];
     for (int i = 0; growth->choices[i]; i++)
         assert_string_equal(growth->choices[i], spec_growth_name((spec_growth)i));
-    const scnkeys_key *type =
-        &scnkeys_kind_of(SCNKEYS_WORKLOAD)->keys[scnkeys_find_key(SCNKEYS_WORKLOAD, "type")];
+    const scenario_keys_key *type =
+        &scenario_keys_kind_of(SCENARIO_KEYS_WORKLOAD)->keys[scenario_keys_find_key(SCENARIO_KEYS_WORKLOAD, "type")];
     for (int i = 0; type->choices[i]; i++)
         assert_string_equal(type->choices[i], spec_workload_type_name((spec_workload_type)i));
-    const scnkeys_key *trigger =
-        &scnkeys_kind_of(SCNKEYS_BUILDOUT)->keys[scnkeys_find_key(SCNKEYS_BUILDOUT, "trigger")];
+    const scenario_keys_key *trigger =
+        &scenario_keys_kind_of(SCENARIO_KEYS_BUILDOUT)->keys[scenario_keys_find_key(SCENARIO_KEYS_BUILDOUT, "trigger")];
     for (int i = 0; trigger->choices[i]; i++)
         assert_string_equal(trigger->choices[i],
                             spec_buildout_trigger_name((spec_buildout_trigger)i));
-    const scnkeys_key *procured = &scnkeys_kind_of(SCNKEYS_PROCUREMENT)->keys[
-        scnkeys_find_key(SCNKEYS_PROCUREMENT, "kind")];
+    const scenario_keys_key *procured = &scenario_keys_kind_of(SCENARIO_KEYS_PROCUREMENT)->keys[
+        scenario_keys_find_key(SCENARIO_KEYS_PROCUREMENT, "kind")];
     assert_ptr_equal(procured->choices, kind->choices);
     assert_string_equal(kind->choices[SPEC_SPOT], "spot");
 }
@@ -1699,8 +1699,8 @@ static void test_readme_documents_every_key(void **state)
     ssize_t len = getdelim(&text, &cap, '\0', fp);
     fclose(fp);
     assert_true(len > 0);
-    for (int k = 0; k < SCNKEYS_N_KINDS; k++) {
-        const scnkeys_kind_def *kd = scnkeys_kind_of((scnkeys_kind)k);
+    for (int k = 0; k < SCENARIO_KEYS_N_KINDS; k++) {
+        const scenario_keys_kind_def *kd = scenario_keys_kind_of((scenario_keys_kind)k);
         char heading[64], key[64];
         snprintf(heading, sizeof heading, "\n## [%s", kd->name);
         const char *part = strstr(text, heading);

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "../../sim/io/store.h"
+#include "../../sim/store/store.h"
 #include "../../sim/engine/engine.h"
 #include "dynamics_fixture.h"
 

@@ -1,26 +1,26 @@
 /*
- * scnresolve_checks: the per-kind checks that need more than one value, and
+ * scenario_resolve_checks: the per-kind checks that need more than one value, and
  * the placing of keys that have no spec field of their own: gpus lists
  * (-> phases, with the power cap), term_months (-> contract end). The
  * contracts' terms, termination dates and the lease graph are checked here;
- * workloads are in scnresolve_workload.c, the market policies in
- * scnresolve_market.c.
+ * workloads are in scenario_resolve_workload.c, the market policies in
+ * scenario_resolve_market.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/caltime.h"
-#include "scnresolve_int.h"
+#include "../util/caltime.h"
+#include "scenario_resolve_internal.h"
 
 /* ---- GPUs ---- */
 
-int scnresolve__gpu(scnresolve_ctx *rc, size_t i)
+int scenario_resolve__gpu(scenario_resolve_ctx *rc, size_t i)
 {
     const spec_gpu *g = &rc->s->gpus[i];
     if (g->idle_w > g->tdp_w) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_GPU, i, "idle_w");
-        scndiag_error(rc->d, &w, "idle_w = %g W is above tdp_w = %g W; idle power cannot "
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_GPU, i, "idle_w");
+        scenario_diag_error(rc->d, &w, "idle_w = %g W is above tdp_w = %g W; idle power cannot "
                       "exceed full-load power", g->idle_w, g->tdp_w);
         return -1;
     }
@@ -34,23 +34,23 @@ static size_t count_items(const char *list)
     char type[SPEC_NAME_MAX], why[256];
     int64_t count;
     size_t n = 0;
-    while (list && scnkeys_gpu_list_next(&list, type, &count, why, sizeof why) == 1)
+    while (list && scenario_keys_gpu_list_next(&list, type, &count, why, sizeof why) == 1)
         n++;
     return n;
 }
 
 /* Appends one phase per item of the gpus list of entity i of `kind` (a
  * datacenter or a [phase]). Returns 0 or -1 after reporting. */
-static int add_items(scnresolve_ctx *rc, scnkeys_kind kind, size_t i, int dc, int64_t online)
+static int add_items(scenario_resolve_ctx *rc, scenario_keys_kind kind, size_t i, int dc, int64_t online)
 {
-    const char *list = scnresolve__text(rc, kind, i, "gpus");
-    scndiag_where w = scnresolve__where(rc, kind, i, "gpus");
-    const char *name = kind == SCNKEYS_PHASE ? rc->phase_records[i].name
+    const char *list = scenario_resolve__text(rc, kind, i, "gpus");
+    scenario_diag_where w = scenario_resolve__where(rc, kind, i, "gpus");
+    const char *name = kind == SCENARIO_KEYS_PHASE ? rc->phase_records[i].name
                                               : rc->s->datacenters[i].name;
     char type[SPEC_NAME_MAX], why[256];
     int64_t count;
-    while (list && scnkeys_gpu_list_next(&list, type, &count, why, sizeof why) == 1) {
-        int gpu = scnresolve__lookup(rc, SCNKEYS_GPU, type, &w);
+    while (list && scenario_keys_gpu_list_next(&list, type, &count, why, sizeof why) == 1) {
+        int gpu = scenario_resolve__lookup(rc, SCENARIO_KEYS_GPU, type, &w);
         if (gpu < 0)
             return -1;
         spec_phase *p = &rc->s->phases[rc->s->n_phases];
@@ -79,7 +79,7 @@ static void sort_by_online(const spec_phase *phases, size_t first, size_t last, 
 }
 
 /* The cumulative TDP of a DC's phases, in online order, against its cap. */
-static int check_power(scnresolve_ctx *rc, size_t dc, size_t first, size_t last, size_t *order)
+static int check_power(scenario_resolve_ctx *rc, size_t dc, size_t first, size_t last, size_t *order)
 {
     const spec *s = rc->s;
     const spec_datacenter *d = &s->datacenters[dc];
@@ -91,11 +91,11 @@ static int check_power(scnresolve_ctx *rc, size_t dc, size_t first, size_t last,
         if (draw_w <= cap_w * (1 + 1e-12))
             continue;
         int section = rc->phase_section[order[k]];
-        scnkeys_kind kind = rc->raw->sections[section].kind;
-        scndiag_where w = scnraw_where(rc->raw, section, scnresolve__key(kind, "gpus"));
+        scenario_keys_kind kind = rc->raw->sections[section].kind;
+        scenario_diag_where w = scenario_raw_where(rc->raw, section, scenario_resolve__key(kind, "gpus"));
         char date[11];
-        scnresolve__date(rc, p->online, date);
-        scndiag_error(rc->d, &w, "power cap exceeded: datacenter '%s' would draw %.2f MW of "
+        scenario_resolve__date(rc, p->online, date);
+        scenario_diag_error(rc->d, &w, "power cap exceeded: datacenter '%s' would draw %.2f MW of "
                       "GPU TDP from %s, over its power_mw = %g MW; raise power_mw or build "
                       "fewer GPUs", d->name, draw_w / 1e6, date, d->power_mw);
         return -1;
@@ -103,7 +103,7 @@ static int check_power(scnresolve_ctx *rc, size_t dc, size_t first, size_t last,
     return 0;
 }
 
-static int check_power_caps(scnresolve_ctx *rc)
+static int check_power_caps(scenario_resolve_ctx *rc)
 {
     const spec *s = rc->s;
     size_t *order = malloc((s->n_phases ? s->n_phases : 1) * sizeof *order);
@@ -119,27 +119,27 @@ static int check_power_caps(scnresolve_ctx *rc)
     return status;
 }
 
-int scnresolve__phases(scnresolve_ctx *rc)
+int scenario_resolve__phases(scenario_resolve_ctx *rc)
 {
     spec *s = rc->s;
     size_t n = 0;
-    for (size_t i = 0; i < rc->counts[SCNKEYS_DATACENTER]; i++)
-        n += count_items(scnresolve__text(rc, SCNKEYS_DATACENTER, i, "gpus"));
-    for (size_t i = 0; i < rc->counts[SCNKEYS_PHASE]; i++)
-        n += count_items(scnresolve__text(rc, SCNKEYS_PHASE, i, "gpus"));
+    for (size_t i = 0; i < rc->counts[SCENARIO_KEYS_DATACENTER]; i++)
+        n += count_items(scenario_resolve__text(rc, SCENARIO_KEYS_DATACENTER, i, "gpus"));
+    for (size_t i = 0; i < rc->counts[SCENARIO_KEYS_PHASE]; i++)
+        n += count_items(scenario_resolve__text(rc, SCENARIO_KEYS_PHASE, i, "gpus"));
     s->phases = calloc(n ? n : 1, sizeof *s->phases);
     rc->phase_section = calloc(n ? n : 1, sizeof *rc->phase_section);
     if (!s->phases || !rc->phase_section) {
-        scndiag_where w = {rc->top_file, 0, NULL, NULL, NULL};
-        scndiag_error(rc->d, &w, "out of memory");
+        scenario_diag_where w = {rc->top_file, 0, NULL, NULL, NULL};
+        scenario_diag_error(rc->d, &w, "out of memory");
         return -1;
     }
     for (size_t dc = 0; dc < s->n_datacenters; dc++) {
-        if (add_items(rc, SCNKEYS_DATACENTER, dc, (int)dc, s->datacenters[dc].online) != 0)
+        if (add_items(rc, SCENARIO_KEYS_DATACENTER, dc, (int)dc, s->datacenters[dc].online) != 0)
             return -1;
-        for (size_t i = 0; i < rc->counts[SCNKEYS_PHASE]; i++)
+        for (size_t i = 0; i < rc->counts[SCENARIO_KEYS_PHASE]; i++)
             if (rc->phase_records[i].datacenter == (int)dc &&
-                add_items(rc, SCNKEYS_PHASE, i, (int)dc, rc->phase_records[i].online) != 0)
+                add_items(rc, SCENARIO_KEYS_PHASE, i, (int)dc, rc->phase_records[i].online) != 0)
                 return -1;
     }
     return check_power_caps(rc);
@@ -154,7 +154,7 @@ static int days_in_month(int year, int month)
                  caltime_days_from_civil(year, month, 1));
 }
 
-int64_t scnresolve_add_months(int64_t start_day, int64_t months)
+int64_t scenario_resolve_add_months(int64_t start_day, int64_t months)
 {
     int year, month, day;
     caltime_civil_from_days(start_day, &year, &month, &day);
@@ -165,90 +165,90 @@ int64_t scnresolve_add_months(int64_t start_day, int64_t months)
 }
 
 /* Sets the end from term_months, or checks that end was given. */
-static int resolve_term(scnresolve_ctx *rc, size_t i)
+static int resolve_term(scenario_resolve_ctx *rc, size_t i)
 {
     spec_contract *c = &rc->s->contracts[i];
-    const char *end = scnresolve__text(rc, SCNKEYS_CONTRACT, i, "end");
-    const char *term = scnresolve__text(rc, SCNKEYS_CONTRACT, i, "term_months");
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, end ? "term_months" : NULL);
+    const char *end = scenario_resolve__text(rc, SCENARIO_KEYS_CONTRACT, i, "end");
+    const char *term = scenario_resolve__text(rc, SCENARIO_KEYS_CONTRACT, i, "term_months");
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, end ? "term_months" : NULL);
     if (end && term) {
-        scndiag_error(rc->d, &w, "both end and term_months are set; keep only one of them");
+        scenario_diag_error(rc->d, &w, "both end and term_months are set; keep only one of them");
         return -1;
     }
     if (!end && !term) {
-        scndiag_error(rc->d, &w, "a contract needs an end (its last day, inclusive) or a "
+        scenario_diag_error(rc->d, &w, "a contract needs an end (its last day, inclusive) or a "
                       "term_months; add one of them");
         return -1;
     }
     if (term) {
         int64_t months = strtoll(term, NULL, 10);    /* checked when read */
         int64_t start_day = rc->start_day + c->start / SPEC_SECONDS_PER_DAY;
-        c->end = (scnresolve_add_months(start_day, months) - rc->start_day)
+        c->end = (scenario_resolve_add_months(start_day, months) - rc->start_day)
                  * SPEC_SECONDS_PER_DAY;
     }
     return 0;
 }
 
 /* terminate: strictly inside the term. */
-static int check_termination(scnresolve_ctx *rc, size_t i)
+static int check_termination(scenario_resolve_ctx *rc, size_t i)
 {
     const spec_contract *c = &rc->s->contracts[i];
     char when[11], start[11], last[11];
     if (c->terminate == SPEC_NO_TIME) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "termination_fee_months");
-        if (scnresolve__text(rc, SCNKEYS_CONTRACT, i, "termination_fee_months"))
-            scnresolve__warn(rc, &w, "ignored: there is no terminate date, so no fee is due");
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "termination_fee_months");
+        if (scenario_resolve__text(rc, SCENARIO_KEYS_CONTRACT, i, "termination_fee_months"))
+            scenario_resolve__warn(rc, &w, "ignored: there is no terminate date, so no fee is due");
         return 0;
     }
     if (c->terminate > c->start && c->terminate < c->end)
         return 0;
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "terminate");
-    scnresolve__date(rc, c->terminate, when);
-    scnresolve__date(rc, c->start, start);
-    scnresolve__date(rc, c->end - SPEC_SECONDS_PER_DAY, last);
-    scndiag_error(rc->d, &w, "terminate %s is not inside the term (%s to %s inclusive); it "
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "terminate");
+    scenario_resolve__date(rc, c->terminate, when);
+    scenario_resolve__date(rc, c->start, start);
+    scenario_resolve__date(rc, c->end - SPEC_SECONDS_PER_DAY, last);
+    scenario_diag_error(rc->d, &w, "terminate %s is not inside the term (%s to %s inclusive); it "
                   "must be after the start and on or before the last day", when, start, last);
     return -1;
 }
 
 /* Warnings about SLA and ramp keys that cannot take effect. */
-static void check_sla_and_ramp(scnresolve_ctx *rc, size_t i)
+static void check_sla_and_ramp(scenario_resolve_ctx *rc, size_t i)
 {
     const spec_contract *c = &rc->s->contracts[i];
     if (c->sla_availability == 0 &&
-        scnresolve__text(rc, SCNKEYS_CONTRACT, i, "sla_credit_share")) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "sla_credit_share");
-        scnresolve__warn(rc, &w, "ignored: sla_availability is 0 (no SLA), so no credit is "
+        scenario_resolve__text(rc, SCENARIO_KEYS_CONTRACT, i, "sla_credit_share")) {
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "sla_credit_share");
+        scenario_resolve__warn(rc, &w, "ignored: sla_availability is 0 (no SLA), so no credit is "
                          "ever due");
     }
     if (c->ramp_seconds > c->end - c->start) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "ramp_months");
-        scnresolve__warn(rc, &w, "the ramp is longer than the term: committed GPUs reach "
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "ramp_months");
+        scenario_resolve__warn(rc, &w, "the ramp is longer than the term: committed GPUs reach "
                          "only part of gpus = %lld before the contract ends",
                          (long long)c->gpus);
     }
 }
 
-int scnresolve__contract(scnresolve_ctx *rc, size_t i)
+int scenario_resolve__contract(scenario_resolve_ctx *rc, size_t i)
 {
     spec_contract *c = &rc->s->contracts[i];
     c->origin = SPEC_ORIGIN_SCENARIO;
     c->signed_at = SPEC_NO_TIME;
     c->parent = -1;
     if (c->lessor == c->lessee) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "lessee");
-        scndiag_error(rc->d, &w, "the lessee is the lessor ('%s'); a contract needs two "
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "lessee");
+        scenario_diag_error(rc->d, &w, "the lessee is the lessor ('%s'); a contract needs two "
                       "different providers", rc->s->providers[c->lessee].name);
         return -1;
     }
     if (resolve_term(rc, i) != 0)
         return -1;
     if (c->end <= c->start) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "end");
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "end");
         char start[11], last[11];
-        scnresolve__date(rc, c->start, start);
-        scnresolve__date(rc, c->end - SPEC_SECONDS_PER_DAY, last);
-        scndiag_error(rc->d, &w, "end %s is before start %s; the end date (inclusive) must "
+        scenario_resolve__date(rc, c->start, start);
+        scenario_resolve__date(rc, c->end - SPEC_SECONDS_PER_DAY, last);
+        scenario_diag_error(rc->d, &w, "end %s is before start %s; the end date (inclusive) must "
                       "be on or after the start", last, start);
         return -1;
     }
@@ -260,7 +260,7 @@ int scnresolve__contract(scnresolve_ctx *rc, size_t i)
 
 /* ---- the lease graph ---- */
 
-static void report_cycle(scnresolve_ctx *rc, size_t contract, const int *path, int depth,
+static void report_cycle(scenario_resolve_ctx *rc, size_t contract, const int *path, int depth,
                          int back_to)
 {
     char chain[1024] = "";
@@ -272,14 +272,14 @@ static void report_cycle(scnresolve_ctx *rc, size_t contract, const int *path, i
         strncat(chain, " -> ", sizeof chain - strlen(chain) - 1);
     }
     strncat(chain, rc->s->providers[back_to].name, sizeof chain - strlen(chain) - 1);
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, contract, "lessee");
-    scndiag_error(rc->d, &w, "lease cycle %s; capacity cannot flow in a loop: remove or "
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, contract, "lessee");
+    scenario_diag_error(rc->d, &w, "lease cycle %s; capacity cannot flow in a loop: remove or "
                   "redirect one of these contracts", chain);
 }
 
 /* Depth-first search from provider p along lessor -> lessee edges, in
  * contract order. state: 0 unseen, 1 on the current path, 2 done. O(P x C). */
-static int visit(scnresolve_ctx *rc, int p, char *state, int *path, int depth)
+static int visit(scenario_resolve_ctx *rc, int p, char *state, int *path, int depth)
 {
     const spec *s = rc->s;
     state[p] = 1;
@@ -334,7 +334,7 @@ static int64_t committed_at(const spec *s, int provider, int64_t t, int outgoing
 
 /* A warning when a lessor's outgoing commitments exceed what it holds at a
  * contract's start or at the end of its ramp: once per (lessor, date). */
-static void check_oversubscription(scnresolve_ctx *rc)
+static void check_oversubscription(scenario_resolve_ctx *rc)
 {
     const spec *s = rc->s;
     for (size_t k = 0; k < 2 * s->n_contracts; k++) {
@@ -354,9 +354,9 @@ static void check_oversubscription(scnresolve_ctx *rc)
         if (out <= owned + in)
             continue;
         char date[11];
-        scnresolve__date(rc, t, date);
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_CONTRACT, i, "gpus");
-        scnresolve__warn(rc, &w, "oversubscribed: on %s provider '%s' has committed %lld GPUs "
+        scenario_resolve__date(rc, t, date);
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "gpus");
+        scenario_resolve__warn(rc, &w, "oversubscribed: on %s provider '%s' has committed %lld GPUs "
                          "to lessees but holds %lld (%lld owned + %lld leased in); its lessees "
                          "will get less than committed", date, s->providers[p].name,
                          (long long)out, (long long)(owned + in), (long long)owned,
@@ -364,7 +364,7 @@ static void check_oversubscription(scnresolve_ctx *rc)
     }
 }
 
-int scnresolve__lease_graph(scnresolve_ctx *rc)
+int scenario_resolve__lease_graph(scenario_resolve_ctx *rc)
 {
     size_t n = rc->s->n_providers ? rc->s->n_providers : 1;
     char *state = calloc(n, 1);

@@ -1,29 +1,29 @@
 /*
- * scnraw: the section/value table and its operations. Reading files is in
- * scnraw_read.c; this file holds the table, --set overrides and locations.
+ * scenario_raw: the section/value table and its operations. Reading files is in
+ * scenario_raw_read.c; this file holds the table, --set overrides and locations.
  */
-#include "scnraw.h"
+#include "scenario_raw.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "scnraw_int.h"
-#include "suggest.h"
+#include "scenario_raw_internal.h"
+#include "../util/suggest.h"
 
-scnraw *scnraw_create(void)
+scenario_raw *scenario_raw_create(void)
 {
-    return calloc(1, sizeof(scnraw));
+    return calloc(1, sizeof(scenario_raw));
 }
 
-void scnraw_destroy(scnraw *raw)
+void scenario_raw_destroy(scenario_raw *raw)
 {
     if (!raw)
         return;
     for (size_t i = 0; i < raw->n_sections; i++) {
-        scnraw_section *s = &raw->sections[i];
-        size_t n_keys = scnkeys_kind_of(s->kind)->n_keys;
+        scenario_raw_section *s = &raw->sections[i];
+        size_t n_keys = scenario_keys_kind_of(s->kind)->n_keys;
         for (size_t k = 0; k < n_keys; k++)
             free(s->values[k].text);
         free(s->values);
@@ -43,17 +43,17 @@ void scnraw_destroy(scnraw *raw)
 
 /* The capacity is implicit: 4 items at first, doubled each time n reaches
  * a power of two from 4 on, so it is always the next such size above n. */
-void *scnraw__grow(void *items, size_t n, size_t size)
+void *scenario_raw__grow(void *items, size_t n, size_t size)
 {
     int full = n == 0 || (n >= 4 && (n & (n - 1)) == 0);
     return full ? realloc(items, (n ? n * 2 : 4) * size) : items;
 }
 
-int scnraw_add_warning(scnraw *raw, char *warning)
+int scenario_raw_add_warning(scenario_raw *raw, char *warning)
 {
     if (!warning)
         return 0;
-    char **grown = scnraw__grow(raw->warnings, raw->n_warnings, sizeof(char *));
+    char **grown = scenario_raw__grow(raw->warnings, raw->n_warnings, sizeof(char *));
     if (!grown) {
         free(warning);
         return -1;
@@ -63,9 +63,9 @@ int scnraw_add_warning(scnraw *raw, char *warning)
     return 0;
 }
 
-int scnraw__add_file(scnraw *raw, char *path)
+int scenario_raw__add_file(scenario_raw *raw, char *path)
 {
-    char **grown = scnraw__grow(raw->files, raw->n_files, sizeof(char *));
+    char **grown = scenario_raw__grow(raw->files, raw->n_files, sizeof(char *));
     if (!grown)
         return -1;
     raw->files = grown;
@@ -73,12 +73,12 @@ int scnraw__add_file(scnraw *raw, char *path)
     return (int)raw->n_files++;
 }
 
-const char *scnraw_file_name(const scnraw *raw, int file)
+const char *scenario_raw_file_name(const scenario_raw *raw, int file)
 {
-    return file == SCNRAW_SET_FILE ? SCNDIAG_SET_FILE : raw->files[file];
+    return file == SCENARIO_RAW_SET_FILE ? SCENARIO_DIAG_SET_FILE : raw->files[file];
 }
 
-int scnraw_find(const scnraw *raw, scnkeys_kind kind, const char *name)
+int scenario_raw_find(const scenario_raw *raw, scenario_keys_kind kind, const char *name)
 {
     for (size_t i = 0; i < raw->n_sections; i++)
         if (raw->sections[i].kind == kind && strcmp(raw->sections[i].name, name) == 0)
@@ -86,19 +86,19 @@ int scnraw_find(const scnraw *raw, scnkeys_kind kind, const char *name)
     return -1;
 }
 
-int scnraw__add_section(scnraw *raw, scnkeys_kind kind, const char *name, int file, int line)
+int scenario_raw__add_section(scenario_raw *raw, scenario_keys_kind kind, const char *name, int file, int line)
 {
-    scnraw_section *grown = scnraw__grow(raw->sections, raw->n_sections, sizeof *grown);
+    scenario_raw_section *grown = scenario_raw__grow(raw->sections, raw->n_sections, sizeof *grown);
     if (!grown)
         return -1;
     raw->sections = grown;
-    scnraw_section *s = &raw->sections[raw->n_sections];
+    scenario_raw_section *s = &raw->sections[raw->n_sections];
     memset(s, 0, sizeof *s);
     s->kind = kind;
     s->file = file;
     s->line = line;
     s->name = strdup(name);
-    s->values = calloc(scnkeys_kind_of(kind)->n_keys, sizeof(scnraw_value));
+    s->values = calloc(scenario_keys_kind_of(kind)->n_keys, sizeof(scenario_raw_value));
     if (!s->name || !s->values) {
         free(s->name);
         free(s->values);
@@ -107,46 +107,46 @@ int scnraw__add_section(scnraw *raw, scnkeys_kind kind, const char *name, int fi
     return (int)raw->n_sections++;
 }
 
-int scnraw__store(scnraw *raw, int section, int key, const char *text, int file, int line,
+int scenario_raw__store(scenario_raw *raw, int section, int key, const char *text, int file, int line,
                   int read_id)
 {
-    scnraw_value *v = &raw->sections[section].values[key];
+    scenario_raw_value *v = &raw->sections[section].values[key];
     char *copy = strdup(text);
     if (!copy)
         return -1;
     if (!v->text) {
-        scnraw_ref *grown = scnraw__grow(raw->order, raw->n_order, sizeof *grown);
+        scenario_raw_ref *grown = scenario_raw__grow(raw->order, raw->n_order, sizeof *grown);
         if (!grown) {
             free(copy);
             return -1;
         }
         raw->order = grown;
-        raw->order[raw->n_order++] = (scnraw_ref){section, key};
+        raw->order[raw->n_order++] = (scenario_raw_ref){section, key};
     } else if (read_id >= 0 && v->read_id == read_id) {
-        scndiag_where w = scnraw_where(raw, section, key);
+        scenario_diag_where w = scenario_raw_where(raw, section, key);
         w.line = line;
-        scnraw_add_warning(raw, scndiag_warning(&w, "set again (first at line %d); the later "
+        scenario_raw_add_warning(raw, scenario_diag_warning(&w, "set again (first at line %d); the later "
                                                 "value wins", v->line));
     }
     free(v->text);
-    *v = (scnraw_value){copy, file, line, read_id};
+    *v = (scenario_raw_value){copy, file, line, read_id};
     return 0;
 }
 
-scndiag_where scnraw_where(const scnraw *raw, int section, int key)
+scenario_diag_where scenario_raw_where(const scenario_raw *raw, int section, int key)
 {
-    const scnraw_section *s = &raw->sections[section];
-    const scnkeys_kind_def *kd = scnkeys_kind_of(s->kind);
-    scndiag_where w = {raw->files[s->file], s->line, kd->name, kd->named ? s->name : NULL,
+    const scenario_raw_section *s = &raw->sections[section];
+    const scenario_keys_kind_def *kd = scenario_keys_kind_of(s->kind);
+    scenario_diag_where w = {raw->files[s->file], s->line, kd->name, kd->named ? s->name : NULL,
                        key >= 0 ? kd->keys[key].name : NULL};
     if (key >= 0 && s->values[key].text) {
-        w.file = scnraw_file_name(raw, s->values[key].file);
+        w.file = scenario_raw_file_name(raw, s->values[key].file);
         w.line = s->values[key].line;
     }
     return w;
 }
 
-char *scnraw_join_path(const char *base_file, const char *rel)
+char *scenario_raw_join_path(const char *base_file, const char *rel)
 {
     const char *slash = base_file ? strrchr(base_file, '/') : NULL;
     size_t dir_len = (slash && rel[0] != '/') ? (size_t)(slash - base_file) + 1 : 0;
@@ -180,12 +180,12 @@ static size_t key_length(const char *key, const char *eq)
 /* Splits `rest` ("name.key=value") against the existing sections of the
  * kind: a name may itself contain '.' and '=', so the section whose name is
  * the longest prefix followed by a valid key wins. */
-static void match_section(const scnraw *raw, scnkeys_kind kind, char *rest, assignment *a)
+static void match_section(const scenario_raw *raw, scenario_keys_kind kind, char *rest, assignment *a)
 {
     size_t best_len = 0;
     int best_valid = -1;
     for (size_t i = 0; i < raw->n_sections; i++) {
-        const scnraw_section *s = &raw->sections[i];
+        const scenario_raw_section *s = &raw->sections[i];
         size_t len = strlen(s->name);
         if (s->kind != kind || strncmp(rest, s->name, len) != 0 || rest[len] != '.')
             continue;
@@ -195,7 +195,7 @@ static void match_section(const scnraw *raw, scnkeys_kind kind, char *rest, assi
         size_t key_len = key_length(key, eq);
         char saved = key[key_len];
         key[key_len] = '\0';
-        int valid = scnkeys_find_key(kind, key) >= 0;
+        int valid = scenario_keys_find_key(kind, key) >= 0;
         key[key_len] = saved;
         if (valid > best_valid || (valid == best_valid && len > best_len)) {
             best_valid = valid;
@@ -228,8 +228,8 @@ static const char *section_name_at(const void *ctx, size_t i)
     return ((const char *const *)ctx)[i];
 }
 
-static void unknown_section(const scnraw *raw, scnkeys_kind kind, const assignment *a,
-                            const char *top_file, scndiag *d)
+static void unknown_section(const scenario_raw *raw, scenario_keys_kind kind, const assignment *a,
+                            const char *top_file, scenario_diag *d)
 {
     const char **names = malloc((raw->n_sections + 1) * sizeof *names);
     size_t n = 0;
@@ -237,48 +237,48 @@ static void unknown_section(const scnraw *raw, scnkeys_kind kind, const assignme
         if (raw->sections[i].kind == kind)
             names[n++] = raw->sections[i].name;
     const char *near = names ? suggest_nearest(a->name, section_name_at, names, n) : NULL;
-    scndiag_where w = {SCNDIAG_SET_FILE, 0, a->kind, a->name, a->key};
+    scenario_diag_where w = {SCENARIO_DIAG_SET_FILE, 0, a->kind, a->name, a->key};
     if (near)
-        scndiag_error(d, &w, "no section [%s %s] in %s; did you mean '%s'?", a->kind, a->name,
+        scenario_diag_error(d, &w, "no section [%s %s] in %s; did you mean '%s'?", a->kind, a->name,
                       top_file, near);
     else
-        scndiag_error(d, &w, "no section [%s %s] in %s; --set changes existing sections only",
+        scenario_diag_error(d, &w, "no section [%s %s] in %s; --set changes existing sections only",
                       a->kind, a->name, top_file);
     free(names);
 }
 
-static int parse_assignment(const scnraw *raw, const char *text, assignment *a, int *kind,
-                            scndiag *d)
+static int parse_assignment(const scenario_raw *raw, const char *text, assignment *a, int *kind,
+                            scenario_diag *d)
 {
-    scndiag_where none = {0};
+    scenario_diag_where none = {0};
     size_t len = strlen(text);
     char *dot, *eq;
     memset(a, 0, sizeof *a);
     a->section = -1;
     if (len >= sizeof a->text || !(dot = strchr(memcpy(a->text, text, len + 1), '.')) ||
         !(eq = strchr(a->text, '=')) || eq < dot) {
-        scndiag_error(d, &none, "--set %s: expected kind.name.key=value, e.g. "
+        scenario_diag_error(d, &none, "--set %s: expected kind.name.key=value, e.g. "
                       "contract.cw-google.gpus=24000", text);
         return -1;
     }
     *dot = '\0';
     a->kind = a->text;
-    *kind = scnkeys_find_kind(a->kind);
+    *kind = scenario_keys_find_kind(a->kind);
     if (*kind < 0) {
-        const char *near = scnkeys_suggest_kind(a->kind);
-        scndiag_error(d, &none, "--set %s: unknown section kind '%s'%s%s%s", text, a->kind,
-                      near ? "; did you mean '" : "; use ", near ? near : scnkeys_kind_names(),
+        const char *near = scenario_keys_suggest_kind(a->kind);
+        scenario_diag_error(d, &none, "--set %s: unknown section kind '%s'%s%s%s", text, a->kind,
+                      near ? "; did you mean '" : "; use ", near ? near : scenario_keys_kind_names(),
                       near ? "'?" : "");
         return -1;
     }
-    if (*kind == SCNKEYS_SCENARIO) {
+    if (*kind == SCENARIO_KEYS_SCENARIO) {
         a->key = dot + 1;
         a->value = eq + 1;
         dot[1 + key_length(dot + 1, eq)] = '\0';
-        a->section = scnraw_find(raw, SCNKEYS_SCENARIO, "");
+        a->section = scenario_raw_find(raw, SCENARIO_KEYS_SCENARIO, "");
         return 0;
     }
-    match_section(raw, (scnkeys_kind)*kind, dot + 1, a);
+    match_section(raw, (scenario_keys_kind)*kind, dot + 1, a);
     return 0;
 }
 
@@ -292,42 +292,42 @@ static char *trim(char *s)
     return s;
 }
 
-int scnraw_apply_set(scnraw *raw, const char *text, const char *top_file, scndiag *d)
+int scenario_raw_apply_set(scenario_raw *raw, const char *text, const char *top_file, scenario_diag *d)
 {
     assignment a;
     int kind;
     if (parse_assignment(raw, text, &a, &kind, d) != 0)
         return -1;
-    const scnkeys_kind_def *kd = scnkeys_kind_of((scnkeys_kind)kind);
-    scndiag_where w = {SCNDIAG_SET_FILE, 0, a.kind, kd->named ? a.name : NULL, a.key};
+    const scenario_keys_kind_def *kd = scenario_keys_kind_of((scenario_keys_kind)kind);
+    scenario_diag_where w = {SCENARIO_DIAG_SET_FILE, 0, a.kind, kd->named ? a.name : NULL, a.key};
     if (a.section < 0) {
         if (kd->named)
-            unknown_section(raw, (scnkeys_kind)kind, &a, top_file, d);
+            unknown_section(raw, (scenario_keys_kind)kind, &a, top_file, d);
         else
-            scndiag_error(d, &w, "%s has no [scenario] section", top_file);
+            scenario_diag_error(d, &w, "%s has no [scenario] section", top_file);
         return -1;
     }
-    int key = scnkeys_find_key((scnkeys_kind)kind, a.key);
-    if (key < 0 || kd->keys[key].type == SCNKEYS_INCLUDE) {
-        const char *near = key < 0 ? scnkeys_suggest_key((scnkeys_kind)kind, a.key) : NULL;
+    int key = scenario_keys_find_key((scenario_keys_kind)kind, a.key);
+    if (key < 0 || kd->keys[key].type == SCENARIO_KEYS_INCLUDE) {
+        const char *near = key < 0 ? scenario_keys_suggest_key((scenario_keys_kind)kind, a.key) : NULL;
         if (key >= 0)
-            scndiag_error(d, &w, "include cannot be set with --set; add it to the file");
+            scenario_diag_error(d, &w, "include cannot be set with --set; add it to the file");
         else if (near)
-            scndiag_error(d, &w, "unknown key '%s' for [%s]; did you mean '%s'?", a.key,
+            scenario_diag_error(d, &w, "unknown key '%s' for [%s]; did you mean '%s'?", a.key,
                           kd->name, near);
         else
-            scndiag_error(d, &w, "unknown key '%s' for [%s]", a.key, kd->name);
+            scenario_diag_error(d, &w, "unknown key '%s' for [%s]", a.key, kd->name);
         return -1;
     }
     char why[512];
-    scnkeys_value value;
+    scenario_keys_value value;
     char *v = trim((char *)a.value);
-    if (scnkeys_parse(&kd->keys[key], v, &value, why, sizeof why) != 0) {
-        scndiag_error(d, &w, "%s", why);
+    if (scenario_keys_parse(&kd->keys[key], v, &value, why, sizeof why) != 0) {
+        scenario_diag_error(d, &w, "%s", why);
         return -1;
     }
-    if (scnraw__store(raw, a.section, key, v, SCNRAW_SET_FILE, 0, -1) != 0) {
-        scndiag_error(d, &w, "out of memory");
+    if (scenario_raw__store(raw, a.section, key, v, SCENARIO_RAW_SET_FILE, 0, -1) != 0) {
+        scenario_diag_error(d, &w, "out of memory");
         return -1;
     }
     return 0;

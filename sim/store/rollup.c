@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
+#include "../util/strbuf.h"
 
 static int ends_with(const char *s, const char *suffix)
 {

@@ -2,14 +2,14 @@
  * scenario_print: the resolved model in readable form, for
  * `capsim validate --print`. Dates are printed as the scenario writes them:
  * an inclusive last day for the period and for contracts. Spans given in
- * months are printed in months again (seconds / SCNKEYS_SECONDS_PER_MONTH).
+ * months are printed in months again (seconds / SCENARIO_KEYS_SECONDS_PER_MONTH).
  */
 #include <stdio.h>
 
-#include "../engine/caltime.h"
+#include "../util/caltime.h"
 #include "scenario.h"
-#include "scndist.h"
-#include "scnkeys.h"
+#include "scenario_dist.h"
+#include "scenario_keys.h"
 
 typedef struct printer {
     FILE *out;
@@ -108,7 +108,7 @@ static const char *gpu_name(const spec *s, int gpu)
 
 static double months_of(int64_t seconds)
 {
-    return (double)seconds / SCNKEYS_SECONDS_PER_MONTH;
+    return (double)seconds / SCENARIO_KEYS_SECONDS_PER_MONTH;
 }
 
 /* The optional terms of a contract, on a line of their own when any is set. */
@@ -177,9 +177,9 @@ static void print_training(const printer *p, const spec_workload *w)
     } else {
         fprintf(p->out, "%g jobs/day, ", w->arrival_rate_per_day);
         print_growth(p, w);
-        scndist_format(&w->job_gpus, dist, sizeof dist);
+        scenario_dist_format(&w->job_gpus, dist, sizeof dist);
         fprintf(p->out, "; GPUs per job %s", dist);
-        scndist_format(&w->duration_h, dist, sizeof dist);
+        scenario_dist_format(&w->duration_h, dist, sizeof dist);
         fprintf(p->out, "; hours on an H100 %s", dist);
     }
     if (w->max_wait_h == SPEC_WAIT_FOREVER)

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "scenario.h"
+#include "../scenario/scenario.h"
 #include "../model/market.h"
 
 #define STORE_SCHEMA_VERSION 2  /* 2: procured contracts, spot, SLA, termination */

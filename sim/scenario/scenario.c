@@ -1,8 +1,8 @@
 /*
- * scenario: loading, in three stages over one raw table (scnraw):
- *   1. read the files, includes in place (scnraw_read.c);
- *   2. apply the --set overrides (scnraw.c);
- *   3. resolve the table into a spec (scnresolve*.c).
+ * scenario: loading, in three stages over one raw table (scenario_raw):
+ *   1. read the files, includes in place (scenario_raw_read.c);
+ *   2. apply the --set overrides (scenario_raw.c);
+ *   3. resolve the table into a spec (scenario_resolve*.c).
  * Then the record of what was resolved: the params (every key set, in
  * first-seen order, with its final value and origin) and the resolved text
  * (one INI file, no includes, that loads back to the same spec).
@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scndiag.h"
-#include "scnraw.h"
-#include "scnresolve.h"
+#include "scenario_diag.h"
+#include "scenario_raw.h"
+#include "scenario_resolve.h"
 
 void scenario_destroy(scenario *sc)
 {
@@ -43,10 +43,10 @@ void scenario_destroy(scenario *sc)
 /* ---- params ---- */
 
 /* "kind.name.key", or "scenario.key". malloc'd. */
-static char *param_path(const scnraw *raw, scnraw_ref ref)
+static char *param_path(const scenario_raw *raw, scenario_raw_ref ref)
 {
-    const scnraw_section *s = &raw->sections[ref.section];
-    const scnkeys_kind_def *kd = scnkeys_kind_of(s->kind);
+    const scenario_raw_section *s = &raw->sections[ref.section];
+    const scenario_keys_kind_def *kd = scenario_keys_kind_of(s->kind);
     const char *key = kd->keys[ref.key].name;
     size_t len = strlen(kd->name) + strlen(s->name) + strlen(key) + 3;
     char *path = malloc(len);
@@ -57,17 +57,17 @@ static char *param_path(const scnraw *raw, scnraw_ref ref)
     return path;
 }
 
-static int build_params(scenario *sc, const scnraw *raw)
+static int build_params(scenario *sc, const scenario_raw *raw)
 {
     sc->params = calloc(raw->n_order ? raw->n_order : 1, sizeof *sc->params);
     if (!sc->params)
         return -1;
     for (size_t i = 0; i < raw->n_order; i++) {
-        const scnraw_value *v = &raw->sections[raw->order[i].section].values[raw->order[i].key];
+        const scenario_raw_value *v = &raw->sections[raw->order[i].section].values[raw->order[i].key];
         scenario_param *p = &sc->params[sc->n_params++];
         p->path = param_path(raw, raw->order[i]);
         p->value = strdup(v->text);
-        p->file = strdup(scnraw_file_name(raw, v->file));
+        p->file = strdup(scenario_raw_file_name(raw, v->file));
         p->line = v->line;
         if (!p->path || !p->value || !p->file)
             return -1;
@@ -78,10 +78,10 @@ static int build_params(scenario *sc, const scnraw *raw)
 /* ---- resolved text ---- */
 
 /* A CSV path (series, trace) made absolute, so the text loads from anywhere. */
-static void write_path(FILE *out, const scnraw *raw, const scnkeys_key *key,
-                       const scnraw_value *v)
+static void write_path(FILE *out, const scenario_raw *raw, const scenario_keys_key *key,
+                       const scenario_raw_value *v)
 {
-    char *joined = scnraw_join_path(v->file == SCNRAW_SET_FILE ? NULL : raw->files[v->file],
+    char *joined = scenario_raw_join_path(v->file == SCENARIO_RAW_SET_FILE ? NULL : raw->files[v->file],
                                     v->text);
     char *absolute = joined ? realpath(joined, NULL) : NULL;
     fprintf(out, "%s = %s\n", key->name, absolute ? absolute : joined ? joined : v->text);
@@ -89,24 +89,24 @@ static void write_path(FILE *out, const scnraw *raw, const scnkeys_key *key,
     free(joined);
 }
 
-static void write_key(FILE *out, const scnraw *raw, const scnraw_section *s, size_t k,
+static void write_key(FILE *out, const scenario_raw *raw, const scenario_raw_section *s, size_t k,
                       const char *start_date)
 {
-    const scnkeys_key *key = &scnkeys_kind_of(s->kind)->keys[k];
-    const scnraw_value *v = &s->values[k];
-    if (key->type == SCNKEYS_INCLUDE)
+    const scenario_keys_key *key = &scenario_keys_kind_of(s->kind)->keys[k];
+    const scenario_raw_value *v = &s->values[k];
+    if (key->type == SCENARIO_KEYS_INCLUDE)
         return;
-    if (v->text && key->type == SCNKEYS_PATH)
+    if (v->text && key->type == SCENARIO_KEYS_PATH)
         write_path(out, raw, key, v);
     else if (v->text)
         fprintf(out, "%s = %s\n", key->name, v->text);
     else if (key->default_text)
         fprintf(out, "; %s = %s  (default)\n", key->name, key->default_text);
-    else if (key->flags & SCNKEYS_DEFAULT_START)
+    else if (key->flags & SCENARIO_KEYS_DEFAULT_START)
         fprintf(out, "; %s = %s  (default: the scenario start)\n", key->name, start_date);
 }
 
-static char *build_resolved_text(const scnraw *raw, const char *path, const spec *s)
+static char *build_resolved_text(const scenario_raw *raw, const char *path, const spec *s)
 {
     char *text = NULL;
     size_t len = 0;
@@ -115,11 +115,11 @@ static char *build_resolved_text(const scnraw *raw, const char *path, const spec
         return NULL;
     fprintf(out, "; capsim resolved scenario: %s, with its includes and --set overrides "
                  "applied.\n; Keys at their defaults are shown as comments.\n", path);
-    for (int kind = 0; kind < SCNKEYS_N_KINDS; kind++) {
-        const scnkeys_kind_def *kd = scnkeys_kind_of((scnkeys_kind)kind);
+    for (int kind = 0; kind < SCENARIO_KEYS_N_KINDS; kind++) {
+        const scenario_keys_kind_def *kd = scenario_keys_kind_of((scenario_keys_kind)kind);
         for (size_t i = 0; i < raw->n_sections; i++) {
-            const scnraw_section *sec = &raw->sections[i];
-            if (sec->kind != (scnkeys_kind)kind)
+            const scenario_raw_section *sec = &raw->sections[i];
+            if (sec->kind != (scenario_keys_kind)kind)
                 continue;
             fprintf(out, "\n[%s%s%s]\n", kd->name, kd->named ? " " : "", sec->name);
             for (size_t k = 0; k < kd->n_keys; k++)
@@ -135,7 +135,7 @@ static char *build_resolved_text(const scnraw *raw, const char *path, const spec
 
 /* ---- load ---- */
 
-static void take_warnings(scenario *sc, scnraw *raw)
+static void take_warnings(scenario *sc, scenario_raw *raw)
 {
     sc->warnings = raw->warnings;
     sc->n_warnings = raw->n_warnings;
@@ -144,24 +144,24 @@ static void take_warnings(scenario *sc, scnraw *raw)
 }
 
 /* Stages 2 and 3, and the record. Returns 0 or -1 after reporting. */
-static int resolve(scenario *sc, scnraw *raw, const char *path,
-                   const scenario_override *overrides, size_t n_overrides, scndiag *d)
+static int resolve(scenario *sc, scenario_raw *raw, const char *path,
+                   const scenario_override *overrides, size_t n_overrides, scenario_diag *d)
 {
-    scndiag_where nowhere = {path, 0, NULL, NULL, NULL};
+    scenario_diag_where nowhere = {path, 0, NULL, NULL, NULL};
     for (size_t i = 0; i < n_overrides; i++)
-        if (scnraw_apply_set(raw, overrides[i].assignment, path, d) != 0)
+        if (scenario_raw_apply_set(raw, overrides[i].assignment, path, d) != 0)
             return -1;
     if (!(sc->spec = spec_create())) {
-        scndiag_error(d, &nowhere, "out of memory");
+        scenario_diag_error(d, &nowhere, "out of memory");
         return -1;
     }
-    if (scnresolve_run(raw, sc->spec, path, d) != 0)
+    if (scenario_resolve_run(raw, sc->spec, path, d) != 0)
         return -1;
     take_warnings(sc, raw);
     sc->path = strdup(path);
     sc->resolved_text = build_resolved_text(raw, path, sc->spec);
     if (build_params(sc, raw) != 0 || !sc->path || !sc->resolved_text) {
-        scndiag_error(d, &nowhere, "out of memory");
+        scenario_diag_error(d, &nowhere, "out of memory");
         return -1;
     }
     return 0;
@@ -170,16 +170,16 @@ static int resolve(scenario *sc, scnraw *raw, const char *path,
 scenario *scenario_load(const char *path, const scenario_override *overrides,
                         size_t n_overrides, char *err, size_t err_len)
 {
-    scndiag d;
-    scndiag_init(&d, err, err_len);
-    scndiag_where nowhere = {path ? path : "(no file)", 0, NULL, NULL, NULL};
-    scnraw *raw = scnraw_create();
+    scenario_diag d;
+    scenario_diag_init(&d, err, err_len);
+    scenario_diag_where nowhere = {path ? path : "(no file)", 0, NULL, NULL, NULL};
+    scenario_raw *raw = scenario_raw_create();
     scenario *sc = calloc(1, sizeof *sc);
     if (!path || !raw || !sc)
-        scndiag_error(&d, &nowhere, path ? "out of memory" : "no scenario file given");
-    else if (scnraw_read(raw, path, &d) == 0)
+        scenario_diag_error(&d, &nowhere, path ? "out of memory" : "no scenario file given");
+    else if (scenario_raw_read(raw, path, &d) == 0)
         resolve(sc, raw, path, overrides, n_overrides, &d);
-    scnraw_destroy(raw);
+    scenario_raw_destroy(raw);
     if (d.failed) {
         scenario_destroy(sc);
         return NULL;

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "store_internal.h"
-#include "../engine/caltime.h"
+#include "../util/caltime.h"
 
 #define BUSY_TIMEOUT_MS 10000
 

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "store_internal.h"
-#include "../engine/caltime.h"
+#include "../util/caltime.h"
 
 static int no_run(store *st, const char *fn)
 {

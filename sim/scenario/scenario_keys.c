@@ -1,27 +1,27 @@
 /*
- * scnkeys: the key tables and the per-value parsers. The tables are the
+ * scenario_keys: the key tables and the per-value parsers. The tables are the
  * single source of truth for what a scenario may say; adding a key means one
  * row here, one line in scenarios/README.md, and (if it has no spec field)
  * its handling in the resolver.
  */
-#include "scnkeys.h"
+#include "scenario_keys.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "../engine/caltime.h"
-#include "scndist.h"
-#include "suggest.h"
-#include "textnum.h"
+#include "../util/caltime.h"
+#include "scenario_dist.h"
+#include "../util/suggest.h"
+#include "../util/textnum.h"
 
 #define FIELD(type, member) ((ptrdiff_t)offsetof(type, member))
 #define TEXT_SIZE(type, member) sizeof(((type *)0)->member)
 /* REAL ranges: [lo, hi], with open ends marked. */
 #define ABOVE(x) .lo = (x), .hi = INFINITY, .lo_open = 1
 #define AT_LEAST(x) .lo = (x), .hi = INFINITY
-#define REQUIRED .flags = SCNKEYS_REQUIRED
+#define REQUIRED .flags = SCENARIO_KEYS_REQUIRED
 
 static const char *const provider_kinds[] = {"neocloud", "hyperscaler", "lab", NULL};
 static const char *const contract_kinds[] = {"reserved", "on_demand", "spot", NULL};
@@ -30,242 +30,242 @@ static const char *const workload_types[] = {"inference", "training", NULL};
 static const char *const buildout_triggers[] = {"declined", "low_uncommitted", NULL};
 
 /* Spans in months, up to a century. */
-#define MONTHS_FROM(x) .lo = (x), .hi = SCNKEYS_MAX_MONTHS
-#define MONTHS_ABOVE(x) .lo = (x), .hi = SCNKEYS_MAX_MONTHS, .lo_open = 1
+#define MONTHS_FROM(x) .lo = (x), .hi = SCENARIO_KEYS_MAX_MONTHS
+#define MONTHS_ABOVE(x) .lo = (x), .hi = SCENARIO_KEYS_MAX_MONTHS, .lo_open = 1
 #define FRACTION .lo = 0, .hi = 1
 
-static const scnkeys_key scenario_keys[] = {
-    {.name = "name", .type = SCNKEYS_TEXT, REQUIRED, .offset = FIELD(spec, name),
+static const scenario_keys_key scenario_section_keys[] = {
+    {.name = "name", .type = SCENARIO_KEYS_TEXT, REQUIRED, .offset = FIELD(spec, name),
      .size = TEXT_SIZE(spec, name), .unit = "text"},
-    {.name = "start", .type = SCNKEYS_DATE, REQUIRED, .offset = SCNKEYS_NO_FIELD, .unit = "date"},
-    {.name = "end", .type = SCNKEYS_DATE, .flags = SCNKEYS_REQUIRED | SCNKEYS_INCLUSIVE_END,
+    {.name = "start", .type = SCENARIO_KEYS_DATE, REQUIRED, .offset = SCENARIO_KEYS_NO_FIELD, .unit = "date"},
+    {.name = "end", .type = SCENARIO_KEYS_DATE, .flags = SCENARIO_KEYS_REQUIRED | SCENARIO_KEYS_INCLUSIVE_END,
      .offset = FIELD(spec, end), .unit = "date"},
-    {.name = "tick", .type = SCNKEYS_DURATION, .default_text = "1h",
+    {.name = "tick", .type = SCENARIO_KEYS_DURATION, .default_text = "1h",
      .offset = FIELD(spec, tick_seconds), .unit = "duration"},
-    {.name = "seed", .type = SCNKEYS_SEED, .default_text = "42", .offset = FIELD(spec, seed),
+    {.name = "seed", .type = SCENARIO_KEYS_SEED, .default_text = "42", .offset = FIELD(spec, seed),
      .unit = "integer"},
-    {.name = "include", .type = SCNKEYS_INCLUDE, .offset = SCNKEYS_NO_FIELD, .unit = "path"},
+    {.name = "include", .type = SCENARIO_KEYS_INCLUDE, .offset = SCENARIO_KEYS_NO_FIELD, .unit = "path"},
 };
 
-static const scnkeys_key gpu_keys[] = {
-    {.name = "tdp_w", .type = SCNKEYS_REAL, REQUIRED, ABOVE(0),
+static const scenario_keys_key gpu_keys[] = {
+    {.name = "tdp_w", .type = SCENARIO_KEYS_REAL, REQUIRED, ABOVE(0),
      .offset = FIELD(spec_gpu, tdp_w), .unit = "W"},
-    {.name = "idle_w", .type = SCNKEYS_REAL, REQUIRED, AT_LEAST(0),
+    {.name = "idle_w", .type = SCENARIO_KEYS_REAL, REQUIRED, AT_LEAST(0),
      .offset = FIELD(spec_gpu, idle_w), .unit = "W"},
-    {.name = "train_speed", .type = SCNKEYS_REAL, .default_text = "1.0", ABOVE(0),
+    {.name = "train_speed", .type = SCENARIO_KEYS_REAL, .default_text = "1.0", ABOVE(0),
      .offset = FIELD(spec_gpu, train_speed), .unit = "x H100"},
-    {.name = "infer_speed", .type = SCNKEYS_REAL, .default_text = "1.0", ABOVE(0),
+    {.name = "infer_speed", .type = SCENARIO_KEYS_REAL, .default_text = "1.0", ABOVE(0),
      .offset = FIELD(spec_gpu, infer_speed), .unit = "x H100"},
-    {.name = "capex_usd", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+    {.name = "capex_usd", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
      .offset = FIELD(spec_gpu, capex_usd), .unit = "USD"},
-    {.name = "depreciation_years", .type = SCNKEYS_REAL, .default_text = "6", ABOVE(0),
+    {.name = "depreciation_years", .type = SCENARIO_KEYS_REAL, .default_text = "6", ABOVE(0),
      .offset = FIELD(spec_gpu, depreciation_years), .unit = "years"},
-    {.name = "straggler_share", .type = SCNKEYS_REAL, .default_text = "0", .lo = 0, .hi = 1,
+    {.name = "straggler_share", .type = SCENARIO_KEYS_REAL, .default_text = "0", .lo = 0, .hi = 1,
      .offset = FIELD(spec_gpu, straggler_share), .unit = "fraction"},
-    {.name = "straggler_speed", .type = SCNKEYS_REAL, .default_text = "0.9", .lo = 0, .hi = 1,
+    {.name = "straggler_speed", .type = SCENARIO_KEYS_REAL, .default_text = "0.9", .lo = 0, .hi = 1,
      .lo_open = 1, .offset = FIELD(spec_gpu, straggler_speed), .unit = "x"},
 };
 
-static const scnkeys_key provider_keys[] = {
-    {.name = "kind", .type = SCNKEYS_ENUM, REQUIRED, .choices = provider_kinds,
+static const scenario_keys_key provider_keys[] = {
+    {.name = "kind", .type = SCENARIO_KEYS_ENUM, REQUIRED, .choices = provider_kinds,
      .offset = FIELD(spec_provider, kind), .unit = "choice"},
 };
 
-static const scnkeys_key datacenter_keys[] = {
-    {.name = "owner", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+static const scenario_keys_key datacenter_keys[] = {
+    {.name = "owner", .type = SCENARIO_KEYS_REF, REQUIRED, .ref_kind = SCENARIO_KEYS_PROVIDER,
      .offset = FIELD(spec_datacenter, owner), .unit = "provider"},
-    {.name = "region", .type = SCNKEYS_TEXT, .default_text = "",
+    {.name = "region", .type = SCENARIO_KEYS_TEXT, .default_text = "",
      .offset = FIELD(spec_datacenter, region), .size = TEXT_SIZE(spec_datacenter, region),
      .unit = "text"},
-    {.name = "power_mw", .type = SCNKEYS_REAL, REQUIRED, ABOVE(0),
+    {.name = "power_mw", .type = SCENARIO_KEYS_REAL, REQUIRED, ABOVE(0),
      .offset = FIELD(spec_datacenter, power_mw), .unit = "MW"},
-    {.name = "pue", .type = SCNKEYS_REAL, .default_text = "1.3", AT_LEAST(1),
+    {.name = "pue", .type = SCENARIO_KEYS_REAL, .default_text = "1.3", AT_LEAST(1),
      .offset = FIELD(spec_datacenter, pue), .unit = "ratio"},
-    {.name = "energy_price_per_mwh", .type = SCNKEYS_REAL, .default_text = "80.6",
+    {.name = "energy_price_per_mwh", .type = SCENARIO_KEYS_REAL, .default_text = "80.6",
      AT_LEAST(0), .offset = FIELD(spec_datacenter, energy_price_per_mwh), .unit = "USD/MWh"},
-    {.name = "online", .type = SCNKEYS_DATE, .flags = SCNKEYS_DEFAULT_START,
+    {.name = "online", .type = SCENARIO_KEYS_DATE, .flags = SCENARIO_KEYS_DEFAULT_START,
      .offset = FIELD(spec_datacenter, online), .unit = "date"},
-    {.name = "gpus", .type = SCNKEYS_GPU_LIST, .offset = SCNKEYS_NO_FIELD, .unit = "GPUs"},
+    {.name = "gpus", .type = SCENARIO_KEYS_GPU_LIST, .offset = SCENARIO_KEYS_NO_FIELD, .unit = "GPUs"},
 };
 
-static const scnkeys_key phase_keys[] = {
-    {.name = "datacenter", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_DATACENTER,
-     .offset = FIELD(scnkeys_phase_record, datacenter), .unit = "datacenter"},
-    {.name = "online", .type = SCNKEYS_DATE, REQUIRED,
-     .offset = FIELD(scnkeys_phase_record, online), .unit = "date"},
-    {.name = "gpus", .type = SCNKEYS_GPU_LIST, REQUIRED, .offset = SCNKEYS_NO_FIELD,
+static const scenario_keys_key phase_keys[] = {
+    {.name = "datacenter", .type = SCENARIO_KEYS_REF, REQUIRED, .ref_kind = SCENARIO_KEYS_DATACENTER,
+     .offset = FIELD(scenario_keys_phase_record, datacenter), .unit = "datacenter"},
+    {.name = "online", .type = SCENARIO_KEYS_DATE, REQUIRED,
+     .offset = FIELD(scenario_keys_phase_record, online), .unit = "date"},
+    {.name = "gpus", .type = SCENARIO_KEYS_GPU_LIST, REQUIRED, .offset = SCENARIO_KEYS_NO_FIELD,
      .unit = "GPUs"},
 };
 
-static const scnkeys_key contract_keys[] = {
-    {.name = "lessor", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+static const scenario_keys_key contract_keys[] = {
+    {.name = "lessor", .type = SCENARIO_KEYS_REF, REQUIRED, .ref_kind = SCENARIO_KEYS_PROVIDER,
      .offset = FIELD(spec_contract, lessor), .unit = "provider"},
-    {.name = "lessee", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+    {.name = "lessee", .type = SCENARIO_KEYS_REF, REQUIRED, .ref_kind = SCENARIO_KEYS_PROVIDER,
      .offset = FIELD(spec_contract, lessee), .unit = "provider"},
-    {.name = "gpu", .type = SCNKEYS_REF, .flags = SCNKEYS_ALLOW_ANY, .default_text = "any",
-     .ref_kind = SCNKEYS_GPU, .offset = FIELD(spec_contract, gpu), .unit = "GPU type"},
-    {.name = "gpus", .type = SCNKEYS_GPU_COUNT, REQUIRED, .offset = FIELD(spec_contract, gpus),
+    {.name = "gpu", .type = SCENARIO_KEYS_REF, .flags = SCENARIO_KEYS_ALLOW_ANY, .default_text = "any",
+     .ref_kind = SCENARIO_KEYS_GPU, .offset = FIELD(spec_contract, gpu), .unit = "GPU type"},
+    {.name = "gpus", .type = SCENARIO_KEYS_GPU_COUNT, REQUIRED, .offset = FIELD(spec_contract, gpus),
      .unit = "GPUs"},
-    {.name = "start", .type = SCNKEYS_DATE, REQUIRED, .offset = FIELD(spec_contract, start),
+    {.name = "start", .type = SCENARIO_KEYS_DATE, REQUIRED, .offset = FIELD(spec_contract, start),
      .unit = "date"},
-    {.name = "end", .type = SCNKEYS_DATE, .flags = SCNKEYS_INCLUSIVE_END,
+    {.name = "end", .type = SCENARIO_KEYS_DATE, .flags = SCENARIO_KEYS_INCLUSIVE_END,
      .offset = FIELD(spec_contract, end), .unit = "date"},
-    {.name = "term_months", .type = SCNKEYS_MONTHS, .offset = SCNKEYS_NO_FIELD,
+    {.name = "term_months", .type = SCENARIO_KEYS_MONTHS, .offset = SCENARIO_KEYS_NO_FIELD,
      .unit = "months"},
-    {.name = "price_per_gpu_hour", .type = SCNKEYS_REAL, REQUIRED, AT_LEAST(0),
+    {.name = "price_per_gpu_hour", .type = SCENARIO_KEYS_REAL, REQUIRED, AT_LEAST(0),
      .offset = FIELD(spec_contract, price_per_gpu_hour), .unit = "USD/GPU-hour"},
-    {.name = "kind", .type = SCNKEYS_ENUM, .default_text = "reserved",
+    {.name = "kind", .type = SCENARIO_KEYS_ENUM, .default_text = "reserved",
      .choices = contract_kinds, .offset = FIELD(spec_contract, kind), .unit = "choice"},
-    {.name = "ramp_months", .type = SCNKEYS_MONTH_SPAN, .default_text = "0", MONTHS_FROM(0),
+    {.name = "ramp_months", .type = SCENARIO_KEYS_MONTH_SPAN, .default_text = "0", MONTHS_FROM(0),
      .offset = FIELD(spec_contract, ramp_seconds), .unit = "months"},
-    {.name = "sla_availability", .type = SCNKEYS_REAL, .default_text = "0", FRACTION,
+    {.name = "sla_availability", .type = SCENARIO_KEYS_REAL, .default_text = "0", FRACTION,
      .offset = FIELD(spec_contract, sla_availability), .unit = "fraction"},
-    {.name = "sla_credit_share", .type = SCNKEYS_REAL, .default_text = "0.1", FRACTION,
+    {.name = "sla_credit_share", .type = SCENARIO_KEYS_REAL, .default_text = "0.1", FRACTION,
      .offset = FIELD(spec_contract, sla_credit_share), .unit = "fraction"},
-    {.name = "terminate", .type = SCNKEYS_DATE, .flags = SCNKEYS_DEFAULT_NONE,
+    {.name = "terminate", .type = SCENARIO_KEYS_DATE, .flags = SCENARIO_KEYS_DEFAULT_NONE,
      .offset = FIELD(spec_contract, terminate), .unit = "date"},
-    {.name = "termination_fee_months", .type = SCNKEYS_REAL, .default_text = "0",
+    {.name = "termination_fee_months", .type = SCENARIO_KEYS_REAL, .default_text = "0",
      MONTHS_FROM(0), .offset = FIELD(spec_contract, termination_fee_months),
      .unit = "months"},
 };
 
-static const scnkeys_key workload_keys[] = {
-    {.name = "tenant", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+static const scenario_keys_key workload_keys[] = {
+    {.name = "tenant", .type = SCENARIO_KEYS_REF, REQUIRED, .ref_kind = SCENARIO_KEYS_PROVIDER,
      .offset = FIELD(spec_workload, tenant), .unit = "provider"},
-    {.name = "type", .type = SCNKEYS_ENUM, REQUIRED, .choices = workload_types,
+    {.name = "type", .type = SCENARIO_KEYS_ENUM, REQUIRED, .choices = workload_types,
      .offset = FIELD(spec_workload, type), .unit = "choice"},
-    {.name = "start", .type = SCNKEYS_DATE, .flags = SCNKEYS_DEFAULT_START,
+    {.name = "start", .type = SCENARIO_KEYS_DATE, .flags = SCENARIO_KEYS_DEFAULT_START,
      .offset = FIELD(spec_workload, start), .unit = "date"},
-    {.name = "demand_h100", .type = SCNKEYS_REAL, AT_LEAST(0),
+    {.name = "demand_h100", .type = SCENARIO_KEYS_REAL, AT_LEAST(0),
      .offset = FIELD(spec_workload, demand_h100), .unit = "H100-equivalent GPUs"},
-    {.name = "growth", .type = SCNKEYS_ENUM, .default_text = "exponential",
+    {.name = "growth", .type = SCENARIO_KEYS_ENUM, .default_text = "exponential",
      .choices = growth_models, .offset = FIELD(spec_workload, growth), .unit = "choice"},
-    {.name = "yearly_factor", .type = SCNKEYS_REAL, .default_text = "1.0", ABOVE(0),
+    {.name = "yearly_factor", .type = SCENARIO_KEYS_REAL, .default_text = "1.0", ABOVE(0),
      .offset = FIELD(spec_workload, yearly_factor), .unit = "x per year"},
-    {.name = "ceiling_h100", .type = SCNKEYS_REAL, ABOVE(0),
+    {.name = "ceiling_h100", .type = SCENARIO_KEYS_REAL, ABOVE(0),
      .offset = FIELD(spec_workload, ceiling_h100), .unit = "H100-equivalent GPUs"},
-    {.name = "rate_per_year", .type = SCNKEYS_REAL, ABOVE(0),
+    {.name = "rate_per_year", .type = SCENARIO_KEYS_REAL, ABOVE(0),
      .offset = FIELD(spec_workload, rate_per_year), .unit = "1/year"},
-    {.name = "series", .type = SCNKEYS_PATH, .offset = SCNKEYS_NO_FIELD, .unit = "path"},
-    {.name = "diurnal_amplitude", .type = SCNKEYS_REAL, .default_text = "0", .lo = 0, .hi = 1,
+    {.name = "series", .type = SCENARIO_KEYS_PATH, .offset = SCENARIO_KEYS_NO_FIELD, .unit = "path"},
+    {.name = "diurnal_amplitude", .type = SCENARIO_KEYS_REAL, .default_text = "0", .lo = 0, .hi = 1,
      .hi_open = 1, .offset = FIELD(spec_workload, diurnal_amplitude), .unit = "fraction"},
-    {.name = "peak_hour", .type = SCNKEYS_REAL, .default_text = "20", .lo = 0, .hi = 24,
+    {.name = "peak_hour", .type = SCENARIO_KEYS_REAL, .default_text = "20", .lo = 0, .hi = 24,
      .hi_open = 1, .offset = FIELD(spec_workload, peak_hour), .unit = "hour (UTC)"},
-    {.name = "noise_sigma", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+    {.name = "noise_sigma", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
      .offset = FIELD(spec_workload, noise_sigma), .unit = "lognormal sigma"},
-    {.name = "arrival_rate_per_day", .type = SCNKEYS_REAL, ABOVE(0),
+    {.name = "arrival_rate_per_day", .type = SCENARIO_KEYS_REAL, ABOVE(0),
      .offset = FIELD(spec_workload, arrival_rate_per_day), .unit = "jobs/day"},
-    {.name = "ceiling_rate_per_day", .type = SCNKEYS_REAL, ABOVE(0),
+    {.name = "ceiling_rate_per_day", .type = SCENARIO_KEYS_REAL, ABOVE(0),
      .offset = FIELD(spec_workload, ceiling_rate_per_day), .unit = "jobs/day"},
-    {.name = "job_gpus", .type = SCNKEYS_DISTRIBUTION, .flags = SCNKEYS_GPU_VALUES,
-     .offset = SCNKEYS_NO_FIELD, .unit = "GPUs per job"},
-    {.name = "duration_h", .type = SCNKEYS_DISTRIBUTION, .offset = SCNKEYS_NO_FIELD,
+    {.name = "job_gpus", .type = SCENARIO_KEYS_DISTRIBUTION, .flags = SCENARIO_KEYS_GPU_VALUES,
+     .offset = SCENARIO_KEYS_NO_FIELD, .unit = "GPUs per job"},
+    {.name = "duration_h", .type = SCENARIO_KEYS_DISTRIBUTION, .offset = SCENARIO_KEYS_NO_FIELD,
      .unit = "hours on an H100"},
-    {.name = "max_wait_h", .type = SCNKEYS_REAL, .flags = SCNKEYS_ALLOW_FOREVER,
+    {.name = "max_wait_h", .type = SCENARIO_KEYS_REAL, .flags = SCENARIO_KEYS_ALLOW_FOREVER,
      .default_text = "0", AT_LEAST(0), .offset = FIELD(spec_workload, max_wait_h),
      .unit = "hours"},
-    {.name = "backfill", .type = SCNKEYS_BOOL, .default_text = "false",
+    {.name = "backfill", .type = SCENARIO_KEYS_BOOL, .default_text = "false",
      .offset = FIELD(spec_workload, backfill), .unit = "true/false"},
-    {.name = "trace", .type = SCNKEYS_PATH, .offset = SCNKEYS_NO_FIELD, .unit = "path"},
+    {.name = "trace", .type = SCENARIO_KEYS_PATH, .offset = SCENARIO_KEYS_NO_FIELD, .unit = "path"},
 };
 
-static const scnkeys_key pricelist_keys[] = {
-    {.name = "seller", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+static const scenario_keys_key pricelist_keys[] = {
+    {.name = "seller", .type = SCENARIO_KEYS_REF, REQUIRED, .ref_kind = SCENARIO_KEYS_PROVIDER,
      .offset = FIELD(spec_pricelist, seller), .unit = "provider"},
-    {.name = "gpu", .type = SCNKEYS_REF, .flags = SCNKEYS_ALLOW_ANY, .default_text = "any",
-     .ref_kind = SCNKEYS_GPU, .offset = FIELD(spec_pricelist, gpu), .unit = "GPU type"},
-    {.name = "reserved_per_gpu_hour", .type = SCNKEYS_REAL, AT_LEAST(0),
+    {.name = "gpu", .type = SCENARIO_KEYS_REF, .flags = SCENARIO_KEYS_ALLOW_ANY, .default_text = "any",
+     .ref_kind = SCENARIO_KEYS_GPU, .offset = FIELD(spec_pricelist, gpu), .unit = "GPU type"},
+    {.name = "reserved_per_gpu_hour", .type = SCENARIO_KEYS_REAL, AT_LEAST(0),
      .offset = FIELD(spec_pricelist, price_per_gpu_hour[SPEC_RESERVED]),
      .unit = "USD/GPU-hour"},
-    {.name = "on_demand_per_gpu_hour", .type = SCNKEYS_REAL, AT_LEAST(0),
+    {.name = "on_demand_per_gpu_hour", .type = SCENARIO_KEYS_REAL, AT_LEAST(0),
      .offset = FIELD(spec_pricelist, price_per_gpu_hour[SPEC_ON_DEMAND]),
      .unit = "USD/GPU-hour"},
-    {.name = "spot_per_gpu_hour", .type = SCNKEYS_REAL, AT_LEAST(0),
+    {.name = "spot_per_gpu_hour", .type = SCENARIO_KEYS_REAL, AT_LEAST(0),
      .offset = FIELD(spec_pricelist, price_per_gpu_hour[SPEC_SPOT]), .unit = "USD/GPU-hour"},
-    {.name = "discount_per_year", .type = SCNKEYS_REAL, .default_text = "0", FRACTION,
+    {.name = "discount_per_year", .type = SCENARIO_KEYS_REAL, .default_text = "0", FRACTION,
      .offset = FIELD(spec_pricelist, discount_per_year), .unit = "fraction per year"},
-    {.name = "max_discount", .type = SCNKEYS_REAL, .default_text = "0.6", FRACTION,
+    {.name = "max_discount", .type = SCENARIO_KEYS_REAL, .default_text = "0.6", FRACTION,
      .offset = FIELD(spec_pricelist, max_discount), .unit = "fraction"},
 };
 
-static const scnkeys_key procurement_keys[] = {
-    {.name = "buyer", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+static const scenario_keys_key procurement_keys[] = {
+    {.name = "buyer", .type = SCENARIO_KEYS_REF, REQUIRED, .ref_kind = SCENARIO_KEYS_PROVIDER,
      .offset = FIELD(spec_procurement, buyer), .unit = "provider"},
-    {.name = "first_review", .type = SCNKEYS_DATE, .flags = SCNKEYS_DEFAULT_START,
+    {.name = "first_review", .type = SCENARIO_KEYS_DATE, .flags = SCENARIO_KEYS_DEFAULT_START,
      .offset = FIELD(spec_procurement, first_review), .unit = "date"},
-    {.name = "review_months", .type = SCNKEYS_MONTH_SPAN, .default_text = "3",
+    {.name = "review_months", .type = SCENARIO_KEYS_MONTH_SPAN, .default_text = "3",
      MONTHS_ABOVE(0), .offset = FIELD(spec_procurement, period_seconds), .unit = "months"},
-    {.name = "horizon_months", .type = SCNKEYS_MONTH_SPAN, .default_text = "12",
+    {.name = "horizon_months", .type = SCENARIO_KEYS_MONTH_SPAN, .default_text = "12",
      MONTHS_ABOVE(0), .offset = FIELD(spec_procurement, horizon_seconds), .unit = "months"},
-    {.name = "gap_threshold_h100", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+    {.name = "gap_threshold_h100", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
      .offset = FIELD(spec_procurement, gap_threshold_h100), .unit = "H100-equivalent GPUs"},
-    {.name = "headroom", .type = SCNKEYS_REAL, .default_text = "0.1", AT_LEAST(0),
+    {.name = "headroom", .type = SCENARIO_KEYS_REAL, .default_text = "0.1", AT_LEAST(0),
      .offset = FIELD(spec_procurement, headroom), .unit = "fraction"},
-    {.name = "sellers", .type = SCNKEYS_PROVIDER_LIST, REQUIRED, .offset = SCNKEYS_NO_FIELD,
+    {.name = "sellers", .type = SCENARIO_KEYS_PROVIDER_LIST, REQUIRED, .offset = SCENARIO_KEYS_NO_FIELD,
      .unit = "providers"},
-    {.name = "first_refusal", .type = SCNKEYS_BOOL, .default_text = "false",
+    {.name = "first_refusal", .type = SCENARIO_KEYS_BOOL, .default_text = "false",
      .offset = FIELD(spec_procurement, first_refusal), .unit = "true/false"},
-    {.name = "first_refusal_until", .type = SCNKEYS_DATE, .flags = SCNKEYS_DEFAULT_NONE,
+    {.name = "first_refusal_until", .type = SCENARIO_KEYS_DATE, .flags = SCENARIO_KEYS_DEFAULT_NONE,
      .offset = FIELD(spec_procurement, first_refusal_until), .unit = "date"},
-    {.name = "gpu", .type = SCNKEYS_REF, .flags = SCNKEYS_ALLOW_ANY, .default_text = "any",
-     .ref_kind = SCNKEYS_GPU, .offset = FIELD(spec_procurement, gpu), .unit = "GPU type"},
-    {.name = "term_months", .type = SCNKEYS_MONTHS, .default_text = "48",
-     .offset = SCNKEYS_NO_FIELD, .unit = "months"},
-    {.name = "kind", .type = SCNKEYS_ENUM, .default_text = "reserved",
+    {.name = "gpu", .type = SCENARIO_KEYS_REF, .flags = SCENARIO_KEYS_ALLOW_ANY, .default_text = "any",
+     .ref_kind = SCENARIO_KEYS_GPU, .offset = FIELD(spec_procurement, gpu), .unit = "GPU type"},
+    {.name = "term_months", .type = SCENARIO_KEYS_MONTHS, .default_text = "48",
+     .offset = SCENARIO_KEYS_NO_FIELD, .unit = "months"},
+    {.name = "kind", .type = SCENARIO_KEYS_ENUM, .default_text = "reserved",
      .choices = contract_kinds, .offset = FIELD(spec_procurement, kind), .unit = "choice"},
-    {.name = "max_price_per_gpu_hour", .type = SCNKEYS_REAL, REQUIRED, ABOVE(0),
+    {.name = "max_price_per_gpu_hour", .type = SCENARIO_KEYS_REAL, REQUIRED, ABOVE(0),
      .offset = FIELD(spec_procurement, max_price_per_gpu_hour), .unit = "USD/GPU-hour"},
 };
 
-static const scnkeys_key buildout_keys[] = {
-    {.name = "owner", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_PROVIDER,
+static const scenario_keys_key buildout_keys[] = {
+    {.name = "owner", .type = SCENARIO_KEYS_REF, REQUIRED, .ref_kind = SCENARIO_KEYS_PROVIDER,
      .offset = FIELD(spec_buildout, owner), .unit = "provider"},
-    {.name = "lead_time_months", .type = SCNKEYS_MONTH_SPAN, .default_text = "12",
+    {.name = "lead_time_months", .type = SCENARIO_KEYS_MONTH_SPAN, .default_text = "12",
      MONTHS_FROM(0), .offset = FIELD(spec_buildout, lead_seconds), .unit = "months"},
-    {.name = "slippage_sigma_months", .type = SCNKEYS_REAL, .default_text = "0",
+    {.name = "slippage_sigma_months", .type = SCENARIO_KEYS_REAL, .default_text = "0",
      MONTHS_FROM(0), .offset = FIELD(spec_buildout, slippage_sigma_months), .unit = "months"},
-    {.name = "gpu", .type = SCNKEYS_REF, REQUIRED, .ref_kind = SCNKEYS_GPU,
+    {.name = "gpu", .type = SCENARIO_KEYS_REF, REQUIRED, .ref_kind = SCENARIO_KEYS_GPU,
      .offset = FIELD(spec_buildout, gpu), .unit = "GPU type"},
-    {.name = "site_power_mw", .type = SCNKEYS_REAL, REQUIRED, ABOVE(0),
+    {.name = "site_power_mw", .type = SCENARIO_KEYS_REAL, REQUIRED, ABOVE(0),
      .offset = FIELD(spec_buildout, site_power_mw), .unit = "MW"},
-    {.name = "pue", .type = SCNKEYS_REAL, .default_text = "1.3", AT_LEAST(1),
+    {.name = "pue", .type = SCENARIO_KEYS_REAL, .default_text = "1.3", AT_LEAST(1),
      .offset = FIELD(spec_buildout, pue), .unit = "ratio"},
-    {.name = "energy_price_per_mwh", .type = SCNKEYS_REAL, .default_text = "80.6",
+    {.name = "energy_price_per_mwh", .type = SCENARIO_KEYS_REAL, .default_text = "80.6",
      AT_LEAST(0), .offset = FIELD(spec_buildout, energy_price_per_mwh), .unit = "USD/MWh"},
-    {.name = "region", .type = SCNKEYS_TEXT, .default_text = "",
+    {.name = "region", .type = SCENARIO_KEYS_TEXT, .default_text = "",
      .offset = FIELD(spec_buildout, region), .size = TEXT_SIZE(spec_buildout, region),
      .unit = "text"},
-    {.name = "yearly_budget_mw", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+    {.name = "yearly_budget_mw", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
      .offset = FIELD(spec_buildout, yearly_budget_mw), .unit = "MW per year"},
-    {.name = "yearly_budget_usd", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+    {.name = "yearly_budget_usd", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
      .offset = FIELD(spec_buildout, yearly_budget_usd), .unit = "USD per year"},
-    {.name = "trigger", .type = SCNKEYS_ENUM, .default_text = "declined",
+    {.name = "trigger", .type = SCENARIO_KEYS_ENUM, .default_text = "declined",
      .choices = buildout_triggers, .offset = FIELD(spec_buildout, trigger), .unit = "choice"},
-    {.name = "uncommitted_threshold_gpus", .type = SCNKEYS_REAL, .default_text = "0",
+    {.name = "uncommitted_threshold_gpus", .type = SCENARIO_KEYS_REAL, .default_text = "0",
      AT_LEAST(0), .offset = FIELD(spec_buildout, uncommitted_threshold_gpus), .unit = "GPUs"},
-    {.name = "max_sites", .type = SCNKEYS_WHOLE, .default_text = "100", .lo = 0, .hi = 1e6,
+    {.name = "max_sites", .type = SCENARIO_KEYS_WHOLE, .default_text = "100", .lo = 0, .hi = 1e6,
      .offset = FIELD(spec_buildout, max_sites), .unit = "sites"},
 };
 
-static const scnkeys_key target_keys[] = {
-    {.name = "metric", .type = SCNKEYS_TEXT, REQUIRED, .offset = FIELD(spec_target, metric),
+static const scenario_keys_key target_keys[] = {
+    {.name = "metric", .type = SCENARIO_KEYS_TEXT, REQUIRED, .offset = FIELD(spec_target, metric),
      .size = TEXT_SIZE(spec_target, metric), .unit = "run_metric name"},
-    {.name = "value", .type = SCNKEYS_REAL, REQUIRED, .lo = -INFINITY, .hi = INFINITY,
+    {.name = "value", .type = SCENARIO_KEYS_REAL, REQUIRED, .lo = -INFINITY, .hi = INFINITY,
      .offset = FIELD(spec_target, value), .unit = "the metric's unit"},
-    {.name = "tolerance", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+    {.name = "tolerance", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
      .offset = FIELD(spec_target, tolerance), .unit = "fraction of value"},
-    {.name = "tolerance_abs", .type = SCNKEYS_REAL, .default_text = "0", AT_LEAST(0),
+    {.name = "tolerance_abs", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
      .offset = FIELD(spec_target, tolerance_abs), .unit = "the metric's unit"},
 };
 
 #define KIND(name, named, keys, record) \
     {name, named, keys, sizeof keys / sizeof keys[0], sizeof(record)}
-static const scnkeys_kind_def kinds[SCNKEYS_N_KINDS] = {
-    KIND("scenario", 0, scenario_keys, spec),
+static const scenario_keys_kind_def kinds[SCENARIO_KEYS_N_KINDS] = {
+    KIND("scenario", 0, scenario_section_keys, spec),
     KIND("gpu", 1, gpu_keys, spec_gpu),
     KIND("provider", 1, provider_keys, spec_provider),
     KIND("datacenter", 1, datacenter_keys, spec_datacenter),
-    KIND("phase", 1, phase_keys, scnkeys_phase_record),
+    KIND("phase", 1, phase_keys, scenario_keys_phase_record),
     KIND("contract", 1, contract_keys, spec_contract),
     KIND("workload", 1, workload_keys, spec_workload),
     KIND("pricelist", 1, pricelist_keys, spec_pricelist),
@@ -274,7 +274,7 @@ static const scnkeys_kind_def kinds[SCNKEYS_N_KINDS] = {
     KIND("target", 1, target_keys, spec_target),
 };
 
-const char *scnkeys_kind_names(void)
+const char *scenario_keys_kind_names(void)
 {
     return "scenario, gpu, provider, datacenter, phase, contract, workload, pricelist, "
            "procurement, buildout or target";
@@ -282,20 +282,20 @@ const char *scnkeys_kind_names(void)
 
 /* ---- queries ---- */
 
-const scnkeys_kind_def *scnkeys_kind_of(scnkeys_kind kind)
+const scenario_keys_kind_def *scenario_keys_kind_of(scenario_keys_kind kind)
 {
     return &kinds[kind];
 }
 
-int scnkeys_find_kind(const char *name)
+int scenario_keys_find_kind(const char *name)
 {
-    for (int i = 0; i < SCNKEYS_N_KINDS; i++)
+    for (int i = 0; i < SCENARIO_KEYS_N_KINDS; i++)
         if (strcmp(kinds[i].name, name) == 0)
             return i;
     return -1;
 }
 
-int scnkeys_find_key(scnkeys_kind kind, const char *key)
+int scenario_keys_find_key(scenario_keys_kind kind, const char *key)
 {
     for (size_t i = 0; i < kinds[kind].n_keys; i++)
         if (strcmp(kinds[kind].keys[i].name, key) == 0)
@@ -311,20 +311,20 @@ static const char *kind_name_at(const void *ctx, size_t i)
 
 static const char *key_name_at(const void *ctx, size_t i)
 {
-    return ((const scnkeys_kind_def *)ctx)->keys[i].name;
+    return ((const scenario_keys_kind_def *)ctx)->keys[i].name;
 }
 
-const char *scnkeys_suggest_kind(const char *name)
+const char *scenario_keys_suggest_kind(const char *name)
 {
-    return suggest_nearest(name, kind_name_at, NULL, SCNKEYS_N_KINDS);
+    return suggest_nearest(name, kind_name_at, NULL, SCENARIO_KEYS_N_KINDS);
 }
 
-const char *scnkeys_suggest_key(scnkeys_kind kind, const char *key)
+const char *scenario_keys_suggest_key(scenario_keys_kind kind, const char *key)
 {
     return suggest_nearest(key, key_name_at, &kinds[kind], kinds[kind].n_keys);
 }
 
-void scnkeys_list_keys(scnkeys_kind kind, char *out, size_t out_len)
+void scenario_keys_list_keys(scenario_keys_kind kind, char *out, size_t out_len)
 {
     size_t used = 0;
     out[0] = '\0';
@@ -337,7 +337,7 @@ void scnkeys_list_keys(scnkeys_kind kind, char *out, size_t out_len)
 
 /* ---- value parsers: each returns 0, or -1 with why set ---- */
 
-static void describe_range(const scnkeys_key *k, char *out, size_t n)
+static void describe_range(const scenario_keys_key *k, char *out, size_t n)
 {
     if (isinf(k->hi))
         snprintf(out, n, "%s %g", k->lo_open ? ">" : ">=", k->lo);
@@ -346,18 +346,18 @@ static void describe_range(const scnkeys_key *k, char *out, size_t n)
                  k->hi_open ? "<" : "<=", k->hi);
 }
 
-static int parse_real(const scnkeys_key *k, const char *text, double *out, char *why,
+static int parse_real(const scenario_keys_key *k, const char *text, double *out, char *why,
                       size_t n)
 {
     double v;
-    if ((k->flags & SCNKEYS_ALLOW_FOREVER) && (!strcmp(text, "none") || !strcmp(text, "inf"))) {
+    if ((k->flags & SCENARIO_KEYS_ALLOW_FOREVER) && (!strcmp(text, "none") || !strcmp(text, "inf"))) {
         *out = SPEC_WAIT_FOREVER;
         return 0;
     }
     textnum_status st = textnum_real(text, &v);
     if (st != TEXTNUM_OK) {
         snprintf(why, n, "'%s' is not a number; write a plain decimal such as 700 or 2.5 "
-                 "(unit: %s)%s", text, k->unit, (k->flags & SCNKEYS_ALLOW_FOREVER)
+                 "(unit: %s)%s", text, k->unit, (k->flags & SCENARIO_KEYS_ALLOW_FOREVER)
                  ? ", or `none` for no limit" : "");
         return -1;
     }
@@ -383,8 +383,8 @@ static int parse_count(const char *text, int64_t *out, char *why, size_t n)
                  SPEC_GPUS_PER_NODE);
     else if (st == TEXTNUM_NOT_NUMBER)
         snprintf(why, n, "'%s' is not a whole number of GPUs; write e.g. 1024", text);
-    else if (st == TEXTNUM_TOO_LARGE || v > (uint64_t)SCNKEYS_MAX_GPUS)
-        snprintf(why, n, "%s GPUs is more than %lld; is it a typo?", text, SCNKEYS_MAX_GPUS);
+    else if (st == TEXTNUM_TOO_LARGE || v > (uint64_t)SCENARIO_KEYS_MAX_GPUS)
+        snprintf(why, n, "%s GPUs is more than %lld; is it a typo?", text, SCENARIO_KEYS_MAX_GPUS);
     else if (v == 0)
         snprintf(why, n, "0 GPUs; give a positive multiple of %d (allocation is in whole "
                  "%d-GPU nodes)", SPEC_GPUS_PER_NODE, SPEC_GPUS_PER_NODE);
@@ -404,9 +404,9 @@ static int parse_count(const char *text, int64_t *out, char *why, size_t n)
 static int parse_months(const char *text, int64_t *out, char *why, size_t n)
 {
     uint64_t v = 0;
-    if (textnum_uint(text, &v) != TEXTNUM_OK || v == 0 || v > SCNKEYS_MAX_MONTHS) {
+    if (textnum_uint(text, &v) != TEXTNUM_OK || v == 0 || v > SCENARIO_KEYS_MAX_MONTHS) {
         snprintf(why, n, "'%s' is not a whole number of months from 1 to %d; write e.g. 48",
-                 text, SCNKEYS_MAX_MONTHS);
+                 text, SCENARIO_KEYS_MAX_MONTHS);
         return -1;
     }
     *out = (int64_t)v;
@@ -422,7 +422,7 @@ static int parse_seed(const char *text, uint64_t *out, char *why, size_t n)
     return 0;
 }
 
-static int parse_enum(const scnkeys_key *k, const char *text, int *out, char *why, size_t n)
+static int parse_enum(const scenario_keys_key *k, const char *text, int *out, char *why, size_t n)
 {
     for (int i = 0; k->choices[i]; i++) {
         if (strcmp(k->choices[i], text) == 0) {
@@ -444,7 +444,7 @@ static int parse_enum(const scnkeys_key *k, const char *text, int *out, char *wh
     return -1;
 }
 
-static int parse_text(const scnkeys_key *k, const char *text, char *why, size_t n)
+static int parse_text(const scenario_keys_key *k, const char *text, char *why, size_t n)
 {
     size_t len = strlen(text);
     if (len >= k->size) {
@@ -452,7 +452,7 @@ static int parse_text(const scnkeys_key *k, const char *text, char *why, size_t 
                  k->size - 1);
         return -1;
     }
-    if ((k->flags & SCNKEYS_REQUIRED) && len == 0) {
+    if ((k->flags & SCENARIO_KEYS_REQUIRED) && len == 0) {
         snprintf(why, n, "is empty; write some text");
         return -1;
     }
@@ -471,7 +471,7 @@ static int parse_text(const scnkeys_key *k, const char *text, char *why, size_t 
     return 0;
 }
 
-int scnkeys_check_name(const char *name, char *why, size_t why_len)
+int scenario_keys_check_name(const char *name, char *why, size_t why_len)
 {
     size_t len = strlen(name);
     if (len == 0) {
@@ -494,11 +494,11 @@ int scnkeys_check_name(const char *name, char *why, size_t why_len)
     return 0;
 }
 
-static int parse_ref(const scnkeys_key *k, const char *text, int *is_any, char *why,
+static int parse_ref(const scenario_keys_key *k, const char *text, int *is_any, char *why,
                      size_t n)
 {
-    *is_any = (k->flags & SCNKEYS_ALLOW_ANY) && strcmp(text, "any") == 0;
-    return *is_any ? 0 : scnkeys_check_name(text, why, n);
+    *is_any = (k->flags & SCENARIO_KEYS_ALLOW_ANY) && strcmp(text, "any") == 0;
+    return *is_any ? 0 : scenario_keys_check_name(text, why, n);
 }
 
 static const char *skip_space(const char *p)
@@ -508,7 +508,7 @@ static const char *skip_space(const char *p)
     return p;
 }
 
-int scnkeys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], int64_t *count,
+int scenario_keys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], int64_t *count,
                           char *why, size_t why_len)
 {
     const char *p = skip_space(*cursor);
@@ -535,7 +535,7 @@ int scnkeys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], int64_t
     char *type_end = colon;
     while (type_end > item && isspace((unsigned char)type_end[-1]))
         *--type_end = '\0';
-    if (scnkeys_check_name(item, why, why_len) != 0 ||
+    if (scenario_keys_check_name(item, why, why_len) != 0 ||
         parse_count(skip_space(colon + 1), count, why, why_len) != 0)
         return -1;
     strcpy(type, item);
@@ -547,15 +547,15 @@ int scnkeys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], int64_t
     return 1;
 }
 
-static int parse_gpu_list(const scnkeys_key *k, const char *text, char *why, size_t n)
+static int parse_gpu_list(const scenario_keys_key *k, const char *text, char *why, size_t n)
 {
     char type[SPEC_NAME_MAX];
     int64_t count;
     int items = 0, rc;
     const char *cursor = text;
-    while ((rc = scnkeys_gpu_list_next(&cursor, type, &count, why, n)) == 1)
+    while ((rc = scenario_keys_gpu_list_next(&cursor, type, &count, why, n)) == 1)
         items++;
-    if (rc == 0 && items == 0 && (k->flags & SCNKEYS_REQUIRED)) {
+    if (rc == 0 && items == 0 && (k->flags & SCENARIO_KEYS_REQUIRED)) {
         snprintf(why, n, "the gpus list is empty; write TYPE:COUNT, e.g. H100:1024");
         return -1;
     }
@@ -604,7 +604,7 @@ static int parse_bool(const char *text, int *out, char *why, size_t n)
     return -1;
 }
 
-static int parse_whole(const scnkeys_key *k, const char *text, int64_t *out, char *why,
+static int parse_whole(const scenario_keys_key *k, const char *text, int64_t *out, char *why,
                        size_t n)
 {
     uint64_t v = 0;
@@ -620,17 +620,17 @@ static int parse_whole(const scnkeys_key *k, const char *text, int64_t *out, cha
 }
 
 /* A span in months (fractions allowed), as seconds of average months. */
-static int parse_month_span(const scnkeys_key *k, const char *text, int64_t *out, char *why,
+static int parse_month_span(const scenario_keys_key *k, const char *text, int64_t *out, char *why,
                             size_t n)
 {
     double months;
     if (parse_real(k, text, &months, why, n) != 0)
         return -1;
-    *out = (int64_t)llround(months * SCNKEYS_SECONDS_PER_MONTH);
+    *out = (int64_t)llround(months * SCENARIO_KEYS_SECONDS_PER_MONTH);
     return 0;
 }
 
-int scnkeys_name_list_next(const char **cursor, char name[SPEC_NAME_MAX], char *why,
+int scenario_keys_name_list_next(const char **cursor, char name[SPEC_NAME_MAX], char *why,
                            size_t why_len)
 {
     const char *p = skip_space(*cursor);
@@ -647,7 +647,7 @@ int scnkeys_name_list_next(const char **cursor, char name[SPEC_NAME_MAX], char *
                  "e.g. microsoft, google");
         return -1;
     }
-    if (len >= SPEC_NAME_MAX || scnkeys_check_name(item, why, why_len) != 0) {
+    if (len >= SPEC_NAME_MAX || scenario_keys_check_name(item, why, why_len) != 0) {
         if (len >= SPEC_NAME_MAX)
             snprintf(why, why_len, "a name in the list is longer than %d characters",
                      SPEC_NAME_MAX - 1);
@@ -664,15 +664,15 @@ int scnkeys_name_list_next(const char **cursor, char name[SPEC_NAME_MAX], char *
 
 /* Distinct names, at least one when the key is required. O(n^2) in the
  * number of names: a list names a handful of providers. */
-static int parse_name_list(const scnkeys_key *k, const char *text, char *why, size_t n)
+static int parse_name_list(const scenario_keys_key *k, const char *text, char *why, size_t n)
 {
     char name[SPEC_NAME_MAX], earlier[SPEC_NAME_MAX];
     const char *cursor = text;
     int items = 0, rc;
-    while ((rc = scnkeys_name_list_next(&cursor, name, why, n)) == 1) {
+    while ((rc = scenario_keys_name_list_next(&cursor, name, why, n)) == 1) {
         const char *again = text;
         for (int i = 0; i < items; i++) {
-            scnkeys_name_list_next(&again, earlier, why, n);
+            scenario_keys_name_list_next(&again, earlier, why, n);
             if (strcmp(earlier, name) == 0) {
                 snprintf(why, n, "'%s' is listed twice; name each one once, in order of "
                          "preference", name);
@@ -681,7 +681,7 @@ static int parse_name_list(const scnkeys_key *k, const char *text, char *why, si
         }
         items++;
     }
-    if (rc == 0 && items == 0 && (k->flags & SCNKEYS_REQUIRED)) {
+    if (rc == 0 && items == 0 && (k->flags & SCENARIO_KEYS_REQUIRED)) {
         snprintf(why, n, "the list is empty; write names separated by commas, e.g. "
                  "microsoft, google");
         return -1;
@@ -689,28 +689,28 @@ static int parse_name_list(const scnkeys_key *k, const char *text, char *why, si
     return rc;
 }
 
-int scnkeys_parse(const scnkeys_key *k, const char *text, scnkeys_value *out, char *why,
+int scenario_keys_parse(const scenario_keys_key *k, const char *text, scenario_keys_value *out, char *why,
                   size_t why_len)
 {
     switch (k->type) {
-    case SCNKEYS_TEXT: return parse_text(k, text, why, why_len);
-    case SCNKEYS_REAL: return parse_real(k, text, &out->real, why, why_len);
-    case SCNKEYS_SEED: return parse_seed(text, &out->seed, why, why_len);
-    case SCNKEYS_GPU_COUNT: return parse_count(text, &out->integer, why, why_len);
-    case SCNKEYS_MONTHS: return parse_months(text, &out->integer, why, why_len);
-    case SCNKEYS_DATE: return parse_date(text, &out->days, why, why_len);
-    case SCNKEYS_DURATION: return parse_duration(text, &out->integer, why, why_len);
-    case SCNKEYS_ENUM: return parse_enum(k, text, &out->choice, why, why_len);
-    case SCNKEYS_REF: return parse_ref(k, text, &out->choice, why, why_len);
-    case SCNKEYS_GPU_LIST: return parse_gpu_list(k, text, why, why_len);
-    case SCNKEYS_PATH:
-    case SCNKEYS_INCLUDE: return parse_path(text, why, why_len);
-    case SCNKEYS_BOOL: return parse_bool(text, &out->choice, why, why_len);
-    case SCNKEYS_WHOLE: return parse_whole(k, text, &out->integer, why, why_len);
-    case SCNKEYS_MONTH_SPAN: return parse_month_span(k, text, &out->integer, why, why_len);
-    case SCNKEYS_PROVIDER_LIST: return parse_name_list(k, text, why, why_len);
-    case SCNKEYS_DISTRIBUTION:
-        return scndist_parse(text, (k->flags & SCNKEYS_GPU_VALUES) != 0, NULL, why, why_len);
+    case SCENARIO_KEYS_TEXT: return parse_text(k, text, why, why_len);
+    case SCENARIO_KEYS_REAL: return parse_real(k, text, &out->real, why, why_len);
+    case SCENARIO_KEYS_SEED: return parse_seed(text, &out->seed, why, why_len);
+    case SCENARIO_KEYS_GPU_COUNT: return parse_count(text, &out->integer, why, why_len);
+    case SCENARIO_KEYS_MONTHS: return parse_months(text, &out->integer, why, why_len);
+    case SCENARIO_KEYS_DATE: return parse_date(text, &out->days, why, why_len);
+    case SCENARIO_KEYS_DURATION: return parse_duration(text, &out->integer, why, why_len);
+    case SCENARIO_KEYS_ENUM: return parse_enum(k, text, &out->choice, why, why_len);
+    case SCENARIO_KEYS_REF: return parse_ref(k, text, &out->choice, why, why_len);
+    case SCENARIO_KEYS_GPU_LIST: return parse_gpu_list(k, text, why, why_len);
+    case SCENARIO_KEYS_PATH:
+    case SCENARIO_KEYS_INCLUDE: return parse_path(text, why, why_len);
+    case SCENARIO_KEYS_BOOL: return parse_bool(text, &out->choice, why, why_len);
+    case SCENARIO_KEYS_WHOLE: return parse_whole(k, text, &out->integer, why, why_len);
+    case SCENARIO_KEYS_MONTH_SPAN: return parse_month_span(k, text, &out->integer, why, why_len);
+    case SCENARIO_KEYS_PROVIDER_LIST: return parse_name_list(k, text, why, why_len);
+    case SCENARIO_KEYS_DISTRIBUTION:
+        return scenario_dist_parse(text, (k->flags & SCENARIO_KEYS_GPU_VALUES) != 0, NULL, why, why_len);
     }
     return -1;
 }

@@ -1,19 +1,19 @@
 /*
- * scndist: a distribution is parsed from a writable copy of its text, cut
+ * scenario_dist: a distribution is parsed from a writable copy of its text, cut
  * into whitespace-separated words (named forms) or comma-separated items
  * (a weighted list). A text whose first character is a digit or a sign is
  * a list; otherwise its first word names the form.
  */
-#include "scndist.h"
+#include "scenario_dist.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "scnkeys.h"
-#include "suggest.h"
-#include "textnum.h"
+#include "scenario_keys.h"
+#include "../util/suggest.h"
+#include "../util/textnum.h"
 
 #define MAX_WORDS 4
 
@@ -53,13 +53,13 @@ static int value_of(const char *text, int gpu_values, double *out, char *why, si
         return 0;
     /* Clamped before the cast: converting a double outside int64_t's range
      * (e.g. 1e300) is undefined behaviour (C11 6.3.1.4). */
-    int64_t whole = *out > (double)SCNKEYS_MAX_GPUS ? SCNKEYS_MAX_GPUS : (int64_t)*out;
+    int64_t whole = *out > (double)SCENARIO_KEYS_MAX_GPUS ? SCENARIO_KEYS_MAX_GPUS : (int64_t)*out;
     if ((double)whole != *out || whole % SPEC_GPUS_PER_NODE != 0) {
         int64_t next = (whole / SPEC_GPUS_PER_NODE + 1) * SPEC_GPUS_PER_NODE;
         snprintf(why, n, "GPU count %s is not a whole multiple of %d (up to %lld): jobs take "
                  "whole %d-GPU nodes; use e.g. %lld", text, SPEC_GPUS_PER_NODE,
-                 SCNKEYS_MAX_GPUS, SPEC_GPUS_PER_NODE,
-                 (long long)(next > SCNKEYS_MAX_GPUS ? SCNKEYS_MAX_GPUS : next));
+                 SCENARIO_KEYS_MAX_GPUS, SPEC_GPUS_PER_NODE,
+                 (long long)(next > SCENARIO_KEYS_MAX_GPUS ? SCENARIO_KEYS_MAX_GPUS : next));
         return -1;
     }
     return 0;
@@ -69,9 +69,9 @@ static int mean_of(const char *text, int gpu_values, double *out, char *why, siz
 {
     if (positive(text, "MEAN", out, why, n) != 0)
         return -1;
-    if (gpu_values && *out > (double)SCNKEYS_MAX_GPUS) {
+    if (gpu_values && *out > (double)SCENARIO_KEYS_MAX_GPUS) {
         snprintf(why, n, "MEAN %s GPUs is more than %lld; is it a typo?", text,
-                 SCNKEYS_MAX_GPUS);
+                 SCENARIO_KEYS_MAX_GPUS);
         return -1;
     }
     return 0;
@@ -189,7 +189,7 @@ static int parse_list(char *text, int gpu_values, spec_distribution *d, char *wh
     return 0;
 }
 
-int scndist_parse(const char *text, int gpu_values, spec_distribution *out, char *why,
+int scenario_dist_parse(const char *text, int gpu_values, spec_distribution *out, char *why,
                   size_t why_len)
 {
     spec_distribution d = {0};
@@ -221,7 +221,7 @@ int scndist_parse(const char *text, int gpu_values, spec_distribution *out, char
 
 /* ---- queries ---- */
 
-double scndist_mean(const spec_distribution *d)
+double scenario_dist_mean(const spec_distribution *d)
 {
     if (d->kind != SPEC_DIST_LIST)
         return d->mean;
@@ -233,7 +233,7 @@ double scndist_mean(const spec_distribution *d)
     return total > 0 ? sum / total : 0;
 }
 
-void scndist_format(const spec_distribution *d, char *out, size_t out_len)
+void scenario_dist_format(const spec_distribution *d, char *out, size_t out_len)
 {
     size_t used = 0;
     int k;

@@ -1,5 +1,5 @@
 /*
- * scnraw_read: reads scenario INI files into the scnraw table.
+ * scenario_raw_read: reads scenario INI files into the scenario_raw table.
  *
  * inih does the key = value splitting; everything about lines happens in
  * our reader function, which inih calls for each line (ini_parse_stream):
@@ -25,8 +25,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "scnraw.h"
-#include "scnraw_int.h"
+#include "scenario_raw.h"
+#include "scenario_raw_internal.h"
 
 #define MAX_LINE_CHARS 65536
 #define MAX_INCLUDE_DEPTH 16
@@ -49,8 +49,8 @@ typedef struct file_identity {
 struct reader;
 
 typedef struct loader {
-    scnraw *raw;
-    scndiag *d;
+    scenario_raw *raw;
+    scenario_diag *d;
     struct reader *current;          /* the innermost file being read */
     file_identity stack[MAX_INCLUDE_DEPTH];
     int depth;
@@ -81,14 +81,14 @@ static int configure_inih(void)
     return 1;
 }
 
-static scndiag_where where_here(const reader *r)
+static scenario_diag_where where_here(const reader *r)
 {
-    return (scndiag_where){r->ld->raw->files[r->file], r->line, NULL, NULL, NULL};
+    return (scenario_diag_where){r->ld->raw->files[r->file], r->line, NULL, NULL, NULL};
 }
 
-static scndiag_where where_in_section(const reader *r, const char *key)
+static scenario_diag_where where_in_section(const reader *r, const char *key)
 {
-    scndiag_where w = scnraw_where(r->ld->raw, r->section, -1);
+    scenario_diag_where w = scenario_raw_where(r->ld->raw, r->section, -1);
     w.file = r->ld->raw->files[r->file];
     w.line = r->line;
     w.key = key;
@@ -120,44 +120,44 @@ static void strip_comment(char *s)
 
 static void unknown_kind(reader *r, const char *kind, const char *name)
 {
-    scndiag_where w = where_here(r);
+    scenario_diag_where w = where_here(r);
     w.kind = kind;
     w.name = *name ? name : NULL;
-    const char *near = scnkeys_suggest_kind(kind);
+    const char *near = scenario_keys_suggest_kind(kind);
     if (near)
-        scndiag_error(r->ld->d, &w, "unknown section kind '%s'; did you mean [%s]?", kind, near);
+        scenario_diag_error(r->ld->d, &w, "unknown section kind '%s'; did you mean [%s]?", kind, near);
     else
-        scndiag_error(r->ld->d, &w, "unknown section kind '%s'; use %s", kind,
-                      scnkeys_kind_names());
+        scenario_diag_error(r->ld->d, &w, "unknown section kind '%s'; use %s", kind,
+                      scenario_keys_kind_names());
 }
 
 /* Opens (or reopens) the section. Returns 0 or -1 after reporting. */
-static int enter_section(reader *r, scnkeys_kind kind, const char *name)
+static int enter_section(reader *r, scenario_keys_kind kind, const char *name)
 {
-    scnraw *raw = r->ld->raw;
-    scndiag_where w = where_here(r);
-    w.kind = scnkeys_kind_of(kind)->name;
-    w.name = scnkeys_kind_of(kind)->named ? name : NULL;
-    int s = scnraw_find(raw, kind, name);
-    if (s < 0 && (s = scnraw__add_section(raw, kind, name, r->file, r->line)) < 0) {
-        scndiag_error(r->ld->d, &w, "out of memory");
+    scenario_raw *raw = r->ld->raw;
+    scenario_diag_where w = where_here(r);
+    w.kind = scenario_keys_kind_of(kind)->name;
+    w.name = scenario_keys_kind_of(kind)->named ? name : NULL;
+    int s = scenario_raw_find(raw, kind, name);
+    if (s < 0 && (s = scenario_raw__add_section(raw, kind, name, r->file, r->line)) < 0) {
+        scenario_diag_error(r->ld->d, &w, "out of memory");
         return -1;
     }
-    scnraw_section *sec = &raw->sections[s];
+    scenario_raw_section *sec = &raw->sections[s];
     for (size_t i = 0; i < sec->n_headers; i++) {
         if (sec->headers[i].read_id == r->read_id) {
-            scndiag_error(r->ld->d, &w, "duplicate section: already defined at line %d of "
+            scenario_diag_error(r->ld->d, &w, "duplicate section: already defined at line %d of "
                           "this file; rename one or merge them", sec->headers[i].line);
             return -1;
         }
     }
-    scnraw_header *grown = scnraw__grow(sec->headers, sec->n_headers, sizeof *grown);
+    scenario_raw_header *grown = scenario_raw__grow(sec->headers, sec->n_headers, sizeof *grown);
     if (!grown) {
-        scndiag_error(r->ld->d, &w, "out of memory");
+        scenario_diag_error(r->ld->d, &w, "out of memory");
         return -1;
     }
     sec->headers = grown;
-    sec->headers[sec->n_headers++] = (scnraw_header){r->read_id, r->line};
+    sec->headers[sec->n_headers++] = (scenario_raw_header){r->read_id, r->line};
     r->section = s;
     return 0;
 }
@@ -166,9 +166,9 @@ static int enter_section(reader *r, scnkeys_kind kind, const char *name)
 static int open_header(reader *r, char *text)
 {
     size_t len = strlen(text);
-    scndiag_where w = where_here(r);
+    scenario_diag_where w = where_here(r);
     if (text[len - 1] != ']') {
-        scndiag_error(r->ld->d, &w, SYNTAX_HINT "; this section header has no closing ']'");
+        scenario_diag_error(r->ld->d, &w, SYNTAX_HINT "; this section header has no closing ']'");
         return -1;
     }
     text[len - 1] = '\0';
@@ -178,28 +178,28 @@ static int open_header(reader *r, char *text)
     if (*name)
         *name++ = '\0';
     name = trim(name);
-    int k = scnkeys_find_kind(kind);
+    int k = scenario_keys_find_kind(kind);
     if (k < 0) {
         unknown_kind(r, kind, name);
         return -1;
     }
-    const scnkeys_kind_def *kd = scnkeys_kind_of((scnkeys_kind)k);
+    const scenario_keys_kind_def *kd = scenario_keys_kind_of((scenario_keys_kind)k);
     char why[256];
     w.kind = kd->name;
     if (!kd->named && *name) {
-        scndiag_error(r->ld->d, &w, "[scenario] takes no name; write just [scenario]");
+        scenario_diag_error(r->ld->d, &w, "[scenario] takes no name; write just [scenario]");
         return -1;
     }
     if (kd->named && !*name) {
-        scndiag_error(r->ld->d, &w, "a [%s] section needs a name; write [%s NAME]", kd->name,
+        scenario_diag_error(r->ld->d, &w, "a [%s] section needs a name; write [%s NAME]", kd->name,
                       kd->name);
         return -1;
     }
-    if (kd->named && scnkeys_check_name(name, why, sizeof why) != 0) {
-        scndiag_error(r->ld->d, &w, "%s", why);
+    if (kd->named && scenario_keys_check_name(name, why, sizeof why) != 0) {
+        scenario_diag_error(r->ld->d, &w, "%s", why);
         return -1;
     }
-    return enter_section(r, (scnkeys_kind)k, name);
+    return enter_section(r, (scenario_keys_kind)k, name);
 }
 
 /* ---- lines ---- */
@@ -207,7 +207,7 @@ static int open_header(reader *r, char *text)
 /* A "key = value" line: a key of letters, digits and '_', then '='. */
 static int check_key_line(reader *r, const char *text)
 {
-    scndiag_where w = where_here(r);
+    scenario_diag_where w = where_here(r);
     const char *eq = strchr(text, '=');
     size_t key_len = eq ? (size_t)(eq - text) : 0;
     while (key_len > 0 && isspace((unsigned char)text[key_len - 1]))
@@ -216,11 +216,11 @@ static int check_key_line(reader *r, const char *text)
     for (size_t i = 0; ok && i < key_len; i++)
         ok = isalnum((unsigned char)text[i]) || text[i] == '_';
     if (!ok) {
-        scndiag_error(r->ld->d, &w, SYNTAX_HINT "; found '%.60s'", text);
+        scenario_diag_error(r->ld->d, &w, SYNTAX_HINT "; found '%.60s'", text);
         return -1;
     }
     if (r->section < 0) {
-        scndiag_error(r->ld->d, &w, "'%.*s' comes before any section; put it under a "
+        scenario_diag_error(r->ld->d, &w, "'%.*s' comes before any section; put it under a "
                       "[scenario] or [kind name] header", (int)key_len, text);
         return -1;
     }
@@ -233,8 +233,8 @@ static int set_clean(reader *r, const char *text)
     if (len + 2 > r->clean_cap) {
         char *grown = realloc(r->clean, len + 2);
         if (!grown) {
-            scndiag_where w = where_here(r);
-            scndiag_error(r->ld->d, &w, "out of memory");
+            scenario_diag_where w = where_here(r);
+            scenario_diag_error(r->ld->d, &w, "out of memory");
             return -1;
         }
         r->clean = grown;
@@ -252,16 +252,16 @@ static int set_clean(reader *r, const char *text)
 static int next_line(reader *r)
 {
     ssize_t len = getline(&r->buf, &r->cap, r->fp);
-    scndiag_where w = where_here(r);
+    scenario_diag_where w = where_here(r);
     if (len < 0) {
         if (!ferror(r->fp))
             return 0;
-        scndiag_error(r->ld->d, &w, "cannot read: %s", strerror(errno));
+        scenario_diag_error(r->ld->d, &w, "cannot read: %s", strerror(errno));
         return -1;
     }
     w.line = ++r->line;
     if (len > MAX_LINE_CHARS || strlen(r->buf) != (size_t)len) {
-        scndiag_error(r->ld->d, &w, len > MAX_LINE_CHARS
+        scenario_diag_error(r->ld->d, &w, len > MAX_LINE_CHARS
                       ? "the line is longer than %d characters; is this a scenario file?"
                       : "the line contains a NUL byte (limit %d); is this a text file?",
                       MAX_LINE_CHARS);
@@ -289,8 +289,8 @@ static char *read_line(char *str, int num, void *stream)
         return NULL;
     size_t room = (size_t)num - 1, n = r->pending_len < room ? r->pending_len : room;
     if (n < r->pending_len && !r->ld->growable && r->pending == 0) {
-        scndiag_where w = where_here(r);
-        scndiag_error(r->ld->d, &w, "the line is longer than %d characters, the limit of "
+        scenario_diag_where w = where_here(r);
+        scenario_diag_error(r->ld->d, &w, "the line is longer than %d characters, the limit of "
                       "this build's inih; shorten it", num - 3);
         return NULL;
     }
@@ -303,32 +303,32 @@ static char *read_line(char *str, int num, void *stream)
 
 /* ---- keys ---- */
 
-static void unknown_key(reader *r, scnkeys_kind kind, const char *key)
+static void unknown_key(reader *r, scenario_keys_kind kind, const char *key)
 {
-    scndiag_where w = where_in_section(r, key);
-    const char *kind_name = scnkeys_kind_of(kind)->name;
-    const char *near = scnkeys_suggest_key(kind, key);
+    scenario_diag_where w = where_in_section(r, key);
+    const char *kind_name = scenario_keys_kind_of(kind)->name;
+    const char *near = scenario_keys_suggest_key(kind, key);
     char keys[512];
-    scnkeys_list_keys(kind, keys, sizeof keys);
+    scenario_keys_list_keys(kind, keys, sizeof keys);
     if (strcmp(key, "include") == 0)
-        scndiag_error(r->ld->d, &w, "include is only allowed in [scenario]; put a [scenario] "
+        scenario_diag_error(r->ld->d, &w, "include is only allowed in [scenario]; put a [scenario] "
                       "header before it");
     else if (near)
-        scndiag_error(r->ld->d, &w, "unknown key '%s' for [%s]; did you mean '%s'?", key,
+        scenario_diag_error(r->ld->d, &w, "unknown key '%s' for [%s]; did you mean '%s'?", key,
                       kind_name, near);
     else
-        scndiag_error(r->ld->d, &w, "unknown key '%s' for [%s]; valid keys: %s", key,
+        scenario_diag_error(r->ld->d, &w, "unknown key '%s' for [%s]; valid keys: %s", key,
                       kind_name, keys);
 }
 
-static int read_file(loader *ld, char *path, const scndiag_where *from);
+static int read_file(loader *ld, char *path, const scenario_diag_where *from);
 
 static int include_file(reader *r, const char *value)
 {
-    scndiag_where from = where_in_section(r, "include");
-    char *path = scnraw_join_path(r->ld->raw->files[r->file], value);
+    scenario_diag_where from = where_in_section(r, "include");
+    char *path = scenario_raw_join_path(r->ld->raw->files[r->file], value);
     if (!path) {
-        scndiag_error(r->ld->d, &from, "out of memory");
+        scenario_diag_error(r->ld->d, &from, "out of memory");
         return -1;
     }
     return read_file(r->ld, path, &from);
@@ -343,22 +343,22 @@ static int on_key(void *user, const char *section, const char *key, const char *
     reader *r = ld->current;
     if (ld->d->failed)
         return 0;
-    scnkeys_kind kind = ld->raw->sections[r->section].kind;
-    int k = scnkeys_find_key(kind, key);
+    scenario_keys_kind kind = ld->raw->sections[r->section].kind;
+    int k = scenario_keys_find_key(kind, key);
     if (k < 0) {
         unknown_key(r, kind, key);
         return 0;
     }
-    const scnkeys_key *def = &scnkeys_kind_of(kind)->keys[k];
-    if (def->type == SCNKEYS_INCLUDE)
+    const scenario_keys_key *def = &scenario_keys_kind_of(kind)->keys[k];
+    if (def->type == SCENARIO_KEYS_INCLUDE)
         return include_file(r, value) == 0;
-    scnkeys_value parsed;
+    scenario_keys_value parsed;
     char why[512];
-    scndiag_where w = where_in_section(r, def->name);
-    if (scnkeys_parse(def, value, &parsed, why, sizeof why) != 0)
-        scndiag_error(ld->d, &w, "%s", why);
-    else if (scnraw__store(ld->raw, r->section, k, value, r->file, r->line, r->read_id) != 0)
-        scndiag_error(ld->d, &w, "out of memory");
+    scenario_diag_where w = where_in_section(r, def->name);
+    if (scenario_keys_parse(def, value, &parsed, why, sizeof why) != 0)
+        scenario_diag_error(ld->d, &w, "%s", why);
+    else if (scenario_raw__store(ld->raw, r->section, k, value, r->file, r->line, r->read_id) != 0)
+        scenario_diag_error(ld->d, &w, "out of memory");
     return !ld->d->failed;
 }
 
@@ -366,7 +366,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
 
 /* Reports an include cycle if the file is already open. */
 static int check_cycle(loader *ld, const struct stat *st, const char *path,
-                       const scndiag_where *from)
+                       const scenario_diag_where *from)
 {
     for (int i = 0; i < ld->depth; i++) {
         if (ld->stack[i].dev != st->st_dev || ld->stack[i].ino != st->st_ino)
@@ -377,11 +377,11 @@ static int check_cycle(loader *ld, const struct stat *st, const char *path,
             strncat(chain, " -> ", sizeof chain - strlen(chain) - 1);
         }
         strncat(chain, path, sizeof chain - strlen(chain) - 1);
-        scndiag_error(ld->d, from, "include cycle: %s; remove one of these includes", chain);
+        scenario_diag_error(ld->d, from, "include cycle: %s; remove one of these includes", chain);
         return -1;
     }
     if (ld->depth == MAX_INCLUDE_DEPTH) {
-        scndiag_error(ld->d, from, "includes nest more than %d files deep; flatten them",
+        scenario_diag_error(ld->d, from, "includes nest more than %d files deep; flatten them",
                       MAX_INCLUDE_DEPTH);
         return -1;
     }
@@ -390,7 +390,7 @@ static int check_cycle(loader *ld, const struct stat *st, const char *path,
 
 /* Opens path for reading. Returns the stream, or NULL after reporting. */
 static FILE *open_file(loader *ld, const char *path, struct stat *st,
-                       const scndiag_where *from)
+                       const scenario_diag_where *from)
 {
     int err = 0;
     FILE *fp = NULL;
@@ -403,11 +403,11 @@ static FILE *open_file(loader *ld, const char *path, struct stat *st,
     else if (!(fp = fopen(path, "r")))
         err = errno;
     if (err && from->key) {
-        scndiag_error(ld->d, from, "cannot read '%s': %s; include a scenario file (the path "
+        scenario_diag_error(ld->d, from, "cannot read '%s': %s; include a scenario file (the path "
                       "is relative to %s)", path, strerror(err), from->file);
     } else if (err) {
-        scndiag_where top = {path, 0, NULL, NULL, NULL};
-        scndiag_error(ld->d, &top, "cannot read the scenario: %s; check the path",
+        scenario_diag_where top = {path, 0, NULL, NULL, NULL};
+        scenario_diag_error(ld->d, &top, "cannot read the scenario: %s; check the path",
                       strerror(err));
     }
     return fp;
@@ -419,24 +419,24 @@ static void parse_stream(loader *ld, reader *r)
     ld->current = r;
     int rc = ini_parse_stream(read_line, r, on_key, ld);
     ld->current = saved;
-    scndiag_where w = where_here(r);
+    scenario_diag_where w = where_here(r);
     w.line = rc;
     if (rc == -2)
-        scndiag_error(ld->d, &w, "out of memory");
+        scenario_diag_error(ld->d, &w, "out of memory");
     else if (rc > 0)                     /* inih saw what our reader let through */
-        scndiag_error(ld->d, &w, SYNTAX_HINT);
+        scenario_diag_error(ld->d, &w, SYNTAX_HINT);
 }
 
 /* Reads one file (path is taken over) from the include line `from`, or as
  * the top-level file when from->key is NULL. Returns 0 or -1. */
-static int read_file(loader *ld, char *path, const scndiag_where *from)
+static int read_file(loader *ld, char *path, const scenario_diag_where *from)
 {
     struct stat st;
     FILE *fp = open_file(ld, path, &st, from);
-    int file = fp ? scnraw__add_file(ld->raw, path) : -1;
+    int file = fp ? scenario_raw__add_file(ld->raw, path) : -1;
     if (file < 0) {
         if (fp)
-            scndiag_error(ld->d, from, "out of memory");
+            scenario_diag_error(ld->d, from, "out of memory");
         free(path);
         if (fp)
             fclose(fp);
@@ -453,13 +453,13 @@ static int read_file(loader *ld, char *path, const scndiag_where *from)
     return ld->d->failed ? -1 : 0;
 }
 
-int scnraw_read(scnraw *raw, const char *path, scndiag *d)
+int scenario_raw_read(scenario_raw *raw, const char *path, scenario_diag *d)
 {
     loader ld = {.raw = raw, .d = d, .growable = configure_inih()};
-    scndiag_where top = {path, 0, NULL, NULL, NULL};
+    scenario_diag_where top = {path, 0, NULL, NULL, NULL};
     char *copy = strdup(path);
     if (!copy) {
-        scndiag_error(d, &top, "out of memory");
+        scenario_diag_error(d, &top, "out of memory");
         return -1;
     }
     return read_file(&ld, copy, &top);

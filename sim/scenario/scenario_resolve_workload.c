@@ -1,5 +1,5 @@
 /*
- * scnresolve_workload: the checks of a [workload] and the placing of its
+ * scenario_resolve_workload: the checks of a [workload] and the placing of its
  * keys without a field: series (-> arrays read from a CSV), job_gpus and
  * duration_h (-> spec_distribution), trace (-> jobs read from a CSV).
  *
@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "jobtrace.h"
-#include "scndist.h"
-#include "scnresolve_int.h"
+#include "scenario_dist.h"
+#include "scenario_resolve_internal.h"
 #include "series.h"
 
 #define INFERENCE (1u << SPEC_INFERENCE)
@@ -47,60 +47,60 @@ static const struct {
 };
 
 /* One warning per key that is set but not read. */
-static void warn_ignored(scnresolve_ctx *rc, size_t i)
+static void warn_ignored(scenario_resolve_ctx *rc, size_t i)
 {
     const spec_workload *wl = &rc->s->workloads[i];
-    int traced = wl->type == SPEC_TRAINING && scnresolve__text(rc, SCNKEYS_WORKLOAD, i, "trace");
+    int traced = wl->type == SPEC_TRAINING && scenario_resolve__text(rc, SCENARIO_KEYS_WORKLOAD, i, "trace");
     for (size_t k = 0; k < sizeof scoped_keys / sizeof scoped_keys[0]; k++) {
         const char *key = scoped_keys[k].key;
-        if (!scnresolve__text(rc, SCNKEYS_WORKLOAD, i, key))
+        if (!scenario_resolve__text(rc, SCENARIO_KEYS_WORKLOAD, i, key))
             continue;
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, key);
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_WORKLOAD, i, key);
         int growth = scoped_keys[k].growth;
         if (!(scoped_keys[k].types & (1u << wl->type)))
-            scnresolve__warn(rc, &w, "ignored: %s applies to %s workloads only, and this one "
+            scenario_resolve__warn(rc, &w, "ignored: %s applies to %s workloads only, and this one "
                              "is %s", key, (scoped_keys[k].types & INFERENCE) ? "inference"
                              : "training", spec_workload_type_name(wl->type));
         else if (traced && scoped_keys[k].synthetic)
-            scnresolve__warn(rc, &w, "ignored: the trace replaces the synthetic job stream");
+            scenario_resolve__warn(rc, &w, "ignored: the trace replaces the synthetic job stream");
         else if (growth != ANY_GROWTH && growth != (int)wl->growth)
-            scnresolve__warn(rc, &w, "ignored: growth is %s, and %s applies to %s growth only",
+            scenario_resolve__warn(rc, &w, "ignored: growth is %s, and %s applies to %s growth only",
                              spec_growth_name(wl->growth), key,
                              spec_growth_name((spec_growth)growth));
     }
 }
 
 /* An error unless the key is set. */
-static int need(scnresolve_ctx *rc, size_t i, const char *key, const char *what)
+static int need(scenario_resolve_ctx *rc, size_t i, const char *key, const char *what)
 {
-    if (scnresolve__text(rc, SCNKEYS_WORKLOAD, i, key))
+    if (scenario_resolve__text(rc, SCENARIO_KEYS_WORKLOAD, i, key))
         return 0;
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, key);
-    scndiag_error(rc->d, &w, "%s; add `%s = ...`", what, key);
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_WORKLOAD, i, key);
+    scenario_diag_error(rc->d, &w, "%s; add `%s = ...`", what, key);
     return -1;
 }
 
 /* A CSV error: at the CSV's line when the data is wrong, else at the key. */
-static void csv_error(scnresolve_ctx *rc, size_t i, const char *key, const char *path,
+static void csv_error(scenario_resolve_ctx *rc, size_t i, const char *key, const char *path,
                       int bad_data, int line, const char *why)
 {
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, key);
-    scndiag_where at = {path, line, "workload", rc->s->workloads[i].name, key};
-    scndiag_error(rc->d, bad_data ? &at : &w, "%s", why);
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_WORKLOAD, i, key);
+    scenario_diag_where at = {path, line, "workload", rc->s->workloads[i].name, key};
+    scenario_diag_error(rc->d, bad_data ? &at : &w, "%s", why);
 }
 
 /* The path of a CSV named by a key, against the file that set it. malloc'd. */
-static char *csv_path(scnresolve_ctx *rc, size_t i, const char *key)
+static char *csv_path(scenario_resolve_ctx *rc, size_t i, const char *key)
 {
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, key);
-    int set_by_option = strcmp(w.file, SCNDIAG_SET_FILE) == 0;
-    return scnraw_join_path(set_by_option ? NULL : w.file,
-                            scnresolve__text(rc, SCNKEYS_WORKLOAD, i, key));
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_WORKLOAD, i, key);
+    int set_by_option = strcmp(w.file, SCENARIO_DIAG_SET_FILE) == 0;
+    return scenario_raw_join_path(set_by_option ? NULL : w.file,
+                            scenario_resolve__text(rc, SCENARIO_KEYS_WORKLOAD, i, key));
 }
 
 /* ---- inference ---- */
 
-static int resolve_logistic(scnresolve_ctx *rc, size_t i)
+static int resolve_logistic(scenario_resolve_ctx *rc, size_t i)
 {
     const spec_workload *wl = &rc->s->workloads[i];
     if (need(rc, i, "ceiling_h100", "growth = logistic needs ceiling_h100 (the ceiling K, "
@@ -109,20 +109,20 @@ static int resolve_logistic(scnresolve_ctx *rc, size_t i)
              "r, per year)"))
         return -1;
     if (wl->ceiling_h100 <= wl->demand_h100) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, "ceiling_h100");
-        scndiag_error(rc->d, &w, "ceiling_h100 = %g is not above demand_h100 = %g; the "
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_WORKLOAD, i, "ceiling_h100");
+        scenario_diag_error(rc->d, &w, "ceiling_h100 = %g is not above demand_h100 = %g; the "
                       "logistic ceiling K must exceed the starting demand", wl->ceiling_h100,
                       wl->demand_h100);
         return -1;
     }
     if (wl->demand_h100 == 0) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, "demand_h100");
-        scnresolve__warn(rc, &w, "logistic growth from demand_h100 = 0 stays at 0");
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_WORKLOAD, i, "demand_h100");
+        scenario_resolve__warn(rc, &w, "logistic growth from demand_h100 = 0 stays at 0");
     }
     return 0;
 }
 
-static int resolve_series(scnresolve_ctx *rc, size_t i)
+static int resolve_series(scenario_resolve_ctx *rc, size_t i)
 {
     spec_workload *wl = &rc->s->workloads[i];
     if (need(rc, i, "series", "growth = series needs a CSV file of `date,demand_h100` rows"))
@@ -140,7 +140,7 @@ static int resolve_series(scnresolve_ctx *rc, size_t i)
     return st == SERIES_OK ? 0 : -1;
 }
 
-static int resolve_inference(scnresolve_ctx *rc, size_t i)
+static int resolve_inference(scenario_resolve_ctx *rc, size_t i)
 {
     spec_growth growth = rc->s->workloads[i].growth;
     if (need(rc, i, "demand_h100", "an inference workload needs demand_h100 (its demand at "
@@ -155,22 +155,22 @@ static int resolve_inference(scnresolve_ctx *rc, size_t i)
 
 /* ---- training ---- */
 
-static int resolve_distribution(scnresolve_ctx *rc, size_t i, const char *key,
+static int resolve_distribution(scenario_resolve_ctx *rc, size_t i, const char *key,
                                 spec_distribution *out)
 {
-    const scnkeys_key *k = &scnkeys_kind_of(SCNKEYS_WORKLOAD)->keys[
-        scnresolve__key(SCNKEYS_WORKLOAD, key)];
+    const scenario_keys_key *k = &scenario_keys_kind_of(SCENARIO_KEYS_WORKLOAD)->keys[
+        scenario_resolve__key(SCENARIO_KEYS_WORKLOAD, key)];
     char why[512];
-    if (scndist_parse(scnresolve__text(rc, SCNKEYS_WORKLOAD, i, key),
-                      (k->flags & SCNKEYS_GPU_VALUES) != 0, out, why, sizeof why) == 0)
+    if (scenario_dist_parse(scenario_resolve__text(rc, SCENARIO_KEYS_WORKLOAD, i, key),
+                      (k->flags & SCENARIO_KEYS_GPU_VALUES) != 0, out, why, sizeof why) == 0)
         return 0;
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, key);
-    scndiag_error(rc->d, &w, "%s", why);
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_WORKLOAD, i, key);
+    scenario_diag_error(rc->d, &w, "%s", why);
     return -1;
 }
 
 /* The synthetic stream: a rate, its growth, and the two distributions. */
-static int resolve_stream(scnresolve_ctx *rc, size_t i)
+static int resolve_stream(scenario_resolve_ctx *rc, size_t i)
 {
     spec_workload *wl = &rc->s->workloads[i];
     if (need(rc, i, "arrival_rate_per_day", "a training workload needs arrival_rate_per_day "
@@ -188,8 +188,8 @@ static int resolve_stream(scnresolve_ctx *rc, size_t i)
         return -1;
     if (wl->growth == SPEC_GROWTH_LOGISTIC &&
         wl->ceiling_rate_per_day <= wl->arrival_rate_per_day) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, "ceiling_rate_per_day");
-        scndiag_error(rc->d, &w, "ceiling_rate_per_day = %g is not above arrival_rate_per_day "
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_WORKLOAD, i, "ceiling_rate_per_day");
+        scenario_diag_error(rc->d, &w, "ceiling_rate_per_day = %g is not above arrival_rate_per_day "
                       "= %g; the logistic ceiling must exceed the starting rate",
                       wl->ceiling_rate_per_day, wl->arrival_rate_per_day);
         return -1;
@@ -199,7 +199,7 @@ static int resolve_stream(scnresolve_ctx *rc, size_t i)
 }
 
 /* Keeps the jobs submitted in [start, end); warns about the others. */
-static int keep_in_period(scnresolve_ctx *rc, size_t i, const char *path)
+static int keep_in_period(scenario_resolve_ctx *rc, size_t i, const char *path)
 {
     spec_workload *wl = &rc->s->workloads[i];
     size_t first = 0, last = wl->trace_len, n = wl->trace_len;
@@ -207,18 +207,18 @@ static int keep_in_period(scnresolve_ctx *rc, size_t i, const char *path)
         first++;
     while (last > first && wl->trace[last - 1].submit >= rc->s->end)
         last--;
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, "trace");
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_WORKLOAD, i, "trace");
     char start[11], end[11];
-    scnresolve__date(rc, wl->start, start);
-    scnresolve__date(rc, rc->s->end - SPEC_SECONDS_PER_DAY, end);
+    scenario_resolve__date(rc, wl->start, start);
+    scenario_resolve__date(rc, rc->s->end - SPEC_SECONDS_PER_DAY, end);
     if (first == last) {
-        scndiag_error(rc->d, &w, "none of the %zu jobs of trace '%s' is submitted between the "
+        scenario_diag_error(rc->d, &w, "none of the %zu jobs of trace '%s' is submitted between the "
                       "workload's start %s and the scenario's end %s; check the dates", n,
                       path, start, end);
         return -1;
     }
     if (last - first < n) {
-        scnresolve__warn(rc, &w, "%zu of the %zu jobs of the trace are submitted before the "
+        scenario_resolve__warn(rc, &w, "%zu of the %zu jobs of the trace are submitted before the "
                          "workload's start %s or after the scenario's end %s and are left out",
                          n - (last - first), n, start, end);
         memmove(wl->trace, wl->trace + first, (last - first) * sizeof *wl->trace);
@@ -227,7 +227,7 @@ static int keep_in_period(scnresolve_ctx *rc, size_t i, const char *path)
     return 0;
 }
 
-static int resolve_trace(scnresolve_ctx *rc, size_t i)
+static int resolve_trace(scenario_resolve_ctx *rc, size_t i)
 {
     spec_workload *wl = &rc->s->workloads[i];
     char *path = csv_path(rc, i, "trace");
@@ -244,21 +244,21 @@ static int resolve_trace(scnresolve_ctx *rc, size_t i)
     return status;
 }
 
-static int resolve_training(scnresolve_ctx *rc, size_t i)
+static int resolve_training(scenario_resolve_ctx *rc, size_t i)
 {
     if (rc->s->workloads[i].growth == SPEC_GROWTH_SERIES) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_WORKLOAD, i, "growth");
-        scndiag_error(rc->d, &w, "growth = series is for inference workloads; the arrival "
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_WORKLOAD, i, "growth");
+        scenario_diag_error(rc->d, &w, "growth = series is for inference workloads; the arrival "
                       "rate of a training workload grows exponential or logistic (or set "
                       "trace = FILE to replay recorded jobs)");
         return -1;
     }
-    if (scnresolve__text(rc, SCNKEYS_WORKLOAD, i, "trace"))
+    if (scenario_resolve__text(rc, SCENARIO_KEYS_WORKLOAD, i, "trace"))
         return resolve_trace(rc, i);
     return resolve_stream(rc, i);
 }
 
-int scnresolve__workload(scnresolve_ctx *rc, size_t i)
+int scenario_resolve__workload(scenario_resolve_ctx *rc, size_t i)
 {
     warn_ignored(rc, i);
     if (rc->s->workloads[i].type == SPEC_TRAINING)

@@ -1,5 +1,5 @@
 /*
- * scnresolve_market: the checks of the market policies, [pricelist],
+ * scenario_resolve_market: the checks of the market policies, [pricelist],
  * [procurement] and [buildout], and the placing of their keys without a
  * field (a price list's absent prices, a procurement's sellers and term).
  * They are resolved after every provider, GPU type and contract, and in
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../model/price.h"
-#include "scnresolve_int.h"
+#include "scenario_resolve_internal.h"
 
 /* ---- price lists ---- */
 
@@ -26,28 +26,28 @@ static const char *gpu_label(const spec *s, int gpu)
     return gpu == SPEC_ANY_GPU ? "any" : s->gpus[gpu].name;
 }
 
-int scnresolve__pricelist(scnresolve_ctx *rc, size_t i)
+int scenario_resolve__pricelist(scenario_resolve_ctx *rc, size_t i)
 {
     spec *s = rc->s;
     spec_pricelist *p = &s->pricelists[i];
     int offered = 0;
     for (int k = 0; k < 3; k++) {
-        if (scnresolve__text(rc, SCNKEYS_PRICELIST, i, price_keys[k]))
+        if (scenario_resolve__text(rc, SCENARIO_KEYS_PRICELIST, i, price_keys[k]))
             offered++;
         else
             p->price_per_gpu_hour[k] = -1;      /* not offered */
     }
     if (!offered) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_PRICELIST, i, NULL);
-        scndiag_error(rc->d, &w, "a price list needs at least one price; add "
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_PRICELIST, i, NULL);
+        scenario_diag_error(rc->d, &w, "a price list needs at least one price; add "
                       "reserved_per_gpu_hour, on_demand_per_gpu_hour or spot_per_gpu_hour");
         return -1;
     }
     for (size_t j = 0; j < i; j++) {
         if (s->pricelists[j].seller != p->seller || s->pricelists[j].gpu != p->gpu)
             continue;
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_PRICELIST, i, "gpu");
-        scndiag_error(rc->d, &w, "provider '%s' already has a price list for GPU %s, "
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_PRICELIST, i, "gpu");
+        scenario_diag_error(rc->d, &w, "provider '%s' already has a price list for GPU %s, "
                       "[pricelist %s]; merge the two", s->providers[p->seller].name,
                       gpu_label(s, p->gpu), s->pricelists[j].name);
         return -1;
@@ -57,26 +57,26 @@ int scnresolve__pricelist(scnresolve_ctx *rc, size_t i)
 
 /* ---- procurement ---- */
 
-static int resolve_sellers(scnresolve_ctx *rc, size_t i)
+static int resolve_sellers(scenario_resolve_ctx *rc, size_t i)
 {
     spec_procurement *p = &rc->s->procurements[i];
-    const char *list = scnresolve__text(rc, SCNKEYS_PROCUREMENT, i, "sellers");
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_PROCUREMENT, i, "sellers");
+    const char *list = scenario_resolve__text(rc, SCENARIO_KEYS_PROCUREMENT, i, "sellers");
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_PROCUREMENT, i, "sellers");
     char name[SPEC_NAME_MAX], why[256];
     size_t n = 1;
     for (const char *c = list; *c; c++)
         n += *c == ',';
     p->sellers = malloc(n * sizeof *p->sellers);
     if (!p->sellers) {
-        scndiag_error(rc->d, &w, "out of memory");
+        scenario_diag_error(rc->d, &w, "out of memory");
         return -1;
     }
-    while (scnkeys_name_list_next(&list, name, why, sizeof why) == 1) {
-        int seller = scnresolve__lookup(rc, SCNKEYS_PROVIDER, name, &w);
+    while (scenario_keys_name_list_next(&list, name, why, sizeof why) == 1) {
+        int seller = scenario_resolve__lookup(rc, SCENARIO_KEYS_PROVIDER, name, &w);
         if (seller < 0)
             return -1;
         if (seller == p->buyer) {
-            scndiag_error(rc->d, &w, "'%s' is the buyer; a provider cannot buy from itself: "
+            scenario_diag_error(rc->d, &w, "'%s' is the buyer; a provider cannot buy from itself: "
                           "remove it from sellers", name);
             return -1;
         }
@@ -87,15 +87,15 @@ static int resolve_sellers(scnresolve_ctx *rc, size_t i)
 
 /* Warnings: a first-refusal date without the right; a seller that cannot
  * quote (the model's own rule, price_quote); no seller within the price cap. */
-static void warn_procurement(scnresolve_ctx *rc, size_t i)
+static void warn_procurement(scenario_resolve_ctx *rc, size_t i)
 {
     const spec *s = rc->s;
     const spec_procurement *p = &s->procurements[i];
     if (!p->first_refusal && p->first_refusal_until != SPEC_NO_TIME) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_PROCUREMENT, i, "first_refusal_until");
-        scnresolve__warn(rc, &w, "ignored: first_refusal is false");
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_PROCUREMENT, i, "first_refusal_until");
+        scenario_resolve__warn(rc, &w, "ignored: first_refusal is false");
     }
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_PROCUREMENT, i, "sellers");
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_PROCUREMENT, i, "sellers");
     double cheapest = -1;
     for (size_t k = 0; k < p->n_sellers; k++) {
         double price;
@@ -104,27 +104,27 @@ static void warn_procurement(scnresolve_ctx *rc, size_t i)
             cheapest = cheapest < 0 || price < cheapest ? price : cheapest;
             continue;
         }
-        scnresolve__warn(rc, &w, "seller '%s' cannot quote a %s contract for GPU %s (%s: %s); "
+        scenario_resolve__warn(rc, &w, "seller '%s' cannot quote a %s contract for GPU %s (%s: %s); "
                          "it will decline every request of this policy",
                          s->providers[p->sellers[k]].name, spec_contract_kind_name(p->kind),
                          gpu_label(s, p->gpu), price_strerror(st), st == PRICE_NO_LIST
                          ? "add a [pricelist] for it" : "add that price to its [pricelist]");
     }
     if (cheapest > p->max_price_per_gpu_hour) {
-        scndiag_where at = scnresolve__where(rc, SCNKEYS_PROCUREMENT, i,
+        scenario_diag_where at = scenario_resolve__where(rc, SCENARIO_KEYS_PROCUREMENT, i,
                                              "max_price_per_gpu_hour");
-        scnresolve__warn(rc, &at, "every seller quotes above max_price_per_gpu_hour = %g (the "
+        scenario_resolve__warn(rc, &at, "every seller quotes above max_price_per_gpu_hour = %g (the "
                          "cheapest asks %g for a %d-month term); no contract can be signed",
                          p->max_price_per_gpu_hour, cheapest, p->term_months);
     }
 }
 
-int scnresolve__procurement(scnresolve_ctx *rc, size_t i)
+int scenario_resolve__procurement(scenario_resolve_ctx *rc, size_t i)
 {
     spec_procurement *p = &rc->s->procurements[i];
-    const char *term = scnresolve__text(rc, SCNKEYS_PROCUREMENT, i, "term_months");
+    const char *term = scenario_resolve__text(rc, SCENARIO_KEYS_PROCUREMENT, i, "term_months");
     p->term_months = (int)strtol(term ? term : "48", NULL, 10);   /* checked when read */
-    p->term_seconds = (int64_t)p->term_months * SCNKEYS_SECONDS_PER_MONTH;
+    p->term_seconds = (int64_t)p->term_months * SCENARIO_KEYS_SECONDS_PER_MONTH;
     if (resolve_sellers(rc, i) != 0)
         return -1;
     warn_procurement(rc, i);
@@ -133,23 +133,23 @@ int scnresolve__procurement(scnresolve_ctx *rc, size_t i)
 
 /* ---- build-out ---- */
 
-int scnresolve__buildout(scnresolve_ctx *rc, size_t i)
+int scenario_resolve__buildout(scenario_resolve_ctx *rc, size_t i)
 {
     const spec *s = rc->s;
     const spec_buildout *b = &s->buildouts[i];
     double node_w = s->gpus[b->gpu].tdp_w * SPEC_GPUS_PER_NODE;
     if (b->site_power_mw * 1e6 < node_w) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_BUILDOUT, i, "site_power_mw");
-        scndiag_error(rc->d, &w, "a site of %g MW cannot hold one %d-GPU node of %s (%g W of "
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_BUILDOUT, i, "site_power_mw");
+        scenario_diag_error(rc->d, &w, "a site of %g MW cannot hold one %d-GPU node of %s (%g W of "
                       "TDP); raise site_power_mw", b->site_power_mw, SPEC_GPUS_PER_NODE,
                       s->gpus[b->gpu].name, node_w);
         return -1;
     }
     if (b->trigger != SPEC_TRIGGER_LOW_UNCOMMITTED &&
-        scnresolve__text(rc, SCNKEYS_BUILDOUT, i, "uncommitted_threshold_gpus")) {
-        scndiag_where w = scnresolve__where(rc, SCNKEYS_BUILDOUT, i,
+        scenario_resolve__text(rc, SCENARIO_KEYS_BUILDOUT, i, "uncommitted_threshold_gpus")) {
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_BUILDOUT, i,
                                             "uncommitted_threshold_gpus");
-        scnresolve__warn(rc, &w, "ignored: trigger is %s, and the threshold applies to "
+        scenario_resolve__warn(rc, &w, "ignored: trigger is %s, and the threshold applies to "
                          "trigger = low_uncommitted only", spec_buildout_trigger_name(b->trigger));
     }
     return 0;
@@ -157,13 +157,13 @@ int scnresolve__buildout(scnresolve_ctx *rc, size_t i)
 
 /* ---- calibration targets ---- */
 
-int scnresolve__target(scnresolve_ctx *rc, size_t i)
+int scenario_resolve__target(scenario_resolve_ctx *rc, size_t i)
 {
     const spec_target *t = &rc->s->targets[i];
     if (t->tolerance > 0 || t->tolerance_abs > 0)
         return 0;
-    scndiag_where w = scnresolve__where(rc, SCNKEYS_TARGET, i, NULL);
-    scndiag_error(rc->d, &w, "a target needs a tolerance; set tolerance (relative, "
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_TARGET, i, NULL);
+    scenario_diag_error(rc->d, &w, "a target needs a tolerance; set tolerance (relative, "
                   "0.1 = +-10%%) or tolerance_abs (in the metric's unit)");
     return -1;
 }

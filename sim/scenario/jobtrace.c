@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/caltime.h"
-#include "scnkeys.h"
-#include "suggest.h"
-#include "csvin.h"
-#include "textnum.h"
+#include "../util/caltime.h"
+#include "scenario_keys.h"
+#include "../util/suggest.h"
+#include "../util/csvin.h"
+#include "../util/textnum.h"
 
 #define FIELD_MAX 64
 #define MAX_COLUMNS 4
@@ -157,7 +157,7 @@ static void data_row(reader *r)
         fail(r, "submit '%s' is not a time; write YYYY-MM-DD HH:MM:SS or YYYY-MM-DD (UTC), "
                 "e.g. 2025-01-31 14:05:00", submit);
     else if (textnum_uint(gpus, &count) != TEXTNUM_OK || count == 0 ||
-             count % SPEC_GPUS_PER_NODE != 0 || count > (uint64_t)SCNKEYS_MAX_GPUS)
+             count % SPEC_GPUS_PER_NODE != 0 || count > (uint64_t)SCENARIO_KEYS_MAX_GPUS)
         fail(r, "gpus '%s' is not a positive multiple of %d: jobs take whole %d-GPU nodes",
              gpus, SPEC_GPUS_PER_NODE, SPEC_GPUS_PER_NODE);
     else if (textnum_real(duration, &hours) != TEXTNUM_OK || hours <= 0)

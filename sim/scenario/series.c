@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/caltime.h"
-#include "csvin.h"
-#include "textnum.h"
+#include "../util/caltime.h"
+#include "../util/csvin.h"
+#include "../util/textnum.h"
 
 #define FIELD_MAX 64
 

@@ -1,5 +1,5 @@
 /*
- * scndist: the scenario syntax of a random distribution (a training
+ * scenario_dist: the scenario syntax of a random distribution (a training
  * workload's job_gpus and duration_h). One syntax for both keys:
  *
  *   fixed VALUE                 always VALUE
@@ -16,8 +16,8 @@
  * may be any positive number, since the model rounds each draw up to whole
  * 8-GPU nodes.
  */
-#ifndef CAPSIM_SCNDIST_H
-#define CAPSIM_SCNDIST_H
+#ifndef CAPSIM_SCENARIO_DIST_H
+#define CAPSIM_SCENARIO_DIST_H
 
 #include <stddef.h>
 #include "../model/spec.h"
@@ -27,14 +27,14 @@
  * (for a list, values and weights are malloc'd and owned by *out; else they
  * are NULL). Returns 0, or -1 with `why` set to "what is wrong; what to do"
  * (and nothing to free). */
-int scndist_parse(const char *text, int gpu_values, spec_distribution *out, char *why,
+int scenario_dist_parse(const char *text, int gpu_values, spec_distribution *out, char *why,
                   size_t why_len);
 
 /* queries */
 /* The mean of d (for a list, the weighted mean of its values). */
-double scndist_mean(const spec_distribution *d);
+double scenario_dist_mean(const spec_distribution *d);
 /* d in readable form ("lognormal, mean 24, sigma 0.8"; a list shows its
  * items), truncated to out_len. */
-void scndist_format(const spec_distribution *d, char *out, size_t out_len);
+void scenario_dist_format(const spec_distribution *d, char *out, size_t out_len);
 
 #endif

@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "store_internal.h"
-#include "../engine/caltime.h"
+#include "../util/caltime.h"
 
 /* ---- run row and parameters ----------------------------------------- */
 

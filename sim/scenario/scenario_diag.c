@@ -1,14 +1,14 @@
 /*
- * scndiag: message formatting. A --set override has no file and line to
+ * scenario_diag: message formatting. A --set override has no file and line to
  * point at, so its messages name the path instead, as the user typed it.
  */
-#include "scndiag.h"
+#include "scenario_diag.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void scndiag_init(scndiag *d, char *buf, size_t len)
+void scenario_diag_init(scenario_diag *d, char *buf, size_t len)
 {
     d->buf = buf;
     d->len = buf ? len : 0;
@@ -17,13 +17,13 @@ void scndiag_init(scndiag *d, char *buf, size_t len)
         buf[0] = '\0';
 }
 
-static int is_set_override(const scndiag_where *w)
+static int is_set_override(const scenario_diag_where *w)
 {
-    return w->file && strcmp(w->file, SCNDIAG_SET_FILE) == 0;
+    return w->file && strcmp(w->file, SCENARIO_DIAG_SET_FILE) == 0;
 }
 
 /* Writes the location prefix. Returns what snprintf returns. */
-static int format_prefix(char *out, size_t n, const scndiag_where *w, int warning)
+static int format_prefix(char *out, size_t n, const scenario_diag_where *w, int warning)
 {
     const char *warn = warning ? "warning: " : "";
     if (is_set_override(w)) {
@@ -44,7 +44,7 @@ static int format_prefix(char *out, size_t n, const scndiag_where *w, int warnin
 }
 
 /* prefix + message into out (n bytes); never overflows. */
-static void format_message(char *out, size_t n, const scndiag_where *w, int warning,
+static void format_message(char *out, size_t n, const scenario_diag_where *w, int warning,
                            const char *fmt, va_list ap)
 {
     int used = format_prefix(out, n, w, warning);
@@ -54,7 +54,7 @@ static void format_message(char *out, size_t n, const scndiag_where *w, int warn
         vsnprintf(out + used, n - (size_t)used, fmt, ap);
 }
 
-void scndiag_error(scndiag *d, const scndiag_where *w, const char *fmt, ...)
+void scenario_diag_error(scenario_diag *d, const scenario_diag_where *w, const char *fmt, ...)
 {
     if (d->failed)
         return;
@@ -67,7 +67,7 @@ void scndiag_error(scndiag *d, const scndiag_where *w, const char *fmt, ...)
     va_end(ap);
 }
 
-char *scndiag_warning(const scndiag_where *w, const char *fmt, ...)
+char *scenario_diag_warning(const scenario_diag_where *w, const char *fmt, ...)
 {
     char text[1024];
     va_list ap;
