@@ -1,5 +1,6 @@
 /*
- * adb: opening results databases read-only and choosing runs.
+ * adb: opening results databases read-only (identity and schema version
+ * checked by the store's store_file_check) and choosing runs.
  */
 #include "adb.h"
 
@@ -8,12 +9,7 @@
 #include <string.h>
 
 #include "../sim/store/rollup.h"
-#include "../sim/store/store.h"
-
-static int64_t pragma_int(sqlite3 *db, const char *pragma)
-{
-    return adb_int(db, pragma, INT64_MIN, -1);
-}
+#include "../sim/store/store_file.h"
 
 sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_len)
 {
@@ -25,11 +21,16 @@ sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_le
         return NULL;
     }
     sqlite3_busy_timeout(db, 5000);
-    int64_t app = pragma_int(db, "PRAGMA application_id");
-    if (app != STORE_APPLICATION_ID || !adb_has_relation(db, "run")) {
-        snprintf(err, err_len, "%s: not a capsim results database (write one with capsim run)",
-                 path);
-        *status = ADB_ERR_INPUT;
+    char why[1024];
+    store_status check = store_file_check(db, path, 0, why, sizeof why);
+    if (check != STORE_OK) {
+        if (check == STORE_ERR_NOT_CAPSIM)
+            snprintf(err, err_len, "%s (write one with capsim run)", why);
+        else if (check == STORE_ERR_VERSION)
+            snprintf(err, err_len, "%s; read it with the capsim that wrote it", why);
+        else
+            snprintf(err, err_len, "%s", why);
+        *status = check == STORE_ERR_SQLITE ? ADB_ERR_RUNTIME : ADB_ERR_INPUT;
         sqlite3_close(db);
         return NULL;
     }

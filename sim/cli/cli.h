@@ -7,9 +7,8 @@
 #ifndef CAPSIM_CLI_H
 #define CAPSIM_CLI_H
 
-#include "../scenario/scenario.h"
+#include "../run/run.h"
 
-#define CAPSIM_VERSION "0.1.0"
 
 enum cli_exit {
     CLI_OK = 0,

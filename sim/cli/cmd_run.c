@@ -1,6 +1,7 @@
 /*
- * capsim run: loads a scenario, builds the market, runs the engine and
- * writes every tick to the results database. SIGINT and SIGTERM stop the run
+ * capsim run: parses the options, loads the scenario, opens the results
+ * database and hands both to the run driver (sim/run), which simulates and
+ * writes every tick. SIGINT and SIGTERM stop the run
  * gracefully: the tick in progress completes, everything written is
  * committed, and the run is marked 'interrupted'.
  *
@@ -15,27 +16,17 @@
 
 #include "cli.h"
 #include "progress.h"
-#include "targets.h"
-#include "../util/caltime.h"
-#include "../engine/engine.h"
+#include "../run/run.h"
 #include "../store/store.h"
-#include "../model/market.h"
 
-typedef struct run_options {
+typedef struct cli_run_options {
     const char *scenario_path;
     const char *out_path;
     const char *until;
     int replace;
     progress_mode progress;
     cli_overrides overrides;
-} run_options;
-
-/* What the observer callbacks need. */
-typedef struct run_context {
-    store *store;
-    progress progress;
-    int failed;            /* a store write failed */
-} run_context;
+} cli_run_options;
 
 static void usage(FILE *out)
 {
@@ -55,7 +46,7 @@ static void usage(FILE *out)
 }
 
 /* Parses argv into opts. Returns -1 to continue, or an exit code. */
-static int parse_options(int argc, char **argv, run_options *opts)
+static int parse_options(int argc, char **argv, cli_run_options *opts)
 {
     enum { OPT_REPLACE = 256, OPT_SEED, OPT_UNTIL, OPT_PROGRESS };
     static const struct option options[] = {
@@ -100,53 +91,11 @@ static int parse_options(int argc, char **argv, run_options *opts)
     return -1;
 }
 
-/* Computes the exclusive stop time from --until. Returns 0 or -1 (message printed). */
-static int resolve_stop(const run_options *opts, const spec *s, int64_t *stop)
+/* Progress after each tick (the driver's callback). */
+static void on_tick(void *ctx, int64_t ticks_done, int64_t total_ticks, int64_t epoch_seconds)
 {
-    *stop = s->end;
-    if (!opts->until)
-        return 0;
-    int64_t until_days, start_days;
-    if (caltime_parse_date(opts->until, &until_days) != 0) {
-        fprintf(stderr, "capsim run: --until '%s': expected a date YYYY-MM-DD\n", opts->until);
-        return -1;
-    }
-    caltime_parse_date(s->start_date, &start_days);
-    int64_t t = (until_days - start_days + 1) * SPEC_SECONDS_PER_DAY;
-    if (t <= 0) {
-        fprintf(stderr, "capsim run: --until %s is before the scenario start %s\n",
-                opts->until, s->start_date);
-        return -1;
-    }
-    if (t < *stop)
-        *stop = t;
-    return 0;
-}
-
-static int on_tick(const market *m, int64_t tick_index, int64_t t, void *ctx)
-{
-    run_context *rc = ctx;
-    if (store_write_tick(rc->store, m, tick_index, t) != 0) {
-        fprintf(stderr, "\ncapsim run: writing tick %lld failed: %s\n",
-                (long long)tick_index, store_errmsg(rc->store));
-        rc->failed = 1;
-        return 1;
-    }
-    progress_update(&rc->progress, tick_index + 1, t);
-    return 0;
-}
-
-static int on_event(const market *m, int64_t t, const char *kind, const char *entity,
-                    const char *message, void *ctx)
-{
-    (void)m;
-    run_context *rc = ctx;
-    if (store_log_event(rc->store, t, kind, entity, message) != 0) {
-        fprintf(stderr, "\ncapsim run: writing event failed: %s\n", store_errmsg(rc->store));
-        rc->failed = 1;
-        return 1;
-    }
-    return 0;
+    (void)total_ticks;
+    progress_update(ctx, ticks_done, epoch_seconds);
 }
 
 static volatile sig_atomic_t stop_signal = 0;
@@ -154,7 +103,7 @@ static volatile sig_atomic_t stop_signal = 0;
 static void on_signal(int sig)
 {
     stop_signal = sig;
-    engine_request_stop();
+    run_request_stop();
 }
 
 static void install_signals(void)
@@ -167,103 +116,50 @@ static void install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Stores the model's end-of-run metrics (training job statistics). */
-static int store_model_metrics(market *m, store *st, int64_t now)
+static void print_rates(const run_result *r)
 {
-    size_t n = market_end_metrics(m, now, NULL, 0);
-    market_metric *metrics = n ? calloc(n, sizeof *metrics) : NULL;
-    if (n && !metrics)
-        return -1;
-    market_end_metrics(m, now, metrics, n);
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = store_metric(st, metrics[i].name, metrics[i].value);
-    free(metrics);
-    return rc;
-}
-
-static void print_rates(const market *m, const engine *e, const store *st, double wall)
-{
-    double w = wall > 1e-9 ? wall : 1e-9;
+    double w = r->wall_seconds > 1e-9 ? r->wall_seconds : 1e-9;
     printf("\nWall time %.2f s: %.0f events/s, %.3g GPU-ticks/s, %.0f rows/s "
            "(%llu events, %llu GPU-ticks, %llu rows)\n",
-           wall, (double)engine_events_processed(e) / w, (double)market_gpu_ticks(m) / w,
-           (double)store_rows_written(st) / w,
-           (unsigned long long)engine_events_processed(e),
-           (unsigned long long)market_gpu_ticks(m),
-           (unsigned long long)store_rows_written(st));
+           r->wall_seconds, (double)r->events / w, (double)r->gpu_ticks / w,
+           (double)r->rows / w, (unsigned long long)r->events,
+           (unsigned long long)r->gpu_ticks, (unsigned long long)r->rows);
 }
 
-/* Runs the loaded scenario into an open store. Returns the exit code. */
-static int simulate(const run_options *opts, scenario *sc, store *st, int64_t stop)
+/* Runs the loaded scenario into an open store through the run driver and
+ * reports the outcome. Returns the exit code. */
+static int simulate(const cli_run_options *opts, scenario *sc, store *st, int64_t stop)
 {
-    const spec *s = sc->spec;
-    char err[1024];
-    int code = CLI_RUNTIME_FAILURE;
-    market *m = market_create(s);
-    engine *e = engine_create();
-    run_context rc = {.store = st};
-    if (!m || !e) {
-        fprintf(stderr, "capsim run: out of memory building the model\n");
-        goto cleanup;
-    }
-    if (store_begin_run(st, sc, m, CAPSIM_VERSION, err, sizeof err) < 0) {
-        fprintf(stderr, "capsim run: %s\n", err);
-        goto cleanup;
-    }
-    market_observer obs = {.on_tick = on_tick, .on_event = on_event, .ctx = &rc};
-    if (market_attach(m, e, &obs) != 0) {
-        fprintf(stderr, "capsim run: out of memory scheduling events\n");
-        store_end_run(st, STORE_RUN_FAILED, 0.0, 0);
-        goto cleanup;
-    }
-    int64_t start_days;
-    caltime_parse_date(s->start_date, &start_days);
-    int64_t total_ticks = (stop + s->tick_seconds - 1) / s->tick_seconds;
-    progress_init(&rc.progress, opts->progress, stderr, total_ticks,
-                  start_days * SPEC_SECONDS_PER_DAY);
+    progress bar;
+    progress_init(&bar, opts->progress, stderr, run_total_ticks(sc->spec, stop), 0);
+    run_options driver = {.stop = stop, .on_tick = on_tick, .tick_ctx = &bar};
+    run_result r;
     install_signals();
-    double started = progress_now();
-    engine_outcome outcome = engine_run(e, stop - 1);
-    double wall = progress_now() - started;
-    progress_finish(&rc.progress);
-
-    store_run_status status = STORE_RUN_COMPLETE;
-    if (rc.failed || outcome == ENGINE_HANDLER_FAILED)
-        status = STORE_RUN_FAILED;
-    else if (store_model_metrics(m, st, engine_now(e)) != 0)
-        fprintf(stderr, "capsim run: storing the model's metrics failed: %s\n", store_errmsg(st));
-    else if (outcome == ENGINE_INTERRUPTED)
-        status = STORE_RUN_INTERRUPTED;
-    if (store_end_run(st, status, wall, engine_events_processed(e)) != 0) {
-        fprintf(stderr, "capsim run: finishing the run failed: %s\n", store_errmsg(st));
-        status = STORE_RUN_FAILED;
-    }
-    if (status == STORE_RUN_COMPLETE || status == STORE_RUN_INTERRUPTED) {
+    run_scenario(sc, st, &driver, &r);
+    progress_finish(&bar);
+    if (r.status != RUN_FAILED) {
         printf("Run %lld of '%s' (seed %llu): %lld ticks, status %s, written to %s\n",
-               (long long)store_run_id(st), s->name, (unsigned long long)s->seed,
-               (long long)market_ticks_done(m),
-               status == STORE_RUN_COMPLETE ? "complete" : "interrupted", opts->out_path);
+               (long long)r.run_id, sc->spec->name, (unsigned long long)sc->spec->seed,
+               (long long)r.ticks, run_status_name(r.status), opts->out_path);
         store_print_summary(st, stdout);
-        if (targets_check(s, st, stdout) < 0)
-            fprintf(stderr, "capsim run: storing the target metrics failed: %s\n",
-                    store_errmsg(st));
-        print_rates(m, e, st, wall);
+        if (r.targets_report)
+            fputs(r.targets_report, stdout);
+        print_rates(&r);
     }
-    if (status == STORE_RUN_INTERRUPTED)
+    if (r.error[0])
+        fprintf(stderr, "%scapsim run: %s\n", r.ticks > 0 ? "\n" : "", r.error);
+    if (r.status == RUN_INTERRUPTED)
         fprintf(stderr, "capsim run: interrupted by signal %d after %lld ticks; every written "
                         "tick is committed and the run is marked 'interrupted'\n",
-                (int)stop_signal, (long long)market_ticks_done(m));
-    code = status == STORE_RUN_COMPLETE ? CLI_OK : CLI_RUNTIME_FAILURE;
-cleanup:
-    engine_destroy(e);
-    market_destroy(m);
+                (int)stop_signal, (long long)r.ticks);
+    int code = r.status == RUN_COMPLETE ? CLI_OK : CLI_RUNTIME_FAILURE;
+    run_result_free(&r);
     return code;
 }
 
 int cli_run(int argc, char **argv)
 {
-    run_options opts = {.out_path = "capsim.db", .progress = PROGRESS_AUTO};
+    cli_run_options opts = {.out_path = "capsim.db", .progress = PROGRESS_AUTO};
     int code = parse_options(argc, argv, &opts);
     scenario *sc = NULL;
     store *st = NULL;
@@ -279,7 +175,8 @@ int cli_run(int argc, char **argv)
     }
     cli_print_warnings(sc);
     int64_t stop;
-    if (resolve_stop(&opts, sc->spec, &stop) != 0) {
+    if (run_stop_from_until(sc->spec, opts.until, &stop, err, sizeof err) != 0) {
+        fprintf(stderr, "capsim run: %s\n", err);
         code = CLI_BAD_INPUT;
         goto cleanup;
     }

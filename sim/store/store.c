@@ -163,21 +163,6 @@ static int read_header(store *st, const char *path)
 }
 
 /* Reads one integer PRAGMA. Only reads: nothing is written to the file. */
-static int read_pragma(store *st, const char *sql, int *value)
-{
-    sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(stmt);
-        if (rc == SQLITE_ROW) {
-            *value = sqlite3_column_int(stmt, 0);
-            rc = SQLITE_OK;
-        }
-    }
-    sqlite3_finalize(stmt);
-    return rc;
-}
-
 /* Opens an existing non-empty file and checks that it is a capsim
  * database of this schema version (any version when replacing). */
 static int open_existing(store *st, const char *path, int replace)
@@ -192,21 +177,15 @@ static int open_existing(store *st, const char *path, int replace)
     if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK)
         return store__fail(st, path);
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-    int app_id = 0, version = 0;
-    int rc = read_pragma(st, "PRAGMA application_id", &app_id);
-    if (rc == SQLITE_NOTADB)
-        return refuse(st, path, "");
-    if (rc != SQLITE_OK)
-        return store__fail(st, path);
-    if (app_id != STORE_APPLICATION_ID)
+    char why[1024];
+    store_status check = store_file_check(st->db, path, replace, why, sizeof why);
+    if (check == STORE_ERR_NOT_CAPSIM)
         return refuse(st, path, other_sqlite);
-    if (read_pragma(st, "PRAGMA user_version", &version) != SQLITE_OK)
-        return store__fail(st, path);
-    if (version != STORE_SCHEMA_VERSION && !replace)
+    if (check == STORE_ERR_VERSION)
         return store__failf(st, STORE_ERR_VERSION,
-                            "%s: a capsim database of schema version %d; this capsim writes "
-                            "version %d. Choose another -o path, or --replace to start afresh.",
-                            path, version, STORE_SCHEMA_VERSION);
+                            "%s. Choose another -o path, or --replace to start afresh.", why);
+    if (check != STORE_OK)
+        return store__fail(st, path);
     return STORE_OK;
 }
 

@@ -18,21 +18,15 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "../scenario/scenario.h"
-#include "../model/market.h"
+#include "store_file.h"
 
-#define STORE_SCHEMA_VERSION 2  /* 2: procured contracts, spot, SLA, termination */
-#define STORE_APPLICATION_ID 0x43415053 /* "CAPS" */
+/* The model's market, read through its row accessors (sim/model/market.h);
+ * only a pointer crosses this header, so its users need not see the model. */
+typedef struct market market;
+
 #define STORE_TICKS_PER_COMMIT 512
 
 typedef struct store store;
-
-typedef enum store_status {
-    STORE_OK = 0,
-    STORE_ERR_NOT_CAPSIM = -1,   /* the file exists and is not a capsim database */
-    STORE_ERR_VERSION = -2,      /* a capsim database of another schema version */
-    STORE_ERR_SQLITE = -3,       /* SQLite failed (I/O, disk full, locked) */
-    STORE_ERR_NOMEM = -4
-} store_status;
 
 typedef enum store_run_status {
     STORE_RUN_RUNNING = 0,
@@ -84,6 +78,5 @@ int store_print_summary(store *st, FILE *out);
 int64_t store_run_id(const store *st);
 uint64_t store_rows_written(const store *st);
 const char *store_errmsg(const store *st);
-const char *store_strerror(store_status s);
 
 #endif

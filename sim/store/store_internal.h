@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 #include "store.h"
+#include "../model/market.h"
 
 /* Rows per INSERT statement of a per-tick table: one multi-row VALUES
  * statement costs far less than as many single-row ones. */
