@@ -36,6 +36,17 @@ expect_eq "--replace starts afresh" "1 24" "$(q "$tmp/u.db" "SELECT count(*) FRO
 expect_eq "--set reaches run_param" 96000 \
   "$(q "$tmp/u.db" "SELECT value FROM run_param WHERE run_id=2 AND path='contract.cw-openai-1.gpus'")"
 
+# Analysis checks a database's identity and schema version as the store does
+# (sim/store/store_file.c): another schema version is refused with exit 2.
+cp "$tmp/u.db" "$tmp/v99.db"
+sqlite3 "$tmp/v99.db" "PRAGMA user_version = 99"
+"$CAPSIM" report "$tmp/v99.db" > /dev/null 2> "$tmp/v99.err"
+expect_eq "report on schema version 99: exit 2" 2 $?
+expect_eq "report names the schema version" 1 "$(grep -c 'schema version 99' "$tmp/v99.err")"
+"$CAPSIM" run "$scenario" -o "$tmp/v99.db" --until 2025-01-01 -q > /dev/null 2> "$tmp/v99.err"
+expect_eq "run appending to schema version 99: exit 2" 2 $?
+expect_eq "run names the schema version" 1 "$(grep -c 'schema version 99' "$tmp/v99.err")"
+
 # SIGINT: the run stops after the current tick, keeps what it wrote, and says 'interrupted'.
 "$CAPSIM" run "$scenario" -o "$tmp/i.db" -q > "$tmp/i.out" 2> "$tmp/i.err" &
 pid=$!
