@@ -96,8 +96,10 @@ $(CAPSIM): $(call obj,$(CLI_SRC)) $(LIBS_ALL)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # Unit tests link against the layers they need; the archive pulls only the
-# objects a test references.
-$(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(LIBS_ALL)
+# objects a test references. Every test also links the shared helpers,
+# tests/unit/*.c that are not test_*.c (testlib).
+TESTLIB_SRC := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+$(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(call obj,$(TESTLIB_SRC)) $(LIBS_ALL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
