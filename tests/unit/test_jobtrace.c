@@ -54,7 +54,7 @@ static void test_trace_errors(void **state)
     testlib_dir *f = *state;
     testlib_dir_write(f, "base.ini", testlib_base_ini);
     testlib_dir_write(f, "t.ini", "[scenario]\ninclude = base.ini\n[workload w]\ntenant = google\n"
-                           "type = training\ntrace = t.csv\n");
+                                  "type = training\ntrace = t.csv\n");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char where[64];
         testlib_dir_write(f, "t.csv", cases[i].csv);
@@ -79,14 +79,14 @@ static void test_trace_window(void **state)
     testlib_dir *f = *state;
     testlib_dir_write(f, "base.ini", testlib_base_ini);
     testlib_dir_write(f, "t.ini", "[scenario]\ninclude = base.ini\n[workload w]\ntenant = google\n"
-                           "type = training\nstart = 2025-03-01\ntrace = t.csv\n"
-                           "max_wait_h = 2.5\nbackfill = 1\n");
+                                  "type = training\nstart = 2025-03-01\ntrace = t.csv\n"
+                                  "max_wait_h = 2.5\nbackfill = 1\n");
     testlib_dir_write(f, "t.csv", "submit,gpus,duration_h\n"
-                           "2025-12-31 23:59:59,1024,0.25\n"
-                           "2025-02-28 23:59:59,8,1\n"
-                           "2026-01-01,8,1\n"
-                           "2025-03-01 00:00:00,24,3\n"
-                           "2025-03-01,16,2\n");
+                                  "2025-12-31 23:59:59,1024,0.25\n"
+                                  "2025-02-28 23:59:59,8,1\n"
+                                  "2026-01-01,8,1\n"
+                                  "2025-03-01 00:00:00,24,3\n"
+                                  "2025-03-01,16,2\n");
     scenario *sc = testlib_dir_load_ok(f, "t.ini", NULL, 0);
     const spec_workload *w = &sc->spec->workloads[0];
     assert_int_equal(w->trace_len, 3);

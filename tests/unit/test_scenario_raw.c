@@ -14,29 +14,29 @@ static void test_include_order(void **state)
 {
     testlib_dir *f = *state;
     testlib_dir_write(f, "inner.ini",
-               "[gpu H100]\n"
-               "idle_w = 80\n");
+                      "[gpu H100]\n"
+                      "idle_w = 80\n");
     testlib_dir_write(f, "base.ini",
-               "[scenario]\n"
-               "name = from base\n"
-               "seed = 2\n"
-               "tick = 1d\n"
-               "include = inner.ini\n"      /* inner's idle_w, then base's again */
-               "[gpu H100]\n"
-               "tdp_w = 700\n"
-               "capex_usd = 20000\n");
+                      "[scenario]\n"
+                      "name = from base\n"
+                      "seed = 2\n"
+                      "tick = 1d\n"
+                      "include = inner.ini\n"      /* inner's idle_w, then base's again */
+                      "[gpu H100]\n"
+                      "tdp_w = 700\n"
+                      "capex_usd = 20000\n");
     testlib_dir_write(f, "main.ini",
-               "[scenario]\n"
-               "name = from main\n"          /* line 2: overridden by the include */
-               "start = 2025-01-01\n"
-               "end = 2025-01-31\n"
-               "seed = 1\n"
-               "include = base.ini\n"
-               "seed = 3\n"                  /* line 7: after the include, wins */
-               "\n"
-               "[gpu H100]\n"
-               "tdp_w = 800\n"               /* line 10: wins over base's 700 */
-               "tdp_w = 750\n");            /* line 11: set twice here: a warning */
+                      "[scenario]\n"
+                      "name = from main\n"          /* line 2: overridden by the include */
+                      "start = 2025-01-01\n"
+                      "end = 2025-01-31\n"
+                      "seed = 1\n"
+                      "include = base.ini\n"
+                      "seed = 3\n"                  /* line 7: after the include, wins */
+                      "\n"
+                      "[gpu H100]\n"
+                      "tdp_w = 800\n"               /* line 10: wins over base's 700 */
+                      "tdp_w = 750\n");            /* line 11: set twice here: a warning */
     scenario *sc = testlib_dir_load_ok(f, "main.ini", NULL, 0);
     const spec *s = sc->spec;
     assert_string_equal(s->name, "from base");
@@ -69,17 +69,17 @@ static void test_set_overrides(void **state)
     testlib_dir *f = *state;
     testlib_write_full(f);
     testlib_dir_write(f, "odd.ini",
-               "[scenario]\n"
-               "name = odd names\n"
-               "start = 2025-01-01\n"
-               "end = 2025-12-31\n"
-               "[gpu H100]\n"
-               "tdp_w = 700\n"
-               "idle_w = 90\n"
-               "[provider =lab.one]\n"        /* names may start with '=' and hold '.' */
-               "kind = lab\n"
-               "[provider =lab]\n"
-               "kind = lab\n");
+                      "[scenario]\n"
+                      "name = odd names\n"
+                      "start = 2025-01-01\n"
+                      "end = 2025-12-31\n"
+                      "[gpu H100]\n"
+                      "tdp_w = 700\n"
+                      "idle_w = 90\n"
+                      "[provider =lab.one]\n"        /* names may start with '=' and hold '.' */
+                      "kind = lab\n"
+                      "[provider =lab]\n"
+                      "kind = lab\n");
     const char *const sets[] = {"contract.cw-google.gpus=12000", "scenario.seed=99",
                                 "gpu.H100.tdp_w = 650", "datacenter.g-iowa.gpus=H100:800"};
     scenario *sc = testlib_dir_load_ok(f, "full.ini", sets, 4);

@@ -337,16 +337,17 @@ static void test_oversubscription_warning(void **state)
     testlib_dir *f = *state;
     testlib_dir_write(f, "base.ini", testlib_base_ini);
     testlib_dir_write(f, "over.ini",
-               "[scenario]\n"
-               "include = base.ini\n"
-               TESTLIB_CONTRACT("coreweave", "google", "16000")   /* lines 3-9: holds 16000, fine */
-               "[contract c2]\n"
-               "lessor = coreweave\n"
-               "lessee = google\n"
-               "gpus = 800\n"                          /* line 13 */
-               "start = 2025-09-01\n"
-               "end = 2025-10-31\n"
-               "price_per_gpu_hour = 2\n");
+                      "[scenario]\n"
+                      "include = base.ini\n"
+                      /* lines 3-9: holds 16000, fine */
+                      TESTLIB_CONTRACT("coreweave", "google", "16000")
+                      "[contract c2]\n"
+                      "lessor = coreweave\n"
+                      "lessee = google\n"
+                      "gpus = 800\n"                          /* line 13 */
+                      "start = 2025-09-01\n"
+                      "end = 2025-10-31\n"
+                      "price_per_gpu_hour = 2\n");
     scenario *sc = testlib_dir_load_ok(f, "over.ini", NULL, 0);
     assert_int_equal(sc->n_warnings, 1);
     assert_contains(sc->warnings[0], "over.ini:13: warning: [contract c2] gpus: oversubscribed: "
@@ -360,7 +361,7 @@ static void test_ignored_key_warning(void **state)
     testlib_dir *f = *state;
     testlib_dir_write(f, "base.ini", testlib_base_ini);
     testlib_dir_write(f, "w.ini", "[scenario]\ninclude = base.ini\n[workload w]\ntenant = google\n"
-                           "type = inference\ndemand_h100 = 5\nceiling_h100 = 50\n");
+                                  "type = inference\ndemand_h100 = 5\nceiling_h100 = 50\n");
     scenario *sc = testlib_dir_load_ok(f, "w.ini", NULL, 0);
     assert_int_equal(sc->n_warnings, 1);
     assert_contains(sc->warnings[0], "w.ini:7: warning: [workload w] ceiling_h100: ignored: "
@@ -375,17 +376,17 @@ static void test_training_ignored_keys(void **state)
     testlib_dir_write(f, "base.ini", testlib_base_ini);
     testlib_dir_write(f, "t.csv", "submit,gpus,duration_h\n2025-01-02,8,1\n");
     testlib_dir_write(f, "w.ini", "[scenario]\ninclude = base.ini\n"
-                           "[workload t]\ntenant = google\ntype = training\n"
-                           "trace = t.csv\n"
-                           "arrival_rate_per_day = 4\n"           /* line 7 */
-                           "diurnal_amplitude = 0.1\n"            /* line 8 */
-                           "[workload i]\ntenant = google\ntype = inference\n"
-                           "demand_h100 = 10\n"
-                           "backfill = yes\n"                     /* line 13 */
-                           "[workload x]\ntenant = google\ntype = training\n"
-                           "arrival_rate_per_day = 4\njob_gpus = fixed 8\n"
-                           "duration_h = exponential 1\n"
-                           "ceiling_rate_per_day = 9\n");         /* line 20 */
+                                  "[workload t]\ntenant = google\ntype = training\n"
+                                  "trace = t.csv\n"
+                                  "arrival_rate_per_day = 4\n"           /* line 7 */
+                                  "diurnal_amplitude = 0.1\n"            /* line 8 */
+                                  "[workload i]\ntenant = google\ntype = inference\n"
+                                  "demand_h100 = 10\n"
+                                  "backfill = yes\n"                     /* line 13 */
+                                  "[workload x]\ntenant = google\ntype = training\n"
+                                  "arrival_rate_per_day = 4\njob_gpus = fixed 8\n"
+                                  "duration_h = exponential 1\n"
+                                  "ceiling_rate_per_day = 9\n");         /* line 20 */
     scenario *sc = testlib_dir_load_ok(f, "w.ini", NULL, 0);
     assert_int_equal(sc->n_warnings, 4);
     /* in the order of the schema's keys */
@@ -405,20 +406,21 @@ static void test_market_warnings(void **state)
 {
     testlib_dir *f = *state;
     testlib_dir_write(f, "base.ini", testlib_base_ini);
-    testlib_dir_write(f, "m.ini", "[scenario]\ninclude = base.ini\n"
-                           TESTLIB_CONTRACT("coreweave", "google", "8")    /* lines 3-9 */
-                           "termination_fee_months = 3\n"           /* 10 */
-                           "sla_credit_share = 0.5\n"               /* 11 */
-                           "ramp_months = 13\n"                     /* 12 */
-                           "[pricelist p]\nseller = coreweave\nspot_per_gpu_hour = 1\n"
-                           "[procurement q]\nbuyer = google\n"
-                           "sellers = coreweave\n"                  /* 18 */
-                           "max_price_per_gpu_hour = 3\n"
-                           "first_refusal_until = 2025-05-01\n"     /* 20 */
-                           "[buildout b]\nowner = coreweave\ngpu = H100\nsite_power_mw = 10\n"
-                           "uncommitted_threshold_gpus = 100\n"    /* 25 */
-                           "[procurement r]\nbuyer = google\nsellers = coreweave\nkind = spot\n"
-                           "max_price_per_gpu_hour = 0.5\n");      /* 30 */
+    testlib_dir_write(f, "m.ini",
+                      "[scenario]\ninclude = base.ini\n"
+                      TESTLIB_CONTRACT("coreweave", "google", "8")    /* lines 3-9 */
+                      "termination_fee_months = 3\n"           /* 10 */
+                      "sla_credit_share = 0.5\n"               /* 11 */
+                      "ramp_months = 13\n"                     /* 12 */
+                      "[pricelist p]\nseller = coreweave\nspot_per_gpu_hour = 1\n"
+                      "[procurement q]\nbuyer = google\n"
+                      "sellers = coreweave\n"                  /* 18 */
+                      "max_price_per_gpu_hour = 3\n"
+                      "first_refusal_until = 2025-05-01\n"     /* 20 */
+                      "[buildout b]\nowner = coreweave\ngpu = H100\nsite_power_mw = 10\n"
+                      "uncommitted_threshold_gpus = 100\n"    /* 25 */
+                      "[procurement r]\nbuyer = google\nsellers = coreweave\nkind = spot\n"
+                      "max_price_per_gpu_hour = 0.5\n");      /* 30 */
     scenario *sc = testlib_dir_load_ok(f, "m.ini", NULL, 0);
     assert_int_equal(sc->n_warnings, 7);
     assert_contains(sc->warnings[5], "m.ini:30: warning: [procurement r] max_price_per_gpu_hour: "

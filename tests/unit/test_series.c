@@ -25,8 +25,8 @@ static void test_series_errors(void **state)
     testlib_dir *f = *state;
     testlib_dir_write(f, "base.ini", testlib_base_ini);
     testlib_dir_write(f, "s.ini", "[scenario]\ninclude = base.ini\n[workload w]\ntenant = google\n"
-                           "type = inference\ndemand_h100 = 5\ngrowth = series\n"
-                           "series = s.csv\n");
+                                  "type = inference\ndemand_h100 = 5\ngrowth = series\n"
+                                  "series = s.csv\n");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char where[64];
         testlib_dir_write(f, "s.csv", cases[i].csv);
