@@ -3,7 +3,7 @@
  * price.h): spot preemption when the lessor's reserved commitments rise and
  * when its own workloads' demand rises, ramps in daily steps, SLA credits,
  * early termination fees, and price quotes with term discounts. Small
- * markets built in code (dynamics_fixture.h), hourly ticks, known answers.
+ * markets built in code (testlib.h), hourly ticks, known answers.
  */
 #include <math.h>
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests for market: the fixture's two-hop chain (market_fixture.h) run
+ * Unit tests for market: the fixture's two-hop chain (testlib_chain, testlib.h) run
  * through a real engine, with an observer that records every row of every
  * tick. Known answers for delivery, attribution, power and finance at chosen
  * ticks; conservation laws at every tick; events at the right ticks; and
