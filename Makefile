@@ -96,8 +96,10 @@ $(CAPSIM): $(call obj,$(CLI_SRC)) $(LIBS_ALL)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # Unit tests link against the layers they need; the archive pulls only the
-# objects a test references.
-$(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(LIBS_ALL)
+# objects a test references. Every test also links the shared helpers,
+# tests/unit/*.c that are not test_*.c (testlib).
+TESTLIB_SRC := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+$(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(call obj,$(TESTLIB_SRC)) $(LIBS_ALL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
@@ -139,7 +141,9 @@ clean:
 # ---- fuzzing: `make fuzz` builds one libFuzzer harness per parser
 # (tests/fuzz/fuzz_*.c) with clang and ASan+UBSan into build-fuzz/, then runs
 # each for FUZZ_SECONDS on a fresh copy of its seed corpus (tests/fuzz/corpus/
-# is never written). Crashes land in build-fuzz/artifacts/; see tests/fuzz/README.md.
+# is never written); fuzz_scenario's is also seeded from tests/bad/*.ini and
+# tests/fixtures/*.ini by tests/fuzz/seed-scenario.sh. Crashes land in
+# build-fuzz/artifacts/; see tests/fuzz/README.md.
 FUZZ_SECONDS ?= 30
 FUZZ_B       := build-fuzz
 FUZZ_CC      := clang
@@ -180,6 +184,7 @@ fuzz: fuzz-deps
 	for h in $(FUZZ_HARNESS); do \
 	  rm -rf $(FUZZ_B)/corpus/$$h; mkdir -p $(FUZZ_B)/corpus/$$h; \
 	  cp tests/fuzz/corpus/$$h/* $(FUZZ_B)/corpus/$$h/ 2>/dev/null; \
+	  if [ $$h = fuzz_scenario ]; then bash tests/fuzz/seed-scenario.sh $(FUZZ_B)/corpus/$$h; fi; \
 	  log=$(FUZZ_B)/logs/$$h.log; \
 	  if UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(FUZZ_B)/$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
 	       -artifact_prefix=$(FUZZ_B)/artifacts/$$h- $(FUZZ_B)/corpus/$$h >$$log 2>&1; then \

@@ -16,7 +16,7 @@
 
 #include "../../sim/model/alloc.h"
 #include "../../sim/model/fleet.h"
-#include "market_fixture.h"
+#include "testlib.h"
 
 typedef struct world {
     spec *spec;
@@ -43,7 +43,7 @@ static void free_world(world *w)
 {
     fleet_destroy(w->fleet);
     alloc_destroy(w->alloc);
-    fx_free(w->spec);
+    spec_destroy(w->spec);
 }
 
 /* Every leaf's range carries its index in f->allocation; leaves tile each
@@ -73,15 +73,15 @@ static void check_layout(const world *w)
 static void test_layout_by_dc_type_online(void **state)
 {
     (void)state;
-    spec *s = fx_alloc(2, 1, 2, 4, 0, 0);
-    fx_gpu(&s->gpus[0], "H100", 700, 90, 1, 1, 1, 0);
-    fx_gpu(&s->gpus[1], "GB200", 1200, 180, 2.5, 1, 1, 0);
-    fx_dc(&s->datacenters[0], "a", 0, 1.2, 50);
-    fx_dc(&s->datacenters[1], "b", 0, 1.2, 50);
-    fx_phase(&s->phases[0], "a-late", 0, 0, 400, 100 * FX_HOUR);
-    fx_phase(&s->phases[1], "a-gb", 0, 1, 800, 0);
-    fx_phase(&s->phases[2], "a-early", 0, 0, 240, -5);
-    fx_phase(&s->phases[3], "b", 1, 0, 64, 0);
+    spec *s = testlib_chain_alloc(2, 1, 2, 4, 0, 0);
+    testlib_gpu(&s->gpus[0], "H100", 700, 90, 1, 1, 1, 0);
+    testlib_gpu(&s->gpus[1], "GB200", 1200, 180, 2.5, 1, 1, 0);
+    testlib_dc(&s->datacenters[0], "a", 0, 1.2, 50);
+    testlib_dc(&s->datacenters[1], "b", 0, 1.2, 50);
+    testlib_phase(&s->phases[0], "a-late", 0, 0, 400, 100 * TESTLIB_HOUR);
+    testlib_phase(&s->phases[1], "a-gb", 0, 1, 800, 0);
+    testlib_phase(&s->phases[2], "a-early", 0, 0, 240, -5);
+    testlib_phase(&s->phases[3], "b", 1, 0, 64, 0);
     world w = make_world(s, 0);
     const alloc *a = w.alloc;
     assert_int_equal(a->n_gpus, 1504);
@@ -108,7 +108,7 @@ static void test_layout_by_dc_type_online(void **state)
 static void test_chain_at_start(void **state)
 {
     (void)state;
-    world w = make_world(fx_chain(), 0);
+    world w = make_world(testlib_chain(), 0);
     assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
     const alloc *a = w.alloc;
     assert_int_equal(a->contract_delivered[C_CW_GOOGLE], 2400);
@@ -146,10 +146,10 @@ static void test_chain_at_start(void **state)
 static void test_any_type_crosses_types(void **state)
 {
     (void)state;
-    spec *s = fx_chain();
+    spec *s = testlib_chain();
     s->contracts[C_GOOGLE_OPENAI].gpus = 4000;
-    s->contracts[C_GOOGLE_OPENAI].end = 1000 * FX_DAY;
-    world w = make_world(s, FX_GB200_START);
+    s->contracts[C_GOOGLE_OPENAI].end = 1000 * TESTLIB_DAY;
+    world w = make_world(s, CHAIN_GB200_START);
     assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
     const alloc *a = w.alloc;
     assert_int_equal(a->contract_delivered[C_GOOGLE_OPENAI], 4000);
@@ -170,7 +170,7 @@ static void test_any_type_crosses_types(void **state)
 static void test_unhealthy_and_under_delivery(void **state)
 {
     (void)state;
-    spec *s = fx_chain();
+    spec *s = testlib_chain();
     s->contracts[C_CW_GOOGLE].gpus = 4800;
     world w = make_world(s, 0);
     const size_t bad[] = {17, 2000, 4095};
@@ -209,7 +209,7 @@ static void test_unhealthy_and_under_delivery(void **state)
 static void test_topological_order(void **state)
 {
     (void)state;
-    spec *s = fx_chain();
+    spec *s = testlib_chain();
     const int map[] = {2, 1, 0};
     spec_provider tmp = s->providers[0];
     s->providers[0] = s->providers[2];
@@ -237,14 +237,14 @@ static void test_topological_order(void **state)
 static void test_stragglers(void **state)
 {
     (void)state;
-    world w = make_world(fx_chain(), 0);
+    world w = make_world(testlib_chain(), 0);
     assert_int_equal(alloc_assign_stragglers(w.alloc, w.fleet, 77), 0);
     fleet *again = fleet_create(w.fleet->n);
     assert_non_null(again);
     assert_int_equal(alloc_assign_stragglers(w.alloc, again, 77), 0);
     assert_int_equal(memcmp(again->perf, w.fleet->perf, again->n * sizeof *again->perf), 0);
-    size_t per_phase[N_PHASES] = {0};
-    for (size_t p = 0; p < N_PHASES; p++)
+    size_t per_phase[CHAIN_N_PHASES] = {0};
+    for (size_t p = 0; p < CHAIN_N_PHASES; p++)
         for (size_t i = 0; i < (size_t)w.spec->phases[p].count; i++)
             per_phase[p] += w.fleet->perf[w.alloc->phase_lo[p] + i] == 0.71f;
     assert_int_equal(per_phase[PH_PLANO_H100], 123);

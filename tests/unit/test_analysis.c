@@ -15,6 +15,8 @@
 #include <math.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "../../sim/util/csvout.h"
 #include "../../sim/store/rollup.h"
 #include "../../analysis/plot.h"
@@ -22,8 +24,6 @@
 #include "../../analysis/table.h"
 
 /* cmocka's assert_float_equal compares floats; these need doubles. */
-#define assert_close(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
-
 /* Writes one row through fn into a string. */
 static void csv_row(void (*fn)(csvout *), char *out, size_t len)
 {

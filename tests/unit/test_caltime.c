@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "../../sim/util/caltime.h"
 
 static void test_known_day_numbers(void **unused)

@@ -3,7 +3,7 @@
  * price.h): spot preemption when the lessor's reserved commitments rise and
  * when its own workloads' demand rises, ramps in daily steps, SLA credits,
  * early termination fees, and price quotes with term discounts. Small
- * markets built in code (dynamics_fixture.h), hourly ticks, known answers.
+ * markets built in code (testlib.h), hourly ticks, known answers.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -17,19 +17,12 @@
 
 #include "../../sim/model/price.h"
 #include "../../sim/model/finance.h"
-#include "dynamics_fixture.h"
-
-#define assert_close(got, want, tol)                                                   \
-    do {                                                                               \
-        const double g_ = (got), w_ = (want), t_ = (tol);                              \
-        if (!(fabs(g_ - w_) <= t_))                                                    \
-            fail_msg("%s = %.17g, expected %.17g (tolerance %.3g)", #got, g_, w_, t_); \
-    } while (0)
+#include "testlib.h"
 
 enum { A, B, C };
 
 /* Money nets to zero and delivered <= committed at every tick. */
-static void check_conservation(const dx_recording *r, size_t n_providers)
+static void check_conservation(const testlib_recording *r, size_t n_providers)
 {
     for (int64_t k = 0; k < r->n_ticks; k++) {
         double revenue = 0, cost = 0;
@@ -63,13 +56,15 @@ static void check_conservation(const dx_recording *r, size_t n_providers)
 static void test_spot_preempted_by_reserved(void **state)
 {
     (void)state;
-    spec *s = dx_spec(3, 2 * DX_DAY, DX_HOUR);
-    dx_dc(s, "a-dc", A, 0, 1024, -DX_DAY);
-    dx_contract(s, "a-b-spot", A, B, 0, 512, -DX_DAY, 10 * DX_DAY, 1.25, SPEC_SPOT);
-    dx_contract(s, "a-c", A, C, 0, 768, DX_DAY, 10 * DX_DAY, 2.10, SPEC_RESERVED);
-    dx_workload(s, "b-infer", B, 0, 400);
-    dx_recording *r = calloc(1, sizeof *r);
-    market *m = dx_run(s, r);
+    spec *s = testlib_market_spec(3, 2 * TESTLIB_DAY, TESTLIB_HOUR);
+    testlib_add_dc(s, "a-dc", A, 0, 1024, -TESTLIB_DAY);
+    testlib_add_contract(s, "a-b-spot", A, B, 0, 512, -TESTLIB_DAY, 10 * TESTLIB_DAY, 1.25,
+                         SPEC_SPOT);
+    testlib_add_contract(s, "a-c", A, C, 0, 768, TESTLIB_DAY, 10 * TESTLIB_DAY, 2.10,
+                         SPEC_RESERVED);
+    testlib_add_workload(s, "b-infer", B, 0, 400);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
     assert_int_equal(r->n_ticks, 48);
     assert_int_equal(r->contract[23][0].delivered, 512);
     assert_int_equal(r->contract[23][0].preempted, 0);
@@ -90,13 +85,14 @@ static void test_spot_preempted_by_reserved(void **state)
 static void test_spot_preempted_by_own_demand(void **state)
 {
     (void)state;
-    spec *s = dx_spec(2, 2 * DX_DAY, DX_HOUR);
-    dx_dc(s, "a-dc", A, 0, 1024, -DX_DAY);
-    dx_contract(s, "a-b-spot", A, B, 0, 1024, -DX_DAY, 10 * DX_DAY, 1.50, SPEC_SPOT);
-    dx_workload(s, "a-own", A, DX_DAY, 300);
-    dx_workload(s, "b-infer", B, 0, 500);
-    dx_recording *r = calloc(1, sizeof *r);
-    market *m = dx_run(s, r);
+    spec *s = testlib_market_spec(2, 2 * TESTLIB_DAY, TESTLIB_HOUR);
+    testlib_add_dc(s, "a-dc", A, 0, 1024, -TESTLIB_DAY);
+    testlib_add_contract(s, "a-b-spot", A, B, 0, 1024, -TESTLIB_DAY, 10 * TESTLIB_DAY, 1.50,
+                         SPEC_SPOT);
+    testlib_add_workload(s, "a-own", A, TESTLIB_DAY, 300);
+    testlib_add_workload(s, "b-infer", B, 0, 500);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
     assert_int_equal(r->contract[23][0].delivered, 1024);
     assert_int_equal(r->contract[23][0].preempted, 0);
     assert_close(r->provider[23][A].served_h100, 0.0, 0.0);
@@ -123,13 +119,13 @@ static void test_spot_preempted_by_own_demand(void **state)
 static void test_ramp_daily_steps(void **state)
 {
     (void)state;
-    spec *s = dx_spec(2, 12 * DX_DAY, 6 * DX_HOUR);
-    dx_dc(s, "a-dc", A, 0, 8192, -DX_DAY);
-    spec_contract *k = dx_contract(s, "a-b", A, B, 0, 4008, 0, 100 * DX_DAY, 2.0,
-                                   SPEC_RESERVED);
-    k->ramp_seconds = 10 * DX_DAY;
-    dx_recording *r = calloc(1, sizeof *r);
-    market *m = dx_run(s, r);
+    spec *s = testlib_market_spec(2, 12 * TESTLIB_DAY, 6 * TESTLIB_HOUR);
+    testlib_add_dc(s, "a-dc", A, 0, 8192, -TESTLIB_DAY);
+    spec_contract *k = testlib_add_contract(s, "a-b", A, B, 0, 4008, 0, 100 * TESTLIB_DAY, 2.0,
+                                            SPEC_RESERVED);
+    k->ramp_seconds = 10 * TESTLIB_DAY;
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
     const int64_t want[] = {0, 400, 800, 1200, 1600, 2000, 2400, 2800, 3200, 3600, 4008, 4008};
     for (int d = 0; d < 12; d++)
         for (int q = 0; q < 4; q++) {   /* four 6-hour ticks per day: a step holds all day */
@@ -151,14 +147,15 @@ static void test_ramp_daily_steps(void **state)
 static void test_sla_credit(void **state)
 {
     (void)state;
-    spec *s = dx_spec(2, DX_DAY, DX_HOUR);
-    dx_dc(s, "a-dc", A, 0, 1024, -DX_DAY);
-    spec_contract *k = dx_contract(s, "a-b", A, B, 0, 2048, -DX_DAY, 10 * DX_DAY, 2.0,
-                                   SPEC_RESERVED);
+    spec *s = testlib_market_spec(2, TESTLIB_DAY, TESTLIB_HOUR);
+    testlib_add_dc(s, "a-dc", A, 0, 1024, -TESTLIB_DAY);
+    spec_contract *k = testlib_add_contract(s, "a-b", A, B, 0, 2048, -TESTLIB_DAY,
+                                            10 * TESTLIB_DAY, 2.0,
+                                            SPEC_RESERVED);
     k->sla_availability = 0.99;
     k->sla_credit_share = 0.1;
-    dx_recording *r = calloc(1, sizeof *r);
-    market *m = dx_run(s, r);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
     assert_int_equal(r->contract[5][0].delivered, 1024);
     assert_close(r->contract[5][0].payment_usd, 2048.0, 1e-9);
     assert_close(r->contract[5][0].sla_credit_usd, 204.8, 1e-9);
@@ -180,14 +177,15 @@ static void test_sla_credit(void **state)
 static void test_termination_fee(void **state)
 {
     (void)state;
-    spec *s = dx_spec(2, 3 * DX_DAY, DX_HOUR);
-    dx_dc(s, "a-dc", A, 0, 1024, -DX_DAY);
-    spec_contract *k = dx_contract(s, "a-b", A, B, 0, 800, -10 * DX_DAY, 100 * DX_DAY, 2.5,
-                                   SPEC_RESERVED);
-    k->terminate = 2 * DX_DAY;
+    spec *s = testlib_market_spec(2, 3 * TESTLIB_DAY, TESTLIB_HOUR);
+    testlib_add_dc(s, "a-dc", A, 0, 1024, -TESTLIB_DAY);
+    spec_contract *k = testlib_add_contract(s, "a-b", A, B, 0, 800, -10 * TESTLIB_DAY,
+                                            100 * TESTLIB_DAY, 2.5,
+                                            SPEC_RESERVED);
+    k->terminate = 2 * TESTLIB_DAY;
     k->termination_fee_months = 3;
-    dx_recording *r = calloc(1, sizeof *r);
-    market *m = dx_run(s, r);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
     const double fee = 800 * 2.5 * 3 * 730.5;
     assert_int_equal(r->contract[47][0].active, 1);
     assert_close(r->contract[47][0].fee_usd, 0.0, 0.0);
@@ -198,13 +196,13 @@ static void test_termination_fee(void **state)
     assert_close(r->contract[49][0].fee_usd, 0.0, 0.0);
     assert_close(r->provider[48][A].revenue_usd, fee, 1e-6);
     assert_close(r->provider[48][B].lease_cost_usd, fee, 1e-6);
-    const int ev = dx_find_event(r, "contract_terminated", 0);
+    const int ev = testlib_find_event(r, "contract_terminated", 0);
     assert_true(ev >= 0);
-    assert_int_equal(r->event_t[ev], 2 * DX_DAY);
+    assert_int_equal(r->event_t[ev], 2 * TESTLIB_DAY);
     assert_string_equal(r->event_entity[ev], "a-b");
     check_conservation(r, 2);
     /* a fee capped by the remaining term: 15 days left of a 3-month fee */
-    assert_close(finance_termination_fee(k, 800, 85 * DX_DAY), 800 * 2.5 * 15 * 24, 1e-6);
+    assert_close(finance_termination_fee(k, 800, 85 * TESTLIB_DAY), 800 * 2.5 * 15 * 24, 1e-6);
     market_destroy(m);
     spec_destroy(s);
     free(r);
@@ -213,11 +211,11 @@ static void test_termination_fee(void **state)
 static void test_price_quote(void **state)
 {
     (void)state;
-    spec *s = dx_spec(3, DX_DAY, DX_HOUR);
-    spec_pricelist *any = dx_pricelist(s, A, SPEC_ANY_GPU, 2.00, 2.80, -1);
+    spec *s = testlib_market_spec(3, TESTLIB_DAY, TESTLIB_HOUR);
+    spec_pricelist *any = testlib_add_pricelist(s, A, SPEC_ANY_GPU, 2.00, 2.80, -1);
     any->discount_per_year = 0.05;
     any->max_discount = 0.12;
-    spec_pricelist *h100 = dx_pricelist(s, A, 0, 2.40, 3.10, 1.20);
+    spec_pricelist *h100 = testlib_add_pricelist(s, A, 0, 2.40, 3.10, 1.20);
     h100->discount_per_year = 0.10;
     h100->max_discount = 0.15;
     double price = 0;

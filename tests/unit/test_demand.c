@@ -11,19 +11,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "../../sim/model/demand.h"
 
 #define YEAR_S (365.25 * 86400.0)
 #define DAY_S 86400
 #define HOUR_S 3600
 
-/* Asserts |got - want| <= tol, printing both. */
-#define assert_close(got, want, tol)                                                   \
-    do {                                                                               \
-        const double g_ = (got), w_ = (want), t_ = (tol);                              \
-        if (!(fabs(g_ - w_) <= t_))                                                    \
-            fail_msg("%s = %.17g, expected %.17g (tolerance %.3g)", #got, g_, w_, t_); \
-    } while (0)
 #define assert_rel(got, want, rel) assert_close(got, want, fabs(want) * (rel))
 
 static spec_workload workload(const char *name, spec_growth growth)

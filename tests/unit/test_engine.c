@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "../../sim/engine/engine.h"
 
 enum { KIND_TICK = 0, KIND_ARRIVAL = 5, KIND_FAIL = 31, KIND_STOP = 9, KIND_ORPHAN = 12 };

@@ -43,6 +43,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "../../sim/engine/engine.h"
 #include "../../sim/model/jobs.h"
 

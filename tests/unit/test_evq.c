@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "../../sim/engine/evq.h"
 
 static void test_create_destroy(void **unused)

@@ -13,14 +13,7 @@
 #include <cmocka.h>
 
 #include "../../sim/model/finance.h"
-#include "market_fixture.h"
-
-#define assert_close(got, want, tol)                                                   \
-    do {                                                                               \
-        const double g_ = (got), w_ = (want), t_ = (tol);                              \
-        if (!(fabs(g_ - w_) <= t_))                                                    \
-            fail_msg("%s = %.17g, expected %.17g (tolerance %.3g)", #got, g_, w_, t_); \
-    } while (0)
+#include "testlib.h"
 
 static void test_contract_payment(void **state)
 {
@@ -34,32 +27,32 @@ static void test_contract_payment(void **state)
 static void test_depreciation_life(void **state)
 {
     (void)state;
-    spec *s = fx_chain();
-    const spec_phase *p = &s->phases[PH_IOWA_H100];   /* life ends at FX_IOWA_LIFE_END */
+    spec *s = testlib_chain();
+    const spec_phase *p = &s->phases[PH_IOWA_H100];   /* life ends at CHAIN_IOWA_LIFE_END */
     const double per_hour = 1024 * 25000.0 / (5 * 8766.0);
     assert_close(finance_phase_depreciation(s, p, 1, 0, 1.0), per_hour, 1e-9);
-    assert_close(finance_phase_depreciation(s, p, 1, FX_IOWA_LIFE_END - 1, 6.0), 6 * per_hour,
+    assert_close(finance_phase_depreciation(s, p, 1, CHAIN_IOWA_LIFE_END - 1, 6.0), 6 * per_hour,
                  1e-9);
-    assert_close(finance_phase_depreciation(s, p, 1, FX_IOWA_LIFE_END, 1.0), 0.0, 0.0);
+    assert_close(finance_phase_depreciation(s, p, 1, CHAIN_IOWA_LIFE_END, 1.0), 0.0, 0.0);
     assert_close(finance_phase_depreciation(s, p, 0, 0, 1.0), 0.0, 0.0);   /* offline */
     const spec_phase *late = &s->phases[PH_PLANO_GB200];
-    assert_close(finance_phase_depreciation(s, late, 1, FX_GB200_ONLINE - 1, 1.0), 0.0, 0.0);
-    assert_close(finance_phase_depreciation(s, late, 1, FX_GB200_ONLINE, 0.5),
+    assert_close(finance_phase_depreciation(s, late, 1, CHAIN_GB200_ONLINE - 1, 1.0), 0.0, 0.0);
+    assert_close(finance_phase_depreciation(s, late, 1, CHAIN_GB200_ONLINE, 0.5),
                  0.5 * 2048 * 60000.0 / (4 * 8766.0), 1e-9);
     s->gpus[GPU_GB200].depreciation_years = 0.0;
-    assert_close(finance_phase_depreciation(s, late, 1, FX_GB200_ONLINE, 1.0), 0.0, 0.0);
-    fx_free(s);
+    assert_close(finance_phase_depreciation(s, late, 1, CHAIN_GB200_ONLINE, 1.0), 0.0, 0.0);
+    spec_destroy(s);
 }
 
 static void test_accrue_one_tick(void **state)
 {
     (void)state;
-    spec *s = fx_chain();
-    uint8_t online[N_PHASES] = {1, 0, 1};
-    market_dc_row dcs[N_DCS] = {{.energy_mwh = 3.125}, {.energy_mwh = 0.875}};
-    market_contract_row cs[N_CONTRACTS] = {
+    spec *s = testlib_chain();
+    uint8_t online[CHAIN_N_PHASES] = {1, 0, 1};
+    market_dc_row dcs[CHAIN_N_DCS] = {{.energy_mwh = 3.125}, {.energy_mwh = 0.875}};
+    market_contract_row cs[CHAIN_N_CONTRACTS] = {
         {.payment_usd = 5040.0}, {.payment_usd = 3815.5}, {.payment_usd = 0.0}};
-    market_provider_row ps[N_PROVIDERS];
+    market_provider_row ps[CHAIN_N_PROVIDERS];
     memset(ps, 0x5a, sizeof ps);   /* finance must overwrite, not add to, old values */
     const entities view = entities_of_spec(s);
     finance_accrue(&view, online, 0, 1.0, dcs, cs, ps);
@@ -74,10 +67,10 @@ static void test_accrue_one_tick(void **state)
     assert_close(ps[P_OPENAI].lease_cost_usd, 3815.5, 0.0);
     assert_close(ps[P_OPENAI].margin_usd, -3815.5, 0.0);
     double net = 0;
-    for (int p = 0; p < N_PROVIDERS; p++)
+    for (int p = 0; p < CHAIN_N_PROVIDERS; p++)
         net += ps[p].revenue_usd - ps[p].lease_cost_usd;
     assert_close(net, 0.0, 0.0);
-    fx_free(s);
+    spec_destroy(s);
 }
 
 int main(void)

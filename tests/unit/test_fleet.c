@@ -14,24 +14,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "../../sim/model/fleet.h"
 
 #define LOAD 0.637f
 #define IDLE_W 87.0f
 #define TDP_W 703.0f
-
-/* Fails, showing both values, unless |actual - expected| <= tolerance. */
-#define assert_close(actual, expected, tolerance) \
-    assert_close_at((actual), (expected), (tolerance), __FILE__, __LINE__)
-static void assert_close_at(double actual, double expected, double tolerance,
-                            const char *file, int line)
-{
-    if (!(fabs(actual - expected) <= tolerance)) {
-        print_error("%.17g != %.17g (difference %.3g, tolerance %.3g)\n", actual,
-                    expected, actual - expected, tolerance);
-        _fail(file, line);
-    }
-}
 
 /* Fails, showing both values in hex, unless the doubles are bit-identical. */
 #define assert_bits_equal(actual, expected) \

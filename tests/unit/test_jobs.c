@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "testlib.h"
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_rng.h>
 
@@ -29,14 +31,6 @@
 
 #define DAY_S 86400.0
 #define YEAR_S (365.25 * 86400.0)
-
-/* Asserts |got - want| <= tol, printing both. */
-#define assert_close(got, want, tol)                                                   \
-    do {                                                                               \
-        const double g_ = (got), w_ = (want), t_ = (tol);                              \
-        if (!(fabs(g_ - w_) <= t_))                                                    \
-            fail_msg("%s = %.17g, expected %.17g (tolerance %.3g)", #got, g_, w_, t_); \
-    } while (0)
 
 static const jobs_event_kinds KINDS = {JOBS_EV_DEFAULT_ARRIVAL, JOBS_EV_DEFAULT_FINISH,
                                        JOBS_EV_DEFAULT_DEADLINE};

@@ -1,5 +1,5 @@
 /*
- * Unit tests for market: the fixture's two-hop chain (market_fixture.h) run
+ * Unit tests for market: the fixture's two-hop chain (testlib_chain, testlib.h) run
  * through a real engine, with an observer that records every row of every
  * tick. Known answers for delivery, attribution, power and finance at chosen
  * ticks; conservation laws at every tick; events at the right ticks; and
@@ -17,14 +17,8 @@
 
 #include "../../sim/engine/engine.h"
 #include "../../sim/model/market.h"
-#include "market_fixture.h"
+#include "testlib.h"
 
-#define assert_close(got, want, tol)                                                   \
-    do {                                                                               \
-        const double g_ = (got), w_ = (want), t_ = (tol);                              \
-        if (!(fabs(g_ - w_) <= t_))                                                    \
-            fail_msg("%s = %.17g, expected %.17g (tolerance %.3g)", #got, g_, w_, t_); \
-    } while (0)
 #define assert_rel(got, want, rel) assert_close(got, want, fabs(want) * (rel) + 1e-12)
 
 /* The fleet kernel sums in float lanes: power agrees to about 1e-6. */
@@ -33,11 +27,11 @@
 
 typedef struct recording {
     int64_t n_ticks;
-    int64_t t[FX_TICKS];
-    market_dc_row dc[FX_TICKS][N_DCS];
-    market_provider_row provider[FX_TICKS][N_PROVIDERS];
-    market_contract_row contract[FX_TICKS][N_CONTRACTS];
-    market_workload_row workload[FX_TICKS][N_WORKLOADS];
+    int64_t t[CHAIN_TICKS];
+    market_dc_row dc[CHAIN_TICKS][CHAIN_N_DCS];
+    market_provider_row provider[CHAIN_TICKS][CHAIN_N_PROVIDERS];
+    market_contract_row contract[CHAIN_TICKS][CHAIN_N_CONTRACTS];
+    market_workload_row workload[CHAIN_TICKS][CHAIN_N_WORKLOADS];
     int n_events;
     int64_t event_t[MAX_EVENTS];
     char event_kind[MAX_EVENTS][32];
@@ -50,11 +44,11 @@ static int record_tick(const market *m, int64_t index, int64_t t, void *ctx)
 {
     recording *r = ctx;
     assert_int_equal(index, r->n_ticks);
-    assert_true(index < FX_TICKS);
+    assert_true(index < CHAIN_TICKS);
     r->t[index] = t;
     const spec *s = market_spec(m);
-    assert_true(s->n_datacenters <= N_DCS && s->n_providers <= N_PROVIDERS);
-    assert_true(s->n_contracts <= N_CONTRACTS && s->n_workloads <= N_WORKLOADS);
+    assert_true(s->n_datacenters <= CHAIN_N_DCS && s->n_providers <= CHAIN_N_PROVIDERS);
+    assert_true(s->n_contracts <= CHAIN_N_CONTRACTS && s->n_workloads <= CHAIN_N_WORKLOADS);
     memcpy(r->dc[index], market_dc_rows(m), s->n_datacenters * sizeof r->dc[0][0]);
     memcpy(r->provider[index], market_provider_rows(m), s->n_providers * sizeof r->provider[0][0]);
     memcpy(r->contract[index], market_contract_rows(m), s->n_contracts * sizeof r->contract[0][0]);
@@ -106,7 +100,7 @@ static run run_spec(spec *s, int64_t stop_after)
 static void run_free(run *r)
 {
     market_destroy(r->market);
-    fx_free(r->spec);
+    spec_destroy(r->spec);
     free(r->rec);
 }
 
@@ -114,7 +108,7 @@ static int setup(void **state)
 {
     run *r = malloc(sizeof *r);
     assert_non_null(r);
-    *r = run_spec(fx_chain(), -1);
+    *r = run_spec(testlib_chain(), -1);
     *state = r;
     return 0;
 }
@@ -137,10 +131,10 @@ static void test_runs_every_tick(void **state)
 {
     const run *r = *state;
     assert_int_equal(r->outcome, ENGINE_FINISHED);
-    assert_int_equal(r->rec->n_ticks, FX_TICKS);
-    assert_int_equal(market_ticks_done(r->market), FX_TICKS);
-    for (int k = 0; k < FX_TICKS; k++)
-        assert_int_equal(r->rec->t[k], (int64_t)k * FX_HOUR);
+    assert_int_equal(r->rec->n_ticks, CHAIN_TICKS);
+    assert_int_equal(market_ticks_done(r->market), CHAIN_TICKS);
+    for (int k = 0; k < CHAIN_TICKS; k++)
+        assert_int_equal(r->rec->t[k], (int64_t)k * TESTLIB_HOUR);
     /* GPU-ticks: 5120 installed before the GB200 phase (54 ticks), 7168 after. */
     assert_int_equal(market_gpu_ticks(r->market), 54u * 5120u + 66u * 7168u);
 }
@@ -179,9 +173,9 @@ static void test_two_hop_chain_attribution(void **state)
 static void test_conservation_every_tick(void **state)
 {
     const recording *r = ((run *)*state)->rec;
-    for (int k = 0; k < FX_TICKS; k++) {
+    for (int k = 0; k < CHAIN_TICKS; k++) {
         double revenue = 0, cost = 0, scale = 0;
-        for (int p = 0; p < N_PROVIDERS; p++) {
+        for (int p = 0; p < CHAIN_N_PROVIDERS; p++) {
             const market_provider_row *q = &r->provider[k][p];
             revenue += q->revenue_usd;
             cost += q->lease_cost_usd;
@@ -194,19 +188,19 @@ static void test_conservation_every_tick(void **state)
             assert_true(q->used <= (double)q->pool + 1e-6);
         }
         assert_close(revenue - cost, 0.0, 1e-12 * scale);
-        for (int w = 0; w < N_WORKLOADS; w++) {
+        for (int w = 0; w < CHAIN_N_WORKLOADS; w++) {
             const market_workload_row *q = &r->workload[k][w];
             assert_true(q->served_h100 <= q->demand_h100);
             assert_close(q->served_h100 + q->shortfall_h100, q->demand_h100, 1e-9);
             assert_close(q->goodput_h100_hours, q->served_h100, 0.0);  /* dt = 1 h */
         }
-        for (int d = 0; d < N_DCS; d++) {
+        for (int d = 0; d < CHAIN_N_DCS; d++) {
             const market_dc_row *q = &r->dc[k][d];
             assert_true(q->allocated <= q->healthy);
             assert_int_equal(q->installed, q->healthy + q->failed + q->maintenance);
             assert_true(q->busy <= (double)q->allocated + 1e-3);
         }
-        for (int c = 0; c < N_CONTRACTS; c++)
+        for (int c = 0; c < CHAIN_N_CONTRACTS; c++)
             assert_true(r->contract[k][c].delivered <= r->contract[k][c].committed);
     }
 }
@@ -233,7 +227,7 @@ static void test_phase_online_at_its_tick(void **state)
     assert_int_equal(r->dc[54][DC_PLANO].installed, 4096 + 2048);
     assert_int_equal(r->provider[54][P_COREWEAVE].owned, 4096 + 2048);
     assert_int_equal(r->n_events, 3);
-    assert_int_equal(r->event_t[0], FX_GB200_ONLINE);
+    assert_int_equal(r->event_t[0], CHAIN_GB200_ONLINE);
     assert_string_equal(r->event_kind[0], "phase_online");
     assert_string_equal(r->event_entity[0], "plano-gb200");
     assert_string_equal(r->event_message[0], "plano-gb200: 2048 GB200 online at cw-plano");
@@ -246,7 +240,7 @@ static void test_contract_start_and_end(void **state)
     assert_int_equal(r->contract[72][C_CW_GOOGLE_GB200].delivered, 1024);
     assert_int_equal(r->contract[72][C_CW_GOOGLE_GB200].active, 1);
     assert_close(r->workload[72][W_SEARCH].capacity_h100, 1824 + 1024 * 2.5, 1e-9);
-    assert_int_equal(r->event_t[1], FX_GB200_START);
+    assert_int_equal(r->event_t[1], CHAIN_GB200_START);
     assert_string_equal(r->event_kind[1], "contract_start");
     assert_string_equal(r->event_message[1], "cw-google-gb200: coreweave leases 1024 GB200 to "
                                              "google at 4.40 USD/GPU-hour (reserved)");
@@ -257,7 +251,7 @@ static void test_contract_start_and_end(void **state)
     assert_close(r->contract[96][C_GOOGLE_OPENAI].payment_usd, 0.0, 0.0);
     assert_close(r->provider[96][P_OPENAI].served_h100, 0.0, 0.0);
     assert_close(r->workload[96][W_SEARCH].capacity_h100, 3424 + 1024 * 2.5, 1e-9);
-    assert_int_equal(r->event_t[2], FX_OPENAI_END);
+    assert_int_equal(r->event_t[2], CHAIN_OPENAI_END);
     assert_string_equal(r->event_kind[2], "contract_end");
     assert_string_equal(r->event_entity[2], "google-openai");
 }
@@ -334,7 +328,7 @@ static void test_layout(void **state)
 static void test_determinism(void **state)
 {
     const run *a = *state;
-    run b = run_spec(fx_chain(), -1);
+    run b = run_spec(testlib_chain(), -1);
     assert_int_equal(b.rec->n_ticks, a->rec->n_ticks);
     assert_int_equal(memcmp(a->rec, b.rec, sizeof *a->rec), 0);
     const fleet *fa = market_fleet(a->market), *fb = market_fleet(b.market);
@@ -347,7 +341,7 @@ static void test_determinism(void **state)
 static void test_observer_stops_run(void **state)
 {
     (void)state;
-    run r = run_spec(fx_chain(), 9);
+    run r = run_spec(testlib_chain(), 9);
     assert_int_equal(r.outcome, ENGINE_HANDLER_FAILED);
     assert_int_equal(r.handler_code, 7);
     assert_int_equal(r.rec->n_ticks, 10);
@@ -358,13 +352,13 @@ static void test_observer_stops_run(void **state)
 static void test_idle_owner(void **state)
 {
     (void)state;
-    spec *s = fx_alloc(1, 1, 2, 1, 0, 0);
-    fx_gpu(&s->gpus[0], "H200", 700, 110, 1.4, 32000, 0, 0.0);
-    fx_name(s->providers[0].name, "solo");
-    fx_dc(&s->datacenters[0], "solo-a", 0, 1.3, 80.0);
-    fx_dc(&s->datacenters[1], "solo-empty", 0, 1.2, 80.0);
-    fx_phase(&s->phases[0], "solo-a", 0, 0, 800, 0);
-    s->end = 3 * FX_HOUR + 1;
+    spec *s = testlib_chain_alloc(1, 1, 2, 1, 0, 0);
+    testlib_gpu(&s->gpus[0], "H200", 700, 110, 1.4, 32000, 0, 0.0);
+    testlib_name(s->providers[0].name, "solo");
+    testlib_dc(&s->datacenters[0], "solo-a", 0, 1.3, 80.0);
+    testlib_dc(&s->datacenters[1], "solo-empty", 0, 1.2, 80.0);
+    testlib_phase(&s->phases[0], "solo-a", 0, 0, 800, 0);
+    s->end = 3 * TESTLIB_HOUR + 1;
     run r = run_spec(s, -1);
     assert_int_equal(r.rec->n_ticks, 4);
     assert_int_equal(r.rec->dc[3][0].allocated, 0);

@@ -16,16 +16,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dynamics_fixture.h"
+#include "testlib.h"
 
-#define assert_close(got, want, tol)                                                   \
-    do {                                                                               \
-        const double g_ = (got), w_ = (want), t_ = (tol);                              \
-        if (!(fabs(g_ - w_) <= t_))                                                    \
-            fail_msg("%s = %.17g, expected %.17g (tolerance %.3g)", #got, g_, w_, t_); \
-    } while (0)
-
-static void check_conservation(const dx_recording *r, size_t n_providers)
+static void check_conservation(const testlib_recording *r, size_t n_providers)
 {
     for (int64_t k = 0; k < r->n_ticks; k++) {
         double revenue = 0, cost = 0;
@@ -53,18 +46,18 @@ enum { LAB, MSFT, GOOGLE, CW, NEBIUS };
  * the gap at day 30 is trend x 1.2 (no pool), bought with 10% headroom. */
 static int64_t expected_request(int64_t t)
 {
-    const double years = (double)(t + 30 * DX_DAY) / (365.25 * DX_DAY);
+    const double years = (double)(t + 30 * TESTLIB_DAY) / (365.25 * TESTLIB_DAY);
     const double gap = 1000.0 * pow(2.0, years) * 1.2;
     return (int64_t)ceil(gap * 1.1 / 8) * 8;
 }
 
 static spec *lab_spec(int64_t end)
 {
-    spec *s = dx_spec(5, end, 6 * DX_HOUR);
+    spec *s = testlib_market_spec(5, end, 6 * TESTLIB_HOUR);
     const char *names[] = {"openai", "microsoft", "google", "coreweave", "nebius"};
     for (int p = 0; p < 5; p++)
-        dx_provider(s, p, names[p]);
-    spec_workload *w = dx_workload(s, "chat", LAB, 0, 1000);
+        testlib_name(s->providers[p].name, names[p]);
+    spec_workload *w = testlib_add_workload(s, "chat", LAB, 0, 1000);
     w->yearly_factor = 2.0;
     w->diurnal_amplitude = 0.2;
     return s;
@@ -75,18 +68,19 @@ static spec *lab_spec(int64_t end)
 static void test_signs_with_first_that_accepts(void **state)
 {
     (void)state;
-    spec *s = lab_spec(2 * DX_DAY);
-    dx_dc(s, "g-dc", GOOGLE, 0, 4096, -DX_DAY);
-    dx_pricelist(s, MSFT, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
-    spec_pricelist *g = dx_pricelist(s, GOOGLE, 0, 2.5, 3.2, 1.1);
+    spec *s = lab_spec(2 * TESTLIB_DAY);
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 4096, -TESTLIB_DAY);
+    testlib_add_pricelist(s, MSFT, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    spec_pricelist *g = testlib_add_pricelist(s, GOOGLE, 0, 2.5, 3.2, 1.1);
     g->discount_per_year = 0.1;
     g->max_discount = 0.2;
     const int sellers[] = {MSFT, GOOGLE};
-    spec_procurement *p = dx_procurement(s, "openai-buy", LAB, sellers, 2, 0, 30 * DX_DAY);
+    spec_procurement *p = testlib_add_procurement(s, "openai-buy", LAB, sellers, 2, 0,
+                                                  30 * TESTLIB_DAY);
     p->term_months = 24;
-    p->term_seconds = (int64_t)(24 * 30.4375 * DX_DAY);
-    dx_recording *r = calloc(1, sizeof *r);
-    market *m = dx_run(s, r);
+    p->term_seconds = (int64_t)(24 * 30.4375 * TESTLIB_DAY);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
     assert_int_equal(market_n_contracts(m), 1);
     const spec_contract *k = market_contract(m, 0);
     assert_int_equal(k->lessor, GOOGLE);
@@ -99,8 +93,8 @@ static void test_signs_with_first_that_accepts(void **state)
     assert_int_equal(k->end, p->term_seconds);
     assert_int_equal(k->parent, -1);
     assert_string_equal(k->name, "google-openai-1");
-    const int declined = dx_find_event(r, "request_declined", 0);
-    const int signed_ev = dx_find_event(r, "contract_signed", 0);
+    const int declined = testlib_find_event(r, "request_declined", 0);
+    const int signed_ev = testlib_find_event(r, "contract_signed", 0);
     assert_true(declined >= 0 && signed_ev > declined);
     assert_string_equal(r->event_entity[declined], "microsoft");
     assert_non_null(strstr(r->event_message[declined], "no capacity"));
@@ -124,27 +118,28 @@ static void test_signs_with_first_that_accepts(void **state)
 static void test_first_refusal(void **state)
 {
     (void)state;
-    spec *s = lab_spec(DX_DAY);
-    dx_dc(s, "g-dc", GOOGLE, 0, 4096, -DX_DAY);
-    dx_pricelist(s, MSFT, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
-    dx_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    spec *s = lab_spec(TESTLIB_DAY);
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 4096, -TESTLIB_DAY);
+    testlib_add_pricelist(s, MSFT, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
     const int sellers[] = {MSFT, GOOGLE};
-    spec_procurement *p = dx_procurement(s, "openai-buy", LAB, sellers, 2, 0, 30 * DX_DAY);
+    spec_procurement *p = testlib_add_procurement(s, "openai-buy", LAB, sellers, 2, 0,
+                                                  30 * TESTLIB_DAY);
     p->first_refusal = 1;
-    p->first_refusal_until = 400 * DX_DAY;
-    dx_recording *r = calloc(1, sizeof *r);
-    market *m = dx_run(s, r);
-    int ev = dx_find_event(r, "request_declined", 0);
+    p->first_refusal_until = 400 * TESTLIB_DAY;
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    int ev = testlib_find_event(r, "request_declined", 0);
     assert_true(ev >= 0);
     assert_non_null(strstr(r->event_message[ev], "first refusal declined, no capacity"));
     assert_int_equal(market_contract(m, 0)->lessor, GOOGLE);
     market_destroy(m);
 
     /* Microsoft with capacity takes it */
-    dx_dc(s, "m-dc", MSFT, 0, 4096, -DX_DAY);
+    testlib_add_dc(s, "m-dc", MSFT, 0, 4096, -TESTLIB_DAY);
     memset(r, 0, sizeof *r);
-    m = dx_run(s, r);
-    assert_int_equal(dx_count_events(r, "request_declined"), 0);
+    m = testlib_run(s, r);
+    assert_int_equal(testlib_count_events(r, "request_declined"), 0);
     assert_int_equal(market_n_contracts(m), 1);
     assert_int_equal(market_contract(m, 0)->lessor, MSFT);
     market_destroy(m);
@@ -152,10 +147,10 @@ static void test_first_refusal(void **state)
     /* too expensive: both decline on price, nothing is signed */
     p->max_price_per_gpu_hour = 1.5;
     memset(r, 0, sizeof *r);
-    m = dx_run(s, r);
+    m = testlib_run(s, r);
     assert_int_equal(market_n_contracts(m), 0);
-    assert_int_equal(dx_count_events(r, "request_declined"), 2);
-    ev = dx_find_event(r, "request_declined", 1);
+    assert_int_equal(testlib_count_events(r, "request_declined"), 2);
+    ev = testlib_find_event(r, "request_declined", 1);
     assert_non_null(strstr(r->event_message[ev], "price 2.2000 above the maximum 1.5000"));
     market_destroy(m);
     spec_destroy(s);
@@ -169,30 +164,31 @@ static void test_first_refusal(void **state)
 static spec *chain_spec(int64_t end)
 {
     spec *s = lab_spec(end);
-    dx_dc(s, "n-dc", NEBIUS, 0, 8192, -DX_DAY);
-    dx_dc(s, "o-dc", LAB, 0, 64, -DX_DAY);
-    dx_pricelist(s, GOOGLE, SPEC_ANY_GPU, 3.0, 4.0, 1.0);
-    dx_pricelist(s, CW, SPEC_ANY_GPU, 2.5, 3.5, 1.0);
-    dx_pricelist(s, NEBIUS, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
-    dx_pricelist(s, LAB, SPEC_ANY_GPU, 1.0, 1.0, 1.0);
+    testlib_add_dc(s, "n-dc", NEBIUS, 0, 8192, -TESTLIB_DAY);
+    testlib_add_dc(s, "o-dc", LAB, 0, 64, -TESTLIB_DAY);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 3.0, 4.0, 1.0);
+    testlib_add_pricelist(s, CW, SPEC_ANY_GPU, 2.5, 3.5, 1.0);
+    testlib_add_pricelist(s, NEBIUS, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    testlib_add_pricelist(s, LAB, SPEC_ANY_GPU, 1.0, 1.0, 1.0);
     const int lab_sellers[] = {GOOGLE};
     const int google_sellers[] = {LAB, CW};
     const int cw_sellers[] = {NEBIUS};
-    dx_procurement(s, "openai-buy", LAB, lab_sellers, 1, 0, 10 * DX_DAY);
-    spec_procurement *g = dx_procurement(s, "google-buy", GOOGLE, google_sellers, 2, 0,
-                                         10 * DX_DAY);
-    g->first_review = 1000 * DX_DAY;   /* resells only */
-    spec_procurement *c = dx_procurement(s, "cw-buy", CW, cw_sellers, 1, 0, 10 * DX_DAY);
-    c->first_review = 1000 * DX_DAY;
+    testlib_add_procurement(s, "openai-buy", LAB, lab_sellers, 1, 0, 10 * TESTLIB_DAY);
+    spec_procurement *g = testlib_add_procurement(s, "google-buy", GOOGLE, google_sellers, 2, 0,
+                                                  10 * TESTLIB_DAY);
+    g->first_review = 1000 * TESTLIB_DAY;   /* resells only */
+    spec_procurement *c = testlib_add_procurement(s, "cw-buy", CW, cw_sellers, 1, 0,
+                                                  10 * TESTLIB_DAY);
+    c->first_review = 1000 * TESTLIB_DAY;
     return s;
 }
 
 static void test_back_to_back_chain(void **state)
 {
     (void)state;
-    spec *s = chain_spec(3 * DX_DAY);
-    dx_recording *r = calloc(1, sizeof *r);
-    market *m = dx_run(s, r);
+    spec *s = chain_spec(3 * TESTLIB_DAY);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
     assert_int_equal(market_n_contracts(m), 3);
     const spec_contract *up = market_contract(m, 0), *mid = market_contract(m, 1),
                         *sale = market_contract(m, 2);
@@ -214,8 +210,8 @@ static void test_back_to_back_chain(void **state)
     for (int i = 0; i < r->n_events; i++)
         if (strcmp(r->event_kind[i], "request_declined") == 0)
             assert_string_not_equal(r->event_entity[i], "openai");
-    assert_int_equal(dx_count_events(r, "contract_signed"), 3);
-    const int back = dx_find_event(r, "contract_signed", 0);
+    assert_int_equal(testlib_count_events(r, "contract_signed"), 3);
+    const int back = testlib_find_event(r, "contract_signed", 0);
     assert_non_null(strstr(r->event_message[back], "back-to-back for google's request (back-to-back for openai's request (gap "));
     /* delivered along the whole chain from the first tick */
     for (int c = 0; c < 3; c++)
@@ -235,15 +231,15 @@ static void test_back_to_back_chain(void **state)
 static void test_conservation_with_procured_chains(void **state)
 {
     (void)state;
-    spec *s = chain_spec(30 * DX_DAY);
+    spec *s = chain_spec(30 * TESTLIB_DAY);
     s->workloads[0].yearly_factor = 40.0;
     s->workloads[0].noise_sigma = 0.05;
-    s->procurements[0].horizon_seconds = 10 * DX_DAY;
+    s->procurements[0].horizon_seconds = 10 * TESTLIB_DAY;
     s->procurements[0].gap_threshold_h100 = 10;
-    spec_workload *g = dx_workload(s, "search", GOOGLE, 0, 50);   /* google's own demand */
+    spec_workload *g = testlib_add_workload(s, "search", GOOGLE, 0, 50);   /* google's own demand */
     (void)g;
-    dx_recording *r = calloc(1, sizeof *r);
-    market *m = dx_run(s, r);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
     assert_true(market_n_contracts(m) >= 6);
     assert_int_equal(market_n_contracts(m) % 3, 0);
     check_conservation(r, 5);
@@ -258,19 +254,19 @@ static void test_conservation_with_procured_chains(void **state)
 static void test_buildout_after_decline(void **state)
 {
     (void)state;
-    spec *s = lab_spec(60 * DX_DAY);
-    s->tick_seconds = DX_DAY;
+    spec *s = lab_spec(60 * TESTLIB_DAY);
+    s->tick_seconds = TESTLIB_DAY;
     s->workloads[0].demand_h100 = 500;
     s->workloads[0].diurnal_amplitude = 0;
-    dx_dc(s, "o-dc", LAB, 0, 64, -DX_DAY);
-    dx_pricelist(s, CW, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    testlib_add_dc(s, "o-dc", LAB, 0, 64, -TESTLIB_DAY);
+    testlib_add_pricelist(s, CW, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
     const int sellers[] = {CW};
-    dx_procurement(s, "openai-buy", LAB, sellers, 1, 0, 20 * DX_DAY);
+    testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0, 20 * TESTLIB_DAY);
     spec_buildout *b = &s->buildouts[s->n_buildouts++];
     snprintf(b->name, SPEC_NAME_MAX, "cw-build");
     snprintf(b->region, SPEC_NAME_MAX, "us-east");
     b->owner = CW;
-    b->lead_seconds = 40 * DX_DAY;
+    b->lead_seconds = 40 * TESTLIB_DAY;
     b->gpu = 0;
     b->site_power_mw = 1.0;
     b->pue = 1.3;
@@ -278,28 +274,28 @@ static void test_buildout_after_decline(void **state)
     b->yearly_budget_mw = 1.5;
     b->trigger = SPEC_TRIGGER_DECLINED;
     b->max_sites = 3;
-    dx_recording *r = calloc(1, sizeof *r);
-    market *m = dx_run(s, r);
-    const int started = dx_find_event(r, "build_started", 0);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    const int started = testlib_find_event(r, "build_started", 0);
     assert_true(started >= 0);
     assert_int_equal(r->event_t[started], 0);
     assert_string_equal(r->event_entity[started], "cw-build-1");
-    assert_int_equal(dx_count_events(r, "build_started"), 1);   /* the budget allows one */
+    assert_int_equal(testlib_count_events(r, "build_started"), 1);   /* the budget allows one */
     assert_int_equal(market_n_datacenters(m), 2);
     const spec_datacenter *d = market_datacenter(m, 1);
     assert_string_equal(d->name, "cw-build-1");
     assert_int_equal(d->owner, CW);
-    assert_int_equal(d->online, 40 * DX_DAY);
+    assert_int_equal(d->online, 40 * TESTLIB_DAY);
     assert_true(1424 * 700.0 <= d->power_mw * 1e6);
     assert_int_equal(r->n_datacenters[39], 2);
     assert_int_equal(r->dc[39][1].installed, 0);
     assert_int_equal(r->dc[40][1].installed, 1424);
-    const int online = dx_find_event(r, "phase_online", 0);
-    assert_int_equal(r->event_t[online], 40 * DX_DAY);
+    const int online = testlib_find_event(r, "phase_online", 0);
+    assert_int_equal(r->event_t[online], 40 * TESTLIB_DAY);
     /* declined at days 0 and 20; signed at day 40 from the new site */
-    assert_int_equal(dx_count_events(r, "request_declined"), 2);
+    assert_int_equal(testlib_count_events(r, "request_declined"), 2);
     assert_int_equal(market_n_contracts(m), 1);
-    assert_int_equal(market_contract(m, 0)->signed_at, 40 * DX_DAY);
+    assert_int_equal(market_contract(m, 0)->signed_at, 40 * TESTLIB_DAY);
     assert_true(r->contract[40][0].delivered > 0);
     assert_close(r->provider[40][LAB].shortfall_h100, 0.0, 1e-9);
     assert_true(r->provider[39][LAB].shortfall_h100 > 0.0);
@@ -316,24 +312,24 @@ static void test_buildout_slippage(void **state)
     (void)state;
     int64_t online[2];
     for (int run = 0; run < 2; run++) {
-        spec *s = lab_spec(10 * DX_DAY);
-        s->tick_seconds = DX_DAY;
-        dx_pricelist(s, CW, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+        spec *s = lab_spec(10 * TESTLIB_DAY);
+        s->tick_seconds = TESTLIB_DAY;
+        testlib_add_pricelist(s, CW, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
         const int sellers[] = {CW};
-        dx_procurement(s, "openai-buy", LAB, sellers, 1, 0, 20 * DX_DAY);
+        testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0, 20 * TESTLIB_DAY);
         spec_buildout *b = &s->buildouts[s->n_buildouts++];
         snprintf(b->name, SPEC_NAME_MAX, "cw-build");
         b->owner = CW;
-        b->lead_seconds = 40 * DX_DAY;
+        b->lead_seconds = 40 * TESTLIB_DAY;
         b->slippage_sigma_months = 2.0;
         b->site_power_mw = 20.0;
         b->pue = 1.2;
         b->max_sites = 2;
-        dx_recording *r = calloc(1, sizeof *r);
-        market *m = dx_run(s, r);
+        testlib_recording *r = calloc(1, sizeof *r);
+        market *m = testlib_run(s, r);
         assert_int_equal(market_n_datacenters(m), 1);
         online[run] = market_datacenter(m, 0)->online;
-        assert_true(online[run] >= 40 * DX_DAY);
+        assert_true(online[run] >= 40 * TESTLIB_DAY);
         assert_int_equal(market_phase(m, 0)->count, 28568);   /* 20 MW / 700 W, whole nodes */
         market_destroy(m);
         spec_destroy(s);

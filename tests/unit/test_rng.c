@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "../../sim/engine/rng.h"
 
 #define DRAW_RANGE 1000000UL

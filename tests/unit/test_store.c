@@ -23,7 +23,7 @@
 
 #include "../../sim/store/store.h"
 #include "../../sim/engine/engine.h"
-#include "dynamics_fixture.h"
+#include "testlib.h"
 
 #define TICKS 48
 #define N_DC 2
@@ -98,27 +98,12 @@ static void fill_chain(spec *s)
 
 static spec *build_spec(void)
 {
-    spec *s = spec_create();
-    assert_non_null(s);
+    spec *s = testlib_chain_alloc(2, N_PROVIDERS, N_DC, 3, N_CONTRACTS, N_WORKLOADS);
     snprintf(s->name, sizeof s->name, "store test");
     snprintf(s->start_date, sizeof s->start_date, "2025-01-01");
     s->end = TICKS * 3600;
     s->tick_seconds = 3600;
     s->seed = 4242;
-    s->n_gpus = 2;
-    s->n_providers = N_PROVIDERS;
-    s->n_datacenters = N_DC;
-    s->n_phases = 3;
-    s->n_contracts = N_CONTRACTS;
-    s->n_workloads = N_WORKLOADS;
-    s->gpus = calloc(s->n_gpus, sizeof *s->gpus);
-    s->providers = calloc(s->n_providers, sizeof *s->providers);
-    s->datacenters = calloc(s->n_datacenters, sizeof *s->datacenters);
-    s->phases = calloc(s->n_phases, sizeof *s->phases);
-    s->contracts = calloc(s->n_contracts, sizeof *s->contracts);
-    s->workloads = calloc(s->n_workloads, sizeof *s->workloads);
-    assert_true(s->gpus && s->providers && s->datacenters && s->phases && s->contracts &&
-                s->workloads);
     fill_entities(s);
     fill_chain(s);
     return s;
@@ -128,8 +113,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/capsim-store-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    testlib_tmpdir_create(f->dir, sizeof f->dir, "store");
     snprintf(f->db, sizeof f->db, "%s/out.db", f->dir);
     f->spec = build_spec();
     f->params[0] = (scenario_param){"scenario.seed", "4242", "store.ini", 5};
@@ -144,9 +128,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    testlib_tmpdir_remove(f->dir);
     spec_destroy(f->spec);
     free(f);
     return 0;
@@ -257,14 +239,6 @@ static void assert_status(const char *db, int64_t run, const char *status)
              (long long)run);
     if (sql_int(db, sql) != 1)
         fail_msg("run %lld is not '%s'", (long long)run, status);
-}
-
-static void write_file(const char *path, const char *bytes, size_t n)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(bytes, 1, n, fp), n);
-    assert_int_equal(fclose(fp), 0);
 }
 
 /* Reads up to cap bytes of a file; returns its length. */
@@ -453,7 +427,7 @@ static void test_refuses_foreign_files(void **state)
 {
     fixture *f = *state;
     static const char text[] = "provider,revenue\ncoreweave,12.5\n";
-    write_file(f->db, text, sizeof text - 1);
+    testlib_write_bytes(f->db, text, sizeof text - 1);
     check_refused(f->db);
 
     char other[128];
@@ -474,7 +448,7 @@ static void test_refuses_foreign_files(void **state)
 static void test_empty_file_and_version(void **state)
 {
     fixture *f = *state;
-    write_file(f->db, "", 0);
+    testlib_write_bytes(f->db, "", 0);
     store_close(open_ok(f->db, 0));
     assert_int_equal(sql_int(f->db, "PRAGMA application_id"), STORE_APPLICATION_ID);
 
@@ -580,25 +554,26 @@ static void test_misuse_is_reported(void **state)
 static spec *growing_spec(void)
 {
     enum { LAB, GOOGLE, CW };
-    spec *s = dx_spec(3, 20 * DX_DAY, 6 * DX_HOUR);
-    dx_provider(s, LAB, "openai");
-    dx_provider(s, GOOGLE, "google");
-    dx_provider(s, CW, "coreweave");
-    spec_workload *w = dx_workload(s, "chat", LAB, 0, 1000);
+    spec *s = testlib_market_spec(3, 20 * TESTLIB_DAY, 6 * TESTLIB_HOUR);
+    testlib_name(s->providers[LAB].name, "openai");
+    testlib_name(s->providers[GOOGLE].name, "google");
+    testlib_name(s->providers[CW].name, "coreweave");
+    spec_workload *w = testlib_add_workload(s, "chat", LAB, 0, 1000);
     w->yearly_factor = 1e6;
-    dx_dc(s, "cw-plano", CW, 0, 2048, -DX_DAY);
-    dx_pricelist(s, GOOGLE, SPEC_ANY_GPU, 3.0, 4.0, 1.0);
-    dx_pricelist(s, CW, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    testlib_add_dc(s, "cw-plano", CW, 0, 2048, -TESTLIB_DAY);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 3.0, 4.0, 1.0);
+    testlib_add_pricelist(s, CW, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
     const int lab_sellers[] = {GOOGLE}, google_sellers[] = {CW};
-    spec_procurement *p = dx_procurement(s, "openai-buy", LAB, lab_sellers, 1, 0, 5 * DX_DAY);
-    p->horizon_seconds = 10 * DX_DAY;
+    spec_procurement *p = testlib_add_procurement(s, "openai-buy", LAB, lab_sellers, 1, 0,
+                                                  5 * TESTLIB_DAY);
+    p->horizon_seconds = 10 * TESTLIB_DAY;
     p->gap_threshold_h100 = 10;
-    p = dx_procurement(s, "google-buy", GOOGLE, google_sellers, 1, 0, 5 * DX_DAY);
-    p->first_review = 1000 * DX_DAY;
+    p = testlib_add_procurement(s, "google-buy", GOOGLE, google_sellers, 1, 0, 5 * TESTLIB_DAY);
+    p->first_review = 1000 * TESTLIB_DAY;
     spec_buildout *b = &s->buildouts[s->n_buildouts++];
     snprintf(b->name, SPEC_NAME_MAX, "cw-build");
     b->owner = CW;
-    b->lead_seconds = 5 * DX_DAY;
+    b->lead_seconds = 5 * TESTLIB_DAY;
     b->site_power_mw = 10.0;
     b->pue = 1.3;
     b->max_sites = 2;
@@ -613,7 +588,7 @@ static void test_procured_contracts_and_sites(void **state)
     f->spec = growing_spec();
     store *st = open_ok(f->db, 0);
     int64_t run = 0;
-    assert_int_equal(simulate(f, st, 20 * DX_DAY, 0, &run), ENGINE_FINISHED);
+    assert_int_equal(simulate(f, st, 20 * TESTLIB_DAY, 0, &run), ENGINE_FINISHED);
     assert_int_equal(store_end_run(st, STORE_RUN_COMPLETE, 0.5, 100), STORE_OK);
     store_close(st);
     const char *db = f->db;
