@@ -12,9 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <cmocka.h>
 #include <sqlite3.h>
+
+#include "testlib.h"
 
 #include "../../sim/run/run.h"
 
@@ -34,9 +35,9 @@ static const char scenario_text[] =
     "[target revenue]\nmetric = revenue_usd.cw.2025\nvalue = 1\ntolerance = 0.01\n";
 
 typedef struct paths {
-    char dir[64];
-    char scenario[96];
-    char db[96];
+    char dir[256];
+    char scenario[320];
+    char db[320];
 } paths;
 
 static int setup(void **state)
@@ -44,16 +45,10 @@ static int setup(void **state)
     paths *p = calloc(1, sizeof *p);
     if (!p)
         return -1;
-    strcpy(p->dir, "/tmp/capsim-test-run-XXXXXX");
-    if (!mkdtemp(p->dir))
-        return -1;
+    testlib_tmpdir_create(p->dir, sizeof p->dir, "run");
     snprintf(p->scenario, sizeof p->scenario, "%s/s.ini", p->dir);
     snprintf(p->db, sizeof p->db, "%s/r.db", p->dir);
-    FILE *f = fopen(p->scenario, "w");
-    if (!f)
-        return -1;
-    fputs(scenario_text, f);
-    fclose(f);
+    testlib_write_text(p->scenario, scenario_text);
     *state = p;
     return 0;
 }
@@ -61,14 +56,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     paths *p = *state;
-    char path[160];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "%s%s", p->db, suffix[i]);
-        unlink(path);
-    }
-    unlink(p->scenario);
-    rmdir(p->dir);
+    testlib_tmpdir_remove(p->dir);
     free(p);
     return 0;
 }
