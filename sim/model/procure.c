@@ -332,7 +332,7 @@ static int ask(market *m, chain *ch, int seller, const request *r, int refusal, 
     double price = 0.0;
     const price_status ps = price_quote(m->spec, seller, r->gpu, r->kind, r->term_months, &price);
     if (ps != PRICE_OK)
-        return decline(m, seller, buyer, r, refusal, price_strerror(ps), t);
+        return decline(m, seller, buyer, r, refusal, capsim_strerror(ps), t);
     if (price > r->max_price + 1e-12) {
         snprintf(why, sizeof why, "price %.4f above the maximum %.4f USD/GPU-hour", price,
                  r->max_price);

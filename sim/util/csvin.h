@@ -15,7 +15,7 @@ typedef capsim_status csvin_status;
 #define CSVIN_OK CAPSIM_OK
 #define CSVIN_CANNOT_OPEN CAPSIM_ERR_CANNOT_OPEN  /* missing, a directory, or unreadable */
 #define CSVIN_NO_MEMORY CAPSIM_ERR_NO_MEMORY
-#define CSVIN_MALFORMED CAPSIM_ERR_MALFORMED      /* a stray or unterminated quote, or a read error */
+#define CSVIN_MALFORMED CAPSIM_ERR_MALFORMED      /* a stray or unterminated quote; a read error */
 
 typedef struct csvin_callbacks {
     void (*on_field)(void *field, size_t len, void *ctx);   /* libcsv's field callback */
