@@ -10,6 +10,9 @@
  * store_end_run (status, metrics, commit) -> store_close. A transaction is
  * committed every STORE_TICKS_PER_COMMIT ticks and at the end, so an
  * interrupted run keeps every committed tick and is marked 'interrupted'.
+ *
+ * Errors: functions return STORE_OK (0) or a negative store_status, a code
+ * of the status list (util/status.h), and leave a message for store_errmsg.
  */
 #ifndef CAPSIM_STORE_H
 #define CAPSIM_STORE_H
@@ -17,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "../util/status.h"
 #include "../scenario/scenario.h"
 #include "../model/market.h"
 
@@ -26,13 +30,13 @@
 
 typedef struct store store;
 
-typedef enum store_status {
-    STORE_OK = 0,
-    STORE_ERR_NOT_CAPSIM = -1,   /* the file exists and is not a capsim database */
-    STORE_ERR_VERSION = -2,      /* a capsim database of another schema version */
-    STORE_ERR_SQLITE = -3,       /* SQLite failed (I/O, disk full, locked) */
-    STORE_ERR_NOMEM = -4
-} store_status;
+/* The codes the store returns, from the status list. */
+typedef capsim_status store_status;
+#define STORE_OK CAPSIM_OK
+#define STORE_ERR_NOT_CAPSIM CAPSIM_ERR_NOT_CAPSIM  /* the file exists and is not capsim's */
+#define STORE_ERR_VERSION CAPSIM_ERR_SCHEMA_VERSION /* capsim's, of another schema version */
+#define STORE_ERR_SQLITE CAPSIM_ERR_SQLITE          /* SQLite failed (I/O, disk full, locked) */
+#define STORE_ERR_NOMEM CAPSIM_ERR_NO_MEMORY
 
 typedef enum store_run_status {
     STORE_RUN_RUNNING = 0,
@@ -84,6 +88,7 @@ int store_print_summary(store *st, FILE *out);
 int64_t store_run_id(const store *st);
 uint64_t store_rows_written(const store *st);
 const char *store_errmsg(const store *st);
+/* capsim_strerror under the store's name ("SQLite failed", ...). */
 const char *store_strerror(store_status s);
 
 #endif
