@@ -12,10 +12,11 @@
  * which subset it uses, and every code, from any module, is one
  * capsim_status that capsim_strerror names.
  *
- * Where an error is first raised it goes through capsim_fail(), so one
- * breakpoint (`break capsim_fail`) stops at every library error. (textnum's
- * results are answers as much as errors, since callers probe with it, so
- * they do not pass through it.)
+ * Where an error with one of these codes is first raised it goes through
+ * capsim_fail(), so one breakpoint (`break capsim_fail`) stops at every such
+ * error. Not through it: textnum's and price_quote's results, which are
+ * answers as much as errors (callers probe with them), and the scenario
+ * reader's diagnostics, which pass through scenario_diag_error instead.
  */
 #ifndef CAPSIM_STATUS_H
 #define CAPSIM_STATUS_H
