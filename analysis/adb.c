@@ -16,7 +16,7 @@ sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_le
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         snprintf(err, err_len, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "?");
-        *status = ADB_ERR_INPUT;
+        *status = capsim_fail(CAPSIM_ERR_CANNOT_OPEN);
         sqlite3_close(db);
         return NULL;
     }
@@ -30,7 +30,7 @@ sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_le
             snprintf(err, err_len, "%s; read it with the capsim that wrote it", why);
         else
             snprintf(err, err_len, "%s", why);
-        *status = check == STORE_ERR_SQLITE ? ADB_ERR_RUNTIME : ADB_ERR_INPUT;
+        *status = capsim_fail(check);
         sqlite3_close(db);
         return NULL;
     }
@@ -49,7 +49,7 @@ sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_le
     }
     if (rollup_ensure_views(db, 1) != 0) {
         snprintf(err, err_len, "%s: creating the roll-up views: %s", path, sqlite3_errmsg(db));
-        *status = ADB_ERR_RUNTIME;
+        *status = capsim_fail(CAPSIM_ERR_SQLITE);
         sqlite3_close(db);
         return NULL;
     }
@@ -78,19 +78,19 @@ int64_t adb_pick_run(sqlite3 *db, int64_t requested, char *err, size_t err_len)
             return requested;
         snprintf(err, err_len, "no run %lld in this database (see SELECT id FROM run)",
                  (long long)requested);
-        return ADB_ERR_INPUT;
+        return capsim_fail(CAPSIM_ERR_NO_SUCH_RUN);
     }
     int64_t id = adb_int(db, "SELECT max(id) FROM run WHERE status = 'complete'", INT64_MIN, 0);
     if (id <= 0)
         id = adb_int(db, "SELECT max(id) FROM run", INT64_MIN, 0);
     if (id <= 0) {
         snprintf(err, err_len, "the database holds no runs");
-        return ADB_ERR_INPUT;
+        return capsim_fail(CAPSIM_ERR_NO_SUCH_RUN);
     }
     return id;
 }
 
-int adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n)
+adb_status adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n)
 {
     static const char sql[] =
         "SELECT id FROM run WHERE scenario_name = (SELECT scenario_name FROM run WHERE id = ?1)"
@@ -99,7 +99,7 @@ int adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n)
     *ids = NULL;
     *n = 0;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_SQLITE);
     sqlite3_bind_int64(s, 1, run);
     size_t cap = 0;
     int rc;
@@ -120,9 +120,9 @@ int adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n)
         free(*ids);
         *ids = NULL;
         *n = 0;
-        return -1;
+        return capsim_fail(rc == SQLITE_NOMEM ? CAPSIM_ERR_NO_MEMORY : CAPSIM_ERR_SQLITE);
     }
-    return 0;
+    return ADB_OK;
 }
 
 double adb_tick_hours(sqlite3 *db, int64_t run)

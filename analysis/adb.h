@@ -6,6 +6,10 @@
  * Run sets: a report or comparison is about one run, or about the
  * replications of one scenario, i.e. the complete runs sharing its
  * scenario_name.
+ *
+ * Errors are codes of the status list (sim/util/status.h) with a message in
+ * err; capsim_status_in_input() says whether the fault lies in what the
+ * user gave (the database path, the run id: exit 2) or not (exit 1).
  */
 #ifndef CAPSIM_ADB_H
 #define CAPSIM_ADB_H
@@ -13,26 +17,26 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
+#include "../sim/util/status.h"
 
-typedef enum adb_status {
-    ADB_OK = 0,
-    ADB_ERR_INPUT = -2,    /* not a capsim database, no such run: exit 2 */
-    ADB_ERR_RUNTIME = -1   /* SQLite or I/O failure: exit 1 */
-} adb_status;
+/* The codes adb returns, from the status list. */
+typedef capsim_status adb_status;
+#define ADB_OK CAPSIM_OK
 
 /* Opens path read-only, checks that it is a capsim database and ensures the
- * roll-up views. On failure returns NULL, sets *status and writes err. */
+ * roll-up views. On failure returns NULL, sets *status (CANNOT_OPEN,
+ * NOT_CAPSIM, or SQLITE when the views cannot be made) and writes err. */
 sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_len);
 
 /* The run to report on: `requested` when > 0 (and it exists), else the
- * latest complete run, else the latest run. Returns the id, or a negative
- * adb_status with err filled. */
+ * latest complete run, else the latest run. Returns the id, or
+ * CAPSIM_ERR_NO_SUCH_RUN (< 0) with err filled. */
 int64_t adb_pick_run(sqlite3 *db, int64_t requested, char *err, size_t err_len);
 
 /* The complete runs with the same scenario_name as `run` (run included
- * even when it is not complete), ascending. *ids is malloc'd. Returns 0 or
- * -1. */
-int adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n);
+ * even when it is not complete), ascending. *ids is malloc'd. Returns ADB_OK,
+ * or CAPSIM_ERR_SQLITE / CAPSIM_ERR_NO_MEMORY (sqlite3_errmsg says more). */
+adb_status adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n);
 
 /* Tick length of a run in hours (1.0 when unknown). */
 double adb_tick_hours(sqlite3 *db, int64_t run);

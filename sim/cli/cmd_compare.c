@@ -35,7 +35,7 @@ static int open_side(const char *path, int64_t requested, compare_side *s)
     s->db = adb_open(path, &st, err, sizeof err);
     if (!s->db) {
         fprintf(stderr, "capsim compare: %s\n", err);
-        return st == ADB_ERR_INPUT ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
+        return capsim_status_in_input(st) ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
     }
     s->run = adb_pick_run(s->db, requested, err, sizeof err);
     if (s->run < 0) {

@@ -115,7 +115,7 @@ int cli_export(int argc, char **argv)
     sqlite3 *db = adb_open(path, &st, err, sizeof err);
     if (!db) {
         fprintf(stderr, "capsim export: %s\n", err);
-        return st == ADB_ERR_INPUT ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
+        return capsim_status_in_input(st) ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
     }
     if (o.run > 0 && adb_pick_run(db, o.run, err, sizeof err) < 0) {
         fprintf(stderr, "capsim export: %s\n", err);

@@ -57,7 +57,7 @@ int cli_plot(int argc, char **argv)
     sqlite3 *db = adb_open(argv[optind], &st, err, sizeof err);
     if (!db) {
         fprintf(stderr, "capsim plot: %s\n", err);
-        return st == ADB_ERR_INPUT ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
+        return capsim_status_in_input(st) ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
     }
     int64_t run = adb_pick_run(db, requested, err, sizeof err);
     int code = CLI_BAD_INPUT;

@@ -67,7 +67,7 @@ static int report_db(const char *path, int64_t requested, report_format format, 
     sqlite3 *db = adb_open(path, &st, err, sizeof err);
     if (!db) {
         fprintf(stderr, "capsim: %s\n", err);
-        return st == ADB_ERR_INPUT ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
+        return capsim_status_in_input(st) ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
     }
     int64_t run = adb_pick_run(db, requested, err, sizeof err);
     if (run < 0) {

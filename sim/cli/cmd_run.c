@@ -184,8 +184,7 @@ int cli_run(int argc, char **argv)
     st = store_open(opts.out_path, opts.replace, &status, err, sizeof err);
     if (!st) {
         fprintf(stderr, "capsim run: %s\n", err);
-        code = status == STORE_ERR_NOT_CAPSIM || status == STORE_ERR_VERSION
-                   ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
+        code = capsim_status_in_input(status) ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
         goto cleanup;
     }
     code = simulate(&opts, sc, st, stop);

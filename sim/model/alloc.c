@@ -23,8 +23,8 @@
 #include "../engine/rng.h"
 
 /* Grows *array to hold at least `need` elements of `size` bytes, doubling.
- * Returns 0, or -1 when out of memory (the array is then unchanged). */
-static int reserve(void **array, size_t *cap, size_t need, size_t size)
+ * Returns 0, or CAPSIM_ERR_NO_MEMORY (the array is then unchanged). */
+static capsim_status reserve(void **array, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return 0;
@@ -33,7 +33,7 @@ static int reserve(void **array, size_t *cap, size_t need, size_t size)
         n *= 2;
     void *grown = realloc(*array, n * size);
     if (!grown)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     *array = grown;
     *cap = n;
     return 0;
@@ -85,13 +85,14 @@ static size_t count_groups(const alloc *a, const int *sorted)
     return n;
 }
 
-/* Sorts the phases into fleet order and derives the groups. Returns 0 or -1. */
-static int lay_out(alloc *a)
+/* Sorts the phases into fleet order and derives the groups. Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+static capsim_status lay_out(alloc *a)
 {
     const entities *s = a->ent;
     phase_key *keys = malloc((s->n_phases + 1) * sizeof *keys);
     if (!keys)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     for (size_t i = 0; i < s->n_phases; i++)
         keys[i] = (phase_key){site_key(a, i), s->phases[i].gpu, s->phases[i].online, (int)i};
     qsort(keys, s->n_phases, sizeof *keys, compare_phase_keys);
@@ -103,7 +104,7 @@ static int lay_out(alloc *a)
     a->group_first_phase = calloc(a->n_groups + 1, sizeof *a->group_first_phase);
     a->group_cursor = calloc(a->n_groups + 1, sizeof *a->group_cursor);
     if (!a->groups || !a->group_first_phase || !a->group_cursor)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     size_t g = 0, at = 0;
     for (size_t i = 0; i < s->n_phases; i++) {
         const int ph = a->sorted_phases[i];
@@ -125,14 +126,15 @@ static int lay_out(alloc *a)
 
 /* Kahn's algorithm on the lease graph (lessor -> lessee), FIFO from the
  * providers without lessors in index order. Providers left on a cycle (which
- * the reader and procurement rule out) follow in index order. Returns 0 or -1. */
-int alloc_order_providers(alloc *a)
+ * the reader and procurement rule out) follow in index order. Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+capsim_status alloc_order_providers(alloc *a)
 {
     const spec *s = a->spec;
     const entities *e = a->ent;
     size_t *indegree = calloc(s->n_providers + 1, sizeof *indegree);
     if (!indegree)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     for (size_t c = 0; c < e->n_contracts; c++)
         indegree[e->contracts[c].lessee]++;
     size_t head = 0, tail = 0;
@@ -165,18 +167,18 @@ static size_t largest_group(const alloc *a)
 }
 
 /* Grows one per-contract array from `old` to `cap` elements, zeroing the
- * new ones. Returns 0 or -1 (the array is then unchanged). */
-static int grow_zeroed(void **array, size_t old, size_t cap, size_t size)
+ * new ones. Returns 0 or CAPSIM_ERR_NO_MEMORY (the array is then unchanged). */
+static capsim_status grow_zeroed(void **array, size_t old, size_t cap, size_t size)
 {
     void *grown = realloc(*array, cap * size);
     if (!grown)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     memset((char *)grown + old * size, 0, (cap - old) * size);
     *array = grown;
     return 0;
 }
 
-int alloc_reserve_contracts(alloc *a, size_t cap)
+capsim_status alloc_reserve_contracts(alloc *a, size_t cap)
 {
     if (cap <= a->cap_contracts && a->contract_active)
         return 0;
@@ -193,13 +195,13 @@ int alloc_reserve_contracts(alloc *a, size_t cap)
                             sizeof *a->spot_contracts};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
         if (grow_zeroed(arrays[i], old, n, sizes[i]) != 0)
-            return -1;  /* the arrays grown so far keep their contents */
+            return CAPSIM_ERR_NO_MEMORY;  /* the arrays grown so far keep their contents */
     a->cap_contracts = cap;
     return 0;
 }
 
-/* The per-entity arrays. Returns 0 or -1. */
-static int allocate_arrays(alloc *a)
+/* The per-entity arrays. Returns 0 or CAPSIM_ERR_NO_MEMORY. */
+static capsim_status allocate_arrays(alloc *a)
 {
     const spec *s = a->spec;
     const size_t np = a->ent->n_phases + 1, nd = a->cap_datacenters + 1;
@@ -210,8 +212,9 @@ static int allocate_arrays(alloc *a)
     a->phase_online = calloc(np, sizeof *a->phase_online);
     const size_t cap = a->cap_contracts;
     a->cap_contracts = 0;
-    if (alloc_reserve_contracts(a, cap) != 0)
-        return -1;
+    const capsim_status st = alloc_reserve_contracts(a, cap);
+    if (st != CAPSIM_OK)
+        return st;
     a->dc_installed = calloc(nd, sizeof *a->dc_installed);
     a->dc_healthy = calloc(nd, sizeof *a->dc_healthy);
     a->dc_failed = calloc(nd, sizeof *a->dc_failed);
@@ -225,8 +228,8 @@ static int allocate_arrays(alloc *a)
                    a->dc_failed && a->dc_maintenance && a->dc_allocated &&
                    a->provider_order && a->provider_has_workload &&
                    a->provider_capacity_h100
-               ? 0
-               : -1;
+               ? CAPSIM_OK
+               : capsim_fail(CAPSIM_ERR_NO_MEMORY);
 }
 
 /* Shared by both constructors; a->ent and the capacities are set. */
@@ -315,7 +318,7 @@ static void select_stragglers(gsl_rng *r, float *perf, size_t n, size_t k, float
     }
 }
 
-int alloc_assign_stragglers(const alloc *a, fleet *f, uint64_t seed)
+capsim_status alloc_assign_stragglers(const alloc *a, fleet *f, uint64_t seed)
 {
     const spec *s = a->spec;
     for (size_t ph = 0; ph < a->ent->n_phases; ph++) {
@@ -330,7 +333,7 @@ int alloc_assign_stragglers(const alloc *a, fleet *f, uint64_t seed)
         snprintf(stream, sizeof stream, "fleet/%s/%s", p->name, g->name);
         gsl_rng *r = rng_stream_create(seed, stream);
         if (!r)
-            return -1;
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
         select_stragglers(r, f->perf + a->phase_lo[ph], (size_t)p->count, (size_t)want,
                           (float)g->straggler_speed);
         gsl_rng_free(r);
@@ -405,12 +408,13 @@ static void refresh_groups(alloc *a, fleet *f)
 
 /* ---- rebuild: carving ---- */
 
-/* One block per group with healthy GPUs, held by the DC's owner. */
-static int add_own_blocks(alloc *a)
+/* One block per group with healthy GPUs, held by the DC's owner. Returns 0
+ * or CAPSIM_ERR_NO_MEMORY. */
+static capsim_status add_own_blocks(alloc *a)
 {
     a->n_blocks = 0;
     if (RESERVE(a, blocks, a->n_groups) != 0)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     for (size_t g = 0; g < a->n_groups; g++) {
         const int64_t healthy = (int64_t)(a->groups[g].healthy_hi - a->groups[g].lo);
         if (healthy > 0)
@@ -422,8 +426,9 @@ static int add_own_blocks(alloc *a)
 }
 
 /* Collects provider p's pool: own blocks in DC order, then the blocks of
- * its active incoming contracts in spec order. Returns 0 or -1. */
-static int gather_pool(alloc *a, int p, size_t n_own)
+ * its active incoming contracts in spec order. Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+static capsim_status gather_pool(alloc *a, int p, size_t n_own)
 {
     const entities *s = a->ent;
     a->n_pool = 0;
@@ -431,7 +436,7 @@ static int gather_pool(alloc *a, int p, size_t n_own)
         if (a->blocks[b].holder != p)
             continue;
         if (RESERVE(a, pool, a->n_pool + 1) != 0)
-            return -1;
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
         a->pool[a->n_pool++] = (int)b;
     }
     for (size_t c = 0; c < s->n_contracts; c++) {
@@ -439,7 +444,7 @@ static int gather_pool(alloc *a, int p, size_t n_own)
             continue;
         for (size_t b = a->contract_block_lo[c]; b < a->contract_block_hi[c]; b++) {
             if (RESERVE(a, pool, a->n_pool + 1) != 0)
-                return -1;
+                return capsim_fail(CAPSIM_ERR_NO_MEMORY);
             a->pool[a->n_pool++] = (int)b;
         }
     }
@@ -459,13 +464,14 @@ static int64_t matching_in_pool(const alloc *a, const spec_contract *k)
 }
 
 /* Carves contract c's delivery from the current pool: whole nodes of
- * matching type, pool order, up to the committed GPUs. Returns 0 or -1. */
-static int carve(alloc *a, size_t c)
+ * matching type, pool order, up to the committed GPUs. Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+static capsim_status carve(alloc *a, size_t c)
 {
     const spec_contract *k = &a->ent->contracts[c];
     if (RESERVE(a, blocks, a->n_blocks + a->n_pool) != 0 ||
         RESERVE(a, hops, a->n_hops + a->n_pool) != 0)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     const int64_t committed = a->contract_committed[c];
     int64_t need = committed - committed % SPEC_GPUS_PER_NODE;
     a->contract_block_lo[c] = a->n_blocks;
@@ -493,10 +499,11 @@ static int64_t min64(int64_t x, int64_t y) { return x < y ? x : y; }
 /* Provider p serves its active outgoing contracts: reserved and on-demand
  * first, then spot from what is left. A spot contract's preempted GPUs at
  * allocation are those of the pool it could have had before the first pass
- * and no longer can after it. Returns 0 or -1. */
-static int carve_provider(alloc *a, int p)
+ * and no longer can after it. Returns 0 or CAPSIM_ERR_NO_MEMORY. */
+static capsim_status carve_provider(alloc *a, int p)
 {
     const entities *e = a->ent;
+    capsim_status st;
     for (size_t c = 0; c < e->n_contracts; c++) {
         const spec_contract *k = &e->contracts[c];
         if (a->contract_active[c] && k->lessor == p && k->kind == SPEC_SPOT)
@@ -504,8 +511,9 @@ static int carve_provider(alloc *a, int p)
     }
     for (size_t c = 0; c < e->n_contracts; c++) {
         const spec_contract *k = &e->contracts[c];
-        if (a->contract_active[c] && k->lessor == p && k->kind != SPEC_SPOT && carve(a, c) != 0)
-            return -1;
+        if (a->contract_active[c] && k->lessor == p && k->kind != SPEC_SPOT &&
+            (st = carve(a, c)) != CAPSIM_OK)
+            return st;
     }
     for (size_t c = 0; c < e->n_contracts; c++) {
         const spec_contract *k = &e->contracts[c];
@@ -514,8 +522,8 @@ static int carve_provider(alloc *a, int p)
         const int64_t after = min64(a->contract_committed[c], matching_in_pool(a, k));
         a->contract_preempted[c] -= after;
         a->contract_preempted[c] -= a->contract_preempted[c] % SPEC_GPUS_PER_NODE;
-        if (carve(a, c) != 0)
-            return -1;
+        if ((st = carve(a, c)) != CAPSIM_OK)
+            return st;
         if (a->contract_block_hi[c] > a->contract_block_lo[c])
             a->spot_contracts[a->n_spot++] = (int)c;
     }
@@ -523,8 +531,8 @@ static int carve_provider(alloc *a, int p)
 }
 
 /* Every provider, lessors first, serves its active outgoing contracts from
- * its pool. Returns 0 or -1. */
-static int carve_contracts(alloc *a)
+ * its pool. Returns 0 or CAPSIM_ERR_NO_MEMORY. */
+static capsim_status carve_contracts(alloc *a)
 {
     const spec *s = a->spec;
     const entities *e = a->ent;
@@ -537,8 +545,10 @@ static int carve_contracts(alloc *a)
     const size_t n_own = a->n_blocks;
     for (size_t i = 0; i < s->n_providers; i++) {
         const int p = a->provider_order[i];
-        if (gather_pool(a, p, n_own) != 0 || carve_provider(a, p) != 0)
-            return -1;
+        capsim_status st;
+        if ((st = gather_pool(a, p, n_own)) != CAPSIM_OK ||
+            (st = carve_provider(a, p)) != CAPSIM_OK)
+            return st;
     }
     return 0;
 }
@@ -546,8 +556,9 @@ static int carve_contracts(alloc *a)
 /* ---- rebuild: leaves and layout ---- */
 
 /* Every block with GPUs left is a leaf of its holder; leaves are bucketed
- * by group (counting sort), keeping block order within a group. */
-static int make_leaves(alloc *a)
+ * by group (counting sort), keeping block order within a group. Returns 0
+ * or CAPSIM_ERR_NO_MEMORY. */
+static capsim_status make_leaves(alloc *a)
 {
     size_t *start = a->group_cursor;
     memset(start, 0, (a->n_groups + 1) * sizeof *start);
@@ -558,7 +569,7 @@ static int make_leaves(alloc *a)
             n++;
         }
     if (RESERVE(a, leaves, n) != 0)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     for (size_t g = 0; g < a->n_groups; g++)
         start[g + 1] += start[g];
     for (size_t b = 0; b < a->n_blocks; b++) {
@@ -581,12 +592,13 @@ static void add_segment(alloc *a, size_t lo, size_t hi, int leaf, const alloc_gr
 }
 
 /* Gives each leaf its range in its group, writes f->allocation and the
- * kernel segments, and sums DC allocated and provider capacity. */
-static int place_leaves(alloc *a, fleet *f)
+ * kernel segments, and sums DC allocated and provider capacity. Returns 0
+ * or CAPSIM_ERR_NO_MEMORY. */
+static capsim_status place_leaves(alloc *a, fleet *f)
 {
     const spec *s = a->spec;
     if (RESERVE(a, segments, a->n_leaves + a->n_groups) != 0)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     a->n_segments = 0;
     memset(a->dc_allocated, 0, a->ent->n_datacenters * sizeof *a->dc_allocated);
     memset(a->provider_capacity_h100, 0, s->n_providers * sizeof *a->provider_capacity_h100);
@@ -614,8 +626,8 @@ static int place_leaves(alloc *a, fleet *f)
 
 /* For every spot contract that delivered, the leaves under it (with the
  * hop that is the contract): a counting sort over the leaves' chains.
- * Returns 0 or -1. */
-static int index_spot_leaves(alloc *a)
+ * Returns 0 or CAPSIM_ERR_NO_MEMORY. */
+static capsim_status index_spot_leaves(alloc *a)
 {
     const entities *e = a->ent;
     for (size_t c = 0; c < e->n_contracts; c++)
@@ -628,7 +640,7 @@ static int index_spot_leaves(alloc *a)
                 n++;
             }
     if (RESERVE(a, contract_leaves, n) != 0)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     size_t at = 0;
     for (size_t c = 0; c < e->n_contracts; c++) {
         const size_t count = a->contract_leaf_hi[c];
@@ -656,14 +668,16 @@ static void sum_deliveries(alloc *a)
     }
 }
 
-int alloc_rebuild(alloc *a, fleet *f)
+capsim_status alloc_rebuild(alloc *a, fleet *f)
 {
     assert(f->n == a->n_gpus);
     assert(a->ent->n_contracts <= a->cap_contracts);
     refresh_groups(a, f);
-    if (add_own_blocks(a) != 0 || carve_contracts(a) != 0 || make_leaves(a) != 0 ||
-        place_leaves(a, f) != 0 || index_spot_leaves(a) != 0)
-        return -1;
+    capsim_status st;
+    if ((st = add_own_blocks(a)) != CAPSIM_OK || (st = carve_contracts(a)) != CAPSIM_OK ||
+        (st = make_leaves(a)) != CAPSIM_OK || (st = place_leaves(a, f)) != CAPSIM_OK ||
+        (st = index_spot_leaves(a)) != CAPSIM_OK)
+        return st;
     sum_deliveries(a);
     return 0;
 }

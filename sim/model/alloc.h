@@ -46,6 +46,7 @@
 #include "spec.h"
 #include "entities.h"
 #include "fleet.h"
+#include "../util/status.h"
 
 /* The GPUs of one type in one DC: fleet range [lo, hi), all phases. */
 typedef struct alloc_group {
@@ -171,21 +172,22 @@ void alloc_destroy(alloc *a);                  /* NULL is a no-op */
 
 /* operations */
 /* Grows the per-contract arrays to hold cap contracts (new entries zero).
- * Returns 0, or -1 when out of memory (nothing changed). */
-int alloc_reserve_contracts(alloc *a, size_t cap);
-/* Recomputes the topological order after contracts were added. Returns 0 or -1. */
-int alloc_order_providers(alloc *a);
+ * Returns 0, or CAPSIM_ERR_NO_MEMORY (nothing changed). */
+capsim_status alloc_reserve_contracts(alloc *a, size_t cap);
+/* Recomputes the topological order after contracts were added. Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+capsim_status alloc_order_providers(alloc *a);
 /* Places the reserved site of phase `phase` (datacenter -1) in DC `dc`. */
 void alloc_place_site(alloc *a, size_t phase, int dc);
 /* Sets perf = straggler_speed on round(straggler_share x count) GPUs of
  * each phase, every subset equally likely, drawn from the stream
- * "fleet/<phase name>/<gpu name>". Returns 0, or -1 when out of memory. */
-int alloc_assign_stragglers(const alloc *a, fleet *f, uint64_t seed);
+ * "fleet/<phase name>/<gpu name>". Returns 0, or CAPSIM_ERR_NO_MEMORY. */
+capsim_status alloc_assign_stragglers(const alloc *a, fleet *f, uint64_t seed);
 /* Recomputes the allocation from phase_online, contract_active and f's GPU
  * states; rewrites f->allocation (and permutes f->state and f->perf within
- * each group's online prefix). Returns 0, or -1 when out of memory (the
+ * each group's online prefix). Returns 0, or CAPSIM_ERR_NO_MEMORY (the
  * previous results are then partly overwritten and must not be used). */
-int alloc_rebuild(alloc *a, fleet *f);
+capsim_status alloc_rebuild(alloc *a, fleet *f);
 
 /* queries */
 /* The contract indices of leaf `leaf`'s chain, from the owner to the user.

@@ -48,7 +48,7 @@ static int64_t reserved_sites(const spec *s, const spec_buildout *b)
     return sites;
 }
 
-int buildout__create(market *m)
+capsim_status buildout__create(market *m)
 {
     const spec *s = m->spec;
     const size_t nb = s->n_buildouts;
@@ -56,7 +56,7 @@ int buildout__create(market *m)
     m->slot_phase_lo = calloc(nb + 1, sizeof *m->slot_phase_lo);
     m->slot_count = calloc(nb + 1, sizeof *m->slot_count);
     if (!m->build || !m->slot_phase_lo || !m->slot_count)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     size_t slots = 0;
     for (size_t i = 0; i < nb; i++) {
         m->slot_count[i] = reserved_sites(s, &s->buildouts[i]);
@@ -65,7 +65,7 @@ int buildout__create(market *m)
     m->phases = calloc(s->n_phases + slots + 1, sizeof *m->phases);
     m->datacenters = calloc(s->n_datacenters + slots + 1, sizeof *m->datacenters);
     if (!m->phases || !m->datacenters)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     if (s->n_phases)
         memcpy(m->phases, s->phases, s->n_phases * sizeof *m->phases);
     if (s->n_datacenters)
@@ -87,7 +87,7 @@ int buildout__create(market *m)
         char stream[SPEC_NAME_MAX + 16];
         snprintf(stream, sizeof stream, "buildout/%s", b->name);
         if (!(m->build[i].rng = rng_stream_create(s->seed, stream)))
-            return -1;
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     }
     m->n_phases = at;
     return 0;
@@ -127,7 +127,7 @@ static int year_of(const market *m, int64_t t)
 }
 
 /* Decides the next site of build-out i at t, when the limits allow.
- * Returns 0, -1 when out of memory, or the observer's code. */
+ * Returns 0, a negative capsim_status, or the observer's code. */
 static int start_site(market *m, size_t i, int64_t t, const char *trigger)
 {
     const spec *s = m->spec;
@@ -172,8 +172,10 @@ static int start_site(market *m, size_t i, int64_t t, const char *trigger)
     if (online <= t) {
         m->alloc->phase_online[ph] = 1;
         m->dirty = 1;
-    } else if (market__schedule(m, online, MARKET_EV_PHASE_ONLINE, ph) != 0) {
-        return -1;
+    } else {
+        const capsim_status scheduled = market__schedule(m, online, MARKET_EV_PHASE_ONLINE, ph);
+        if (scheduled != CAPSIM_OK)
+            return scheduled;
     }
     char date[11];
     market__date(m, online, date);

@@ -17,6 +17,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "../engine/rng.h"
+#include "../util/status.h"
 
 #define SECONDS_PER_YEAR (365.25 * 86400.0)
 #define SECONDS_PER_HOUR 3600.0
@@ -29,14 +30,14 @@ struct demand_curve {
     gsl_interp_accel *accel;     /* series only: speeds up monotone lookups */
 };
 
-/* Allocates the series interpolator. Returns 0, or -1 when out of memory. */
-static int init_series(demand_curve *c)
+/* Allocates the series interpolator. Returns 0, or CAPSIM_ERR_NO_MEMORY. */
+static capsim_status init_series(demand_curve *c)
 {
     const spec_workload *w = c->w;
     c->interp = gsl_interp_alloc(gsl_interp_linear, w->series_len);
     c->accel = gsl_interp_accel_alloc();
     if (!c->interp || !c->accel)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     gsl_interp_init(c->interp, w->series_t, w->series_value, w->series_len);
     return 0;
 }

@@ -109,13 +109,14 @@ static gsl_rng *stream(const spec_workload *w, uint64_t seed, const char *purpos
     return rng_stream_create(seed, name);
 }
 
-/* Prefix sums of the trace's H100 GPU-seconds, for the offered load. */
-static int init_trace(jobs *j)
+/* Prefix sums of the trace's H100 GPU-seconds, for the offered load. Returns
+ * 0 or CAPSIM_ERR_NO_MEMORY. */
+static capsim_status init_trace(jobs *j)
 {
     const spec_workload *w = j->w;
     j->trace_work_prefix = malloc((w->trace_len + 1) * sizeof *j->trace_work_prefix);
     if (!j->trace_work_prefix)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     j->trace_work_prefix[0] = 0.0;
     for (size_t i = 0; i < w->trace_len; i++)
         j->trace_work_prefix[i + 1] = j->trace_work_prefix[i]
@@ -123,7 +124,9 @@ static int init_trace(jobs *j)
     return 0;
 }
 
-static int init_synthetic(jobs *j, uint64_t seed)
+/* The streams and distributions of a synthetic workload. Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+static capsim_status init_synthetic(jobs *j, uint64_t seed)
 {
     const spec_workload *w = j->w;
     j->rng_arrivals = stream(w, seed, "arrivals");
@@ -132,7 +135,7 @@ static int init_synthetic(jobs *j, uint64_t seed)
     j->sizes = jobdist_create(&w->job_gpus);
     j->durations = jobdist_create(&w->duration_h);
     if (!j->rng_arrivals || !j->rng_sizes || !j->rng_durations || !j->sizes || !j->durations)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     j->mean_gpus = jobdist_mean_rounded_gpus(&w->job_gpus);
     j->mean_work_s = jobdist_mean(&w->duration_h) * SECONDS_PER_HOUR;
     return 0;
@@ -182,7 +185,7 @@ int jobs_add_group(jobs *j, jobs_group_def def)
         const size_t cap = j->cap_groups ? 2 * j->cap_groups : 8;
         group_state *grown = realloc(j->groups, cap * sizeof *grown);
         if (!grown)
-            return -1;
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
         j->groups = grown;
         j->cap_groups = cap;
     }
@@ -361,9 +364,9 @@ static int64_t max_free(const jobs *j)
 }
 
 /* Starts slot s (not on any list) in group g at now: its finish event, and
- * on its first start its wait. Returns 0, or -1 when the engine is out of
- * memory. */
-static int start_job(jobs *j, int32_t s, int g, int64_t now)
+ * on its first start its wait. Returns 0, or CAPSIM_ERR_EVENT_QUEUE when
+ * the finish event cannot be scheduled. */
+static capsim_status start_job(jobs *j, int32_t s, int g, int64_t now)
 {
     group_state *gs = &j->groups[g];
     job *b = &j->pool[s];
@@ -389,11 +392,12 @@ static int start_job(jobs *j, int32_t s, int g, int64_t now)
         assert(j->n_waits < j->cap_waits);
         j->waits[j->n_waits++] = wait;
     }
-    return b->finish == EVQ_NO_HANDLE ? -1 : 0;
+    return b->finish == EVQ_NO_HANDLE ? capsim_fail(CAPSIM_ERR_EVENT_QUEUE) : CAPSIM_OK;
 }
 
-/* One pass over the queue in FIFO order (see jobs.h). Returns 0 or -1. */
-static int scan_queue(jobs *j, int64_t now)
+/* One pass over the queue in FIFO order (see jobs.h). Returns 0 or
+ * start_job's error. */
+static capsim_status scan_queue(jobs *j, int64_t now)
 {
     int64_t room = max_free(j);
     int32_t next;
@@ -402,8 +406,9 @@ static int scan_queue(jobs *j, int64_t now)
         const int g = j->pool[s].gpus <= room ? best_fit(j, &j->pool[s]) : NONE;
         if (g != NONE) {
             queue_remove(j, s, now);
-            if (start_job(j, s, g, now) != 0)
-                return -1;
+            const capsim_status st = start_job(j, s, g, now);
+            if (st != CAPSIM_OK)
+                return st;
             room = max_free(j);
         } else if (!j->w->backfill) {
             break;
@@ -443,7 +448,7 @@ static void set_group_capacity(jobs *j, size_t g, int64_t gpus, int64_t now)
     preempt(j, g, now);
 }
 
-int jobs_set_capacity(jobs *j, size_t g, int64_t gpus)
+capsim_status jobs_set_capacity(jobs *j, size_t g, int64_t gpus)
 {
     assert(j->engine && g < j->n_groups);
     const int64_t now = engine_now(j->engine);
@@ -451,7 +456,7 @@ int jobs_set_capacity(jobs *j, size_t g, int64_t gpus)
     return scan_queue(j, now);
 }
 
-int jobs_set_capacities(jobs *j, const int64_t *gpus)
+capsim_status jobs_set_capacities(jobs *j, const int64_t *gpus)
 {
     assert(j->engine);
     const int64_t now = engine_now(j->engine);
@@ -462,8 +467,9 @@ int jobs_set_capacities(jobs *j, const int64_t *gpus)
 
 /* ---- events ----------------------------------------------------------- */
 
-/* Schedules the next arrival, if any falls before the horizon. */
-static int schedule_next_arrival(jobs *j, int64_t now)
+/* Schedules the next arrival, if any falls before the horizon. Returns 0 or
+ * CAPSIM_ERR_EVENT_QUEUE. */
+static capsim_status schedule_next_arrival(jobs *j, int64_t now)
 {
     const spec_workload *w = j->w;
     int64_t t;
@@ -481,7 +487,9 @@ static int schedule_next_arrival(jobs *j, int64_t now)
     }
     if (t >= j->horizon)
         return 0;
-    return engine_schedule(j->engine, t, j->kinds.arrival, 0, j) == EVQ_NO_HANDLE ? -1 : 0;
+    if (engine_schedule(j->engine, t, j->kinds.arrival, 0, j) == EVQ_NO_HANDLE)
+        return capsim_fail(CAPSIM_ERR_EVENT_QUEUE);
+    return CAPSIM_OK;
 }
 
 /* Fills slot s with the next job of the stream. */
@@ -509,19 +517,20 @@ static int on_arrival(jobs *j, int64_t now)
         const size_t cap = j->cap_waits ? 2 * j->cap_waits : POOL_INITIAL;
         double *grown = realloc(j->waits, cap * sizeof *grown);
         if (!grown)
-            return -1;
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
         j->waits = grown;
         j->cap_waits = cap;
     }
     const int32_t s = slot_alloc(j);
     if (s == NONE)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     job *b = &j->pool[s];
     draw_job(j, b, now);
     b->id = j->totals.arrived++;
     notify(j, JOBS_ARRIVED, b, now);
-    if (schedule_next_arrival(j, now) != 0)
-        return -1;
+    const capsim_status st = schedule_next_arrival(j, now);
+    if (st != CAPSIM_OK)
+        return st;
 
     /* Earlier queued jobs still cannot start (nothing freed), so only the
      * new one is tried, and only where the queue discipline lets it. */
@@ -540,12 +549,12 @@ static int on_arrival(jobs *j, int64_t now)
         const int64_t wait_s = seconds(j->w->max_wait_h * SECONDS_PER_HOUR);
         b->deadline = engine_schedule(j->engine, now + wait_s, j->kinds.deadline, s, j);
         if (b->deadline == EVQ_NO_HANDLE)
-            return -1;
+            return capsim_fail(CAPSIM_ERR_EVENT_QUEUE);
     }
     return 0;
 }
 
-static int on_finish(jobs *j, int32_t s, int64_t now)
+static capsim_status on_finish(jobs *j, int32_t s, int64_t now)
 {
     job *b = &j->pool[s];
     assert(b->state == JOB_RUNNING);
@@ -560,7 +569,7 @@ static int on_finish(jobs *j, int32_t s, int64_t now)
     return scan_queue(j, now);
 }
 
-static int on_deadline(jobs *j, int32_t s, int64_t now)
+static capsim_status on_deadline(jobs *j, int32_t s, int64_t now)
 {
     job *b = &j->pool[s];
     assert(b->state == JOB_QUEUED && !b->started_once);
@@ -591,7 +600,7 @@ static int on_event(engine *e, const evq_event *ev, void *ctx)
     return on_deadline(j, ev->arg, now);
 }
 
-int jobs_attach(jobs *j, engine *e, jobs_event_kinds kinds)
+capsim_status jobs_attach(jobs *j, engine *e, jobs_event_kinds kinds)
 {
     j->engine = e;
     j->kinds = kinds;

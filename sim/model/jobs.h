@@ -84,6 +84,7 @@
 #include <stdint.h>
 #include "spec.h"
 #include "../engine/engine.h"
+#include "../util/status.h"
 
 typedef struct jobs jobs;
 
@@ -162,10 +163,12 @@ void jobs_destroy(jobs *j);
 /* setup */
 /* Registers the module's handlers for `kinds` with e and schedules the first
  * arrival. Call once per jobs object; every object on one engine should use
- * the same kinds. Returns 0, or -1 when out of memory. */
-int jobs_attach(jobs *j, engine *e, jobs_event_kinds kinds);
+ * the same kinds. Returns 0, or CAPSIM_ERR_EVENT_QUEUE when the first
+ * arrival cannot be scheduled. The handlers stop the run with
+ * CAPSIM_ERR_NO_MEMORY or CAPSIM_ERR_EVENT_QUEUE. */
+capsim_status jobs_attach(jobs *j, engine *e, jobs_event_kinds kinds);
 /* Appends a capacity group (for a DC built during the run); its capacity is
- * 0. Returns the new group's index, or -1 when out of memory. */
+ * 0. Returns the new group's index, or CAPSIM_ERR_NO_MEMORY (< 0). */
 int jobs_add_group(jobs *j, jobs_group_def def);
 
 /* Sets (or with fn NULL, clears) the observer; ctx is not owned. */
@@ -174,11 +177,11 @@ void jobs_set_observer(jobs *j, jobs_observer fn, void *ctx);
 /* operations (after jobs_attach; they act at engine_now) */
 /* Sets group g's capacity to `gpus` (rounded down to whole nodes, negative
  * = 0), preempts if it fell below the busy GPUs, then schedules. Returns 0,
- * or -1 when the engine's queue is out of memory. */
-int jobs_set_capacity(jobs *j, size_t g, int64_t gpus);
+ * or CAPSIM_ERR_EVENT_QUEUE when a job's finish cannot be scheduled. */
+capsim_status jobs_set_capacity(jobs *j, size_t g, int64_t gpus);
 /* The same for every group at once (gpus[g], n_groups values): preemption
  * and scheduling run once, after all groups have their new capacity. */
-int jobs_set_capacities(jobs *j, const int64_t *gpus);
+capsim_status jobs_set_capacities(jobs *j, const int64_t *gpus);
 
 /* queries */
 size_t jobs_n_groups(const jobs *j);

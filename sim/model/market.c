@@ -75,8 +75,8 @@ void market__date(const market *m, int64_t t, char out[11])
 /* ---- create / destroy ---- */
 
 /* Allocates the rows and work arrays (one spare element each, so that an
- * empty entity list still allocates). Returns 0 or -1. */
-static int allocate_rows(market *m)
+ * empty entity list still allocates). Returns 0 or CAPSIM_ERR_NO_MEMORY. */
+static capsim_status allocate_rows(market *m)
 {
     const spec *s = m->spec;
     const size_t nd = m->cap_datacenters + 1, nv = s->n_providers + 1;
@@ -98,19 +98,20 @@ static int allocate_rows(market *m)
                    m->pending_fee && m->tick_preempted && m->tick_lost && m->curves &&
                    m->provider_load && m->provider_capacity_h100 && m->provider_own_busy &&
                    m->provider_n_workloads && m->dc_sums
-               ? 0
-               : -1;
+               ? CAPSIM_OK
+               : capsim_fail(CAPSIM_ERR_NO_MEMORY);
 }
 
-/* Copies the spec's contracts into a growable array. Returns 0 or -1. */
-static int copy_contracts(market *m)
+/* Copies the spec's contracts into a growable array. Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+static capsim_status copy_contracts(market *m)
 {
     const spec *s = m->spec;
     m->n_contracts = s->n_contracts;
     m->cap_contracts = s->n_contracts + (s->n_procurements ? MARKET_CONTRACT_HEADROOM : 0);
     m->contracts = calloc(m->cap_contracts + 1, sizeof *m->contracts);
     if (!m->contracts)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     if (s->n_contracts)
         memcpy(m->contracts, s->contracts, s->n_contracts * sizeof *m->contracts);
     return 0;
@@ -122,8 +123,9 @@ void market__update_view(market *m)
                          m->contracts, m->n_contracts};
 }
 
-/* Phases and contracts in force at t = 0; the first allocation. Returns 0 or -1. */
-static int apply_initial_state(market *m)
+/* Phases and contracts in force at t = 0; the first allocation. Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+static capsim_status apply_initial_state(market *m)
 {
     for (size_t ph = 0; ph < m->n_phases; ph++)
         m->alloc->phase_online[ph] = m->phases[ph].datacenter >= 0 && m->phases[ph].online <= 0;
@@ -133,8 +135,9 @@ static int apply_initial_state(market *m)
         m->alloc->contract_committed[c] =
             m->alloc->contract_active[c] ? market__committed_at(k, 0) : k->gpus;
     }
-    if (alloc_rebuild(m->alloc, m->fleet) != 0)
-        return -1;
+    const capsim_status st = alloc_rebuild(m->alloc, m->fleet);
+    if (st != CAPSIM_OK)
+        return st;
     return market__reserve_leaf_work(m);
 }
 
@@ -195,7 +198,7 @@ static int grow(void **array, size_t old, size_t cap, size_t size)
 {
     void *grown = realloc(*array, (cap + 1) * size);
     if (!grown)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     memset((char *)grown + (old + 1) * size, 0, (cap - old) * size);
     *array = grown;
     return 0;
@@ -215,7 +218,7 @@ static int reserve_contracts(market *m, size_t need)
         grow((void **)&m->tick_preempted, old, cap, sizeof *m->tick_preempted) != 0 ||
         grow((void **)&m->tick_lost, old, cap, sizeof *m->tick_lost) != 0 ||
         alloc_reserve_contracts(m->alloc, cap) != 0)
-        return -1;
+        return CAPSIM_ERR_NO_MEMORY;  /* the growth above fails only for memory */
     m->cap_contracts = cap;
     return 0;
 }
@@ -223,7 +226,7 @@ static int reserve_contracts(market *m, size_t need)
 int market__add_contract(market *m, const spec_contract *k, int64_t t)
 {
     if (reserve_contracts(m, m->n_contracts + 1) != 0)
-        return -1;
+        return CAPSIM_ERR_NO_MEMORY;
     const size_t c = m->n_contracts++;
     m->contracts[c] = *k;
     market__update_view(m);
@@ -231,13 +234,15 @@ int market__add_contract(market *m, const spec_contract *k, int64_t t)
     m->alloc->contract_active[c] = (uint8_t)active;
     m->alloc->contract_committed[c] = active ? market__committed_at(k, t) : k->gpus;
     m->dirty = 1;
-    if (alloc_order_providers(m->alloc) != 0)
-        return -1;
-    if (k->start > t && market__schedule(m, k->start, MARKET_EV_CONTRACT_START, c) != 0)
-        return -1;
-    if (market__end_of(k) > t && market__schedule(m, market__end_of(k), MARKET_EV_CONTRACT_END,
-                                                  c) != 0)
-        return -1;
+    capsim_status st;
+    if ((st = alloc_order_providers(m->alloc)) != CAPSIM_OK)
+        return st;
+    if (k->start > t &&
+        (st = market__schedule(m, k->start, MARKET_EV_CONTRACT_START, c)) != CAPSIM_OK)
+        return st;
+    if (market__end_of(k) > t &&
+        (st = market__schedule(m, market__end_of(k), MARKET_EV_CONTRACT_END, c)) != CAPSIM_OK)
+        return st;
     return (int)c;
 }
 
@@ -250,18 +255,21 @@ int market__notify(market *m, int64_t t, const char *kind, const char *entity)
     return m->obs.on_event(m, t, kind, entity, m->message, m->obs.ctx);
 }
 
-int market__schedule(market *m, int64_t t, int32_t kind, size_t i)
+capsim_status market__schedule(market *m, int64_t t, int32_t kind, size_t i)
 {
     if (t <= 0 || t >= m->spec->end)
-        return 0;
-    return engine_schedule(m->engine, t, kind, (int32_t)i, NULL) == EVQ_NO_HANDLE ? -1 : 0;
+        return CAPSIM_OK;
+    if (engine_schedule(m->engine, t, kind, (int32_t)i, NULL) == EVQ_NO_HANDLE)
+        return capsim_fail(CAPSIM_ERR_EVENT_QUEUE);
+    return CAPSIM_OK;
 }
 
 static int on_tick_event(engine *e, const evq_event *ev, void *ctx)
 {
     market *m = ctx;
-    if (market__run_tick(m, ev->time) != 0)
-        return -1;
+    const capsim_status st = market__run_tick(m, ev->time);
+    if (st != CAPSIM_OK)
+        return st;
     const int64_t index = m->ticks_done++;
     if (m->obs.on_tick) {
         const int rc = m->obs.on_tick(m, index, ev->time, m->obs.ctx);
@@ -271,7 +279,7 @@ static int on_tick_event(engine *e, const evq_event *ev, void *ctx)
     const int64_t next = ev->time + m->spec->tick_seconds;
     if (next < m->spec->end &&
         engine_schedule(e, next, MARKET_EV_TICK, 0, NULL) == EVQ_NO_HANDLE)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_EVENT_QUEUE);
     return 0;
 }
 
@@ -380,16 +388,19 @@ static int on_ramp_step(engine *e, const evq_event *ev, void *ctx)
 }
 
 /* Schedules kind at the first of first + j x period (j >= 0) that is >= 0
- * (t = 0 included, before the first tick). Returns 0 or -1. */
-static int schedule_periodic(market *m, int64_t first, int64_t period, int32_t kind, size_t i)
+ * (t = 0 included, before the first tick). Returns 0 or CAPSIM_ERR_EVENT_QUEUE. */
+static capsim_status schedule_periodic(market *m, int64_t first, int64_t period, int32_t kind,
+                                       size_t i)
 {
     if (period <= 0)
-        return 0;
+        return CAPSIM_OK;
     if (first < 0)
         first += ((-first + period - 1) / period) * period;
     if (first >= m->spec->end)
-        return 0;
-    return engine_schedule(m->engine, first, kind, (int32_t)i, NULL) == EVQ_NO_HANDLE ? -1 : 0;
+        return CAPSIM_OK;
+    if (engine_schedule(m->engine, first, kind, (int32_t)i, NULL) == EVQ_NO_HANDLE)
+        return capsim_fail(CAPSIM_ERR_EVENT_QUEUE);
+    return CAPSIM_OK;
 }
 
 static int on_review(engine *e, const evq_event *ev, void *ctx)
@@ -417,24 +428,28 @@ static int on_build_check(engine *e, const evq_event *ev, void *ctx)
 
 /* ---- setup ---- */
 
-static int schedule_contract(market *m, size_t c)
+/* Contract c's start, end and first ramp step. Returns 0 or
+ * CAPSIM_ERR_EVENT_QUEUE. */
+static capsim_status schedule_contract(market *m, size_t c)
 {
     const spec_contract *k = &m->contracts[c];
     const int64_t end = market__end_of(k);
     if (k->start >= end)
-        return 0;  /* never active */
-    if (market__schedule(m, k->start, MARKET_EV_CONTRACT_START, c) != 0 ||
-        market__schedule(m, end, MARKET_EV_CONTRACT_END, c) != 0)
-        return -1;
+        return CAPSIM_OK;  /* never active */
+    capsim_status st;
+    if ((st = market__schedule(m, k->start, MARKET_EV_CONTRACT_START, c)) != CAPSIM_OK ||
+        (st = market__schedule(m, end, MARKET_EV_CONTRACT_END, c)) != CAPSIM_OK)
+        return st;
     const int64_t step = next_ramp_step(m, k, 0);
-    if (step < end && market__schedule(m, step, MARKET_EV_RAMP_STEP, c) != 0)
-        return -1;
-    return 0;
+    if (step < end && (st = market__schedule(m, step, MARKET_EV_RAMP_STEP, c)) != CAPSIM_OK)
+        return st;
+    return CAPSIM_OK;
 }
 
-int market_attach(market *m, engine *e, const market_observer *obs)
+capsim_status market_attach(market *m, engine *e, const market_observer *obs)
 {
     const spec *s = m->spec;
+    capsim_status st;
     m->engine = e;
     if (obs)
         m->obs = *obs;
@@ -447,25 +462,27 @@ int market_attach(market *m, engine *e, const market_observer *obs)
     engine_on(e, MARKET_EV_BUILD_CHECK, on_build_check, m);
     /* Before the first tick, so that at equal times events run first (FIFO ties). */
     for (size_t ph = 0; ph < s->n_phases; ph++)
-        if (market__schedule(m, s->phases[ph].online, MARKET_EV_PHASE_ONLINE, ph) != 0)
-            return -1;
+        if ((st = market__schedule(m, s->phases[ph].online, MARKET_EV_PHASE_ONLINE, ph)) !=
+            CAPSIM_OK)
+            return st;
     for (size_t c = 0; c < m->n_contracts; c++)
-        if (schedule_contract(m, c) != 0)
-            return -1;
+        if ((st = schedule_contract(m, c)) != CAPSIM_OK)
+            return st;
     for (size_t i = 0; i < s->n_procurements; i++)
-        if (schedule_periodic(m, s->procurements[i].first_review,
-                              s->procurements[i].period_seconds, MARKET_EV_REVIEW, i) != 0)
-            return -1;
+        if ((st = schedule_periodic(m, s->procurements[i].first_review,
+                                    s->procurements[i].period_seconds, MARKET_EV_REVIEW, i)) !=
+            CAPSIM_OK)
+            return st;
     for (size_t i = 0; i < s->n_buildouts; i++)
         if (s->buildouts[i].trigger == SPEC_TRIGGER_LOW_UNCOMMITTED &&
-            schedule_periodic(m, 0, (int64_t)MARKET_SECONDS_PER_MONTH, MARKET_EV_BUILD_CHECK,
-                              i) != 0)
-            return -1;
-    if (market__training_attach(m, e) != 0)
-        return -1;
+            (st = schedule_periodic(m, 0, (int64_t)MARKET_SECONDS_PER_MONTH,
+                                    MARKET_EV_BUILD_CHECK, i)) != CAPSIM_OK)
+            return st;
+    if ((st = market__training_attach(m, e)) != CAPSIM_OK)
+        return st;
     if (s->end > 0 && engine_schedule(e, 0, MARKET_EV_TICK, 0, NULL) == EVQ_NO_HANDLE)
-        return -1;
-    return 0;
+        return capsim_fail(CAPSIM_ERR_EVENT_QUEUE);
+    return CAPSIM_OK;
 }
 
 /* ---- queries ---- */

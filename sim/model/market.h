@@ -50,6 +50,12 @@
  * cost - energy cost - depreciation.
  *
  * The model does no I/O: the observer callback is how results leave it.
+ *
+ * Errors. The model fails only for resources: CAPSIM_ERR_NO_MEMORY, or
+ * CAPSIM_ERR_EVENT_QUEUE when the engine cannot take an event (codes of
+ * util/status.h). Its handlers stop the run with that code, or with the
+ * observer's own non-zero code (engine_handler_code tells them apart: the
+ * observer's codes should be positive).
  */
 #ifndef CAPSIM_MARKET_H
 #define CAPSIM_MARKET_H
@@ -59,6 +65,7 @@
 #include "spec.h"
 #include "fleet.h"
 #include "../engine/engine.h"
+#include "../util/status.h"
 
 typedef struct market market;
 
@@ -148,9 +155,9 @@ void market_destroy(market *m);
 /* Registers the market's handlers and schedules its initial events: every
  * phase online, every contract start, end and ramp step, every procurement
  * review and build-out check, and the first tick at t = 0.
- * Ticks reschedule themselves while t < spec.end. Returns 0, or -1 when out
- * of memory. */
-int market_attach(market *m, engine *e, const market_observer *obs);
+ * Ticks reschedule themselves while t < spec.end. Returns 0, or
+ * CAPSIM_ERR_EVENT_QUEUE when an event cannot be scheduled. */
+capsim_status market_attach(market *m, engine *e, const market_observer *obs);
 
 /* An end-of-run metric the rows do not carry, named "<metric>.<entity>". */
 typedef struct market_metric {

@@ -88,7 +88,8 @@ struct market {
 int market__notify(market *m, int64_t t, const char *kind, const char *entity);
 /* Appends contract k (signed now, at t), growing every per-contract array;
  * active at once when k->start <= t; schedules its start/end. Returns the
- * new index, or -1 when out of memory. */
+ * new index, or a negative capsim_status (CAPSIM_ERR_NO_MEMORY,
+ * CAPSIM_ERR_EVENT_QUEUE). */
 int market__add_contract(market *m, const spec_contract *k, int64_t t);
 /* Committed GPUs of k at time t by the ramp (0 outside [start, end)). */
 int64_t market__committed_at(const spec_contract *k, int64_t t);
@@ -98,13 +99,16 @@ int64_t market__end_of(const spec_contract *k);
 void market__date(const market *m, int64_t t, char out[11]);
 /* Refreshes m->view after an owned array grew or moved. */
 void market__update_view(market *m);
-/* Schedules kind at t for entity i when 0 < t < end. Returns 0 or -1. */
-int market__schedule(market *m, int64_t t, int32_t kind, size_t i);
+/* Schedules kind at t for entity i when 0 < t < end. Returns 0 or
+ * CAPSIM_ERR_EVENT_QUEUE. */
+capsim_status market__schedule(market *m, int64_t t, int32_t kind, size_t i);
 
 /* market_tick.c */
-/* One whole tick at t. Returns 0, or -1 when out of memory. */
-int market__run_tick(market *m, int64_t t);
-/* Grows the leaf work arrays to the alloc's leaves. Returns 0 or -1. */
+/* One whole tick at t. Returns 0, CAPSIM_ERR_NO_MEMORY or
+ * CAPSIM_ERR_EVENT_QUEUE. */
+capsim_status market__run_tick(market *m, int64_t t);
+/* Grows the leaf work arrays to the alloc's leaves. Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
 int market__reserve_leaf_work(market *m);
 
 /* market_training.c: training workloads, served by the jobs module. A
@@ -112,13 +116,16 @@ int market__reserve_leaf_work(market *m);
  * whole nodes, set at every allocation change and split evenly between
  * its training workloads); its inference demand is served by what the
  * jobs leave idle. */
-/* Creates one jobs object per training workload. Returns 0 or -1. */
-int market__training_create(market *m);
+/* Creates one jobs object per training workload. Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+capsim_status market__training_create(market *m);
 void market__training_destroy(market *m);
-/* Registers the jobs' event kinds and schedules their first arrivals. */
-int market__training_attach(market *m, engine *e);
-/* Hands each training workload its capacity after a rebuild. 0 or -1. */
-int market__training_set_capacity(market *m);
+/* Registers the jobs' event kinds and schedules their first arrivals.
+ * Returns 0 or CAPSIM_ERR_EVENT_QUEUE. */
+capsim_status market__training_attach(market *m, engine *e);
+/* Hands each training workload its capacity after a rebuild. Returns 0 or
+ * CAPSIM_ERR_EVENT_QUEUE. */
+capsim_status market__training_set_capacity(market *m);
 /* Per tick, before inference is served: the busy GPUs of the jobs per
  * (tenant, group), taken off the tenants' inference capacity. */
 void market__training_reserve(market *m);
@@ -129,8 +136,8 @@ void market__training_rows(market *m, int64_t t, double dt_h);
 double market__leaf_training_share(const market *m, size_t l);
 
 /* procure.c */
-/* One review of procurement i at t. Returns 0, -1 when out of memory, or the
- * observer's non-zero code. */
+/* One review of procurement i at t. Returns 0, a negative capsim_status, or
+ * the observer's non-zero code. */
 int procure__review(market *m, size_t i, int64_t t);
 /* Provider p's uncommitted GPUs of type gpu (H100-equivalents for
  * SPEC_ANY_GPU) over [from, to): the minimum at `from` and at every phase or
@@ -139,11 +146,12 @@ double procure__uncommitted(const market *m, int p, int gpu, int64_t from, int64
 
 /* buildout.c */
 /* Allocates the build-out state and reserves the sites' phases (called by
- * market_create before the fleet is laid out). Returns 0 or -1. */
-int buildout__create(market *m);
+ * market_create before the fleet is laid out). Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+capsim_status buildout__create(market *m);
 void buildout__destroy(market *m);
 /* Seller p declined a request for `gpus` for lack of capacity at t. Returns
- * 0, -1 when out of memory, or the observer's code. */
+ * 0, a negative capsim_status, or the observer's code. */
 int buildout__on_decline(market *m, int p, int64_t gpus, int64_t t);
 /* The low_uncommitted check of build-out i at t. */
 int buildout__check(market *m, size_t i, int64_t t);

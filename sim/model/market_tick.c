@@ -45,7 +45,7 @@ int market__reserve_leaf_work(market *m)
     if (hop)
         m->leaf_preempt_hop = hop;
     if (!load || !pre || !by || !hop)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     m->cap_leaf_work = cap;
     return 0;
 }
@@ -277,12 +277,14 @@ static void tick_provider_counts(market *m)
     }
 }
 
-int market__run_tick(market *m, int64_t t)
+capsim_status market__run_tick(market *m, int64_t t)
 {
     if (m->dirty) {
-        if (alloc_rebuild(m->alloc, m->fleet) != 0 || market__reserve_leaf_work(m) != 0 ||
-            market__training_set_capacity(m) != 0)
-            return -1;
+        capsim_status st;
+        if ((st = alloc_rebuild(m->alloc, m->fleet)) != CAPSIM_OK ||
+            (st = market__reserve_leaf_work(m)) != CAPSIM_OK ||
+            (st = market__training_set_capacity(m)) != CAPSIM_OK)
+            return st;
         m->dirty = 0;
     }
     const double dt_h = (double)m->spec->tick_seconds / MARKET_SECONDS_PER_HOUR;

@@ -31,7 +31,7 @@ static size_t cell(const market *m, int provider, size_t group)
     return (size_t)provider * m->alloc->n_groups + group;
 }
 
-int market__training_create(market *m)
+capsim_status market__training_create(market *m)
 {
     const spec *s = m->spec;
     const alloc *a = m->alloc;
@@ -42,16 +42,18 @@ int market__training_create(market *m)
     m->own_gpus = calloc(cells, sizeof *m->own_gpus);
     m->capacity_scratch = calloc(a->n_groups + 1, sizeof *m->capacity_scratch);
     jobs_group_def *groups = calloc(a->n_groups + 1, sizeof *groups);
-    int rc = m->jobs && m->provider_n_training && m->train_busy && m->own_gpus &&
-             m->capacity_scratch && groups ? 0 : -1;
-    for (size_t g = 0; rc == 0 && g < a->n_groups; g++)
+    capsim_status rc = CAPSIM_OK;
+    if (!m->jobs || !m->provider_n_training || !m->train_busy || !m->own_gpus ||
+        !m->capacity_scratch || !groups)
+        rc = capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    for (size_t g = 0; rc == CAPSIM_OK && g < a->n_groups; g++)
         groups[g] = (jobs_group_def){a->groups[g].datacenter, a->groups[g].gpu,
                                      s->gpus[a->groups[g].gpu].train_speed};
-    for (size_t w = 0; rc == 0 && w < s->n_workloads; w++) {
+    for (size_t w = 0; rc == CAPSIM_OK && w < s->n_workloads; w++) {
         if (s->workloads[w].type != SPEC_TRAINING)
             continue;
         m->jobs[w] = jobs_create(&s->workloads[w], groups, a->n_groups, s->seed, s->end);
-        rc = m->jobs[w] ? 0 : -1;
+        rc = m->jobs[w] ? CAPSIM_OK : capsim_fail(CAPSIM_ERR_NO_MEMORY);
         m->provider_n_training[s->workloads[w].tenant]++;
     }
     free(groups);
@@ -70,13 +72,14 @@ void market__training_destroy(market *m)
     free(m->capacity_scratch);
 }
 
-int market__training_attach(market *m, engine *e)
+capsim_status market__training_attach(market *m, engine *e)
 {
     const jobs_event_kinds kinds = {TRAINING_EV_ARRIVAL, TRAINING_EV_FINISH,
                                     TRAINING_EV_DEADLINE};
+    capsim_status st;
     for (size_t w = 0; w < m->spec->n_workloads; w++)
-        if (m->jobs[w] && jobs_attach(m->jobs[w], e, kinds) != 0)
-            return -1;
+        if (m->jobs[w] && (st = jobs_attach(m->jobs[w], e, kinds)) != CAPSIM_OK)
+            return st;
     return market__training_set_capacity(m);
 }
 
@@ -89,7 +92,7 @@ static void count_own_gpus(market *m)
         m->own_gpus[cell(m, a->leaves[l].user, (size_t)a->leaves[l].group)] += a->leaves[l].gpus;
 }
 
-int market__training_set_capacity(market *m)
+capsim_status market__training_set_capacity(market *m)
 {
     const spec *s = m->spec;
     const size_t n_groups = m->alloc->n_groups;
@@ -103,10 +106,11 @@ int market__training_set_capacity(market *m)
             const int64_t nodes = m->own_gpus[cell(m, p, g)] / SPEC_GPUS_PER_NODE / split;
             m->capacity_scratch[g] = nodes * SPEC_GPUS_PER_NODE;
         }
-        if (jobs_set_capacities(m->jobs[w], m->capacity_scratch) != 0)
-            return -1;
+        const capsim_status st = jobs_set_capacities(m->jobs[w], m->capacity_scratch);
+        if (st != CAPSIM_OK)
+            return st;
     }
-    return 0;
+    return CAPSIM_OK;
 }
 
 void market__training_reserve(market *m)

@@ -35,13 +35,3 @@ price_status price_quote(const spec *s, int seller, int gpu, spec_contract_kind 
     *price = list * (1.0 - price_term_discount(best, term_months / MONTHS_PER_YEAR));
     return PRICE_OK;
 }
-
-const char *price_strerror(price_status st)
-{
-    switch (st) {
-    case PRICE_OK: return "ok";
-    case PRICE_NO_LIST: return "no price list";
-    case PRICE_NOT_OFFERED: return "kind not offered";
-    }
-    return "unknown";
-}

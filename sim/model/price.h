@@ -6,27 +6,29 @@
  * only. The quote is the list's price for the contract kind less the term
  * discount: min(max_discount, discount_per_year x max(0, years - 1)), so a
  * one-year term pays the list price. A seller without an applicable list,
- * or whose list does not offer the kind (price < 0), cannot quote.
+ * or whose list does not offer the kind (price < 0), cannot quote; why is a
+ * code of the status list (util/status.h), named by capsim_strerror.
  */
 #ifndef CAPSIM_PRICE_H
 #define CAPSIM_PRICE_H
 
 #include "spec.h"
+#include "../util/status.h"
 
-typedef enum price_status {
-    PRICE_OK = 0,
-    PRICE_NO_LIST = -1,       /* no price list for this seller and GPU type */
-    PRICE_NOT_OFFERED = -2    /* the list does not offer this contract kind */
-} price_status;
+/* The codes price returns, from the status list. */
+typedef capsim_status price_status;
+#define PRICE_OK CAPSIM_OK
+#define PRICE_NO_LIST CAPSIM_ERR_NO_PRICE_LIST    /* no price list for this seller and GPU type */
+#define PRICE_NOT_OFFERED CAPSIM_ERR_NOT_OFFERED  /* the list does not offer this contract kind */
 
 /* operations */
 /* The term discount (0..max_discount) for a term of `years`. */
 double price_term_discount(const spec_pricelist *l, double years);
 /* Writes seller's price per GPU-hour for (gpu or SPEC_ANY_GPU, kind, term of
- * term_months) into *price. Returns PRICE_OK or why it cannot quote. */
+ * term_months) into *price. Returns PRICE_OK or why it cannot quote
+ * (capsim_strerror: "no price list" / "kind not offered"). A refusal is an
+ * answer, not a failure, so it does not pass through capsim_fail. */
 price_status price_quote(const spec *s, int seller, int gpu, spec_contract_kind kind,
                          double term_months, double *price);
-/* "no price list" / "kind not offered". */
-const char *price_strerror(price_status st);
 
 #endif

@@ -151,7 +151,7 @@ static double forecast_pool(const market *m, int b, int64_t at)
 /* ---- lease graph ---- */
 
 /* 1 when `to` is downstream of `from` (a chain of leases from -> ... -> to),
- * 0 when not, -1 when out of memory. */
+ * 0 when not, CAPSIM_ERR_NO_MEMORY (< 0). */
 static int downstream(const market *m, int from, int to)
 {
     const size_t np = m->spec->n_providers;
@@ -160,7 +160,7 @@ static int downstream(const market *m, int from, int to)
     if (!queue || !seen) {
         free(queue);
         free(seen);
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     }
     size_t head = 0, tail = 0;
     queue[tail++] = from;
@@ -247,8 +247,8 @@ static int decline(market *m, int seller, int buyer, const request *r, int refus
     return market__notify(m, t, "request_declined", s->providers[seller].name);
 }
 
-/* Signs seller -> buyer for r at price; *out is its index. Returns 0, -1
- * when out of memory, or the observer's code. */
+/* Signs seller -> buyer for r at price; *out is its index. Returns 0, a
+ * negative capsim_status, or the observer's code. */
 static int sign(market *m, int seller, int buyer, const request *r, double price, int64_t t,
                 int *out)
 {
@@ -270,7 +270,7 @@ static int sign(market *m, int seller, int buyer, const request *r, double price
     k.parent = -1;
     const int c = market__add_contract(m, &k, t);
     if (c < 0)
-        return -1;
+        return c;
     *out = c;
     char what[160];
     describe(m, r, what, sizeof what);
@@ -317,7 +317,7 @@ static int back_to_back(market *m, chain *ch, int seller, const request *r, doub
 
 /* Asks `seller` for r on behalf of the chain's last member. *signed_c is the
  * contract signed with the buyer, or -1 when the seller declined. Returns 0,
- * -1 when out of memory, or the observer's code. */
+ * a negative capsim_status, or the observer's code. */
 static int ask(market *m, chain *ch, int seller, const request *r, int refusal, int64_t t,
                int *signed_c)
 {
@@ -326,13 +326,13 @@ static int ask(market *m, chain *ch, int seller, const request *r, int refusal, 
     *signed_c = -1;
     const int loop = downstream(m, buyer, seller);
     if (loop < 0)
-        return -1;
+        return loop;
     if (loop || seller == buyer)
         return decline(m, seller, buyer, r, refusal, "it would close a loop of leases", t);
     double price = 0.0;
     const price_status ps = price_quote(m->spec, seller, r->gpu, r->kind, r->term_months, &price);
     if (ps != PRICE_OK)
-        return decline(m, seller, buyer, r, refusal, price_strerror(ps), t);
+        return decline(m, seller, buyer, r, refusal, capsim_strerror(ps), t);
     if (price > r->max_price + 1e-12) {
         snprintf(why, sizeof why, "price %.4f above the maximum %.4f USD/GPU-hour", price,
                  r->max_price);
@@ -384,7 +384,7 @@ int procure__review(market *m, size_t i, int64_t t)
                        term_months, p->max_price_per_gpu_hour, reason};
     chain ch = {calloc(s->n_providers + 1, sizeof(int)), 1};
     if (!ch.members)
-        return -1;
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     ch.members[0] = p->buyer;
     const int refusal = first_refusal_holds(p, t);
     int rc = 0, signed_c = -1;

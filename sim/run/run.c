@@ -141,8 +141,9 @@ int run_scenario(const scenario *sc, store *st, const run_options *opts, run_res
         goto cleanup;
     }
     market_observer obs = {.on_tick = on_tick, .on_event = on_event, .ctx = &rc};
-    if (market_attach(m, e, &obs) != 0) {
-        set_error(result, "out of memory scheduling events");
+    const capsim_status attached = market_attach(m, e, &obs);
+    if (attached != CAPSIM_OK) {
+        set_error(result, "scheduling the model's events failed: %s", capsim_strerror(attached));
         store_end_run(st, STORE_RUN_FAILED, 0.0, 0);
         goto cleanup;
     }
@@ -156,7 +157,8 @@ int run_scenario(const scenario *sc, store *st, const run_options *opts, run_res
 
     store_run_status status = STORE_RUN_COMPLETE;
     if (rc.failed || outcome == ENGINE_HANDLER_FAILED) {
-        set_error(result, "the model stopped the run (handler code %d)", engine_handler_code(e));
+        set_error(result, "the model stopped the run: %s",
+                  capsim_strerror((capsim_status)engine_handler_code(e)));
         status = STORE_RUN_FAILED;
     } else if (store_model_metrics(m, st, engine_now(e)) != 0) {
         set_error(result, "storing the model's metrics failed: %s", store_errmsg(st));

@@ -258,10 +258,10 @@ jobtrace_status jobtrace_read(const char *path, int64_t start_day, const spec_gp
         fail(&r, "has no jobs; after the header row " HEADER_HINT ", write one row per job");
     if (!r.failed && take_jobs(&r, jobs_out, n_out) != 0) {
         snprintf(why, why_len, "out of memory");
-        status = JOBTRACE_NO_MEMORY;
+        status = capsim_fail(JOBTRACE_NO_MEMORY);
     }
     else if (r.failed)
-        status = JOBTRACE_BAD_DATA;
+        status = capsim_fail(JOBTRACE_BAD_DATA);
     if (r.failed)
         *error_line = r.line > 0 ? r.line : 1;
     free(r.jobs);

@@ -21,14 +21,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "../util/status.h"
 #include "../model/spec.h"
 
-typedef enum jobtrace_status {
-    JOBTRACE_OK = 0,
-    JOBTRACE_CANNOT_OPEN = -1,  /* why says why; the error belongs to the key naming the file */
-    JOBTRACE_BAD_DATA = -2,     /* why says what; *error_line is the CSV line (1-based) */
-    JOBTRACE_NO_MEMORY = -3
-} jobtrace_status;
+/* The codes jobtrace_read returns, from the status list (util/status.h).
+ * CANNOT_OPEN: why says why; the error belongs to the key naming the file.
+ * BAD_DATA: why says what; *error_line is the CSV line (1-based). */
+typedef capsim_status jobtrace_status;
+#define JOBTRACE_OK CAPSIM_OK
+#define JOBTRACE_CANNOT_OPEN CAPSIM_ERR_CANNOT_OPEN
+#define JOBTRACE_BAD_DATA CAPSIM_ERR_BAD_DATA
+#define JOBTRACE_NO_MEMORY CAPSIM_ERR_NO_MEMORY
 
 /* operations */
 /* Reads `path`. Submit times become seconds since start_day (days since

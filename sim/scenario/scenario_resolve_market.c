@@ -107,7 +107,7 @@ static void warn_procurement(scenario_resolve_ctx *rc, size_t i)
         scenario_resolve__warn(rc, &w, "seller '%s' cannot quote a %s contract for GPU %s (%s: %s); "
                          "it will decline every request of this policy",
                          s->providers[p->sellers[k]].name, spec_contract_kind_name(p->kind),
-                         gpu_label(s, p->gpu), price_strerror(st), st == PRICE_NO_LIST
+                         gpu_label(s, p->gpu), capsim_strerror(st), st == PRICE_NO_LIST
                          ? "add a [pricelist] for it" : "add that price to its [pricelist]");
     }
     if (cheapest > p->max_price_per_gpu_hour) {

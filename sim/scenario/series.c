@@ -135,7 +135,7 @@ series_status series_read(const char *path, int64_t start_day, double **t_out,
         *error_line = r.line > 0 ? r.line : 1;
         free(r.t);
         free(r.value);
-        return SERIES_BAD_DATA;
+        return capsim_fail(SERIES_BAD_DATA);
     }
     *t_out = r.t;
     *value_out = r.value;

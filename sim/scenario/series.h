@@ -11,13 +11,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "../util/status.h"
 
-typedef enum series_status {
-    SERIES_OK = 0,
-    SERIES_CANNOT_OPEN = -1,   /* why says why; the error belongs to the key naming the file */
-    SERIES_BAD_DATA = -2,      /* why says what; *error_line is the CSV line (1-based) */
-    SERIES_NO_MEMORY = -3
-} series_status;
+/* The codes series_read returns, from the status list (util/status.h).
+ * CANNOT_OPEN: why says why; the error belongs to the key naming the file.
+ * BAD_DATA: why says what; *error_line is the CSV line (1-based). */
+typedef capsim_status series_status;
+#define SERIES_OK CAPSIM_OK
+#define SERIES_CANNOT_OPEN CAPSIM_ERR_CANNOT_OPEN
+#define SERIES_BAD_DATA CAPSIM_ERR_BAD_DATA
+#define SERIES_NO_MEMORY CAPSIM_ERR_NO_MEMORY
 
 /* Reads `path`. Times become seconds since start_day (days since 1970-01-01;
  * points before it are negative). On success *t_out and *value_out are

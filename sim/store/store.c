@@ -35,28 +35,21 @@ int store__fail(store *st, const char *what)
 {
     int code = sqlite3_errcode(st->db);
     snprintf(st->errmsg, sizeof st->errmsg, "%s: %s", what, sqlite3_errmsg(st->db));
-    return code == SQLITE_NOMEM ? STORE_ERR_NOMEM : STORE_ERR_SQLITE;
+    return capsim_fail(code == SQLITE_NOMEM ? STORE_ERR_NOMEM : STORE_ERR_SQLITE);
 }
 
-int store__failf(store *st, int status, const char *fmt, ...)
+int store__failf(store *st, store_status status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(st->errmsg, sizeof st->errmsg, fmt, ap);
     va_end(ap);
-    return status;
+    return capsim_fail(status);
 }
 
 const char *store_strerror(store_status s)
 {
-    switch (s) {
-    case STORE_OK: return "ok";
-    case STORE_ERR_NOT_CAPSIM: return "the file exists and is not a capsim database";
-    case STORE_ERR_VERSION: return "a capsim database of another schema version";
-    case STORE_ERR_SQLITE: return "SQLite failed";
-    case STORE_ERR_NOMEM: return "out of memory";
-    }
-    return "unknown store status";
+    return capsim_strerror(s);
 }
 
 /* ---- SQLite helpers ------------------------------------------------- */
@@ -281,7 +274,7 @@ store *store_open(const char *path, int replace, store_status *status,
 {
     store *st = calloc(1, sizeof *st);
     if (!st) {
-        *status = STORE_ERR_NOMEM;
+        *status = capsim_fail(STORE_ERR_NOMEM);
         set_err(err, err_len, "out of memory");
         return NULL;
     }

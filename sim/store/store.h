@@ -10,6 +10,9 @@
  * store_end_run (status, metrics, commit) -> store_close. A transaction is
  * committed every STORE_TICKS_PER_COMMIT ticks and at the end, so an
  * interrupted run keeps every committed tick and is marked 'interrupted'.
+ *
+ * Errors: functions return STORE_OK (0) or a negative store_status, a code
+ * of the status list (util/status.h), and leave a message for store_errmsg.
  */
 #ifndef CAPSIM_STORE_H
 #define CAPSIM_STORE_H

@@ -12,19 +12,20 @@
 #define CAPSIM_STORE_FILE_H
 
 #include <stddef.h>
+#include "../util/status.h"
 
 struct sqlite3;   /* SQLite's connection (sqlite3.h); only a pointer crosses here */
 
 #define STORE_SCHEMA_VERSION 2  /* 2: procured contracts, spot, SLA, termination */
 #define STORE_APPLICATION_ID 0x43415053 /* "CAPS" */
 
-typedef enum store_status {
-    STORE_OK = 0,
-    STORE_ERR_NOT_CAPSIM = -1,   /* the file exists and is not a capsim database */
-    STORE_ERR_VERSION = -2,      /* a capsim database of another schema version */
-    STORE_ERR_SQLITE = -3,       /* SQLite failed (I/O, disk full, locked) */
-    STORE_ERR_NOMEM = -4
-} store_status;
+/* The codes the store returns, from the status list (sim/util/status.h). */
+typedef capsim_status store_status;
+#define STORE_OK CAPSIM_OK
+#define STORE_ERR_NOT_CAPSIM CAPSIM_ERR_NOT_CAPSIM  /* the file exists and is not capsim's */
+#define STORE_ERR_VERSION CAPSIM_ERR_SCHEMA_VERSION /* capsim's, of another schema version */
+#define STORE_ERR_SQLITE CAPSIM_ERR_SQLITE          /* SQLite failed (I/O, disk full, locked) */
+#define STORE_ERR_NOMEM CAPSIM_ERR_NO_MEMORY
 
 /* queries */
 /* Checks that the open database db (read from path, for messages) is a
@@ -35,6 +36,7 @@ typedef enum store_status {
  * message naming path in err. */
 store_status store_file_check(struct sqlite3 *db, const char *path, int any_version, char *err,
                               size_t err_size);
+/* capsim_strerror under the store's name ("SQLite failed", ...). */
 const char *store_strerror(store_status s);
 
 #endif

@@ -9,7 +9,8 @@
  * Invariants: the per-tick statements are non-NULL exactly while a run is
  * open (between store_begin_run and store_end_run); in_tx says whether a
  * transaction opened by the store is pending. Every SQLite failure goes
- * through store__fail(), so one breakpoint catches them all.
+ * through store__fail(), and every other error through store__failf();
+ * both pass it on to capsim_fail(), the one breakpoint of every layer.
  */
 #ifndef CAPSIM_STORE_INTERNAL_H
 #define CAPSIM_STORE_INTERNAL_H
@@ -60,7 +61,7 @@ struct store {
  * STORE_ERR_SQLITE (STORE_ERR_NOMEM when SQLite ran out of memory). */
 int store__fail(store *st, const char *what);
 /* Records a message of the store's own and returns `status`. */
-int store__failf(store *st, int status, const char *fmt, ...)
+int store__failf(store *st, store_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Runs SQL that returns no rows. STORE_OK or store__fail(). */
 int store__exec(store *st, const char *sql);

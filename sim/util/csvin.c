@@ -22,7 +22,7 @@ static csvin_status open_file(const char *path, const char *what, FILE **fp, cha
         return CSVIN_OK;
     snprintf(why, why_len, "cannot read %s '%s': %s; check the path (relative to the file "
              "that names it)", what, path, strerror(err));
-    return CSVIN_CANNOT_OPEN;
+    return capsim_fail(CSVIN_CANNOT_OPEN);
 }
 
 /* Feeds the file line by line. */
@@ -38,7 +38,8 @@ static csvin_status parse_lines(FILE *fp, struct csv_parser *parser, const csvin
         size_t n = (size_t)len;
         if (csv_parse(parser, line, n, cb->on_field, cb->on_row, cb->ctx) == n)
             continue;
-        status = csv_error(parser) == CSV_EPARSE ? CSVIN_MALFORMED : CSVIN_NO_MEMORY;
+        status = capsim_fail(csv_error(parser) == CSV_EPARSE ? CSVIN_MALFORMED
+                                                             : CSVIN_NO_MEMORY);
         snprintf(why, why_len, "malformed CSV: %s", status == CSVIN_MALFORMED
                  ? "a stray or unterminated quote; quote whole fields as \"...\""
                  : "out of memory");
@@ -46,12 +47,12 @@ static csvin_status parse_lines(FILE *fp, struct csv_parser *parser, const csvin
     free(line);
     if (status == CSVIN_OK && !*cb->stop && ferror(fp)) {
         snprintf(why, why_len, "cannot read: %s", strerror(errno));
-        status = CSVIN_MALFORMED;
+        status = capsim_fail(CSVIN_MALFORMED);
     }
     if (status == CSVIN_OK && !*cb->stop &&
         csv_fini(parser, cb->on_field, cb->on_row, cb->ctx) != 0) {
         snprintf(why, why_len, "malformed CSV: an unterminated quote at the end of the file");
-        status = CSVIN_MALFORMED;
+        status = capsim_fail(CSVIN_MALFORMED);
     }
     return status;
 }
@@ -67,7 +68,7 @@ csvin_status csvin_read(const char *path, const char *what, const csvin_callback
     if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         fclose(fp);
         snprintf(why, why_len, "out of memory");
-        return CSVIN_NO_MEMORY;
+        return capsim_fail(CSVIN_NO_MEMORY);
     }
     status = parse_lines(fp, &parser, cb, why, why_len);
     csv_free(&parser);

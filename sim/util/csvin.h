@@ -2,19 +2,20 @@
  * csvin: reads a CSV file with libcsv (RFC 4180, strict), feeding it one
  * physical line at a time so that the caller's callbacks always know the
  * line they are on, for error messages that name it. The series and trace
- * readers share it.
+ * readers share it. Its results are codes of the status list (status.h).
  */
 #ifndef CAPSIM_CSVIN_H
 #define CAPSIM_CSVIN_H
 
 #include <stddef.h>
+#include "status.h"
 
-typedef enum csvin_status {
-    CSVIN_OK = 0,
-    CSVIN_CANNOT_OPEN = -1,  /* missing, a directory, or unreadable */
-    CSVIN_NO_MEMORY = -2,
-    CSVIN_MALFORMED = -3     /* a stray or unterminated quote, or a read error */
-} csvin_status;
+/* The codes csvin returns, from the status list. */
+typedef capsim_status csvin_status;
+#define CSVIN_OK CAPSIM_OK
+#define CSVIN_CANNOT_OPEN CAPSIM_ERR_CANNOT_OPEN  /* missing, a directory, or unreadable */
+#define CSVIN_NO_MEMORY CAPSIM_ERR_NO_MEMORY
+#define CSVIN_MALFORMED CAPSIM_ERR_MALFORMED      /* a stray or unterminated quote; a read error */
 
 typedef struct csvin_callbacks {
     void (*on_field)(void *field, size_t len, void *ctx);   /* libcsv's field callback */

@@ -2,19 +2,21 @@
  * textnum: strict number parsing for input files (scenario values, CSV
  * fields). The whole text must be the number: an empty string, leading or
  * trailing junk ("12abc"), nan, inf and hexadecimal are all refused, so a
- * typo never silently becomes a different value.
+ * typo never silently becomes a different value. Its results are codes of
+ * the status list (status.h).
  */
 #ifndef CAPSIM_TEXTNUM_H
 #define CAPSIM_TEXTNUM_H
 
 #include <stdint.h>
+#include "status.h"
 
-typedef enum textnum_status {
-    TEXTNUM_OK = 0,
-    TEXTNUM_NOT_NUMBER = -1,   /* not a plain decimal number */
-    TEXTNUM_TOO_LARGE = -2,    /* a number, but it overflows the type */
-    TEXTNUM_NEGATIVE = -3      /* textnum_uint: a minus sign and digits */
-} textnum_status;
+/* The codes textnum returns, from the status list. */
+typedef capsim_status textnum_status;
+#define TEXTNUM_OK CAPSIM_OK
+#define TEXTNUM_NOT_NUMBER CAPSIM_ERR_NOT_NUMBER  /* not a plain decimal number */
+#define TEXTNUM_TOO_LARGE CAPSIM_ERR_TOO_LARGE    /* a number, but it overflows the type */
+#define TEXTNUM_NEGATIVE CAPSIM_ERR_NEGATIVE      /* textnum_uint: a minus sign and digits */
 
 /* A finite decimal real, e.g. "700", "-2.5", "1e-3". */
 textnum_status textnum_real(const char *text, double *out);
