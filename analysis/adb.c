@@ -9,6 +9,7 @@
 
 #include "../sim/store/rollup.h"
 #include "../sim/store/store.h"
+#include "../sim/util/units.h"
 
 static int64_t pragma_int(sqlite3 *db, const char *pragma)
 {
@@ -127,7 +128,7 @@ int adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n)
 double adb_tick_hours(sqlite3 *db, int64_t run)
 {
     int64_t s = adb_int(db, "SELECT tick_seconds FROM run WHERE id = ?1", run, 3600);
-    return s > 0 ? (double)s / 3600.0 : 1.0;
+    return s > 0 ? (double)s / UNITS_SECONDS_PER_HOUR_REAL : 1.0;
 }
 
 int adb_has_relation(sqlite3 *db, const char *name)

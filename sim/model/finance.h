@@ -30,8 +30,6 @@
 #include "entities.h"
 #include "market.h"
 
-#define FINANCE_SECONDS_PER_MONTH (30.4375 * 86400.0)
-
 /* operations */
 /* The payment for one tick of dt_h hours on contract k. */
 double finance_contract_payment(const spec_contract *k, int64_t delivered, double used,

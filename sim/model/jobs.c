@@ -32,11 +32,11 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "../engine/rng.h"
+#include "../util/units.h"
 #include "jobdist.h"
 
 #define NONE (-1)
-#define SECONDS_PER_HOUR 3600.0
-#define OFFERED_TRACE_WINDOW_S (7 * SPEC_SECONDS_PER_DAY)
+#define OFFERED_TRACE_WINDOW_S (7 * UNITS_SECONDS_PER_DAY)
 #define POOL_INITIAL 64
 /* Run times and waits are clamped to this many seconds (~127 million
  * years) so that absurd draws stay representable as int64 times. */
@@ -134,7 +134,7 @@ static int init_synthetic(jobs *j, uint64_t seed)
     if (!j->rng_arrivals || !j->rng_sizes || !j->rng_durations || !j->sizes || !j->durations)
         return -1;
     j->mean_gpus = jobdist_mean_rounded_gpus(&w->job_gpus);
-    j->mean_work_s = jobdist_mean(&w->duration_h) * SECONDS_PER_HOUR;
+    j->mean_work_s = jobdist_mean(&w->duration_h) * UNITS_SECONDS_PER_HOUR_REAL;
     return 0;
 }
 
@@ -497,7 +497,7 @@ static void draw_job(jobs *j, job *b, int64_t now)
         b->gpu = tj->gpu;
     } else {
         b->gpus = jobdist_round_to_nodes(jobdist_draw(j->sizes, j->rng_sizes));
-        b->work_s = jobdist_draw(j->durations, j->rng_durations) * SECONDS_PER_HOUR;
+        b->work_s = jobdist_draw(j->durations, j->rng_durations) * UNITS_SECONDS_PER_HOUR_REAL;
     }
 }
 
@@ -537,7 +537,7 @@ static int on_arrival(jobs *j, int64_t now)
     }
     queue_insert(j, s, 0, now);
     if (j->w->max_wait_h > 0.0) {
-        const int64_t wait_s = seconds(j->w->max_wait_h * SECONDS_PER_HOUR);
+        const int64_t wait_s = seconds(j->w->max_wait_h * UNITS_SECONDS_PER_HOUR_REAL);
         b->deadline = engine_schedule(j->engine, now + wait_s, j->kinds.deadline, s, j);
         if (b->deadline == EVQ_NO_HANDLE)
             return -1;

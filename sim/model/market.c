@@ -69,7 +69,7 @@ void market__date(const market *m, int64_t t, char out[11])
 {
     int64_t days = 0;
     caltime_parse_date(m->spec->start_date, &days);
-    caltime_format_date(days * SPEC_SECONDS_PER_DAY + t, out);
+    caltime_format_date(days * UNITS_SECONDS_PER_DAY + t, out);
 }
 
 /* ---- create / destroy ---- */
@@ -316,7 +316,7 @@ static int end_contract(market *m, int64_t t, int c)
                  k->name, s->providers[k->lessee].name, gpus, s->providers[k->lessor].name,
                  fee, (long long)committed, k->price_per_gpu_hour,
                  fee > 0.0 ? fee / ((double)committed * k->price_per_gpu_hour *
-                                    MARKET_SECONDS_PER_MONTH / MARKET_SECONDS_PER_HOUR)
+                                    UNITS_SECONDS_PER_MONTH_REAL / UNITS_SECONDS_PER_HOUR_REAL)
                            : 0.0);
         return market__notify(m, t, "contract_terminated", k->name);
     }
@@ -411,7 +411,7 @@ static int on_build_check(engine *e, const evq_event *ev, void *ctx)
     const int rc = buildout__check(m, (size_t)ev->arg, ev->time);
     if (rc != 0)
         return rc;
-    return market__schedule(m, ev->time + (int64_t)MARKET_SECONDS_PER_MONTH,
+    return market__schedule(m, ev->time + (int64_t)UNITS_SECONDS_PER_MONTH_REAL,
                             MARKET_EV_BUILD_CHECK, (size_t)ev->arg);
 }
 
@@ -458,7 +458,7 @@ int market_attach(market *m, engine *e, const market_observer *obs)
             return -1;
     for (size_t i = 0; i < s->n_buildouts; i++)
         if (s->buildouts[i].trigger == SPEC_TRIGGER_LOW_UNCOMMITTED &&
-            schedule_periodic(m, 0, (int64_t)MARKET_SECONDS_PER_MONTH, MARKET_EV_BUILD_CHECK,
+            schedule_periodic(m, 0, (int64_t)UNITS_SECONDS_PER_MONTH_REAL, MARKET_EV_BUILD_CHECK,
                               i) != 0)
             return -1;
     if (market__training_attach(m, e) != 0)

@@ -285,7 +285,7 @@ int market__run_tick(market *m, int64_t t)
             return -1;
         m->dirty = 0;
     }
-    const double dt_h = (double)m->spec->tick_seconds / MARKET_SECONDS_PER_HOUR;
+    const double dt_h = (double)m->spec->tick_seconds / UNITS_SECONDS_PER_HOUR_REAL;
     tick_demand(m, t);
     tick_preempt(m);
     tick_service(m, dt_h);

@@ -14,10 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/units.h"
+
 #define SPEC_NAME_MAX 64
 #define SPEC_GPUS_PER_NODE 8
-#define SPEC_SECONDS_PER_DAY 86400
-#define SPEC_HOURS_PER_YEAR 8766.0   /* 365.25 days */
+/* Kept for sim/cli/cmd_run.c only, until it moves to sim/run; new code uses
+ * UNITS_SECONDS_PER_DAY. */
+#define SPEC_SECONDS_PER_DAY UNITS_SECONDS_PER_DAY
 #define SPEC_ANY_GPU (-1)            /* contract.gpu = any */
 
 typedef struct spec_gpu {
@@ -128,7 +131,7 @@ typedef struct spec_procurement {
     int64_t first_refusal_until;/* SPEC_NO_TIME, or when that right lapses */
     int gpu;                    /* requested type, or SPEC_ANY_GPU */
     int64_t term_seconds;       /* term of the contracts it signs (term_months resolved at the
-                                   signing date: SPEC_SECONDS_PER_DAY x 30.4375 x months) */
+                                   signing date: UNITS_SECONDS_PER_MONTH x months) */
     int term_months;
     spec_contract_kind kind;
     double max_price_per_gpu_hour;

@@ -626,7 +626,7 @@ static int parse_month_span(const scenario_keys_key *k, const char *text, int64_
     double months;
     if (parse_real(k, text, &months, why, n) != 0)
         return -1;
-    *out = (int64_t)llround(months * SCENARIO_KEYS_SECONDS_PER_MONTH);
+    *out = (int64_t)llround(months * UNITS_SECONDS_PER_MONTH);
     return 0;
 }
 

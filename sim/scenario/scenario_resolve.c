@@ -50,7 +50,7 @@ scenario_diag_where scenario_resolve__where(const scenario_resolve_ctx *rc, scen
 
 void scenario_resolve__date(const scenario_resolve_ctx *rc, int64_t t, char out[11])
 {
-    int64_t seconds = rc->start_day * SPEC_SECONDS_PER_DAY + t;
+    int64_t seconds = rc->start_day * UNITS_SECONDS_PER_DAY + t;
     caltime_format_date(seconds, out);
 }
 
@@ -143,7 +143,7 @@ static int store(scenario_resolve_ctx *rc, const scenario_keys_key *k, const cha
     case SCENARIO_KEYS_BOOL: memcpy(field, &v.choice, sizeof v.choice); break;
     case SCENARIO_KEYS_DATE:
         seconds = (v.days - rc->start_day + ((k->flags & SCENARIO_KEYS_INCLUSIVE_END) ? 1 : 0))
-                  * SPEC_SECONDS_PER_DAY;
+                  * UNITS_SECONDS_PER_DAY;
         memcpy(field, &seconds, sizeof seconds);
         break;
     case SCENARIO_KEYS_ENUM: memcpy(field, &index, sizeof index); break;

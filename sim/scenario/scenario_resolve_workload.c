@@ -210,7 +210,7 @@ static int keep_in_period(scenario_resolve_ctx *rc, size_t i, const char *path)
     scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_WORKLOAD, i, "trace");
     char start[11], end[11];
     scenario_resolve__date(rc, wl->start, start);
-    scenario_resolve__date(rc, rc->s->end - SPEC_SECONDS_PER_DAY, end);
+    scenario_resolve__date(rc, rc->s->end - UNITS_SECONDS_PER_DAY, end);
     if (first == last) {
         scenario_diag_error(rc->d, &w, "none of the %zu jobs of trace '%s' is submitted between the "
                       "workload's start %s and the scenario's end %s; check the dates", n,

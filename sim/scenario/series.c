@@ -14,6 +14,7 @@
 #include "../util/caltime.h"
 #include "../util/csvin.h"
 #include "../util/textnum.h"
+#include "../util/units.h"
 
 #define FIELD_MAX 64
 
@@ -90,7 +91,7 @@ static void data_row(reader *r)
              value_text);
     else if (value < 0)
         fail(r, "demand_h100 %s is negative; demand must be >= 0", value_text);
-    else if (append_point(r, (double)((day - r->start_day) * 86400), value) != 0)
+    else if (append_point(r, (double)((day - r->start_day) * UNITS_SECONDS_PER_DAY), value) != 0)
         fail(r, "out of memory");
     else
         r->previous_day = day;

@@ -343,7 +343,7 @@ static void set_run_layout(store *st, const market *m)
     int parsed = caltime_parse_date(sp->start_date, &days);
     assert(parsed == 0 && "the reader validates spec.start_date");
     (void)parsed;
-    st->start_epoch = days * SPEC_SECONDS_PER_DAY;
+    st->start_epoch = days * UNITS_SECONDS_PER_DAY;
     st->tick_seconds = sp->tick_seconds;
     st->tables[STORE_DC_TICK].n = market_n_datacenters(m);
     st->tables[STORE_PROVIDER_TICK].n = sp->n_providers;

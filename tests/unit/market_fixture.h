@@ -163,7 +163,7 @@ static spec *fx_chain(void)
     fx_phase(&s->phases[PH_PLANO_GB200], "plano-gb200", DC_PLANO, GPU_GB200, 2048,
              FX_GB200_ONLINE);
     fx_phase(&s->phases[PH_IOWA_H100], "g-iowa", DC_IOWA, GPU_H100, 1024,
-             FX_IOWA_LIFE_END - (int64_t)(5 * SPEC_HOURS_PER_YEAR) * FX_HOUR);
+             FX_IOWA_LIFE_END - (int64_t)(5 * UNITS_HOURS_PER_YEAR_REAL) * FX_HOUR);
     fx_contract(&s->contracts[C_CW_GOOGLE], "cw-google", P_COREWEAVE, P_GOOGLE, GPU_H100, 2400,
                 -5 * FX_DAY, 1000 * FX_DAY, 2.10, SPEC_RESERVED);
     fx_contract(&s->contracts[C_GOOGLE_OPENAI], "google-openai", P_GOOGLE, P_OPENAI,
