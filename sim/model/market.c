@@ -67,9 +67,7 @@ int64_t market__end_of(const spec_contract *k)
 
 void market__date(const market *m, int64_t t, char out[11])
 {
-    int64_t days = 0;
-    caltime_parse_date(m->spec->start_date, &days);
-    caltime_format_date(days * UNITS_SECONDS_PER_DAY + t, out);
+    caltime_format_date_since(m->spec->start_day, t, out);
 }
 
 /* ---- create / destroy ---- */

@@ -1,11 +1,13 @@
 /*
- * spec: the resolved scenario as plain data. The scenario reader (sim/io)
+ * spec: the resolved scenario as plain data. The scenario reader (sim/scenario)
  * fills it from INI files; the market (sim/model) is built from it. It holds
- * no file names that the model must open: CSV series are read by io and
+ * no file names that the model must open: CSV series are read by the reader and
  * arrive here as arrays. Entity references are dense indices into the
  * arrays below, already checked by the reader.
  *
- * Times are int64 seconds since the scenario start (UTC midnight).
+ * Times are int64 seconds since the scenario start, the UTC midnight of day
+ * start_day (days since 1970-01-01); calendar dates are derived from the two
+ * only for output (sim/util/caltime.h).
  * Every array is owned by the spec and freed by spec_destroy().
  */
 #ifndef CAPSIM_SPEC_H
@@ -243,7 +245,12 @@ typedef struct spec_target {
 
 typedef struct spec {
     char name[256];
-    char start_date[11];         /* "YYYY-MM-DD", the UTC midnight that is t = 0 */
+    int64_t start_day;           /* the scenario start, days since 1970-01-01: t = 0 is its
+                                    UTC midnight. The one time base; dates are derived from
+                                    it (caltime_format_since) and never parsed again */
+    char start_date[11];         /* the same start as "YYYY-MM-DD". Kept only for
+                                    sim/cli/cmd_run.c until it moves to sim/run; everything
+                                    else reads start_day */
     int64_t end;                 /* exclusive horizon: seconds since start of the midnight after
                                     the end date (the end date is inclusive); ticks run at
                                     t = k * tick_seconds for every t < end */

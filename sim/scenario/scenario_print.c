@@ -14,23 +14,22 @@
 typedef struct printer {
     FILE *out;
     const spec *s;
-    int64_t start_day;
 } printer;
 
 /* YYYY-MM-DD of t seconds since the scenario start. */
 static const char *date_of(const printer *p, int64_t t, char buf[11])
 {
-    caltime_format_date(p->start_day * UNITS_SECONDS_PER_DAY + t, buf);
+    caltime_format_date_since(p->s->start_day, t, buf);
     return buf;
 }
 
 static void print_period(const printer *p)
 {
     const spec *s = p->s;
-    char last[11];
+    char first[11], last[11];
     fprintf(p->out, "scenario  %s\n", s->name);
     fprintf(p->out, "period    %s to %s inclusive (%lld days), tick %lld s, seed %llu\n",
-            s->start_date, date_of(p, s->end - UNITS_SECONDS_PER_DAY, last),
+            date_of(p, 0, first), date_of(p, s->end - UNITS_SECONDS_PER_DAY, last),
             (long long)(s->end / UNITS_SECONDS_PER_DAY), (long long)s->tick_seconds,
             (unsigned long long)s->seed);
 }
@@ -291,8 +290,7 @@ static void print_targets(const printer *p)
 
 void scenario_print(const scenario *sc, FILE *out)
 {
-    printer p = {out, sc->spec, 0};
-    caltime_parse_date(sc->spec->start_date, &p.start_day);
+    printer p = {out, sc->spec};
     print_period(&p);
     print_gpus(&p);
     print_providers(&p);

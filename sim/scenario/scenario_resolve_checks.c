@@ -182,8 +182,8 @@ static int resolve_term(scenario_resolve_ctx *rc, size_t i)
     }
     if (term) {
         int64_t months = strtoll(term, NULL, 10);    /* checked when read */
-        int64_t start_day = rc->start_day + c->start / UNITS_SECONDS_PER_DAY;
-        c->end = (scenario_resolve_add_months(start_day, months) - rc->start_day)
+        int64_t start_day = rc->s->start_day + c->start / UNITS_SECONDS_PER_DAY;
+        c->end = (scenario_resolve_add_months(start_day, months) - rc->s->start_day)
                  * UNITS_SECONDS_PER_DAY;
     }
     return 0;

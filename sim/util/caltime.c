@@ -142,6 +142,16 @@ void caltime_format_date(int64_t epoch_seconds, char out[11])
     out[10] = '\0';
 }
 
+void caltime_format_since(int64_t start_day, int64_t t, char out[20])
+{
+    caltime_format(start_day * UNITS_SECONDS_PER_DAY + t, out);
+}
+
+void caltime_format_date_since(int64_t start_day, int64_t t, char out[11])
+{
+    caltime_format_date(start_day * UNITS_SECONDS_PER_DAY + t, out);
+}
+
 /* Seconds per unit letter, or 0 for an unknown unit. */
 static int64_t unit_seconds(char unit)
 {

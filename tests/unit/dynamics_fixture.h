@@ -45,7 +45,7 @@ DX_HELPER spec *dx_spec(size_t providers, int64_t end, int64_t tick)
         !s->workloads || !s->pricelists || !s->procurements || !s->buildouts)
         abort();
     snprintf(s->name, sizeof s->name, "dynamics");
-    snprintf(s->start_date, sizeof s->start_date, "2026-01-01");
+    s->start_day = 20454;   /* 2026-01-01 */
     s->tick_seconds = tick;
     s->end = end;
     s->seed = 777;

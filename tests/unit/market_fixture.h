@@ -73,7 +73,7 @@ static spec *fx_alloc(size_t gpus, size_t providers, size_t dcs, size_t phases,
     s->n_contracts = contracts;
     s->n_workloads = workloads;
     snprintf(s->name, sizeof s->name, "fixture");
-    snprintf(s->start_date, sizeof s->start_date, "2025-01-01");
+    s->start_day = 20089;   /* 2025-01-01 */
     s->tick_seconds = FX_HOUR;
     s->end = 5 * FX_DAY;
     s->seed = 20250101;
