@@ -9,6 +9,7 @@
 
 #include "../sim/store/rollup.h"
 #include "../sim/store/store.h"
+#include "../sim/util/grow.h"
 #include "../sim/util/units.h"
 
 static int64_t pragma_int(sqlite3 *db, const char *pragma)
@@ -104,14 +105,9 @@ int adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n)
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            int64_t *p = realloc(*ids, cap * sizeof *p);
-            if (!p) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            *ids = p;
+        if (grow_reserve((void **)ids, &cap, *n + 1, 16, sizeof **ids) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
         }
         (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
     }

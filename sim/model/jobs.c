@@ -32,6 +32,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "../engine/rng.h"
+#include "../util/grow.h"
 #include "../util/units.h"
 #include "jobdist.h"
 
@@ -178,14 +179,9 @@ void jobs_destroy(jobs *j)
 int jobs_add_group(jobs *j, jobs_group_def def)
 {
     assert(def.train_speed > 0.0);
-    if (j->n_groups == j->cap_groups) {
-        const size_t cap = j->cap_groups ? 2 * j->cap_groups : 8;
-        group_state *grown = realloc(j->groups, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        j->groups = grown;
-        j->cap_groups = cap;
-    }
+    if (grow_reserve((void **)&j->groups, &j->cap_groups, j->n_groups + 1, 8,
+                     sizeof *j->groups) != 0)
+        return -1;
     const int64_t now = j->engine ? engine_now(j->engine) : 0;
     j->groups[j->n_groups] = (group_state){
         .def = def, .run_head = NONE, .run_tail = NONE, .last_t = now};
@@ -214,16 +210,13 @@ static int32_t slot_alloc(jobs *j)
 {
     if (j->free_head == NONE) {
         const size_t old = j->cap_pool;
-        const size_t cap = old ? 2 * old : POOL_INITIAL;
-        if (cap > (size_t)INT32_MAX)
+        const size_t cap = grow_capacity(old, old + 1, POOL_INITIAL);
+        if (cap == 0 || cap > (size_t)INT32_MAX ||
+            grow_resize((void **)&j->pool, cap, sizeof *j->pool) != 0)
             return NONE;
-        job *grown = realloc(j->pool, cap * sizeof *grown);
-        if (!grown)
-            return NONE;
-        j->pool = grown;
         j->cap_pool = cap;
         for (size_t i = cap; i-- > old;) {   /* lowest index on top of the free list */
-            grown[i] = (job){.state = JOB_FREE, .next = j->free_head};
+            j->pool[i] = (job){.state = JOB_FREE, .next = j->free_head};
             j->free_head = (int32_t)i;
         }
     }
@@ -505,14 +498,9 @@ static int on_arrival(jobs *j, int64_t now)
 {
     /* Room for the wait of every job that may still start: the queued ones
      * and this one (so that starting never allocates). */
-    if (j->n_waits + (size_t)j->n_queued + 1 > j->cap_waits) {
-        const size_t cap = j->cap_waits ? 2 * j->cap_waits : POOL_INITIAL;
-        double *grown = realloc(j->waits, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        j->waits = grown;
-        j->cap_waits = cap;
-    }
+    if (grow_reserve((void **)&j->waits, &j->cap_waits, j->n_waits + (size_t)j->n_queued + 1,
+                     POOL_INITIAL, sizeof *j->waits) != 0)
+        return -1;
     const int32_t s = slot_alloc(j);
     if (s == NONE)
         return -1;

@@ -39,6 +39,7 @@
 
 #include "finance.h"
 #include "../util/caltime.h"
+#include "../util/grow.h"
 
 /* Contracts reserved beyond the spec's at create: signing more grows the
  * arrays at a review (an event), never in a tick. */
@@ -188,24 +189,20 @@ void market_destroy(market *m)
 
 /* ---- growth (at events only) ---- */
 
-/* Grows one per-contract array to cap + 1 elements, zeroing the new ones. */
+/* Grows one per-contract array from old + 1 to cap + 1 elements (one spare,
+ * see allocate_rows), zeroing the new ones. */
 static int grow(void **array, size_t old, size_t cap, size_t size)
 {
-    void *grown = realloc(*array, (cap + 1) * size);
-    if (!grown)
-        return -1;
-    memset((char *)grown + (old + 1) * size, 0, (cap - old) * size);
-    *array = grown;
-    return 0;
+    return grow_resize_zeroed(array, old + 1, cap + 1, size);
 }
 
 static int reserve_contracts(market *m, size_t need)
 {
     if (need <= m->cap_contracts)
         return 0;
-    size_t cap = m->cap_contracts ? 2 * m->cap_contracts : 16;
-    while (cap < need)
-        cap *= 2;
+    const size_t cap = grow_capacity(m->cap_contracts, need, 16);
+    if (cap == 0)
+        return -1;
     const size_t old = m->cap_contracts;
     if (grow((void **)&m->contracts, old, cap, sizeof *m->contracts) != 0 ||
         grow((void **)&m->contract_rows, old, cap, sizeof *m->contract_rows) != 0 ||

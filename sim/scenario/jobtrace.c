@@ -17,6 +17,7 @@
 #include "scenario_keys.h"
 #include "../util/suggest.h"
 #include "../util/csvin.h"
+#include "../util/grow.h"
 #include "../util/textnum.h"
 #include "../util/units.h"
 
@@ -109,14 +110,8 @@ static void on_field(void *data, size_t len, void *user)
 
 static int append_job(reader *r, const spec_trace_job *job)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 256;
-        row_job *grown = realloc(r->jobs, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        r->jobs = grown;
-        r->cap = cap;
-    }
+    if (grow_reserve((void **)&r->jobs, &r->cap, r->n + 1, 256, sizeof *r->jobs) != 0)
+        return -1;
     r->jobs[r->n] = (row_job){*job, r->rows};
     r->n++;
     return 0;
