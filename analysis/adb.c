@@ -10,6 +10,8 @@
 
 #include "../sim/store/rollup.h"
 #include "../sim/store/store_file.h"
+#include "../sim/util/grow.h"
+#include "../sim/util/units.h"
 
 sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_len)
 {
@@ -104,14 +106,9 @@ adb_status adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n)
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            int64_t *p = realloc(*ids, cap * sizeof *p);
-            if (!p) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            *ids = p;
+        if (grow_reserve((void **)ids, &cap, *n + 1, 16, sizeof **ids) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
         }
         (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
     }
@@ -128,7 +125,7 @@ adb_status adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n)
 double adb_tick_hours(sqlite3 *db, int64_t run)
 {
     int64_t s = adb_int(db, "SELECT tick_seconds FROM run WHERE id = ?1", run, 3600);
-    return s > 0 ? (double)s / 3600.0 : 1.0;
+    return s > 0 ? (double)s / UNITS_SECONDS_PER_HOUR_REAL : 1.0;
 }
 
 int adb_has_relation(sqlite3 *db, const char *name)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../sim/util/strbuf.h"
+#include "../sim/util/grow.h"
 
 /* A name -> (value, count) list read from one side, sorted by name. */
 typedef struct named_values {
@@ -53,16 +54,11 @@ static int nv_load(sqlite3 *db, const char *sql, named_values *v)
         return -1;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (v->n == cap) {
-            cap = cap ? 2 * cap : 64;
-            char **n = realloc(v->names, cap * sizeof *n);
-            if (n) v->names = n;
-            char **t = realloc(v->texts, cap * sizeof *t);
-            if (t) v->texts = t;
-            double *d = realloc(v->values, cap * sizeof *d);
-            if (d) v->values = d;
-            int64_t *c = realloc(v->counts, cap * sizeof *c);
-            if (c) v->counts = c;
-            if (!n || !t || !d || !c) {
+            cap = grow_capacity(cap, v->n + 1, 64);
+            if (cap == 0 || grow_resize((void **)&v->names, cap, sizeof *v->names) != 0 ||
+                grow_resize((void **)&v->texts, cap, sizeof *v->texts) != 0 ||
+                grow_resize((void **)&v->values, cap, sizeof *v->values) != 0 ||
+                grow_resize((void **)&v->counts, cap, sizeof *v->counts) != 0) {
                 rc = SQLITE_NOMEM;
                 break;
             }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "adb.h"
+#include "../sim/util/grow.h"
 #include "../sim/util/strbuf.h"
 
 typedef enum job_kind { JOB_PLAIN, JOB_LONG, JOB_WIDE } job_kind;
@@ -31,14 +32,8 @@ typedef struct job_list {
 
 static export_job *add_job(job_list *l, job_kind kind, const rollup_table *rt)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 32;
-        export_job *p = realloc(l->items, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        l->items = p;
-        l->cap = cap;
-    }
+    if (grow_reserve((void **)&l->items, &l->cap, l->n + 1, 32, sizeof *l->items) != 0)
+        return NULL;
     export_job *j = &l->items[l->n++];
     memset(j, 0, sizeof *j);
     j->kind = kind;

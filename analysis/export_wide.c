@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../sim/util/strbuf.h"
+#include "../sim/util/grow.h"
 
 /* (run, entity id) -> column, sorted by (run, id) for binary search. */
 typedef struct wide_map {
@@ -51,18 +52,12 @@ static int name_column(wide_map *m, const char *name)
 static int map_add(wide_map *m, int64_t run, int64_t id, const char *name)
 {
     if (m->n == m->cap) {
-        m->cap = m->cap ? 2 * m->cap : 64;
-        int64_t *r = realloc(m->run, m->cap * sizeof *r);
-        if (r)
-            m->run = r;
-        int64_t *i = realloc(m->id, m->cap * sizeof *i);
-        if (i)
-            m->id = i;
-        int *c = realloc(m->col, m->cap * sizeof *c);
-        if (c)
-            m->col = c;
-        if (!r || !i || !c)
+        const size_t cap = grow_capacity(m->cap, m->n + 1, 64);
+        if (cap == 0 || grow_resize((void **)&m->run, cap, sizeof *m->run) != 0 ||
+            grow_resize((void **)&m->id, cap, sizeof *m->id) != 0 ||
+            grow_resize((void **)&m->col, cap, sizeof *m->col) != 0)
             return -1;
+        m->cap = cap;
     }
     int col = name_column(m, name);
     if (col < 0)

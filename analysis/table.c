@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/util/grow.h"
+
 static char *dup(const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -52,14 +54,10 @@ void atable_free(atable *t)
 
 size_t atable_add_row(atable *t)
 {
-    if (t->nrows == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 16;
-        atable_cell *p = realloc(t->cells, cap * (size_t)t->ncols * sizeof *p);
-        if (!p)
-            return (size_t)-1;
-        t->cells = p;
-        t->cap = cap;
-    }
+    /* capacity in rows; a row is ncols cells */
+    if (grow_reserve((void **)&t->cells, &t->cap, t->nrows + 1, 16,
+                     (size_t)t->ncols * sizeof *t->cells) != 0)
+        return (size_t)-1;
     memset(t->cells + t->nrows * (size_t)t->ncols, 0, (size_t)t->ncols * sizeof *t->cells);
     return t->nrows++;
 }
@@ -146,15 +144,9 @@ int atable_list_add(atable_list *l, atable *t)
 {
     if (!t)
         return -1;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 16;
-        atable **p = realloc(l->items, cap * sizeof *p);
-        if (!p) {
-            atable_free(t);
-            return -1;
-        }
-        l->items = p;
-        l->cap = cap;
+    if (grow_reserve((void **)&l->items, &l->cap, l->n + 1, 16, sizeof *l->items) != 0) {
+        atable_free(t);
+        return -1;
     }
     l->items[l->n++] = t;
     return 0;

@@ -3,17 +3,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../util/grow.h"
 
 int cli_overrides_add(cli_overrides *o, const char *assignment)
 {
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 8;
-        scenario_override *items = realloc(o->items, cap * sizeof *items);
-        if (!items)
-            return -1;
-        o->items = items;
-        o->cap = cap;
-    }
+    if (grow_reserve((void **)&o->items, &o->cap, o->n + 1, 8, sizeof *o->items) != 0)
+        return -1;
     o->items[o->n++].assignment = assignment;
     return 0;
 }

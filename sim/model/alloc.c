@@ -21,25 +21,12 @@
 #include <gsl/gsl_rng.h>
 
 #include "../engine/rng.h"
+#include "../util/grow.h"
 
-/* Grows *array to hold at least `need` elements of `size` bytes, doubling.
- * Returns 0, or CAPSIM_ERR_NO_MEMORY (the array is then unchanged). */
-static capsim_status reserve(void **array, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 16;
-    while (n < need)
-        n *= 2;
-    void *grown = realloc(*array, n * size);
-    if (!grown)
-        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    *array = grown;
-    *cap = n;
-    return 0;
-}
+/* Grows a->field to hold at least `need` elements, doubling from 16.
+ * 0, or -1 when out of memory (the array is then unchanged). */
 #define RESERVE(a, field, need) \
-    reserve((void **)&(a)->field, &(a)->cap_##field, (need), sizeof *(a)->field)
+    grow_reserve((void **)&(a)->field, &(a)->cap_##field, (need), 16, sizeof *(a)->field)
 
 /* ---- layout (create) ---- */
 
@@ -166,18 +153,6 @@ static size_t largest_group(const alloc *a)
     return most;
 }
 
-/* Grows one per-contract array from `old` to `cap` elements, zeroing the
- * new ones. Returns 0 or CAPSIM_ERR_NO_MEMORY (the array is then unchanged). */
-static capsim_status grow_zeroed(void **array, size_t old, size_t cap, size_t size)
-{
-    void *grown = realloc(*array, cap * size);
-    if (!grown)
-        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    memset((char *)grown + old * size, 0, (cap - old) * size);
-    *array = grown;
-    return 0;
-}
-
 capsim_status alloc_reserve_contracts(alloc *a, size_t cap)
 {
     if (cap <= a->cap_contracts && a->contract_active)
@@ -194,8 +169,8 @@ capsim_status alloc_reserve_contracts(alloc *a, size_t cap)
                             sizeof *a->contract_leaf_lo, sizeof *a->contract_leaf_hi,
                             sizeof *a->spot_contracts};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
-        if (grow_zeroed(arrays[i], old, n, sizes[i]) != 0)
-            return CAPSIM_ERR_NO_MEMORY;  /* the arrays grown so far keep their contents */
+        if (grow_resize_zeroed(arrays[i], old, n, sizes[i]) != 0)
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);  /* the arrays grown so far keep their contents */
     a->cap_contracts = cap;
     return 0;
 }

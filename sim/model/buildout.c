@@ -151,7 +151,7 @@ static int start_site(market *m, size_t i, int64_t t, const char *trigger)
     if (b->slippage_sigma_months > 0.0)
         slip_months = fmax(0.0, gsl_ran_gaussian(st->rng, b->slippage_sigma_months));
     const int64_t online =
-        t + b->lead_seconds + (int64_t)llround(slip_months * MARKET_SECONDS_PER_MONTH);
+        t + b->lead_seconds + (int64_t)llround(slip_months * UNITS_SECONDS_PER_MONTH_REAL);
     const int dc = (int)m->n_datacenters++;
     spec_datacenter *d = &m->datacenters[dc];
     memset(d, 0, sizeof *d);
@@ -183,7 +183,7 @@ static int start_site(market *m, size_t i, int64_t t, const char *trigger)
              "%s starts %s: %lld %s (%.1f MW IT, %.0f USD capex), online %s (lead %.1f months "
              "+ slippage %.2f months); %s",
              s->providers[b->owner].name, d->name, (long long)p->count, s->gpus[b->gpu].name,
-             mw, usd, date, (double)b->lead_seconds / MARKET_SECONDS_PER_MONTH, slip_months,
+             mw, usd, date, (double)b->lead_seconds / UNITS_SECONDS_PER_MONTH_REAL, slip_months,
              trigger);
     return market__notify(m, t, "build_started", d->name);
 }

@@ -18,10 +18,7 @@
 
 #include "../engine/rng.h"
 #include "../util/status.h"
-
-#define SECONDS_PER_YEAR (365.25 * 86400.0)
-#define SECONDS_PER_HOUR 3600.0
-#define HOURS_PER_DAY 24.0
+#include "../util/units.h"
 
 struct demand_curve {
     const spec_workload *w;
@@ -98,7 +95,7 @@ double demand_curve_trend(demand_curve *c, int64_t t)
     const spec_workload *w = c->w;
     if (t < w->start)
         return 0.0;
-    const double years = (double)(t - w->start) / SECONDS_PER_YEAR;
+    const double years = (double)(t - w->start) / UNITS_SECONDS_PER_YEAR_REAL;
     switch (w->growth) {
     case SPEC_GROWTH_EXPONENTIAL:
         return w->demand_h100 * pow(w->yearly_factor, years);
@@ -112,11 +109,12 @@ double demand_curve_trend(demand_curve *c, int64_t t)
 
 double demand_diurnal(const spec_workload *w, int64_t t)
 {
-    int64_t second_of_day = t % SPEC_SECONDS_PER_DAY;
+    int64_t second_of_day = t % UNITS_SECONDS_PER_DAY;
     if (second_of_day < 0)
-        second_of_day += SPEC_SECONDS_PER_DAY;
-    const double hour = (double)second_of_day / SECONDS_PER_HOUR;
-    return 1.0 + w->diurnal_amplitude * cos(2.0 * M_PI * (hour - w->peak_hour) / HOURS_PER_DAY);
+        second_of_day += UNITS_SECONDS_PER_DAY;
+    const double hour = (double)second_of_day / UNITS_SECONDS_PER_HOUR_REAL;
+    return 1.0 + w->diurnal_amplitude
+                     * cos(2.0 * M_PI * (hour - w->peak_hour) / UNITS_HOURS_PER_DAY_REAL);
 }
 
 /* exp(sigma Z - sigma^2 / 2) has mean exp(-sigma^2/2) E[exp(sigma Z)] = 1. */

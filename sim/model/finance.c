@@ -5,7 +5,7 @@
  */
 #include "finance.h"
 
-#define SECONDS_PER_HOUR 3600.0
+#include "../util/units.h"
 
 double finance_contract_payment(const spec_contract *k, int64_t delivered, double used,
                                 double dt_h)
@@ -18,10 +18,10 @@ double finance_phase_depreciation(const spec *s, const spec_phase *p, int online
                                   int64_t t, double dt_h)
 {
     const spec_gpu *g = &s->gpus[p->gpu];
-    const double life_h = g->depreciation_years * SPEC_HOURS_PER_YEAR;
+    const double life_h = g->depreciation_years * UNITS_HOURS_PER_YEAR_REAL;
     if (!online || !(life_h > 0.0) || t < p->online)
         return 0.0;
-    if ((double)(t - p->online) >= life_h * SECONDS_PER_HOUR)
+    if ((double)(t - p->online) >= life_h * UNITS_SECONDS_PER_HOUR_REAL)
         return 0.0;
     return (double)p->count * g->capex_usd / life_h * dt_h;
 }
@@ -38,13 +38,13 @@ double finance_sla_credit(const spec_contract *k, int active, int64_t committed,
 
 double finance_termination_fee(const spec_contract *k, int64_t committed, int64_t t)
 {
-    double months = (double)(k->end - t) / FINANCE_SECONDS_PER_MONTH;
+    double months = (double)(k->end - t) / UNITS_SECONDS_PER_MONTH_REAL;
     if (months > k->termination_fee_months)
         months = k->termination_fee_months;
     if (!(months > 0.0))
         return 0.0;
-    return (double)committed * k->price_per_gpu_hour * months * FINANCE_SECONDS_PER_MONTH /
-           SECONDS_PER_HOUR;
+    return (double)committed * k->price_per_gpu_hour * months * UNITS_SECONDS_PER_MONTH_REAL /
+           UNITS_SECONDS_PER_HOUR_REAL;
 }
 
 /* Contract transfers: lessor revenue, lessee lease cost. */

@@ -9,8 +9,9 @@
  *                      in a tick: sla_credit_share x the tick's payment,
  *                      paid back by the lessor.
  *   termination fee    committed GPUs x price x hours of min(fee months,
- *                      remaining months), months of 30.4375 days, paid by the
- *                      lessee in the tick at or after the termination.
+ *                      remaining months), months of 30.4375 days
+ *                      (UNITS_SECONDS_PER_MONTH_REAL), paid by the lessee in
+ *                      the tick at or after the termination.
  *                      Payment - credit + fee is revenue of the lessor and
  *                      lease cost of the lessee, so transfers net to zero
  *                      over the market.
@@ -29,8 +30,6 @@
 #include "spec.h"
 #include "entities.h"
 #include "market.h"
-
-#define FINANCE_SECONDS_PER_MONTH (30.4375 * 86400.0)
 
 /* operations */
 /* The payment for one tick of dt_h hours on contract k. */

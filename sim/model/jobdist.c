@@ -14,8 +14,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#define SECONDS_PER_DAY 86400.0
-#define SECONDS_PER_YEAR (365.25 * 86400.0)
+#include "../util/units.h"
+
 #define MAX_JOB_GPUS ((double)((int64_t)1 << 40))
 /* Tail sums stop when a term is this small relative to the sum, or after
  * this many terms (a lognormal with a heavy tail and a huge mean). */
@@ -168,14 +168,15 @@ double jobdist_rate(const spec_workload *w, double t)
     const double r0 = w->arrival_rate_per_day;
     if (t < (double)w->start || !(r0 > 0.0))
         return 0.0;
-    const double base = r0 / SECONDS_PER_DAY;
-    const double years = (t - (double)w->start) / SECONDS_PER_YEAR;
+    const double base = r0 / UNITS_SECONDS_PER_DAY_REAL;
+    const double years = (t - (double)w->start) / UNITS_SECONDS_PER_YEAR_REAL;
     switch (w->growth) {
     case SPEC_GROWTH_EXPONENTIAL:
         return base * pow(w->yearly_factor, years);
     case SPEC_GROWTH_LOGISTIC: {
         const double c = w->ceiling_rate_per_day;
-        return c / (1.0 + (c - r0) / r0 * exp(-w->rate_per_year * years)) / SECONDS_PER_DAY;
+        return c / (1.0 + (c - r0) / r0 * exp(-w->rate_per_year * years))
+               / UNITS_SECONDS_PER_DAY_REAL;
     }
     case SPEC_GROWTH_SERIES: {
         const double g = series_at(w, t);

@@ -32,11 +32,12 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "../engine/rng.h"
+#include "../util/grow.h"
+#include "../util/units.h"
 #include "jobdist.h"
 
 #define NONE (-1)
-#define SECONDS_PER_HOUR 3600.0
-#define OFFERED_TRACE_WINDOW_S (7 * SPEC_SECONDS_PER_DAY)
+#define OFFERED_TRACE_WINDOW_S (7 * UNITS_SECONDS_PER_DAY)
 #define POOL_INITIAL 64
 /* Run times and waits are clamped to this many seconds (~127 million
  * years) so that absurd draws stay representable as int64 times. */
@@ -137,7 +138,7 @@ static capsim_status init_synthetic(jobs *j, uint64_t seed)
     if (!j->rng_arrivals || !j->rng_sizes || !j->rng_durations || !j->sizes || !j->durations)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     j->mean_gpus = jobdist_mean_rounded_gpus(&w->job_gpus);
-    j->mean_work_s = jobdist_mean(&w->duration_h) * SECONDS_PER_HOUR;
+    j->mean_work_s = jobdist_mean(&w->duration_h) * UNITS_SECONDS_PER_HOUR_REAL;
     return 0;
 }
 
@@ -181,14 +182,9 @@ void jobs_destroy(jobs *j)
 int jobs_add_group(jobs *j, jobs_group_def def)
 {
     assert(def.train_speed > 0.0);
-    if (j->n_groups == j->cap_groups) {
-        const size_t cap = j->cap_groups ? 2 * j->cap_groups : 8;
-        group_state *grown = realloc(j->groups, cap * sizeof *grown);
-        if (!grown)
-            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-        j->groups = grown;
-        j->cap_groups = cap;
-    }
+    if (grow_reserve((void **)&j->groups, &j->cap_groups, j->n_groups + 1, 8,
+                     sizeof *j->groups) != 0)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     const int64_t now = j->engine ? engine_now(j->engine) : 0;
     j->groups[j->n_groups] = (group_state){
         .def = def, .run_head = NONE, .run_tail = NONE, .last_t = now};
@@ -217,16 +213,13 @@ static int32_t slot_alloc(jobs *j)
 {
     if (j->free_head == NONE) {
         const size_t old = j->cap_pool;
-        const size_t cap = old ? 2 * old : POOL_INITIAL;
-        if (cap > (size_t)INT32_MAX)
+        const size_t cap = grow_capacity(old, old + 1, POOL_INITIAL);
+        if (cap == 0 || cap > (size_t)INT32_MAX ||
+            grow_resize((void **)&j->pool, cap, sizeof *j->pool) != 0)
             return NONE;
-        job *grown = realloc(j->pool, cap * sizeof *grown);
-        if (!grown)
-            return NONE;
-        j->pool = grown;
         j->cap_pool = cap;
         for (size_t i = cap; i-- > old;) {   /* lowest index on top of the free list */
-            grown[i] = (job){.state = JOB_FREE, .next = j->free_head};
+            j->pool[i] = (job){.state = JOB_FREE, .next = j->free_head};
             j->free_head = (int32_t)i;
         }
     }
@@ -505,7 +498,7 @@ static void draw_job(jobs *j, job *b, int64_t now)
         b->gpu = tj->gpu;
     } else {
         b->gpus = jobdist_round_to_nodes(jobdist_draw(j->sizes, j->rng_sizes));
-        b->work_s = jobdist_draw(j->durations, j->rng_durations) * SECONDS_PER_HOUR;
+        b->work_s = jobdist_draw(j->durations, j->rng_durations) * UNITS_SECONDS_PER_HOUR_REAL;
     }
 }
 
@@ -513,14 +506,9 @@ static int on_arrival(jobs *j, int64_t now)
 {
     /* Room for the wait of every job that may still start: the queued ones
      * and this one (so that starting never allocates). */
-    if (j->n_waits + (size_t)j->n_queued + 1 > j->cap_waits) {
-        const size_t cap = j->cap_waits ? 2 * j->cap_waits : POOL_INITIAL;
-        double *grown = realloc(j->waits, cap * sizeof *grown);
-        if (!grown)
-            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-        j->waits = grown;
-        j->cap_waits = cap;
-    }
+    if (grow_reserve((void **)&j->waits, &j->cap_waits, j->n_waits + (size_t)j->n_queued + 1,
+                     POOL_INITIAL, sizeof *j->waits) != 0)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     const int32_t s = slot_alloc(j);
     if (s == NONE)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
@@ -546,7 +534,7 @@ static int on_arrival(jobs *j, int64_t now)
     }
     queue_insert(j, s, 0, now);
     if (j->w->max_wait_h > 0.0) {
-        const int64_t wait_s = seconds(j->w->max_wait_h * SECONDS_PER_HOUR);
+        const int64_t wait_s = seconds(j->w->max_wait_h * UNITS_SECONDS_PER_HOUR_REAL);
         b->deadline = engine_schedule(j->engine, now + wait_s, j->kinds.deadline, s, j);
         if (b->deadline == EVQ_NO_HANDLE)
             return capsim_fail(CAPSIM_ERR_EVENT_QUEUE);

@@ -39,6 +39,7 @@
 
 #include "finance.h"
 #include "../util/caltime.h"
+#include "../util/grow.h"
 
 /* Contracts reserved beyond the spec's at create: signing more grows the
  * arrays at a review (an event), never in a tick. */
@@ -67,9 +68,7 @@ int64_t market__end_of(const spec_contract *k)
 
 void market__date(const market *m, int64_t t, char out[11])
 {
-    int64_t days = 0;
-    caltime_parse_date(m->spec->start_date, &days);
-    caltime_format_date(days * SPEC_SECONDS_PER_DAY + t, out);
+    caltime_format_date_since(m->spec->start_day, t, out);
 }
 
 /* ---- create / destroy ---- */
@@ -193,24 +192,20 @@ void market_destroy(market *m)
 
 /* ---- growth (at events only) ---- */
 
-/* Grows one per-contract array to cap + 1 elements, zeroing the new ones. */
-static int grow(void **array, size_t old, size_t cap, size_t size)
+/* Grows one per-contract array from old + 1 to cap + 1 elements (one spare,
+ * see allocate_rows), zeroing the new ones. */
+static capsim_status grow(void **array, size_t old, size_t cap, size_t size)
 {
-    void *grown = realloc(*array, (cap + 1) * size);
-    if (!grown)
-        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    memset((char *)grown + (old + 1) * size, 0, (cap - old) * size);
-    *array = grown;
-    return 0;
+    return grow_resize_zeroed(array, old + 1, cap + 1, size);
 }
 
 static int reserve_contracts(market *m, size_t need)
 {
     if (need <= m->cap_contracts)
         return 0;
-    size_t cap = m->cap_contracts ? 2 * m->cap_contracts : 16;
-    while (cap < need)
-        cap *= 2;
+    const size_t cap = grow_capacity(m->cap_contracts, need, 16);
+    if (cap == 0)
+        return -1;
     const size_t old = m->cap_contracts;
     if (grow((void **)&m->contracts, old, cap, sizeof *m->contracts) != 0 ||
         grow((void **)&m->contract_rows, old, cap, sizeof *m->contract_rows) != 0 ||
@@ -324,7 +319,7 @@ static int end_contract(market *m, int64_t t, int c)
                  k->name, s->providers[k->lessee].name, gpus, s->providers[k->lessor].name,
                  fee, (long long)committed, k->price_per_gpu_hour,
                  fee > 0.0 ? fee / ((double)committed * k->price_per_gpu_hour *
-                                    MARKET_SECONDS_PER_MONTH / MARKET_SECONDS_PER_HOUR)
+                                    UNITS_SECONDS_PER_MONTH_REAL / UNITS_SECONDS_PER_HOUR_REAL)
                            : 0.0);
         return market__notify(m, t, "contract_terminated", k->name);
     }
@@ -422,7 +417,7 @@ static int on_build_check(engine *e, const evq_event *ev, void *ctx)
     const int rc = buildout__check(m, (size_t)ev->arg, ev->time);
     if (rc != 0)
         return rc;
-    return market__schedule(m, ev->time + (int64_t)MARKET_SECONDS_PER_MONTH,
+    return market__schedule(m, ev->time + (int64_t)UNITS_SECONDS_PER_MONTH_REAL,
                             MARKET_EV_BUILD_CHECK, (size_t)ev->arg);
 }
 
@@ -475,7 +470,7 @@ capsim_status market_attach(market *m, engine *e, const market_observer *obs)
             return st;
     for (size_t i = 0; i < s->n_buildouts; i++)
         if (s->buildouts[i].trigger == SPEC_TRIGGER_LOW_UNCOMMITTED &&
-            (st = schedule_periodic(m, 0, (int64_t)MARKET_SECONDS_PER_MONTH,
+            (st = schedule_periodic(m, 0, (int64_t)UNITS_SECONDS_PER_MONTH_REAL,
                                     MARKET_EV_BUILD_CHECK, i)) != CAPSIM_OK)
             return st;
     if ((st = market__training_attach(m, e)) != CAPSIM_OK)

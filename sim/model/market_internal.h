@@ -17,10 +17,9 @@
 #include "alloc.h"
 #include "demand.h"
 #include "entities.h"
+#include "../util/units.h"
 
-#define MARKET_SECONDS_PER_HOUR 3600.0
-#define MARKET_SECONDS_PER_MONTH (30.4375 * 86400.0)
-#define MARKET_RAMP_STEP_SECONDS 86400
+#define MARKET_RAMP_STEP_SECONDS UNITS_SECONDS_PER_DAY
 
 typedef struct buildout_state buildout_state;   /* buildout.c */
 typedef struct jobs jobs;                       /* jobs.h */

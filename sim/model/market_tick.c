@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "finance.h"
+#include "../util/grow.h"
 
 #define WATTS_PER_MW 1e6
 
@@ -29,23 +30,13 @@ int market__reserve_leaf_work(market *m)
     const size_t need = m->alloc->n_leaves + 1;
     if (need <= m->cap_leaf_work)
         return 0;
-    size_t cap = m->cap_leaf_work ? m->cap_leaf_work : 64;
-    while (cap < need)
-        cap *= 2;
-    float *load = realloc(m->leaf_load, cap * sizeof *load);
-    if (load)
-        m->leaf_load = load;
-    int64_t *pre = realloc(m->leaf_preempted, cap * sizeof *pre);
-    if (pre)
-        m->leaf_preempted = pre;
-    int *by = realloc(m->leaf_preempt_by, cap * sizeof *by);
-    if (by)
-        m->leaf_preempt_by = by;
-    int *hop = realloc(m->leaf_preempt_hop, cap * sizeof *hop);
-    if (hop)
-        m->leaf_preempt_hop = hop;
-    if (!load || !pre || !by || !hop)
-        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    const size_t cap = grow_capacity(m->cap_leaf_work, need, 64);
+    if (cap == 0 ||
+        grow_resize((void **)&m->leaf_load, cap, sizeof *m->leaf_load) != 0 ||
+        grow_resize((void **)&m->leaf_preempted, cap, sizeof *m->leaf_preempted) != 0 ||
+        grow_resize((void **)&m->leaf_preempt_by, cap, sizeof *m->leaf_preempt_by) != 0 ||
+        grow_resize((void **)&m->leaf_preempt_hop, cap, sizeof *m->leaf_preempt_hop) != 0)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);   /* the arrays grown so far keep their contents */
     m->cap_leaf_work = cap;
     return 0;
 }
@@ -287,7 +278,7 @@ capsim_status market__run_tick(market *m, int64_t t)
             return st;
         m->dirty = 0;
     }
-    const double dt_h = (double)m->spec->tick_seconds / MARKET_SECONDS_PER_HOUR;
+    const double dt_h = (double)m->spec->tick_seconds / UNITS_SECONDS_PER_HOUR_REAL;
     tick_demand(m, t);
     tick_preempt(m);
     tick_service(m, dt_h);

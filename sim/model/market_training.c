@@ -193,21 +193,21 @@ size_t market_end_metrics(market *m, int64_t now, market_metric *out, size_t cap
         const char *name = s->workloads[w].name;
         jobs_totals tot;
         jobs_totals_at(j, now, &tot);
-        const double hours = now > 0 ? (double)now / MARKET_SECONDS_PER_HOUR : 1.0;
+        const double hours = now > 0 ? (double)now / UNITS_SECONDS_PER_HOUR_REAL : 1.0;
         n = put(out, n, cap, "jobs_arrived", name, (double)tot.arrived);
         n = put(out, n, cap, "jobs_started", name, (double)tot.started);
         n = put(out, n, cap, "jobs_completed", name, (double)tot.completed);
         n = put(out, n, cap, "jobs_lost", name, (double)tot.lost);
         n = put(out, n, cap, "jobs_preempted", name, (double)tot.preempted);
-        n = put(out, n, cap, "mean_wait_h", name, jobs_mean_wait(j) / MARKET_SECONDS_PER_HOUR);
+        n = put(out, n, cap, "mean_wait_h", name, jobs_mean_wait(j) / UNITS_SECONDS_PER_HOUR_REAL);
         n = put(out, n, cap, "p95_wait_h", name,
-                jobs_wait_quantile(j, 0.95) / MARKET_SECONDS_PER_HOUR);
+                jobs_wait_quantile(j, 0.95) / UNITS_SECONDS_PER_HOUR_REAL);
         n = put(out, n, cap, "gpu_hours_served", name,
-                tot.busy_gpu_seconds / MARKET_SECONDS_PER_HOUR);
+                tot.busy_gpu_seconds / UNITS_SECONDS_PER_HOUR_REAL);
         n = put(out, n, cap, "h100_hours_served", name,
-                tot.busy_h100_seconds / MARKET_SECONDS_PER_HOUR);
+                tot.busy_h100_seconds / UNITS_SECONDS_PER_HOUR_REAL);
         n = put(out, n, cap, "mean_jobs_queued", name,
-                tot.queued_job_seconds / MARKET_SECONDS_PER_HOUR / hours);
+                tot.queued_job_seconds / UNITS_SECONDS_PER_HOUR_REAL / hours);
     }
     return n;
 }

@@ -379,7 +379,7 @@ int procure__review(market *m, size_t i, int64_t t)
     snprintf(reason, sizeof reason, "gap %s H100-eq at %s", gap_text, date);
     const double term_months = p->term_months > 0
                                    ? (double)p->term_months
-                                   : (double)p->term_seconds / MARKET_SECONDS_PER_MONTH;
+                                   : (double)p->term_seconds / UNITS_SECONDS_PER_MONTH_REAL;
     const request r = {p->gpu, nodes * SPEC_GPUS_PER_NODE, p->kind, t, t + p->term_seconds,
                        term_months, p->max_price_per_gpu_hour, reason};
     chain ch = {calloc(s->n_providers + 1, sizeof(int)), 1};

@@ -1,11 +1,13 @@
 /*
- * spec: the resolved scenario as plain data. The scenario reader (sim/io)
+ * spec: the resolved scenario as plain data. The scenario reader (sim/scenario)
  * fills it from INI files; the market (sim/model) is built from it. It holds
- * no file names that the model must open: CSV series are read by io and
+ * no file names that the model must open: CSV series are read by the reader and
  * arrive here as arrays. Entity references are dense indices into the
  * arrays below, already checked by the reader.
  *
- * Times are int64 seconds since the scenario start (UTC midnight).
+ * Times are int64 seconds since the scenario start, the UTC midnight of day
+ * start_day (days since 1970-01-01); calendar dates are derived from the two
+ * only for output (sim/util/caltime.h).
  * Every array is owned by the spec and freed by spec_destroy().
  */
 #ifndef CAPSIM_SPEC_H
@@ -14,10 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/units.h"
+
 #define SPEC_NAME_MAX 64
 #define SPEC_GPUS_PER_NODE 8
-#define SPEC_SECONDS_PER_DAY 86400
-#define SPEC_HOURS_PER_YEAR 8766.0   /* 365.25 days */
 #define SPEC_ANY_GPU (-1)            /* contract.gpu = any */
 
 typedef struct spec_gpu {
@@ -128,7 +130,7 @@ typedef struct spec_procurement {
     int64_t first_refusal_until;/* SPEC_NO_TIME, or when that right lapses */
     int gpu;                    /* requested type, or SPEC_ANY_GPU */
     int64_t term_seconds;       /* term of the contracts it signs (term_months resolved at the
-                                   signing date: SPEC_SECONDS_PER_DAY x 30.4375 x months) */
+                                   signing date: UNITS_SECONDS_PER_MONTH x months) */
     int term_months;
     spec_contract_kind kind;
     double max_price_per_gpu_hour;
@@ -240,7 +242,9 @@ typedef struct spec_target {
 
 typedef struct spec {
     char name[256];
-    char start_date[11];         /* "YYYY-MM-DD", the UTC midnight that is t = 0 */
+    int64_t start_day;           /* the scenario start, days since 1970-01-01: t = 0 is its
+                                    UTC midnight. The one time base; dates are derived from
+                                    it (caltime_format_since) and never parsed again */
     int64_t end;                 /* exclusive horizon: seconds since start of the midnight after
                                     the end date (the end date is inclusive); ticks run at
                                     t = k * tick_seconds for every t < end */

@@ -19,6 +19,7 @@
 #include "../engine/engine.h"
 #include "../model/market.h"
 #include "../util/caltime.h"
+#include "../util/units.h"
 
 /* What the observer callbacks need. */
 typedef struct run_context {
@@ -123,9 +124,7 @@ int run_scenario(const scenario *sc, store *st, const run_options *opts, run_res
 
     run_context rc = {.store = st, .result = result, .opts = opts,
                       .total_ticks = run_total_ticks(s, stop)};
-    int64_t start_days = 0;
-    caltime_parse_date(s->start_date, &start_days);
-    rc.start_epoch = start_days * SPEC_SECONDS_PER_DAY;
+    rc.start_epoch = s->start_day * UNITS_SECONDS_PER_DAY;
 
     char err[1024];
     market *m = market_create(s);
@@ -201,16 +200,16 @@ int run_stop_from_until(const spec *s, const char *until, int64_t *stop, char *e
     *stop = s->end;
     if (!until)
         return 0;
-    int64_t until_days, start_days;
+    int64_t until_days;
     if (caltime_parse_date(until, &until_days) != 0) {
         snprintf(err, err_size, "--until '%s': expected a date YYYY-MM-DD", until);
         return -1;
     }
-    caltime_parse_date(s->start_date, &start_days);
-    int64_t t = (until_days - start_days + 1) * SPEC_SECONDS_PER_DAY;
+    int64_t t = (until_days - s->start_day + 1) * UNITS_SECONDS_PER_DAY;
     if (t <= 0) {
-        snprintf(err, err_size, "--until %s is before the scenario start %s", until,
-                 s->start_date);
+        char start[11];
+        caltime_format_date_since(s->start_day, 0, start);
+        snprintf(err, err_size, "--until %s is before the scenario start %s", until, start);
         return -1;
     }
     if (t < *stop)

@@ -17,7 +17,9 @@
 #include "scenario_keys.h"
 #include "../util/suggest.h"
 #include "../util/csvin.h"
+#include "../util/grow.h"
 #include "../util/textnum.h"
+#include "../util/units.h"
 
 #define FIELD_MAX 64
 #define MAX_COLUMNS 4
@@ -86,7 +88,8 @@ int jobtrace_parse_time(const char *text, int64_t *epoch_seconds)
                       two_digits(text + 11, 23, &hour) || two_digits(text + 14, 59, &minute) ||
                       two_digits(text + 17, 59, &second)))
         return -1;
-    *epoch_seconds = days * SPEC_SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
+    *epoch_seconds = days * UNITS_SECONDS_PER_DAY + hour * UNITS_SECONDS_PER_HOUR
+                     + minute * UNITS_SECONDS_PER_MINUTE + second;
     return 0;
 }
 
@@ -107,14 +110,8 @@ static void on_field(void *data, size_t len, void *user)
 
 static int append_job(reader *r, const spec_trace_job *job)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 256;
-        row_job *grown = realloc(r->jobs, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        r->jobs = grown;
-        r->cap = cap;
-    }
+    if (grow_reserve((void **)&r->jobs, &r->cap, r->n + 1, 256, sizeof *r->jobs) != 0)
+        return -1;
     r->jobs[r->n] = (row_job){*job, r->rows};
     r->n++;
     return 0;
@@ -165,7 +162,7 @@ static void data_row(reader *r)
     else if (r->n_columns < MAX_COLUMNS || gpu_of(r, r->fields[3], &job.gpu) == 0) {
         job.submit = at - r->start_seconds;
         job.gpus = (int64_t)count;
-        job.duration_s = hours * 3600.0;
+        job.duration_s = hours * UNITS_SECONDS_PER_HOUR_REAL;
         if (r->n_columns < MAX_COLUMNS)
             job.gpu = SPEC_ANY_GPU;
         if (append_job(r, &job) != 0)
@@ -245,7 +242,7 @@ jobtrace_status jobtrace_read(const char *path, int64_t start_day, const spec_gp
 {
     *error_line = 0;
     reader r = {.why = why, .why_len = why_len,
-                .start_seconds = start_day * SPEC_SECONDS_PER_DAY, .gpus = gpus,
+                .start_seconds = start_day * UNITS_SECONDS_PER_DAY, .gpus = gpus,
                 .n_gpus = n_gpus};
     const csvin_callbacks cb = {on_field, on_row, &r, &r.line, &r.failed};
     csvin_status read = csvin_read(path, "trace", &cb, why, why_len);

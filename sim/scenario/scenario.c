@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/caltime.h"
 #include "scenario_diag.h"
 #include "scenario_raw.h"
 #include "scenario_resolve.h"
@@ -110,6 +111,8 @@ static char *build_resolved_text(const scenario_raw *raw, const char *path, cons
 {
     char *text = NULL;
     size_t len = 0;
+    char start_date[11];
+    caltime_format_date_since(s->start_day, 0, start_date);
     FILE *out = open_memstream(&text, &len);
     if (!out)
         return NULL;
@@ -123,7 +126,7 @@ static char *build_resolved_text(const scenario_raw *raw, const char *path, cons
                 continue;
             fprintf(out, "\n[%s%s%s]\n", kd->name, kd->named ? " " : "", sec->name);
             for (size_t k = 0; k < kd->n_keys; k++)
-                write_key(out, raw, sec, k, s->start_date);
+                write_key(out, raw, sec, k, start_date);
         }
     }
     if (fclose(out) != 0) {

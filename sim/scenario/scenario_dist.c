@@ -13,21 +13,12 @@
 
 #include "scenario_keys.h"
 #include "../util/suggest.h"
+#include "../util/text.h"
 #include "../util/textnum.h"
 
 #define MAX_WORDS 4
 
 static const char *const forms[] = {"fixed", "exponential", "lognormal", NULL};
-
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t len = strlen(s);
-    while (len > 0 && isspace((unsigned char)s[len - 1]))
-        s[--len] = '\0';
-    return s;
-}
 
 /* A positive number; `what` names it in messages. */
 static int positive(const char *text, const char *what, double *out, char *why, size_t n)
@@ -156,8 +147,8 @@ static int parse_item(char *item, int gpu_values, double *value, double *weight,
         return -1;
     }
     *colon = '\0';
-    return value_of(trim(item), gpu_values, value, why, n) ||
-           positive(trim(colon + 1), "weight", weight, why, n) ? -1 : 0;
+    return value_of(text_trim(item), gpu_values, value, why, n) ||
+           positive(text_trim(colon + 1), "weight", weight, why, n) ? -1 : 0;
 }
 
 static int parse_list(char *text, int gpu_values, spec_distribution *d, char *why, size_t n)
@@ -177,11 +168,11 @@ static int parse_list(char *text, int gpu_values, spec_distribution *d, char *wh
         char *comma = strchr(item, ',');
         if (comma)
             *comma = '\0';
-        if (!comma && d->n > 0 && !*trim(item)) {
+        if (!comma && d->n > 0 && !*text_trim(item)) {
             snprintf(why, n, "the list ends with a comma; remove it");
             return -1;
         }
-        if (parse_item(trim(item), gpu_values, &d->values[d->n], &d->weights[d->n], why,
+        if (parse_item(text_trim(item), gpu_values, &d->values[d->n], &d->weights[d->n], why,
                        n) != 0)
             return -1;
         item = comma ? comma + 1 : item;
@@ -198,7 +189,7 @@ int scenario_dist_parse(const char *text, int gpu_values, spec_distribution *out
         snprintf(why, why_len, "out of memory");
         return -1;
     }
-    char *t = trim(copy);
+    char *t = text_trim(copy);
     int status;
     if (!*t) {
         snprintf(why, why_len, "no distribution given; write `fixed X`, `exponential MEAN`, "

@@ -14,6 +14,7 @@
 #include "../util/caltime.h"
 #include "scenario_dist.h"
 #include "../util/suggest.h"
+#include "../util/text.h"
 #include "../util/textnum.h"
 
 #define FIELD(type, member) ((ptrdiff_t)offsetof(type, member))
@@ -501,17 +502,10 @@ static int parse_ref(const scenario_keys_key *k, const char *text, int *is_any, 
     return *is_any ? 0 : scenario_keys_check_name(text, why, n);
 }
 
-static const char *skip_space(const char *p)
-{
-    while (isspace((unsigned char)*p))
-        p++;
-    return p;
-}
-
 int scenario_keys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], int64_t *count,
                           char *why, size_t why_len)
 {
-    const char *p = skip_space(*cursor);
+    const char *p = text_skip_space(*cursor);
     if (!*p)
         return 0;
     const char *end = strchr(p, ',');
@@ -522,8 +516,7 @@ int scenario_keys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], i
         return -1;
     }
     memcpy(item, p, len);
-    while (len > 0 && isspace((unsigned char)item[len - 1]))
-        len--;
+    len = text_trim_end_length(item, len);
     item[len] = '\0';
     char *colon = strrchr(item, ':');
     if (len == 0 || !colon) {
@@ -536,11 +529,11 @@ int scenario_keys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], i
     while (type_end > item && isspace((unsigned char)type_end[-1]))
         *--type_end = '\0';
     if (scenario_keys_check_name(item, why, why_len) != 0 ||
-        parse_count(skip_space(colon + 1), count, why, why_len) != 0)
+        parse_count(text_skip_space(colon + 1), count, why, why_len) != 0)
         return -1;
     strcpy(type, item);
     *cursor = end ? end + 1 : p + strlen(p);
-    if (end && !*skip_space(*cursor)) {
+    if (end && !*text_skip_space(*cursor)) {
         snprintf(why, why_len, "the gpus list ends with a comma; remove it");
         return -1;
     }
@@ -626,20 +619,18 @@ static int parse_month_span(const scenario_keys_key *k, const char *text, int64_
     double months;
     if (parse_real(k, text, &months, why, n) != 0)
         return -1;
-    *out = (int64_t)llround(months * SCENARIO_KEYS_SECONDS_PER_MONTH);
+    *out = (int64_t)llround(months * UNITS_SECONDS_PER_MONTH);
     return 0;
 }
 
 int scenario_keys_name_list_next(const char **cursor, char name[SPEC_NAME_MAX], char *why,
                            size_t why_len)
 {
-    const char *p = skip_space(*cursor);
+    const char *p = text_skip_space(*cursor);
     if (!*p)
         return 0;
     const char *end = strchr(p, ',');
-    size_t len = end ? (size_t)(end - p) : strlen(p);
-    while (len > 0 && isspace((unsigned char)p[len - 1]))
-        len--;
+    size_t len = text_trim_end_length(p, end ? (size_t)(end - p) : strlen(p));
     char item[SPEC_NAME_MAX + 1];
     snprintf(item, sizeof item, "%.*s", (int)(len < SPEC_NAME_MAX ? len : SPEC_NAME_MAX), p);
     if (len == 0) {
@@ -655,7 +646,7 @@ int scenario_keys_name_list_next(const char **cursor, char name[SPEC_NAME_MAX], 
     }
     strcpy(name, item);
     *cursor = end ? end + 1 : p + strlen(p);
-    if (end && !*skip_space(*cursor)) {
+    if (end && !*text_skip_space(*cursor)) {
         snprintf(why, why_len, "the list ends with a comma; remove it");
         return -1;
     }

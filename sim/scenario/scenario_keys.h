@@ -50,7 +50,7 @@ typedef enum scenario_keys_type {
     SCENARIO_KEYS_BOOL,        /* true/false, yes/no, 1/0 -> int 1 or 0 */
     SCENARIO_KEYS_WHOLE,       /* int64_t, a whole number within [lo, hi] */
     SCENARIO_KEYS_MONTH_SPAN,  /* a number of months within [lo, hi] (fractions allowed) ->
-                            int64_t seconds, at SCENARIO_KEYS_SECONDS_PER_MONTH */
+                            int64_t seconds, at UNITS_SECONDS_PER_MONTH */
     SCENARIO_KEYS_PROVIDER_LIST, /* NAME, NAME, ...: distinct names (the resolver looks them up) */
     SCENARIO_KEYS_DISTRIBUTION /* `fixed X`, `exponential MEAN`, `lognormal MEAN SIGMA` or a
                             weighted list `V:W, V:W` (see scenario_dist.h; the resolver fills it) */
@@ -73,7 +73,7 @@ enum scenario_keys_flag {
 /* An average month, 30.4375 days (365.25 / 12), in seconds: how spans given
  * in months (ramps, review periods, horizons, lead times) become times. A
  * contract's term_months, which ends on a calendar day, does not use it. */
-#define SCENARIO_KEYS_SECONDS_PER_MONTH 2629800
+#define UNITS_SECONDS_PER_MONTH 2629800
 
 typedef struct scenario_keys_key {
     const char *name;

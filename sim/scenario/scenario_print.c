@@ -2,7 +2,7 @@
  * scenario_print: the resolved model in readable form, for
  * `capsim validate --print`. Dates are printed as the scenario writes them:
  * an inclusive last day for the period and for contracts. Spans given in
- * months are printed in months again (seconds / SCENARIO_KEYS_SECONDS_PER_MONTH).
+ * months are printed in months again (seconds / UNITS_SECONDS_PER_MONTH).
  */
 #include <stdio.h>
 
@@ -14,24 +14,23 @@
 typedef struct printer {
     FILE *out;
     const spec *s;
-    int64_t start_day;
 } printer;
 
 /* YYYY-MM-DD of t seconds since the scenario start. */
 static const char *date_of(const printer *p, int64_t t, char buf[11])
 {
-    caltime_format_date(p->start_day * SPEC_SECONDS_PER_DAY + t, buf);
+    caltime_format_date_since(p->s->start_day, t, buf);
     return buf;
 }
 
 static void print_period(const printer *p)
 {
     const spec *s = p->s;
-    char last[11];
+    char first[11], last[11];
     fprintf(p->out, "scenario  %s\n", s->name);
     fprintf(p->out, "period    %s to %s inclusive (%lld days), tick %lld s, seed %llu\n",
-            s->start_date, date_of(p, s->end - SPEC_SECONDS_PER_DAY, last),
-            (long long)(s->end / SPEC_SECONDS_PER_DAY), (long long)s->tick_seconds,
+            date_of(p, 0, first), date_of(p, s->end - UNITS_SECONDS_PER_DAY, last),
+            (long long)(s->end / UNITS_SECONDS_PER_DAY), (long long)s->tick_seconds,
             (unsigned long long)s->seed);
 }
 
@@ -108,7 +107,7 @@ static const char *gpu_name(const spec *s, int gpu)
 
 static double months_of(int64_t seconds)
 {
-    return (double)seconds / SCENARIO_KEYS_SECONDS_PER_MONTH;
+    return (double)seconds / UNITS_SECONDS_PER_MONTH;
 }
 
 /* The optional terms of a contract, on a line of their own when any is set. */
@@ -139,7 +138,7 @@ static void print_contracts(const printer *p)
         fprintf(p->out, "  %-16s %s -> %s, %lld x %s, %s to %s inclusive, %g USD/GPU-hour, "
                 "%s\n", c->name, s->providers[c->lessor].name, s->providers[c->lessee].name,
                 (long long)c->gpus, gpu_name(s, c->gpu),
-                date_of(p, c->start, start), date_of(p, c->end - SPEC_SECONDS_PER_DAY, last),
+                date_of(p, c->start, start), date_of(p, c->end - UNITS_SECONDS_PER_DAY, last),
                 c->price_per_gpu_hour, spec_contract_kind_name(c->kind));
         print_contract_terms(p, c);
     }
@@ -291,8 +290,7 @@ static void print_targets(const printer *p)
 
 void scenario_print(const scenario *sc, FILE *out)
 {
-    printer p = {out, sc->spec, 0};
-    caltime_parse_date(sc->spec->start_date, &p.start_day);
+    printer p = {out, sc->spec};
     print_period(&p);
     print_gpus(&p);
     print_providers(&p);

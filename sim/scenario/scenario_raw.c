@@ -4,13 +4,13 @@
  */
 #include "scenario_raw.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scenario_raw_internal.h"
 #include "../util/suggest.h"
+#include "../util/text.h"
 
 scenario_raw *scenario_raw_create(void)
 {
@@ -171,10 +171,7 @@ typedef struct assignment {
  * the spaces of "key = value". */
 static size_t key_length(const char *key, const char *eq)
 {
-    size_t len = (size_t)(eq - key);
-    while (len > 0 && isspace((unsigned char)key[len - 1]))
-        len--;
-    return len;
+    return text_trim_end_length(key, (size_t)(eq - key));
 }
 
 /* Splits `rest` ("name.key=value") against the existing sections of the
@@ -282,16 +279,6 @@ static int parse_assignment(const scenario_raw *raw, const char *text, assignmen
     return 0;
 }
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t len = strlen(s);
-    while (len > 0 && isspace((unsigned char)s[len - 1]))
-        s[--len] = '\0';
-    return s;
-}
-
 int scenario_raw_apply_set(scenario_raw *raw, const char *text, const char *top_file, scenario_diag *d)
 {
     assignment a;
@@ -321,7 +308,7 @@ int scenario_raw_apply_set(scenario_raw *raw, const char *text, const char *top_
     }
     char why[512];
     scenario_keys_value value;
-    char *v = trim((char *)a.value);
+    char *v = text_trim((char *)a.value);
     if (scenario_keys_parse(&kd->keys[key], v, &value, why, sizeof why) != 0) {
         scenario_diag_error(d, &w, "%s", why);
         return -1;

@@ -27,6 +27,7 @@
 
 #include "scenario_raw.h"
 #include "scenario_raw_internal.h"
+#include "../util/text.h"
 
 #define MAX_LINE_CHARS 65536
 #define MAX_INCLUDE_DEPTH 16
@@ -93,16 +94,6 @@ static scenario_diag_where where_in_section(const reader *r, const char *key)
     w.line = r->line;
     w.key = key;
     return w;
-}
-
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t len = strlen(s);
-    while (len > 0 && isspace((unsigned char)s[len - 1]))
-        s[--len] = '\0';
-    return s;
 }
 
 /* Cuts a comment: ';' or '#' at the start or after whitespace. */
@@ -172,12 +163,12 @@ static int open_header(reader *r, char *text)
         return -1;
     }
     text[len - 1] = '\0';
-    char *kind = trim(text + 1), *name = kind;
+    char *kind = text_trim(text + 1), *name = kind;
     while (*name && !isspace((unsigned char)*name))
         name++;
     if (*name)
         *name++ = '\0';
-    name = trim(name);
+    name = text_trim(name);
     int k = scenario_keys_find_kind(kind);
     if (k < 0) {
         unknown_kind(r, kind, name);
@@ -209,9 +200,7 @@ static int check_key_line(reader *r, const char *text)
 {
     scenario_diag_where w = where_here(r);
     const char *eq = strchr(text, '=');
-    size_t key_len = eq ? (size_t)(eq - text) : 0;
-    while (key_len > 0 && isspace((unsigned char)text[key_len - 1]))
-        key_len--;
+    size_t key_len = eq ? text_trim_end_length(text, (size_t)(eq - text)) : 0;
     int ok = key_len > 0;
     for (size_t i = 0; ok && i < key_len; i++)
         ok = isalnum((unsigned char)text[i]) || text[i] == '_';
@@ -271,7 +260,7 @@ static int next_line(reader *r)
     if (r->line == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
         text += 3;                       /* a UTF-8 byte order mark */
     strip_comment(text);
-    text = trim(text);
+    text = text_trim(text);
     if (*text == '[' && open_header(r, text) != 0)
         return -1;
     if (*text && *text != '[' && check_key_line(r, text) != 0)

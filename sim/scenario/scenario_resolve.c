@@ -50,8 +50,7 @@ scenario_diag_where scenario_resolve__where(const scenario_resolve_ctx *rc, scen
 
 void scenario_resolve__date(const scenario_resolve_ctx *rc, int64_t t, char out[11])
 {
-    int64_t seconds = rc->start_day * SPEC_SECONDS_PER_DAY + t;
-    caltime_format_date(seconds, out);
+    caltime_format_date_since(rc->s->start_day, t, out);
 }
 
 void scenario_resolve__warn(scenario_resolve_ctx *rc, const scenario_diag_where *w, const char *fmt, ...)
@@ -142,8 +141,8 @@ static int store(scenario_resolve_ctx *rc, const scenario_keys_key *k, const cha
     case SCENARIO_KEYS_DURATION: memcpy(field, &v.integer, sizeof v.integer); break;
     case SCENARIO_KEYS_BOOL: memcpy(field, &v.choice, sizeof v.choice); break;
     case SCENARIO_KEYS_DATE:
-        seconds = (v.days - rc->start_day + ((k->flags & SCENARIO_KEYS_INCLUSIVE_END) ? 1 : 0))
-                  * SPEC_SECONDS_PER_DAY;
+        seconds = (v.days - rc->s->start_day + ((k->flags & SCENARIO_KEYS_INCLUSIVE_END) ? 1 : 0))
+                  * UNITS_SECONDS_PER_DAY;
         memcpy(field, &seconds, sizeof seconds);
         break;
     case SCENARIO_KEYS_ENUM: memcpy(field, &index, sizeof index); break;
@@ -199,8 +198,7 @@ static int resolve_period(scenario_resolve_ctx *rc, int section)
         missing_key(rc, section, start_key);
         return -1;
     }
-    caltime_parse_date(start, &rc->start_day);   /* checked when read */
-    snprintf(s->start_date, sizeof s->start_date, "%s", start);
+    caltime_parse_date(start, &s->start_day);   /* checked when read */
     if (fill_record(rc, section, s) != 0)
         return -1;
     int end_key = scenario_resolve__key(SCENARIO_KEYS_SCENARIO, "end");

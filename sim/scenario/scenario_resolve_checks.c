@@ -182,9 +182,9 @@ static int resolve_term(scenario_resolve_ctx *rc, size_t i)
     }
     if (term) {
         int64_t months = strtoll(term, NULL, 10);    /* checked when read */
-        int64_t start_day = rc->start_day + c->start / SPEC_SECONDS_PER_DAY;
-        c->end = (scenario_resolve_add_months(start_day, months) - rc->start_day)
-                 * SPEC_SECONDS_PER_DAY;
+        int64_t start_day = rc->s->start_day + c->start / UNITS_SECONDS_PER_DAY;
+        c->end = (scenario_resolve_add_months(start_day, months) - rc->s->start_day)
+                 * UNITS_SECONDS_PER_DAY;
     }
     return 0;
 }
@@ -205,7 +205,7 @@ static int check_termination(scenario_resolve_ctx *rc, size_t i)
     scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "terminate");
     scenario_resolve__date(rc, c->terminate, when);
     scenario_resolve__date(rc, c->start, start);
-    scenario_resolve__date(rc, c->end - SPEC_SECONDS_PER_DAY, last);
+    scenario_resolve__date(rc, c->end - UNITS_SECONDS_PER_DAY, last);
     scenario_diag_error(rc->d, &w, "terminate %s is not inside the term (%s to %s inclusive); it "
                   "must be after the start and on or before the last day", when, start, last);
     return -1;
@@ -247,7 +247,7 @@ int scenario_resolve__contract(scenario_resolve_ctx *rc, size_t i)
         scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "end");
         char start[11], last[11];
         scenario_resolve__date(rc, c->start, start);
-        scenario_resolve__date(rc, c->end - SPEC_SECONDS_PER_DAY, last);
+        scenario_resolve__date(rc, c->end - UNITS_SECONDS_PER_DAY, last);
         scenario_diag_error(rc->d, &w, "end %s is before start %s; the end date (inclusive) must "
                       "be on or after the start", last, start);
         return -1;

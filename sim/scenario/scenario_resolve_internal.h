@@ -15,7 +15,6 @@ typedef struct scenario_resolve_ctx {
     spec *s;
     scenario_diag *d;
     const char *top_file;
-    int64_t start_day;                       /* days since 1970-01-01 of t = 0 */
     int *sections[SCENARIO_KEYS_N_KINDS];          /* entity index -> raw section */
     size_t counts[SCENARIO_KEYS_N_KINDS];
     scenario_keys_phase_record *phase_records;     /* one per [phase] section */

@@ -124,7 +124,7 @@ int scenario_resolve__procurement(scenario_resolve_ctx *rc, size_t i)
     spec_procurement *p = &rc->s->procurements[i];
     const char *term = scenario_resolve__text(rc, SCENARIO_KEYS_PROCUREMENT, i, "term_months");
     p->term_months = (int)strtol(term ? term : "48", NULL, 10);   /* checked when read */
-    p->term_seconds = (int64_t)p->term_months * SCENARIO_KEYS_SECONDS_PER_MONTH;
+    p->term_seconds = (int64_t)p->term_months * UNITS_SECONDS_PER_MONTH;
     if (resolve_sellers(rc, i) != 0)
         return -1;
     warn_procurement(rc, i);

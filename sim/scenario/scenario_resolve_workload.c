@@ -130,7 +130,7 @@ static int resolve_series(scenario_resolve_ctx *rc, size_t i)
     char *path = csv_path(rc, i, "series");
     char why[512] = "out of memory";
     int line = 0;
-    series_status st = path ? series_read(path, rc->start_day, &wl->series_t,
+    series_status st = path ? series_read(path, rc->s->start_day, &wl->series_t,
                                           &wl->series_value, &wl->series_len, &line, why,
                                           sizeof why)
                             : SERIES_NO_MEMORY;
@@ -210,7 +210,7 @@ static int keep_in_period(scenario_resolve_ctx *rc, size_t i, const char *path)
     scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_WORKLOAD, i, "trace");
     char start[11], end[11];
     scenario_resolve__date(rc, wl->start, start);
-    scenario_resolve__date(rc, rc->s->end - SPEC_SECONDS_PER_DAY, end);
+    scenario_resolve__date(rc, rc->s->end - UNITS_SECONDS_PER_DAY, end);
     if (first == last) {
         scenario_diag_error(rc->d, &w, "none of the %zu jobs of trace '%s' is submitted between the "
                       "workload's start %s and the scenario's end %s; check the dates", n,
@@ -233,7 +233,7 @@ static int resolve_trace(scenario_resolve_ctx *rc, size_t i)
     char *path = csv_path(rc, i, "trace");
     char why[512] = "out of memory";
     int line = 0;
-    jobtrace_status st = path ? jobtrace_read(path, rc->start_day, rc->s->gpus, rc->s->n_gpus,
+    jobtrace_status st = path ? jobtrace_read(path, rc->s->start_day, rc->s->gpus, rc->s->n_gpus,
                                               &wl->trace, &wl->trace_len, &line, why,
                                               sizeof why)
                               : JOBTRACE_NO_MEMORY;

@@ -13,7 +13,9 @@
 
 #include "../util/caltime.h"
 #include "../util/csvin.h"
+#include "../util/grow.h"
 #include "../util/textnum.h"
+#include "../util/units.h"
 
 #define FIELD_MAX 64
 
@@ -59,14 +61,10 @@ static void on_field(void *data, size_t len, void *user)
 static int append_point(reader *r, double t, double value)
 {
     if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        double *nt = realloc(r->t, cap * sizeof *nt);
-        if (nt)
-            r->t = nt;
-        double *nv = nt ? realloc(r->value, cap * sizeof *nv) : NULL;
-        if (!nv)
+        const size_t cap = grow_capacity(r->cap, r->n + 1, 64);
+        if (cap == 0 || grow_resize((void **)&r->t, cap, sizeof *r->t) != 0 ||
+            grow_resize((void **)&r->value, cap, sizeof *r->value) != 0)
             return -1;
-        r->value = nv;
         r->cap = cap;
     }
     r->t[r->n] = t;
@@ -90,7 +88,7 @@ static void data_row(reader *r)
              value_text);
     else if (value < 0)
         fail(r, "demand_h100 %s is negative; demand must be >= 0", value_text);
-    else if (append_point(r, (double)((day - r->start_day) * 86400), value) != 0)
+    else if (append_point(r, (double)((day - r->start_day) * UNITS_SECONDS_PER_DAY), value) != 0)
         fail(r, "out of memory");
     else
         r->previous_day = day;

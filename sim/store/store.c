@@ -112,7 +112,7 @@ void store__rollback(store *st)
 
 void store__date(const store *st, int64_t t, char out[20])
 {
-    caltime_format(st->start_epoch + t, out);
+    caltime_format_since(st->start_day, t, out);
 }
 
 /* ---- opening -------------------------------------------------------- */

@@ -40,7 +40,7 @@ typedef struct store_tick_table {
 struct store {
     sqlite3 *db;
     int64_t run_id;           /* current (or last) run, 0 before the first */
-    int64_t start_epoch;      /* epoch seconds of the run's t = 0 */
+    int64_t start_day;        /* the run's t = 0: days since 1970-01-01 (spec.start_day) */
     int64_t tick_seconds;
 
     /* prepared once per run, finalized by store_end_run / store_close */

@@ -10,6 +10,7 @@
  * pool GPU-hours.
  */
 #include "store_internal.h"
+#include "../util/units.h"
 
 static const char *const metric_sql[] = {
     /* t (seconds since start) of the first tick with any shortfall, per
@@ -129,7 +130,7 @@ static int run_metric_statement(store *st, const char *sql, double tick_hours)
 
 int store__compute_metrics(store *st)
 {
-    double tick_hours = (double)st->tick_seconds / 3600.0;
+    double tick_hours = (double)st->tick_seconds / UNITS_SECONDS_PER_HOUR_REAL;
     for (size_t i = 0; i < sizeof metric_sql / sizeof metric_sql[0]; i++) {
         int rc = run_metric_statement(st, metric_sql[i], tick_hours);
         if (rc != STORE_OK)

@@ -11,7 +11,6 @@
  * never half stored: when one of its rows fails, the rows already written
  * for it are deleted before the error is returned.
  */
-#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -339,11 +338,7 @@ static int64_t begin_run_fail(store *st, int rc, char *err, size_t err_len)
 static void set_run_layout(store *st, const market *m)
 {
     const spec *sp = market_spec(m);
-    int64_t days = 0;
-    int parsed = caltime_parse_date(sp->start_date, &days);
-    assert(parsed == 0 && "the reader validates spec.start_date");
-    (void)parsed;
-    st->start_epoch = days * SPEC_SECONDS_PER_DAY;
+    st->start_day = sp->start_day;
     st->tick_seconds = sp->tick_seconds;
     st->tables[STORE_DC_TICK].n = market_n_datacenters(m);
     st->tables[STORE_PROVIDER_TICK].n = sp->n_providers;

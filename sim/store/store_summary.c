@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "store_internal.h"
+#include "../util/grow.h"
 
 /* Prepares `sql` and binds the run id to ?1. */
 static int query(store *st, const char *sql, sqlite3_stmt **out)
@@ -112,14 +113,9 @@ static int load_years(store *st, provider_grid *g)
                            " FROM tick WHERE run_id = ?1 GROUP BY year ORDER BY year", &s);
     while (status == STORE_OK && next_row(st, s, &status)) {
         if (g->n_years == cap) {
-            cap = cap ? 2 * cap : 16;
-            int *years = realloc(g->years, cap * sizeof *years);
-            if (years)
-                g->years = years;
-            int64_t *last = realloc(g->last_tick, cap * sizeof *last);
-            if (last)
-                g->last_tick = last;
-            if (!years || !last) {
+            cap = grow_capacity(cap, g->n_years + 1, 16);
+            if (cap == 0 || grow_resize((void **)&g->years, cap, sizeof *g->years) != 0 ||
+                grow_resize((void **)&g->last_tick, cap, sizeof *g->last_tick) != 0) {
                 status = store__failf(st, STORE_ERR_NOMEM, "summary: out of memory");
                 break;
             }

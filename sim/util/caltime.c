@@ -12,9 +12,8 @@
  * followed by one unit letter, s, m, h or d, with nothing after it.
  */
 #include "caltime.h"
+#include "units.h"
 
-
-#define SECONDS_PER_DAY 86400
 #define DAYS_PER_ERA 146097  /* 400 Gregorian years */
 
 /* Floor division for a positive divisor: rounds towards minus infinity. */
@@ -114,8 +113,8 @@ static void put_digits(char *out, int value, int width)
  * snprintf: the store formats one date per tick. */
 void caltime_format(int64_t epoch_seconds, char out[20])
 {
-    int64_t days = floor_div(epoch_seconds, SECONDS_PER_DAY);
-    int seconds_of_day = (int)(epoch_seconds - days * SECONDS_PER_DAY);
+    int64_t days = floor_div(epoch_seconds, UNITS_SECONDS_PER_DAY);
+    int seconds_of_day = (int)(epoch_seconds - days * UNITS_SECONDS_PER_DAY);
     int year, month, day;
     caltime_civil_from_days(days, &year, &month, &day);
     year = year < 0 ? 0 : year > 9999 ? 9999 : year;
@@ -125,9 +124,9 @@ void caltime_format(int64_t epoch_seconds, char out[20])
     out[7] = '-';
     put_digits(out + 8, day, 2);
     out[10] = ' ';
-    put_digits(out + 11, seconds_of_day / 3600, 2);
+    put_digits(out + 11, seconds_of_day / UNITS_SECONDS_PER_HOUR, 2);
     out[13] = ':';
-    put_digits(out + 14, seconds_of_day / 60 % 60, 2);
+    put_digits(out + 14, seconds_of_day / UNITS_SECONDS_PER_MINUTE % 60, 2);
     out[16] = ':';
     put_digits(out + 17, seconds_of_day % 60, 2);
     out[19] = '\0';
@@ -143,14 +142,24 @@ void caltime_format_date(int64_t epoch_seconds, char out[11])
     out[10] = '\0';
 }
 
+void caltime_format_since(int64_t start_day, int64_t t, char out[20])
+{
+    caltime_format(start_day * UNITS_SECONDS_PER_DAY + t, out);
+}
+
+void caltime_format_date_since(int64_t start_day, int64_t t, char out[11])
+{
+    caltime_format_date(start_day * UNITS_SECONDS_PER_DAY + t, out);
+}
+
 /* Seconds per unit letter, or 0 for an unknown unit. */
 static int64_t unit_seconds(char unit)
 {
     switch (unit) {
     case 's': return 1;
-    case 'm': return 60;
-    case 'h': return 3600;
-    case 'd': return SECONDS_PER_DAY;
+    case 'm': return UNITS_SECONDS_PER_MINUTE;
+    case 'h': return UNITS_SECONDS_PER_HOUR;
+    case 'd': return UNITS_SECONDS_PER_DAY;
     default: return 0;
     }
 }

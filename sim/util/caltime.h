@@ -3,6 +3,11 @@
  * seconds since the scenario start; a calendar date is only ever derived
  * from it, through days since 1970-01-01 in the proleptic Gregorian
  * calendar (H. Hinnant's days_from_civil algorithm). All times are UTC.
+ *
+ * The scenario start is a day number (spec.start_day: days since
+ * 1970-01-01, t = 0 at its midnight), so "simulated t as text" is
+ * caltime_format_since(start_day, t, ...): the one place that turns the two
+ * into a calendar instant.
  */
 #ifndef CAPSIM_CALTIME_H
 #define CAPSIM_CALTIME_H
@@ -22,6 +27,12 @@ void caltime_civil_from_days(int64_t days, int *year, int *month, int *day);
 void caltime_format(int64_t epoch_seconds, char out[20]);
 /* Formats epoch seconds as "YYYY-MM-DD" into out (>= 11 bytes). */
 void caltime_format_date(int64_t epoch_seconds, char out[11]);
+
+/* Formats the instant t seconds after the UTC midnight of day start_day
+ * (days since 1970-01-01; t may be negative) as "YYYY-MM-DD HH:MM:SS". */
+void caltime_format_since(int64_t start_day, int64_t t, char out[20]);
+/* The same instant's date only, "YYYY-MM-DD". */
+void caltime_format_date_since(int64_t start_day, int64_t t, char out[11]);
 
 /* Parses a duration such as "15m", "1h", "6h", "1d", "3600s" into seconds.
  * Returns 0 on success, -1 otherwise. */

@@ -8,22 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 static int reserve(strbuf *b, size_t extra)
 {
     if (b->error)
         return -1;
-    if (b->len + extra + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *s = realloc(b->s, cap);
-    if (!s) {
+    if (grow_reserve((void **)&b->s, &b->cap, b->len + extra + 1, 256, 1) != 0) {
         b->error = 1;
         return -1;
     }
-    b->s = s;
-    b->cap = cap;
     return 0;
 }
 

@@ -107,6 +107,30 @@ static void test_format(void **unused)
     assert_string_equal(date, "2000-02-29");
 }
 
+/* Simulated time: t seconds after the midnight of a start day, t negative
+ * included, across a leap day and a year end. */
+static void test_format_since(void **unused)
+{
+    (void)unused;
+    char text[20], date[11];
+    int64_t start_day = 0;
+    assert_int_equal(caltime_parse_date("2024-02-28", &start_day), 0);
+    caltime_format_since(start_day, 0, text);
+    assert_string_equal(text, "2024-02-28 00:00:00");
+    caltime_format_since(start_day, 86400 + 13 * 3600 + 7 * 60 + 31, text);
+    assert_string_equal(text, "2024-02-29 13:07:31");
+    caltime_format_since(start_day, -1, text);
+    assert_string_equal(text, "2024-02-27 23:59:59");
+    caltime_format_date_since(start_day, 2 * 86400 - 1, date);
+    assert_string_equal(date, "2024-02-29");
+    caltime_format_date_since(start_day, 2 * 86400, date);
+    assert_string_equal(date, "2024-03-01");
+    caltime_format_date_since(20453, 86399, date);   /* 2025-12-31, last second */
+    assert_string_equal(date, "2025-12-31");
+    caltime_format_date_since(20453, 86400, date);
+    assert_string_equal(date, "2026-01-01");
+}
+
 static void test_parse_durations(void **unused)
 {
     (void)unused;
@@ -148,6 +172,7 @@ int main(void)
         cmocka_unit_test(test_parse_rejects_bad_dates),
         cmocka_unit_test(test_round_trip_range),
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_format_since),
         cmocka_unit_test(test_parse_durations),
         cmocka_unit_test(test_parse_rejects_bad_durations),
     };

@@ -62,7 +62,7 @@ static void assert_same_market(const spec *a, const spec *b)
 static void assert_same_spec(const spec *a, const spec *b)
 {
     assert_string_equal(a->name, b->name);
-    assert_string_equal(a->start_date, b->start_date);
+    assert_int_equal(a->start_day, b->start_day);
     assert_int_equal(a->end, b->end);
     assert_int_equal(a->tick_seconds, b->tick_seconds);
     assert_int_equal(a->seed, b->seed);

@@ -100,7 +100,7 @@ static spec *build_spec(void)
 {
     spec *s = testlib_chain_alloc(2, N_PROVIDERS, N_DC, 3, N_CONTRACTS, N_WORKLOADS);
     snprintf(s->name, sizeof s->name, "store test");
-    snprintf(s->start_date, sizeof s->start_date, "2025-01-01");
+    s->start_day = 20089;   /* 2025-01-01 */
     s->end = TICKS * 3600;
     s->tick_seconds = 3600;
     s->seed = 4242;

@@ -106,7 +106,7 @@ spec *testlib_chain_alloc(size_t gpus, size_t providers, size_t datacenters, siz
     s->n_contracts = contracts;
     s->n_workloads = workloads;
     snprintf(s->name, sizeof s->name, "fixture");
-    snprintf(s->start_date, sizeof s->start_date, "2025-01-01");
+    s->start_day = testlib_day_of("2025-01-01");
     s->tick_seconds = TESTLIB_HOUR;
     s->end = 5 * TESTLIB_DAY;
     s->seed = 20250101;
@@ -145,7 +145,7 @@ spec *testlib_chain(void)
     testlib_phase(&s->phases[PH_PLANO_GB200], "plano-gb200", DC_PLANO, GPU_GB200, 2048,
                   CHAIN_GB200_ONLINE);
     testlib_phase(&s->phases[PH_IOWA_H100], "g-iowa", DC_IOWA, GPU_H100, 1024,
-                  CHAIN_IOWA_LIFE_END - (int64_t)(5 * SPEC_HOURS_PER_YEAR) * TESTLIB_HOUR);
+                  CHAIN_IOWA_LIFE_END - (int64_t)(5 * UNITS_HOURS_PER_YEAR_REAL) * TESTLIB_HOUR);
     testlib_contract(&s->contracts[C_CW_GOOGLE], "cw-google", P_COREWEAVE, P_GOOGLE, GPU_H100,
                      2400, -5 * TESTLIB_DAY, 1000 * TESTLIB_DAY, 2.10, SPEC_RESERVED);
     testlib_contract(&s->contracts[C_GOOGLE_OPENAI], "google-openai", P_GOOGLE, P_OPENAI,
@@ -172,7 +172,7 @@ spec *testlib_market_spec(size_t providers, int64_t end, int64_t tick_seconds)
                                                 .workloads = 7, .pricelists = 7,
                                                 .procurements = 7, .buildouts = 3});
     snprintf(s->name, sizeof s->name, "dynamics");
-    snprintf(s->start_date, sizeof s->start_date, "2026-01-01");
+    s->start_day = testlib_day_of("2026-01-01");
     s->tick_seconds = tick_seconds;
     s->end = end;
     s->seed = 777;
