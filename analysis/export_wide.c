@@ -20,6 +20,7 @@ typedef struct wide_map {
     int *col;
     size_t n, cap;
     char **names;
+    size_t cap_names;
     int ncols;
 } wide_map;
 
@@ -38,10 +39,9 @@ static int name_column(wide_map *m, const char *name)
     for (int c = 0; c < m->ncols; c++)
         if (!strcmp(m->names[c], name))
             return c;
-    char **p = realloc(m->names, ((size_t)m->ncols + 1) * sizeof *p);
-    if (!p)
+    if (grow_reserve((void **)&m->names, &m->cap_names, (size_t)m->ncols + 1, 8,
+                     sizeof *m->names) != 0)
         return -1;
-    m->names = p;
     size_t len = strlen(name) + 1;
     if (!(m->names[m->ncols] = malloc(len)))
         return -1;

@@ -30,7 +30,7 @@ typedef struct cli_overrides {
     size_t n;
     size_t cap;
     char **owned;      /* strings the list allocated itself (e.g. from --seed) */
-    size_t n_owned;
+    size_t n_owned, cap_owned;
 } cli_overrides;
 
 int cli_overrides_add(cli_overrides *o, const char *assignment);

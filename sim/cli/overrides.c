@@ -16,14 +16,11 @@ int cli_overrides_add(cli_overrides *o, const char *assignment)
 int cli_overrides_add_copy(cli_overrides *o, const char *assignment)
 {
     char *copy = strdup(assignment);
-    char **owned = realloc(o->owned, (o->n_owned + 1) * sizeof *owned);
-    if (!copy || !owned) {
+    if (!copy || grow_reserve((void **)&o->owned, &o->cap_owned, o->n_owned + 1, 4,
+                              sizeof *o->owned) != 0) {
         free(copy);
-        if (owned)
-            o->owned = owned;
         return -1;
     }
-    o->owned = owned;
     o->owned[o->n_owned++] = copy;
     return cli_overrides_add(o, copy);
 }

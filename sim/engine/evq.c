@@ -18,6 +18,8 @@
 #include <assert.h>
 #include <stdlib.h>
 
+#include "../util/grow.h"
+
 #define EVQ_DEAD UINT32_MAX
 /* Handles are uint32 and EVQ_NO_HANDLE / EVQ_DEAD are reserved. */
 #define EVQ_MAX_EVENTS ((size_t)UINT32_MAX - 1)
@@ -95,22 +97,11 @@ static void sift_down(evq *q, size_t i)
  * (the queue is then unchanged, though some arrays may be larger). */
 static int grow(evq *q, size_t new_capacity)
 {
-    heap_key *heap = realloc(q->heap, new_capacity * sizeof *heap);
-    if (!heap)
+    if (grow_resize((void **)&q->heap, new_capacity, sizeof *q->heap) != 0 ||
+        grow_resize((void **)&q->slot_of, new_capacity, sizeof *q->slot_of) != 0 ||
+        grow_resize((void **)&q->payloads, new_capacity, sizeof *q->payloads) != 0 ||
+        grow_resize((void **)&q->free_handles, new_capacity, sizeof *q->free_handles) != 0)
         return -1;
-    q->heap = heap;
-    uint32_t *slot_of = realloc(q->slot_of, new_capacity * sizeof *slot_of);
-    if (!slot_of)
-        return -1;
-    q->slot_of = slot_of;
-    payload *payloads = realloc(q->payloads, new_capacity * sizeof *payloads);
-    if (!payloads)
-        return -1;
-    q->payloads = payloads;
-    evq_handle *free_handles = realloc(q->free_handles, new_capacity * sizeof *free_handles);
-    if (!free_handles)
-        return -1;
-    q->free_handles = free_handles;
     q->capacity = new_capacity;
     return 0;
 }

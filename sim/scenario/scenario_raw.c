@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "scenario_raw_internal.h"
+#include "../util/grow.h"
 #include "../util/suggest.h"
 #include "../util/text.h"
 
@@ -46,7 +47,9 @@ void scenario_raw_destroy(scenario_raw *raw)
 void *scenario_raw__grow(void *items, size_t n, size_t size)
 {
     int full = n == 0 || (n >= 4 && (n & (n - 1)) == 0);
-    return full ? realloc(items, (n ? n * 2 : 4) * size) : items;
+    if (full && grow_resize(&items, n ? n * 2 : 4, size) != 0)
+        return NULL;
+    return items;
 }
 
 int scenario_raw_add_warning(scenario_raw *raw, char *warning)
