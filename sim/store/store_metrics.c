@@ -86,6 +86,28 @@ static const char *const metric_sql[] = {
     "  WHERE pt.run_id = ?1 GROUP BY pt.provider_id, year) g"
     " JOIN provider p ON p.run_id = ?1 AND p.id = g.id",
 
+    /* calibration: revenue per provider per calendar quarter, named
+     * revenue_usd.<provider>.<year>Q<quarter> (revenue_usd.coreweave.2025Q1) */
+    "INSERT OR REPLACE INTO run_metric"
+    " SELECT ?1, 'revenue_usd.' || p.name || '.' || g.quarter, g.revenue FROM ("
+    "  SELECT pt.provider_id AS id,"
+    "  substr(t.date, 1, 4) || 'Q' || ((CAST(substr(t.date, 6, 2) AS INTEGER) + 2) / 3)"
+    "   AS quarter, sum(pt.revenue_usd) AS revenue"
+    "  FROM provider_tick pt JOIN tick t ON t.run_id = pt.run_id AND t.tick = pt.tick"
+    "  WHERE pt.run_id = ?1 GROUP BY pt.provider_id, quarter) g"
+    " JOIN provider p ON p.run_id = ?1 AND p.id = g.id",
+
+    /* calibration: the IT power capacity (sum of power_mw caps) of each
+     * owner's datacenters online by the end of each calendar year the run
+     * reaches, named it_power_online_mw.<owner>.<year> */
+    "WITH years AS (SELECT DISTINCT substr(date, 1, 4) AS year FROM tick WHERE run_id = ?1)"
+    " INSERT OR REPLACE INTO run_metric"
+    " SELECT ?1, 'it_power_online_mw.' || p.name || '.' || y.year, sum(d.power_mw)"
+    " FROM years y JOIN datacenter d ON d.run_id = ?1"
+    "  AND d.online_date < printf('%04d-01-01', CAST(y.year AS INTEGER) + 1)"
+    " JOIN provider p ON p.run_id = ?1 AND p.id = d.owner_id"
+    " GROUP BY p.name, y.year",
+
     /* calibration: each lessee's share of its lessor's contract payments per
      * calendar year (payments net of SLA credits, plus termination fees) */
     "WITH pay AS (SELECT c.lessor_id AS lessor, c.lessee_id AS lessee,"

@@ -19,6 +19,18 @@ expect_eq "Microsoft share within 5 points of 62% (simulated $(metric revenue_sh
 expect_eq "revenue metric equals the SQL sum over provider_tick" 1 \
   "$(q "$db" "SELECT abs((SELECT sum(revenue_usd) FROM provider_tick pt JOIN provider p ON p.run_id=1 AND p.id=pt.provider_id
                            WHERE pt.run_id=1 AND p.name='coreweave') - $(metric revenue_usd.coreweave.2024)) < 1")"
+expect_eq "the four 2024 quarters add up to the year" 1 \
+  "$(q "$db" "SELECT abs(sum(value) - $(metric revenue_usd.coreweave.2024)) < 1 FROM run_metric
+              WHERE run_id=1 AND metric GLOB 'revenue_usd.coreweave.2024Q[1-4]'")"
+expect_eq "Q3 2024 equals the SQL sum over July to September" 1 \
+  "$(q "$db" "SELECT abs((SELECT sum(pt.revenue_usd) FROM provider_tick pt JOIN provider p ON p.run_id=1 AND p.id=pt.provider_id
+                           JOIN tick t ON t.run_id=1 AND t.tick=pt.tick
+                           WHERE pt.run_id=1 AND p.name='coreweave' AND t.date >= '2024-07-01' AND t.date < '2024-10-01')
+                          - $(metric revenue_usd.coreweave.2024Q3)) < 1")"
+expect_eq "IT power online at the end of 2024 is the sum of the online sites' caps" 1 \
+  "$(q "$db" "SELECT abs((SELECT sum(d.power_mw) FROM datacenter d JOIN provider p ON p.run_id=1 AND p.id=d.owner_id
+                           WHERE d.run_id=1 AND p.name='coreweave' AND d.online_date < '2025-01-01')
+                          - $(metric it_power_online_mw.coreweave.2024)) < 1e-6")"
 expect_eq "both targets stored as within" "1 1" \
   "$(q "$db" "SELECT group_concat(CAST(value AS INTEGER), ' ') FROM (SELECT value FROM run_metric WHERE run_id=1 AND metric LIKE 'target.%.within' ORDER BY metric)")"
 expect_eq "stdout prints both targets as within" 2 "$(grep -c ': within$' "$tmp/out")"
