@@ -6,10 +6,15 @@
  * what its incoming contracts deliver. Providers are processed in
  * topological order of the lease graph (lessors before lessees; the reader
  * rejects cycles and procurement never signs one). A provider serves its
- * active outgoing reserved and on-demand contracts first, in contract order,
- * then its spot contracts from what is left, each with whole 8-GPU nodes up
- * to the committed GPUs (of the contract's type, or any type), then gives the
- * rest of its pool to its own workloads. Allocation changes only at events (a
+ * active outgoing contracts in four passes, each in contract order and each
+ * contract with whole 8-GPU nodes up to its committed GPUs: reserved and
+ * on-demand contracts that name a GPU type (from that type), then reserved
+ * and on-demand `any` contracts from what is left, then spot contracts the
+ * same way (typed, then `any`). An `any` contract takes the lessor's GPU
+ * types in its `allocation` order: oldest_first (the default) the slowest
+ * first (train_speed, then infer_speed, then type index), so new generations
+ * stay for the contracts that name them; newest_first the reverse. The rest
+ * of the pool goes to the provider's own workloads. Allocation changes only at events (a
  * phase online, a contract start, end or ramp step, a signing); a tick
  * changes only each allocation's load factor.
  *

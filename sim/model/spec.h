@@ -40,9 +40,17 @@ typedef enum spec_provider_kind {
     SPEC_LAB = 2
 } spec_provider_kind;
 
+/* How a lessor serves its `any` contracts from what its typed contracts
+ * left (alloc.h): slowest GPU types first, or fastest first. */
+typedef enum spec_allocation_policy {
+    SPEC_OLDEST_FIRST = 0,  /* by train_speed, then infer_speed, then type index, ascending */
+    SPEC_NEWEST_FIRST = 1   /* the reverse order */
+} spec_allocation_policy;
+
 typedef struct spec_provider {
     char name[SPEC_NAME_MAX];
     spec_provider_kind kind;
+    spec_allocation_policy allocation;
 } spec_provider;
 
 /* A batch of GPUs of one type that comes online in a DC at a date: the
@@ -269,6 +277,7 @@ void spec_destroy(spec *s);     /* frees every array; NULL is a no-op */
 
 /* queries */
 const char *spec_provider_kind_name(spec_provider_kind k);
+const char *spec_allocation_policy_name(spec_allocation_policy p);
 const char *spec_contract_kind_name(spec_contract_kind k);
 const char *spec_growth_name(spec_growth g);
 const char *spec_workload_type_name(spec_workload_type t);

@@ -25,6 +25,7 @@
 #define REQUIRED .flags = SCENARIO_KEYS_REQUIRED
 
 static const char *const provider_kinds[] = {"neocloud", "hyperscaler", "lab", NULL};
+static const char *const allocation_policies[] = {"oldest_first", "newest_first", NULL};
 static const char *const contract_kinds[] = {"reserved", "on_demand", "spot", NULL};
 static const char *const growth_models[] = {"exponential", "logistic", "series", NULL};
 static const char *const workload_types[] = {"inference", "training", NULL};
@@ -70,6 +71,9 @@ static const scenario_keys_key gpu_keys[] = {
 static const scenario_keys_key provider_keys[] = {
     {.name = "kind", .type = SCENARIO_KEYS_ENUM, REQUIRED, .choices = provider_kinds,
      .offset = FIELD(spec_provider, kind), .unit = "choice"},
+    {.name = "allocation", .type = SCENARIO_KEYS_ENUM, .default_text = "oldest_first",
+     .choices = allocation_policies, .offset = FIELD(spec_provider, allocation),
+     .unit = "choice"},
 };
 
 static const scenario_keys_key datacenter_keys[] = {
