@@ -162,12 +162,12 @@ capsim_status alloc_reserve_contracts(alloc *a, size_t cap)
                        (void **)&a->contract_delivered, (void **)&a->contract_preempted,
                        (void **)&a->contract_block_lo, (void **)&a->contract_block_hi,
                        (void **)&a->contract_leaf_lo, (void **)&a->contract_leaf_hi,
-                       (void **)&a->spot_contracts};
+                       (void **)&a->spot_contracts, (void **)&a->contract_unleased};
     const size_t sizes[] = {sizeof *a->contract_active, sizeof *a->contract_committed,
                             sizeof *a->contract_delivered, sizeof *a->contract_preempted,
                             sizeof *a->contract_block_lo, sizeof *a->contract_block_hi,
                             sizeof *a->contract_leaf_lo, sizeof *a->contract_leaf_hi,
-                            sizeof *a->spot_contracts};
+                            sizeof *a->spot_contracts, sizeof *a->contract_unleased};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
         if (grow_resize_zeroed(arrays[i], old, n, sizes[i]) != 0)
             return capsim_fail(CAPSIM_ERR_NO_MEMORY);  /* the arrays grown so far keep their contents */
@@ -298,7 +298,7 @@ void alloc_destroy(alloc *a)
         a->contract_block_hi, a->dc_installed, a->dc_healthy, a->dc_failed,
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
         a->group_cursor, a->sorted_phases, a->group_first_phase, a->scratch_state,
-        a->scratch_perf, a->gpu_order,
+        a->scratch_perf, a->gpu_order, a->contract_unleased,
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
@@ -559,6 +559,9 @@ static capsim_status carve_provider(alloc *a, int p)
             if (a->contract_block_hi[c] > a->contract_block_lo[c])
                 a->spot_contracts[a->n_spot++] = (int)c;
         }
+    for (size_t c = 0; c < e->n_contracts; c++)
+        if (a->contract_active[c] && e->contracts[c].lessor == p)
+            a->contract_unleased[c] = matching_in_pool(a, &e->contracts[c]);
     return 0;
 }
 
@@ -572,7 +575,7 @@ static capsim_status carve_contracts(alloc *a)
     a->n_spot = 0;
     for (size_t c = 0; c < e->n_contracts; c++) {
         a->contract_block_lo[c] = a->contract_block_hi[c] = 0;
-        a->contract_preempted[c] = 0;
+        a->contract_preempted[c] = a->contract_unleased[c] = 0;
     }
     const size_t n_own = a->n_blocks;
     for (size_t i = 0; i < s->n_providers; i++) {

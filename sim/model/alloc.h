@@ -145,6 +145,9 @@ typedef struct alloc {
     size_t *contract_leaf_hi;       /*   are contract_leaves[lo, hi) */
     size_t n_contract_leaves, cap_contract_leaves;
     alloc_leaf_ref *contract_leaves;
+    int64_t *contract_unleased;     /* per active contract: whole-node GPUs of its type (any:
+                                       every type) left in its lessor's pool after the
+                                       lessor served its contracts */
     size_t *contract_block_lo;      /* per contract: its delivered blocks are */
     size_t *contract_block_hi;      /*   blocks[lo, hi) */
     int64_t *dc_installed;          /* per DC: GPUs online */
