@@ -382,7 +382,10 @@ static void test_price_lists(void **state)
     assert_real_equal(c->price_per_gpu_hour, 2.40);
     scenario_destroy(sc);
     write_priced(f, "GB200", "3.95");                         /* one number still works */
-    sc = testlib_dir_load_ok(f, "priced.ini", NULL, 0);
+    const char *set = "provider.coreweave.allocation=newest_first";
+    sc = testlib_dir_load_ok(f, "priced.ini", &set, 1);
+    assert_int_equal(sc->spec->providers[0].allocation, SPEC_NEWEST_FIRST);
+    assert_int_equal(sc->spec->providers[1].allocation, SPEC_OLDEST_FIRST);   /* the default */
     assert_int_equal(sc->spec->contracts[0].n_type_prices, 0);
     assert_real_equal(sc->spec->contracts[0].price_per_gpu_hour, 3.95);
     assert_real_equal(sc->spec->pricelists[0].decline_per_year, 0.15);
