@@ -237,7 +237,7 @@ static int64_t delivered_of(const alloc *a, size_t c, int gpu)
 }
 
 static void check_typed(spec_allocation_policy policy, const int64_t want[4][2],
-                        int64_t want_spot_h100_preempted)
+                        int64_t want_spot_h100_preempted, const int64_t want_unleased[4])
 {
     world w = make_world(typed_market(policy), 0);
     assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
@@ -250,6 +250,11 @@ static void check_typed(spec_allocation_policy policy, const int64_t want[4][2],
                          (long long)want[c][g]);
     assert_int_equal(w.alloc->contract_preempted[TA_SPOT_H100], want_spot_h100_preempted);
     assert_int_equal(w.alloc->contract_preempted[TA_SPOT_ANY], 0);
+    for (size_t c = 0; c < 4; c++)
+        if (w.alloc->contract_unleased[c] != want_unleased[c])
+            fail_msg("policy %s, contract %s: lessor kept %lld of its type, want %lld",
+                     spec_allocation_policy_name(policy), w.spec->contracts[c].name,
+                     (long long)w.alloc->contract_unleased[c], (long long)want_unleased[c]);
     check_layout(&w);
     free_world(&w);
 }
@@ -260,7 +265,8 @@ static void test_typed_first_oldest(void **state)
     /* GB200 typed 800 of 1024; any 1000 H100 (200 H100, 224 GB200 left);
      * spot H100 gets the 200 H100 (preempted 400 - 200); spot any 200 GB200. */
     const int64_t want[4][2] = {{1000, 0}, {0, 800}, {200, 0}, {0, 200}};
-    check_typed(SPEC_OLDEST_FIRST, want, 200);
+    const int64_t unleased[4] = {24, 24, 0, 24};   /* 24 GB200 left, no H100 */
+    check_typed(SPEC_OLDEST_FIRST, want, 200, unleased);
 }
 
 static void test_typed_first_newest(void **state)
@@ -269,7 +275,8 @@ static void test_typed_first_newest(void **state)
     /* any takes the 224 GB200 left, then 776 H100 (424 H100 left); spot
      * H100 gets its 400 in full (nothing preempted); spot any 24 H100. */
     const int64_t want[4][2] = {{776, 224}, {0, 800}, {400, 0}, {24, 0}};
-    check_typed(SPEC_NEWEST_FIRST, want, 0);
+    const int64_t unleased[4] = {0, 0, 0, 0};      /* everything leased */
+    check_typed(SPEC_NEWEST_FIRST, want, 0, unleased);
 }
 
 /* Oldest first is train_speed, then infer_speed, then type index. */
