@@ -6,6 +6,7 @@
  * workloads are in scenario_resolve_workload.c, the market policies in
  * scenario_resolve_market.c.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,19 +296,16 @@ static int resolve_price_list(scenario_resolve_ctx *rc, size_t i)
     if (has_default)
         return 0;
     scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "price_per_gpu_hour");
-    if (c->gpu != SPEC_ANY_GPU) {
-        if (c->n_type_prices == 0) {   /* only `*`-less lists reach here, so never */
-            scenario_diag_error(rc->d, &w, "the price list is empty; give one price");
-            return -1;
-        }
+    assert(c->n_type_prices > 0);   /* a list has an item, and it is not `*` */
+    if (c->gpu != SPEC_ANY_GPU) {      /* its one item names the contract's type */
         c->price_per_gpu_hour = c->type_prices[0].price_per_gpu_hour;
         return 0;
     }
     for (size_t g = 0; g < rc->s->n_gpus; g++) {
-        size_t k2 = 0;
-        while (k2 < c->n_type_prices && c->type_prices[k2].gpu != (int)g)
-            k2++;
-        if (k2 == c->n_type_prices) {
+        size_t at = 0;
+        while (at < c->n_type_prices && c->type_prices[at].gpu != (int)g)
+            at++;
+        if (at == c->n_type_prices) {
             scenario_diag_error(rc->d, &w, "no price for GPU %s, which this `any` contract may "
                           "receive; add %s:PRICE to the list, or a default `*:PRICE` for every "
                           "type not named", rc->s->gpus[g].name, rc->s->gpus[g].name);
@@ -315,9 +313,9 @@ static int resolve_price_list(scenario_resolve_ctx *rc, size_t i)
         }
     }
     c->price_per_gpu_hour = c->type_prices[0].price_per_gpu_hour;
-    for (size_t k2 = 1; k2 < c->n_type_prices; k2++)
-        if (c->type_prices[k2].price_per_gpu_hour < c->price_per_gpu_hour)
-            c->price_per_gpu_hour = c->type_prices[k2].price_per_gpu_hour;
+    for (size_t at = 1; at < c->n_type_prices; at++)
+        if (c->type_prices[at].price_per_gpu_hour < c->price_per_gpu_hour)
+            c->price_per_gpu_hour = c->type_prices[at].price_per_gpu_hour;
     return 0;
 }
 
