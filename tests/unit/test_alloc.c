@@ -1,6 +1,7 @@
 /*
  * Unit tests for alloc: the fleet layout (DC, type, online order), online
- * prefixes, the carving rules (own DCs first, whole nodes, any type, under-
+ * prefixes, the carving rules (own DCs first, whole nodes, any type, typed
+ * contracts first and both allocation policies, spot last, under-
  * delivery), chains, unhealthy GPUs moved to each group's tail with their
  * perf, leaf ranges matching f->allocation, and the topological order.
  */

@@ -2,7 +2,8 @@
  * Unit tests for contract dynamics in the market (market.h, finance.h,
  * price.h): spot preemption when the lessor's reserved commitments rise and
  * when its own workloads' demand rises, ramps in daily steps, SLA credits,
- * early termination fees, and price quotes with term discounts. Small
+ * early termination fees, price quotes with term discounts and declining
+ * lists, and per-type billing of scenario and procured contracts. Small
  * markets built in code (testlib.h), hourly ticks, known answers.
  */
 #include <math.h>
@@ -328,6 +329,45 @@ static void test_per_type_billing(void **state)
     free(r);
 }
 
+/* A procured `any` contract is priced per type from the seller's lists: A
+ * sells H100s (800, its first DC) and GB200s at an `any` list of 2.00 and a
+ * GB200 list of 4.00 (12-month terms: no discount; signed at 0: no
+ * decline). B's review buys 1104 GPUs (1000 H100-eq x 1.1, whole nodes);
+ * oldest first they are the 800 H100 and 304 GB200, billed 800 x 2.00 +
+ * 304 x 4.00 per hour. */
+static void test_procured_any_priced_per_type(void **state)
+{
+    (void)state;
+    spec *s = testlib_market_spec(2, TESTLIB_DAY, TESTLIB_HOUR);
+    testlib_add_dc(s, "h", A, 0, 800, -TESTLIB_DAY);
+    testlib_add_dc(s, "gb", A, 1, 800, -TESTLIB_DAY);
+    testlib_add_workload(s, "chat", B, 0, 1000);
+    testlib_add_pricelist(s, A, SPEC_ANY_GPU, 2.00, -1, -1);
+    spec_pricelist *gb = testlib_add_pricelist(s, A, 1, 4.00, -1, -1);
+    gb->decline_per_year = 0.1;
+    const int sellers[] = {A};
+    spec_procurement *p = testlib_add_procurement(s, "buy", B, sellers, 1, 0, 30 * TESTLIB_DAY);
+    p->gpu = SPEC_ANY_GPU;
+    p->max_price_per_gpu_hour = 3.0;     /* the `any` quote (2.00) is within it */
+    testlib_recording *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(market_n_contracts(m), 1);
+    const spec_contract *k = market_contract(m, 0);
+    assert_int_equal(k->gpus, 1104);
+    assert_close(k->price_per_gpu_hour, 2.00, 1e-12);
+    assert_int_equal(k->n_type_prices, 1);
+    assert_close(price_of_type(k, 1), 4.00, 1e-12);
+    const market_contract_row *row = &r->contract[r->n_ticks - 1][0];
+    assert_int_equal(row->delivered, 1104);
+    assert_close(row->payment_usd, 800 * 2.00 + 304 * 4.00, 1e-9);
+    assert_close(row->price_per_gpu_hour, (800 * 2.00 + 304 * 4.00) / 1104.0, 1e-12);
+    check_conservation(r, 2);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_price_decline),
         cmocka_unit_test(test_fill_type_prices),
         cmocka_unit_test(test_per_type_billing),
+        cmocka_unit_test(test_procured_any_priced_per_type),
     };
     return cmocka_run_group_tests_name("contracts", tests, NULL, NULL);
 }
