@@ -81,6 +81,10 @@ expect_zero_rows "no GB200 contract is short while its lessor keeps GB200s" "$db
    JOIN gpu_type g ON g.run_id=1 AND g.id=c.gpu_type_id
    WHERE ct.run_id=1 AND ct.active=1 AND c.kind != 'spot' AND g.name='GB200'
    AND ct.delivered < ct.committed - ct.committed % 8 AND ct.lessor_unleased > 0"
+expect_zero_rows "no reserved or on-demand contract is short while its lessor keeps GPUs it could take" "$db" \
+  "SELECT ct.tick, c.name FROM contract_tick ct JOIN contract c ON c.run_id=1 AND c.id=ct.contract_id
+   WHERE ct.run_id=1 AND ct.active=1 AND c.kind != 'spot'
+   AND ct.delivered < ct.committed - ct.committed % 8 AND ct.lessor_unleased > 0"
 expect_zero_rows "reserved payment = delivered x delivered-weighted price x tick hours" "$db" \
   "SELECT ct.tick, ct.contract_id FROM contract_tick ct JOIN contract c ON c.run_id=1 AND c.id=ct.contract_id
    WHERE ct.run_id=1 AND ct.active=1 AND c.kind='reserved'
