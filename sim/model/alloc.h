@@ -40,7 +40,8 @@
  * tail serves no leaf (allocation -1).
  *
  * The result arrays are visible flat data, like the fleet's; they stay valid
- * until the next alloc_rebuild. Rebuilding is O(GPUs online + blocks) and
+ * until the next alloc_rebuild. Rebuilding is O(GPUs online + blocks x GPU
+ * types + providers x contracts) and
  * happens only at events; its arrays keep their capacity across rebuilds.
  */
 #ifndef CAPSIM_ALLOC_H
