@@ -162,12 +162,12 @@ capsim_status alloc_reserve_contracts(alloc *a, size_t cap)
                        (void **)&a->contract_delivered, (void **)&a->contract_preempted,
                        (void **)&a->contract_block_lo, (void **)&a->contract_block_hi,
                        (void **)&a->contract_leaf_lo, (void **)&a->contract_leaf_hi,
-                       (void **)&a->spot_contracts};
+                       (void **)&a->spot_contracts, (void **)&a->contract_unleased};
     const size_t sizes[] = {sizeof *a->contract_active, sizeof *a->contract_committed,
                             sizeof *a->contract_delivered, sizeof *a->contract_preempted,
                             sizeof *a->contract_block_lo, sizeof *a->contract_block_hi,
                             sizeof *a->contract_leaf_lo, sizeof *a->contract_leaf_hi,
-                            sizeof *a->spot_contracts};
+                            sizeof *a->spot_contracts, sizeof *a->contract_unleased};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
         if (grow_resize_zeroed(arrays[i], old, n, sizes[i]) != 0)
             return capsim_fail(CAPSIM_ERR_NO_MEMORY);  /* the arrays grown so far keep their contents */
@@ -198,7 +198,9 @@ static capsim_status allocate_arrays(alloc *a)
     a->provider_order = calloc(nv, sizeof *a->provider_order);
     a->provider_has_workload = calloc(nv, sizeof *a->provider_has_workload);
     a->provider_capacity_h100 = calloc(nv, sizeof *a->provider_capacity_h100);
+    a->gpu_order = calloc(s->n_gpus + 1, sizeof *a->gpu_order);
     return a->phase_group && a->phase_lo && a->sorted_phases && a->phase_online &&
+                   a->gpu_order &&
                    a->dc_installed && a->dc_healthy &&
                    a->dc_failed && a->dc_maintenance && a->dc_allocated &&
                    a->provider_order && a->provider_has_workload &&
@@ -207,12 +209,36 @@ static capsim_status allocate_arrays(alloc *a)
                : capsim_fail(CAPSIM_ERR_NO_MEMORY);
 }
 
+/* Oldest first: ascending train_speed, then infer_speed, then type index.
+ * Insertion sort: there are a handful of GPU types. */
+static int older_than(const spec *s, int x, int y)
+{
+    const spec_gpu *a = &s->gpus[x], *b = &s->gpus[y];
+    if (a->train_speed != b->train_speed)
+        return a->train_speed < b->train_speed;
+    if (a->infer_speed != b->infer_speed)
+        return a->infer_speed < b->infer_speed;
+    return x < y;
+}
+
+static void order_gpu_types(alloc *a)
+{
+    const spec *s = a->spec;
+    for (size_t i = 0; i < s->n_gpus; i++) {
+        size_t j = i;
+        for (; j > 0 && older_than(s, (int)i, a->gpu_order[j - 1]); j--)
+            a->gpu_order[j] = a->gpu_order[j - 1];
+        a->gpu_order[j] = (int)i;
+    }
+}
+
 /* Shared by both constructors; a->ent and the capacities are set. */
 static alloc *create(alloc *a)
 {
     const spec *s = a->spec;
     if (allocate_arrays(a) != 0 || lay_out(a) != 0 || alloc_order_providers(a) != 0)
         goto fail;
+    order_gpu_types(a);
     for (size_t c = 0; c < a->ent->n_contracts; c++)
         a->contract_committed[c] = a->ent->contracts[c].gpus;
     for (size_t w = 0; w < s->n_workloads; w++)
@@ -272,7 +298,7 @@ void alloc_destroy(alloc *a)
         a->contract_block_hi, a->dc_installed, a->dc_healthy, a->dc_failed,
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
         a->group_cursor, a->sorted_phases, a->group_first_phase, a->scratch_state,
-        a->scratch_perf,
+        a->scratch_perf, a->gpu_order, a->contract_unleased,
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
@@ -438,32 +464,51 @@ static int64_t matching_in_pool(const alloc *a, const spec_contract *k)
     return sum;
 }
 
-/* Carves contract c's delivery from the current pool: whole nodes of
- * matching type, pool order, up to the committed GPUs. Returns 0 or
- * CAPSIM_ERR_NO_MEMORY. */
-static capsim_status carve(alloc *a, size_t c)
+/* Carves up to *need GPUs of type `gpu` for contract c from the current
+ * pool, whole nodes, in pool order; each piece is a new block delivered to
+ * the lessee. The caller reserved room for one block and hop per pool
+ * block. */
+static void carve_type(alloc *a, size_t c, int gpu, int64_t *need)
 {
     const spec_contract *k = &a->ent->contracts[c];
-    if (RESERVE(a, blocks, a->n_blocks + a->n_pool) != 0 ||
-        RESERVE(a, hops, a->n_hops + a->n_pool) != 0)
-        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    const int64_t committed = a->contract_committed[c];
-    int64_t need = committed - committed % SPEC_GPUS_PER_NODE;
-    a->contract_block_lo[c] = a->n_blocks;
-    for (size_t i = 0; i < a->n_pool && need > 0; i++) {
+    for (size_t i = 0; i < a->n_pool && *need > 0; i++) {
         alloc_block *from = &a->blocks[a->pool[i]];
-        if (k->gpu != SPEC_ANY_GPU && a->groups[from->group].gpu != k->gpu)
+        if (a->groups[from->group].gpu != gpu)
             continue;
         int64_t take = from->remaining - from->remaining % SPEC_GPUS_PER_NODE;
-        if (take > need)
-            take = need;
+        if (take > *need)
+            take = *need;
         if (take <= 0)
             continue;
         a->hops[a->n_hops] = (alloc_hop){(int)c, from->hop};
         a->blocks[a->n_blocks++] =
             (alloc_block){from->group, (int)a->n_hops++, k->lessee, take, take};
         from->remaining -= take;
-        need -= take;
+        *need -= take;
+    }
+}
+
+/* Carves contract c's delivery from the current pool, whole nodes up to the
+ * committed GPUs: of its type, or for an `any` contract type by type in the
+ * lessor's allocation order (gpu_order, reversed for newest_first). Returns
+ * 0 or CAPSIM_ERR_NO_MEMORY. */
+static capsim_status carve(alloc *a, size_t c)
+{
+    const spec_contract *k = &a->ent->contracts[c];
+    const size_t n_types = a->spec->n_gpus;
+    /* every piece comes from a distinct pool block, at most once per type */
+    if (RESERVE(a, blocks, a->n_blocks + a->n_pool) != 0 ||
+        RESERVE(a, hops, a->n_hops + a->n_pool) != 0)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    const int64_t committed = a->contract_committed[c];
+    int64_t need = committed - committed % SPEC_GPUS_PER_NODE;
+    a->contract_block_lo[c] = a->n_blocks;
+    if (k->gpu != SPEC_ANY_GPU) {
+        carve_type(a, c, k->gpu, &need);
+    } else {
+        const int newest = a->spec->providers[k->lessor].allocation == SPEC_NEWEST_FIRST;
+        for (size_t i = 0; i < n_types && need > 0; i++)
+            carve_type(a, c, a->gpu_order[newest ? n_types - 1 - i : i], &need);
     }
     a->contract_block_hi[c] = a->n_blocks;
     return 0;
@@ -471,37 +516,52 @@ static capsim_status carve(alloc *a, size_t c)
 
 static int64_t min64(int64_t x, int64_t y) { return x < y ? x : y; }
 
-/* Provider p serves its active outgoing contracts: reserved and on-demand
- * first, then spot from what is left. A spot contract's preempted GPUs at
- * allocation are those of the pool it could have had before the first pass
- * and no longer can after it. Returns 0 or CAPSIM_ERR_NO_MEMORY. */
+/* Whether contract c is one that provider p serves in a pass: active, p's,
+ * spot or not, naming a type or not. */
+static int in_pass(const alloc *a, size_t c, int p, int spot, int typed)
+{
+    const spec_contract *k = &a->ent->contracts[c];
+    return a->contract_active[c] && k->lessor == p && (k->kind == SPEC_SPOT) == spot &&
+           (k->gpu != SPEC_ANY_GPU) == typed;
+}
+
+/* Provider p serves its active outgoing contracts in four passes, each in
+ * contract order: reserved and on-demand contracts naming a type, then the
+ * `any` ones, then spot contracts naming a type, then spot `any`. A spot
+ * contract's preempted GPUs at allocation are those of the pool it could
+ * have had before the first pass and no longer can after the second.
+ * Returns 0 or CAPSIM_ERR_NO_MEMORY. */
 static capsim_status carve_provider(alloc *a, int p)
 {
     const entities *e = a->ent;
     capsim_status st;
+    for (size_t c = 0; c < e->n_contracts; c++)
+        if (in_pass(a, c, p, 1, 0) || in_pass(a, c, p, 1, 1))
+            a->contract_preempted[c] =
+                min64(a->contract_committed[c], matching_in_pool(a, &e->contracts[c]));
+    for (int typed = 1; typed >= 0; typed--)
+        for (size_t c = 0; c < e->n_contracts; c++)
+            if (in_pass(a, c, p, 0, typed) && (st = carve(a, c)) != CAPSIM_OK)
+                return st;
     for (size_t c = 0; c < e->n_contracts; c++) {
-        const spec_contract *k = &e->contracts[c];
-        if (a->contract_active[c] && k->lessor == p && k->kind == SPEC_SPOT)
-            a->contract_preempted[c] = min64(a->contract_committed[c], matching_in_pool(a, k));
-    }
-    for (size_t c = 0; c < e->n_contracts; c++) {
-        const spec_contract *k = &e->contracts[c];
-        if (a->contract_active[c] && k->lessor == p && k->kind != SPEC_SPOT &&
-            (st = carve(a, c)) != CAPSIM_OK)
-            return st;
-    }
-    for (size_t c = 0; c < e->n_contracts; c++) {
-        const spec_contract *k = &e->contracts[c];
-        if (!a->contract_active[c] || k->lessor != p || k->kind != SPEC_SPOT)
+        if (!in_pass(a, c, p, 1, 0) && !in_pass(a, c, p, 1, 1))
             continue;
-        const int64_t after = min64(a->contract_committed[c], matching_in_pool(a, k));
+        const int64_t after = min64(a->contract_committed[c], matching_in_pool(a, &e->contracts[c]));
         a->contract_preempted[c] -= after;
         a->contract_preempted[c] -= a->contract_preempted[c] % SPEC_GPUS_PER_NODE;
-        if ((st = carve(a, c)) != CAPSIM_OK)
-            return st;
-        if (a->contract_block_hi[c] > a->contract_block_lo[c])
-            a->spot_contracts[a->n_spot++] = (int)c;
     }
+    for (int typed = 1; typed >= 0; typed--)
+        for (size_t c = 0; c < e->n_contracts; c++) {
+            if (!in_pass(a, c, p, 1, typed))
+                continue;
+            if ((st = carve(a, c)) != CAPSIM_OK)
+                return st;
+            if (a->contract_block_hi[c] > a->contract_block_lo[c])
+                a->spot_contracts[a->n_spot++] = (int)c;
+        }
+    for (size_t c = 0; c < e->n_contracts; c++)
+        if (a->contract_active[c] && e->contracts[c].lessor == p)
+            a->contract_unleased[c] = matching_in_pool(a, &e->contracts[c]);
     return 0;
 }
 
@@ -515,7 +575,7 @@ static capsim_status carve_contracts(alloc *a)
     a->n_spot = 0;
     for (size_t c = 0; c < e->n_contracts; c++) {
         a->contract_block_lo[c] = a->contract_block_hi[c] = 0;
-        a->contract_preempted[c] = 0;
+        a->contract_preempted[c] = a->contract_unleased[c] = 0;
     }
     const size_t n_own = a->n_blocks;
     for (size_t i = 0; i < s->n_providers; i++) {

@@ -18,11 +18,16 @@
  * Allocation (market.h has the rules). A provider's pool is a list of
  * blocks: (group, GPUs, hop), where the hop names the last contract of the
  * chain the block came through (-1 for the provider's own DC). Providers
- * are processed in topological order of the lease graph. Each active
- * outgoing reserved or on-demand contract, in contract order, then each
- * active spot contract, carves whole 8-GPU nodes up to its current committed
- * GPUs (contract_committed: the ramp) from the matching blocks of the lessor's pool (own DCs
- * first, in DC order, then incoming contracts in spec order); each carved
+ * are processed in topological order of the lease graph. A lessor's active
+ * outgoing contracts carve in four passes, each in contract order: reserved
+ * and on-demand contracts that name a GPU type, then reserved and on-demand
+ * `any` contracts, then spot contracts that name a type, then spot `any`.
+ * Each carves whole 8-GPU nodes up to its current committed GPUs
+ * (contract_committed: the ramp) from the matching blocks of the lessor's
+ * pool (own DCs first, in DC order, then incoming contracts in spec order);
+ * an `any` contract takes the types in the lessor's allocation order
+ * (spec_allocation_policy: gpu_order, slowest first, or its reverse), each
+ * type in pool order. Each carved
  * piece becomes a block delivered to the lessee through a new hop (contract,
  * parent hop). What is left of a provider's pool is its own use: one *leaf*
  * per block. A leaf is a contiguous GPU range of one group, so the tick
@@ -35,7 +40,8 @@
  * tail serves no leaf (allocation -1).
  *
  * The result arrays are visible flat data, like the fleet's; they stay valid
- * until the next alloc_rebuild. Rebuilding is O(GPUs online + blocks) and
+ * until the next alloc_rebuild. Rebuilding is O(GPUs online + blocks x GPU
+ * types + providers x contracts) and
  * happens only at events; its arrays keep their capacity across rebuilds.
  */
 #ifndef CAPSIM_ALLOC_H
@@ -113,6 +119,7 @@ typedef struct alloc {
     size_t *phase_lo;               /* per phase: first GPU in the fleet */
     int *provider_order;            /* topological order of the lease graph */
     int *provider_has_workload;     /* per provider: 1 when it has a workload */
+    int *gpu_order;                 /* spec GPU types, oldest first (SPEC_OLDEST_FIRST) */
 
     /* inputs: set by the caller before alloc_rebuild */
     uint8_t *phase_online;          /* per phase */
@@ -139,6 +146,9 @@ typedef struct alloc {
     size_t *contract_leaf_hi;       /*   are contract_leaves[lo, hi) */
     size_t n_contract_leaves, cap_contract_leaves;
     alloc_leaf_ref *contract_leaves;
+    int64_t *contract_unleased;     /* per active contract: whole-node GPUs of its type (any:
+                                       every type) left in its lessor's pool after the
+                                       lessor served its contracts */
     size_t *contract_block_lo;      /* per contract: its delivered blocks are */
     size_t *contract_block_hi;      /*   blocks[lo, hi) */
     int64_t *dc_installed;          /* per DC: GPUs online */

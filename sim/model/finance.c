@@ -7,11 +7,11 @@
 
 #include "../util/units.h"
 
-double finance_contract_payment(const spec_contract *k, int64_t delivered, double used,
-                                double dt_h)
+double finance_contract_payment(const spec_contract *k, double price_per_gpu_hour,
+                                int64_t delivered, double used, double dt_h)
 {
     const double billed = k->kind == SPEC_RESERVED ? (double)delivered : used;  /* spot: on use */
-    return billed * k->price_per_gpu_hour * dt_h;
+    return billed * price_per_gpu_hour * dt_h;
 }
 
 double finance_phase_depreciation(const spec *s, const spec_phase *p, int online,

@@ -3,7 +3,8 @@
  * contract rows (market.h states the rules).
  *
  *   contract payment   reserved: delivered GPUs x price x dt_h (take-or-pay);
- *                      on-demand and spot: used GPU-equivalents x price x dt_h.
+ *                      on-demand and spot: used GPU-equivalents x price x dt_h;
+ *                      price: the delivered-weighted price of its GPU types.
  *   SLA credit         when an active contract with sla_availability > 0
  *                      delivers fewer than committed x sla_availability GPUs
  *                      in a tick: sla_credit_share x the tick's payment,
@@ -32,9 +33,10 @@
 #include "market.h"
 
 /* operations */
-/* The payment for one tick of dt_h hours on contract k. */
-double finance_contract_payment(const spec_contract *k, int64_t delivered, double used,
-                                double dt_h);
+/* The payment for one tick of dt_h hours on contract k at price_per_gpu_hour
+ * (its delivered-weighted price, market.h). */
+double finance_contract_payment(const spec_contract *k, double price_per_gpu_hour,
+                                int64_t delivered, double used, double dt_h);
 /* The SLA credit of one tick: payment x sla_credit_share when the contract
  * is active, has an SLA and delivered < committed x sla_availability; else 0. */
 double finance_sla_credit(const spec_contract *k, int active, int64_t committed,

@@ -6,10 +6,15 @@
  * what its incoming contracts deliver. Providers are processed in
  * topological order of the lease graph (lessors before lessees; the reader
  * rejects cycles and procurement never signs one). A provider serves its
- * active outgoing reserved and on-demand contracts first, in contract order,
- * then its spot contracts from what is left, each with whole 8-GPU nodes up
- * to the committed GPUs (of the contract's type, or any type), then gives the
- * rest of its pool to its own workloads. Allocation changes only at events (a
+ * active outgoing contracts in four passes, each in contract order and each
+ * contract with whole 8-GPU nodes up to its committed GPUs: reserved and
+ * on-demand contracts that name a GPU type (from that type), then reserved
+ * and on-demand `any` contracts from what is left, then spot contracts the
+ * same way (typed, then `any`). An `any` contract takes the lessor's GPU
+ * types in its `allocation` order: oldest_first (the default) the slowest
+ * first (train_speed, then infer_speed, then type index), so new generations
+ * stay for the contracts that name them; newest_first the reverse. The rest
+ * of the pool goes to the provider's own workloads. Allocation changes only at events (a
  * phase online, a contract start, end or ramp step, a signing); a tick
  * changes only each allocation's load factor.
  *
@@ -42,7 +47,12 @@
  * finance; 5. call the observer, which reads the row arrays below.
  *
  * Finance per tick of dt hours: a reserved contract pays delivered GPUs x
- * price x dt; an on-demand contract pays used GPU-hours x price. Each payment
+ * price x dt; an on-demand or spot contract pays used GPU-hours x price. The
+ * price is the contract's delivered-weighted price: each delivered GPU at its
+ * type's price (price.h), so a reserved `any` contract pays the sum over
+ * types of delivered GPUs x that type's price x dt (when a spot lessor takes
+ * GPUs back in a tick, the GPUs kept are billed at the same weighted price).
+ * Each payment
  * is revenue for the lessor and lease cost for the lessee, so payments net
  * to zero over the market. Energy cost = IT power x PUE x dt x price, paid
  * by the DC's owner. Depreciation = capex / life, straight line from each
@@ -121,6 +131,11 @@ typedef struct market_contract_row {
     double sla_credit_usd;    /* this tick, lessor to lessee */
     int64_t preempted;        /* spot: GPUs taken back by the lessor this tick */
     double fee_usd;           /* termination fee paid this tick, lessee to lessor */
+    double price_per_gpu_hour;/* delivered-weighted price: sum over its delivered blocks of
+                                 GPUs x the type's price, over the GPUs (the contract's price
+                                 for its type, or its default, when nothing is delivered) */
+    int64_t lessor_unleased;  /* whole-node GPUs of the contract's type (any: of every type)
+                                 that its lessor's pool kept after serving its contracts */
 } market_contract_row;
 
 typedef struct market_workload_row {

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "finance.h"
+#include "price.h"
 #include "../util/grow.h"
 
 #define WATTS_PER_MW 1e6
@@ -220,6 +221,23 @@ static void attribute_use(market *m)
     }
 }
 
+/* Contract c's delivered-weighted price per GPU-hour (market.h). O(its
+ * delivered blocks). */
+static double delivered_price(const market *m, size_t c)
+{
+    const alloc *a = m->alloc;
+    const spec_contract *k = &m->contracts[c];
+    double gpus = 0.0, usd = 0.0;
+    for (size_t b = a->contract_block_lo[c]; b < a->contract_block_hi[c]; b++) {
+        const alloc_block *blk = &a->blocks[b];
+        gpus += (double)blk->gpus;
+        usd += (double)blk->gpus * price_of_type(k, a->groups[blk->group].gpu);
+    }
+    if (gpus > 0.0)
+        return usd / gpus;
+    return k->gpu != SPEC_ANY_GPU ? price_of_type(k, k->gpu) : k->price_per_gpu_hour;
+}
+
 static void tick_contracts(market *m, double dt_h)
 {
     const alloc *a = m->alloc;
@@ -232,7 +250,10 @@ static void tick_contracts(market *m, double dt_h)
         r->delivered = a->contract_delivered[c] - m->tick_lost[c];
         r->preempted = k->kind == SPEC_SPOT ? a->contract_preempted[c] + m->tick_preempted[c] : 0;
         r->utilisation = r->delivered > 0 ? r->used / (double)r->delivered : 0.0;
-        const double payment = finance_contract_payment(k, r->delivered, r->used, dt_h);
+        r->price_per_gpu_hour = delivered_price(m, c);
+        r->lessor_unleased = r->active ? a->contract_unleased[c] : 0;
+        const double payment =
+            finance_contract_payment(k, r->price_per_gpu_hour, r->delivered, r->used, dt_h);
         r->payment_usd = r->active ? payment : 0.0;
         r->sla_credit_usd =
             finance_sla_credit(k, r->active, r->committed, r->delivered, r->payment_usd);

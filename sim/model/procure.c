@@ -268,6 +268,7 @@ static int sign(market *m, int seller, int buyer, const request *r, double price
     k.origin = SPEC_ORIGIN_PROCURED;
     k.signed_at = t;
     k.parent = -1;
+    price_fill_type_prices(s, &k, r->term_months, t);   /* an `any` lease: the seller's type lists */
     const int c = market__add_contract(m, &k, t);
     if (c < 0)
         return c;
@@ -330,7 +331,8 @@ static int ask(market *m, chain *ch, int seller, const request *r, int refusal, 
     if (loop || seller == buyer)
         return decline(m, seller, buyer, r, refusal, "it would close a loop of leases", t);
     double price = 0.0;
-    const price_status ps = price_quote(m->spec, seller, r->gpu, r->kind, r->term_months, &price);
+    const price_status ps = price_quote(m->spec, seller, r->gpu, r->kind, r->term_months, t,
+                                       &price);
     if (ps != PRICE_OK)
         return decline(m, seller, buyer, r, refusal, capsim_strerror(ps), t);
     if (price > r->max_price + 1e-12) {

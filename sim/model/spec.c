@@ -42,6 +42,15 @@ void spec_destroy(spec *s)
 }
 
 /* The names below are the scenario file's spelling of each value. */
+const char *spec_allocation_policy_name(spec_allocation_policy p)
+{
+    switch (p) {
+    case SPEC_OLDEST_FIRST: return "oldest_first";
+    case SPEC_NEWEST_FIRST: return "newest_first";
+    }
+    return "unknown";
+}
+
 const char *spec_provider_kind_name(spec_provider_kind k)
 {
     switch (k) {

@@ -40,9 +40,17 @@ typedef enum spec_provider_kind {
     SPEC_LAB = 2
 } spec_provider_kind;
 
+/* How a lessor serves its `any` contracts from what its typed contracts
+ * left (alloc.h): slowest GPU types first, or fastest first. */
+typedef enum spec_allocation_policy {
+    SPEC_OLDEST_FIRST = 0,  /* by train_speed, then infer_speed, then type index, ascending */
+    SPEC_NEWEST_FIRST = 1   /* the reverse order */
+} spec_allocation_policy;
+
 typedef struct spec_provider {
     char name[SPEC_NAME_MAX];
     spec_provider_kind kind;
+    spec_allocation_policy allocation;
 } spec_provider;
 
 /* A batch of GPUs of one type that comes online in a DC at a date: the
@@ -79,6 +87,13 @@ typedef enum spec_contract_origin {
 
 #define SPEC_NO_TIME INT64_MIN  /* an optional time that is not set */
 
+/* A contract's price for one GPU type. */
+#define SPEC_MAX_TYPE_PRICES 16
+typedef struct spec_type_price {
+    int gpu;                    /* index into spec.gpus */
+    double price_per_gpu_hour;  /* USD */
+} spec_type_price;
+
 typedef struct spec_contract {
     char name[SPEC_NAME_MAX];
     int lessor;                 /* index into spec.providers */
@@ -87,7 +102,11 @@ typedef struct spec_contract {
     int64_t gpus;               /* committed GPUs, multiple of SPEC_GPUS_PER_NODE */
     int64_t start;              /* seconds since scenario start */
     int64_t end;                /* exclusive, seconds since scenario start */
-    double price_per_gpu_hour;  /* USD */
+    double price_per_gpu_hour;  /* USD: every type's price, or (with type_prices) the price of
+                                   the types the list does not name: its `*` entry, else the
+                                   lowest listed price (termination fees use it) */
+    size_t n_type_prices;       /* 0: one price for every type */
+    spec_type_price type_prices[SPEC_MAX_TYPE_PRICES]; /* per type, each type at most once */
     spec_contract_kind kind;
     int64_t ramp_seconds;       /* 0: all committed GPUs from start; else committed grows
                                    linearly from 0 at start to gpus at start + ramp, in whole nodes */
@@ -113,6 +132,8 @@ typedef struct spec_pricelist {
     double price_per_gpu_hour[3]; /* indexed by spec_contract_kind; < 0 when not offered */
     double discount_per_year;   /* fraction off per year of term beyond the first, 0..1 */
     double max_discount;        /* cap on the term discount, 0..1 */
+    double decline_per_year;    /* list prices fall by this fraction per year since the
+                                   scenario start, applied at signing, 0..1 */
 } spec_pricelist;
 
 /* A provider's periodic capacity review. */
@@ -269,6 +290,7 @@ void spec_destroy(spec *s);     /* frees every array; NULL is a no-op */
 
 /* queries */
 const char *spec_provider_kind_name(spec_provider_kind k);
+const char *spec_allocation_policy_name(spec_allocation_policy p);
 const char *spec_contract_kind_name(spec_contract_kind k);
 const char *spec_growth_name(spec_growth g);
 const char *spec_workload_type_name(spec_workload_type t);

@@ -25,6 +25,7 @@
 #define REQUIRED .flags = SCENARIO_KEYS_REQUIRED
 
 static const char *const provider_kinds[] = {"neocloud", "hyperscaler", "lab", NULL};
+static const char *const allocation_policies[] = {"oldest_first", "newest_first", NULL};
 static const char *const contract_kinds[] = {"reserved", "on_demand", "spot", NULL};
 static const char *const growth_models[] = {"exponential", "logistic", "series", NULL};
 static const char *const workload_types[] = {"inference", "training", NULL};
@@ -70,6 +71,9 @@ static const scenario_keys_key gpu_keys[] = {
 static const scenario_keys_key provider_keys[] = {
     {.name = "kind", .type = SCENARIO_KEYS_ENUM, REQUIRED, .choices = provider_kinds,
      .offset = FIELD(spec_provider, kind), .unit = "choice"},
+    {.name = "allocation", .type = SCENARIO_KEYS_ENUM, .default_text = "oldest_first",
+     .choices = allocation_policies, .offset = FIELD(spec_provider, allocation),
+     .unit = "choice"},
 };
 
 static const scenario_keys_key datacenter_keys[] = {
@@ -113,7 +117,7 @@ static const scenario_keys_key contract_keys[] = {
      .offset = FIELD(spec_contract, end), .unit = "date"},
     {.name = "term_months", .type = SCENARIO_KEYS_MONTHS, .offset = SCENARIO_KEYS_NO_FIELD,
      .unit = "months"},
-    {.name = "price_per_gpu_hour", .type = SCENARIO_KEYS_REAL, REQUIRED, AT_LEAST(0),
+    {.name = "price_per_gpu_hour", .type = SCENARIO_KEYS_PRICE, REQUIRED, AT_LEAST(0),
      .offset = FIELD(spec_contract, price_per_gpu_hour), .unit = "USD/GPU-hour"},
     {.name = "kind", .type = SCENARIO_KEYS_ENUM, .default_text = "reserved",
      .choices = contract_kinds, .offset = FIELD(spec_contract, kind), .unit = "choice"},
@@ -185,6 +189,9 @@ static const scenario_keys_key pricelist_keys[] = {
      .offset = FIELD(spec_pricelist, price_per_gpu_hour[SPEC_SPOT]), .unit = "USD/GPU-hour"},
     {.name = "discount_per_year", .type = SCENARIO_KEYS_REAL, .default_text = "0", FRACTION,
      .offset = FIELD(spec_pricelist, discount_per_year), .unit = "fraction per year"},
+    {.name = "decline_per_year", .type = SCENARIO_KEYS_REAL, .default_text = "0", .lo = 0,
+     .hi = 1, .hi_open = 1, .offset = FIELD(spec_pricelist, decline_per_year),
+     .unit = "fraction per year"},
     {.name = "max_discount", .type = SCENARIO_KEYS_REAL, .default_text = "0.6", FRACTION,
      .offset = FIELD(spec_pricelist, max_discount), .unit = "fraction"},
 };
@@ -623,6 +630,67 @@ static int parse_month_span(const scenario_keys_key *k, const char *text, int64_
     return 0;
 }
 
+int scenario_keys_is_price_list(const char *text)
+{
+    return strchr(text, ':') != NULL;
+}
+
+int scenario_keys_price_list_next(const scenario_keys_key *k, const char **cursor,
+                                  char type[SPEC_NAME_MAX], double *price, char *why,
+                                  size_t why_len)
+{
+    const char *p = text_skip_space(*cursor);
+    if (!*p)
+        return 0;
+    const char *end = strchr(p, ',');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    char item[160];
+    if (len >= sizeof item) {
+        snprintf(why, why_len, "an item of the price list is too long; write TYPE:PRICE");
+        return -1;
+    }
+    memcpy(item, p, len);
+    len = text_trim_end_length(item, len);
+    item[len] = '\0';
+    char *colon = strrchr(item, ':');
+    if (len == 0 || !colon) {
+        snprintf(why, why_len, "'%s' is not TYPE:PRICE; write one price, or a list such as "
+                 "H100:2.10, GB200:4.20 (`*:PRICE` for every type not named)",
+                 len ? item : "(empty item)");
+        return -1;
+    }
+    *colon = '\0';
+    char *type_end = colon;
+    while (type_end > item && isspace((unsigned char)type_end[-1]))
+        *--type_end = '\0';
+    if (strcmp(item, "*") != 0 && scenario_keys_check_name(item, why, why_len) != 0)
+        return -1;
+    if (parse_real(k, text_skip_space(colon + 1), price, why, why_len) != 0)
+        return -1;
+    strcpy(type, item);
+    *cursor = end ? end + 1 : p + strlen(p);
+    if (end && !*text_skip_space(*cursor)) {
+        snprintf(why, why_len, "the price list ends with a comma; remove it");
+        return -1;
+    }
+    return 1;
+}
+
+static int parse_price(const scenario_keys_key *k, const char *text, double *out, char *why,
+                       size_t n)
+{
+    if (!scenario_keys_is_price_list(text))
+        return parse_real(k, text, out, why, n);
+    char type[SPEC_NAME_MAX];
+    double price;
+    int rc;
+    const char *cursor = text;
+    while ((rc = scenario_keys_price_list_next(k, &cursor, type, &price, why, n)) == 1)
+        continue;
+    *out = -1.0;   /* the resolver fills the list */
+    return rc;
+}
+
 int scenario_keys_name_list_next(const char **cursor, char name[SPEC_NAME_MAX], char *why,
                            size_t why_len)
 {
@@ -700,6 +768,7 @@ int scenario_keys_parse(const scenario_keys_key *k, const char *text, scenario_k
     case SCENARIO_KEYS_WHOLE: return parse_whole(k, text, &out->integer, why, why_len);
     case SCENARIO_KEYS_MONTH_SPAN: return parse_month_span(k, text, &out->integer, why, why_len);
     case SCENARIO_KEYS_PROVIDER_LIST: return parse_name_list(k, text, why, why_len);
+    case SCENARIO_KEYS_PRICE: return parse_price(k, text, &out->real, why, why_len);
     case SCENARIO_KEYS_DISTRIBUTION:
         return scenario_dist_parse(text, (k->flags & SCENARIO_KEYS_GPU_VALUES) != 0, NULL, why, why_len);
     }

@@ -52,8 +52,11 @@ typedef enum scenario_keys_type {
     SCENARIO_KEYS_MONTH_SPAN,  /* a number of months within [lo, hi] (fractions allowed) ->
                             int64_t seconds, at UNITS_SECONDS_PER_MONTH */
     SCENARIO_KEYS_PROVIDER_LIST, /* NAME, NAME, ...: distinct names (the resolver looks them up) */
-    SCENARIO_KEYS_DISTRIBUTION /* `fixed X`, `exponential MEAN`, `lognormal MEAN SIGMA` or a
+    SCENARIO_KEYS_DISTRIBUTION, /* `fixed X`, `exponential MEAN`, `lognormal MEAN SIGMA` or a
                             weighted list `V:W, V:W` (see scenario_dist.h; the resolver fills it) */
+    SCENARIO_KEYS_PRICE        /* a REAL within [lo, hi] for every GPU type, or a list
+                            `TYPE:PRICE, *:PRICE` (`*`: every type not named; the resolver
+                            fills the list, see scenario_keys_price_list_next) */
 } scenario_keys_type;
 
 enum scenario_keys_flag {
@@ -141,6 +144,14 @@ int scenario_keys_check_name(const char *name, char *why, size_t why_len);
  * Returns 1 with the item, 0 at the end of the list, -1 with `why` set. */
 int scenario_keys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], int64_t *count,
                           char *why, size_t why_len);
+/* Reads the next TYPE:PRICE item of a price list at *cursor and advances it
+ * (TYPE may be `*`; PRICE within k's range). Returns 1 with the item, 0 at
+ * the end of the list, -1 with `why` set. */
+int scenario_keys_price_list_next(const scenario_keys_key *k, const char **cursor,
+                                  char type[SPEC_NAME_MAX], double *price, char *why,
+                                  size_t why_len);
+/* Whether a PRICE value is a per-type list (it has a ':'). */
+int scenario_keys_is_price_list(const char *text);
 /* Reads the next NAME of a comma-separated name list at *cursor and
  * advances it. Returns 1 with the name, 0 at the end, -1 with `why` set. */
 int scenario_keys_name_list_next(const char **cursor, char name[SPEC_NAME_MAX], char *why,

@@ -73,8 +73,10 @@ static void print_providers(const printer *p)
     fprintf(p->out, "\nproviders (%zu) and datacenters (%zu)\n", s->n_providers,
             s->n_datacenters);
     for (size_t i = 0; i < s->n_providers; i++) {
-        fprintf(p->out, "  %s (%s)\n", s->providers[i].name,
-                spec_provider_kind_name(s->providers[i].kind));
+        fprintf(p->out, "  %s (%s%s)\n", s->providers[i].name,
+                spec_provider_kind_name(s->providers[i].kind),
+                s->providers[i].allocation == SPEC_NEWEST_FIRST ? ", any contracts newest first"
+                                                                 : "");
         for (size_t dc = 0; dc < s->n_datacenters; dc++) {
             const spec_datacenter *d = &s->datacenters[dc];
             if (d->owner != (int)i)
@@ -140,6 +142,13 @@ static void print_contracts(const printer *p)
                 (long long)c->gpus, gpu_name(s, c->gpu),
                 date_of(p, c->start, start), date_of(p, c->end - UNITS_SECONDS_PER_DAY, last),
                 c->price_per_gpu_hour, spec_contract_kind_name(c->kind));
+        if (c->n_type_prices > 0) {
+            fprintf(p->out, "    prices by type:");
+            for (size_t k = 0; k < c->n_type_prices; k++)
+                fprintf(p->out, "%s %s %g", k ? "," : "", s->gpus[c->type_prices[k].gpu].name,
+                        c->type_prices[k].price_per_gpu_hour);
+            fprintf(p->out, " USD/GPU-hour; other types at %g\n", c->price_per_gpu_hour);
+        }
         print_contract_terms(p, c);
     }
 }
@@ -220,7 +229,10 @@ static void print_pricelists(const printer *p)
                 fprintf(p->out, " %s %g", spec_contract_kind_name((spec_contract_kind)k),
                         l->price_per_gpu_hour[k]);
         fprintf(p->out, " USD/GPU-hour; %g%% off per year of term beyond the first, at most "
-                "%g%%\n", l->discount_per_year * 100, l->max_discount * 100);
+                "%g%%", l->discount_per_year * 100, l->max_discount * 100);
+        if (l->decline_per_year > 0)
+            fprintf(p->out, "; list prices fall %g%% per year", l->decline_per_year * 100);
+        fprintf(p->out, "\n");
     }
 }
 

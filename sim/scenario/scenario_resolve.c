@@ -134,6 +134,10 @@ static int store(scenario_resolve_ctx *rc, const scenario_keys_key *k, const cha
     switch (k->type) {
     case SCENARIO_KEYS_TEXT: snprintf(field, k->size, "%s", text); break;
     case SCENARIO_KEYS_REAL: memcpy(field, &v.real, sizeof v.real); break;
+    case SCENARIO_KEYS_PRICE:       /* a list: placed by the per-kind checks */
+        if (!scenario_keys_is_price_list(text))
+            memcpy(field, &v.real, sizeof v.real);
+        break;
     case SCENARIO_KEYS_SEED: memcpy(field, &v.seed, sizeof v.seed); break;
     case SCENARIO_KEYS_GPU_COUNT:
     case SCENARIO_KEYS_WHOLE:

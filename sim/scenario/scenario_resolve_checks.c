@@ -6,6 +6,7 @@
  * workloads are in scenario_resolve_workload.c, the market policies in
  * scenario_resolve_market.c.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,95 @@ static void check_sla_and_ramp(scenario_resolve_ctx *rc, size_t i)
     }
 }
 
+/* One priced item of a contract's price list into c: `*` is the default
+ * (*has_default), a type its type_prices entry. Returns 0 or -1 after
+ * reporting. */
+static int add_type_price(scenario_resolve_ctx *rc, size_t i, const char *type, double price,
+                          int *has_default)
+{
+    spec_contract *c = &rc->s->contracts[i];
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "price_per_gpu_hour");
+    if (strcmp(type, "*") == 0) {
+        if (*has_default) {
+            scenario_diag_error(rc->d, &w, "the price list has two `*` entries; keep one");
+            return -1;
+        }
+        *has_default = 1;
+        c->price_per_gpu_hour = price;
+        return 0;
+    }
+    const int gpu = scenario_resolve__lookup(rc, SCENARIO_KEYS_GPU, type, &w);
+    if (gpu < 0)
+        return -1;
+    if (c->gpu != SPEC_ANY_GPU && gpu != c->gpu) {
+        scenario_diag_error(rc->d, &w, "the contract delivers only %s GPUs, so a price for %s never "
+                      "applies; give one price, e.g. price_per_gpu_hour = %g",
+                      rc->s->gpus[c->gpu].name, type, price);
+        return -1;
+    }
+    for (size_t k = 0; k < c->n_type_prices; k++)
+        if (c->type_prices[k].gpu == gpu) {
+            scenario_diag_error(rc->d, &w, "the price list names %s twice; keep one price per GPU "
+                          "type", type);
+            return -1;
+        }
+    if (c->n_type_prices == SPEC_MAX_TYPE_PRICES) {
+        scenario_diag_error(rc->d, &w, "the price list names more than %d GPU types; use `*:PRICE` "
+                      "for the rest", SPEC_MAX_TYPE_PRICES);
+        return -1;
+    }
+    c->type_prices[c->n_type_prices++] = (spec_type_price){gpu, price};
+    return 0;
+}
+
+/* A price list `TYPE:PRICE, *:PRICE` (checked item by item when read): every
+ * type at most once; an `any` contract names every GPU type of the scenario
+ * or a `*` default; a typed contract names only its type. Without `*`,
+ * price_per_gpu_hour is the lowest listed price. Returns 0 or -1 after
+ * reporting. */
+static int resolve_price_list(scenario_resolve_ctx *rc, size_t i)
+{
+    spec_contract *c = &rc->s->contracts[i];
+    const char *text = scenario_resolve__text(rc, SCENARIO_KEYS_CONTRACT, i, "price_per_gpu_hour");
+    c->n_type_prices = 0;
+    if (!text || !scenario_keys_is_price_list(text))
+        return 0;
+    const scenario_keys_key *k =
+        &scenario_keys_kind_of(SCENARIO_KEYS_CONTRACT)->keys[scenario_resolve__key(
+            SCENARIO_KEYS_CONTRACT, "price_per_gpu_hour")];
+    char type[SPEC_NAME_MAX], why[256];
+    double price;
+    int has_default = 0;
+    const char *cursor = text;
+    while (scenario_keys_price_list_next(k, &cursor, type, &price, why, sizeof why) == 1)
+        if (add_type_price(rc, i, type, price, &has_default) != 0)
+            return -1;
+    if (has_default)
+        return 0;
+    scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "price_per_gpu_hour");
+    assert(c->n_type_prices > 0);   /* a list has an item, and it is not `*` */
+    if (c->gpu != SPEC_ANY_GPU) {      /* its one item names the contract's type */
+        c->price_per_gpu_hour = c->type_prices[0].price_per_gpu_hour;
+        return 0;
+    }
+    for (size_t g = 0; g < rc->s->n_gpus; g++) {
+        size_t at = 0;
+        while (at < c->n_type_prices && c->type_prices[at].gpu != (int)g)
+            at++;
+        if (at == c->n_type_prices) {
+            scenario_diag_error(rc->d, &w, "no price for GPU %s, which this `any` contract may "
+                          "receive; add %s:PRICE to the list, or a default `*:PRICE` for every "
+                          "type not named", rc->s->gpus[g].name, rc->s->gpus[g].name);
+            return -1;
+        }
+    }
+    c->price_per_gpu_hour = c->type_prices[0].price_per_gpu_hour;
+    for (size_t at = 1; at < c->n_type_prices; at++)
+        if (c->type_prices[at].price_per_gpu_hour < c->price_per_gpu_hour)
+            c->price_per_gpu_hour = c->type_prices[at].price_per_gpu_hour;
+    return 0;
+}
+
 int scenario_resolve__contract(scenario_resolve_ctx *rc, size_t i)
 {
     spec_contract *c = &rc->s->contracts[i];
@@ -241,7 +331,7 @@ int scenario_resolve__contract(scenario_resolve_ctx *rc, size_t i)
                       "different providers", rc->s->providers[c->lessee].name);
         return -1;
     }
-    if (resolve_term(rc, i) != 0)
+    if (resolve_term(rc, i) != 0 || resolve_price_list(rc, i) != 0)
         return -1;
     if (c->end <= c->start) {
         scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "end");

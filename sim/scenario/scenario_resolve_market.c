@@ -99,7 +99,8 @@ static void warn_procurement(scenario_resolve_ctx *rc, size_t i)
     double cheapest = -1;
     for (size_t k = 0; k < p->n_sellers; k++) {
         double price;
-        price_status st = price_quote(s, p->sellers[k], p->gpu, p->kind, p->term_months, &price);
+        price_status st = price_quote(s, p->sellers[k], p->gpu, p->kind, p->term_months,
+                                      p->first_review, &price);
         if (st == PRICE_OK) {
             cheapest = cheapest < 0 || price < cheapest ? price : cheapest;
             continue;

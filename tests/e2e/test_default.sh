@@ -74,6 +74,36 @@ expect_zero_rows "provider served + shortfall = demand" "$db" \
    AND abs(served_h100 + shortfall_h100 - demand_h100) > 1e-9 * (1 + demand_h100)"
 expect_zero_rows "utilisation within [0, 1]" "$db" \
   "SELECT tick, datacenter_id FROM dc_tick WHERE run_id=1 AND (mean_utilisation < 0 OR mean_utilisation > 1 + 1e-9)"
+# Types and prices (issue 8). Typed contracts are served first, so a GB200 contract short of its
+# commitment (whole nodes) never has a lessor that kept GB200s for itself at that tick.
+expect_zero_rows "no GB200 contract is short while its lessor keeps GB200s" "$db" \
+  "SELECT ct.tick, c.name FROM contract_tick ct JOIN contract c ON c.run_id=1 AND c.id=ct.contract_id
+   JOIN gpu_type g ON g.run_id=1 AND g.id=c.gpu_type_id
+   WHERE ct.run_id=1 AND ct.active=1 AND c.kind != 'spot' AND g.name='GB200'
+   AND ct.delivered < ct.committed - ct.committed % 8 AND ct.lessor_unleased > 0"
+expect_zero_rows "no reserved or on-demand contract is short while its lessor keeps GPUs it could take" "$db" \
+  "SELECT ct.tick, c.name FROM contract_tick ct JOIN contract c ON c.run_id=1 AND c.id=ct.contract_id
+   WHERE ct.run_id=1 AND ct.active=1 AND c.kind != 'spot'
+   AND ct.delivered < ct.committed - ct.committed % 8 AND ct.lessor_unleased > 0"
+expect_zero_rows "reserved payment = delivered x delivered-weighted price x tick hours" "$db" \
+  "SELECT ct.tick, ct.contract_id FROM contract_tick ct JOIN contract c ON c.run_id=1 AND c.id=ct.contract_id
+   WHERE ct.run_id=1 AND ct.active=1 AND c.kind='reserved'
+   AND abs(ct.payment_usd - ct.delivered * ct.price_per_gpu_hour) > 1e-6 * (1 + ct.payment_usd)"
+expect_zero_rows "an any contract's weighted price lies within its type prices (2.20 to 3.75)" "$db" \
+  "SELECT ct.tick FROM contract_tick ct JOIN contract c ON c.run_id=1 AND c.id=ct.contract_id
+   WHERE ct.run_id=1 AND c.name='cw-microsoft' AND (ct.price_per_gpu_hour < 2.20 - 1e-9 OR ct.price_per_gpu_hour > 3.75 + 1e-9)"
+if [ "$ticks" = 43824 ]; then   # the GB200 contracts start in September 2025 and March 2026
+  expect_zero_rows "the GB200 contracts deliver every committed GPU from their first day" "$db" \
+    "SELECT ct.tick, c.name FROM contract_tick ct JOIN contract c ON c.run_id=1 AND c.id=ct.contract_id
+     WHERE ct.run_id=1 AND ct.active=1 AND c.name IN ('cw-openai-2', 'cw-openai-3') AND ct.delivered < ct.committed"
+  cw_price() { q "$db" "SELECT round(sum(ct.payment_usd) / sum(ct.delivered * 1.0), 4) FROM contract_tick ct
+                 JOIN contract c ON c.run_id=1 AND c.id=ct.contract_id JOIN provider p ON p.run_id=1 AND p.id=c.lessor_id
+                 JOIN tick t ON t.run_id=1 AND t.tick=ct.tick
+                 WHERE ct.run_id=1 AND p.name='coreweave' AND c.kind='reserved' AND t.date >= '$1' AND t.date < '$2'"; }
+  p1=$(cw_price 2025-01-01 2025-04-01); p2=$(cw_price 2025-10-01 2026-01-01); p3=$(cw_price 2026-10-01 2027-01-01)
+  expect_eq "CoreWeave's realised price per GPU-hour rises as GB200s arrive (2025Q1 $p1 < 2025Q4 $p2 < 2026Q4 $p3)" 1 \
+    "$(q "$db" "SELECT $p1 < $p2 AND $p2 < $p3")"
+fi
 expect_eq "run_param holds the resolved scenario" 1 \
   "$(q "$db" "SELECT count(*) > 100 FROM run_param WHERE run_id=1")"
 expect_eq "contract cw-openai-1's committed GPUs recorded" 104000 \

@@ -1,6 +1,7 @@
 /*
  * Unit tests for alloc: the fleet layout (DC, type, online order), online
- * prefixes, the carving rules (own DCs first, whole nodes, any type, under-
+ * prefixes, the carving rules (own DCs first, whole nodes, any type, typed
+ * contracts first and both allocation policies, spot last, under-
  * delivery), chains, unhealthy GPUs moved to each group's tail with their
  * perf, leaf ranges matching f->allocation, and the topological order.
  */
@@ -204,6 +205,108 @@ static void test_unhealthy_and_under_delivery(void **state)
     free_world(&w);
 }
 
+/* Type-aware carving. p0 owns a GB200 DC (first in DC order) of 1024 and
+ * an H100 DC of 1200 and leases to p1: an `any` contract of 1000 written
+ * before a GB200 contract of 800, and (spot) an H100 contract of 400 before
+ * an `any` one of 200. The typed GB200 contract is served first; the `any`
+ * contract then takes H100s (oldest_first) or the 224 GB200s left and 776
+ * H100s (newest_first); spot comes last, typed then any. */
+enum { TA_ANY, TA_GB200, TA_SPOT_H100, TA_SPOT_ANY };
+
+static spec *typed_market(spec_allocation_policy policy)
+{
+    const int64_t end = 10 * TESTLIB_DAY;
+    spec *s = testlib_market_spec(2, end, TESTLIB_HOUR);
+    s->providers[0].allocation = policy;
+    testlib_add_dc(s, "gb", 0, 1, 1024, 0);
+    testlib_add_dc(s, "h", 0, 0, 1200, 0);
+    testlib_add_contract(s, "any", 0, 1, SPEC_ANY_GPU, 1000, 0, end, 2.0, SPEC_RESERVED);
+    testlib_add_contract(s, "gb200", 0, 1, 1, 800, 0, end, 4.0, SPEC_RESERVED);
+    testlib_add_contract(s, "spot-h100", 0, 1, 0, 400, 0, end, 1.0, SPEC_SPOT);
+    testlib_add_contract(s, "spot-any", 0, 1, SPEC_ANY_GPU, 200, 0, end, 1.0, SPEC_SPOT);
+    return s;
+}
+
+/* GPUs of type gpu delivered on contract c. */
+static int64_t delivered_of(const alloc *a, size_t c, int gpu)
+{
+    int64_t n = 0;
+    for (size_t b = a->contract_block_lo[c]; b < a->contract_block_hi[c]; b++)
+        if (a->groups[a->blocks[b].group].gpu == gpu)
+            n += a->blocks[b].gpus;
+    return n;
+}
+
+static void check_typed(spec_allocation_policy policy, const int64_t want[4][2],
+                        int64_t want_spot_h100_preempted, const int64_t want_unleased[4])
+{
+    world w = make_world(typed_market(policy), 0);
+    assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
+    for (size_t c = 0; c < 4; c++)
+        for (int g = 0; g < 2; g++)
+            if (delivered_of(w.alloc, c, g) != want[c][g])
+                fail_msg("policy %s, contract %s, %s: delivered %lld, want %lld",
+                         spec_allocation_policy_name(policy), w.spec->contracts[c].name,
+                         w.spec->gpus[g].name, (long long)delivered_of(w.alloc, c, g),
+                         (long long)want[c][g]);
+    assert_int_equal(w.alloc->contract_preempted[TA_SPOT_H100], want_spot_h100_preempted);
+    assert_int_equal(w.alloc->contract_preempted[TA_SPOT_ANY], 0);
+    for (size_t c = 0; c < 4; c++)
+        if (w.alloc->contract_unleased[c] != want_unleased[c])
+            fail_msg("policy %s, contract %s: lessor kept %lld of its type, want %lld",
+                     spec_allocation_policy_name(policy), w.spec->contracts[c].name,
+                     (long long)w.alloc->contract_unleased[c], (long long)want_unleased[c]);
+    check_layout(&w);
+    free_world(&w);
+}
+
+static void test_typed_first_oldest(void **state)
+{
+    (void)state;
+    /* GB200 typed 800 of 1024; any 1000 H100 (200 H100, 224 GB200 left);
+     * spot H100 gets the 200 H100 (preempted 400 - 200); spot any 200 GB200. */
+    const int64_t want[4][2] = {{1000, 0}, {0, 800}, {200, 0}, {0, 200}};
+    const int64_t unleased[4] = {24, 24, 0, 24};   /* 24 GB200 left, no H100 */
+    check_typed(SPEC_OLDEST_FIRST, want, 200, unleased);
+}
+
+static void test_typed_first_newest(void **state)
+{
+    (void)state;
+    /* any takes the 224 GB200 left, then 776 H100 (424 H100 left); spot
+     * H100 gets its 400 in full (nothing preempted); spot any 24 H100. */
+    const int64_t want[4][2] = {{776, 224}, {0, 800}, {400, 0}, {24, 0}};
+    const int64_t unleased[4] = {0, 0, 0, 0};      /* everything leased */
+    check_typed(SPEC_NEWEST_FIRST, want, 0, unleased);
+}
+
+/* Oldest first is train_speed, then infer_speed, then type index. */
+static void test_gpu_order(void **state)
+{
+    (void)state;
+    spec *s = testlib_market_spec(1, TESTLIB_DAY, TESTLIB_HOUR);
+    s->gpus[0].train_speed = 2.5;   /* H100 now faster for training than GB200 */
+    s->gpus[1].train_speed = 1.0;
+    testlib_add_dc(s, "a", 0, 0, 8, 0);
+    alloc *a = alloc_create(s);
+    assert_non_null(a);
+    assert_int_equal(a->gpu_order[0], 1);
+    assert_int_equal(a->gpu_order[1], 0);
+    alloc_destroy(a);
+    s->gpus[0].train_speed = 1.0;   /* a tie: infer_speed decides (H100 1 < GB200 2.5) */
+    a = alloc_create(s);
+    assert_non_null(a);
+    assert_int_equal(a->gpu_order[0], 0);
+    alloc_destroy(a);
+    s->gpus[1].infer_speed = 1.0;   /* a full tie: the type index decides */
+    a = alloc_create(s);
+    assert_non_null(a);
+    assert_int_equal(a->gpu_order[0], 0);
+    assert_int_equal(a->gpu_order[1], 1);
+    alloc_destroy(a);
+    spec_destroy(s);
+}
+
 /* Swaps providers 0 and 2 everywhere: lessees now have lower indices than
  * lessors, and the deliveries must not change. */
 static void test_topological_order(void **state)
@@ -266,6 +369,9 @@ int main(void)
         cmocka_unit_test(test_layout_by_dc_type_online),
         cmocka_unit_test(test_chain_at_start),
         cmocka_unit_test(test_any_type_crosses_types),
+        cmocka_unit_test(test_typed_first_oldest),
+        cmocka_unit_test(test_typed_first_newest),
+        cmocka_unit_test(test_gpu_order),
         cmocka_unit_test(test_unhealthy_and_under_delivery),
         cmocka_unit_test(test_topological_order),
         cmocka_unit_test(test_stragglers),

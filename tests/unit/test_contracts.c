@@ -2,7 +2,8 @@
  * Unit tests for contract dynamics in the market (market.h, finance.h,
  * price.h): spot preemption when the lessor's reserved commitments rise and
  * when its own workloads' demand rises, ramps in daily steps, SLA credits,
- * early termination fees, and price quotes with term discounts. Small
+ * early termination fees, price quotes with term discounts and declining
+ * lists, and per-type billing of scenario and procured contracts. Small
  * markets built in code (testlib.h), hourly ticks, known answers.
  */
 #include <math.h>
@@ -219,20 +220,152 @@ static void test_price_quote(void **state)
     h100->discount_per_year = 0.10;
     h100->max_discount = 0.15;
     double price = 0;
-    assert_int_equal(price_quote(s, A, 0, SPEC_RESERVED, 36, &price), PRICE_OK);
+    assert_int_equal(price_quote(s, A, 0, SPEC_RESERVED, 36, 0, &price), PRICE_OK);
     assert_close(price, 2.40 * 0.85, 1e-12);            /* 0.20 capped at 0.15 */
-    assert_int_equal(price_quote(s, A, 0, SPEC_RESERVED, 18, &price), PRICE_OK);
+    assert_int_equal(price_quote(s, A, 0, SPEC_RESERVED, 18, 0, &price), PRICE_OK);
     assert_close(price, 2.40 * (1 - 0.05), 1e-12);      /* half a year beyond the first */
-    assert_int_equal(price_quote(s, A, 0, SPEC_ON_DEMAND, 12, &price), PRICE_OK);
+    assert_int_equal(price_quote(s, A, 0, SPEC_ON_DEMAND, 12, 0, &price), PRICE_OK);
     assert_close(price, 3.10, 1e-12);                   /* one year: list price */
-    assert_int_equal(price_quote(s, A, 1, SPEC_RESERVED, 24, &price), PRICE_OK);
+    assert_int_equal(price_quote(s, A, 1, SPEC_RESERVED, 24, 0, &price), PRICE_OK);
     assert_close(price, 2.00 * 0.95, 1e-12);            /* GB200: the any list */
-    assert_int_equal(price_quote(s, A, SPEC_ANY_GPU, SPEC_RESERVED, 60, &price), PRICE_OK);
+    assert_int_equal(price_quote(s, A, SPEC_ANY_GPU, SPEC_RESERVED, 60, 0, &price), PRICE_OK);
     assert_close(price, 2.00 * 0.88, 1e-12);
-    assert_int_equal(price_quote(s, A, 1, SPEC_SPOT, 12, &price), PRICE_NOT_OFFERED);
-    assert_int_equal(price_quote(s, B, 0, SPEC_RESERVED, 12, &price), PRICE_NO_LIST);
+    assert_int_equal(price_quote(s, A, 1, SPEC_SPOT, 12, 0, &price), PRICE_NOT_OFFERED);
+    assert_int_equal(price_quote(s, B, 0, SPEC_RESERVED, 12, 0, &price), PRICE_NO_LIST);
     assert_close(price_term_discount(h100, 0.5), 0.0, 0.0);
     spec_destroy(s);
+}
+
+/* Quotes at signing time: list x (1 - decline)^years x (1 - term discount),
+ * years of 365.25 days; nothing before the start. */
+static void test_price_decline(void **state)
+{
+    (void)state;
+    spec *s = testlib_market_spec(3, TESTLIB_DAY, TESTLIB_HOUR);
+    spec_pricelist *l = testlib_add_pricelist(s, A, SPEC_ANY_GPU, 3.00, 6.16, -1);
+    l->decline_per_year = 0.2;
+    l->discount_per_year = 0.05;
+    l->max_discount = 0.6;
+    const int64_t year = (int64_t)UNITS_SECONDS_PER_YEAR_REAL;
+    double price = 0;
+    assert_int_equal(price_quote(s, A, SPEC_ANY_GPU, SPEC_RESERVED, 12, 0, &price), PRICE_OK);
+    assert_close(price, 3.00, 1e-12);
+    assert_int_equal(price_quote(s, A, SPEC_ANY_GPU, SPEC_RESERVED, 12, 2 * year, &price),
+                     PRICE_OK);
+    assert_close(price, 3.00 * 0.64, 1e-12);                 /* 0.8^2 */
+    assert_int_equal(price_quote(s, A, SPEC_ANY_GPU, SPEC_RESERVED, 36, 2 * year, &price),
+                     PRICE_OK);
+    assert_close(price, 3.00 * 0.64 * 0.90, 1e-12);          /* and 2 years x 5% off */
+    assert_int_equal(price_quote(s, A, SPEC_ANY_GPU, SPEC_ON_DEMAND, 12, year / 2, &price),
+                     PRICE_OK);
+    assert_close(price, 6.16 * sqrt(0.8), 1e-12);            /* half a year */
+    assert_close(price_decline_factor(l, -year), 1.0, 0.0);  /* no rise before the start */
+    l->decline_per_year = 0;
+    assert_close(price_decline_factor(l, 3 * year), 1.0, 0.0);
+    spec_destroy(s);
+}
+
+/* An `any` contract signed by A gets A's single-type lists that offer its
+ * kind, at their quotes; a typed contract gets none. */
+static void test_fill_type_prices(void **state)
+{
+    (void)state;
+    spec *s = testlib_market_spec(3, TESTLIB_DAY, TESTLIB_HOUR);
+    testlib_add_pricelist(s, A, SPEC_ANY_GPU, 2.00, -1, -1);
+    spec_pricelist *gb = testlib_add_pricelist(s, A, 1, 4.20, 10.50, -1);
+    gb->decline_per_year = 0.1;
+    testlib_add_pricelist(s, A, 0, -1, 6.16, -1);            /* H100: no reserved price */
+    testlib_add_pricelist(s, B, 0, 1.70, -1, -1);            /* another seller's */
+    const int64_t year = (int64_t)UNITS_SECONDS_PER_YEAR_REAL;
+    spec_contract k = {.lessor = A, .lessee = C, .gpu = SPEC_ANY_GPU, .kind = SPEC_RESERVED,
+                       .price_per_gpu_hour = 2.00};
+    price_fill_type_prices(s, &k, 12, year);
+    assert_int_equal(k.n_type_prices, 1);
+    assert_int_equal(k.type_prices[0].gpu, 1);
+    assert_close(price_of_type(&k, 1), 4.20 * 0.9, 1e-12);
+    assert_close(price_of_type(&k, 0), 2.00, 0.0);           /* the default */
+    k.gpu = 0;
+    price_fill_type_prices(s, &k, 12, year);
+    assert_int_equal(k.n_type_prices, 0);
+    spec_destroy(s);
+}
+
+/* Per-type billing. A owns 800 H100 (DC first) and 1600 GB200 and leases
+ * to B: an `any` reserved contract of 1600 at H100 2.10, GB200 4.20, and a
+ * GB200 on-demand contract of 800 at 9.00 that B leaves idle. Oldest first:
+ * the GB200 contract takes 800 GB200, the `any` one 800 H100 + 800 GB200.
+ * Reserved pays (800 x 2.10 + 800 x 4.20) per hour = 5040; its weighted
+ * price is 3.15. The on-demand contract pays nothing (B has no workload). */
+static void test_per_type_billing(void **state)
+{
+    (void)state;
+    spec *s = testlib_market_spec(2, 6 * TESTLIB_HOUR, TESTLIB_HOUR);
+    testlib_add_dc(s, "h", A, 0, 800, -TESTLIB_DAY);
+    testlib_add_dc(s, "gb", A, 1, 1600, -TESTLIB_DAY);
+    spec_contract *any = testlib_add_contract(s, "any", A, B, SPEC_ANY_GPU, 1600, 0,
+                                              6 * TESTLIB_HOUR, 2.10, SPEC_RESERVED);
+    any->n_type_prices = 2;
+    any->type_prices[0] = (spec_type_price){0, 2.10};
+    any->type_prices[1] = (spec_type_price){1, 4.20};
+    testlib_add_contract(s, "gb", A, B, 1, 800, 0, 6 * TESTLIB_HOUR, 9.00, SPEC_ON_DEMAND);
+    testlib_recording *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(r->n_ticks, 6);
+    for (int64_t k = 0; k < r->n_ticks; k++) {
+        assert_int_equal(r->contract[k][0].delivered, 1600);
+        assert_int_equal(r->contract[k][1].delivered, 800);
+        assert_close(r->contract[k][0].payment_usd, 800 * 2.10 + 800 * 4.20, 1e-9);
+        assert_close(r->contract[k][0].price_per_gpu_hour, 3.15, 1e-12);
+        assert_close(r->contract[k][1].price_per_gpu_hour, 9.00, 1e-12);
+        assert_close(r->contract[k][1].payment_usd, 0.0, 0.0);
+        assert_int_equal(r->contract[k][0].lessor_unleased, 0);
+        assert_close(r->provider[k][A].revenue_usd, 5040.0, 1e-9);
+        assert_close(r->provider[k][B].lease_cost_usd, 5040.0, 1e-9);
+    }
+    check_conservation(r, 2);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* A procured `any` contract is priced per type from the seller's lists: A
+ * sells H100s (800, its first DC) and GB200s at an `any` list of 2.00 and a
+ * GB200 list of 4.00 (12-month terms: no discount; signed at 0: no
+ * decline). B's review buys 1104 GPUs (1000 H100-eq x 1.1, whole nodes);
+ * oldest first they are the 800 H100 and 304 GB200, billed 800 x 2.00 +
+ * 304 x 4.00 per hour. */
+static void test_procured_any_priced_per_type(void **state)
+{
+    (void)state;
+    spec *s = testlib_market_spec(2, TESTLIB_DAY, TESTLIB_HOUR);
+    testlib_add_dc(s, "h", A, 0, 800, -TESTLIB_DAY);
+    testlib_add_dc(s, "gb", A, 1, 800, -TESTLIB_DAY);
+    testlib_add_workload(s, "chat", B, 0, 1000);
+    testlib_add_pricelist(s, A, SPEC_ANY_GPU, 2.00, -1, -1);
+    spec_pricelist *gb = testlib_add_pricelist(s, A, 1, 4.00, -1, -1);
+    gb->decline_per_year = 0.1;
+    const int sellers[] = {A};
+    spec_procurement *p = testlib_add_procurement(s, "buy", B, sellers, 1, 0, 30 * TESTLIB_DAY);
+    p->gpu = SPEC_ANY_GPU;
+    p->max_price_per_gpu_hour = 3.0;     /* the `any` quote (2.00) is within it */
+    testlib_recording *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(market_n_contracts(m), 1);
+    const spec_contract *k = market_contract(m, 0);
+    assert_int_equal(k->gpus, 1104);
+    assert_close(k->price_per_gpu_hour, 2.00, 1e-12);
+    assert_int_equal(k->n_type_prices, 1);
+    assert_close(price_of_type(k, 1), 4.00, 1e-12);
+    const market_contract_row *row = &r->contract[r->n_ticks - 1][0];
+    assert_int_equal(row->delivered, 1104);
+    assert_close(row->payment_usd, 800 * 2.00 + 304 * 4.00, 1e-9);
+    assert_close(row->price_per_gpu_hour, (800 * 2.00 + 304 * 4.00) / 1104.0, 1e-12);
+    check_conservation(r, 2);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
 }
 
 int main(void)
@@ -244,6 +377,10 @@ int main(void)
         cmocka_unit_test(test_sla_credit),
         cmocka_unit_test(test_termination_fee),
         cmocka_unit_test(test_price_quote),
+        cmocka_unit_test(test_price_decline),
+        cmocka_unit_test(test_fill_type_prices),
+        cmocka_unit_test(test_per_type_billing),
+        cmocka_unit_test(test_procured_any_priced_per_type),
     };
     return cmocka_run_group_tests_name("contracts", tests, NULL, NULL);
 }

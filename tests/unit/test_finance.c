@@ -19,9 +19,9 @@ static void test_contract_payment(void **state)
 {
     (void)state;
     spec_contract k = {.price_per_gpu_hour = 2.37, .kind = SPEC_RESERVED};
-    assert_close(finance_contract_payment(&k, 1848, 611.25, 0.25), 1848 * 2.37 * 0.25, 1e-9);
+    assert_close(finance_contract_payment(&k, k.price_per_gpu_hour, 1848, 611.25, 0.25), 1848 * 2.37 * 0.25, 1e-9);
     k.kind = SPEC_ON_DEMAND;
-    assert_close(finance_contract_payment(&k, 1848, 611.25, 0.25), 611.25 * 2.37 * 0.25, 1e-9);
+    assert_close(finance_contract_payment(&k, k.price_per_gpu_hour, 1848, 611.25, 0.25), 611.25 * 2.37 * 0.25, 1e-9);
 }
 
 static void test_depreciation_life(void **state)

@@ -330,6 +330,100 @@ static void test_add_months(void **state)
     assert_int_equal(months_after("2025-03-31", 13), testlib_day_of("2026-04-30"));
 }
 
+/* ---- per-type prices and price decline ---- */
+
+/* base.ini plus a GB200 type, CoreWeave's GB200 phase and contract c
+ * (lines 7-14; the price on line 13) whose price list is `prices`. */
+static void write_priced(testlib_dir *f, const char *gpu, const char *prices)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "[scenario]\n"
+             "include = base.ini\n"
+             "[gpu GB200]\n"
+             "tdp_w = 1200\n"
+             "idle_w = 180\n"
+             "train_speed = 2.5\n"
+             "[contract c]\n"
+             "lessor = coreweave\n"
+             "lessee = google\n"
+             "gpu = %s\n"
+             "gpus = 800\n"
+             "start = 2025-06-01\n"
+             "price_per_gpu_hour = %s\n"
+             "term_months = 12\n"
+             "[pricelist cw]\n"
+             "seller = coreweave\n"
+             "reserved_per_gpu_hour = 2.6\n"
+             "decline_per_year = 0.15\n",
+             gpu, prices);
+    testlib_dir_write(f, "base.ini", testlib_base_ini);
+    testlib_dir_write(f, "priced.ini", text);
+}
+
+static void test_price_lists(void **state)
+{
+    testlib_dir *f = *state;
+    write_priced(f, "any", "H100:2.10, GB200 : 4.20");
+    scenario *sc = testlib_dir_load_ok(f, "priced.ini", NULL, 0);
+    const spec_contract *c = &sc->spec->contracts[0];
+    assert_int_equal(c->n_type_prices, 2);
+    assert_int_equal(c->type_prices[0].gpu, 0);
+    assert_real_equal(c->type_prices[0].price_per_gpu_hour, 2.10);
+    assert_int_equal(c->type_prices[1].gpu, 1);
+    assert_real_equal(c->type_prices[1].price_per_gpu_hour, 4.20);
+    assert_real_equal(c->price_per_gpu_hour, 2.10);          /* no `*`: the lowest */
+    assert_real_equal(sc->spec->pricelists[0].decline_per_year, 0.15);
+    scenario_destroy(sc);
+    write_priced(f, "any", "GB200:4.20, *:2.40");
+    sc = testlib_dir_load_ok(f, "priced.ini", NULL, 0);
+    c = &sc->spec->contracts[0];
+    assert_int_equal(c->n_type_prices, 1);
+    assert_real_equal(c->price_per_gpu_hour, 2.40);
+    scenario_destroy(sc);
+    write_priced(f, "GB200", "3.95");                         /* one number still works */
+    const char *set = "provider.coreweave.allocation=newest_first";
+    sc = testlib_dir_load_ok(f, "priced.ini", &set, 1);
+    assert_int_equal(sc->spec->providers[0].allocation, SPEC_NEWEST_FIRST);
+    assert_int_equal(sc->spec->providers[1].allocation, SPEC_OLDEST_FIRST);   /* the default */
+    assert_int_equal(sc->spec->contracts[0].n_type_prices, 0);
+    assert_real_equal(sc->spec->contracts[0].price_per_gpu_hour, 3.95);
+    assert_real_equal(sc->spec->pricelists[0].decline_per_year, 0.15);
+    scenario_destroy(sc);
+}
+
+static void test_price_list_errors(void **state)
+{
+    testlib_dir *f = *state;
+    static const struct {
+        const char *gpu, *prices, *fragment;
+    } cases[] = {
+        {"any", "GB200:4.20",
+         "priced.ini:13: [contract c] price_per_gpu_hour: no price for GPU H100, which this "
+         "`any` contract may receive; add H100:PRICE to the list, or a default `*:PRICE`"},
+        {"any", "H100:2, H100:3, *:2", "the price list names H100 twice"},
+        {"any", "*:2, *:3", "the price list has two `*` entries"},
+        {"any", "H10:2, *:3", "unknown GPU type 'H10'; did you mean 'H100'?"},
+        {"GB200", "H100:2.10, GB200:4.20",
+         "the contract delivers only GB200 GPUs, so a price for H100 never applies"},
+        {"any", "H100:2.10, GB200:-1", "-1 is out of range"},
+        {"any", "H100:2.10, GB200", "'GB200' is not TYPE:PRICE"},
+        {"any", "H100:2.10,", "the price list ends with a comma"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        write_priced(f, cases[i].gpu, cases[i].prices);
+        scenario *sc = testlib_dir_load(f, "priced.ini", NULL, 0);
+        if (sc)
+            fail_msg("'%s': expected an error containing \"%s\"", cases[i].prices,
+                     cases[i].fragment);
+        assert_contains(f->err, cases[i].fragment);
+    }
+    write_priced(f, "any", "2");
+    const char *set = "pricelist.cw.decline_per_year=1";
+    assert_null(testlib_dir_load(f, "priced.ini", &set, 1));
+    assert_contains(f->err, "decline_per_year");
+}
+
 /* ---- warnings ---- */
 
 static void test_oversubscription_warning(void **state)
@@ -447,6 +541,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         testlib_dir_test(test_full_scenario),
         testlib_dir_test(test_market_scenario),
+        testlib_dir_test(test_price_lists),
+        testlib_dir_test(test_price_list_errors),
         cmocka_unit_test(test_add_months),
         testlib_dir_test(test_oversubscription_warning),
         testlib_dir_test(test_ignored_key_warning),
