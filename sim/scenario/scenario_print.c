@@ -39,14 +39,14 @@ static void print_gpus(const printer *p)
     fprintf(p->out, "\nGPU types (%zu)\n", p->s->n_gpus);
     for (size_t i = 0; i < p->s->n_gpus; i++) {
         const spec_gpu *g = &p->s->gpus[i];
-        fprintf(p->out, "  %-12s TDP %g W, idle %g W, train %gx, infer %gx, capex %g USD over "
-                "%g years, stragglers %g%% at %gx\n", g->name, g->tdp_w, g->idle_w,
-                g->train_speed, g->infer_speed, g->capex_usd, g->depreciation_years,
+        fprintf(p->out, "  %-12s TDP %g W, idle %g W, host %g W, train %gx, infer %gx, capex %g "
+                "USD over %g years, stragglers %g%% at %gx\n", g->name, g->tdp_w, g->idle_w,
+                g->host_w, g->train_speed, g->infer_speed, g->capex_usd, g->depreciation_years,
                 g->straggler_share * 100, g->straggler_speed);
     }
 }
 
-/* GPUs per type at full build-out, and their TDP in MW. */
+/* GPUs per type at full build-out, and their system power (tdp_w + host_w) in MW. */
 static void print_dc_gpus(const printer *p, size_t dc)
 {
     const spec *s = p->s;
@@ -60,9 +60,9 @@ static void print_dc_gpus(const printer *p, size_t dc)
                 n += s->phases[i].count;
         if (n)
             fprintf(p->out, "%s %s %lld", any++ ? "," : "", s->gpus[g].name, (long long)n);
-        draw_w += (double)n * s->gpus[g].tdp_w;
+        draw_w += (double)n * spec_gpu_system_w(&s->gpus[g]);
     }
-    fprintf(p->out, "%s; TDP %.2f of %g MW\n", any ? "" : " none", draw_w / 1e6,
+    fprintf(p->out, "%s; system power %.2f of %g MW\n", any ? "" : " none", draw_w / 1e6,
             s->datacenters[dc].power_mw);
 }
 
@@ -73,15 +73,19 @@ static void print_providers(const printer *p)
     fprintf(p->out, "\nproviders (%zu) and datacenters (%zu)\n", s->n_providers,
             s->n_datacenters);
     for (size_t i = 0; i < s->n_providers; i++) {
-        fprintf(p->out, "  %s (%s)\n", s->providers[i].name,
-                spec_provider_kind_name(s->providers[i].kind));
+        const spec_provider *pr = &s->providers[i];
+        fprintf(p->out, "  %s (%s)", pr->name, spec_provider_kind_name(pr->kind));
+        if (pr->debt_share > 0)
+            fprintf(p->out, ", %g%% of capex financed at %g%% a year", pr->debt_share * 100,
+                    pr->interest_rate * 100);
+        fprintf(p->out, "\n");
         for (size_t dc = 0; dc < s->n_datacenters; dc++) {
             const spec_datacenter *d = &s->datacenters[dc];
             if (d->owner != (int)i)
                 continue;
-            fprintf(p->out, "    %s  region '%s', online %s, PUE %g, %g USD/MWh\n", d->name,
-                    d->region, date_of(p, d->online, online), d->pue,
-                    d->energy_price_per_mwh);
+            fprintf(p->out, "    %s  region '%s', online %s, PUE %g, %g USD/MWh, opex %g "
+                    "USD/MW-year\n", d->name, d->region, date_of(p, d->online, online), d->pue,
+                    d->energy_price_per_mwh, d->opex_per_mw_year);
             print_dc_gpus(p, dc);
         }
     }
