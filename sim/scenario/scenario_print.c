@@ -258,10 +258,10 @@ static void print_buildouts(const printer *p)
     fprintf(p->out, "\nbuild-out (%zu)\n", s->n_buildouts);
     for (size_t i = 0; i < s->n_buildouts; i++) {
         const spec_buildout *b = &s->buildouts[i];
-        fprintf(p->out, "  %-16s %s builds %g MW sites of %s in region '%s' (PUE %g, %g USD/MWh), "
-                "lead time %g months (slippage sigma %g), on %s", b->name,
+        fprintf(p->out, "  %-16s %s builds %g MW sites of %s in region '%s' (PUE %g, %g USD/MWh, "
+                "opex %g USD/MW-year), lead time %g months (slippage sigma %g), on %s", b->name,
                 s->providers[b->owner].name, b->site_power_mw, s->gpus[b->gpu].name, b->region,
-                b->pue, b->energy_price_per_mwh, months_of(b->lead_seconds),
+                b->pue, b->energy_price_per_mwh, b->opex_per_mw_year, months_of(b->lead_seconds),
                 b->slippage_sigma_months, spec_buildout_trigger_name(b->trigger));
         if (b->trigger == SPEC_TRIGGER_LOW_UNCOMMITTED)
             fprintf(p->out, " below %g uncommitted GPUs", b->uncommitted_threshold_gpus);
