@@ -131,14 +131,28 @@ static void add_money_sums(strbuf *b, const rollup_table *rt, strbuf *sel)
     }
 }
 
+/* Finance per provider and year: every money column of provider_tick, then
+ * the income statement: EBITDA = revenue - lease cost - energy - opex,
+ * operating income = EBITDA - depreciation, net income = operating income -
+ * interest (before tax; equal to the sum of margin_usd). A database written
+ * before opex and interest existed counts them as 0. */
 static char *finance_sql(sqlite3 *db)
 {
     rollup_table rt;
     if (rollup_describe(db, "provider_tick", &rt) != 0)
         return NULL;
+    const char *opex = adb_has_column(db, "provider_tick", "opex_usd") ? "x.opex_usd" : "0";
+    const char *interest =
+        adb_has_column(db, "provider_tick", "interest_usd") ? "x.interest_usd" : "0";
     strbuf b = {0};
     strbuf_add(&b, "SELECT p.name AS provider, CAST(substr(t.date, 1, 4) AS INTEGER) AS year");
     add_money_sums(&b, &rt, NULL);
+    strbuf_addf(&b, ", sum(x.revenue_usd - x.lease_cost_usd - x.energy_cost_usd - %s)"
+                    " AS ebitda_usd", opex);
+    strbuf_addf(&b, ", sum(x.revenue_usd - x.lease_cost_usd - x.energy_cost_usd - %s"
+                    " - x.depreciation_usd) AS operating_income_usd", opex);
+    strbuf_addf(&b, ", sum(x.revenue_usd - x.lease_cost_usd - x.energy_cost_usd - %s"
+                    " - x.depreciation_usd - %s) AS net_income_usd", opex, interest);
     strbuf_add(&b, " FROM provider_tick x JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
                    " JOIN provider p ON p.run_id = x.run_id AND p.id = x.provider_id"
                    " WHERE x.run_id = ?1 GROUP BY x.provider_id, substr(t.date, 1, 4)"

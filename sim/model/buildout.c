@@ -29,10 +29,10 @@ struct buildout_state {
 
 int64_t buildout__site_gpus(const spec *s, const spec_buildout *b)
 {
-    const double tdp = s->gpus[b->gpu].tdp_w;
-    if (!(tdp > 0.0) || !(b->site_power_mw > 0.0))
+    const double system_w = spec_gpu_system_w(&s->gpus[b->gpu]);
+    if (!(system_w > 0.0) || !(b->site_power_mw > 0.0))
         return 0;
-    const int64_t gpus = (int64_t)floor(b->site_power_mw * WATTS_PER_MW / tdp);
+    const int64_t gpus = (int64_t)floor(b->site_power_mw * WATTS_PER_MW / system_w);
     return gpus - gpus % SPEC_GPUS_PER_NODE;
 }
 
@@ -142,7 +142,7 @@ static int start_site(market *m, size_t i, int64_t t, const char *trigger)
     }
     const size_t ph = m->slot_phase_lo[i] + (size_t)st->next_slot;
     spec_phase *p = &m->phases[ph];
-    const double mw = (double)p->count * s->gpus[b->gpu].tdp_w / WATTS_PER_MW;
+    const double mw = (double)p->count * spec_gpu_system_w(&s->gpus[b->gpu]) / WATTS_PER_MW;
     const double usd = (double)p->count * s->gpus[b->gpu].capex_usd;
     if ((b->yearly_budget_mw > 0.0 && st->year_mw + mw > b->yearly_budget_mw + 1e-9) ||
         (b->yearly_budget_usd > 0.0 && st->year_usd + usd > b->yearly_budget_usd * (1 + 1e-12)))
@@ -161,6 +161,7 @@ static int start_site(market *m, size_t i, int64_t t, const char *trigger)
     d->power_mw = b->site_power_mw;
     d->pue = b->pue;
     d->energy_price_per_mwh = b->energy_price_per_mwh;
+    d->opex_per_mw_year = b->opex_per_mw_year;
     d->online = online;
     p->datacenter = dc;
     p->online = online;

@@ -6,7 +6,7 @@
  * Sites are reserved at market_create, so the fleet never grows at run
  * time: each build-out reserves max_sites sites (8 when max_sites is 0),
  * each of site_gpus = the whole 8-GPU nodes of its GPU type that fit in
- * site_power_mw of IT power (tdp_w x GPUs <= site_power_mw x 1e6), at most
+ * site_power_mw of IT power ((tdp_w + host_w) x GPUs <= site_power_mw x 1e6), at most
  * BUILDOUT_MAX_RESERVED_GPUS GPUs per build-out (fewer sites beyond that). A
  * reserved site is a phase with datacenter -1 and no GPUs online; it costs
  * fleet memory but no tick work.
@@ -24,7 +24,7 @@
  *
  * Deciding a site: the next reserved site becomes datacenter "<name>-<k>"
  * (k = 1, 2, ... per build-out) owned by the owner, in the build-out's
- * region, power cap site_power_mw, PUE and energy price, online at
+ * region, power cap site_power_mw, PUE, energy price and opex, online at
  * now + lead + slippage, slippage = max(0, N(0, sigma)) months drawn from the
  * stream "buildout/<name>" (one draw per decision, only when sigma > 0). A
  * site is built whole or not at all: it must fit in what is left of the

@@ -26,6 +26,31 @@ double finance_phase_depreciation(const spec *s, const spec_phase *p, int online
     return (double)p->count * g->capex_usd / life_h * dt_h;
 }
 
+double finance_phase_outstanding(const spec *s, const spec_phase *p, int online, int64_t t)
+{
+    const spec_gpu *g = &s->gpus[p->gpu];
+    if (!online || t < p->online)
+        return 0.0;
+    const double capex = (double)p->count * g->capex_usd;
+    const double life_s = g->depreciation_years * UNITS_SECONDS_PER_YEAR_REAL;
+    if (!(life_s > 0.0))
+        return capex;   /* never depreciated */
+    const double left = 1.0 - (double)(t - p->online) / life_s;
+    return left > 0.0 ? capex * left : 0.0;
+}
+
+double finance_dc_opex(const spec_datacenter *d, int64_t t, double dt_h)
+{
+    if (t < d->online)
+        return 0.0;
+    return d->power_mw * d->opex_per_mw_year * dt_h / UNITS_HOURS_PER_YEAR_REAL;
+}
+
+double finance_interest(const spec_provider *p, double outstanding, double dt_h)
+{
+    return p->debt_share * outstanding * p->interest_rate * dt_h / UNITS_HOURS_PER_YEAR_REAL;
+}
+
 double finance_sla_credit(const spec_contract *k, int active, int64_t committed,
                           int64_t delivered, double payment)
 {
@@ -67,11 +92,13 @@ void finance_accrue(const entities *e, const uint8_t *phase_online, int64_t t, d
     for (size_t p = 0; p < s->n_providers; p++) {
         market_provider_row *r = &providers[p];
         r->revenue_usd = r->lease_cost_usd = r->energy_cost_usd = r->depreciation_usd = 0.0;
+        r->opex_usd = r->interest_usd = 0.0;   /* interest_usd holds the outstanding capex */
     }
     accrue_contracts(e, contracts, providers);
     for (size_t d = 0; d < e->n_datacenters; d++) {
         const spec_datacenter *dc = &e->datacenters[d];
         providers[dc->owner].energy_cost_usd += dcs[d].energy_mwh * dc->energy_price_per_mwh;
+        providers[dc->owner].opex_usd += finance_dc_opex(dc, t, dt_h);
     }
     for (size_t ph = 0; ph < e->n_phases; ph++) {
         const spec_phase *p = &e->phases[ph];
@@ -80,10 +107,12 @@ void finance_accrue(const entities *e, const uint8_t *phase_online, int64_t t, d
         const int owner = e->datacenters[p->datacenter].owner;
         providers[owner].depreciation_usd +=
             finance_phase_depreciation(s, p, phase_online[ph], t, dt_h);
+        providers[owner].interest_usd += finance_phase_outstanding(s, p, phase_online[ph], t);
     }
     for (size_t p = 0; p < s->n_providers; p++) {
         market_provider_row *r = &providers[p];
+        r->interest_usd = finance_interest(&s->providers[p], r->interest_usd, dt_h);
         r->margin_usd = r->revenue_usd - r->lease_cost_usd - r->energy_cost_usd -
-                        r->depreciation_usd;
+                        r->depreciation_usd - r->opex_usd - r->interest_usd;
     }
 }

@@ -17,12 +17,29 @@
  *                      lease cost of the lessee, so transfers net to zero
  *                      over the market.
  *   energy cost        facility energy (power_mw x dt_h) x the DC's price,
- *                      paid by the DC's owner.
+ *                      paid by the DC's owner. power_mw counts the boards
+ *                      (the fleet kernel) and host_w for every installed GPU
+ *                      whatever its load or state, times the PUE.
  *   depreciation       straight line: count x capex / (life_years x 8766) per
  *                      hour, for each online phase from its online date
  *                      until its life ends (a tick starting before the end
  *                      of life is charged in full; a life of 0 charges nothing).
- *   margin             revenue - lease cost - energy cost - depreciation.
+ *   opex               power_mw (the DC's IT power cap) x opex_per_mw_year x
+ *                      dt_h / 8766, for each DC from its online date, paid by
+ *                      its owner: a colocation or facility cost on the
+ *                      contracted power, drawn or not.
+ *   interest           debt_share x outstanding capex x interest_rate x
+ *                      dt_h / 8766 per provider, simple interest per tick;
+ *                      outstanding capex = for each of its online phases,
+ *                      count x capex x (1 - age / life), age at the tick's
+ *                      start, 0 past the end of life: the capex that the
+ *                      straight-line depreciation above has not yet written
+ *                      off (so the debt amortises with the asset). A life of
+ *                      0 (never depreciated) keeps the whole capex
+ *                      outstanding.
+ *   EBITDA             revenue - lease cost - energy cost - opex (reports).
+ *   margin             EBITDA - depreciation - interest: net income before
+ *                      tax.
  */
 #ifndef CAPSIM_FINANCE_H
 #define CAPSIM_FINANCE_H
@@ -47,7 +64,16 @@ double finance_termination_fee(const spec_contract *k, int64_t committed, int64_
  * p is offline or past its life. */
 double finance_phase_depreciation(const spec *s, const spec_phase *p, int online,
                                   int64_t t, double dt_h);
-/* Fills revenue, lease cost, energy cost, depreciation and margin of every
+/* The capex of phase p not yet depreciated at time t, USD (see interest
+ * above): 0 when p is offline, not yet online at t, or past its life. */
+double finance_phase_outstanding(const spec *s, const spec_phase *p, int online, int64_t t);
+/* The opex of datacenter d over a tick of dt_h hours starting at t, USD: 0
+ * before d's online date. */
+double finance_dc_opex(const spec_datacenter *d, int64_t t, double dt_h);
+/* The interest of one tick of dt_h hours on `outstanding` USD of capex of a
+ * provider financed as p says, USD. */
+double finance_interest(const spec_provider *p, double outstanding, double dt_h);
+/* Fills revenue, lease cost, energy cost, depreciation, opex, interest and margin of every
  * provider row from the DC rows (power), the contract rows (payment, SLA
  * credit and fee, which must already be set) and the phases' online flags,
  * for the entities of view e. */

@@ -54,10 +54,13 @@
  * GPUs back in a tick, the GPUs kept are billed at the same weighted price).
  * Each payment
  * is revenue for the lessor and lease cost for the lessee, so payments net
- * to zero over the market. Energy cost = IT power x PUE x dt x price, paid
- * by the DC's owner. Depreciation = capex / life, straight line from each
- * phase's online date until the end of its life. Margin = revenue - lease
- * cost - energy cost - depreciation.
+ * to zero over the market. IT power = the kernel's board power + host_w for
+ * every installed GPU (finance.h). Energy cost = IT power x PUE x dt x price,
+ * paid by the DC's owner. Depreciation = capex / life, straight line from
+ * each phase's online date until the end of its life. Opex = power_mw x
+ * opex_per_mw_year per online DC; interest = debt_share x the capex not yet
+ * depreciated x interest_rate (finance.h). Margin = revenue - lease cost -
+ * energy cost - depreciation - opex - interest.
  *
  * The model does no I/O: the observer callback is how results leave it.
  *
@@ -100,7 +103,7 @@ typedef struct market_dc_row {
     int64_t allocated;        /* healthy GPUs serving a contract or the owner's workloads */
     double busy;              /* sum of utilisation over the DC's GPUs */
     double mean_utilisation;  /* busy / installed (0 when none installed) */
-    double power_mw;          /* facility power: IT power x PUE */
+    double power_mw;          /* facility power: IT power (boards + hosts) x PUE */
     double energy_mwh;        /* power_mw x tick hours */
 } market_dc_row;
 
@@ -118,7 +121,9 @@ typedef struct market_provider_row {
     double lease_cost_usd;
     double energy_cost_usd;
     double depreciation_usd;
-    double margin_usd;
+    double opex_usd;          /* datacenter opex of its online DCs */
+    double interest_usd;      /* interest on its debt-financed capex */
+    double margin_usd;        /* revenue - lease cost - energy - depreciation - opex - interest */
 } market_provider_row;
 
 typedef struct market_contract_row {

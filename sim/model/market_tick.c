@@ -165,6 +165,20 @@ static void tick_service(market *m, double dt_h)
 
 /* ---- 4. fleet kernel and DC rows ---- */
 
+/* Host power: every online phase's GPUs draw host_w each for their servers,
+ * whatever their load or state (a server stays powered while its GPUs are
+ * idle, failed or in repair), added to their DC's board power. O(phases). */
+static void add_host_power(market *m)
+{
+    const entities *e = &m->view;
+    for (size_t ph = 0; ph < e->n_phases; ph++) {
+        const spec_phase *p = &e->phases[ph];
+        if (p->datacenter < 0 || !m->alloc->phase_online[ph])
+            continue;
+        m->dc_sums[p->datacenter].power_w += (double)p->count * m->spec->gpus[p->gpu].host_w;
+    }
+}
+
 static void tick_fleet(market *m, double dt_h)
 {
     const spec *s = m->spec;
@@ -178,6 +192,7 @@ static void tick_fleet(market *m, double dt_h)
                          (float)type->tdp_w, &m->dc_sums[g->datacenter]);
         m->gpu_ticks += g->hi - g->lo;
     }
+    add_host_power(m);
     for (size_t d = 0; d < m->n_datacenters; d++) {
         market_dc_row *r = &m->dc_rows[d];
         r->installed = a->dc_installed[d];

@@ -12,6 +12,11 @@ spec *spec_create(void)
     return calloc(1, sizeof(spec));
 }
 
+double spec_gpu_system_w(const spec_gpu *g)
+{
+    return g->tdp_w + g->host_w;
+}
+
 void spec_destroy(spec *s)
 {
     if (!s)

@@ -26,6 +26,8 @@ typedef struct spec_gpu {
     char name[SPEC_NAME_MAX];
     double tdp_w;              /* board power at full load, W */
     double idle_w;             /* board power when idle, W */
+    double host_w;             /* the GPU's share of its server (CPUs, memory, NICs, fans), W:
+                                  drawn whatever the GPU's load or state while it is installed */
     double train_speed;        /* relative to H100 = 1.0 */
     double infer_speed;        /* relative to H100 = 1.0 */
     double capex_usd;          /* per GPU, all-in */
@@ -51,6 +53,8 @@ typedef struct spec_provider {
     char name[SPEC_NAME_MAX];
     spec_provider_kind kind;
     spec_allocation_policy allocation;
+    double debt_share;          /* share of its GPU capex financed with debt, 0..1 */
+    double interest_rate;       /* on that debt, per year (0.09 = 9%) */
 } spec_provider;
 
 /* A batch of GPUs of one type that comes online in a DC at a date: the
@@ -67,9 +71,12 @@ typedef struct spec_datacenter {
     char name[SPEC_NAME_MAX];
     int owner;                  /* index into spec.providers */
     char region[SPEC_NAME_MAX];
-    double power_mw;            /* IT power cap: sum of installed tdp_w may not exceed it */
+    double power_mw;            /* IT power cap: installed GPUs x (tdp_w + host_w) may not
+                                   exceed it (spec_gpu_system_w) */
     double pue;                 /* facility power / IT power, >= 1 */
     double energy_price_per_mwh;/* USD per MWh of facility energy */
+    double opex_per_mw_year;    /* USD per MW of power_mw per year (colocation or facility
+                                   cost), paid by the owner from online on */
     int64_t online;             /* seconds since start */
 } spec_datacenter;
 
@@ -172,6 +179,7 @@ typedef struct spec_buildout {
     double site_power_mw;       /* IT power of one new site */
     double pue;                 /* of new sites */
     double energy_price_per_mwh;/* of new sites */
+    double opex_per_mw_year;    /* of new sites */
     char region[SPEC_NAME_MAX];
     double yearly_budget_mw;    /* IT MW that may be started per calendar year (0: unlimited) */
     double yearly_budget_usd;   /* capex that may be committed per year (0: unlimited) */
@@ -289,6 +297,9 @@ spec *spec_create(void);        /* zeroed; NULL when out of memory */
 void spec_destroy(spec *s);     /* frees every array; NULL is a no-op */
 
 /* queries */
+/* A GPU's system power at full load: board (tdp_w) plus its share of the
+ * server (host_w), W. Power caps and site sizing count GPUs at this. */
+double spec_gpu_system_w(const spec_gpu *g);
 const char *spec_provider_kind_name(spec_provider_kind k);
 const char *spec_allocation_policy_name(spec_allocation_policy p);
 const char *spec_contract_kind_name(spec_contract_kind k);

@@ -54,6 +54,8 @@ static const scenario_keys_key gpu_keys[] = {
      .offset = FIELD(spec_gpu, tdp_w), .unit = "W"},
     {.name = "idle_w", .type = SCENARIO_KEYS_REAL, REQUIRED, AT_LEAST(0),
      .offset = FIELD(spec_gpu, idle_w), .unit = "W"},
+    {.name = "host_w", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
+     .offset = FIELD(spec_gpu, host_w), .unit = "W"},
     {.name = "train_speed", .type = SCENARIO_KEYS_REAL, .default_text = "1.0", ABOVE(0),
      .offset = FIELD(spec_gpu, train_speed), .unit = "x H100"},
     {.name = "infer_speed", .type = SCENARIO_KEYS_REAL, .default_text = "1.0", ABOVE(0),
@@ -74,6 +76,10 @@ static const scenario_keys_key provider_keys[] = {
     {.name = "allocation", .type = SCENARIO_KEYS_ENUM, .default_text = "oldest_first",
      .choices = allocation_policies, .offset = FIELD(spec_provider, allocation),
      .unit = "choice"},
+    {.name = "debt_share", .type = SCENARIO_KEYS_REAL, .default_text = "0", FRACTION,
+     .offset = FIELD(spec_provider, debt_share), .unit = "fraction"},
+    {.name = "interest_rate", .type = SCENARIO_KEYS_REAL, .default_text = "0", FRACTION,
+     .offset = FIELD(spec_provider, interest_rate), .unit = "fraction per year"},
 };
 
 static const scenario_keys_key datacenter_keys[] = {
@@ -88,6 +94,8 @@ static const scenario_keys_key datacenter_keys[] = {
      .offset = FIELD(spec_datacenter, pue), .unit = "ratio"},
     {.name = "energy_price_per_mwh", .type = SCENARIO_KEYS_REAL, .default_text = "80.6",
      AT_LEAST(0), .offset = FIELD(spec_datacenter, energy_price_per_mwh), .unit = "USD/MWh"},
+    {.name = "opex_per_mw_year", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
+     .offset = FIELD(spec_datacenter, opex_per_mw_year), .unit = "USD per MW-year"},
     {.name = "online", .type = SCENARIO_KEYS_DATE, .flags = SCENARIO_KEYS_DEFAULT_START,
      .offset = FIELD(spec_datacenter, online), .unit = "date"},
     {.name = "gpus", .type = SCENARIO_KEYS_GPU_LIST, .offset = SCENARIO_KEYS_NO_FIELD, .unit = "GPUs"},
@@ -240,6 +248,8 @@ static const scenario_keys_key buildout_keys[] = {
      .offset = FIELD(spec_buildout, pue), .unit = "ratio"},
     {.name = "energy_price_per_mwh", .type = SCENARIO_KEYS_REAL, .default_text = "80.6",
      AT_LEAST(0), .offset = FIELD(spec_buildout, energy_price_per_mwh), .unit = "USD/MWh"},
+    {.name = "opex_per_mw_year", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
+     .offset = FIELD(spec_buildout, opex_per_mw_year), .unit = "USD per MW-year"},
     {.name = "region", .type = SCENARIO_KEYS_TEXT, .default_text = "",
      .offset = FIELD(spec_buildout, region), .size = TEXT_SIZE(spec_buildout, region),
      .unit = "text"},

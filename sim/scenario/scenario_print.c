@@ -39,14 +39,14 @@ static void print_gpus(const printer *p)
     fprintf(p->out, "\nGPU types (%zu)\n", p->s->n_gpus);
     for (size_t i = 0; i < p->s->n_gpus; i++) {
         const spec_gpu *g = &p->s->gpus[i];
-        fprintf(p->out, "  %-12s TDP %g W, idle %g W, train %gx, infer %gx, capex %g USD over "
-                "%g years, stragglers %g%% at %gx\n", g->name, g->tdp_w, g->idle_w,
-                g->train_speed, g->infer_speed, g->capex_usd, g->depreciation_years,
+        fprintf(p->out, "  %-12s TDP %g W, idle %g W, host %g W, train %gx, infer %gx, capex %g "
+                "USD over %g years, stragglers %g%% at %gx\n", g->name, g->tdp_w, g->idle_w,
+                g->host_w, g->train_speed, g->infer_speed, g->capex_usd, g->depreciation_years,
                 g->straggler_share * 100, g->straggler_speed);
     }
 }
 
-/* GPUs per type at full build-out, and their TDP in MW. */
+/* GPUs per type at full build-out, and their system power (tdp_w + host_w) in MW. */
 static void print_dc_gpus(const printer *p, size_t dc)
 {
     const spec *s = p->s;
@@ -60,9 +60,9 @@ static void print_dc_gpus(const printer *p, size_t dc)
                 n += s->phases[i].count;
         if (n)
             fprintf(p->out, "%s %s %lld", any++ ? "," : "", s->gpus[g].name, (long long)n);
-        draw_w += (double)n * s->gpus[g].tdp_w;
+        draw_w += (double)n * spec_gpu_system_w(&s->gpus[g]);
     }
-    fprintf(p->out, "%s; TDP %.2f of %g MW\n", any ? "" : " none", draw_w / 1e6,
+    fprintf(p->out, "%s; system power %.2f of %g MW\n", any ? "" : " none", draw_w / 1e6,
             s->datacenters[dc].power_mw);
 }
 
@@ -73,17 +73,20 @@ static void print_providers(const printer *p)
     fprintf(p->out, "\nproviders (%zu) and datacenters (%zu)\n", s->n_providers,
             s->n_datacenters);
     for (size_t i = 0; i < s->n_providers; i++) {
-        fprintf(p->out, "  %s (%s%s)\n", s->providers[i].name,
-                spec_provider_kind_name(s->providers[i].kind),
-                s->providers[i].allocation == SPEC_NEWEST_FIRST ? ", any contracts newest first"
-                                                                 : "");
+        const spec_provider *pr = &s->providers[i];
+        fprintf(p->out, "  %s (%s%s)", pr->name, spec_provider_kind_name(pr->kind),
+                pr->allocation == SPEC_NEWEST_FIRST ? ", any contracts newest first" : "");
+        if (pr->debt_share > 0)
+            fprintf(p->out, ", %g%% of capex financed at %g%% a year", pr->debt_share * 100,
+                    pr->interest_rate * 100);
+        fprintf(p->out, "\n");
         for (size_t dc = 0; dc < s->n_datacenters; dc++) {
             const spec_datacenter *d = &s->datacenters[dc];
             if (d->owner != (int)i)
                 continue;
-            fprintf(p->out, "    %s  region '%s', online %s, PUE %g, %g USD/MWh\n", d->name,
-                    d->region, date_of(p, d->online, online), d->pue,
-                    d->energy_price_per_mwh);
+            fprintf(p->out, "    %s  region '%s', online %s, PUE %g, %g USD/MWh, opex %g "
+                    "USD/MW-year\n", d->name, d->region, date_of(p, d->online, online), d->pue,
+                    d->energy_price_per_mwh, d->opex_per_mw_year);
             print_dc_gpus(p, dc);
         }
     }
@@ -266,10 +269,10 @@ static void print_buildouts(const printer *p)
     fprintf(p->out, "\nbuild-out (%zu)\n", s->n_buildouts);
     for (size_t i = 0; i < s->n_buildouts; i++) {
         const spec_buildout *b = &s->buildouts[i];
-        fprintf(p->out, "  %-16s %s builds %g MW sites of %s in region '%s' (PUE %g, %g USD/MWh), "
-                "lead time %g months (slippage sigma %g), on %s", b->name,
+        fprintf(p->out, "  %-16s %s builds %g MW sites of %s in region '%s' (PUE %g, %g USD/MWh, "
+                "opex %g USD/MW-year), lead time %g months (slippage sigma %g), on %s", b->name,
                 s->providers[b->owner].name, b->site_power_mw, s->gpus[b->gpu].name, b->region,
-                b->pue, b->energy_price_per_mwh, months_of(b->lead_seconds),
+                b->pue, b->energy_price_per_mwh, b->opex_per_mw_year, months_of(b->lead_seconds),
                 b->slippage_sigma_months, spec_buildout_trigger_name(b->trigger));
         if (b->trigger == SPEC_TRIGGER_LOW_UNCOMMITTED)
             fprintf(p->out, " below %g uncommitted GPUs", b->uncommitted_threshold_gpus);

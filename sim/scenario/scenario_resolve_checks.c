@@ -79,7 +79,8 @@ static void sort_by_online(const spec_phase *phases, size_t first, size_t last, 
     }
 }
 
-/* The cumulative TDP of a DC's phases, in online order, against its cap. */
+/* The cumulative system power (tdp_w + host_w per GPU) of a DC's phases, in
+ * online order, against its cap. */
 static int check_power(scenario_resolve_ctx *rc, size_t dc, size_t first, size_t last, size_t *order)
 {
     const spec *s = rc->s;
@@ -88,7 +89,7 @@ static int check_power(scenario_resolve_ctx *rc, size_t dc, size_t first, size_t
     sort_by_online(s->phases, first, last, order);
     for (size_t k = 0; k < last - first; k++) {
         const spec_phase *p = &s->phases[order[k]];
-        draw_w += s->gpus[p->gpu].tdp_w * (double)p->count;
+        draw_w += spec_gpu_system_w(&s->gpus[p->gpu]) * (double)p->count;
         if (draw_w <= cap_w * (1 + 1e-12))
             continue;
         int section = rc->phase_section[order[k]];
@@ -97,8 +98,8 @@ static int check_power(scenario_resolve_ctx *rc, size_t dc, size_t first, size_t
         char date[11];
         scenario_resolve__date(rc, p->online, date);
         scenario_diag_error(rc->d, &w, "power cap exceeded: datacenter '%s' would draw %.2f MW of "
-                      "GPU TDP from %s, over its power_mw = %g MW; raise power_mw or build "
-                      "fewer GPUs", d->name, draw_w / 1e6, date, d->power_mw);
+                      "GPU system power (tdp_w + host_w) from %s, over its power_mw = %g MW; "
+                      "raise power_mw or build fewer GPUs", d->name, draw_w / 1e6, date, d->power_mw);
         return -1;
     }
     return 0;

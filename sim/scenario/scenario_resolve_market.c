@@ -138,11 +138,11 @@ int scenario_resolve__buildout(scenario_resolve_ctx *rc, size_t i)
 {
     const spec *s = rc->s;
     const spec_buildout *b = &s->buildouts[i];
-    double node_w = s->gpus[b->gpu].tdp_w * SPEC_GPUS_PER_NODE;
+    double node_w = spec_gpu_system_w(&s->gpus[b->gpu]) * SPEC_GPUS_PER_NODE;
     if (b->site_power_mw * 1e6 < node_w) {
         scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_BUILDOUT, i, "site_power_mw");
         scenario_diag_error(rc->d, &w, "a site of %g MW cannot hold one %d-GPU node of %s (%g W of "
-                      "TDP); raise site_power_mw", b->site_power_mw, SPEC_GPUS_PER_NODE,
+                      "system power, tdp_w + host_w); raise site_power_mw", b->site_power_mw, SPEC_GPUS_PER_NODE,
                       s->gpus[b->gpu].name, node_w);
         return -1;
     }

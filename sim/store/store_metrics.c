@@ -43,7 +43,7 @@ static const char *const metric_sql[] = {
     "WITH g AS (SELECT provider_id AS id, sum(used) / NULLIF(sum(pool), 0) AS util,"
     "  sum(revenue_usd) AS revenue, sum(lease_cost_usd) AS lease,"
     "  sum(energy_cost_usd) AS energy, sum(depreciation_usd) AS depreciation,"
-    "  sum(margin_usd) AS margin"
+    "  sum(opex_usd) AS opex, sum(interest_usd) AS interest, sum(margin_usd) AS margin"
     "  FROM provider_tick WHERE run_id = ?1 GROUP BY provider_id),"
     " a AS (SELECT g.*, p.name AS name FROM g JOIN provider p ON p.run_id = ?1 AND p.id = g.id)"
     " INSERT OR REPLACE INTO run_metric SELECT ?1, metric, value FROM ("
@@ -52,6 +52,9 @@ static const char *const metric_sql[] = {
     "  UNION ALL SELECT 'lease_cost_usd.' || name, lease FROM a"
     "  UNION ALL SELECT 'energy_cost_usd.' || name, energy FROM a"
     "  UNION ALL SELECT 'depreciation_usd.' || name, depreciation FROM a"
+    "  UNION ALL SELECT 'opex_usd.' || name, opex FROM a"
+    "  UNION ALL SELECT 'interest_usd.' || name, interest FROM a"
+    "  UNION ALL SELECT 'ebitda_usd.' || name, revenue - lease - energy - opex FROM a"
     "  UNION ALL SELECT 'margin_usd.' || name, margin FROM a"
     "  UNION ALL SELECT 'payments_net_usd', sum(revenue) - sum(lease) FROM a"
     "  UNION ALL SELECT 'revenue_usd', sum(revenue) FROM a"
@@ -78,13 +81,20 @@ static const char *const metric_sql[] = {
     "   WHERE run_id = ?1 AND origin = 'procured')"
     " WHERE value IS NOT NULL",
 
-    /* calibration: revenue per provider per calendar year */
-    "INSERT OR REPLACE INTO run_metric"
-    " SELECT ?1, 'revenue_usd.' || p.name || '.' || g.year, g.revenue FROM ("
-    "  SELECT pt.provider_id AS id, substr(t.date, 1, 4) AS year, sum(pt.revenue_usd) AS revenue"
+    /* calibration: revenue, EBITDA and net income (margin) per provider per
+     * calendar year */
+    "WITH g AS (SELECT pt.provider_id AS id, substr(t.date, 1, 4) AS year,"
+    "  sum(pt.revenue_usd) AS revenue,"
+    "  sum(pt.revenue_usd - pt.lease_cost_usd - pt.energy_cost_usd - pt.opex_usd) AS ebitda,"
+    "  sum(pt.margin_usd) AS net"
     "  FROM provider_tick pt JOIN tick t ON t.run_id = pt.run_id AND t.tick = pt.tick"
-    "  WHERE pt.run_id = ?1 GROUP BY pt.provider_id, year) g"
-    " JOIN provider p ON p.run_id = ?1 AND p.id = g.id",
+    "  WHERE pt.run_id = ?1 GROUP BY pt.provider_id, year),"
+    " a AS (SELECT g.*, p.name AS name FROM g JOIN provider p ON p.run_id = ?1 AND p.id = g.id)"
+    " INSERT OR REPLACE INTO run_metric SELECT ?1, metric, value FROM ("
+    "  SELECT 'revenue_usd.' || name || '.' || year AS metric, revenue AS value FROM a"
+    "  UNION ALL SELECT 'ebitda_usd.' || name || '.' || year, ebitda FROM a"
+    "  UNION ALL SELECT 'net_income_usd.' || name || '.' || year, net FROM a)"
+    " WHERE value IS NOT NULL",
 
     /* calibration: revenue per provider per calendar quarter, named
      * revenue_usd.<provider>.<year>Q<quarter> (revenue_usd.coreweave.2025Q1) */

@@ -106,6 +106,7 @@ static int bind_gpu(const store *st, sqlite3_stmt *s, const market *m, size_t i,
     b |= sqlite3_bind_double(s, 9, g->depreciation_years);
     b |= sqlite3_bind_double(s, 10, g->straggler_share);
     b |= sqlite3_bind_double(s, 11, g->straggler_speed);
+    b |= sqlite3_bind_double(s, 12, g->host_w);
     return b;
 }
 
@@ -114,8 +115,11 @@ static int bind_provider(const store *st, sqlite3_stmt *s, const market *m, size
 {
     (void)st, (void)date_a, (void)date_b;
     const spec *sp = market_spec(m);
-    int b = bind_text(s, 3, sp->providers[i].name);
-    return b | bind_text(s, 4, spec_provider_kind_name(sp->providers[i].kind));
+    const spec_provider *p = &sp->providers[i];
+    int b = bind_text(s, 3, p->name);
+    b |= bind_text(s, 4, spec_provider_kind_name(p->kind));
+    b |= sqlite3_bind_double(s, 5, p->debt_share);
+    return b | sqlite3_bind_double(s, 6, p->interest_rate);
 }
 
 static int bind_datacenter(const store *st, sqlite3_stmt *s, const market *m, size_t i,
@@ -130,7 +134,8 @@ static int bind_datacenter(const store *st, sqlite3_stmt *s, const market *m, si
     b |= sqlite3_bind_double(s, 6, d->power_mw);
     b |= sqlite3_bind_double(s, 7, d->pue);
     b |= sqlite3_bind_double(s, 8, d->energy_price_per_mwh);
-    return b | bind_text(s, 9, date_a);
+    b |= bind_text(s, 9, date_a);
+    return b | sqlite3_bind_double(s, 10, d->opex_per_mw_year);
 }
 
 static int bind_phase(const store *st, sqlite3_stmt *s, const market *m, size_t i,
@@ -220,7 +225,7 @@ static int insert_range(store *st, const market *m, const char *sql, size_t lo, 
 }
 
 static const char sql_insert_datacenter[] =
-    "INSERT INTO datacenter VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
+    "INSERT INTO datacenter VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)";
 static const char sql_insert_phase[] = "INSERT INTO phase VALUES (?1,?2,?3,?4,?5,?6,?7)";
 static const char sql_insert_contract[] =
     "INSERT INTO contract VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,"
@@ -247,9 +252,9 @@ static int insert_all_entities(store *st, const market *m)
 {
     const spec *sp = market_spec(m);
     int rc = insert_range(st, m, "INSERT INTO gpu_type VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-                          "?10,?11)", 0, sp->n_gpus, bind_gpu, "insert gpu_type");
+                          "?10,?11,?12)", 0, sp->n_gpus, bind_gpu, "insert gpu_type");
     if (rc == STORE_OK)
-        rc = insert_range(st, m, "INSERT INTO provider VALUES (?1,?2,?3,?4)", 0,
+        rc = insert_range(st, m, "INSERT INTO provider VALUES (?1,?2,?3,?4,?5,?6)", 0,
                           sp->n_providers, bind_provider, "insert provider");
     if (rc == STORE_OK)
         rc = insert_range(st, m, sql_insert_datacenter, 0, market_n_datacenters(m),

@@ -1,7 +1,8 @@
 /*
  * store_summary: the short text summary printed after a run, read back
  * from the stored rows of the current run: the first shortfall per
- * workload, the mean utilisation per provider, and revenue and margin per
+ * workload, the mean utilisation per provider, and revenue, EBITDA (revenue -
+ * lease cost - energy - opex) and margin (net income before tax) per
  * provider per calendar year.
  *
  * The provider figures come from one scan of the run's provider_tick rows
@@ -77,7 +78,7 @@ typedef struct provider_grid {
     int *years;               /* calendar year of each column */
     int64_t *last_tick;       /* last tick index of each year */
     double *used, *pool;      /* per provider: sums over ticks */
-    double *revenue, *margin; /* [provider * n_years + year], USD */
+    double *revenue, *ebitda, *margin; /* [provider * n_years + year], USD */
 } provider_grid;
 
 static void grid_free(provider_grid *g)
@@ -88,6 +89,7 @@ static void grid_free(provider_grid *g)
     free(g->used);
     free(g->pool);
     free(g->revenue);
+    free(g->ebitda);
     free(g->margin);
 }
 
@@ -98,8 +100,9 @@ static int grid_alloc(store *st, provider_grid *g)
     g->used = calloc(p, sizeof *g->used);
     g->pool = calloc(p, sizeof *g->pool);
     g->revenue = calloc(cells, sizeof *g->revenue);
+    g->ebitda = calloc(cells, sizeof *g->ebitda);
     g->margin = calloc(cells, sizeof *g->margin);
-    if (!g->names || !g->used || !g->pool || !g->revenue || !g->margin)
+    if (!g->names || !g->used || !g->pool || !g->revenue || !g->ebitda || !g->margin)
         return store__failf(st, STORE_ERR_NOMEM, "summary: out of memory");
     return STORE_OK;
 }
@@ -157,7 +160,8 @@ static int scan_provider_ticks(store *st, provider_grid *g)
 {
     sqlite3_stmt *s = NULL;
     size_t year = 0;
-    int status = query(st, "SELECT tick, provider_id, used, pool, revenue_usd, margin_usd"
+    int status = query(st, "SELECT tick, provider_id, used, pool, revenue_usd, margin_usd,"
+                           " revenue_usd - lease_cost_usd - energy_cost_usd - opex_usd"
                            " FROM provider_tick WHERE run_id = ?1", &s);
     while (status == STORE_OK && next_row(st, s, &status)) {
         int64_t tick = sqlite3_column_int64(s, 0);
@@ -170,6 +174,7 @@ static int scan_provider_ticks(store *st, provider_grid *g)
         g->pool[p] += sqlite3_column_double(s, 3);
         g->revenue[(size_t)p * g->n_years + year] += sqlite3_column_double(s, 4);
         g->margin[(size_t)p * g->n_years + year] += sqlite3_column_double(s, 5);
+        g->ebitda[(size_t)p * g->n_years + year] += sqlite3_column_double(s, 6);
     }
     sqlite3_finalize(s);
     return status;
@@ -208,6 +213,7 @@ static void print_money(const provider_grid *g, FILE *out)
     fprintf(out, "\n");
     for (size_t p = 0; p < g->n_providers; p++) {
         print_money_line(g, out, g->names[p], "revenue", g->revenue + p * g->n_years);
+        print_money_line(g, out, "", "EBITDA", g->ebitda + p * g->n_years);
         print_money_line(g, out, "", "margin", g->margin + p * g->n_years);
     }
 }

@@ -58,7 +58,9 @@ static int bind_provider(sqlite3_stmt *s, int at, const void *row)
     b |= sqlite3_bind_double(s, at + 10, r->lease_cost_usd);
     b |= sqlite3_bind_double(s, at + 11, r->energy_cost_usd);
     b |= sqlite3_bind_double(s, at + 12, r->depreciation_usd);
-    return b | sqlite3_bind_double(s, at + 13, r->margin_usd);
+    b |= sqlite3_bind_double(s, at + 13, r->opex_usd);
+    b |= sqlite3_bind_double(s, at + 14, r->interest_usd);
+    return b | sqlite3_bind_double(s, at + 15, r->margin_usd);
 }
 
 static int bind_contract(sqlite3_stmt *s, int at, const void *row)
@@ -97,7 +99,7 @@ static const struct {
     bind_row_fn bind;
 } tick_tables[STORE_N_TICK_TABLES] = {
     {"dc_tick", 9, sizeof(market_dc_row), bind_dc},
-    {"provider_tick", 14, sizeof(market_provider_row), bind_provider},
+    {"provider_tick", 16, sizeof(market_provider_row), bind_provider},
     {"contract_tick", 11, sizeof(market_contract_row), bind_contract},
     {"workload_tick", 7, sizeof(market_workload_row), bind_workload},
 };

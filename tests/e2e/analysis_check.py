@@ -188,15 +188,28 @@ def cmd_report(db_path, json_path):
     run = rep['run_id']
     h = db.execute("SELECT tick_seconds / 3600.0 FROM run WHERE id=?", (run,)).fetchone()[0]
     fin = {(r['provider'], r['year']): r for r in table(rep, 'finance')}
-    for p, y, rev, lease, energy, dep, margin in db.execute(
+    view = {(r[0], r[1]): r[2:] for r in db.execute(
+            "SELECT provider, year, ebitda_usd, operating_income_usd, net_income_usd"
+            " FROM provider_year WHERE run_id=?", (run,))}
+    for p, y, rev, lease, energy, dep, opex, interest, margin in db.execute(
             "SELECT p.name, CAST(substr(t.date,1,4) AS INT), sum(revenue_usd), sum(lease_cost_usd),"
-            " sum(energy_cost_usd), sum(depreciation_usd), sum(margin_usd) FROM provider_tick x"
+            " sum(energy_cost_usd), sum(depreciation_usd), sum(opex_usd), sum(interest_usd),"
+            " sum(margin_usd) FROM provider_tick x"
             " JOIN tick t ON t.run_id=x.run_id AND t.tick=x.tick JOIN provider p ON p.run_id=x.run_id"
             " AND p.id=x.provider_id WHERE x.run_id=? GROUP BY 1, 2", (run,)):
         r = fin.get((p, y), {})
+        ebitda = rev - lease - energy - opex
+        operating = ebitda - dep
+        net = operating - interest
         for k, v in (('revenue_usd', rev), ('lease_cost_usd', lease), ('energy_cost_usd', energy),
-                     ('depreciation_usd', dep), ('margin_usd', margin)):
-            check(close(r.get(k), v), f'finance {p} {y} {k}: {r.get(k)} != {v}')
+                     ('depreciation_usd', dep), ('opex_usd', opex), ('interest_usd', interest),
+                     ('margin_usd', margin), ('ebitda_usd', ebitda),
+                     ('operating_income_usd', operating), ('net_income_usd', net)):
+            check(close(r.get(k), v, 1e-8), f'finance {p} {y} {k}: {r.get(k)} != {v}')
+        check(close(net, margin, 1e-8), f'finance {p} {y}: net income {net} != margin {margin}')
+        for k, got, want in zip(('ebitda_usd', 'operating_income_usd', 'net_income_usd'),
+                                view.get((p, y), (None,) * 3), (ebitda, operating, net)):
+            check(close(got, want, 1e-8), f'provider_year {p} {y} {k}: {got} != {want}')
     dcs = {r['datacenter']: r for r in table(rep, 'dc_utilisation')}
     for name, util, peak, mwh in db.execute(
             "SELECT d.name, sum(busy) * 1.0 / nullif(sum(installed), 0), max(mean_utilisation),"

@@ -64,6 +64,26 @@ expect_zero_rows "provider revenue = sum of its outgoing payments" "$db" \
               JOIN contract c ON c.run_id=ct.run_id AND c.id=ct.contract_id WHERE ct.run_id=1
               GROUP BY ct.tick, c.lessor_id) x ON x.tick=pt.tick AND x.pid=pt.provider_id
    WHERE pt.run_id=1 AND abs(pt.revenue_usd - coalesce(x.s, 0)) > 1e-6 * (1 + pt.revenue_usd)"
+expect_zero_rows "margin = revenue - lease - energy - depreciation - opex - interest, every row" "$db" \
+  "SELECT tick, provider_id FROM provider_tick WHERE run_id=1
+   AND abs(margin_usd - (revenue_usd - lease_cost_usd - energy_cost_usd - depreciation_usd - opex_usd - interest_usd))
+       > 1e-6 * (1 + abs(revenue_usd) + abs(lease_cost_usd))"
+expect_zero_rows "opex = power cap x opex_per_mw_year x hours / 8766 over the owner's online DCs" "$db" \
+  "SELECT pt.tick, pt.provider_id FROM provider_tick pt JOIN tick t ON t.run_id=1 AND t.tick=pt.tick
+   LEFT JOIN (SELECT dt.tick, d.owner_id AS pid, sum(d.power_mw * d.opex_per_mw_year) AS s FROM dc_tick dt
+              JOIN datacenter d ON d.run_id=dt.run_id AND d.id=dt.datacenter_id JOIN tick t2 ON t2.run_id=1 AND t2.tick=dt.tick
+              WHERE dt.run_id=1 AND t2.date >= d.online_date GROUP BY dt.tick, d.owner_id) x ON x.tick=pt.tick AND x.pid=pt.provider_id
+   WHERE pt.run_id=1 AND abs(pt.opex_usd - coalesce(x.s, 0) / 8766.0) > 1e-6 * (1 + pt.opex_usd)"
+expect_zero_rows "IT power (boards + hosts) within every DC's power cap" "$db" \
+  "SELECT dt.tick, dt.datacenter_id FROM dc_tick dt JOIN datacenter d ON d.run_id=1 AND d.id=dt.datacenter_id
+   WHERE dt.run_id=1 AND dt.power_mw / d.pue > d.power_mw * (1 + 1e-9)"
+expect_zero_rows "host power: a DC with GPUs installed draws at least host_w x installed x PUE" "$db" \
+  "SELECT dt.tick, dt.datacenter_id FROM dc_tick dt JOIN datacenter d ON d.run_id=1 AND d.id=dt.datacenter_id
+   WHERE dt.run_id=1 AND dt.installed > 0
+   AND dt.power_mw < dt.installed * (SELECT min(host_w) FROM gpu_type WHERE run_id=1) * d.pue / 1e6 * (1 - 1e-9)"
+expect_eq "CoreWeave pays interest and opex" 1 \
+  "$(q "$db" "SELECT sum(interest_usd) > 0 AND sum(opex_usd) > 0 FROM provider_tick pt JOIN provider p ON p.run_id=1 AND p.id=pt.provider_id
+              WHERE pt.run_id=1 AND p.name='coreweave'")"
 expect_zero_rows "served <= demand" "$db" \
   "SELECT tick, workload_id FROM workload_tick WHERE run_id=1 AND served_h100 > demand_h100 + 1e-9"
 expect_zero_rows "served + shortfall = demand" "$db" \

@@ -369,6 +369,74 @@ static void test_idle_owner(void **state)
     run_free(&r);
 }
 
+/* Host power: with host_w set, every tick's DC power is the boards' power
+ * of the same run without it plus host_w for every installed GPU (the H100s
+ * from the start, the GB200s from their online tick), x PUE; the energy
+ * cost grows by that power x the price. Nothing else changes. */
+static void test_host_power_in_dc_power_and_energy(void **state)
+{
+    (void)state;
+    run base = run_spec(testlib_chain(), -1);
+    spec *s = testlib_chain();
+    s->gpus[GPU_H100].host_w = 575.0;
+    s->gpus[GPU_GB200].host_w = 467.0;
+    run host = run_spec(s, -1);
+    assert_int_equal(host.rec->n_ticks, CHAIN_TICKS);
+    for (int k = 0; k < CHAIN_TICKS; k++) {
+        const double plano_host_w = 4096 * 575.0 + (k >= 54 ? 2048 * 467.0 : 0.0);
+        const double iowa_host_w = 1024 * 575.0;
+        const double plano_mw = base.rec->dc[k][DC_PLANO].power_mw + plano_host_w * 1.25 / 1e6;
+        const double iowa_mw = base.rec->dc[k][DC_IOWA].power_mw + iowa_host_w * 1.1 / 1e6;
+        assert_rel(host.rec->dc[k][DC_PLANO].power_mw, plano_mw, 1e-12);
+        assert_rel(host.rec->dc[k][DC_IOWA].power_mw, iowa_mw, 1e-12);
+        assert_rel(host.rec->dc[k][DC_PLANO].energy_mwh, plano_mw, 1e-12);   /* 1-hour ticks */
+        assert_rel(host.rec->provider[k][P_COREWEAVE].energy_cost_usd, plano_mw * 61.5, 1e-12);
+        assert_rel(host.rec->provider[k][P_GOOGLE].energy_cost_usd, iowa_mw * 47.0, 1e-12);
+        assert_close(host.rec->provider[k][P_COREWEAVE].revenue_usd,
+                     base.rec->provider[k][P_COREWEAVE].revenue_usd, 0.0);
+        assert_close(host.rec->dc[k][DC_PLANO].busy, base.rec->dc[k][DC_PLANO].busy, 0.0);
+    }
+    run_free(&base);
+    run_free(&host);
+}
+
+/* A run with opex and debt: per tick, opex = power cap x rate / 8766 while
+ * the DC is online, interest on a never-depreciated capex is constant, and
+ * margin = revenue - lease - energy - depreciation - opex - interest. */
+static void test_opex_and_interest_per_tick(void **state)
+{
+    (void)state;
+    spec *s = testlib_chain_alloc(1, 1, 2, 1, 0, 0);
+    testlib_gpu(&s->gpus[0], "H200", 700, 110, 1.4, 32000, 0, 0.0);   /* life 0 */
+    s->gpus[0].host_w = 450.0;
+    testlib_name(s->providers[0].name, "solo");
+    s->providers[0].debt_share = 0.6;
+    s->providers[0].interest_rate = 0.085;
+    testlib_dc(&s->datacenters[0], "solo-a", 0, 1.3, 80.0);
+    testlib_dc(&s->datacenters[1], "solo-late", 0, 1.2, 80.0);
+    s->datacenters[0].opex_per_mw_year = 1.75e6;
+    s->datacenters[1].opex_per_mw_year = 2.5e6;
+    s->datacenters[1].online = 2 * TESTLIB_HOUR;
+    testlib_phase(&s->phases[0], "solo-a", 0, 0, 800, 0);
+    s->end = 3 * TESTLIB_HOUR + 1;
+    run r = run_spec(s, -1);
+    assert_int_equal(r.rec->n_ticks, 4);
+    const double power_mw = 800 * (110.0 + 450.0) * 1.3 / 1e6;   /* idle boards + hosts */
+    const double interest = 0.6 * 800 * 32000.0 * 0.085 / 8766.0;
+    for (int k = 0; k < 4; k++) {
+        const market_provider_row *p = &r.rec->provider[k][0];
+        const double opex = (50.0 * 1.75e6 + (k >= 2 ? 50.0 * 2.5e6 : 0.0)) / 8766.0;
+        assert_rel(r.rec->dc[k][0].power_mw, power_mw, KERNEL_REL);
+        assert_rel(p->opex_usd, opex, 1e-12);
+        assert_rel(p->interest_usd, interest, 1e-12);
+        assert_rel(p->margin_usd, -r.rec->dc[k][0].energy_mwh * 80.0 - opex - interest, 1e-12);
+        assert_close(p->margin_usd, p->revenue_usd - p->lease_cost_usd - p->energy_cost_usd -
+                                        p->depreciation_usd - p->opex_usd - p->interest_usd,
+                     1e-9);
+    }
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +454,8 @@ int main(void)
     const struct CMUnitTest alone[] = {
         cmocka_unit_test(test_observer_stops_run),
         cmocka_unit_test(test_idle_owner),
+        cmocka_unit_test(test_host_power_in_dc_power_and_energy),
+        cmocka_unit_test(test_opex_and_interest_per_tick),
     };
     int failed = cmocka_run_group_tests_name("market", tests, setup, teardown);
     failed += cmocka_run_group_tests_name("market_alone", alone, NULL, NULL);

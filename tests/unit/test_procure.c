@@ -305,6 +305,47 @@ static void test_buildout_after_decline(void **state)
     free(r);
 }
 
+/* Site sizing counts host power: 1 MW of H100 at 700 W + 550 W of host
+ * holds 800 GPUs (0.9968 MW of boards would hold 1424); the new site takes
+ * the build-out's opex, and its owner pays it from the online date. */
+static void test_buildout_site_host_power_and_opex(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(60 * TESTLIB_DAY);
+    s->tick_seconds = TESTLIB_DAY;
+    s->gpus[0].host_w = 550.0;
+    s->workloads[0].demand_h100 = 500;
+    s->workloads[0].diurnal_amplitude = 0;
+    testlib_add_dc(s, "o-dc", LAB, 0, 64, -TESTLIB_DAY);
+    testlib_add_pricelist(s, CW, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    const int sellers[] = {CW};
+    testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0, 20 * TESTLIB_DAY);
+    spec_buildout *b = &s->buildouts[s->n_buildouts++];
+    snprintf(b->name, SPEC_NAME_MAX, "cw-build");
+    b->owner = CW;
+    b->lead_seconds = 40 * TESTLIB_DAY;
+    b->gpu = 0;
+    b->site_power_mw = 1.0;
+    b->pue = 1.3;
+    b->energy_price_per_mwh = 70;
+    b->opex_per_mw_year = 1.8e6;
+    b->trigger = SPEC_TRIGGER_DECLINED;
+    b->max_sites = 1;
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(market_n_datacenters(m), 2);
+    const spec_datacenter *d = market_datacenter(m, 1);
+    assert_close(d->opex_per_mw_year, 1.8e6, 0.0);
+    assert_int_equal(r->dc[40][1].installed, 800);
+    assert_true(800 * 1250.0 <= d->power_mw * 1e6);
+    /* CoreWeave owns only the new site: no opex before it is online, then 1 MW's worth a day */
+    assert_close(r->provider[39][CW].opex_usd, 0.0, 0.0);
+    assert_close(r->provider[40][CW].opex_usd, 1.0 * 1.8e6 * 24 / 8766.0, 1e-9);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
 /* The same decision with slippage is deterministic for a seed and never
  * earlier than the lead time. */
 static void test_buildout_slippage(void **state)
@@ -347,6 +388,7 @@ int main(void)
         cmocka_unit_test(test_conservation_with_procured_chains),
         cmocka_unit_test(test_buildout_after_decline),
         cmocka_unit_test(test_buildout_slippage),
+        cmocka_unit_test(test_buildout_site_host_power_and_opex),
     };
     return cmocka_run_group_tests_name("procure", tests, NULL, NULL);
 }

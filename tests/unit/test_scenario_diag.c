@@ -57,7 +57,16 @@ static const error_case error_cases[] = {
      "[contract d] lessee: lease cycle coreweave -> google -> coreweave"},
     {"power.ini", "[phase p]\ndatacenter = cw-plano\nonline = 2025-03-01\n"
      "gpus = H100:16000\n", NULL, 6, "power cap exceeded: datacenter 'cw-plano' would draw "
-     "22.40 MW of GPU TDP from 2025-03-01, over its power_mw = 20 MW"},
+     "22.40 MW of GPU system power (tdp_w + host_w) from 2025-03-01, over its power_mw = 20 MW"},
+    {"hostpower.ini", "[gpu H200]\ntdp_w = 700\nidle_w = 80\nhost_w = 575\n[datacenter d]\n"
+     "owner = google\npower_mw = 10\ngpus = H200:8000\n", NULL, 10,   /* boards: 5.6 MW */
+     "[datacenter d] gpus: power cap exceeded: datacenter 'd' would draw 10.20 MW of GPU system "
+     "power (tdp_w + host_w) from 2025-01-01, over its power_mw = 10 MW"},
+    {"hostneg.ini", "[gpu H100]\nhost_w = -5\n", NULL, 4,
+     "[gpu H100] host_w: -5 is out of range; it must be >= 0"},
+    {"sitehost.ini", "[gpu H200]\ntdp_w = 700\nidle_w = 80\nhost_w = 575\n[buildout b]\n"
+     "owner = google\ngpu = H200\nsite_power_mw = 0.01\n", NULL, 10,
+     "a site of 0.01 MW cannot hold one 8-GPU node of H200 (10200 W of system power"},
     {"dcpower.ini", "[datacenter d]\nowner = google\npower_mw = 1\ngpus = H100:1432\n", NULL,
      6, "[datacenter d] gpus: power cap exceeded"},
     {"gputype.ini", "[datacenter d]\nowner = google\npower_mw = 10\ngpus = H100:8, X9:16\n",
@@ -166,7 +175,7 @@ static const error_case error_cases[] = {
      "[buildout b] gpu: required key is missing"},
     {"site.ini", "[buildout b]\nowner = google\ngpu = H100\nsite_power_mw = 0.005\n", NULL, 6,
      "[buildout b] site_power_mw: a site of 0.005 MW cannot hold one 8-GPU node of H100 (5600 "
-     "W of TDP)"},
+     "W of system power, tdp_w + host_w)"},
     {"trigger.ini", "[buildout b]\nowner = google\ngpu = H100\nsite_power_mw = 10\n"
      "trigger = low\n", NULL, 7, "unknown value 'low'; did you mean 'low_uncommitted'?"},
     {"sites.ini", "[buildout b]\nowner = google\ngpu = H100\nsite_power_mw = 10\n"

@@ -21,7 +21,7 @@ static void test_print(void **state)
     fclose(out);
     assert_contains(text, "2025-01-01 to 2029-12-31");
     assert_contains(text, "coreweave (neocloud)");
-    assert_contains(text, "H100 16000, H200 5024, B200 8000; TDP 22.72 of 50 MW");
+    assert_contains(text, "H100 16000, H200 5024, B200 8000; system power 22.72 of 50 MW");
     assert_contains(text, "coreweave -> google, 16000 x H100, 2025-06-01 to 2029-05-31");
     assert_contains(text, "2025-01-31 to 2025-02-27 inclusive");
     assert_contains(text, "logistic, ceiling 12000, rate 0.9 per year");

@@ -61,7 +61,11 @@ static void fill_entities(spec *s)
         s->providers[i].kind = (spec_provider_kind)i;
     }
     s->datacenters[0] = (spec_datacenter){.owner = 0, .power_mw = 50.0, .pue = 1.25,
-                                          .energy_price_per_mwh = 61.5, .online = -86400};
+                                          .energy_price_per_mwh = 61.5,
+                                          .opex_per_mw_year = 1.9e6, .online = -86400};
+    s->gpus[0].host_w = 575.0;
+    s->providers[0].debt_share = 0.8;
+    s->providers[0].interest_rate = 0.11;
     snprintf(s->datacenters[0].name, SPEC_NAME_MAX, "cw-plano");
     snprintf(s->datacenters[0].region, SPEC_NAME_MAX, "us-south");
     s->datacenters[1] = (spec_datacenter){.owner = 1, .power_mw = 30.0, .pue = 1.1,
@@ -325,6 +329,20 @@ static void check_views(const char *db)
     assert_true(sql_double(db, "SELECT abs(sum(revenue_usd) - (SELECT sum(revenue_usd)"
                                " FROM provider_tick)) FROM provider_year") < 1e-6);
     assert_true(sql_double(db, "SELECT max(mean_utilisation) FROM dc_day") <= 1.0);
+    /* the income statement: EBITDA, operating and net income from the ticks */
+    assert_true(sql_double(db, "SELECT opex_usd * interest_usd FROM provider_year"
+                               " WHERE provider = 'coreweave'") > 0.0);
+    assert_true(sql_double(db, "SELECT max(abs(y.ebitda_usd - x.e) + abs(y.operating_income_usd"
+                               " - x.o) + abs(y.net_income_usd - x.n) + abs(y.net_income_usd -"
+                               " y.margin_usd)) FROM provider_year y JOIN (SELECT provider_id AS"
+                               " id, sum(revenue_usd - lease_cost_usd - energy_cost_usd -"
+                               " opex_usd) AS e, sum(revenue_usd - lease_cost_usd -"
+                               " energy_cost_usd - opex_usd - depreciation_usd) AS o,"
+                               " sum(margin_usd) AS n FROM provider_tick GROUP BY provider_id) x"
+                               " ON x.id = y.provider_id") < 1e-6);
+    assert_true(sql_double(db, "SELECT abs((SELECT value FROM run_metric WHERE metric ="
+                               " 'ebitda_usd.coreweave.2025') - (SELECT ebitda_usd FROM"
+                               " provider_year WHERE provider = 'coreweave'))") < 1e-6);
 }
 
 static void check_summary(store *st)
@@ -339,6 +357,7 @@ static void check_summary(store *st)
     assert_non_null(strstr(text, "openai-chat  2025-01-02 00:00"));
     assert_non_null(strstr(text, "Mean utilisation"));
     assert_non_null(strstr(text, "Revenue and margin per year ($M)"));
+    assert_non_null(strstr(text, "EBITDA"));
     assert_non_null(strstr(text, "2025"));
     assert_non_null(strstr(text, "coreweave"));
     free(text);
