@@ -141,7 +141,7 @@ static const char schema_ticks[] =
     " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, contract_id INTEGER NOT NULL,"
     " active INTEGER, committed INTEGER, delivered INTEGER,"
     " used REAL, utilisation REAL, payment_usd REAL, sla_credit_usd REAL,"
-    " preempted INTEGER, fee_usd REAL,"
+    " preempted INTEGER, fee_usd REAL, undelivered INTEGER,"
     " PRIMARY KEY (run_id, tick, contract_id)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS workload_tick ("
     " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, workload_id INTEGER NOT NULL,"
