@@ -248,6 +248,122 @@ static void test_conservation_with_procured_chains(void **state)
     free(r);
 }
 
+
+/* ---- deliverability (issue 8) ---- */
+
+/* Microsoft holds 512 H100: it signs those (request_partial, with the
+ * reason) and Google signs the rest of the same request. */
+static void test_partial_offer(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(TESTLIB_DAY);
+    testlib_add_dc(s, "m-dc", MSFT, 0, 512, -TESTLIB_DAY);
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 4096, -TESTLIB_DAY);
+    testlib_add_pricelist(s, MSFT, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    const int sellers[] = {MSFT, GOOGLE};
+    testlib_add_procurement(s, "openai-buy", LAB, sellers, 2, 0, 30 * TESTLIB_DAY);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(market_n_contracts(m), 2);
+    assert_int_equal(market_contract(m, 0)->lessor, MSFT);
+    assert_int_equal(market_contract(m, 0)->gpus, 512);
+    assert_int_equal(market_contract(m, 1)->lessor, GOOGLE);
+    assert_int_equal(market_contract(m, 1)->gpus, expected_request(0) - 512);
+    const int partial = testlib_find_event(r, "request_partial", 0);
+    assert_true(partial >= 0);
+    assert_string_equal(r->event_entity[partial], "microsoft");
+    assert_non_null(strstr(r->event_message[partial], "microsoft offers 512 of openai's request"));
+    assert_non_null(strstr(r->event_message[partial], "no capacity for the rest (uncommitted 512"));
+    assert_int_equal(testlib_count_events(r, "request_declined"), 0);
+    assert_int_equal(r->contract[0][0].delivered + r->contract[0][1].delivered,
+                     expected_request(0));
+    assert_int_equal(r->contract[0][0].undelivered + r->contract[0][1].undelivered, 0);
+    check_conservation(r, 5);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* Google holds 2048 H100 but has sold 1536 of them to Nebius from day 20
+ * for the rest of the term: over the whole term it can deliver 512 only,
+ * so it offers 512 although 2048 are free today. */
+static void test_never_oversells_over_the_term(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(TESTLIB_DAY);
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 2048, -TESTLIB_DAY);
+    testlib_add_contract(s, "g-nebius", GOOGLE, NEBIUS, 0, 1536, 20 * TESTLIB_DAY,
+                         400 * TESTLIB_DAY, 2.0, SPEC_RESERVED);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    const int sellers[] = {GOOGLE};
+    testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0, 30 * TESTLIB_DAY);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(market_n_contracts(m), 2);
+    assert_int_equal(market_contract(m, 1)->gpus, 512);
+    const int partial = testlib_find_event(r, "request_partial", 0);
+    assert_non_null(strstr(r->event_message[partial], "(uncommitted 512 over the term)"));
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* An `any` request is in GPUs: a seller holding 1000 GB200 (2.5 H100-eq
+ * each) offers 1000 GPUs, not 2500. */
+static void test_any_request_counts_gpus(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(TESTLIB_DAY);
+    testlib_add_dc(s, "g-dc", GOOGLE, 1, 1000, -TESTLIB_DAY);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    const int sellers[] = {GOOGLE};
+    spec_procurement *p = testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0,
+                                                  30 * TESTLIB_DAY);
+    p->gpu = SPEC_ANY_GPU;
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_true(expected_request(0) > 1000);
+    assert_int_equal(market_n_contracts(m), 1);
+    assert_int_equal(market_contract(m, 0)->gpus, 1000);
+    assert_int_equal(testlib_count_events(r, "request_partial"), 1);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* delivery_months: the contract signed at day 0 starts 10 days later; the
+ * review at day 5 counts it (signed, not started) and buys nothing more. */
+static void test_delivery_lead_time(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(20 * TESTLIB_DAY);
+    s->tick_seconds = TESTLIB_DAY;
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 8192, -TESTLIB_DAY);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    const int sellers[] = {GOOGLE};
+    spec_procurement *p = testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0,
+                                                  5 * TESTLIB_DAY);
+    p->delivery_seconds = 10 * TESTLIB_DAY;
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(market_n_contracts(m), 1);
+    const spec_contract *k = market_contract(m, 0);
+    assert_int_equal(k->signed_at, 0);
+    assert_int_equal(k->start, 10 * TESTLIB_DAY);
+    assert_int_equal(k->end, 10 * TESTLIB_DAY + p->term_seconds);
+    assert_int_equal(k->gpus, expected_request(0));
+    assert_int_equal(r->contract[9][0].active, 0);
+    assert_int_equal(r->contract[9][0].delivered, 0);
+    assert_int_equal(r->contract[9][0].undelivered, 0);   /* inactive: nothing owed yet */
+    assert_int_equal(r->contract[10][0].delivered, k->gpus);
+    assert_true(r->provider[9][LAB].shortfall_h100 > 0.0);
+    assert_close(r->provider[10][LAB].shortfall_h100, 0.0, 1e-9);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
 /* CoreWeave declines for lack of capacity and builds: 1 MW of H100 (1424
  * GPUs x 700 W = 0.9968 MW) online 40 days later; the lab's next review
  * signs from it. A 1.5 MW yearly budget allows one site only. */
@@ -342,6 +458,53 @@ static void test_buildout_slippage(void **state)
     assert_int_equal(online[0], online[1]);
 }
 
+/* One decline starts as many sites as the gap needs: 5000 H100 of demand
+ * asks for ceil(5000 x 2^(30/365.25) x 1.2 x 1.1 / 8) x 8 GPUs, which needs
+ * ceil(that / 1424) sites of 1 MW; max_sites caps it (3), and with room for
+ * 8 the gap alone decides. The build backs a contract for what the sites
+ * hold, from their online date. */
+static void test_buildout_sized_to_gap(void **state)
+{
+    (void)state;
+    const double gap = 5000.0 * pow(2.0, 30.0 / 365.25) * 1.2;
+    const int64_t want = (int64_t)ceil(gap * 1.1 / 8) * 8;
+    const int64_t need = (want + 1423) / 1424;
+    assert_true(need > 3);
+    const int64_t max_sites[] = {3, 8};
+    for (int i = 0; i < 2; i++) {
+        spec *s = lab_spec(45 * TESTLIB_DAY);   /* one review: the next is at day 100 */
+        s->tick_seconds = TESTLIB_DAY;
+        s->workloads[0].demand_h100 = 5000;
+        testlib_add_pricelist(s, CW, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+        const int sellers[] = {CW};
+        testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0, 100 * TESTLIB_DAY);
+        spec_buildout *b = &s->buildouts[s->n_buildouts++];
+        snprintf(b->name, SPEC_NAME_MAX, "cw-build");
+        b->owner = CW;
+        b->lead_seconds = 40 * TESTLIB_DAY;
+        b->gpu = 0;
+        b->site_power_mw = 1.0;
+        b->pue = 1.3;
+        b->trigger = SPEC_TRIGGER_DECLINED;
+        b->max_sites = max_sites[i];
+        testlib_recording *r = calloc(1, sizeof *r);
+        market *m = testlib_run(s, r);
+        const int64_t sites = need < max_sites[i] ? need : max_sites[i];
+        assert_int_equal(testlib_count_events(r, "build_started"), sites);
+        assert_int_equal(testlib_count_events(r, "request_declined"), 1);
+        assert_int_equal(market_n_contracts(m), 1);
+        const spec_contract *k = market_contract(m, 0);
+        assert_int_equal(k->signed_at, 0);
+        assert_int_equal(k->start, 40 * TESTLIB_DAY);
+        assert_int_equal(k->gpus, sites * 1424 < want ? sites * 1424 : want);
+        assert_int_equal(r->contract[39][0].delivered, 0);
+        assert_int_equal(r->contract[40][0].delivered, k->gpus);
+        market_destroy(m);
+        spec_destroy(s);
+        free(r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +514,11 @@ int main(void)
         cmocka_unit_test(test_conservation_with_procured_chains),
         cmocka_unit_test(test_buildout_after_decline),
         cmocka_unit_test(test_buildout_slippage),
+        cmocka_unit_test(test_partial_offer),
+        cmocka_unit_test(test_never_oversells_over_the_term),
+        cmocka_unit_test(test_any_request_counts_gpus),
+        cmocka_unit_test(test_delivery_lead_time),
+        cmocka_unit_test(test_buildout_sized_to_gap),
     };
     return cmocka_run_group_tests_name("procure", tests, NULL, NULL);
 }
