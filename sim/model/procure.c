@@ -182,7 +182,10 @@ static double any_speed(const market *m, size_t c, int64_t at, size_t depth, con
  * their lessor's fleet mix). Owed: typed outgoing contracts at their type's
  * speed, `any` ones likewise at what they deliver now, or else at the
  * buyer's own fleet mix (so a reseller values both sides of a back-to-back
- * pair alike). Returns 0 or
+ * pair alike). A procured contract that starts after `at` (build-backed: it
+ * was bought for an earlier gap and arrives late) counts in full on its
+ * side, at its type's speed or the lessor's fleet mix at its start, so a
+ * late delivery is not bought twice. Returns 0 or
  * CAPSIM_ERR_NO_MEMORY. */
 static int forecast_gap(market *m, int b, int64_t at, double *gap)
 {
@@ -206,7 +209,19 @@ static int forecast_gap(market *m, int b, int64_t at, double *gap)
     const double own_mix = held_speed(m, b, at, depth);
     for (size_t c = 0; c < m->n_contracts; c++) {
         const spec_contract *k = &m->contracts[c];
-        const int64_t n = k->lessee == b || k->lessor == b ? market__committed_at(k, at) : 0;
+        if (k->lessee != b && k->lessor != b)
+            continue;
+        if (k->origin == SPEC_ORIGIN_PROCURED && k->start > at && market__end_of(k) > k->start) {
+            /* bought for an earlier gap, arriving after the horizon (build-backed) */
+            const double later = k->gpu != SPEC_ANY_GPU ? s->gpus[k->gpu].infer_speed
+                                 : held_speed(m, k->lessee == b ? k->lessor : b, k->start, depth);
+            if (k->lessee == b)
+                held += (double)k->gpus * later;
+            else
+                owed += (double)k->gpus * later;
+            continue;
+        }
+        const int64_t n = market__committed_at(k, at);
         if (n == 0)
             continue;
         if (k->lessee == b)

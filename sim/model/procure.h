@@ -9,7 +9,9 @@
  *   the diurnal peak (trend x (1 + amplitude), no noise) + its outgoing
  *   committed GPUs at T - what it will hold at T (own GPUs online by T,
  *   decided build-out sites included, + incoming committed at T, signed
- *   contracts that start later included), in H100-equivalents: typed GPUs
+ *   contracts that start later included; procured contracts that start
+ *   after T, build-backed ones, count in full on either side, at the
+ *   lessor's fleet mix at their start), in H100-equivalents: typed GPUs
  *   at their infer_speed, `any` contracts at the fleet mix of the provider
  *   that holds them (held_speed: the mean infer_speed of what it holds at
  *   T, following `any` leases up their chains). Failures and depreciation
