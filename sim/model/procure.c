@@ -1,11 +1,15 @@
 /*
  * procure: procurement reviews and signing; the rules are in procure.h.
  *
- * Cost: a review is O(workloads + phases + contracts) for the forecast, and
- * each seller asked costs O((phases + contracts)^2) for the capacity check
- * (boundaries x sums) plus O(providers x contracts) for the loop check.
- * Reviews are events, never ticks, and may allocate (a chain buffer, and the
- * contract arrays when they grow).
+ * Cost: a review's forecast is O(leaves x chain length) for what each
+ * contract delivers now, plus O(contracts x providers x (phases +
+ * contracts)) in the worst case for the fleet mixes of `any` contracts
+ * (held_speed follows `any` leases up their chains, at most one level per
+ * provider); each seller asked costs O((phases + contracts)^2) for the
+ * capacity check (boundaries x positions) plus O(providers x contracts) for
+ * the loop check. Reviews are events, never ticks, and may allocate (a
+ * chain buffer, the forecast's per-contract sums, and the contract arrays
+ * when they grow).
  */
 #include "market_internal.h"
 #include "procure.h"

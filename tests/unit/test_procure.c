@@ -4,7 +4,11 @@
  * gap, size and price), first refusal, declines logged with their reasons,
  * a back-to-back chain three contracts deep formed with no cycle, a site
  * built after a decline that comes online after the lead time within the
- * power budget, and conservation over runs with procured chains.
+ * power budget, and conservation over runs with procured chains. Issue 8:
+ * partial offers, no overselling over the whole term, `any` requests in
+ * GPUs, the delivery lead time, build-backed contracts, build-out sized to
+ * the gap, and under-delivery made visible (undelivered, contract_short /
+ * contract_recovered, undelivered_gpu_hours).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -505,6 +509,51 @@ static void test_buildout_sized_to_gap(void **state)
     }
 }
 
+/* Under-delivery is visible: Google holds 512 H100 until a second phase of
+ * 512 arrives at day 5, but owes Nebius 1024 from day 0. undelivered is 512
+ * on days 0-4 and 0 after; contract_short at day 0, contract_recovered at
+ * day 5; undelivered_gpu_hours = 512 x 24 h x 5 days = 61,440 for the
+ * contract and for its lessor. The reserved contract bills delivered GPUs
+ * only: 512 x 2.0 USD x 24 h on a short day. */
+static void test_under_delivery_visible(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(10 * TESTLIB_DAY);
+    s->tick_seconds = TESTLIB_DAY;
+    s->n_workloads = 0;
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 512, -TESTLIB_DAY);
+    testlib_add_dc(s, "g-dc-2", GOOGLE, 0, 512, 5 * TESTLIB_DAY);
+    testlib_add_contract(s, "g-nebius", GOOGLE, NEBIUS, 0, 1024, 0, 400 * TESTLIB_DAY, 2.0,
+                         SPEC_RESERVED);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    for (int d = 0; d < 10; d++)
+        assert_int_equal(r->contract[d][0].undelivered, d < 5 ? 512 : 0);
+    assert_close(r->contract[2][0].payment_usd, 512 * 2.0 * 24, 1e-6);
+    const int short_ev = testlib_find_event(r, "contract_short", 0);
+    const int back = testlib_find_event(r, "contract_recovered", 0);
+    assert_true(short_ev >= 0 && back > short_ev);
+    assert_int_equal(r->event_t[short_ev], 0);
+    assert_int_equal(r->event_t[back], 5 * TESTLIB_DAY);
+    assert_string_equal(r->event_entity[short_ev], "g-nebius");
+    assert_non_null(strstr(r->event_message[short_ev], "delivers 512 of 1024 committed GPUs"));
+    assert_int_equal(testlib_count_events(r, "contract_short"), 1);
+    market_metric metrics[32];
+    const size_t n = market_end_metrics(m, 10 * TESTLIB_DAY, metrics, 32);
+    assert_true(n <= 32);
+    int found = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(metrics[i].name, "undelivered_gpu_hours.g-nebius") ||
+            !strcmp(metrics[i].name, "undelivered_gpu_hours.google")) {
+            assert_close(metrics[i].value, 512.0 * 24 * 5, 1e-9);
+            found++;
+        }
+    assert_int_equal(found, 2);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -519,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_any_request_counts_gpus),
         cmocka_unit_test(test_delivery_lead_time),
         cmocka_unit_test(test_buildout_sized_to_gap),
+        cmocka_unit_test(test_under_delivery_visible),
     };
     return cmocka_run_group_tests_name("procure", tests, NULL, NULL);
 }
