@@ -105,17 +105,32 @@ void buildout__destroy(market *m)
 
 /* The owner's uncommitted GPUs of b's type at t + lead, counting b's
  * sites started but not online by then. */
-static double uncommitted_after_lead(const market *m, size_t i, int64_t t)
+static int64_t uncommitted_after_lead(market *m, size_t i, int64_t t)
 {
     const spec_buildout *b = &m->spec->buildouts[i];
     const int64_t at = t + b->lead_seconds;
-    double free_gpus = procure__uncommitted(m, b->owner, b->gpu, at, at + 1);
+    int64_t free_gpus = procure__uncommitted(m, b->owner, b->gpu, at, at + 1);
     for (int64_t k = 0; k < m->build[i].next_slot; k++) {
         const spec_phase *p = &m->phases[m->slot_phase_lo[i] + (size_t)k];
         if (p->online > at)
-            free_gpus += (double)p->count;
+            free_gpus += p->count;
     }
     return free_gpus;
+}
+
+int64_t buildout__pending_online(const market *m, int p, int64_t after)
+{
+    int64_t latest = SPEC_NO_TIME;
+    for (size_t i = 0; i < m->spec->n_buildouts; i++) {
+        if (m->spec->buildouts[i].owner != p)
+            continue;
+        for (int64_t k = 0; k < m->build[i].next_slot; k++) {
+            const spec_phase *x = &m->phases[m->slot_phase_lo[i] + (size_t)k];
+            if (x->online > after && x->online > latest)
+                latest = x->online;
+        }
+    }
+    return latest;
 }
 
 /* The calendar year of t. */
@@ -126,13 +141,15 @@ static int year_of(const market *m, int64_t t)
     return atoi(date);
 }
 
-/* Decides the next site of build-out i at t, when the limits allow.
- * Returns 0, a negative capsim_status, or the observer's code. */
-static int start_site(market *m, size_t i, int64_t t, const char *trigger)
+/* Decides the next site of build-out i at t, when the limits allow
+ * (*started = 1 then, else 0). Returns 0, a negative capsim_status, or the
+ * observer's code. */
+static int start_site(market *m, size_t i, int64_t t, const char *trigger, int *started)
 {
     const spec *s = m->spec;
     const spec_buildout *b = &s->buildouts[i];
     buildout_state *st = &m->build[i];
+    *started = 0;
     if (st->next_slot >= m->slot_count[i])
         return 0;
     const int year = year_of(m, t);
@@ -165,6 +182,7 @@ static int start_site(market *m, size_t i, int64_t t, const char *trigger)
     d->online = online;
     p->datacenter = dc;
     p->online = online;
+    *started = 1;
     st->next_slot++;
     st->year_mw += mw;
     st->year_usd += usd;
@@ -196,13 +214,14 @@ int buildout__on_decline(market *m, int p, int64_t gpus, int64_t t)
         const spec_buildout *b = &s->buildouts[i];
         if (b->owner != p || b->trigger != SPEC_TRIGGER_DECLINED)
             continue;
-        if (uncommitted_after_lead(m, i, t) >= (double)gpus)
-            continue;
         char why[96];
         snprintf(why, sizeof why, "trigger: declined a request for %lld GPUs", (long long)gpus);
-        const int rc = start_site(m, i, t, why);
-        if (rc != 0)
-            return rc;
+        int started = 1;
+        while (started && uncommitted_after_lead(m, i, t) < gpus) {
+            const int rc = start_site(m, i, t, why, &started);
+            if (rc != 0)
+                return rc;
+        }
     }
     return 0;
 }
@@ -210,11 +229,13 @@ int buildout__on_decline(market *m, int p, int64_t gpus, int64_t t)
 int buildout__check(market *m, size_t i, int64_t t)
 {
     const spec_buildout *b = &m->spec->buildouts[i];
-    const double free_gpus = uncommitted_after_lead(m, i, t);
-    if (b->trigger != SPEC_TRIGGER_LOW_UNCOMMITTED || free_gpus >= b->uncommitted_threshold_gpus)
+    const int64_t free_gpus = uncommitted_after_lead(m, i, t);
+    if (b->trigger != SPEC_TRIGGER_LOW_UNCOMMITTED ||
+        (double)free_gpus >= b->uncommitted_threshold_gpus)
         return 0;
     char why[96];
-    snprintf(why, sizeof why, "trigger: uncommitted %.0f GPUs below %.0f", free_gpus,
+    snprintf(why, sizeof why, "trigger: uncommitted %lld GPUs below %.0f", (long long)free_gpus,
              b->uncommitted_threshold_gpus);
-    return start_site(m, i, t, why);
+    int started = 0;
+    return start_site(m, i, t, why, &started);
 }

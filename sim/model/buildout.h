@@ -12,12 +12,15 @@
  * fleet memory but no tick work.
  *
  * Triggers:
- *   declined          when a request to the owner is declined for lack of
- *                     capacity, and the owner's uncommitted GPUs of the
- *                     build-out's type at (now + lead time), counting sites
- *                     already started but not yet online, are fewer than
- *                     the request (so one shortage starts one site, not one
- *                     per review);
+ *   declined          when a request to the owner is declined (wholly or in
+ *                     part) for lack of capacity: while the owner's
+ *                     uncommitted GPUs of the build-out's type at (now +
+ *                     lead time) (procure__uncommitted, position.h),
+ *                     counting sites already started but not yet online,
+ *                     are fewer than the GPUs it could not offer, it starts
+ *                     one more site: one decline starts as many sites as
+ *                     the gap needs, within the budgets and max_sites (and a
+ *                     shortage already covered by started sites starts none);
  *   low_uncommitted   a monthly check (every 30.4375 days from t = 0): when
  *                     that same uncommitted count is below
  *                     uncommitted_threshold_gpus.

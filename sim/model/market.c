@@ -49,13 +49,7 @@
 
 int64_t market__committed_at(const spec_contract *k, int64_t t)
 {
-    if (t < k->start || t >= market__end_of(k))
-        return 0;
-    if (k->ramp_seconds <= 0 || t - k->start >= k->ramp_seconds)
-        return k->gpus;
-    const double share = (double)(t - k->start) / (double)k->ramp_seconds;
-    const int64_t gpus = (int64_t)((double)k->gpus * share);
-    return gpus - gpus % SPEC_GPUS_PER_NODE;
+    return position_contract_committed(k, t);
 }
 
 int64_t market__end_of(const spec_contract *k)
@@ -93,6 +87,11 @@ static capsim_status allocate_rows(market *m)
     m->provider_own_busy = calloc(nv, sizeof *m->provider_own_busy);
     m->provider_n_workloads = calloc(nv, sizeof *m->provider_n_workloads);
     m->dc_sums = calloc(nd, sizeof *m->dc_sums);
+    m->short_now = calloc(nc, sizeof *m->short_now);
+    m->undelivered_gpu_hours = calloc(nc, sizeof *m->undelivered_gpu_hours);
+    if (!m->short_now || !m->undelivered_gpu_hours ||
+        position_init(&m->pos, s->n_gpus) != CAPSIM_OK)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     return m->dc_rows && m->provider_rows && m->contract_rows && m->workload_rows &&
                    m->pending_fee && m->tick_preempted && m->tick_lost && m->curves &&
                    m->provider_load && m->provider_capacity_h100 && m->provider_own_busy &&
@@ -181,8 +180,9 @@ void market_destroy(market *m)
         m->contract_rows, m->workload_rows, m->pending_fee, m->tick_preempted, m->tick_lost,
         m->provider_load, m->provider_capacity_h100, m->provider_own_busy,
         m->provider_n_workloads, m->dc_sums, m->leaf_load, m->leaf_preempted,
-        m->leaf_preempt_by, m->leaf_preempt_hop,
+        m->leaf_preempt_by, m->leaf_preempt_hop, m->short_now, m->undelivered_gpu_hours,
     };
+    position_free(&m->pos);
     fleet_destroy(m->fleet);
     alloc_destroy(m->alloc);
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
@@ -212,6 +212,9 @@ static int reserve_contracts(market *m, size_t need)
         grow((void **)&m->pending_fee, old, cap, sizeof *m->pending_fee) != 0 ||
         grow((void **)&m->tick_preempted, old, cap, sizeof *m->tick_preempted) != 0 ||
         grow((void **)&m->tick_lost, old, cap, sizeof *m->tick_lost) != 0 ||
+        grow((void **)&m->short_now, old, cap, sizeof *m->short_now) != 0 ||
+        grow((void **)&m->undelivered_gpu_hours, old, cap,
+             sizeof *m->undelivered_gpu_hours) != 0 ||
         alloc_reserve_contracts(m->alloc, cap) != 0)
         return CAPSIM_ERR_NO_MEMORY;  /* the growth above fails only for memory */
     m->cap_contracts = cap;
@@ -265,6 +268,9 @@ static int on_tick_event(engine *e, const evq_event *ev, void *ctx)
     const capsim_status st = market__run_tick(m, ev->time);
     if (st != CAPSIM_OK)
         return st;
+    const int events = market__contract_events(m, ev->time);
+    if (events != 0)
+        return events;
     const int64_t index = m->ticks_done++;
     if (m->obs.on_tick) {
         const int rc = m->obs.on_tick(m, index, ev->time, m->obs.ctx);

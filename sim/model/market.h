@@ -141,6 +141,7 @@ typedef struct market_contract_row {
                                  for its type, or its default, when nothing is delivered) */
     int64_t lessor_unleased;  /* whole-node GPUs of the contract's type (any: of every type)
                                  that its lessor's pool kept after serving its contracts */
+    int64_t undelivered;      /* active: max(0, committed - delivered), GPUs; 0 when inactive */
 } market_contract_row;
 
 typedef struct market_workload_row {
@@ -156,7 +157,9 @@ typedef struct market_workload_row {
 /* How results leave the model. on_tick is called at the end of every tick,
  * after finance; on_event for each notable discrete event, with kind one of
  * "phase_online", "contract_start", "contract_end", "contract_terminated",
- * "contract_signed", "request_declined", "build_started", and the entity's
+ * "contract_signed", "request_declined", "request_partial", "build_started",
+ * "contract_short" (the first tick a contract delivers less than committed),
+ * "contract_recovered" (the first tick it delivers all again), and the entity's
  * name. Either may be NULL. A non-zero return stops the run. */
 typedef struct market_observer {
     int (*on_tick)(const market *m, int64_t tick_index, int64_t t, void *ctx);
@@ -187,7 +190,9 @@ typedef struct market_metric {
 
 /* End-of-run metrics of training workloads at time now: jobs arrived,
  * started, completed, lost and preempted; mean and P95 wait (hours); GPU-
- * and H100-hours served; mean jobs queued. Writes up to cap entries and
+ * and H100-hours served; mean jobs queued. Per contract and per lessor:
+ * undelivered_gpu_hours (undelivered x tick hours, accumulated at every
+ * tick; lessors with no contract are left out). Writes up to cap entries and
  * returns how many there are (call with cap 0 to count). */
 size_t market_end_metrics(market *m, int64_t now, market_metric *out, size_t cap);
 

@@ -17,6 +17,7 @@
 #include "alloc.h"
 #include "demand.h"
 #include "entities.h"
+#include "position.h"
 #include "../util/units.h"
 
 #define MARKET_RAMP_STEP_SECONDS UNITS_SECONDS_PER_DAY
@@ -79,6 +80,11 @@ struct market {
     size_t *slot_phase_lo;            /* per build-out: its first reserved phase */
     int64_t *slot_count;              /* per build-out: its reserved sites */
 
+    position pos;                     /* procurement's and build-out's workspace */
+    /* per contract (cap_contracts): under-delivery */
+    uint8_t *short_now;               /* 1 while the contract under-delivers */
+    double *undelivered_gpu_hours;    /* accumulated over the run */
+
     char message[1024];               /* room for four names and any price */
 };
 
@@ -106,6 +112,13 @@ capsim_status market__schedule(market *m, int64_t t, int32_t kind, size_t i);
 /* One whole tick at t. Returns 0, CAPSIM_ERR_NO_MEMORY or
  * CAPSIM_ERR_EVENT_QUEUE. */
 capsim_status market__run_tick(market *m, int64_t t);
+/* After a tick at t: "contract_short" / "contract_recovered" events for
+ * every contract whose under-delivery started or ended. Returns 0 or the
+ * observer's code. */
+int market__contract_events(market *m, int64_t t);
+/* Appends undelivered_gpu_hours per contract and per lessor to out (up to
+ * cap entries, from n); returns the new count. */
+size_t market__undelivered_metrics(const market *m, market_metric *out, size_t n, size_t cap);
 /* Grows the leaf work arrays to the alloc's leaves. Returns 0 or
  * CAPSIM_ERR_NO_MEMORY. */
 int market__reserve_leaf_work(market *m);
@@ -138,10 +151,11 @@ double market__leaf_training_share(const market *m, size_t l);
 /* One review of procurement i at t. Returns 0, a negative capsim_status, or
  * the observer's non-zero code. */
 int procure__review(market *m, size_t i, int64_t t);
-/* Provider p's uncommitted GPUs of type gpu (H100-equivalents for
- * SPEC_ANY_GPU) over [from, to): the minimum at `from` and at every phase or
- * contract boundary inside. */
-double procure__uncommitted(const market *m, int p, int gpu, int64_t from, int64_t to);
+/* Provider p's uncommitted GPUs of type gpu (SPEC_ANY_GPU: any type, by
+ * position.h's rule) over [from, to), less what its own inference
+ * workloads are forecast to need: the minimum at `from`, at `to` - 1 and at
+ * every phase or contract boundary inside. Negative when oversubscribed. */
+int64_t procure__uncommitted(market *m, int p, int gpu, int64_t from, int64_t to);
 
 /* buildout.c */
 /* Allocates the build-out state and reserves the sites' phases (called by
@@ -154,6 +168,9 @@ void buildout__destroy(market *m);
 int buildout__on_decline(market *m, int p, int64_t gpus, int64_t t);
 /* The low_uncommitted check of build-out i at t. */
 int buildout__check(market *m, size_t i, int64_t t);
+/* The latest online time of p's decided build-out sites that come online
+ * after `after`, or SPEC_NO_TIME when none does. */
+int64_t buildout__pending_online(const market *m, int p, int64_t after);
 /* GPUs of reserved sites per build-out i (0 when none fit). */
 int64_t buildout__site_gpus(const spec *s, const spec_buildout *b);
 

@@ -17,6 +17,7 @@
 #include "market_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,7 +275,34 @@ static void tick_contracts(market *m, double dt_h)
             finance_sla_credit(k, r->active, r->committed, r->delivered, r->payment_usd);
         r->fee_usd = m->pending_fee[c];
         m->pending_fee[c] = 0.0;
+        r->undelivered = r->active && r->committed > r->delivered ? r->committed - r->delivered : 0;
+        m->undelivered_gpu_hours[c] += (double)r->undelivered * dt_h;
     }
+}
+
+int market__contract_events(market *m, int64_t t)
+{
+    for (size_t c = 0; c < m->n_contracts; c++) {
+        const market_contract_row *r = &m->contract_rows[c];
+        const int now_short = r->undelivered > 0;
+        if (now_short == m->short_now[c])
+            continue;
+        m->short_now[c] = (uint8_t)now_short;
+        const spec_contract *k = &m->contracts[c];
+        const char *lessor = m->spec->providers[k->lessor].name;
+        if (now_short)
+            snprintf(m->message, sizeof m->message,
+                     "%s: %s delivers %lld of %lld committed GPUs (%lld short)", k->name, lessor,
+                     (long long)r->delivered, (long long)r->committed, (long long)r->undelivered);
+        else
+            snprintf(m->message, sizeof m->message, "%s: %s delivers all %lld committed GPUs again",
+                     k->name, lessor, (long long)r->committed);
+        const int rc = market__notify(m, t, now_short ? "contract_short" : "contract_recovered",
+                                      k->name);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
 }
 
 /* Provider GPU counts: owned, leased in and out, pool and use. */
@@ -325,4 +353,35 @@ capsim_status market__run_tick(market *m, int64_t t)
     finance_accrue(&m->view, m->alloc->phase_online, t, dt_h, m->dc_rows, m->contract_rows,
                    m->provider_rows);
     return 0;
+}
+
+/* ---- end-of-run metrics ---- */
+
+static size_t put_metric(market_metric *out, size_t n, size_t cap, const char *entity,
+                         double value)
+{
+    if (n < cap) {
+        snprintf(out[n].name, sizeof out[n].name, "undelivered_gpu_hours.%s", entity);
+        out[n].value = value;
+    }
+    return n + 1;
+}
+
+size_t market__undelivered_metrics(const market *m, market_metric *out, size_t n, size_t cap)
+{
+    const spec *s = m->spec;
+    for (size_t c = 0; c < m->n_contracts; c++)
+        n = put_metric(out, n, cap, m->contracts[c].name, m->undelivered_gpu_hours[c]);
+    for (size_t p = 0; p < s->n_providers; p++) {
+        double sum = 0.0;
+        int lessor = 0;
+        for (size_t c = 0; c < m->n_contracts; c++)
+            if (m->contracts[c].lessor == (int)p) {
+                lessor = 1;
+                sum += m->undelivered_gpu_hours[c];
+            }
+        if (lessor)
+            n = put_metric(out, n, cap, s->providers[p].name, sum);
+    }
+    return n;
 }

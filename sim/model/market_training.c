@@ -209,5 +209,5 @@ size_t market_end_metrics(market *m, int64_t now, market_metric *out, size_t cap
         n = put(out, n, cap, "mean_jobs_queued", name,
                 tot.queued_job_seconds / UNITS_SECONDS_PER_HOUR_REAL / hours);
     }
-    return n;
+    return market__undelivered_metrics(m, out, n, cap);
 }

@@ -1,11 +1,15 @@
 /*
  * procure: procurement reviews and signing; the rules are in procure.h.
  *
- * Cost: a review is O(workloads + phases + contracts) for the forecast, and
- * each seller asked costs O((phases + contracts)^2) for the capacity check
- * (boundaries x sums) plus O(providers x contracts) for the loop check.
- * Reviews are events, never ticks, and may allocate (a chain buffer, and the
- * contract arrays when they grow).
+ * Cost: a review's forecast is O(leaves x chain length) for what each
+ * contract delivers now, plus O(contracts x providers x (phases +
+ * contracts)) in the worst case for the fleet mixes of `any` contracts
+ * (held_speed follows `any` leases up their chains, at most one level per
+ * provider); each seller asked costs O((phases + contracts)^2) for the
+ * capacity check (boundaries x positions) plus O(providers x contracts) for
+ * the loop check. Reviews are events, never ticks, and may allocate (a
+ * chain buffer, the forecast's per-contract sums, and the contract arrays
+ * when they grow).
  */
 #include "market_internal.h"
 #include "procure.h"
@@ -35,57 +39,9 @@ typedef struct chain {
 
 /* ---- capacity at a time ---- */
 
-/* What a GPU of type `type` counts for in units of `gpu`: H100-equivalents
- * for any, else 1 for the same type and 0 for another. */
-static double weight(const spec *s, int gpu, int type)
-{
-    if (gpu == SPEC_ANY_GPU)
-        return entities_speed(s, type);
-    return type == gpu ? 1.0 : 0.0;
-}
-
-/* p's own GPUs online at tau (decided sites included). */
-static double own_at(const market *m, int p, int gpu, int64_t tau)
-{
-    double sum = 0.0;
-    for (size_t ph = 0; ph < m->n_phases; ph++) {
-        const spec_phase *x = &m->phases[ph];
-        if (x->datacenter < 0 || m->datacenters[x->datacenter].owner != p || x->online > tau)
-            continue;
-        sum += (double)x->count * weight(m->spec, gpu, x->gpu);
-    }
-    return sum;
-}
-
-/* p's incoming committed GPUs at tau; `any` contracts count for `any` only. */
-static double incoming_at(const market *m, int p, int gpu, int64_t tau)
-{
-    double sum = 0.0;
-    for (size_t c = 0; c < m->n_contracts; c++) {
-        const spec_contract *k = &m->contracts[c];
-        if (k->lessee == p && (gpu == SPEC_ANY_GPU || k->gpu == gpu))
-            sum += (double)market__committed_at(k, tau) * weight(m->spec, gpu, k->gpu);
-    }
-    return sum;
-}
-
-/* p's outgoing committed GPUs at tau; `any` contracts count against every type. */
-static double outgoing_at(const market *m, int p, int gpu, int64_t tau)
-{
-    double sum = 0.0;
-    for (size_t c = 0; c < m->n_contracts; c++) {
-        const spec_contract *k = &m->contracts[c];
-        if (k->lessor != p)
-            continue;
-        const double w = k->gpu == SPEC_ANY_GPU ? 1.0 : weight(m->spec, gpu, k->gpu);
-        sum += (double)market__committed_at(k, tau) * w;
-    }
-    return sum;
-}
-
 /* p's own inference workloads' forecast at tau (trend at the diurnal peak,
- * no noise), in GPUs of the requested type (H100-equivalents for `any`). */
-static double own_demand_at(const market *m, int p, int gpu, int64_t tau)
+ * no noise), in H100-equivalents. */
+static double own_demand_h100(const market *m, int p, int64_t tau)
 {
     const spec *s = m->spec;
     double sum = 0.0;
@@ -94,31 +50,53 @@ static double own_demand_at(const market *m, int p, int gpu, int64_t tau)
         if (x->tenant == p && x->type == SPEC_INFERENCE)
             sum += demand_curve_trend(m->curves[w], tau) * (1.0 + x->diurnal_amplitude);
     }
-    return gpu == SPEC_ANY_GPU ? sum : sum / entities_speed(s, gpu);
+    return sum;
 }
 
-/* What p could still sell at tau: what it holds, less what it has sold and
- * what its own workloads are forecast to need. */
-static double uncommitted_at(const market *m, int p, int gpu, int64_t tau)
+/* The mean infer_speed of what pos leaves free (typed capacity above its
+ * typed commitments at its type's speed, incoming `any` at 1.0); 1.0 when
+ * nothing is free. */
+static double free_speed(const spec *s, const position *pos)
 {
-    return own_at(m, p, gpu, tau) + incoming_at(m, p, gpu, tau) - outgoing_at(m, p, gpu, tau) -
-           own_demand_at(m, p, gpu, tau);
+    double gpus = (double)pos->held_any, h100 = (double)pos->held_any;
+    for (size_t g = 0; g < pos->n_types; g++) {
+        const int64_t free_gpus = pos->held[g] - pos->committed[g];
+        if (free_gpus > 0) {
+            gpus += (double)free_gpus;
+            h100 += (double)free_gpus * s->gpus[g].infer_speed;
+        }
+    }
+    return gpus > 0.0 && h100 > 0.0 ? h100 / gpus : 1.0;
+}
+
+/* What p could still sell of type gpu at tau: its position (position.h),
+ * with its own workloads' forecast counted as one more `any` commitment of
+ * ceil(h100 / s) GPUs, s = free_speed (the workloads are served from
+ * whatever it keeps). Leaves m->pos at p's position at tau. */
+static int64_t uncommitted_at(market *m, int p, int gpu, int64_t tau)
+{
+    position_at(&m->view, p, tau, &m->pos);
+    const double h100 = own_demand_h100(m, p, tau);
+    if (h100 > 0.0)
+        m->pos.committed_any += (int64_t)ceil(h100 / free_speed(m->spec, &m->pos) - 1e-9);
+    return position_uncommitted(&m->pos, gpu);
 }
 
 /* Updates *low with the uncommitted capacity at tau when from < tau < to. */
-static void probe(const market *m, int p, int gpu, int64_t tau, int64_t from, int64_t to,
-                  double *low)
+static void probe(market *m, int p, int gpu, int64_t tau, int64_t from, int64_t to,
+                  int64_t *low)
 {
     if (tau <= from || tau >= to)
         return;
-    const double u = uncommitted_at(m, p, gpu, tau);
+    const int64_t u = uncommitted_at(m, p, gpu, tau);
     if (u < *low)
         *low = u;
 }
 
-double procure__uncommitted(const market *m, int p, int gpu, int64_t from, int64_t to)
+int64_t procure__uncommitted(market *m, int p, int gpu, int64_t from, int64_t to)
 {
-    double low = uncommitted_at(m, p, gpu, from);
+    int64_t low = uncommitted_at(m, p, gpu, from);
+    probe(m, p, gpu, to - 1, from, to, &low);
     for (size_t ph = 0; ph < m->n_phases; ph++) {
         const spec_phase *x = &m->phases[ph];
         if (x->datacenter >= 0 && m->datacenters[x->datacenter].owner == p)
@@ -138,14 +116,130 @@ double procure__uncommitted(const market *m, int p, int gpu, int64_t from, int64
 
 /* ---- forecast ---- */
 
-static double forecast_demand(market *m, int b, int64_t at)
+/* The mean infer_speed of what provider p holds at `at`: its typed GPUs
+ * (owned and leased) at their types' speeds, its incoming `any` contracts
+ * at their lessors' own mean speed (recursively, up the lease chains; at
+ * most `depth` levels, then 1.0); 1.0 when it holds nothing. This is what
+ * an `any` lease from p is expected to deliver: its fleet mix. */
+static double held_speed(const market *m, int p, int64_t at, size_t depth)
 {
-    return outgoing_at(m, b, SPEC_ANY_GPU, at) + own_demand_at(m, b, SPEC_ANY_GPU, at);
+    const spec *s = m->spec;
+    double gpus = 0.0, h100 = 0.0;
+    for (size_t ph = 0; ph < m->n_phases; ph++) {
+        const spec_phase *x = &m->phases[ph];
+        if (x->datacenter < 0 || m->datacenters[x->datacenter].owner != p ||
+            x->online == SPEC_NO_TIME || x->online > at)
+            continue;
+        gpus += (double)x->count;
+        h100 += (double)x->count * s->gpus[x->gpu].infer_speed;
+    }
+    for (size_t c = 0; c < m->n_contracts; c++) {
+        const spec_contract *k = &m->contracts[c];
+        const int64_t n = k->lessee == p ? market__committed_at(k, at) : 0;
+        if (n == 0)
+            continue;
+        const double speed = k->gpu != SPEC_ANY_GPU ? s->gpus[k->gpu].infer_speed
+                             : depth > 0           ? held_speed(m, k->lessor, at, depth - 1)
+                                                   : 1.0;
+        gpus += (double)n;
+        h100 += (double)n * speed;
+    }
+    return gpus > 0.0 && h100 > 0.0 ? h100 / gpus : 1.0;
 }
 
-static double forecast_pool(const market *m, int b, int64_t at)
+/* Per contract, the GPUs delivering it at the last allocation and their
+ * H100-equivalents (infer_speed), summed over every leaf whose chain passes
+ * through it; arrays of m->n_contracts. */
+static void delivered_h100(const market *m, double *gpus, double *h100)
 {
-    return own_at(m, b, SPEC_ANY_GPU, at) + incoming_at(m, b, SPEC_ANY_GPU, at);
+    const alloc *a = m->alloc;
+    for (size_t l = 0; l < a->n_leaves; l++) {
+        const alloc_leaf *leaf = &a->leaves[l];
+        const double n = (double)leaf->gpus;
+        const double speed = m->spec->gpus[a->groups[leaf->group].gpu].infer_speed;
+        for (int h = leaf->hop; h >= 0; h = a->hops[h].parent) {
+            const int c = a->hops[h].contract;
+            if (c >= 0 && (size_t)c < m->n_contracts) {
+                gpus[c] += n;
+                h100[c] += n * speed;
+            }
+        }
+    }
+}
+
+/* What one GPU of incoming `any` contract c is expected to be worth at
+ * `at`: the mean infer_speed of the GPUs that deliver it now, when it
+ * delivers; else its lessor's fleet mix at `at` (held_speed). */
+static double any_speed(const market *m, size_t c, int64_t at, size_t depth, const double *gpus,
+                        const double *h100)
+{
+    if (gpus[c] > 0.0 && h100[c] > 0.0)
+        return h100[c] / gpus[c];
+    return held_speed(m, m->contracts[c].lessor, at, depth);
+}
+
+/* The buyer's forecast gap at `at` in H100-equivalents: what its own
+ * workloads need and what it owes its lessees, less what it will hold.
+ * Held: own GPUs online by then and every incoming contract committed then
+ * (signed deliveries that have not started included), typed ones at their
+ * type's infer_speed, `any` ones by any_speed (what they deliver now, or
+ * their lessor's fleet mix). Owed: typed outgoing contracts at their type's
+ * speed, `any` ones likewise at what they deliver now, or else at the
+ * buyer's own fleet mix (so a reseller values both sides of a back-to-back
+ * pair alike). A procured contract that starts after `at` (build-backed: it
+ * was bought for an earlier gap and arrives late) counts in full on its
+ * side, at its type's speed or the lessor's fleet mix at its start, so a
+ * late delivery is not bought twice. Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+static int forecast_gap(market *m, int b, int64_t at, double *gap)
+{
+    const spec *s = m->spec;
+    const size_t depth = s->n_providers;
+    double held = 0.0, owed = 0.0;
+    double *gpus = calloc(m->n_contracts + 1, sizeof *gpus);
+    double *h100 = calloc(m->n_contracts + 1, sizeof *h100);
+    if (!gpus || !h100) {
+        free(gpus);
+        free(h100);
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    }
+    delivered_h100(m, gpus, h100);
+    for (size_t ph = 0; ph < m->n_phases; ph++) {
+        const spec_phase *x = &m->phases[ph];
+        if (x->datacenter >= 0 && m->datacenters[x->datacenter].owner == b &&
+            x->online != SPEC_NO_TIME && x->online <= at)
+            held += (double)x->count * s->gpus[x->gpu].infer_speed;
+    }
+    const double own_mix = held_speed(m, b, at, depth);
+    for (size_t c = 0; c < m->n_contracts; c++) {
+        const spec_contract *k = &m->contracts[c];
+        if (k->lessee != b && k->lessor != b)
+            continue;
+        if (k->origin == SPEC_ORIGIN_PROCURED && k->start > at && market__end_of(k) > k->start) {
+            /* bought for an earlier gap, arriving after the horizon (build-backed) */
+            const double later = k->gpu != SPEC_ANY_GPU ? s->gpus[k->gpu].infer_speed
+                                 : held_speed(m, k->lessee == b ? k->lessor : b, k->start, depth);
+            if (k->lessee == b)
+                held += (double)k->gpus * later;
+            else
+                owed += (double)k->gpus * later;
+            continue;
+        }
+        const int64_t n = market__committed_at(k, at);
+        if (n == 0)
+            continue;
+        if (k->lessee == b)
+            held += (double)n * (k->gpu != SPEC_ANY_GPU ? s->gpus[k->gpu].infer_speed
+                                                        : any_speed(m, c, at, depth, gpus, h100));
+        if (k->lessor == b)
+            owed += (double)n * (k->gpu != SPEC_ANY_GPU      ? s->gpus[k->gpu].infer_speed
+                                 : gpus[c] > 0.0 && h100[c] > 0.0 ? h100[c] / gpus[c]
+                                                                  : own_mix);
+    }
+    free(gpus);
+    free(h100);
+    *gap = owed + own_demand_h100(m, b, at) - held;
+    return 0;
 }
 
 /* ---- lease graph ---- */
@@ -284,15 +378,25 @@ static int sign(market *m, int seller, int buyer, const request *r, double price
 /* ---- asking ---- */
 
 static int ask(market *m, chain *ch, int seller, const request *r, int refusal, int64_t t,
-               int *signed_c);
+               int64_t *got);
 
-/* Seller (lacking capacity) tries its own sellers for a back-to-back
- * contract of the whole request at most max_price. */
+/* r's GPUs rounded down to whole nodes, within [0, r->gpus]. */
+static int64_t whole_nodes(int64_t gpus, int64_t most)
+{
+    if (gpus > most)
+        gpus = most;
+    return gpus > 0 ? gpus - gpus % SPEC_GPUS_PER_NODE : 0;
+}
+
+/* Seller (lacking capacity for all of r) asks its own sellers for
+ * back-to-back contracts of the rest, at most max_price, and signs one sale
+ * to the buyer mirroring each (same size and term), whose parent link the
+ * upstream contract carries. *got is the GPUs so sold. */
 static int back_to_back(market *m, chain *ch, int seller, const request *r, double max_price,
-                        int64_t t, int *upstream)
+                        double price, int64_t t, int64_t *got)
 {
     const spec_procurement *policy = policy_of(m->spec, seller);
-    *upstream = -1;
+    *got = 0;
     if (!policy)
         return 0;
     const int buyer = ch->members[ch->n - 1];
@@ -306,25 +410,84 @@ static int back_to_back(market *m, chain *ch, int seller, const request *r, doub
     ch->members[ch->n++] = seller;
     const int refusal = first_refusal_holds(policy, t);
     int rc = 0;
-    for (size_t i = 0; i < policy->n_sellers && *upstream < 0 && rc == 0; i++) {
+    for (size_t i = 0; i < policy->n_sellers && sub.gpus > 0 && rc == 0; i++) {
         const int next = policy->sellers[i];
         if (in_chain(ch, next))
             continue;
-        rc = ask(m, ch, next, &sub, refusal && i == 0, t, upstream);
+        const size_t before = m->n_contracts;
+        int64_t upstream_gpus = 0;
+        rc = ask(m, ch, next, &sub, refusal && i == 0, t, &upstream_gpus);
+        const size_t after = m->n_contracts;
+        for (size_t c = before; c < after && rc == 0; c++) {
+            if (m->contracts[c].lessee != seller || m->contracts[c].lessor != next)
+                continue;
+            request piece = *r;
+            piece.gpus = m->contracts[c].gpus;
+            piece.start = m->contracts[c].start;
+            piece.end = m->contracts[c].end;
+            int sale = -1;
+            rc = sign(m, seller, buyer, &piece, price, t, &sale);
+            if (sale >= 0) {
+                m->contracts[c].parent = sale;
+                *got += piece.gpus;
+            }
+        }
+        sub.gpus -= upstream_gpus;
     }
     ch->n--;
     return rc;
 }
 
-/* Asks `seller` for r on behalf of the chain's last member. *signed_c is the
- * contract signed with the buyer, or -1 when the seller declined. Returns 0,
- * a negative capsim_status, or the observer's code. */
+/* "X offers 8,000 of Y's request for ...: why; reason" */
+static int partial(market *m, int seller, int buyer, const request *r, int64_t offered,
+                   const char *why, int64_t t)
+{
+    const spec *s = m->spec;
+    char what[160], gpus[32];
+    describe(m, r, what, sizeof what);
+    thousands((double)offered, gpus, sizeof gpus);
+    snprintf(m->message, sizeof m->message, "%s offers %s of %s's request for %s: %s; %s",
+             s->providers[seller].name, gpus, s->providers[buyer].name, what, why, r->reason);
+    return market__notify(m, t, "request_partial", s->providers[seller].name);
+}
+
+/* After a shortage, a seller whose build-out has sites coming online after
+ * r->start may offer the rest of r from the latest of them: a contract of
+ * the same term starting then, as much as its position covers over that
+ * term. *got is the GPUs signed. */
+static int build_backed(market *m, int seller, int buyer, const request *r, double price,
+                        int64_t t, int64_t *got)
+{
+    *got = 0;
+    const int64_t online = buildout__pending_online(m, seller, r->start);
+    if (online == SPEC_NO_TIME || online >= m->spec->end)
+        return 0;
+    request later = *r;
+    later.start = online;
+    later.end = online + (r->end - r->start);
+    later.gpus = whole_nodes(procure__uncommitted(m, seller, r->gpu, later.start, later.end),
+                             r->gpus);
+    if (later.gpus <= 0)
+        return 0;
+    int c = -1;
+    const int rc = sign(m, seller, buyer, &later, price, t, &c);
+    if (c >= 0)
+        *got = later.gpus;
+    return rc;
+}
+
+/* Asks `seller` for r on behalf of the chain's last member. The seller
+ * signs what it can deliver over the whole term, in whole nodes: from its
+ * own position, then back-to-back from its own sellers, then (after its
+ * build-out started sites for the rest) from the build's online date.
+ * *got is the GPUs signed with the buyer (0 when it declined). Returns 0, a
+ * negative capsim_status, or the observer's code. */
 static int ask(market *m, chain *ch, int seller, const request *r, int refusal, int64_t t,
-               int *signed_c)
+               int64_t *got)
 {
     const int buyer = ch->members[ch->n - 1];
-    char why[160];
-    *signed_c = -1;
+    char why[192];
+    *got = 0;
     const int loop = downstream(m, buyer, seller);
     if (loop < 0)
         return loop;
@@ -340,26 +503,42 @@ static int ask(market *m, chain *ch, int seller, const request *r, int refusal, 
                  r->max_price);
         return decline(m, seller, buyer, r, refusal, why, t);
     }
-    const double free_gpus = procure__uncommitted(m, seller, r->gpu, r->start, r->end);
-    if (free_gpus >= (double)r->gpus)
-        return sign(m, seller, buyer, r, price, t, signed_c);
-    int upstream = -1;
-    int rc = back_to_back(m, ch, seller, r, price, t, &upstream);
-    if (rc != 0)
-        return rc;
-    if (upstream >= 0) {
-        rc = sign(m, seller, buyer, r, price, t, signed_c);
-        if (*signed_c >= 0)
-            m->contracts[upstream].parent = *signed_c;
-        return rc;
+    const int64_t free_gpus = procure__uncommitted(m, seller, r->gpu, r->start, r->end);
+    const int64_t own = whole_nodes(free_gpus, r->gpus);
+    int rc = 0;
+    if (own > 0) {
+        request mine = *r;
+        mine.gpus = own;
+        int c = -1;
+        if ((rc = sign(m, seller, buyer, &mine, price, t, &c)) != 0)
+            return rc;
+        *got += own;
     }
+    if (*got >= r->gpus)
+        return 0;
+    request rest = *r;
+    rest.gpus = r->gpus - *got;
+    int64_t resold = 0;
+    if ((rc = back_to_back(m, ch, seller, &rest, price, price, t, &resold)) != 0)
+        return rc;
+    *got += resold;
+    if (*got >= r->gpus)
+        return 0;
     char have[32];
-    thousands(free_gpus > 0.0 ? free_gpus : 0.0, have, sizeof have);
-    snprintf(why, sizeof why, "no capacity (uncommitted %s over the term)", have);
-    rc = decline(m, seller, buyer, r, refusal, why, t);
+    thousands(free_gpus > 0 ? (double)free_gpus : 0.0, have, sizeof have);
+    snprintf(why, sizeof why, "no capacity%s (uncommitted %s over the term)",
+             *got > 0 ? " for the rest" : "", have);
+    rc = *got > 0 ? partial(m, seller, buyer, r, *got, why, t)
+                  : decline(m, seller, buyer, r, refusal, why, t);
     if (rc != 0)
         return rc;
-    return buildout__on_decline(m, seller, r->gpus, t);
+    rest.gpus = r->gpus - *got;
+    if ((rc = buildout__on_decline(m, seller, rest.gpus, t)) != 0)
+        return rc;
+    int64_t built = 0;
+    rc = build_backed(m, seller, buyer, &rest, price, t, &built);
+    *got += built;
+    return rc;
 }
 
 /* ---- review ---- */
@@ -369,7 +548,10 @@ int procure__review(market *m, size_t i, int64_t t)
     const spec *s = m->spec;
     const spec_procurement *p = &s->procurements[i];
     const int64_t at = t + p->horizon_seconds;
-    const double gap = forecast_demand(m, p->buyer, at) - forecast_pool(m, p->buyer, at);
+    double gap = 0.0;
+    const int forecast = forecast_gap(m, p->buyer, at, &gap);
+    if (forecast != 0)
+        return forecast;
     if (!(gap > p->gap_threshold_h100) || p->n_sellers == 0)
         return 0;
     const double speed = entities_speed(s, p->gpu);
@@ -382,16 +564,20 @@ int procure__review(market *m, size_t i, int64_t t)
     const double term_months = p->term_months > 0
                                    ? (double)p->term_months
                                    : (double)p->term_seconds / UNITS_SECONDS_PER_MONTH_REAL;
-    const request r = {p->gpu, nodes * SPEC_GPUS_PER_NODE, p->kind, t, t + p->term_seconds,
-                       term_months, p->max_price_per_gpu_hour, reason};
+    const int64_t start = t + p->delivery_seconds;
+    request r = {p->gpu, nodes * SPEC_GPUS_PER_NODE, p->kind, start, start + p->term_seconds,
+                 term_months, p->max_price_per_gpu_hour, reason};
     chain ch = {calloc(s->n_providers + 1, sizeof(int)), 1};
     if (!ch.members)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     ch.members[0] = p->buyer;
     const int refusal = first_refusal_holds(p, t);
-    int rc = 0, signed_c = -1;
-    for (size_t k = 0; k < p->n_sellers && signed_c < 0 && rc == 0; k++)
-        rc = ask(m, &ch, p->sellers[k], &r, refusal && k == 0, t, &signed_c);
+    int rc = 0;
+    for (size_t k = 0; k < p->n_sellers && r.gpus > 0 && rc == 0; k++) {
+        int64_t got = 0;
+        rc = ask(m, &ch, p->sellers[k], &r, refusal && k == 0, t, &got);
+        r.gpus -= got;
+    }
     free(ch.members);
     return rc;
 }

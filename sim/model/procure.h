@@ -5,51 +5,58 @@
  * header states the rules.
  *
  * Review (every period_seconds from first_review, per [procurement]):
- *   T = t + horizon. Forecast demand = the buyer's inference workloads'
- *   trend at T at the diurnal peak (trend x (1 + amplitude), no noise) +
- *   its outgoing committed GPUs at T (ramps included) in H100-equivalents
- *   (GPUs of `any` type count as H100s). Pool = its own GPUs online by T
- *   (phases, decided build-out sites) + its incoming committed GPUs at T,
- *   signed future deliveries included, in H100-equivalents. Failures and
- *   depreciation are not forecast. When gap = demand - pool exceeds
- *   gap_threshold_h100, it requests gap x (1 + headroom) H100-equivalents
- *   as GPUs of the requested type (divided by its speed, rounded up to whole
- *   nodes; `any` counts H100-equivalents as GPUs), from t for term_seconds.
+ *   T = t + horizon. Gap = the buyer's inference workloads' trend at T at
+ *   the diurnal peak (trend x (1 + amplitude), no noise) + its outgoing
+ *   committed GPUs at T - what it will hold at T (own GPUs online by T,
+ *   decided build-out sites included, + incoming committed at T, signed
+ *   contracts that start later included; procured contracts that start
+ *   after T, build-backed ones, count in full on either side, at the
+ *   lessor's fleet mix at their start), in H100-equivalents: typed GPUs
+ *   at their infer_speed, `any` contracts at the fleet mix of the provider
+ *   that holds them (held_speed: the mean infer_speed of what it holds at
+ *   T, following `any` leases up their chains). Failures and depreciation
+ *   are not forecast. When the gap exceeds gap_threshold_h100, it requests
+ *   gap x (1 + headroom) H100-equivalents as GPUs of the requested type
+ *   (divided by its speed, rounded up to whole nodes; `any` counts
+ *   H100-equivalents as GPUs), from t + delivery_seconds for term_seconds.
  *
- * Sellers are asked in the listed order until one signs. While a right of
- *   first refusal holds (first_refusal and t < first_refusal_until), the
- *   first seller is asked first and its decline is logged as "first refusal
- *   declined"; once it lapses the order is unchanged and the first seller is
- *   an ordinary one. Requests are filled whole or declined (no partial fills).
+ * Sellers are asked in the listed order until the request is filled. While
+ *   a right of first refusal holds (first_refusal and t < first_refusal_until),
+ *   the first seller is asked first and its decline is logged as "first
+ *   refusal declined"; once it lapses the order is unchanged.
  *
- * A seller accepts when:
- *   - signing would not close a loop in the lease graph (the seller is not
- *     downstream of the buyer), and
- *   - it can quote (price.h) at or below the request's maximum price, and
- *   - its uncommitted capacity covers the request over the whole term:
- *     own GPUs online + incoming committed - outgoing committed, of the
- *     requested type (outgoing `any` contracts count against every type;
- *     incoming `any` contracts count only for `any` requests, in
- *     H100-equivalents), at the start and at every phase online, contract
- *     start, end and ramp end of the seller inside the term (the minimum),
- *     less the forecast of its own inference workloads at those times (trend
- *     at the diurnal peak): a seller does not sell what it needs itself.
- *   Otherwise, a seller that has a [procurement] policy of its own (it
- *   resells) may sign a back-to-back contract for the whole request with one
- *   of its own sellers, asked in its policy's order with the same rules
- *   (recursively; never anyone already in the chain, so no cycles), at most
- *   its own quote or its policy's maximum price, whichever is lower; then it
- *   signs with the buyer, and the back-to-back contract's parent is that
- *   sale. A seller that lacks capacity (and found no back-to-back) declines
- *   "no capacity", which may trigger its build-out (buildout.h).
+ * A seller, asked for G GPUs:
+ *   - declines when signing would close a loop in the lease graph, or it
+ *     cannot quote (price.h) at or below the request's maximum price;
+ *   - offers its own capacity: procure__uncommitted over the term (the
+ *     position.h rule at the start, at the term's last second and at every
+ *     phase online, contract start, end and ramp end of the seller inside
+ *     the term: the minimum), less its own inference workloads' forecast
+ *     (kept back as an `any` commitment of ceil(H100-eq / s) GPUs, s the
+ *     mean infer_speed of its free GPUs), in whole nodes, at most G: it
+ *     never sells what it cannot deliver over the whole term;
+ *   - for the rest, when it has a [procurement] policy of its own (it
+ *     resells), leases back-to-back from its own sellers in its policy's
+ *     order (recursively, never anyone already in the chain), at most its
+ *     own quote or its policy's maximum price, whichever is lower, and signs
+ *     one sale to the buyer per upstream contract (same size, start and
+ *     end; the upstream contract's parent is that sale);
+ *   - logs "request_declined" (nothing offered) or "request_partial" (part
+ *     offered), with the reason; then its build-out may start sites for the
+ *     rest (buildout.h);
+ *   - build-backed offer: when it has build-out sites decided that come
+ *     online after the request's start, it offers the rest from the latest
+ *     of those online dates, for the same term, as far as its position
+ *     covers over that later term.
+ *   The buyer asks the next seller for whatever is still missing.
  *
- * A signed contract: origin procured, signed_at = t, start = t (active at
- * once: reviews run before the tick at the same time), end = t + term, the
- * quoted price, the procurement's kind, no ramp, SLA or termination; named
- * "<seller>-<buyer>-<n>" with n counting signings in the run. Events:
- * "contract_signed" (entity: the contract) and "request_declined" (entity:
- * the seller), with messages naming buyer, seller, size, type, price, term
- * and the reason (the forecast gap).
+ * A signed contract: origin procured, signed_at = t, start = the request's
+ * start (t + delivery_seconds, or the build's online date), end = start +
+ * term, the quoted price, the procurement's kind, no ramp, SLA or
+ * termination; named "<seller>-<buyer>-<n>" with n counting signings in the
+ * run. Events: "contract_signed" (entity: the contract), "request_declined"
+ * and "request_partial" (entity: the seller), with messages naming buyer,
+ * seller, size, type, price, term and the reason (the forecast gap).
  *
  * Determinism: reviews depend only on state and the spec (no random draws).
  */

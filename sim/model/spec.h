@@ -162,6 +162,7 @@ typedef struct spec_procurement {
     int term_months;
     spec_contract_kind kind;
     double max_price_per_gpu_hour;
+    int64_t delivery_seconds;   /* lead time from signing to the start of delivery */
 } spec_procurement;
 
 typedef enum spec_buildout_trigger {

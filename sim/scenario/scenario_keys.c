@@ -231,6 +231,8 @@ static const scenario_keys_key procurement_keys[] = {
      .choices = contract_kinds, .offset = FIELD(spec_procurement, kind), .unit = "choice"},
     {.name = "max_price_per_gpu_hour", .type = SCENARIO_KEYS_REAL, REQUIRED, ABOVE(0),
      .offset = FIELD(spec_procurement, max_price_per_gpu_hour), .unit = "USD/GPU-hour"},
+    {.name = "delivery_months", .type = SCENARIO_KEYS_MONTH_SPAN, .default_text = "0",
+     MONTHS_FROM(0), .offset = FIELD(spec_procurement, delivery_seconds), .unit = "months"},
 };
 
 static const scenario_keys_key buildout_keys[] = {

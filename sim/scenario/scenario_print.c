@@ -260,6 +260,9 @@ static void print_procurements(const printer *p)
         fprintf(p->out, "\n      for %s GPUs, %s, %d months, at most %g USD/GPU-hour\n",
                 gpu_name(s, r->gpu), spec_contract_kind_name(r->kind), r->term_months,
                 r->max_price_per_gpu_hour);
+        if (r->delivery_seconds > 0)
+            fprintf(p->out, "      delivered %g months after signing\n",
+                    months_of(r->delivery_seconds));
     }
 }
 

@@ -13,6 +13,7 @@
 
 #include "../util/caltime.h"
 #include "scenario_resolve_internal.h"
+#include "../model/position.h"
 
 /* ---- GPUs ---- */
 
@@ -390,44 +391,17 @@ static int visit(scenario_resolve_ctx *rc, int p, char *state, int *path, int de
     return 0;
 }
 
-static int64_t owned_at(const spec *s, int provider, int64_t t)
-{
-    int64_t n = 0;
-    for (size_t i = 0; i < s->n_phases; i++)
-        if (s->datacenters[s->phases[i].datacenter].owner == provider && s->phases[i].online <= t)
-            n += s->phases[i].count;
-    return n;
-}
-
-/* A contract's committed GPUs at t (active or not): its ramp grows them
- * linearly from 0 at start, in whole nodes, as the model does. */
-static int64_t ramped(const spec_contract *c, int64_t t)
-{
-    if (c->ramp_seconds <= 0 || t >= c->start + c->ramp_seconds)
-        return c->gpus;
-    double share = (double)(t - c->start) / (double)c->ramp_seconds;
-    int64_t nodes = (int64_t)(share * (double)(c->gpus / SPEC_GPUS_PER_NODE));
-    return nodes * SPEC_GPUS_PER_NODE;
-}
-
-/* Committed GPUs of the contracts active at t with provider as lessor
- * (outgoing) or as lessee (incoming). */
-static int64_t committed_at(const spec *s, int provider, int64_t t, int outgoing)
-{
-    int64_t n = 0;
-    for (size_t i = 0; i < s->n_contracts; i++) {
-        const spec_contract *c = &s->contracts[i];
-        if ((outgoing ? c->lessor : c->lessee) == provider && c->start <= t && t < c->end)
-            n += ramped(c, t);
-    }
-    return n;
-}
-
-/* A warning when a lessor's outgoing commitments exceed what it holds at a
- * contract's start or at the end of its ramp: once per (lessor, date). */
+/* A warning when a lessor cannot deliver what it has committed at a
+ * contract's start or at the end of its ramp, by the one capacity-position
+ * rule (sim/model/position.h: typed commitments from their type, `any`
+ * ones from what is left): once per (lessor, date). */
 static void check_oversubscription(scenario_resolve_ctx *rc)
 {
     const spec *s = rc->s;
+    const entities view = entities_of_spec(s);
+    position pos;
+    if (position_init(&pos, s->n_gpus) != CAPSIM_OK)
+        return;
     for (size_t k = 0; k < 2 * s->n_contracts; k++) {
         size_t i = k / 2;
         const spec_contract *c = &s->contracts[i];
@@ -440,19 +414,27 @@ static void check_oversubscription(scenario_resolve_ctx *rc)
             j++;
         if (j < i)
             continue;
-        int64_t owned = owned_at(s, p, t), in = committed_at(s, p, t, 0);
-        int64_t out = committed_at(s, p, t, 1);
-        if (out <= owned + in)
+        position_at(&view, p, t, &pos);
+        const int64_t short_gpus = position_shortfall(&pos);
+        if (short_gpus <= 0)
             continue;
+        int64_t out = pos.committed_any, held = position_held_total(&pos), in = 0;
+        for (size_t g = 0; g < pos.n_types; g++)
+            out += pos.committed[g];
+        for (size_t q = 0; q < s->n_contracts; q++)
+            if (s->contracts[q].lessee == p)
+                in += position_contract_committed(&s->contracts[q], t);
         char date[11];
         scenario_resolve__date(rc, t, date);
         scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "gpus");
         scenario_resolve__warn(rc, &w, "oversubscribed: on %s provider '%s' has committed %lld GPUs "
-                         "to lessees but holds %lld (%lld owned + %lld leased in); its lessees "
-                         "will get less than committed", date, s->providers[p].name,
-                         (long long)out, (long long)(owned + in), (long long)owned,
-                         (long long)in);
+                         "to lessees but holds %lld (%lld owned + %lld leased in); %lld cannot be "
+                         "delivered (a typed contract only from its type); its lessees will get "
+                         "less than committed", date, s->providers[p].name, (long long)out,
+                         (long long)held, (long long)(held - in), (long long)in,
+                         (long long)short_gpus);
     }
+    position_free(&pos);
 }
 
 int scenario_resolve__lease_graph(scenario_resolve_ctx *rc)

@@ -145,6 +145,7 @@ static const char schema_ticks[] =
     " active INTEGER, committed INTEGER, delivered INTEGER,"
     " used REAL, utilisation REAL, payment_usd REAL, sla_credit_usd REAL,"
     " preempted INTEGER, fee_usd REAL, price_per_gpu_hour REAL, lessor_unleased INTEGER,"
+    " undelivered INTEGER,"
     " PRIMARY KEY (run_id, tick, contract_id)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS workload_tick ("
     " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, workload_id INTEGER NOT NULL,"

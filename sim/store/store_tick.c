@@ -76,7 +76,8 @@ static int bind_contract(sqlite3_stmt *s, int at, const void *row)
     b |= sqlite3_bind_int64(s, at + 7, r->preempted);
     b |= sqlite3_bind_double(s, at + 8, r->fee_usd);
     b |= sqlite3_bind_double(s, at + 9, r->price_per_gpu_hour);
-    return b | sqlite3_bind_int64(s, at + 10, r->lessor_unleased);
+    b |= sqlite3_bind_int64(s, at + 10, r->lessor_unleased);
+    return b | sqlite3_bind_int64(s, at + 11, r->undelivered);
 }
 
 static int bind_workload(sqlite3_stmt *s, int at, const void *row)
@@ -100,7 +101,7 @@ static const struct {
 } tick_tables[STORE_N_TICK_TABLES] = {
     {"dc_tick", 9, sizeof(market_dc_row), bind_dc},
     {"provider_tick", 16, sizeof(market_provider_row), bind_provider},
-    {"contract_tick", 11, sizeof(market_contract_row), bind_contract},
+    {"contract_tick", 12, sizeof(market_contract_row), bind_contract},
     {"workload_tick", 7, sizeof(market_workload_row), bind_workload},
 };
 

@@ -4,7 +4,11 @@
  * gap, size and price), first refusal, declines logged with their reasons,
  * a back-to-back chain three contracts deep formed with no cycle, a site
  * built after a decline that comes online after the lead time within the
- * power budget, and conservation over runs with procured chains.
+ * power budget, and conservation over runs with procured chains. Issue 8:
+ * partial offers, no overselling over the whole term, `any` requests in
+ * GPUs, the delivery lead time, build-backed contracts, build-out sized to
+ * the gap, and under-delivery made visible (undelivered, contract_short /
+ * contract_recovered, undelivered_gpu_hours).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -248,6 +252,122 @@ static void test_conservation_with_procured_chains(void **state)
     free(r);
 }
 
+
+/* ---- deliverability (issue 8) ---- */
+
+/* Microsoft holds 512 H100: it signs those (request_partial, with the
+ * reason) and Google signs the rest of the same request. */
+static void test_partial_offer(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(TESTLIB_DAY);
+    testlib_add_dc(s, "m-dc", MSFT, 0, 512, -TESTLIB_DAY);
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 4096, -TESTLIB_DAY);
+    testlib_add_pricelist(s, MSFT, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    const int sellers[] = {MSFT, GOOGLE};
+    testlib_add_procurement(s, "openai-buy", LAB, sellers, 2, 0, 30 * TESTLIB_DAY);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(market_n_contracts(m), 2);
+    assert_int_equal(market_contract(m, 0)->lessor, MSFT);
+    assert_int_equal(market_contract(m, 0)->gpus, 512);
+    assert_int_equal(market_contract(m, 1)->lessor, GOOGLE);
+    assert_int_equal(market_contract(m, 1)->gpus, expected_request(0) - 512);
+    const int partial = testlib_find_event(r, "request_partial", 0);
+    assert_true(partial >= 0);
+    assert_string_equal(r->event_entity[partial], "microsoft");
+    assert_non_null(strstr(r->event_message[partial], "microsoft offers 512 of openai's request"));
+    assert_non_null(strstr(r->event_message[partial], "no capacity for the rest (uncommitted 512"));
+    assert_int_equal(testlib_count_events(r, "request_declined"), 0);
+    assert_int_equal(r->contract[0][0].delivered + r->contract[0][1].delivered,
+                     expected_request(0));
+    assert_int_equal(r->contract[0][0].undelivered + r->contract[0][1].undelivered, 0);
+    check_conservation(r, 5);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* Google holds 2048 H100 but has sold 1536 of them to Nebius from day 20
+ * for the rest of the term: over the whole term it can deliver 512 only,
+ * so it offers 512 although 2048 are free today. */
+static void test_never_oversells_over_the_term(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(TESTLIB_DAY);
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 2048, -TESTLIB_DAY);
+    testlib_add_contract(s, "g-nebius", GOOGLE, NEBIUS, 0, 1536, 20 * TESTLIB_DAY,
+                         400 * TESTLIB_DAY, 2.0, SPEC_RESERVED);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    const int sellers[] = {GOOGLE};
+    testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0, 30 * TESTLIB_DAY);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(market_n_contracts(m), 2);
+    assert_int_equal(market_contract(m, 1)->gpus, 512);
+    const int partial = testlib_find_event(r, "request_partial", 0);
+    assert_non_null(strstr(r->event_message[partial], "(uncommitted 512 over the term)"));
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* An `any` request is in GPUs: a seller holding 1000 GB200 (2.5 H100-eq
+ * each) offers 1000 GPUs, not 2500. */
+static void test_any_request_counts_gpus(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(TESTLIB_DAY);
+    testlib_add_dc(s, "g-dc", GOOGLE, 1, 1000, -TESTLIB_DAY);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    const int sellers[] = {GOOGLE};
+    spec_procurement *p = testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0,
+                                                  30 * TESTLIB_DAY);
+    p->gpu = SPEC_ANY_GPU;
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_true(expected_request(0) > 1000);
+    assert_int_equal(market_n_contracts(m), 1);
+    assert_int_equal(market_contract(m, 0)->gpus, 1000);
+    assert_int_equal(testlib_count_events(r, "request_partial"), 1);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* delivery_months: the contract signed at day 0 starts 10 days later; the
+ * review at day 5 counts it (signed, not started) and buys nothing more. */
+static void test_delivery_lead_time(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(20 * TESTLIB_DAY);
+    s->tick_seconds = TESTLIB_DAY;
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 8192, -TESTLIB_DAY);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    const int sellers[] = {GOOGLE};
+    spec_procurement *p = testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0,
+                                                  5 * TESTLIB_DAY);
+    p->delivery_seconds = 10 * TESTLIB_DAY;
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(market_n_contracts(m), 1);
+    const spec_contract *k = market_contract(m, 0);
+    assert_int_equal(k->signed_at, 0);
+    assert_int_equal(k->start, 10 * TESTLIB_DAY);
+    assert_int_equal(k->end, 10 * TESTLIB_DAY + p->term_seconds);
+    assert_int_equal(k->gpus, expected_request(0));
+    assert_int_equal(r->contract[9][0].active, 0);
+    assert_int_equal(r->contract[9][0].delivered, 0);
+    assert_int_equal(r->contract[9][0].undelivered, 0);   /* inactive: nothing owed yet */
+    assert_int_equal(r->contract[10][0].delivered, k->gpus);
+    assert_true(r->provider[9][LAB].shortfall_h100 > 0.0);
+    assert_close(r->provider[10][LAB].shortfall_h100, 0.0, 1e-9);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
 /* CoreWeave declines for lack of capacity and builds: 1 MW of H100 (1424
  * GPUs x 700 W = 0.9968 MW) online 40 days later; the lab's next review
  * signs from it. A 1.5 MW yearly budget allows one site only. */
@@ -292,10 +412,14 @@ static void test_buildout_after_decline(void **state)
     assert_int_equal(r->dc[40][1].installed, 1424);
     const int online = testlib_find_event(r, "phase_online", 0);
     assert_int_equal(r->event_t[online], 40 * TESTLIB_DAY);
-    /* declined at days 0 and 20; signed at day 40 from the new site */
-    assert_int_equal(testlib_count_events(r, "request_declined"), 2);
+    /* declined at day 0; the build backs a contract signed then that starts
+     * when the site comes online, so the review at day 20 (which counts it)
+     * buys nothing more */
+    assert_int_equal(testlib_count_events(r, "request_declined"), 1);
     assert_int_equal(market_n_contracts(m), 1);
-    assert_int_equal(market_contract(m, 0)->signed_at, 40 * TESTLIB_DAY);
+    assert_int_equal(market_contract(m, 0)->signed_at, 0);
+    assert_int_equal(market_contract(m, 0)->start, 40 * TESTLIB_DAY);
+    assert_int_equal(r->contract[39][0].delivered, 0);
     assert_true(r->contract[40][0].delivered > 0);
     assert_close(r->provider[40][LAB].shortfall_h100, 0.0, 1e-9);
     assert_true(r->provider[39][LAB].shortfall_h100 > 0.0);
@@ -379,6 +503,98 @@ static void test_buildout_slippage(void **state)
     assert_int_equal(online[0], online[1]);
 }
 
+/* One decline starts as many sites as the gap needs: 5000 H100 of demand
+ * asks for ceil(5000 x 2^(30/365.25) x 1.2 x 1.1 / 8) x 8 GPUs, which needs
+ * ceil(that / 1424) sites of 1 MW; max_sites caps it (3), and with room for
+ * 8 the gap alone decides. The build backs a contract for what the sites
+ * hold, from their online date. */
+static void test_buildout_sized_to_gap(void **state)
+{
+    (void)state;
+    const double gap = 5000.0 * pow(2.0, 30.0 / 365.25) * 1.2;
+    const int64_t want = (int64_t)ceil(gap * 1.1 / 8) * 8;
+    const int64_t need = (want + 1423) / 1424;
+    assert_true(need > 3);
+    const int64_t max_sites[] = {3, 8};
+    for (int i = 0; i < 2; i++) {
+        spec *s = lab_spec(45 * TESTLIB_DAY);   /* one review: the next is at day 100 */
+        s->tick_seconds = TESTLIB_DAY;
+        s->workloads[0].demand_h100 = 5000;
+        testlib_add_pricelist(s, CW, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+        const int sellers[] = {CW};
+        testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0, 100 * TESTLIB_DAY);
+        spec_buildout *b = &s->buildouts[s->n_buildouts++];
+        snprintf(b->name, SPEC_NAME_MAX, "cw-build");
+        b->owner = CW;
+        b->lead_seconds = 40 * TESTLIB_DAY;
+        b->gpu = 0;
+        b->site_power_mw = 1.0;
+        b->pue = 1.3;
+        b->trigger = SPEC_TRIGGER_DECLINED;
+        b->max_sites = max_sites[i];
+        testlib_recording *r = calloc(1, sizeof *r);
+        market *m = testlib_run(s, r);
+        const int64_t sites = need < max_sites[i] ? need : max_sites[i];
+        assert_int_equal(testlib_count_events(r, "build_started"), sites);
+        assert_int_equal(testlib_count_events(r, "request_declined"), 1);
+        assert_int_equal(market_n_contracts(m), 1);
+        const spec_contract *k = market_contract(m, 0);
+        assert_int_equal(k->signed_at, 0);
+        assert_int_equal(k->start, 40 * TESTLIB_DAY);
+        assert_int_equal(k->gpus, sites * 1424 < want ? sites * 1424 : want);
+        assert_int_equal(r->contract[39][0].delivered, 0);
+        assert_int_equal(r->contract[40][0].delivered, k->gpus);
+        market_destroy(m);
+        spec_destroy(s);
+        free(r);
+    }
+}
+
+/* Under-delivery is visible: Google holds 512 H100 until a second phase of
+ * 512 arrives at day 5, but owes Nebius 1024 from day 0. undelivered is 512
+ * on days 0-4 and 0 after; contract_short at day 0, contract_recovered at
+ * day 5; undelivered_gpu_hours = 512 x 24 h x 5 days = 61,440 for the
+ * contract and for its lessor. The reserved contract bills delivered GPUs
+ * only: 512 x 2.0 USD x 24 h on a short day. */
+static void test_under_delivery_visible(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(10 * TESTLIB_DAY);
+    s->tick_seconds = TESTLIB_DAY;
+    s->n_workloads = 0;
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 512, -TESTLIB_DAY);
+    testlib_add_dc(s, "g-dc-2", GOOGLE, 0, 512, 5 * TESTLIB_DAY);
+    testlib_add_contract(s, "g-nebius", GOOGLE, NEBIUS, 0, 1024, 0, 400 * TESTLIB_DAY, 2.0,
+                         SPEC_RESERVED);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    for (int d = 0; d < 10; d++)
+        assert_int_equal(r->contract[d][0].undelivered, d < 5 ? 512 : 0);
+    assert_close(r->contract[2][0].payment_usd, 512 * 2.0 * 24, 1e-6);
+    const int short_ev = testlib_find_event(r, "contract_short", 0);
+    const int back = testlib_find_event(r, "contract_recovered", 0);
+    assert_true(short_ev >= 0 && back > short_ev);
+    assert_int_equal(r->event_t[short_ev], 0);
+    assert_int_equal(r->event_t[back], 5 * TESTLIB_DAY);
+    assert_string_equal(r->event_entity[short_ev], "g-nebius");
+    assert_non_null(strstr(r->event_message[short_ev], "delivers 512 of 1024 committed GPUs"));
+    assert_int_equal(testlib_count_events(r, "contract_short"), 1);
+    market_metric metrics[32];
+    const size_t n = market_end_metrics(m, 10 * TESTLIB_DAY, metrics, 32);
+    assert_true(n <= 32);
+    int found = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(metrics[i].name, "undelivered_gpu_hours.g-nebius") ||
+            !strcmp(metrics[i].name, "undelivered_gpu_hours.google")) {
+            assert_close(metrics[i].value, 512.0 * 24 * 5, 1e-9);
+            found++;
+        }
+    assert_int_equal(found, 2);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -389,6 +605,12 @@ int main(void)
         cmocka_unit_test(test_buildout_after_decline),
         cmocka_unit_test(test_buildout_slippage),
         cmocka_unit_test(test_buildout_site_host_power_and_opex),
+        cmocka_unit_test(test_partial_offer),
+        cmocka_unit_test(test_never_oversells_over_the_term),
+        cmocka_unit_test(test_any_request_counts_gpus),
+        cmocka_unit_test(test_delivery_lead_time),
+        cmocka_unit_test(test_buildout_sized_to_gap),
+        cmocka_unit_test(test_under_delivery_visible),
     };
     return cmocka_run_group_tests_name("procure", tests, NULL, NULL);
 }

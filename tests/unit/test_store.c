@@ -567,8 +567,9 @@ static void test_misuse_is_reported(void **state)
 
 /* A market that grows during the run: openai buys from google, which
  * resells back-to-back from coreweave (days 0 and 5); coreweave runs out
- * at day 10, declines and builds a site that is online at day 15, when the
- * next purchase signs. Procured contracts, their parents, the new DC and its
+ * at day 10, offers part (request_partial), builds a site that is online at
+ * day 15 and signs the rest from it then (build-backed); the purchase at
+ * day 15 signs from the new site. Procured contracts, their parents, the new DC and its
  * phase, and every per-tick row of what was added, are stored. */
 static spec *growing_spec(void)
 {
@@ -612,17 +613,20 @@ static void test_procured_contracts_and_sites(void **state)
     store_close(st);
     const char *db = f->db;
     assert_int_equal(sql_int(db, "SELECT count(*) FROM contract WHERE origin = 'procured'"
-                                 " AND signed_date IS NOT NULL"), 6);
-    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract WHERE parent_id IS NOT NULL"), 3);
+                                 " AND signed_date IS NOT NULL"), 10);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract WHERE parent_id IS NOT NULL"), 5);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract WHERE signed_date = "
+                                 "'2026-01-11 00:00:00' AND start_date = '2026-01-16 00:00:00'"),
+                     2);
     assert_int_equal(sql_int(db, "SELECT lessor_id * 10 + lessee_id FROM contract"
                                  " WHERE id = (SELECT parent_id FROM contract WHERE id = 0)"), 10);
-    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract WHERE id >= 4"
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract WHERE id >= 8"
                                  " AND signed_date = '2026-01-16 00:00:00'"), 2);
-    assert_int_equal(sql_int(db, "SELECT count(*) FROM event_log WHERE kind = 'contract_signed'"), 6);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM event_log WHERE kind = 'contract_signed'"), 10);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM event_log WHERE kind = 'contract_signed'"
-                                 " AND message LIKE '%gap %H100-eq at%'"), 6);
+                                 " AND message LIKE '%gap %H100-eq at%'"), 10);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM event_log"
-                                 " WHERE kind = 'request_declined'"), 2);
+                                 " WHERE kind = 'request_partial'"), 1);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM event_log WHERE kind = 'build_started'"
                                  " AND entity = 'cw-build-1'"), 1);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM datacenter"), 2);
@@ -631,7 +635,7 @@ static void test_procured_contracts_and_sites(void **state)
     assert_int_equal(sql_int(db, "SELECT gpus FROM phase WHERE datacenter_id = 1"), 14280);
     /* per-tick rows from the first tick after each entity appeared */
     assert_int_equal(sql_int(db, "SELECT count(*) FROM contract_tick WHERE contract_id = 0"), 80);
-    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract_tick WHERE contract_id = 5"), 20);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract_tick WHERE contract_id = 9"), 20);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM dc_tick WHERE datacenter_id = 1"), 40);
     assert_int_equal(sql_int(db, "SELECT max(installed) FROM dc_tick WHERE datacenter_id = 1"),
                      14280);
@@ -640,7 +644,8 @@ static void test_procured_contracts_and_sites(void **state)
     assert_true(fabs(sql_double(db, "SELECT value FROM run_metric"
                                     " WHERE metric = 'payments_net_usd'")) < 1e-3);
     assert_int_equal(sql_int(db, "SELECT value FROM run_metric"
-                                 " WHERE metric = 'contracts_procured'"), 6);
+                                 " WHERE metric = 'contracts_procured'"), 10);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM contract_tick WHERE undelivered > 0"), 0);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM run_metric"
                                  " WHERE metric IN ('preempted_gpu_hours', 'sla_credit_usd',"
                                  " 'termination_fee_usd')"), 3);
