@@ -245,8 +245,10 @@ def cmd_report(db_path, json_path):
     check(len(events) == n, f'events: {len(events)} rows, event_log {n}')
 
 
-def cmd_stats(db_path, json_path, t_crit):
-    """metric_stats equals an independent computation (t quantile given)."""
+def cmd_stats(db_path, json_path, *t_crits):
+    """metric_stats equals an independent computation. t_crits are the
+    t(0.975) quantiles for df = 1, 2, ... (a metric that only some runs
+    produce has fewer values, so fewer degrees of freedom)."""
     db = sqlite3.connect(db_path)
     rep = json.load(open(json_path))
     stats = {r['metric']: r for r in table(rep, 'metric_stats')}
@@ -264,6 +266,8 @@ def cmd_stats(db_path, json_path, t_crit):
         check(r.get('n') == n and close(r.get('mean'), mean, 1e-12), f'{m}: n, mean')
         if n >= 2:
             sd = statistics.stdev(vs)
+            check(n - 1 <= len(t_crits), f'{m}: a t quantile for df = {n - 1} was given')
+            t_crit = float(t_crits[min(n - 1, len(t_crits)) - 1])
             half = t_crit * sd / math.sqrt(n)
             check(close(r.get('sd'), sd, 1e-9) or sd < 1e-12 * max(1, abs(mean)), f'{m}: sd')
             # GSL's t inverse is accurate to ~1e-10 relative
@@ -338,7 +342,7 @@ def cmd_neutral(*paths):
 
 def main():
     cmds = {'long': cmd_long, 'rollup': cmd_rollup, 'wide': cmd_wide, 'report': cmd_report,
-            'stats': lambda d, j, t: cmd_stats(d, j, float(t)), 'compare': cmd_compare,
+            'stats': lambda d, j, *t: cmd_stats(d, j, *t), 'compare': cmd_compare,
             'plots': cmd_plots, 'neutral': cmd_neutral}
     cmds[sys.argv[1]](*sys.argv[2:])
     print(f'    {sys.argv[1]}: {CHECKS[0] - len(FAILS)} of {CHECKS[0]} checks passed')

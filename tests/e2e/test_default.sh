@@ -194,9 +194,11 @@ else
     "$(q "$db" "SELECT count(*) > 0 FROM contract c JOIN contract p ON p.run_id=c.run_id AND p.id=c.parent_id
                 JOIN provider l ON l.run_id=1 AND l.id=c.lessor_id JOIN provider e ON e.run_id=1 AND e.id=p.lessee_id
                 WHERE c.run_id=1 AND c.origin='procured' AND l.name='coreweave' AND e.name='openai'")"
-  expect_eq "the first Google leg is signed in July 2025 and delivers from October 2025" "2025-07 2025-10" \
-    "$(q "$db" "SELECT substr(signed_date, 1, 7) || ' ' || substr(start_date, 1, 7) FROM contract
-                WHERE run_id=1 AND name LIKE 'google-openai-%' ORDER BY id LIMIT 1")"
+  # the public story: the deal was finalised in May 2025 and capacity flowed from mid-2025 [S]
+  expect_eq "the first Google leg delivers from mid-2025, delivery_months (3) after its signing" "1 1" \
+    "$(q "$db" "SELECT (start_date >= '2025-05-01' AND start_date < '2025-10-01') || ' ' ||
+                       (start_date = datetime(signed_date, '+3 months') OR julianday(start_date) - julianday(signed_date) BETWEEN 89 AND 92)
+                FROM contract WHERE run_id=1 AND name LIKE 'google-openai-%' ORDER BY id LIMIT 1")"
 fi
 expect_eq "procured contracts carry their signing date" 0 \
   "$(q "$db" "SELECT count(*) FROM contract WHERE run_id=1 AND origin='procured' AND signed_date IS NULL")"
@@ -208,6 +210,23 @@ if [ "$ticks" = 43824 ]; then   # CoreWeave first runs out in mid-2025, after th
   expect_eq "a new CoreWeave site comes online and is used" 1 \
     "$(q "$db" "SELECT max(dt.installed) > 0 AND max(dt.busy) > 0 FROM dc_tick dt JOIN datacenter d ON d.run_id=1 AND d.id=dt.datacenter_id
                 WHERE dt.run_id=1 AND d.name LIKE 'coreweave-sites-%'")"
+fi
+
+if [ "$ticks" = 43824 ]; then
+  # No runaway buying: OpenAI's capacity (H100-equivalents) never exceeds 1.2x the peak demand it
+  # will see within the next horizon + one review period (6 + 3 months). Procurement buys the
+  # forecast gap x (1 + headroom 0.1); the rest of the allowance covers build-backed `any` leases,
+  # valued at the lessor's fleet mix when signed, that arrive months later as newer GPUs.
+  # (Before procurement counted expected deliveries, OpenAI bought at 55-61% utilisation.)
+  expect_eq "OpenAI's capacity stays within 1.2x of its coming peak demand" 1 \
+    "$(q "$db" "WITH day AS (SELECT substr(t.date, 1, 10) AS d, max(x.cap) AS cap, max(x.dem) AS dem
+                  FROM (SELECT wt.tick, sum(wt.capacity_h100) AS cap, sum(wt.demand_h100) AS dem
+                        FROM workload_tick wt JOIN workload w ON w.run_id=1 AND w.id=wt.workload_id
+                        JOIN provider p ON p.run_id=1 AND p.id=w.tenant_id
+                        WHERE wt.run_id=1 AND p.name='openai' GROUP BY wt.tick) x
+                  JOIN tick t ON t.run_id=1 AND t.tick=x.tick GROUP BY d)
+                SELECT max(a.cap / (SELECT max(b.dem) FROM day b WHERE b.d >= a.d AND b.d < date(a.d, '+9 months'))) <= 1.2
+                FROM day a WHERE a.d <= date((SELECT max(d) FROM day), '-9 months')")"
 fi
 
 # The summary on stdout.
