@@ -409,6 +409,8 @@ static void check_oversubscription(scenario_resolve_ctx *rc)
             continue;
         int p = c->lessor;
         int64_t t = k % 2 == 0 ? c->start : c->start + c->ramp_seconds;
+        if (t >= s->end)   /* a ramp ending after the run: what it reaches inside the run */
+            t = s->end - 1;
         size_t j = 0;
         while (j < i && !(s->contracts[j].lessor == p && s->contracts[j].start == t))
             j++;

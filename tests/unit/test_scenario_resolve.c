@@ -455,6 +455,31 @@ static void test_oversubscription_warning(void **state)
     scenario_destroy(sc);
 }
 
+/* A ramp that ends after the run is checked at the last second of the run,
+ * with what it has reached by then, not at a date the run never sees. */
+static void test_oversubscription_ramp_past_the_end(void **state)
+{
+    testlib_dir *f = *state;
+    testlib_dir_write(f, "base.ini", testlib_base_ini);
+    testlib_dir_write(f, "ramp.ini",
+                      "[scenario]\n"
+                      "include = base.ini\n"
+                      TESTLIB_CONTRACT("coreweave", "google", "16000")
+                      "[contract c2]\n"
+                      "lessor = coreweave\n"
+                      "lessee = google\n"
+                      "gpus = 3200\n"                         /* line 13 */
+                      "start = 2025-12-01\n"
+                      "ramp_months = 12\n"
+                      "term_months = 24\n"
+                      "price_per_gpu_hour = 2\n");
+    scenario *sc = testlib_dir_load_ok(f, "ramp.ini", NULL, 0);
+    assert_int_equal(sc->n_warnings, 1);
+    assert_contains(sc->warnings[0], "ramp.ini:13: warning: [contract c2] gpus: oversubscribed: "
+                    "on 2025-12-31 provider 'coreweave'");
+    scenario_destroy(sc);
+}
+
 static void test_ignored_key_warning(void **state)
 {
     testlib_dir *f = *state;
@@ -550,6 +575,7 @@ int main(void)
         testlib_dir_test(test_price_list_errors),
         cmocka_unit_test(test_add_months),
         testlib_dir_test(test_oversubscription_warning),
+        testlib_dir_test(test_oversubscription_ramp_past_the_end),
         testlib_dir_test(test_ignored_key_warning),
         testlib_dir_test(test_training_ignored_keys),
         testlib_dir_test(test_market_warnings),
