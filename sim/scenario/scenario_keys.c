@@ -521,17 +521,22 @@ static int parse_ref(const scenario_keys_key *k, const char *text, int *is_any, 
     return *is_any ? 0 : scenario_keys_check_name(text, why, n);
 }
 
-int scenario_keys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], int64_t *count,
-                          char *why, size_t why_len)
+/* Splits the TYPE:VALUE item at *cursor of a comma-separated list (`list`
+ * names it in messages, `form` is "TYPE:COUNT" or the like, `advice` says how
+ * to write the list). Writes the trimmed type into item (NUL-terminated) and
+ * points *value at the value's text, inside item. Returns 1, 0 at the end of
+ * the list, or -1 with why. */
+static int split_pair_item(const char *const *cursor, char item[160], const char **value,
+                           const char *list, const char *form, const char *advice, char *why,
+                           size_t why_len)
 {
     const char *p = text_skip_space(*cursor);
     if (!*p)
         return 0;
     const char *end = strchr(p, ',');
     size_t len = end ? (size_t)(end - p) : strlen(p);
-    char item[160];
-    if (len >= sizeof item) {
-        snprintf(why, why_len, "an item of the gpus list is too long; write TYPE:COUNT");
+    if (len >= 160) {
+        snprintf(why, why_len, "an item of the %s is too long; write %s", list, form);
         return -1;
     }
     memcpy(item, p, len);
@@ -539,24 +544,45 @@ int scenario_keys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], i
     item[len] = '\0';
     char *colon = strrchr(item, ':');
     if (len == 0 || !colon) {
-        snprintf(why, why_len, "'%s' is not TYPE:COUNT; write the list as e.g. "
-                 "H100:16000, H200:4000", len ? item : "(empty item)");
+        snprintf(why, why_len, "'%s' is not %s; %s", len ? item : "(empty item)", form, advice);
         return -1;
     }
     *colon = '\0';
     char *type_end = colon;
     while (type_end > item && isspace((unsigned char)type_end[-1]))
         *--type_end = '\0';
-    if (scenario_keys_check_name(item, why, why_len) != 0 ||
-        parse_count(text_skip_space(colon + 1), count, why, why_len) != 0)
-        return -1;
-    strcpy(type, item);
+    *value = text_skip_space(colon + 1);
+    return 1;
+}
+
+/* Moves *cursor past the item just read; a comma with nothing after it is an
+ * error. Returns 1 or -1 with why. */
+static int end_pair_item(const char **cursor, const char *list, char *why, size_t why_len)
+{
+    const char *p = text_skip_space(*cursor);
+    const char *end = strchr(p, ',');
     *cursor = end ? end + 1 : p + strlen(p);
     if (end && !*text_skip_space(*cursor)) {
-        snprintf(why, why_len, "the gpus list ends with a comma; remove it");
+        snprintf(why, why_len, "the %s ends with a comma; remove it", list);
         return -1;
     }
     return 1;
+}
+
+int scenario_keys_gpu_list_next(const char **cursor, char type[SPEC_NAME_MAX], int64_t *count,
+                          char *why, size_t why_len)
+{
+    char item[160];
+    const char *value;
+    int rc = split_pair_item(cursor, item, &value, "gpus list", "TYPE:COUNT",
+                             "write the list as e.g. H100:16000, H200:4000", why, why_len);
+    if (rc != 1)
+        return rc;
+    if (scenario_keys_check_name(item, why, why_len) != 0 ||
+        parse_count(value, count, why, why_len) != 0)
+        return -1;
+    strcpy(type, item);
+    return end_pair_item(cursor, "gpus list", why, why_len);
 }
 
 static int parse_gpu_list(const scenario_keys_key *k, const char *text, char *why, size_t n)
@@ -651,41 +677,19 @@ int scenario_keys_price_list_next(const scenario_keys_key *k, const char **curso
                                   char type[SPEC_NAME_MAX], double *price, char *why,
                                   size_t why_len)
 {
-    const char *p = text_skip_space(*cursor);
-    if (!*p)
-        return 0;
-    const char *end = strchr(p, ',');
-    size_t len = end ? (size_t)(end - p) : strlen(p);
     char item[160];
-    if (len >= sizeof item) {
-        snprintf(why, why_len, "an item of the price list is too long; write TYPE:PRICE");
-        return -1;
-    }
-    memcpy(item, p, len);
-    len = text_trim_end_length(item, len);
-    item[len] = '\0';
-    char *colon = strrchr(item, ':');
-    if (len == 0 || !colon) {
-        snprintf(why, why_len, "'%s' is not TYPE:PRICE; write one price, or a list such as "
-                 "H100:2.10, GB200:4.20 (`*:PRICE` for every type not named)",
-                 len ? item : "(empty item)");
-        return -1;
-    }
-    *colon = '\0';
-    char *type_end = colon;
-    while (type_end > item && isspace((unsigned char)type_end[-1]))
-        *--type_end = '\0';
+    const char *value;
+    int rc = split_pair_item(cursor, item, &value, "price list", "TYPE:PRICE",
+                             "write one price, or a list such as H100:2.10, GB200:4.20 "
+                             "(`*:PRICE` for every type not named)", why, why_len);
+    if (rc != 1)
+        return rc;
     if (strcmp(item, "*") != 0 && scenario_keys_check_name(item, why, why_len) != 0)
         return -1;
-    if (parse_real(k, text_skip_space(colon + 1), price, why, why_len) != 0)
+    if (parse_real(k, value, price, why, why_len) != 0)
         return -1;
     strcpy(type, item);
-    *cursor = end ? end + 1 : p + strlen(p);
-    if (end && !*text_skip_space(*cursor)) {
-        snprintf(why, why_len, "the price list ends with a comma; remove it");
-        return -1;
-    }
-    return 1;
+    return end_pair_item(cursor, "price list", why, why_len);
 }
 
 static int parse_price(const scenario_keys_key *k, const char *text, double *out, char *why,
