@@ -397,7 +397,7 @@ static int back_to_back(market *m, chain *ch, int seller, const request *r, doub
 {
     const spec_procurement *policy = policy_of(m->spec, seller);
     *got = 0;
-    if (!policy)
+    if (!policy || !policy->resell)
         return 0;
     const int buyer = ch->members[ch->n - 1];
     char reason[512];

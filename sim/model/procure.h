@@ -35,8 +35,8 @@
  *     (kept back as an `any` commitment of ceil(H100-eq / s) GPUs, s the
  *     mean infer_speed of its free GPUs), in whole nodes, at most G: it
  *     never sells what it cannot deliver over the whole term;
- *   - for the rest, when it has a [procurement] policy of its own (it
- *     resells), leases back-to-back from its own sellers in its policy's
+ *   - for the rest, when it has a [procurement] policy of its own with
+ *     resell (the default; resell = false buys for itself only), leases back-to-back from its own sellers in its policy's
  *     order (recursively, never anyone already in the chain), at most its
  *     own quote or its policy's maximum price, whichever is lower, and signs
  *     one sale to the buyer per upstream contract (same size, start and

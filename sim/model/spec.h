@@ -156,6 +156,8 @@ typedef struct spec_procurement {
     size_t n_sellers;
     int first_refusal;          /* 1: sellers[0] holds a right of first refusal */
     int64_t first_refusal_until;/* SPEC_NO_TIME, or when that right lapses */
+    int resell;                 /* 1: asked for capacity it lacks, it leases back-to-back from
+                                   its own sellers and resells; 0: it buys for itself only */
     int gpu;                    /* requested type, or SPEC_ANY_GPU */
     int64_t term_seconds;       /* term of the contracts it signs (term_months resolved at the
                                    signing date: UNITS_SECONDS_PER_MONTH x months) */

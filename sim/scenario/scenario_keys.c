@@ -223,6 +223,8 @@ static const scenario_keys_key procurement_keys[] = {
      .offset = FIELD(spec_procurement, first_refusal), .unit = "true/false"},
     {.name = "first_refusal_until", .type = SCENARIO_KEYS_DATE, .flags = SCENARIO_KEYS_DEFAULT_NONE,
      .offset = FIELD(spec_procurement, first_refusal_until), .unit = "date"},
+    {.name = "resell", .type = SCENARIO_KEYS_BOOL, .default_text = "true",
+     .offset = FIELD(spec_procurement, resell), .unit = "true/false"},
     {.name = "gpu", .type = SCENARIO_KEYS_REF, .flags = SCENARIO_KEYS_ALLOW_ANY, .default_text = "any",
      .ref_kind = SCENARIO_KEYS_GPU, .offset = FIELD(spec_procurement, gpu), .unit = "GPU type"},
     {.name = "term_months", .type = SCENARIO_KEYS_MONTHS, .default_text = "48",

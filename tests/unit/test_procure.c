@@ -230,6 +230,33 @@ static void test_back_to_back_chain(void **state)
     free(r);
 }
 
+/* The same chain with CoreWeave's policy set to resell = false: it buys for
+ * itself only, so asked by Google for what it does not hold it declines
+ * instead of leasing from Nebius, and nothing is signed. */
+static void test_policy_without_resale(void **state)
+{
+    (void)state;
+    spec *s = chain_spec(3 * TESTLIB_DAY);
+    for (size_t i = 0; i < s->n_procurements; i++)
+        if (s->procurements[i].buyer == CW)
+            s->procurements[i].resell = 0;
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(market_n_contracts(m), 0);
+    assert_int_equal(testlib_count_events(r, "contract_signed"), 0);
+    int cw_declined = 0;
+    for (int i = 0; i < r->n_events; i++)
+        if (strcmp(r->event_kind[i], "request_declined") == 0 &&
+            strcmp(r->event_entity[i], "coreweave") == 0) {
+            cw_declined = 1;
+            assert_contains(r->event_message[i], "no capacity");
+        }
+    assert_int_equal(cw_declined, 1);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
 /* A 30-day run of the chain plus demand that keeps growing: the lab buys
  * again every 10 days; every tick conserves money and GPUs. */
 static void test_conservation_with_procured_chains(void **state)
@@ -601,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_signs_with_first_that_accepts),
         cmocka_unit_test(test_first_refusal),
         cmocka_unit_test(test_back_to_back_chain),
+        cmocka_unit_test(test_policy_without_resale),
         cmocka_unit_test(test_conservation_with_procured_chains),
         cmocka_unit_test(test_buildout_after_decline),
         cmocka_unit_test(test_buildout_slippage),

@@ -253,6 +253,7 @@ spec_procurement *testlib_add_procurement(spec *s, const char *name, int buyer,
     memcpy(p->sellers, sellers, n * sizeof *sellers);
     p->n_sellers = n;
     p->first_refusal_until = SPEC_NO_TIME;
+    p->resell = 1;
     p->gpu = 0;
     p->term_months = 12;
     p->term_seconds = (int64_t)(12 * 30.4375 * TESTLIB_DAY);
