@@ -153,28 +153,6 @@ static size_t largest_group(const alloc *a)
     return most;
 }
 
-capsim_status alloc_reserve_contracts(alloc *a, size_t cap)
-{
-    if (cap <= a->cap_contracts && a->contract_active)
-        return 0;
-    const size_t old = a->contract_active ? a->cap_contracts + 1 : 0, n = cap + 1;
-    void **arrays[] = {(void **)&a->contract_active, (void **)&a->contract_committed,
-                       (void **)&a->contract_delivered, (void **)&a->contract_preempted,
-                       (void **)&a->contract_block_lo, (void **)&a->contract_block_hi,
-                       (void **)&a->contract_leaf_lo, (void **)&a->contract_leaf_hi,
-                       (void **)&a->spot_contracts, (void **)&a->contract_unleased};
-    const size_t sizes[] = {sizeof *a->contract_active, sizeof *a->contract_committed,
-                            sizeof *a->contract_delivered, sizeof *a->contract_preempted,
-                            sizeof *a->contract_block_lo, sizeof *a->contract_block_hi,
-                            sizeof *a->contract_leaf_lo, sizeof *a->contract_leaf_hi,
-                            sizeof *a->spot_contracts, sizeof *a->contract_unleased};
-    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
-        if (grow_resize_zeroed(arrays[i], old, n, sizes[i]) != 0)
-            return capsim_fail(CAPSIM_ERR_NO_MEMORY);  /* the arrays grown so far keep their contents */
-    a->cap_contracts = cap;
-    return 0;
-}
-
 /* The per-entity arrays. Returns 0 or CAPSIM_ERR_NO_MEMORY. */
 static capsim_status allocate_arrays(alloc *a)
 {
@@ -185,11 +163,6 @@ static capsim_status allocate_arrays(alloc *a)
     a->phase_lo = calloc(np, sizeof *a->phase_lo);
     a->sorted_phases = calloc(np, sizeof *a->sorted_phases);
     a->phase_online = calloc(np, sizeof *a->phase_online);
-    const size_t cap = a->cap_contracts;
-    a->cap_contracts = 0;
-    const capsim_status st = alloc_reserve_contracts(a, cap);
-    if (st != CAPSIM_OK)
-        return st;
     a->dc_installed = calloc(nd, sizeof *a->dc_installed);
     a->dc_healthy = calloc(nd, sizeof *a->dc_healthy);
     a->dc_failed = calloc(nd, sizeof *a->dc_failed);
@@ -239,8 +212,6 @@ static alloc *create(alloc *a)
     if (allocate_arrays(a) != 0 || lay_out(a) != 0 || alloc_order_providers(a) != 0)
         goto fail;
     order_gpu_types(a);
-    for (size_t c = 0; c < a->ent->n_contracts; c++)
-        a->contract_committed[c] = a->ent->contracts[c].gpus;
     for (size_t w = 0; w < s->n_workloads; w++)
         a->provider_has_workload[s->workloads[w].tenant] = 1;
     const size_t most = largest_group(a) + 1;
@@ -263,11 +234,15 @@ alloc *alloc_create(const spec *s)
     a->own = entities_of_spec(s);
     a->ent = &a->own;
     a->cap_datacenters = s->n_datacenters;
-    a->cap_contracts = s->n_contracts;
+    if (contract_table_init(&a->own_table, s->contracts, s->n_contracts, s->n_contracts) != 0) {
+        free(a);
+        return NULL;
+    }
+    a->table = &a->own_table;
     return create(a);
 }
 
-alloc *alloc_create_view(const entities *e, size_t cap_datacenters, size_t cap_contracts)
+alloc *alloc_create_view(const entities *e, contract_table *table, size_t cap_datacenters)
 {
     alloc *a = calloc(1, sizeof *a);
     if (!a)
@@ -275,7 +250,7 @@ alloc *alloc_create_view(const entities *e, size_t cap_datacenters, size_t cap_c
     a->spec = e->spec;
     a->ent = e;
     a->cap_datacenters = cap_datacenters > e->n_datacenters ? cap_datacenters : e->n_datacenters;
-    a->cap_contracts = cap_contracts > e->n_contracts ? cap_contracts : e->n_contracts;
+    a->table = table;
     return create(a);
 }
 
@@ -291,17 +266,15 @@ void alloc_destroy(alloc *a)
         return;
     void *arrays[] = {
         a->groups, a->phase_group, a->phase_lo, a->provider_order,
-        a->provider_has_workload, a->phase_online, a->contract_active, a->leaves,
-        a->contract_committed, a->contract_preempted, a->spot_contracts,
-        a->contract_leaf_lo, a->contract_leaf_hi, a->contract_leaves,
-        a->hops, a->segments, a->blocks, a->contract_delivered, a->contract_block_lo,
-        a->contract_block_hi, a->dc_installed, a->dc_healthy, a->dc_failed,
+        a->provider_has_workload, a->phase_online, a->leaves, a->spot_contracts,
+        a->contract_leaves, a->hops, a->segments, a->blocks, a->dc_installed, a->dc_healthy, a->dc_failed,
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
         a->group_cursor, a->sorted_phases, a->group_first_phase, a->scratch_state,
-        a->scratch_perf, a->gpu_order, a->contract_unleased,
+        a->scratch_perf, a->gpu_order,
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
+    contract_table_free(&a->own_table);
     free(a);
 }
 
@@ -441,9 +414,9 @@ static capsim_status gather_pool(alloc *a, int p, size_t n_own)
         a->pool[a->n_pool++] = (int)b;
     }
     for (size_t c = 0; c < s->n_contracts; c++) {
-        if (!a->contract_active[c] || s->contracts[c].lessee != p)
+        if (!a->table->active[c] || s->contracts[c].lessee != p)
             continue;
-        for (size_t b = a->contract_block_lo[c]; b < a->contract_block_hi[c]; b++) {
+        for (size_t b = a->table->block_lo[c]; b < a->table->block_hi[c]; b++) {
             if (RESERVE(a, pool, a->n_pool + 1) != 0)
                 return capsim_fail(CAPSIM_ERR_NO_MEMORY);
             a->pool[a->n_pool++] = (int)b;
@@ -500,9 +473,9 @@ static capsim_status carve(alloc *a, size_t c)
     if (RESERVE(a, blocks, a->n_blocks + a->n_pool) != 0 ||
         RESERVE(a, hops, a->n_hops + a->n_pool) != 0)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    const int64_t committed = a->contract_committed[c];
+    const int64_t committed = a->table->committed[c];
     int64_t need = committed - committed % SPEC_GPUS_PER_NODE;
-    a->contract_block_lo[c] = a->n_blocks;
+    a->table->block_lo[c] = a->n_blocks;
     if (k->gpu != SPEC_ANY_GPU) {
         carve_type(a, c, k->gpu, &need);
     } else {
@@ -510,7 +483,7 @@ static capsim_status carve(alloc *a, size_t c)
         for (size_t i = 0; i < n_types && need > 0; i++)
             carve_type(a, c, a->gpu_order[newest ? n_types - 1 - i : i], &need);
     }
-    a->contract_block_hi[c] = a->n_blocks;
+    a->table->block_hi[c] = a->n_blocks;
     return 0;
 }
 
@@ -521,7 +494,7 @@ static int64_t min64(int64_t x, int64_t y) { return x < y ? x : y; }
 static int in_pass(const alloc *a, size_t c, int p, int spot, int typed)
 {
     const spec_contract *k = &a->ent->contracts[c];
-    return a->contract_active[c] && k->lessor == p && (k->kind == SPEC_SPOT) == spot &&
+    return a->table->active[c] && k->lessor == p && (k->kind == SPEC_SPOT) == spot &&
            (k->gpu != SPEC_ANY_GPU) == typed;
 }
 
@@ -537,8 +510,8 @@ static capsim_status carve_provider(alloc *a, int p)
     capsim_status st;
     for (size_t c = 0; c < e->n_contracts; c++)
         if (in_pass(a, c, p, 1, 0) || in_pass(a, c, p, 1, 1))
-            a->contract_preempted[c] =
-                min64(a->contract_committed[c], matching_in_pool(a, &e->contracts[c]));
+            a->table->preempted[c] =
+                min64(a->table->committed[c], matching_in_pool(a, &e->contracts[c]));
     for (int typed = 1; typed >= 0; typed--)
         for (size_t c = 0; c < e->n_contracts; c++)
             if (in_pass(a, c, p, 0, typed) && (st = carve(a, c)) != CAPSIM_OK)
@@ -546,9 +519,9 @@ static capsim_status carve_provider(alloc *a, int p)
     for (size_t c = 0; c < e->n_contracts; c++) {
         if (!in_pass(a, c, p, 1, 0) && !in_pass(a, c, p, 1, 1))
             continue;
-        const int64_t after = min64(a->contract_committed[c], matching_in_pool(a, &e->contracts[c]));
-        a->contract_preempted[c] -= after;
-        a->contract_preempted[c] -= a->contract_preempted[c] % SPEC_GPUS_PER_NODE;
+        const int64_t after = min64(a->table->committed[c], matching_in_pool(a, &e->contracts[c]));
+        a->table->preempted[c] -= after;
+        a->table->preempted[c] -= a->table->preempted[c] % SPEC_GPUS_PER_NODE;
     }
     for (int typed = 1; typed >= 0; typed--)
         for (size_t c = 0; c < e->n_contracts; c++) {
@@ -556,12 +529,12 @@ static capsim_status carve_provider(alloc *a, int p)
                 continue;
             if ((st = carve(a, c)) != CAPSIM_OK)
                 return st;
-            if (a->contract_block_hi[c] > a->contract_block_lo[c])
+            if (a->table->block_hi[c] > a->table->block_lo[c])
                 a->spot_contracts[a->n_spot++] = (int)c;
         }
     for (size_t c = 0; c < e->n_contracts; c++)
-        if (a->contract_active[c] && e->contracts[c].lessor == p)
-            a->contract_unleased[c] = matching_in_pool(a, &e->contracts[c]);
+        if (a->table->active[c] && e->contracts[c].lessor == p)
+            a->table->unleased[c] = matching_in_pool(a, &e->contracts[c]);
     return 0;
 }
 
@@ -574,8 +547,8 @@ static capsim_status carve_contracts(alloc *a)
     a->n_hops = 0;
     a->n_spot = 0;
     for (size_t c = 0; c < e->n_contracts; c++) {
-        a->contract_block_lo[c] = a->contract_block_hi[c] = 0;
-        a->contract_preempted[c] = a->contract_unleased[c] = 0;
+        a->table->block_lo[c] = a->table->block_hi[c] = 0;
+        a->table->preempted[c] = a->table->unleased[c] = 0;
     }
     const size_t n_own = a->n_blocks;
     for (size_t i = 0; i < s->n_providers; i++) {
@@ -666,27 +639,27 @@ static capsim_status index_spot_leaves(alloc *a)
 {
     const entities *e = a->ent;
     for (size_t c = 0; c < e->n_contracts; c++)
-        a->contract_leaf_lo[c] = a->contract_leaf_hi[c] = 0;
+        a->table->leaf_lo[c] = a->table->leaf_hi[c] = 0;
     size_t n = 0;
     for (size_t l = 0; l < a->n_leaves; l++)
         for (int h = a->leaves[l].hop; h >= 0; h = a->hops[h].parent)
             if (e->contracts[a->hops[h].contract].kind == SPEC_SPOT) {
-                a->contract_leaf_hi[a->hops[h].contract]++;
+                a->table->leaf_hi[a->hops[h].contract]++;
                 n++;
             }
     if (RESERVE(a, contract_leaves, n) != 0)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     size_t at = 0;
     for (size_t c = 0; c < e->n_contracts; c++) {
-        const size_t count = a->contract_leaf_hi[c];
-        a->contract_leaf_lo[c] = a->contract_leaf_hi[c] = at;
+        const size_t count = a->table->leaf_hi[c];
+        a->table->leaf_lo[c] = a->table->leaf_hi[c] = at;
         at += count;
     }
     for (size_t l = 0; l < a->n_leaves; l++)
         for (int h = a->leaves[l].hop; h >= 0; h = a->hops[h].parent) {
             const int c = a->hops[h].contract;
             if (e->contracts[c].kind == SPEC_SPOT)
-                a->contract_leaves[a->contract_leaf_hi[c]++] = (alloc_leaf_ref){(int)l, h};
+                a->contract_leaves[a->table->leaf_hi[c]++] = (alloc_leaf_ref){(int)l, h};
         }
     a->n_contract_leaves = n;
     return 0;
@@ -697,18 +670,20 @@ static void sum_deliveries(alloc *a)
 {
     for (size_t c = 0; c < a->ent->n_contracts; c++) {
         int64_t sum = 0;
-        for (size_t b = a->contract_block_lo[c]; b < a->contract_block_hi[c]; b++)
+        for (size_t b = a->table->block_lo[c]; b < a->table->block_hi[c]; b++)
             sum += a->blocks[b].gpus;
-        a->contract_delivered[c] = sum;
+        a->table->delivered[c] = sum;
     }
 }
 
 capsim_status alloc_rebuild(alloc *a, fleet *f)
 {
     assert(f->n == a->n_gpus);
-    assert(a->ent->n_contracts <= a->cap_contracts);
-    refresh_groups(a, f);
+    assert(a->ent->n_contracts == a->table->n);
     capsim_status st;
+    if (RESERVE(a, spot_contracts, a->table->n + 1) != 0)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    refresh_groups(a, f);
     if ((st = add_own_blocks(a)) != CAPSIM_OK || (st = carve_contracts(a)) != CAPSIM_OK ||
         (st = make_leaves(a)) != CAPSIM_OK || (st = place_leaves(a, f)) != CAPSIM_OK ||
         (st = index_spot_leaves(a)) != CAPSIM_OK)

@@ -51,6 +51,7 @@
 #include <stdint.h>
 #include "spec.h"
 #include "entities.h"
+#include "contract_table.h"
 #include "fleet.h"
 #include "../util/status.h"
 
@@ -108,7 +109,8 @@ typedef struct alloc {
     const spec *spec;
     const entities *ent;            /* what is read at every rebuild */
     entities own;                   /* the spec's view, for alloc_create */
-    size_t cap_contracts;           /* per-contract arrays hold this many */
+    contract_table *table;          /* per-contract inputs and results */
+    contract_table own_table;       /* alloc_create's table (empty for a view) */
     size_t cap_datacenters;         /* per-DC arrays hold this many */
 
     /* layout, fixed at create */
@@ -121,11 +123,9 @@ typedef struct alloc {
     int *provider_has_workload;     /* per provider: 1 when it has a workload */
     int *gpu_order;                 /* spec GPU types, oldest first (SPEC_OLDEST_FIRST) */
 
-    /* inputs: set by the caller before alloc_rebuild */
+    /* inputs: set by the caller before alloc_rebuild (and table->active,
+     * table->committed) */
     uint8_t *phase_online;          /* per phase */
-    uint8_t *contract_active;       /* per contract */
-    int64_t *contract_committed;    /* per contract: GPUs committed now (ramp);
-                                       alloc_create sets each to the contract's gpus */
 
     /* results of the last rebuild */
     size_t n_leaves, cap_leaves;
@@ -136,21 +136,11 @@ typedef struct alloc {
     alloc_segment *segments;        /* in fleet order */
     size_t n_blocks, cap_blocks;
     alloc_block *blocks;
-    int64_t *contract_delivered;    /* per contract */
-    int64_t *contract_preempted;    /* per spot contract: GPUs its lessor's pool held
-                                       for it that went to the lessor's reserved and
-                                       on-demand contracts instead */
-    size_t n_spot;                  /* active spot contracts that delivered something */
+    size_t n_spot, cap_spot_contracts; /* active spot contracts that delivered something */
     int *spot_contracts;            /*   in topological order of their lessors */
-    size_t *contract_leaf_lo;       /* per contract: leaves under a spot contract */
-    size_t *contract_leaf_hi;       /*   are contract_leaves[lo, hi) */
     size_t n_contract_leaves, cap_contract_leaves;
-    alloc_leaf_ref *contract_leaves;
-    int64_t *contract_unleased;     /* per active contract: whole-node GPUs of its type (any:
-                                       every type) left in its lessor's pool after the
-                                       lessor served its contracts */
-    size_t *contract_block_lo;      /* per contract: its delivered blocks are */
-    size_t *contract_block_hi;      /*   blocks[lo, hi) */
+    alloc_leaf_ref *contract_leaves;/* leaves under spot contract c:
+                                       [table->leaf_lo[c], table->leaf_hi[c]) */
     int64_t *dc_installed;          /* per DC: GPUs online */
     int64_t *dc_healthy;
     int64_t *dc_failed;
@@ -174,16 +164,15 @@ typedef struct alloc {
  * creates it): records the layout only; straggler perf is set by
  * alloc_assign_stragglers. Every phase starts offline and every contract
  * inactive. NULL when out of memory. alloc_create reads the spec's own
- * arrays; alloc_create_view reads *e (which must outlive the alloc) and
- * sizes the per-DC and per-contract arrays for the given capacities. */
+ * arrays and owns a contract table of the spec's contracts;
+ * alloc_create_view reads *e and *table (both must outlive the alloc; the
+ * table holds e's contracts) and sizes the per-DC arrays for
+ * cap_datacenters. */
 alloc *alloc_create(const spec *s);
-alloc *alloc_create_view(const entities *e, size_t cap_datacenters, size_t cap_contracts);
+alloc *alloc_create_view(const entities *e, contract_table *table, size_t cap_datacenters);
 void alloc_destroy(alloc *a);                  /* NULL is a no-op */
 
 /* operations */
-/* Grows the per-contract arrays to hold cap contracts (new entries zero).
- * Returns 0, or CAPSIM_ERR_NO_MEMORY (nothing changed). */
-capsim_status alloc_reserve_contracts(alloc *a, size_t cap);
 /* Recomputes the topological order after contracts were added. Returns 0 or
  * CAPSIM_ERR_NO_MEMORY. */
 capsim_status alloc_order_providers(alloc *a);
@@ -193,8 +182,9 @@ void alloc_place_site(alloc *a, size_t phase, int dc);
  * each phase, every subset equally likely, drawn from the stream
  * "fleet/<phase name>/<gpu name>". Returns 0, or CAPSIM_ERR_NO_MEMORY. */
 capsim_status alloc_assign_stragglers(const alloc *a, fleet *f, uint64_t seed);
-/* Recomputes the allocation from phase_online, contract_active and f's GPU
- * states; rewrites f->allocation (and permutes f->state and f->perf within
+/* Recomputes the allocation from phase_online, the table's active and
+ * committed GPUs and f's GPU states, and writes the table's allocation
+ * results (contract_table.h); rewrites f->allocation (and permutes f->state and f->perf within
  * each group's online prefix). Returns 0, or CAPSIM_ERR_NO_MEMORY (the
  * previous results are then partly overwritten and must not be used). */
 capsim_status alloc_rebuild(alloc *a, fleet *f);

@@ -39,7 +39,6 @@
 
 #include "finance.h"
 #include "../util/caltime.h"
-#include "../util/grow.h"
 
 /* Contracts reserved beyond the spec's at create: signing more grows the
  * arrays at a review (an event), never in a tick. */
@@ -73,52 +72,38 @@ static capsim_status allocate_rows(market *m)
 {
     const spec *s = m->spec;
     const size_t nd = m->cap_datacenters + 1, nv = s->n_providers + 1;
-    const size_t nc = m->cap_contracts + 1, nw = s->n_workloads + 1;
+    const size_t nw = s->n_workloads + 1;
     m->dc_rows = calloc(nd, sizeof *m->dc_rows);
     m->provider_rows = calloc(nv, sizeof *m->provider_rows);
-    m->contract_rows = calloc(nc, sizeof *m->contract_rows);
     m->workload_rows = calloc(nw, sizeof *m->workload_rows);
-    m->pending_fee = calloc(nc, sizeof *m->pending_fee);
-    m->tick_preempted = calloc(nc, sizeof *m->tick_preempted);
-    m->tick_lost = calloc(nc, sizeof *m->tick_lost);
     m->curves = calloc(nw, sizeof *m->curves);
     m->provider_load = calloc(nv, sizeof *m->provider_load);
     m->provider_capacity_h100 = calloc(nv, sizeof *m->provider_capacity_h100);
     m->provider_own_busy = calloc(nv, sizeof *m->provider_own_busy);
     m->provider_n_workloads = calloc(nv, sizeof *m->provider_n_workloads);
     m->dc_sums = calloc(nd, sizeof *m->dc_sums);
-    m->short_now = calloc(nc, sizeof *m->short_now);
-    m->undelivered_gpu_hours = calloc(nc, sizeof *m->undelivered_gpu_hours);
-    if (!m->short_now || !m->undelivered_gpu_hours ||
-        position_init(&m->pos, s->n_gpus) != CAPSIM_OK)
+    if (position_init(&m->pos, s->n_gpus) != CAPSIM_OK)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    return m->dc_rows && m->provider_rows && m->contract_rows && m->workload_rows &&
-                   m->pending_fee && m->tick_preempted && m->tick_lost && m->curves &&
+    return m->dc_rows && m->provider_rows && m->workload_rows && m->curves &&
                    m->provider_load && m->provider_capacity_h100 && m->provider_own_busy &&
                    m->provider_n_workloads && m->dc_sums
                ? CAPSIM_OK
                : capsim_fail(CAPSIM_ERR_NO_MEMORY);
 }
 
-/* Copies the spec's contracts into a growable array. Returns 0 or
- * CAPSIM_ERR_NO_MEMORY. */
+/* The contract table: the spec's contracts, with room for those procurement
+ * may sign. Returns 0 or CAPSIM_ERR_NO_MEMORY. */
 static capsim_status copy_contracts(market *m)
 {
     const spec *s = m->spec;
-    m->n_contracts = s->n_contracts;
-    m->cap_contracts = s->n_contracts + (s->n_procurements ? MARKET_CONTRACT_HEADROOM : 0);
-    m->contracts = calloc(m->cap_contracts + 1, sizeof *m->contracts);
-    if (!m->contracts)
-        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    if (s->n_contracts)
-        memcpy(m->contracts, s->contracts, s->n_contracts * sizeof *m->contracts);
-    return 0;
+    const size_t cap = s->n_contracts + (s->n_procurements ? MARKET_CONTRACT_HEADROOM : 0);
+    return contract_table_init(&m->contracts, s->contracts, s->n_contracts, cap);
 }
 
 void market__update_view(market *m)
 {
     m->view = (entities){m->spec, m->datacenters, m->n_datacenters, m->phases, m->n_phases,
-                         m->contracts, m->n_contracts};
+                         m->contracts.terms, m->contracts.n};
 }
 
 /* Phases and contracts in force at t = 0; the first allocation. Returns 0 or
@@ -127,11 +112,11 @@ static capsim_status apply_initial_state(market *m)
 {
     for (size_t ph = 0; ph < m->n_phases; ph++)
         m->alloc->phase_online[ph] = m->phases[ph].datacenter >= 0 && m->phases[ph].online <= 0;
-    for (size_t c = 0; c < m->n_contracts; c++) {
-        const spec_contract *k = &m->contracts[c];
-        m->alloc->contract_active[c] = k->start <= 0 && market__end_of(k) > 0;
-        m->alloc->contract_committed[c] =
-            m->alloc->contract_active[c] ? market__committed_at(k, 0) : k->gpus;
+    for (size_t c = 0; c < m->contracts.n; c++) {
+        const spec_contract *k = &m->contracts.terms[c];
+        m->contracts.active[c] = k->start <= 0 && market__end_of(k) > 0;
+        m->contracts.committed[c] =
+            m->contracts.active[c] ? market__committed_at(k, 0) : k->gpus;
     }
     const capsim_status st = alloc_rebuild(m->alloc, m->fleet);
     if (st != CAPSIM_OK)
@@ -149,7 +134,7 @@ market *market_create(const spec *s)
         goto fail;
     market__update_view(m);
     if (allocate_rows(m) != 0 ||
-        !(m->alloc = alloc_create_view(&m->view, m->cap_datacenters, m->cap_contracts)) ||
+        !(m->alloc = alloc_create_view(&m->view, &m->contracts, m->cap_datacenters)) ||
         !(m->fleet = fleet_create(m->alloc->n_gpus)) ||
         alloc_assign_stragglers(m->alloc, m->fleet, s->seed) != 0)
         goto fail;
@@ -176,13 +161,13 @@ void market_destroy(market *m)
     buildout__destroy(m);
     market__training_destroy(m);
     void *arrays[] = {
-        m->curves, m->contracts, m->datacenters, m->phases, m->dc_rows, m->provider_rows,
-        m->contract_rows, m->workload_rows, m->pending_fee, m->tick_preempted, m->tick_lost,
-        m->provider_load, m->provider_capacity_h100, m->provider_own_busy,
+        m->curves, m->datacenters, m->phases, m->dc_rows, m->provider_rows,
+        m->workload_rows, m->provider_load, m->provider_capacity_h100, m->provider_own_busy,
         m->provider_n_workloads, m->dc_sums, m->leaf_load, m->leaf_preempted,
-        m->leaf_preempt_by, m->leaf_preempt_hop, m->short_now, m->undelivered_gpu_hours,
+        m->leaf_preempt_by, m->leaf_preempt_hop,
     };
     position_free(&m->pos);
+    contract_table_free(&m->contracts);
     fleet_destroy(m->fleet);
     alloc_destroy(m->alloc);
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
@@ -192,45 +177,15 @@ void market_destroy(market *m)
 
 /* ---- growth (at events only) ---- */
 
-/* Grows one per-contract array from old + 1 to cap + 1 elements (one spare,
- * see allocate_rows), zeroing the new ones. */
-static capsim_status grow(void **array, size_t old, size_t cap, size_t size)
-{
-    return grow_resize_zeroed(array, old + 1, cap + 1, size);
-}
-
-static int reserve_contracts(market *m, size_t need)
-{
-    if (need <= m->cap_contracts)
-        return 0;
-    const size_t cap = grow_capacity(m->cap_contracts, need, 16);
-    if (cap == 0)
-        return -1;
-    const size_t old = m->cap_contracts;
-    if (grow((void **)&m->contracts, old, cap, sizeof *m->contracts) != 0 ||
-        grow((void **)&m->contract_rows, old, cap, sizeof *m->contract_rows) != 0 ||
-        grow((void **)&m->pending_fee, old, cap, sizeof *m->pending_fee) != 0 ||
-        grow((void **)&m->tick_preempted, old, cap, sizeof *m->tick_preempted) != 0 ||
-        grow((void **)&m->tick_lost, old, cap, sizeof *m->tick_lost) != 0 ||
-        grow((void **)&m->short_now, old, cap, sizeof *m->short_now) != 0 ||
-        grow((void **)&m->undelivered_gpu_hours, old, cap,
-             sizeof *m->undelivered_gpu_hours) != 0 ||
-        alloc_reserve_contracts(m->alloc, cap) != 0)
-        return CAPSIM_ERR_NO_MEMORY;  /* the growth above fails only for memory */
-    m->cap_contracts = cap;
-    return 0;
-}
-
 int market__add_contract(market *m, const spec_contract *k, int64_t t)
 {
-    if (reserve_contracts(m, m->n_contracts + 1) != 0)
+    size_t c;
+    if (contract_table_append(&m->contracts, k, &c) != CAPSIM_OK)
         return CAPSIM_ERR_NO_MEMORY;
-    const size_t c = m->n_contracts++;
-    m->contracts[c] = *k;
     market__update_view(m);
     const int active = k->start <= t && t < market__end_of(k);
-    m->alloc->contract_active[c] = (uint8_t)active;
-    m->alloc->contract_committed[c] = active ? market__committed_at(k, t) : k->gpus;
+    m->contracts.active[c] = (uint8_t)active;
+    m->contracts.committed[c] = active ? market__committed_at(k, t) : k->gpus;
     m->dirty = 1;
     capsim_status st;
     if ((st = alloc_order_providers(m->alloc)) != CAPSIM_OK)
@@ -310,15 +265,15 @@ static const char *contract_gpus(const spec *s, const spec_contract *k, char *ou
 static int end_contract(market *m, int64_t t, int c)
 {
     const spec *s = m->spec;
-    const spec_contract *k = &m->contracts[c];
+    const spec_contract *k = &m->contracts.terms[c];
     char gpus[SPEC_NAME_MAX + 32];
     contract_gpus(s, k, gpus, sizeof gpus);
-    const int64_t committed = m->alloc->contract_committed[c];
-    m->alloc->contract_active[c] = 0;
+    const int64_t committed = m->contracts.committed[c];
+    m->contracts.active[c] = 0;
     m->dirty = 1;
     if (market__end_of(k) != k->end && t == k->terminate) {
         const double fee = finance_termination_fee(k, committed, t);
-        m->pending_fee[c] += fee;
+        m->contracts.pending_fee[c] += fee;
         snprintf(m->message, sizeof m->message,
                  "%s: %s terminates its lease of %s from %s early; fee %.2f USD "
                  "(%lld GPUs x %.2f USD/GPU-hour x %.2f months)",
@@ -340,11 +295,11 @@ static int on_contract_start(engine *e, const evq_event *ev, void *ctx)
     market *m = ctx;
     const spec *s = m->spec;
     const int c = ev->arg;
-    const spec_contract *k = &m->contracts[c];
+    const spec_contract *k = &m->contracts.terms[c];
     char gpus[SPEC_NAME_MAX + 32];
     contract_gpus(s, k, gpus, sizeof gpus);
-    m->alloc->contract_active[c] = 1;
-    m->alloc->contract_committed[c] = market__committed_at(k, ev->time);
+    m->contracts.active[c] = 1;
+    m->contracts.committed[c] = market__committed_at(k, ev->time);
     m->dirty = 1;
     snprintf(m->message, sizeof m->message, "%s: %s leases %s to %s at %.2f USD/GPU-hour (%s)",
              k->name, s->providers[k->lessor].name, gpus, s->providers[k->lessee].name,
@@ -377,10 +332,10 @@ static int on_ramp_step(engine *e, const evq_event *ev, void *ctx)
     (void)e;
     market *m = ctx;
     const int c = ev->arg;
-    const spec_contract *k = &m->contracts[c];
-    if (!m->alloc->contract_active[c])
+    const spec_contract *k = &m->contracts.terms[c];
+    if (!m->contracts.active[c])
         return 0;
-    m->alloc->contract_committed[c] = market__committed_at(k, ev->time);
+    m->contracts.committed[c] = market__committed_at(k, ev->time);
     m->dirty = 1;
     const int64_t next = next_ramp_step(m, k, ev->time);
     if (next < market__end_of(k))
@@ -433,7 +388,7 @@ static int on_build_check(engine *e, const evq_event *ev, void *ctx)
  * CAPSIM_ERR_EVENT_QUEUE. */
 static capsim_status schedule_contract(market *m, size_t c)
 {
-    const spec_contract *k = &m->contracts[c];
+    const spec_contract *k = &m->contracts.terms[c];
     const int64_t end = market__end_of(k);
     if (k->start >= end)
         return CAPSIM_OK;  /* never active */
@@ -466,7 +421,7 @@ capsim_status market_attach(market *m, engine *e, const market_observer *obs)
         if ((st = market__schedule(m, s->phases[ph].online, MARKET_EV_PHASE_ONLINE, ph)) !=
             CAPSIM_OK)
             return st;
-    for (size_t c = 0; c < m->n_contracts; c++)
+    for (size_t c = 0; c < m->contracts.n; c++)
         if ((st = schedule_contract(m, c)) != CAPSIM_OK)
             return st;
     for (size_t i = 0; i < s->n_procurements; i++)
@@ -491,14 +446,14 @@ capsim_status market_attach(market *m, engine *e, const market_observer *obs)
 const spec *market_spec(const market *m) { return m->spec; }
 const fleet *market_fleet(const market *m) { return m->fleet; }
 int64_t market_ticks_done(const market *m) { return m->ticks_done; }
-size_t market_n_contracts(const market *m) { return m->n_contracts; }
-const spec_contract *market_contract(const market *m, size_t i) { return &m->contracts[i]; }
+size_t market_n_contracts(const market *m) { return m->contracts.n; }
+const spec_contract *market_contract(const market *m, size_t i) { return &m->contracts.terms[i]; }
 size_t market_n_datacenters(const market *m) { return m->n_datacenters; }
 const spec_datacenter *market_datacenter(const market *m, size_t i) { return &m->datacenters[i]; }
 size_t market_n_phases(const market *m) { return m->n_phases; }
 const spec_phase *market_phase(const market *m, size_t i) { return &m->phases[i]; }
 const market_dc_row *market_dc_rows(const market *m) { return m->dc_rows; }
 const market_provider_row *market_provider_rows(const market *m) { return m->provider_rows; }
-const market_contract_row *market_contract_rows(const market *m) { return m->contract_rows; }
+const market_contract_row *market_contract_rows(const market *m) { return m->contracts.rows; }
 const market_workload_row *market_workload_rows(const market *m) { return m->workload_rows; }
 uint64_t market_gpu_ticks(const market *m) { return m->gpu_ticks; }

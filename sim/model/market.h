@@ -77,6 +77,7 @@
 #include <stdint.h>
 #include "spec.h"
 #include "fleet.h"
+#include "contract_table.h"
 #include "../engine/engine.h"
 #include "../util/status.h"
 
@@ -126,23 +127,7 @@ typedef struct market_provider_row {
     double margin_usd;        /* revenue - lease cost - energy - depreciation - opex - interest */
 } market_provider_row;
 
-typedef struct market_contract_row {
-    int active;               /* 1 between start (inclusive) and end (exclusive) */
-    int64_t committed;
-    int64_t delivered;
-    double used;              /* GPU-equivalents in use by the lessee and its chain */
-    double utilisation;       /* used / delivered (0 when nothing delivered) */
-    double payment_usd;       /* this tick, lessee to lessor, before the SLA credit */
-    double sla_credit_usd;    /* this tick, lessor to lessee */
-    int64_t preempted;        /* spot: GPUs taken back by the lessor this tick */
-    double fee_usd;           /* termination fee paid this tick, lessee to lessor */
-    double price_per_gpu_hour;/* delivered-weighted price: sum over its delivered blocks of
-                                 GPUs x the type's price, over the GPUs (the contract's price
-                                 for its type, or its default, when nothing is delivered) */
-    int64_t lessor_unleased;  /* whole-node GPUs of the contract's type (any: of every type)
-                                 that its lessor's pool kept after serving its contracts */
-    int64_t undelivered;      /* active: max(0, committed - delivered), GPUs; 0 when inactive */
-} market_contract_row;
+/* market_contract_row: contract_table.h. */
 
 typedef struct market_workload_row {
     double demand_h100;

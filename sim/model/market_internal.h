@@ -5,8 +5,9 @@
  *
  * Invariants:
  *   - view mirrors the owned arrays (pointers and counts) after every change;
- *   - every per-contract array holds cap_contracts entries (+1), every
- *     per-DC array cap_datacenters (+1); growth happens only at events;
+ *   - every per-contract array is in the contract table, which grows all
+ *     of them together; every per-DC array holds cap_datacenters (+1);
+ *     growth happens only at events;
  *   - the leaf work arrays hold at least alloc->n_leaves entries after every
  *     rebuild, so the tick path allocates nothing.
  */
@@ -15,6 +16,7 @@
 
 #include "market.h"
 #include "alloc.h"
+#include "contract_table.h"
 #include "demand.h"
 #include "entities.h"
 #include "position.h"
@@ -28,8 +30,8 @@ typedef struct jobs jobs;                       /* jobs.h */
 struct market {
     const spec *spec;
     entities view;                    /* what alloc and finance read */
-    spec_contract *contracts;         /* the spec's, then procured ones */
-    size_t n_contracts, cap_contracts;
+    contract_table contracts;         /* the spec's, then procured ones, and all
+                                         per-contract state (contract_table.h) */
     spec_datacenter *datacenters;     /* the spec's, then built sites */
     size_t n_datacenters, cap_datacenters;
     spec_phase *phases;               /* the spec's, then one per reserved site */
@@ -47,13 +49,7 @@ struct market {
 
     market_dc_row *dc_rows;           /* cap_datacenters */
     market_provider_row *provider_rows;
-    market_contract_row *contract_rows; /* cap_contracts */
     market_workload_row *workload_rows;
-
-    /* per contract (cap_contracts) */
-    double *pending_fee;              /* termination fee due at the next tick */
-    int64_t *tick_preempted;          /* spot: taken back this tick */
-    int64_t *tick_lost;               /* delivered GPUs taken back this tick */
 
     /* per provider / workload, per tick */
     float *provider_load;             /* load factor of each provider's own use */
@@ -81,9 +77,6 @@ struct market {
     int64_t *slot_count;              /* per build-out: its reserved sites */
 
     position pos;                     /* procurement's and build-out's workspace */
-    /* per contract (cap_contracts): under-delivery */
-    uint8_t *short_now;               /* 1 while the contract under-delivers */
-    double *undelivered_gpu_hours;    /* accumulated over the run */
 
     char message[1024];               /* room for four names and any price */
 };

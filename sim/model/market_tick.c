@@ -68,8 +68,8 @@ static void tick_demand(market *m, int64_t t)
 static double preempt_contract(market *m, int c, double deficit)
 {
     const alloc *a = m->alloc;
-    const int lessor = m->contracts[c].lessor;
-    for (size_t i = a->contract_leaf_lo[c]; i < a->contract_leaf_hi[c] && deficit > 1e-9; i++) {
+    const int lessor = m->contracts.terms[c].lessor;
+    for (size_t i = m->contracts.leaf_lo[c]; i < m->contracts.leaf_hi[c] && deficit > 1e-9; i++) {
         const alloc_leaf_ref ref = a->contract_leaves[i];
         const alloc_leaf *leaf = &a->leaves[ref.leaf];
         if (m->leaf_preempted[ref.leaf] > 0)
@@ -92,9 +92,9 @@ static double preempt_contract(market *m, int c, double deficit)
         if (m->provider_capacity_h100[leaf->user] < 0.0)
             m->provider_capacity_h100[leaf->user] = 0.0;
         deficit -= h100;
-        m->tick_preempted[c] += take;
+        m->contracts.tick_preempted[c] += take;
         for (int h = leaf->hop;; h = a->hops[h].parent) {
-            m->tick_lost[a->hops[h].contract] += take;
+            m->contracts.tick_lost[a->hops[h].contract] += take;
             if (h == ref.hop)
                 break;
         }
@@ -107,12 +107,12 @@ static double preempt_contract(market *m, int c, double deficit)
 static void tick_preempt(market *m)
 {
     const alloc *a = m->alloc;
-    memset(m->tick_preempted, 0, m->n_contracts * sizeof *m->tick_preempted);
-    memset(m->tick_lost, 0, m->n_contracts * sizeof *m->tick_lost);
+    memset(m->contracts.tick_preempted, 0, m->contracts.n * sizeof *m->contracts.tick_preempted);
+    memset(m->contracts.tick_lost, 0, m->contracts.n * sizeof *m->contracts.tick_lost);
     memset(m->leaf_preempted, 0, a->n_leaves * sizeof *m->leaf_preempted);
     for (size_t i = 0; i < a->n_spot; i++) {
         const int c = a->spot_contracts[i];
-        const int p = m->contracts[c].lessor;
+        const int p = m->contracts.terms[c].lessor;
         const double deficit = m->provider_rows[p].demand_h100 - m->provider_capacity_h100[p];
         if (deficit > 1e-9)
             preempt_contract(m, c, deficit);
@@ -215,8 +215,8 @@ static void tick_fleet(market *m, double dt_h)
 static void attribute_use(market *m)
 {
     const alloc *a = m->alloc;
-    for (size_t c = 0; c < m->n_contracts; c++)
-        m->contract_rows[c].used = 0.0;
+    for (size_t c = 0; c < m->contracts.n; c++)
+        m->contracts.rows[c].used = 0.0;
     memset(m->provider_own_busy, 0, m->spec->n_providers * sizeof *m->provider_own_busy);
     for (size_t l = 0; l < a->n_leaves; l++) {
         const alloc_leaf *leaf = &a->leaves[l];
@@ -226,14 +226,14 @@ static void attribute_use(market *m)
         const double busy = (double)(leaf->gpus - pre) * load;
         m->provider_own_busy[leaf->user] += busy;
         for (int h = leaf->hop; h >= 0; h = a->hops[h].parent)
-            m->contract_rows[a->hops[h].contract].used += busy;
+            m->contracts.rows[a->hops[h].contract].used += busy;
         if (pre <= 0)
             continue;
         const int by = m->leaf_preempt_by[l];
         const double taken = (double)pre * (double)m->provider_load[by];
         m->provider_own_busy[by] += taken;
         for (int h = a->hops[m->leaf_preempt_hop[l]].parent; h >= 0; h = a->hops[h].parent)
-            m->contract_rows[a->hops[h].contract].used += taken;
+            m->contracts.rows[a->hops[h].contract].used += taken;
     }
 }
 
@@ -242,9 +242,9 @@ static void attribute_use(market *m)
 static double delivered_price(const market *m, size_t c)
 {
     const alloc *a = m->alloc;
-    const spec_contract *k = &m->contracts[c];
+    const spec_contract *k = &m->contracts.terms[c];
     double gpus = 0.0, usd = 0.0;
-    for (size_t b = a->contract_block_lo[c]; b < a->contract_block_hi[c]; b++) {
+    for (size_t b = m->contracts.block_lo[c]; b < m->contracts.block_hi[c]; b++) {
         const alloc_block *blk = &a->blocks[b];
         gpus += (double)blk->gpus;
         usd += (double)blk->gpus * price_of_type(k, a->groups[blk->group].gpu);
@@ -256,39 +256,38 @@ static double delivered_price(const market *m, size_t c)
 
 static void tick_contracts(market *m, double dt_h)
 {
-    const alloc *a = m->alloc;
     attribute_use(m);
-    for (size_t c = 0; c < m->n_contracts; c++) {
-        const spec_contract *k = &m->contracts[c];
-        market_contract_row *r = &m->contract_rows[c];
-        r->active = a->contract_active[c];
-        r->committed = r->active ? a->contract_committed[c] : k->gpus;
-        r->delivered = a->contract_delivered[c] - m->tick_lost[c];
-        r->preempted = k->kind == SPEC_SPOT ? a->contract_preempted[c] + m->tick_preempted[c] : 0;
+    for (size_t c = 0; c < m->contracts.n; c++) {
+        const spec_contract *k = &m->contracts.terms[c];
+        market_contract_row *r = &m->contracts.rows[c];
+        r->active = m->contracts.active[c];
+        r->committed = r->active ? m->contracts.committed[c] : k->gpus;
+        r->delivered = m->contracts.delivered[c] - m->contracts.tick_lost[c];
+        r->preempted = k->kind == SPEC_SPOT ? m->contracts.preempted[c] + m->contracts.tick_preempted[c] : 0;
         r->utilisation = r->delivered > 0 ? r->used / (double)r->delivered : 0.0;
         r->price_per_gpu_hour = delivered_price(m, c);
-        r->lessor_unleased = r->active ? a->contract_unleased[c] : 0;
+        r->lessor_unleased = r->active ? m->contracts.unleased[c] : 0;
         const double payment =
             finance_contract_payment(k, r->price_per_gpu_hour, r->delivered, r->used, dt_h);
         r->payment_usd = r->active ? payment : 0.0;
         r->sla_credit_usd =
             finance_sla_credit(k, r->active, r->committed, r->delivered, r->payment_usd);
-        r->fee_usd = m->pending_fee[c];
-        m->pending_fee[c] = 0.0;
+        r->fee_usd = m->contracts.pending_fee[c];
+        m->contracts.pending_fee[c] = 0.0;
         r->undelivered = r->active && r->committed > r->delivered ? r->committed - r->delivered : 0;
-        m->undelivered_gpu_hours[c] += (double)r->undelivered * dt_h;
+        m->contracts.undelivered_gpu_hours[c] += (double)r->undelivered * dt_h;
     }
 }
 
 int market__contract_events(market *m, int64_t t)
 {
-    for (size_t c = 0; c < m->n_contracts; c++) {
-        const market_contract_row *r = &m->contract_rows[c];
+    for (size_t c = 0; c < m->contracts.n; c++) {
+        const market_contract_row *r = &m->contracts.rows[c];
         const int now_short = r->undelivered > 0;
-        if (now_short == m->short_now[c])
+        if (now_short == m->contracts.short_now[c])
             continue;
-        m->short_now[c] = (uint8_t)now_short;
-        const spec_contract *k = &m->contracts[c];
+        m->contracts.short_now[c] = (uint8_t)now_short;
+        const spec_contract *k = &m->contracts.terms[c];
         const char *lessor = m->spec->providers[k->lessor].name;
         if (now_short)
             snprintf(m->message, sizeof m->message,
@@ -319,12 +318,12 @@ static void tick_provider_counts(market *m)
         r->owned += m->dc_rows[d].installed;
         r->pool += m->dc_rows[d].healthy;
     }
-    for (size_t c = 0; c < m->n_contracts; c++) {
-        const spec_contract *k = &m->contracts[c];
-        m->provider_rows[k->lessee].leased_in += m->contract_rows[c].delivered;
-        m->provider_rows[k->lessee].pool += m->contract_rows[c].delivered;
-        m->provider_rows[k->lessor].leased_out += m->contract_rows[c].delivered;
-        m->provider_rows[k->lessor].used += m->contract_rows[c].used;
+    for (size_t c = 0; c < m->contracts.n; c++) {
+        const spec_contract *k = &m->contracts.terms[c];
+        m->provider_rows[k->lessee].leased_in += m->contracts.rows[c].delivered;
+        m->provider_rows[k->lessee].pool += m->contracts.rows[c].delivered;
+        m->provider_rows[k->lessor].leased_out += m->contracts.rows[c].delivered;
+        m->provider_rows[k->lessor].used += m->contracts.rows[c].used;
     }
     for (size_t p = 0; p < s->n_providers; p++) {
         market_provider_row *r = &m->provider_rows[p];
@@ -350,7 +349,7 @@ capsim_status market__run_tick(market *m, int64_t t)
     tick_fleet(m, dt_h);
     tick_contracts(m, dt_h);
     tick_provider_counts(m);
-    finance_accrue(&m->view, m->alloc->phase_online, t, dt_h, m->dc_rows, m->contract_rows,
+    finance_accrue(&m->view, m->alloc->phase_online, t, dt_h, m->dc_rows, m->contracts.rows,
                    m->provider_rows);
     return 0;
 }
@@ -370,15 +369,15 @@ static size_t put_metric(market_metric *out, size_t n, size_t cap, const char *e
 size_t market__undelivered_metrics(const market *m, market_metric *out, size_t n, size_t cap)
 {
     const spec *s = m->spec;
-    for (size_t c = 0; c < m->n_contracts; c++)
-        n = put_metric(out, n, cap, m->contracts[c].name, m->undelivered_gpu_hours[c]);
+    for (size_t c = 0; c < m->contracts.n; c++)
+        n = put_metric(out, n, cap, m->contracts.terms[c].name, m->contracts.undelivered_gpu_hours[c]);
     for (size_t p = 0; p < s->n_providers; p++) {
         double sum = 0.0;
         int lessor = 0;
-        for (size_t c = 0; c < m->n_contracts; c++)
-            if (m->contracts[c].lessor == (int)p) {
+        for (size_t c = 0; c < m->contracts.n; c++)
+            if (m->contracts.terms[c].lessor == (int)p) {
                 lessor = 1;
-                sum += m->undelivered_gpu_hours[c];
+                sum += m->contracts.undelivered_gpu_hours[c];
             }
         if (lessor)
             n = put_metric(out, n, cap, s->providers[p].name, sum);

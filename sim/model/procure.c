@@ -102,8 +102,8 @@ int64_t procure__uncommitted(market *m, int p, int gpu, int64_t from, int64_t to
         if (x->datacenter >= 0 && m->datacenters[x->datacenter].owner == p)
             probe(m, p, gpu, x->online, from, to, &low);
     }
-    for (size_t c = 0; c < m->n_contracts; c++) {
-        const spec_contract *k = &m->contracts[c];
+    for (size_t c = 0; c < m->contracts.n; c++) {
+        const spec_contract *k = &m->contracts.terms[c];
         if (k->lessor != p && k->lessee != p)
             continue;
         probe(m, p, gpu, k->start, from, to, &low);
@@ -133,8 +133,8 @@ static double held_speed(const market *m, int p, int64_t at, size_t depth)
         gpus += (double)x->count;
         h100 += (double)x->count * s->gpus[x->gpu].infer_speed;
     }
-    for (size_t c = 0; c < m->n_contracts; c++) {
-        const spec_contract *k = &m->contracts[c];
+    for (size_t c = 0; c < m->contracts.n; c++) {
+        const spec_contract *k = &m->contracts.terms[c];
         const int64_t n = k->lessee == p ? market__committed_at(k, at) : 0;
         if (n == 0)
             continue;
@@ -149,7 +149,7 @@ static double held_speed(const market *m, int p, int64_t at, size_t depth)
 
 /* Per contract, the GPUs delivering it at the last allocation and their
  * H100-equivalents (infer_speed), summed over every leaf whose chain passes
- * through it; arrays of m->n_contracts. */
+ * through it; arrays of m->contracts.n. */
 static void delivered_h100(const market *m, double *gpus, double *h100)
 {
     const alloc *a = m->alloc;
@@ -159,7 +159,7 @@ static void delivered_h100(const market *m, double *gpus, double *h100)
         const double speed = m->spec->gpus[a->groups[leaf->group].gpu].infer_speed;
         for (int h = leaf->hop; h >= 0; h = a->hops[h].parent) {
             const int c = a->hops[h].contract;
-            if (c >= 0 && (size_t)c < m->n_contracts) {
+            if (c >= 0 && (size_t)c < m->contracts.n) {
                 gpus[c] += n;
                 h100[c] += n * speed;
             }
@@ -175,7 +175,7 @@ static double any_speed(const market *m, size_t c, int64_t at, size_t depth, con
 {
     if (gpus[c] > 0.0 && h100[c] > 0.0)
         return h100[c] / gpus[c];
-    return held_speed(m, m->contracts[c].lessor, at, depth);
+    return held_speed(m, m->contracts.terms[c].lessor, at, depth);
 }
 
 /* The buyer's forecast gap at `at` in H100-equivalents: what its own
@@ -196,8 +196,8 @@ static int forecast_gap(market *m, int b, int64_t at, double *gap)
     const spec *s = m->spec;
     const size_t depth = s->n_providers;
     double held = 0.0, owed = 0.0;
-    double *gpus = calloc(m->n_contracts + 1, sizeof *gpus);
-    double *h100 = calloc(m->n_contracts + 1, sizeof *h100);
+    double *gpus = calloc(m->contracts.n + 1, sizeof *gpus);
+    double *h100 = calloc(m->contracts.n + 1, sizeof *h100);
     if (!gpus || !h100) {
         free(gpus);
         free(h100);
@@ -211,8 +211,8 @@ static int forecast_gap(market *m, int b, int64_t at, double *gap)
             held += (double)x->count * s->gpus[x->gpu].infer_speed;
     }
     const double own_mix = held_speed(m, b, at, depth);
-    for (size_t c = 0; c < m->n_contracts; c++) {
-        const spec_contract *k = &m->contracts[c];
+    for (size_t c = 0; c < m->contracts.n; c++) {
+        const spec_contract *k = &m->contracts.terms[c];
         if (k->lessee != b && k->lessor != b)
             continue;
         if (k->origin == SPEC_ORIGIN_PROCURED && k->start > at && market__end_of(k) > k->start) {
@@ -262,9 +262,9 @@ static int downstream(const market *m, int from, int to)
     int found = 0;
     while (head < tail && !found) {
         const int p = queue[head++];
-        for (size_t c = 0; c < m->n_contracts; c++) {
-            const int q = m->contracts[c].lessee;
-            if (m->contracts[c].lessor != p || seen[q])
+        for (size_t c = 0; c < m->contracts.n; c++) {
+            const int q = m->contracts.terms[c].lessee;
+            if (m->contracts.terms[c].lessor != p || seen[q])
                 continue;
             found |= q == to;
             seen[q] = 1;
@@ -414,21 +414,21 @@ static int back_to_back(market *m, chain *ch, int seller, const request *r, doub
         const int next = policy->sellers[i];
         if (in_chain(ch, next))
             continue;
-        const size_t before = m->n_contracts;
+        const size_t before = m->contracts.n;
         int64_t upstream_gpus = 0;
         rc = ask(m, ch, next, &sub, refusal && i == 0, t, &upstream_gpus);
-        const size_t after = m->n_contracts;
+        const size_t after = m->contracts.n;
         for (size_t c = before; c < after && rc == 0; c++) {
-            if (m->contracts[c].lessee != seller || m->contracts[c].lessor != next)
+            if (m->contracts.terms[c].lessee != seller || m->contracts.terms[c].lessor != next)
                 continue;
             request piece = *r;
-            piece.gpus = m->contracts[c].gpus;
-            piece.start = m->contracts[c].start;
-            piece.end = m->contracts[c].end;
+            piece.gpus = m->contracts.terms[c].gpus;
+            piece.start = m->contracts.terms[c].start;
+            piece.end = m->contracts.terms[c].end;
             int sale = -1;
             rc = sign(m, seller, buyer, &piece, price, t, &sale);
             if (sale >= 0) {
-                m->contracts[c].parent = sale;
+                m->contracts.terms[c].parent = sale;
                 *got += piece.gpus;
             }
         }

@@ -36,7 +36,7 @@ static world make_world(spec *s, int64_t t)
     for (size_t p = 0; p < s->n_phases; p++)
         w.alloc->phase_online[p] = s->phases[p].online <= t;
     for (size_t c = 0; c < s->n_contracts; c++)
-        w.alloc->contract_active[c] = s->contracts[c].start <= t && t < s->contracts[c].end;
+        w.alloc->table->active[c] = s->contracts[c].start <= t && t < s->contracts[c].end;
     return w;
 }
 
@@ -112,9 +112,9 @@ static void test_chain_at_start(void **state)
     world w = make_world(testlib_chain(), 0);
     assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
     const alloc *a = w.alloc;
-    assert_int_equal(a->contract_delivered[C_CW_GOOGLE], 2400);
-    assert_int_equal(a->contract_delivered[C_GOOGLE_OPENAI], 1600);
-    assert_int_equal(a->contract_delivered[C_CW_GOOGLE_GB200], 0);
+    assert_int_equal(a->table->delivered[C_CW_GOOGLE], 2400);
+    assert_int_equal(a->table->delivered[C_GOOGLE_OPENAI], 1600);
+    assert_int_equal(a->table->delivered[C_CW_GOOGLE_GB200], 0);
     if (fabs(a->provider_capacity_h100[P_OPENAI] - 1600.0) > 1e-9 ||
         fabs(a->provider_capacity_h100[P_GOOGLE] - 1824.0) > 1e-9)
         fail_msg("capacity openai %g (want 1600), google %g (want 1824)",
@@ -153,8 +153,8 @@ static void test_any_type_crosses_types(void **state)
     world w = make_world(s, CHAIN_GB200_START);
     assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
     const alloc *a = w.alloc;
-    assert_int_equal(a->contract_delivered[C_GOOGLE_OPENAI], 4000);
-    assert_int_equal(a->contract_delivered[C_CW_GOOGLE_GB200], 1024);
+    assert_int_equal(a->table->delivered[C_GOOGLE_OPENAI], 4000);
+    assert_int_equal(a->table->delivered[C_CW_GOOGLE_GB200], 1024);
     const double want_openai = 1024 + 2400 + 576 * 2.5, want_google = 448 * 2.5;
     if (fabs(a->provider_capacity_h100[P_OPENAI] - want_openai) > 1e-9 ||
         fabs(a->provider_capacity_h100[P_GOOGLE] - want_google) > 1e-9)
@@ -190,7 +190,7 @@ static void test_unhealthy_and_under_delivery(void **state)
     assert_int_equal(a->dc_healthy[DC_PLANO], 4093);
     assert_int_equal(a->dc_failed[DC_PLANO], 2);
     assert_int_equal(a->dc_maintenance[DC_PLANO], 1);
-    assert_int_equal(a->contract_delivered[C_CW_GOOGLE], 4088);   /* whole nodes */
+    assert_int_equal(a->table->delivered[C_CW_GOOGLE], 4088);   /* whole nodes */
     for (size_t k = 0; k < 3; k++) {
         assert_int_equal(w.fleet->state[4093 + k], states[k]);
         assert_true(w.fleet->perf[4093 + k] == 0.25f + (float)k / 16);
@@ -231,7 +231,7 @@ static spec *typed_market(spec_allocation_policy policy)
 static int64_t delivered_of(const alloc *a, size_t c, int gpu)
 {
     int64_t n = 0;
-    for (size_t b = a->contract_block_lo[c]; b < a->contract_block_hi[c]; b++)
+    for (size_t b = a->table->block_lo[c]; b < a->table->block_hi[c]; b++)
         if (a->groups[a->blocks[b].group].gpu == gpu)
             n += a->blocks[b].gpus;
     return n;
@@ -249,13 +249,13 @@ static void check_typed(spec_allocation_policy policy, const int64_t want[4][2],
                          spec_allocation_policy_name(policy), w.spec->contracts[c].name,
                          w.spec->gpus[g].name, (long long)delivered_of(w.alloc, c, g),
                          (long long)want[c][g]);
-    assert_int_equal(w.alloc->contract_preempted[TA_SPOT_H100], want_spot_h100_preempted);
-    assert_int_equal(w.alloc->contract_preempted[TA_SPOT_ANY], 0);
+    assert_int_equal(w.alloc->table->preempted[TA_SPOT_H100], want_spot_h100_preempted);
+    assert_int_equal(w.alloc->table->preempted[TA_SPOT_ANY], 0);
     for (size_t c = 0; c < 4; c++)
-        if (w.alloc->contract_unleased[c] != want_unleased[c])
+        if (w.alloc->table->unleased[c] != want_unleased[c])
             fail_msg("policy %s, contract %s: lessor kept %lld of its type, want %lld",
                      spec_allocation_policy_name(policy), w.spec->contracts[c].name,
-                     (long long)w.alloc->contract_unleased[c], (long long)want_unleased[c]);
+                     (long long)w.alloc->table->unleased[c], (long long)want_unleased[c]);
     check_layout(&w);
     free_world(&w);
 }
@@ -330,8 +330,8 @@ static void test_topological_order(void **state)
     assert_int_equal(w.alloc->provider_order[1], 1);
     assert_int_equal(w.alloc->provider_order[2], 0);
     assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
-    assert_int_equal(w.alloc->contract_delivered[C_CW_GOOGLE], 2400);
-    assert_int_equal(w.alloc->contract_delivered[C_GOOGLE_OPENAI], 1600);
+    assert_int_equal(w.alloc->table->delivered[C_CW_GOOGLE], 2400);
+    assert_int_equal(w.alloc->table->delivered[C_GOOGLE_OPENAI], 1600);
     check_layout(&w);
     free_world(&w);
 }
