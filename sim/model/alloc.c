@@ -23,6 +23,60 @@
 #include "../engine/rng.h"
 #include "../util/grow.h"
 
+struct alloc {
+    const spec *spec;
+    const entities *ent;            /* what is read at every rebuild */
+    entities own;                   /* the spec's view, for alloc_create */
+    contract_table *table;          /* per-contract inputs and results */
+    contract_table own_table;       /* alloc_create's table (empty for a view) */
+    size_t cap_datacenters;         /* per-DC arrays hold this many */
+
+    /* layout, fixed at create */
+    size_t n_gpus;                  /* fleet size: every phase's GPUs */
+    size_t n_groups;
+    alloc_group *groups;            /* in fleet order */
+    int *phase_group;               /* per phase */
+    size_t *phase_lo;               /* per phase: first GPU in the fleet */
+    int *provider_order;            /* topological order of the lease graph */
+    int *provider_has_workload;     /* per provider: 1 when it has a workload */
+    int *gpu_order;                 /* spec GPU types, oldest first (SPEC_OLDEST_FIRST) */
+
+    /* inputs: set by the caller before alloc_rebuild (and table->active,
+     * table->committed) */
+    uint8_t *phase_online;          /* per phase */
+
+    /* results of the last rebuild */
+    size_t n_leaves, cap_leaves;
+    alloc_leaf *leaves;             /* grouped by group, in fleet order */
+    size_t n_hops, cap_hops;
+    alloc_hop *hops;
+    size_t n_segments, cap_segments;
+    alloc_segment *segments;        /* in fleet order */
+    size_t n_blocks, cap_blocks;
+    alloc_block *blocks;
+    size_t n_spot, cap_spot_contracts; /* active spot contracts that delivered something */
+    int *spot_contracts;            /*   in topological order of their lessors */
+    size_t n_contract_leaves, cap_contract_leaves;
+    alloc_leaf_ref *contract_leaves;/* leaves under spot contract c:
+                                       [table->leaf_lo[c], table->leaf_hi[c]) */
+    int64_t *dc_installed;          /* per DC: GPUs online */
+    int64_t *dc_healthy;
+    int64_t *dc_failed;
+    int64_t *dc_maintenance;
+    int64_t *dc_allocated;          /* see alloc_leaf.allocated */
+    double *provider_capacity_h100; /* own-use healthy GPUs x infer_speed */
+
+    /* scratch of a rebuild */
+    size_t n_pool, cap_pool;
+    int *pool;                      /* block indices of one provider's pool */
+    size_t *group_cursor;           /* n_groups + 1 */
+    int *sorted_phases;             /* phases in fleet order */
+    size_t *group_first_phase;      /* n_groups + 1: group g's phases are
+                                       sorted_phases[first[g], first[g + 1]) */
+    uint8_t *scratch_state;         /* largest group */
+    float *scratch_perf;
+};
+
 /* Grows a->field to hold at least `need` elements, doubling from 16.
  * 0, or -1 when out of memory (the array is then unchanged). */
 #define RESERVE(a, field, need) \
@@ -704,3 +758,75 @@ size_t alloc_leaf_chain(const alloc *a, size_t leaf, int *out, size_t cap)
         out[--i] = a->hops[h].contract;
     return n;
 }
+
+/* ---- queries ---- */
+
+void alloc_set_phase_online(alloc *a, size_t phase, int online)
+{
+    a->phase_online[phase] = (uint8_t)(online != 0);
+}
+
+size_t alloc_n_gpus(const alloc *a) { return a->n_gpus; }
+
+const alloc_group *alloc_groups(const alloc *a, size_t *n)
+{
+    if (n)
+        *n = a->n_groups;
+    return a->groups;
+}
+
+size_t alloc_phase_first_gpu(const alloc *a, size_t phase) { return a->phase_lo[phase]; }
+const uint8_t *alloc_phase_online(const alloc *a) { return a->phase_online; }
+const int *alloc_provider_order(const alloc *a) { return a->provider_order; }
+const int *alloc_gpu_order(const alloc *a) { return a->gpu_order; }
+contract_table *alloc_table(alloc *a) { return a->table; }
+
+const alloc_leaf *alloc_leaves(const alloc *a, size_t *n)
+{
+    if (n)
+        *n = a->n_leaves;
+    return a->leaves;
+}
+
+const alloc_hop *alloc_hops(const alloc *a, size_t *n)
+{
+    if (n)
+        *n = a->n_hops;
+    return a->hops;
+}
+
+const alloc_segment *alloc_segments(const alloc *a, size_t *n)
+{
+    if (n)
+        *n = a->n_segments;
+    return a->segments;
+}
+
+const alloc_block *alloc_blocks(const alloc *a, size_t *n)
+{
+    if (n)
+        *n = a->n_blocks;
+    return a->blocks;
+}
+
+const int *alloc_spot_contracts(const alloc *a, size_t *n)
+{
+    if (n)
+        *n = a->n_spot;
+    return a->spot_contracts;
+}
+
+const alloc_leaf_ref *alloc_contract_leaves(const alloc *a, size_t *n)
+{
+    if (n)
+        *n = a->n_contract_leaves;
+    return a->contract_leaves;
+}
+
+alloc_dc_counts alloc_datacenter_counts(const alloc *a)
+{
+    return (alloc_dc_counts){a->dc_installed, a->dc_healthy, a->dc_failed, a->dc_maintenance,
+                             a->dc_allocated};
+}
+
+const double *alloc_provider_capacity_h100(const alloc *a) { return a->provider_capacity_h100; }

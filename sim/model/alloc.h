@@ -39,8 +39,11 @@
  * the leaves take consecutive healthy ranges, and the failed or maintenance
  * tail serves no leaf (allocation -1).
  *
- * The result arrays are visible flat data, like the fleet's; they stay valid
- * until the next alloc_rebuild. Rebuilding is O(GPUs online + blocks x GPU
+ * The results are flat arrays read through the queries below, which return
+ * a const pointer and a count: the tick path sweeps them directly, with no
+ * call per element. They stay valid until the next alloc_rebuild.
+ * Per-contract results go to the contract table (contract_table.h), the
+ * rest stay here. Rebuilding is O(GPUs online + blocks x GPU
  * types + providers x contracts) and
  * happens only at events; its arrays keep their capacity across rebuilds.
  */
@@ -99,65 +102,25 @@ typedef struct alloc_block {
 } alloc_block;
 
 /* A leaf under a contract: the leaf and the hop of its chain that is the
- * contract (spot contracts only; see alloc.contract_leaves). */
+ * contract (spot contracts only; see alloc_contract_leaves). */
 typedef struct alloc_leaf_ref {
     int leaf;
     int hop;
 } alloc_leaf_ref;
 
-typedef struct alloc {
-    const spec *spec;
-    const entities *ent;            /* what is read at every rebuild */
-    entities own;                   /* the spec's view, for alloc_create */
-    contract_table *table;          /* per-contract inputs and results */
-    contract_table own_table;       /* alloc_create's table (empty for a view) */
-    size_t cap_datacenters;         /* per-DC arrays hold this many */
+/* Per-DC counts of the last rebuild, each an array of the DCs (the
+ * market's cap_datacenters); valid until the next rebuild. */
+typedef struct alloc_dc_counts {
+    const int64_t *installed;       /* GPUs online */
+    const int64_t *healthy;
+    const int64_t *failed;
+    const int64_t *maintenance;
+    const int64_t *allocated;       /* see alloc_leaf.allocated */
+} alloc_dc_counts;
 
-    /* layout, fixed at create */
-    size_t n_gpus;                  /* fleet size: every phase's GPUs */
-    size_t n_groups;
-    alloc_group *groups;            /* in fleet order */
-    int *phase_group;               /* per phase */
-    size_t *phase_lo;               /* per phase: first GPU in the fleet */
-    int *provider_order;            /* topological order of the lease graph */
-    int *provider_has_workload;     /* per provider: 1 when it has a workload */
-    int *gpu_order;                 /* spec GPU types, oldest first (SPEC_OLDEST_FIRST) */
-
-    /* inputs: set by the caller before alloc_rebuild (and table->active,
-     * table->committed) */
-    uint8_t *phase_online;          /* per phase */
-
-    /* results of the last rebuild */
-    size_t n_leaves, cap_leaves;
-    alloc_leaf *leaves;             /* grouped by group, in fleet order */
-    size_t n_hops, cap_hops;
-    alloc_hop *hops;
-    size_t n_segments, cap_segments;
-    alloc_segment *segments;        /* in fleet order */
-    size_t n_blocks, cap_blocks;
-    alloc_block *blocks;
-    size_t n_spot, cap_spot_contracts; /* active spot contracts that delivered something */
-    int *spot_contracts;            /*   in topological order of their lessors */
-    size_t n_contract_leaves, cap_contract_leaves;
-    alloc_leaf_ref *contract_leaves;/* leaves under spot contract c:
-                                       [table->leaf_lo[c], table->leaf_hi[c]) */
-    int64_t *dc_installed;          /* per DC: GPUs online */
-    int64_t *dc_healthy;
-    int64_t *dc_failed;
-    int64_t *dc_maintenance;
-    int64_t *dc_allocated;          /* see alloc_leaf.allocated */
-    double *provider_capacity_h100; /* own-use healthy GPUs x infer_speed */
-
-    /* scratch of a rebuild */
-    size_t n_pool, cap_pool;
-    int *pool;                      /* block indices of one provider's pool */
-    size_t *group_cursor;           /* n_groups + 1 */
-    int *sorted_phases;             /* phases in fleet order */
-    size_t *group_first_phase;      /* n_groups + 1: group g's phases are
-                                       sorted_phases[first[g], first[g + 1]) */
-    uint8_t *scratch_state;         /* largest group */
-    float *scratch_perf;
-} alloc;
+/* The allocator: layout, inputs (phases online; contracts through the
+ * contract table), results and scratch, behind the functions below. */
+typedef struct alloc alloc;
 
 /* create / destroy */
 /* Lays out a fleet of n_gpus = the sum of the phases' counts (the caller
@@ -189,7 +152,40 @@ capsim_status alloc_assign_stragglers(const alloc *a, fleet *f, uint64_t seed);
  * previous results are then partly overwritten and must not be used). */
 capsim_status alloc_rebuild(alloc *a, fleet *f);
 
-/* queries */
+/* Marks phase `phase` online (1) or offline (0) for the next rebuild. */
+void alloc_set_phase_online(alloc *a, size_t phase, int online);
+
+/* queries: layout */
+size_t alloc_n_gpus(const alloc *a);                   /* fleet size */
+/* The groups, in fleet order; *n = their count (n may be NULL). */
+const alloc_group *alloc_groups(const alloc *a, size_t *n);
+/* The first GPU of phase `phase` in the fleet. */
+size_t alloc_phase_first_gpu(const alloc *a, size_t phase);
+/* Per phase: 1 when online (what alloc_set_phase_online set). */
+const uint8_t *alloc_phase_online(const alloc *a);
+/* Providers in topological order of the lease graph (spec.n_providers). */
+const int *alloc_provider_order(const alloc *a);
+/* The spec's GPU types in the allocation order of `any` contracts,
+ * oldest first (spec.n_gpus). */
+const int *alloc_gpu_order(const alloc *a);
+/* The contract table the alloc reads and writes: the market's, or for
+ * alloc_create its own, where the caller sets active and committed. */
+contract_table *alloc_table(alloc *a);
+
+/* queries: results of the last rebuild (n may be NULL) */
+const alloc_leaf *alloc_leaves(const alloc *a, size_t *n);       /* grouped by group */
+const alloc_hop *alloc_hops(const alloc *a, size_t *n);
+const alloc_segment *alloc_segments(const alloc *a, size_t *n);  /* in fleet order */
+const alloc_block *alloc_blocks(const alloc *a, size_t *n);
+/* Active spot contracts that delivered something, in topological order of
+ * their lessors. */
+const int *alloc_spot_contracts(const alloc *a, size_t *n);
+/* The leaves under spot contracts: contract c's are
+ * [table->leaf_lo[c], table->leaf_hi[c]). */
+const alloc_leaf_ref *alloc_contract_leaves(const alloc *a, size_t *n);
+alloc_dc_counts alloc_datacenter_counts(const alloc *a);
+/* Per provider (spec.n_providers): own-use healthy GPUs x infer_speed. */
+const double *alloc_provider_capacity_h100(const alloc *a);
 /* The contract indices of leaf `leaf`'s chain, from the owner to the user.
  * Returns the chain's length (0 when the owner uses its own DC) and writes
  * the indices into out only when they fit in cap. */

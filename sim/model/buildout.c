@@ -189,7 +189,7 @@ static int start_site(market *m, size_t i, int64_t t, const char *trigger, int *
     market__update_view(m);
     alloc_place_site(m->alloc, ph, dc);
     if (online <= t) {
-        m->alloc->phase_online[ph] = 1;
+        alloc_set_phase_online(m->alloc, ph, 1);
         m->dirty = 1;
     } else {
         const capsim_status scheduled = market__schedule(m, online, MARKET_EV_PHASE_ONLINE, ph);

@@ -111,7 +111,8 @@ void market__update_view(market *m)
 static capsim_status apply_initial_state(market *m)
 {
     for (size_t ph = 0; ph < m->n_phases; ph++)
-        m->alloc->phase_online[ph] = m->phases[ph].datacenter >= 0 && m->phases[ph].online <= 0;
+        alloc_set_phase_online(m->alloc, ph,
+                               m->phases[ph].datacenter >= 0 && m->phases[ph].online <= 0);
     for (size_t c = 0; c < m->contracts.n; c++) {
         const spec_contract *k = &m->contracts.terms[c];
         m->contracts.active[c] = k->start <= 0 && market__end_of(k) > 0;
@@ -135,7 +136,7 @@ market *market_create(const spec *s)
     market__update_view(m);
     if (allocate_rows(m) != 0 ||
         !(m->alloc = alloc_create_view(&m->view, &m->contracts, m->cap_datacenters)) ||
-        !(m->fleet = fleet_create(m->alloc->n_gpus)) ||
+        !(m->fleet = fleet_create(alloc_n_gpus(m->alloc))) ||
         alloc_assign_stragglers(m->alloc, m->fleet, s->seed) != 0)
         goto fail;
     for (size_t w = 0; w < s->n_workloads; w++) {
@@ -245,7 +246,7 @@ static int on_phase_online(engine *e, const evq_event *ev, void *ctx)
     market *m = ctx;
     const spec *s = m->spec;
     const spec_phase *p = &m->phases[ev->arg];
-    m->alloc->phase_online[ev->arg] = 1;
+    alloc_set_phase_online(m->alloc, (size_t)ev->arg, 1);
     m->dirty = 1;
     snprintf(m->message, sizeof m->message, "%s: %lld %s online at %s", p->name,
              (long long)p->count, s->gpus[p->gpu].name, m->datacenters[p->datacenter].name);

@@ -58,7 +58,7 @@ struct market {
     size_t *provider_n_workloads;
     fleet_sums *dc_sums;              /* cap_datacenters */
 
-    /* per leaf, per tick (cap_leaf_work) */
+    /* per leaf, per tick (cap_leaf_work), indexed like alloc_leaves */
     size_t cap_leaf_work;
     float *leaf_load;                 /* kernel load of each leaf */
     int64_t *leaf_preempted;          /* GPUs of the leaf taken back */
@@ -67,6 +67,7 @@ struct market {
 
     /* training (market_training.c) */
     jobs **jobs;                      /* per workload; NULL for inference */
+    size_t n_groups;                  /* the alloc's groups (fixed at create) */
     size_t *provider_n_training;      /* training workloads per tenant */
     double *train_busy;               /* per (provider, group): GPUs busy with jobs */
     int64_t *own_gpus;                /* per (provider, group): own-use GPUs */
@@ -137,8 +138,8 @@ void market__training_reserve(market *m);
 /* Per tick, after inference is served: the training workloads' rows, added
  * to their tenants' provider rows. */
 void market__training_rows(market *m, int64_t t, double dt_h);
-/* The share of leaf l's GPUs busy with training jobs this tick, 0..1. */
-double market__leaf_training_share(const market *m, size_t l);
+/* The share of the leaf's GPUs busy with training jobs this tick, 0..1. */
+double market__leaf_training_share(const market *m, const alloc_leaf *leaf);
 
 /* procure.c */
 /* One review of procurement i at t. Returns 0, a negative capsim_status, or

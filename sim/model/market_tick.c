@@ -29,7 +29,9 @@
 
 int market__reserve_leaf_work(market *m)
 {
-    const size_t need = m->alloc->n_leaves + 1;
+    size_t n_leaves;
+    alloc_leaves(m->alloc, &n_leaves);
+    const size_t need = n_leaves + 1;
     if (need <= m->cap_leaf_work)
         return 0;
     const size_t cap = grow_capacity(m->cap_leaf_work, need, 64);
@@ -48,9 +50,10 @@ int market__reserve_leaf_work(market *m)
 static void tick_demand(market *m, int64_t t)
 {
     const spec *s = m->spec;
+    const double *own_capacity = alloc_provider_capacity_h100(m->alloc);
     for (size_t p = 0; p < s->n_providers; p++) {
         m->provider_rows[p].demand_h100 = 0.0;
-        m->provider_capacity_h100[p] = m->alloc->provider_capacity_h100[p];
+        m->provider_capacity_h100[p] = own_capacity[p];
     }
     for (size_t w = 0; w < s->n_workloads; w++) {
         if (s->workloads[w].type != SPEC_INFERENCE)
@@ -68,13 +71,17 @@ static void tick_demand(market *m, int64_t t)
 static double preempt_contract(market *m, int c, double deficit)
 {
     const alloc *a = m->alloc;
+    const alloc_leaf *leaves = alloc_leaves(a, NULL);
+    const alloc_hop *hops = alloc_hops(a, NULL);
+    const alloc_group *groups = alloc_groups(a, NULL);
+    const alloc_leaf_ref *contract_leaves = alloc_contract_leaves(a, NULL);
     const int lessor = m->contracts.terms[c].lessor;
     for (size_t i = m->contracts.leaf_lo[c]; i < m->contracts.leaf_hi[c] && deficit > 1e-9; i++) {
-        const alloc_leaf_ref ref = a->contract_leaves[i];
-        const alloc_leaf *leaf = &a->leaves[ref.leaf];
+        const alloc_leaf_ref ref = contract_leaves[i];
+        const alloc_leaf *leaf = &leaves[ref.leaf];
         if (m->leaf_preempted[ref.leaf] > 0)
             continue;   /* one lessor per leaf per tick */
-        const double speed = m->spec->gpus[a->groups[leaf->group].gpu].infer_speed;
+        const double speed = m->spec->gpus[groups[leaf->group].gpu].infer_speed;
         if (!(speed > 0.0))
             continue;
         int64_t nodes = (int64_t)ceil(deficit / speed / SPEC_GPUS_PER_NODE);
@@ -93,8 +100,8 @@ static double preempt_contract(market *m, int c, double deficit)
             m->provider_capacity_h100[leaf->user] = 0.0;
         deficit -= h100;
         m->contracts.tick_preempted[c] += take;
-        for (int h = leaf->hop;; h = a->hops[h].parent) {
-            m->contracts.tick_lost[a->hops[h].contract] += take;
+        for (int h = leaf->hop;; h = hops[h].parent) {
+            m->contracts.tick_lost[hops[h].contract] += take;
             if (h == ref.hop)
                 break;
         }
@@ -107,11 +114,15 @@ static double preempt_contract(market *m, int c, double deficit)
 static void tick_preempt(market *m)
 {
     const alloc *a = m->alloc;
+    size_t n_leaves;
+    alloc_leaves(a, &n_leaves);
+    size_t n_spot;
+    const int *spot_contracts = alloc_spot_contracts(a, &n_spot);
     memset(m->contracts.tick_preempted, 0, m->contracts.n * sizeof *m->contracts.tick_preempted);
     memset(m->contracts.tick_lost, 0, m->contracts.n * sizeof *m->contracts.tick_lost);
-    memset(m->leaf_preempted, 0, a->n_leaves * sizeof *m->leaf_preempted);
-    for (size_t i = 0; i < a->n_spot; i++) {
-        const int c = a->spot_contracts[i];
+    memset(m->leaf_preempted, 0, n_leaves * sizeof *m->leaf_preempted);
+    for (size_t i = 0; i < n_spot; i++) {
+        const int c = spot_contracts[i];
         const int p = m->contracts.terms[c].lessor;
         const double deficit = m->provider_rows[p].demand_h100 - m->provider_capacity_h100[p];
         if (deficit > 1e-9)
@@ -151,10 +162,12 @@ static void tick_service(market *m, double dt_h)
         row->goodput_h100_hours = row->served_h100 * dt_h;
     }
     const alloc *a = m->alloc;
-    for (size_t l = 0; l < a->n_leaves; l++) {
-        const alloc_leaf *leaf = &a->leaves[l];
+    size_t n_leaves;
+    const alloc_leaf *leaves = alloc_leaves(a, &n_leaves);
+    for (size_t l = 0; l < n_leaves; l++) {
+        const alloc_leaf *leaf = &leaves[l];
         const int64_t pre = m->leaf_preempted[l];
-        const double train = market__leaf_training_share(m, l);
+        const double train = market__leaf_training_share(m, leaf);
         const float own = (float)(train + (1.0 - train) * (double)m->provider_load[leaf->user]);
         m->leaf_load[l] =
             pre > 0 ? (float)(((double)(leaf->gpus - pre) * own +
@@ -172,9 +185,10 @@ static void tick_service(market *m, double dt_h)
 static void add_host_power(market *m)
 {
     const entities *e = &m->view;
+    const uint8_t *online = alloc_phase_online(m->alloc);
     for (size_t ph = 0; ph < e->n_phases; ph++) {
         const spec_phase *p = &e->phases[ph];
-        if (p->datacenter < 0 || !m->alloc->phase_online[ph])
+        if (p->datacenter < 0 || !online[ph])
             continue;
         m->dc_sums[p->datacenter].power_w += (double)p->count * m->spec->gpus[p->gpu].host_w;
     }
@@ -184,9 +198,12 @@ static void tick_fleet(market *m, double dt_h)
 {
     const spec *s = m->spec;
     const alloc *a = m->alloc;
+    size_t n_segments;
+    const alloc_segment *segments = alloc_segments(a, &n_segments);
+    const alloc_dc_counts dc = alloc_datacenter_counts(a);
     memset(m->dc_sums, 0, m->n_datacenters * sizeof *m->dc_sums);
-    for (size_t i = 0; i < a->n_segments; i++) {
-        const alloc_segment *g = &a->segments[i];
+    for (size_t i = 0; i < n_segments; i++) {
+        const alloc_segment *g = &segments[i];
         const float load = g->leaf >= 0 ? m->leaf_load[g->leaf] : 0.0f;
         const spec_gpu *type = &s->gpus[g->gpu];
         fleet_tick_range(m->fleet, g->lo, g->hi, load, (float)type->idle_w,
@@ -196,11 +213,11 @@ static void tick_fleet(market *m, double dt_h)
     add_host_power(m);
     for (size_t d = 0; d < m->n_datacenters; d++) {
         market_dc_row *r = &m->dc_rows[d];
-        r->installed = a->dc_installed[d];
-        r->healthy = a->dc_healthy[d];
-        r->failed = a->dc_failed[d];
-        r->maintenance = a->dc_maintenance[d];
-        r->allocated = a->dc_allocated[d];
+        r->installed = dc.installed[d];
+        r->healthy = dc.healthy[d];
+        r->failed = dc.failed[d];
+        r->maintenance = dc.maintenance[d];
+        r->allocated = dc.allocated[d];
         r->busy = m->dc_sums[d].busy;
         r->mean_utilisation = r->installed > 0 ? r->busy / (double)r->installed : 0.0;
         r->power_mw = m->dc_sums[d].power_w * m->datacenters[d].pue / WATTS_PER_MW;
@@ -215,25 +232,28 @@ static void tick_fleet(market *m, double dt_h)
 static void attribute_use(market *m)
 {
     const alloc *a = m->alloc;
+    size_t n_leaves;
+    const alloc_leaf *leaves = alloc_leaves(a, &n_leaves);
+    const alloc_hop *hops = alloc_hops(a, NULL);
     for (size_t c = 0; c < m->contracts.n; c++)
         m->contracts.rows[c].used = 0.0;
     memset(m->provider_own_busy, 0, m->spec->n_providers * sizeof *m->provider_own_busy);
-    for (size_t l = 0; l < a->n_leaves; l++) {
-        const alloc_leaf *leaf = &a->leaves[l];
+    for (size_t l = 0; l < n_leaves; l++) {
+        const alloc_leaf *leaf = &leaves[l];
         const int64_t pre = m->leaf_preempted[l];
-        const double train = market__leaf_training_share(m, l);
+        const double train = market__leaf_training_share(m, leaf);
         const double load = train + (1.0 - train) * (double)m->provider_load[leaf->user];
         const double busy = (double)(leaf->gpus - pre) * load;
         m->provider_own_busy[leaf->user] += busy;
-        for (int h = leaf->hop; h >= 0; h = a->hops[h].parent)
-            m->contracts.rows[a->hops[h].contract].used += busy;
+        for (int h = leaf->hop; h >= 0; h = hops[h].parent)
+            m->contracts.rows[hops[h].contract].used += busy;
         if (pre <= 0)
             continue;
         const int by = m->leaf_preempt_by[l];
         const double taken = (double)pre * (double)m->provider_load[by];
         m->provider_own_busy[by] += taken;
-        for (int h = a->hops[m->leaf_preempt_hop[l]].parent; h >= 0; h = a->hops[h].parent)
-            m->contracts.rows[a->hops[h].contract].used += taken;
+        for (int h = hops[m->leaf_preempt_hop[l]].parent; h >= 0; h = hops[h].parent)
+            m->contracts.rows[hops[h].contract].used += taken;
     }
 }
 
@@ -242,12 +262,14 @@ static void attribute_use(market *m)
 static double delivered_price(const market *m, size_t c)
 {
     const alloc *a = m->alloc;
+    const alloc_group *groups = alloc_groups(a, NULL);
+    const alloc_block *blocks = alloc_blocks(a, NULL);
     const spec_contract *k = &m->contracts.terms[c];
     double gpus = 0.0, usd = 0.0;
     for (size_t b = m->contracts.block_lo[c]; b < m->contracts.block_hi[c]; b++) {
-        const alloc_block *blk = &a->blocks[b];
+        const alloc_block *blk = &blocks[b];
         gpus += (double)blk->gpus;
-        usd += (double)blk->gpus * price_of_type(k, a->groups[blk->group].gpu);
+        usd += (double)blk->gpus * price_of_type(k, groups[blk->group].gpu);
     }
     if (gpus > 0.0)
         return usd / gpus;
@@ -349,7 +371,7 @@ capsim_status market__run_tick(market *m, int64_t t)
     tick_fleet(m, dt_h);
     tick_contracts(m, dt_h);
     tick_provider_counts(m);
-    finance_accrue(&m->view, m->alloc->phase_online, t, dt_h, m->dc_rows, m->contracts.rows,
+    finance_accrue(&m->view, alloc_phase_online(m->alloc), t, dt_h, m->dc_rows, m->contracts.rows,
                    m->provider_rows);
     return 0;
 }

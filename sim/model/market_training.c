@@ -28,31 +28,34 @@ enum { TRAINING_EV_ARRIVAL = 8, TRAINING_EV_FINISH = 9, TRAINING_EV_DEADLINE = 1
 
 static size_t cell(const market *m, int provider, size_t group)
 {
-    return (size_t)provider * m->alloc->n_groups + group;
+    return (size_t)provider * m->n_groups + group;
 }
 
 capsim_status market__training_create(market *m)
 {
     const spec *s = m->spec;
     const alloc *a = m->alloc;
-    const size_t cells = (s->n_providers + 1) * (a->n_groups + 1);
+    size_t n_groups;
+    const alloc_group *layout = alloc_groups(a, &n_groups);
+    m->n_groups = n_groups;
+    const size_t cells = (s->n_providers + 1) * (n_groups + 1);
     m->jobs = calloc(s->n_workloads + 1, sizeof *m->jobs);
     m->provider_n_training = calloc(s->n_providers + 1, sizeof *m->provider_n_training);
     m->train_busy = calloc(cells, sizeof *m->train_busy);
     m->own_gpus = calloc(cells, sizeof *m->own_gpus);
-    m->capacity_scratch = calloc(a->n_groups + 1, sizeof *m->capacity_scratch);
-    jobs_group_def *groups = calloc(a->n_groups + 1, sizeof *groups);
+    m->capacity_scratch = calloc(n_groups + 1, sizeof *m->capacity_scratch);
+    jobs_group_def *groups = calloc(n_groups + 1, sizeof *groups);
     capsim_status rc = CAPSIM_OK;
     if (!m->jobs || !m->provider_n_training || !m->train_busy || !m->own_gpus ||
         !m->capacity_scratch || !groups)
         rc = capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    for (size_t g = 0; rc == CAPSIM_OK && g < a->n_groups; g++)
-        groups[g] = (jobs_group_def){a->groups[g].datacenter, a->groups[g].gpu,
-                                     s->gpus[a->groups[g].gpu].train_speed};
+    for (size_t g = 0; rc == CAPSIM_OK && g < n_groups; g++)
+        groups[g] = (jobs_group_def){layout[g].datacenter, layout[g].gpu,
+                                     s->gpus[layout[g].gpu].train_speed};
     for (size_t w = 0; rc == CAPSIM_OK && w < s->n_workloads; w++) {
         if (s->workloads[w].type != SPEC_TRAINING)
             continue;
-        m->jobs[w] = jobs_create(&s->workloads[w], groups, a->n_groups, s->seed, s->end);
+        m->jobs[w] = jobs_create(&s->workloads[w], groups, n_groups, s->seed, s->end);
         rc = m->jobs[w] ? CAPSIM_OK : capsim_fail(CAPSIM_ERR_NO_MEMORY);
         m->provider_n_training[s->workloads[w].tenant]++;
     }
@@ -87,15 +90,17 @@ capsim_status market__training_attach(market *m, engine *e)
 static void count_own_gpus(market *m)
 {
     const alloc *a = m->alloc;
-    memset(m->own_gpus, 0, m->spec->n_providers * a->n_groups * sizeof *m->own_gpus);
-    for (size_t l = 0; l < a->n_leaves; l++)
-        m->own_gpus[cell(m, a->leaves[l].user, (size_t)a->leaves[l].group)] += a->leaves[l].gpus;
+    size_t n_leaves;
+    const alloc_leaf *leaves = alloc_leaves(a, &n_leaves);
+    memset(m->own_gpus, 0, m->spec->n_providers * m->n_groups * sizeof *m->own_gpus);
+    for (size_t l = 0; l < n_leaves; l++)
+        m->own_gpus[cell(m, leaves[l].user, (size_t)leaves[l].group)] += leaves[l].gpus;
 }
 
 capsim_status market__training_set_capacity(market *m)
 {
     const spec *s = m->spec;
-    const size_t n_groups = m->alloc->n_groups;
+    const size_t n_groups = m->n_groups;
     count_own_gpus(m);
     for (size_t w = 0; w < s->n_workloads; w++) {
         if (!m->jobs[w] || !m->engine)
@@ -117,15 +122,17 @@ void market__training_reserve(market *m)
 {
     const spec *s = m->spec;
     const alloc *a = m->alloc;
-    memset(m->train_busy, 0, s->n_providers * a->n_groups * sizeof *m->train_busy);
+    size_t n_groups;
+    const alloc_group *groups = alloc_groups(a, &n_groups);
+    memset(m->train_busy, 0, s->n_providers * n_groups * sizeof *m->train_busy);
     for (size_t w = 0; w < s->n_workloads; w++) {
         if (!m->jobs[w])
             continue;
         const int p = s->workloads[w].tenant;
-        for (size_t g = 0; g < a->n_groups; g++) {
+        for (size_t g = 0; g < n_groups; g++) {
             const double busy = (double)jobs_group_busy(m->jobs[w], g);
             m->train_busy[cell(m, p, g)] += busy;
-            m->provider_capacity_h100[p] -= busy * s->gpus[a->groups[g].gpu].infer_speed;
+            m->provider_capacity_h100[p] -= busy * s->gpus[groups[g].gpu].infer_speed;
         }
     }
     for (size_t p = 0; p < s->n_providers; p++)
@@ -133,9 +140,8 @@ void market__training_reserve(market *m)
             m->provider_capacity_h100[p] = 0.0;
 }
 
-double market__leaf_training_share(const market *m, size_t l)
+double market__leaf_training_share(const market *m, const alloc_leaf *leaf)
 {
-    const alloc_leaf *leaf = &m->alloc->leaves[l];
     const size_t c = cell(m, leaf->user, (size_t)leaf->group);
     if (m->own_gpus[c] <= 0)
         return 0.0;
@@ -148,14 +154,16 @@ void market__training_rows(market *m, int64_t t, double dt_h)
     (void)t;
     const spec *s = m->spec;
     const alloc *a = m->alloc;
+    size_t n_groups;
+    const alloc_group *groups = alloc_groups(a, &n_groups);
     for (size_t w = 0; w < s->n_workloads; w++) {
         const jobs *j = m->jobs[w];
         if (!j)
             continue;
         market_workload_row *row = &m->workload_rows[w];
         double capacity = 0.0;
-        for (size_t g = 0; g < a->n_groups; g++)
-            capacity += (double)jobs_group_capacity(j, g) * s->gpus[a->groups[g].gpu].train_speed;
+        for (size_t g = 0; g < n_groups; g++)
+            capacity += (double)jobs_group_capacity(j, g) * s->gpus[groups[g].gpu].train_speed;
         row->served_h100 = jobs_busy_h100(j);
         row->shortfall_h100 = (double)jobs_queued_gpus(j);
         row->demand_h100 = row->served_h100 + row->shortfall_h100;

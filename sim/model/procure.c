@@ -153,12 +153,16 @@ static double held_speed(const market *m, int p, int64_t at, size_t depth)
 static void delivered_h100(const market *m, double *gpus, double *h100)
 {
     const alloc *a = m->alloc;
-    for (size_t l = 0; l < a->n_leaves; l++) {
-        const alloc_leaf *leaf = &a->leaves[l];
+    size_t n_leaves;
+    const alloc_leaf *leaves = alloc_leaves(a, &n_leaves);
+    const alloc_hop *hops = alloc_hops(a, NULL);
+    const alloc_group *groups = alloc_groups(a, NULL);
+    for (size_t l = 0; l < n_leaves; l++) {
+        const alloc_leaf *leaf = &leaves[l];
         const double n = (double)leaf->gpus;
-        const double speed = m->spec->gpus[a->groups[leaf->group].gpu].infer_speed;
-        for (int h = leaf->hop; h >= 0; h = a->hops[h].parent) {
-            const int c = a->hops[h].contract;
+        const double speed = m->spec->gpus[groups[leaf->group].gpu].infer_speed;
+        for (int h = leaf->hop; h >= 0; h = hops[h].parent) {
+            const int c = hops[h].contract;
             if (c >= 0 && (size_t)c < m->contracts.n) {
                 gpus[c] += n;
                 h100[c] += n * speed;

@@ -19,6 +19,20 @@
 #include "../../sim/model/fleet.h"
 #include "testlib.h"
 
+static size_t count_leaves(const alloc *a)
+{
+    size_t n;
+    alloc_leaves(a, &n);
+    return n;
+}
+
+static size_t count_groups(const alloc *a)
+{
+    size_t n;
+    alloc_groups(a, &n);
+    return n;
+}
+
 typedef struct world {
     spec *spec;
     alloc *alloc;
@@ -31,12 +45,12 @@ static world make_world(spec *s, int64_t t)
 {
     world w = {.spec = s, .alloc = alloc_create(s)};
     assert_non_null(w.alloc);
-    w.fleet = fleet_create(w.alloc->n_gpus);
+    w.fleet = fleet_create(alloc_n_gpus(w.alloc));
     assert_non_null(w.fleet);
     for (size_t p = 0; p < s->n_phases; p++)
-        w.alloc->phase_online[p] = s->phases[p].online <= t;
+        alloc_set_phase_online(w.alloc, p, s->phases[p].online <= t);
     for (size_t c = 0; c < s->n_contracts; c++)
-        w.alloc->table->active[c] = s->contracts[c].start <= t && t < s->contracts[c].end;
+        alloc_table(w.alloc)->active[c] = s->contracts[c].start <= t && t < s->contracts[c].end;
     return w;
 }
 
@@ -53,8 +67,8 @@ static void check_layout(const world *w)
 {
     const alloc *a = w->alloc;
     size_t covered = 0;
-    for (size_t l = 0; l < a->n_leaves; l++) {
-        const alloc_leaf *leaf = &a->leaves[l];
+    for (size_t l = 0; l < count_leaves(a); l++) {
+        const alloc_leaf *leaf = &alloc_leaves(a, NULL)[l];
         assert_int_equal(leaf->hi - leaf->lo, (size_t)leaf->gpus);
         for (size_t i = leaf->lo; i < leaf->hi; i++)
             if (w->fleet->allocation[i] != (int32_t)l)
@@ -63,8 +77,8 @@ static void check_layout(const world *w)
         covered += leaf->hi - leaf->lo;
     }
     size_t healthy = 0, assigned = 0;
-    for (size_t g = 0; g < a->n_groups; g++)
-        healthy += a->groups[g].healthy_hi - a->groups[g].lo;
+    for (size_t g = 0; g < count_groups(a); g++)
+        healthy += alloc_groups(a, NULL)[g].healthy_hi - alloc_groups(a, NULL)[g].lo;
     for (size_t i = 0; i < w->fleet->n; i++)
         assigned += w->fleet->allocation[i] >= 0;
     assert_int_equal(covered, healthy);
@@ -84,24 +98,24 @@ static void test_layout_by_dc_type_online(void **state)
     testlib_phase(&s->phases[2], "a-early", 0, 0, 240, -5);
     testlib_phase(&s->phases[3], "b", 1, 0, 64, 0);
     world w = make_world(s, 0);
-    const alloc *a = w.alloc;
-    assert_int_equal(a->n_gpus, 1504);
-    assert_int_equal(a->n_groups, 3);
-    assert_int_equal(a->phase_lo[2], 0);      /* a-early before a-late */
-    assert_int_equal(a->phase_lo[0], 240);
-    assert_int_equal(a->phase_lo[1], 640);
-    assert_int_equal(a->phase_lo[3], 1440);
+    alloc *a = w.alloc;
+    assert_int_equal(alloc_n_gpus(a), 1504);
+    assert_int_equal(count_groups(a), 3);
+    assert_int_equal(alloc_phase_first_gpu(a, 2), 0);      /* a-early before a-late */
+    assert_int_equal(alloc_phase_first_gpu(a, 0), 240);
+    assert_int_equal(alloc_phase_first_gpu(a, 1), 640);
+    assert_int_equal(alloc_phase_first_gpu(a, 3), 1440);
     assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
-    assert_int_equal(a->groups[0].online_hi, 240);
-    assert_int_equal(a->groups[1].online_hi, 1440);
-    assert_int_equal(a->dc_installed[0], 1040);
-    assert_int_equal(a->dc_allocated[0], 0);   /* owner without workloads */
+    assert_int_equal(alloc_groups(a, NULL)[0].online_hi, 240);
+    assert_int_equal(alloc_groups(a, NULL)[1].online_hi, 1440);
+    assert_int_equal(alloc_datacenter_counts(a).installed[0], 1040);
+    assert_int_equal(alloc_datacenter_counts(a).allocated[0], 0);   /* owner without workloads */
     assert_int_equal(w.fleet->allocation[239] >= 0, 1);
     assert_int_equal(w.fleet->allocation[240], -1);
     check_layout(&w);
-    w.alloc->phase_online[0] = 1;
+    alloc_set_phase_online(w.alloc, 0, 1);
     assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
-    assert_int_equal(a->dc_installed[0], 1440);
+    assert_int_equal(alloc_datacenter_counts(a).installed[0], 1440);
     check_layout(&w);
     free_world(&w);
 }
@@ -111,24 +125,24 @@ static void test_chain_at_start(void **state)
     (void)state;
     world w = make_world(testlib_chain(), 0);
     assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
-    const alloc *a = w.alloc;
-    assert_int_equal(a->table->delivered[C_CW_GOOGLE], 2400);
-    assert_int_equal(a->table->delivered[C_GOOGLE_OPENAI], 1600);
-    assert_int_equal(a->table->delivered[C_CW_GOOGLE_GB200], 0);
-    if (fabs(a->provider_capacity_h100[P_OPENAI] - 1600.0) > 1e-9 ||
-        fabs(a->provider_capacity_h100[P_GOOGLE] - 1824.0) > 1e-9)
+    alloc *a = w.alloc;
+    assert_int_equal(alloc_table(a)->delivered[C_CW_GOOGLE], 2400);
+    assert_int_equal(alloc_table(a)->delivered[C_GOOGLE_OPENAI], 1600);
+    assert_int_equal(alloc_table(a)->delivered[C_CW_GOOGLE_GB200], 0);
+    if (fabs(alloc_provider_capacity_h100(a)[P_OPENAI] - 1600.0) > 1e-9 ||
+        fabs(alloc_provider_capacity_h100(a)[P_GOOGLE] - 1824.0) > 1e-9)
         fail_msg("capacity openai %g (want 1600), google %g (want 1824)",
-                 a->provider_capacity_h100[P_OPENAI], a->provider_capacity_h100[P_GOOGLE]);
+                 alloc_provider_capacity_h100(a)[P_OPENAI], alloc_provider_capacity_h100(a)[P_GOOGLE]);
     /* Leaves in fleet order: plano H100 cw own 1696, google via cw-google
      * 1824, openai via cw-google + google-openai 576; iowa openai 1024. */
-    assert_int_equal(a->n_leaves, 4);
+    assert_int_equal(count_leaves(a), 4);
     const int64_t gpus[] = {1696, 1824, 576, 1024};
     const int users[] = {P_COREWEAVE, P_GOOGLE, P_OPENAI, P_OPENAI};
     const size_t chain_len[] = {0, 1, 2, 1};
     for (size_t l = 0; l < 4; l++) {
         int chain[4] = {-1, -1, -1, -1};
-        assert_int_equal(a->leaves[l].gpus, gpus[l]);
-        assert_int_equal(a->leaves[l].user, users[l]);
+        assert_int_equal(alloc_leaves(a, NULL)[l].gpus, gpus[l]);
+        assert_int_equal(alloc_leaves(a, NULL)[l].user, users[l]);
         assert_int_equal(alloc_leaf_chain(a, l, chain, 4), chain_len[l]);
         if (l == 2) {
             assert_int_equal(chain[0], C_CW_GOOGLE);
@@ -152,16 +166,16 @@ static void test_any_type_crosses_types(void **state)
     s->contracts[C_GOOGLE_OPENAI].end = 1000 * TESTLIB_DAY;
     world w = make_world(s, CHAIN_GB200_START);
     assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
-    const alloc *a = w.alloc;
-    assert_int_equal(a->table->delivered[C_GOOGLE_OPENAI], 4000);
-    assert_int_equal(a->table->delivered[C_CW_GOOGLE_GB200], 1024);
+    alloc *a = w.alloc;
+    assert_int_equal(alloc_table(a)->delivered[C_GOOGLE_OPENAI], 4000);
+    assert_int_equal(alloc_table(a)->delivered[C_CW_GOOGLE_GB200], 1024);
     const double want_openai = 1024 + 2400 + 576 * 2.5, want_google = 448 * 2.5;
-    if (fabs(a->provider_capacity_h100[P_OPENAI] - want_openai) > 1e-9 ||
-        fabs(a->provider_capacity_h100[P_GOOGLE] - want_google) > 1e-9)
+    if (fabs(alloc_provider_capacity_h100(a)[P_OPENAI] - want_openai) > 1e-9 ||
+        fabs(alloc_provider_capacity_h100(a)[P_GOOGLE] - want_google) > 1e-9)
         fail_msg("capacity openai %g (want %g), google %g (want %g)",
-                 a->provider_capacity_h100[P_OPENAI], want_openai,
-                 a->provider_capacity_h100[P_GOOGLE], want_google);
-    assert_int_equal(a->dc_allocated[DC_PLANO], 2400 + 1024);
+                 alloc_provider_capacity_h100(a)[P_OPENAI], want_openai,
+                 alloc_provider_capacity_h100(a)[P_GOOGLE], want_google);
+    assert_int_equal(alloc_datacenter_counts(a).allocated[DC_PLANO], 2400 + 1024);
     check_layout(&w);
     free_world(&w);
 }
@@ -186,11 +200,11 @@ static void test_unhealthy_and_under_delivery(void **state)
     for (size_t i = 0; i < 4096; i++)
         before += w.fleet->perf[i];
     assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
-    const alloc *a = w.alloc;
-    assert_int_equal(a->dc_healthy[DC_PLANO], 4093);
-    assert_int_equal(a->dc_failed[DC_PLANO], 2);
-    assert_int_equal(a->dc_maintenance[DC_PLANO], 1);
-    assert_int_equal(a->table->delivered[C_CW_GOOGLE], 4088);   /* whole nodes */
+    alloc *a = w.alloc;
+    assert_int_equal(alloc_datacenter_counts(a).healthy[DC_PLANO], 4093);
+    assert_int_equal(alloc_datacenter_counts(a).failed[DC_PLANO], 2);
+    assert_int_equal(alloc_datacenter_counts(a).maintenance[DC_PLANO], 1);
+    assert_int_equal(alloc_table(a)->delivered[C_CW_GOOGLE], 4088);   /* whole nodes */
     for (size_t k = 0; k < 3; k++) {
         assert_int_equal(w.fleet->state[4093 + k], states[k]);
         assert_true(w.fleet->perf[4093 + k] == 0.25f + (float)k / 16);
@@ -228,12 +242,12 @@ static spec *typed_market(spec_allocation_policy policy)
 }
 
 /* GPUs of type gpu delivered on contract c. */
-static int64_t delivered_of(const alloc *a, size_t c, int gpu)
+static int64_t delivered_of(alloc *a, size_t c, int gpu)
 {
     int64_t n = 0;
-    for (size_t b = a->table->block_lo[c]; b < a->table->block_hi[c]; b++)
-        if (a->groups[a->blocks[b].group].gpu == gpu)
-            n += a->blocks[b].gpus;
+    for (size_t b = alloc_table(a)->block_lo[c]; b < alloc_table(a)->block_hi[c]; b++)
+        if (alloc_groups(a, NULL)[alloc_blocks(a, NULL)[b].group].gpu == gpu)
+            n += alloc_blocks(a, NULL)[b].gpus;
     return n;
 }
 
@@ -249,13 +263,13 @@ static void check_typed(spec_allocation_policy policy, const int64_t want[4][2],
                          spec_allocation_policy_name(policy), w.spec->contracts[c].name,
                          w.spec->gpus[g].name, (long long)delivered_of(w.alloc, c, g),
                          (long long)want[c][g]);
-    assert_int_equal(w.alloc->table->preempted[TA_SPOT_H100], want_spot_h100_preempted);
-    assert_int_equal(w.alloc->table->preempted[TA_SPOT_ANY], 0);
+    assert_int_equal(alloc_table(w.alloc)->preempted[TA_SPOT_H100], want_spot_h100_preempted);
+    assert_int_equal(alloc_table(w.alloc)->preempted[TA_SPOT_ANY], 0);
     for (size_t c = 0; c < 4; c++)
-        if (w.alloc->table->unleased[c] != want_unleased[c])
+        if (alloc_table(w.alloc)->unleased[c] != want_unleased[c])
             fail_msg("policy %s, contract %s: lessor kept %lld of its type, want %lld",
                      spec_allocation_policy_name(policy), w.spec->contracts[c].name,
-                     (long long)w.alloc->table->unleased[c], (long long)want_unleased[c]);
+                     (long long)alloc_table(w.alloc)->unleased[c], (long long)want_unleased[c]);
     check_layout(&w);
     free_world(&w);
 }
@@ -290,19 +304,19 @@ static void test_gpu_order(void **state)
     testlib_add_dc(s, "a", 0, 0, 8, 0);
     alloc *a = alloc_create(s);
     assert_non_null(a);
-    assert_int_equal(a->gpu_order[0], 1);
-    assert_int_equal(a->gpu_order[1], 0);
+    assert_int_equal(alloc_gpu_order(a)[0], 1);
+    assert_int_equal(alloc_gpu_order(a)[1], 0);
     alloc_destroy(a);
     s->gpus[0].train_speed = 1.0;   /* a tie: infer_speed decides (H100 1 < GB200 2.5) */
     a = alloc_create(s);
     assert_non_null(a);
-    assert_int_equal(a->gpu_order[0], 0);
+    assert_int_equal(alloc_gpu_order(a)[0], 0);
     alloc_destroy(a);
     s->gpus[1].infer_speed = 1.0;   /* a full tie: the type index decides */
     a = alloc_create(s);
     assert_non_null(a);
-    assert_int_equal(a->gpu_order[0], 0);
-    assert_int_equal(a->gpu_order[1], 1);
+    assert_int_equal(alloc_gpu_order(a)[0], 0);
+    assert_int_equal(alloc_gpu_order(a)[1], 1);
     alloc_destroy(a);
     spec_destroy(s);
 }
@@ -326,12 +340,12 @@ static void test_topological_order(void **state)
     for (size_t k = 0; k < s->n_workloads; k++)
         s->workloads[k].tenant = map[s->workloads[k].tenant];
     world w = make_world(s, 0);
-    assert_int_equal(w.alloc->provider_order[0], 2);
-    assert_int_equal(w.alloc->provider_order[1], 1);
-    assert_int_equal(w.alloc->provider_order[2], 0);
+    assert_int_equal(alloc_provider_order(w.alloc)[0], 2);
+    assert_int_equal(alloc_provider_order(w.alloc)[1], 1);
+    assert_int_equal(alloc_provider_order(w.alloc)[2], 0);
     assert_int_equal(alloc_rebuild(w.alloc, w.fleet), 0);
-    assert_int_equal(w.alloc->table->delivered[C_CW_GOOGLE], 2400);
-    assert_int_equal(w.alloc->table->delivered[C_GOOGLE_OPENAI], 1600);
+    assert_int_equal(alloc_table(w.alloc)->delivered[C_CW_GOOGLE], 2400);
+    assert_int_equal(alloc_table(w.alloc)->delivered[C_GOOGLE_OPENAI], 1600);
     check_layout(&w);
     free_world(&w);
 }
@@ -349,7 +363,7 @@ static void test_stragglers(void **state)
     size_t per_phase[CHAIN_N_PHASES] = {0};
     for (size_t p = 0; p < CHAIN_N_PHASES; p++)
         for (size_t i = 0; i < (size_t)w.spec->phases[p].count; i++)
-            per_phase[p] += w.fleet->perf[w.alloc->phase_lo[p] + i] == 0.71f;
+            per_phase[p] += w.fleet->perf[alloc_phase_first_gpu(w.alloc, p) + i] == 0.71f;
     assert_int_equal(per_phase[PH_PLANO_H100], 123);
     assert_int_equal(per_phase[PH_PLANO_GB200], 0);
     assert_int_equal(per_phase[PH_IOWA_H100], 31);
