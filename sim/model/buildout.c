@@ -2,9 +2,13 @@
  * buildout: reserved sites and build decisions; the rules are in buildout.h.
  *
  * Invariants: the reserved sites of build-out i are phases
- * [slot_phase_lo[i], slot_phase_lo[i] + slot_count[i]) of the market, decided
- * in order (next_slot); a decided site's phase has its datacenter and online
- * time set, and that datacenter's index is below market.n_datacenters.
+ * [phase_lo, phase_lo + sites) of the market (build[i]), decided in order
+ * (next_slot); a decided site's phase has its datacenter and online time
+ * set, and that datacenter's index is below market.n_datacenters.
+ *
+ * This file is the only writer of the market's datacenter and phase
+ * arrays: it creates them (the spec's, then the reserved sites) and fills
+ * a site in when it decides to build it.
  */
 #include "market_internal.h"
 #include "buildout.h"
@@ -21,6 +25,8 @@
 #define WATTS_PER_MW 1e6
 
 struct buildout_state {
+    size_t phase_lo;           /* its first reserved phase */
+    int64_t sites;             /* its reserved sites */
     gsl_rng *rng;              /* "buildout/<name>" */
     int64_t next_slot;         /* sites decided so far */
     int year;                  /* calendar year of the budgets below */
@@ -53,14 +59,12 @@ capsim_status buildout__create(market *m)
     const spec *s = m->spec;
     const size_t nb = s->n_buildouts;
     m->build = calloc(nb + 1, sizeof *m->build);
-    m->slot_phase_lo = calloc(nb + 1, sizeof *m->slot_phase_lo);
-    m->slot_count = calloc(nb + 1, sizeof *m->slot_count);
-    if (!m->build || !m->slot_phase_lo || !m->slot_count)
+    if (!m->build)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     size_t slots = 0;
     for (size_t i = 0; i < nb; i++) {
-        m->slot_count[i] = reserved_sites(s, &s->buildouts[i]);
-        slots += (size_t)m->slot_count[i];
+        m->build[i].sites = reserved_sites(s, &s->buildouts[i]);
+        slots += (size_t)m->build[i].sites;
     }
     m->phases = calloc(s->n_phases + slots + 1, sizeof *m->phases);
     m->datacenters = calloc(s->n_datacenters + slots + 1, sizeof *m->datacenters);
@@ -75,8 +79,8 @@ capsim_status buildout__create(market *m)
     size_t at = s->n_phases;
     for (size_t i = 0; i < nb; i++) {
         const spec_buildout *b = &s->buildouts[i];
-        m->slot_phase_lo[i] = at;
-        for (int64_t k = 0; k < m->slot_count[i]; k++, at++) {
+        m->build[i].phase_lo = at;
+        for (int64_t k = 0; k < m->build[i].sites; k++, at++) {
             spec_phase *p = &m->phases[at];
             snprintf(p->name, sizeof p->name, "%.40s-%lld", b->name, (long long)(k + 1));
             p->datacenter = -1;
@@ -99,8 +103,8 @@ void buildout__destroy(market *m)
         for (size_t i = 0; i < m->spec->n_buildouts; i++)
             gsl_rng_free(m->build[i].rng);
     free(m->build);
-    free(m->slot_phase_lo);
-    free(m->slot_count);
+    free(m->datacenters);
+    free(m->phases);
 }
 
 /* The owner's uncommitted GPUs of b's type at t + lead, counting b's
@@ -111,7 +115,7 @@ static int64_t uncommitted_after_lead(market *m, size_t i, int64_t t)
     const int64_t at = t + b->lead_seconds;
     int64_t free_gpus = procure__uncommitted(m, b->owner, b->gpu, at, at + 1);
     for (int64_t k = 0; k < m->build[i].next_slot; k++) {
-        const spec_phase *p = &m->phases[m->slot_phase_lo[i] + (size_t)k];
+        const spec_phase *p = &m->phases[m->build[i].phase_lo + (size_t)k];
         if (p->online > at)
             free_gpus += p->count;
     }
@@ -125,7 +129,7 @@ int64_t buildout__pending_online(const market *m, int p, int64_t after)
         if (m->spec->buildouts[i].owner != p)
             continue;
         for (int64_t k = 0; k < m->build[i].next_slot; k++) {
-            const spec_phase *x = &m->phases[m->slot_phase_lo[i] + (size_t)k];
+            const spec_phase *x = &m->phases[m->build[i].phase_lo + (size_t)k];
             if (x->online > after && x->online > latest)
                 latest = x->online;
         }
@@ -150,14 +154,14 @@ static int start_site(market *m, size_t i, int64_t t, const char *trigger, int *
     const spec_buildout *b = &s->buildouts[i];
     buildout_state *st = &m->build[i];
     *started = 0;
-    if (st->next_slot >= m->slot_count[i])
+    if (st->next_slot >= m->build[i].sites)
         return 0;
     const int year = year_of(m, t);
     if (year != st->year) {
         st->year = year;
         st->year_mw = st->year_usd = 0.0;
     }
-    const size_t ph = m->slot_phase_lo[i] + (size_t)st->next_slot;
+    const size_t ph = m->build[i].phase_lo + (size_t)st->next_slot;
     spec_phase *p = &m->phases[ph];
     const double mw = (double)p->count * spec_gpu_system_w(&s->gpus[b->gpu]) / WATTS_PER_MW;
     const double usd = (double)p->count * s->gpus[b->gpu].capex_usd;
@@ -190,7 +194,7 @@ static int start_site(market *m, size_t i, int64_t t, const char *trigger, int *
     alloc_place_site(m->alloc, ph, dc);
     if (online <= t) {
         alloc_set_phase_online(m->alloc, ph, 1);
-        m->dirty = 1;
+        market__allocation_changed(m);
     } else {
         const capsim_status scheduled = market__schedule(m, online, MARKET_EV_PHASE_ONLINE, ph);
         if (scheduled != CAPSIM_OK)

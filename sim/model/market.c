@@ -82,8 +82,6 @@ static capsim_status allocate_rows(market *m)
     m->provider_own_busy = calloc(nv, sizeof *m->provider_own_busy);
     m->provider_n_workloads = calloc(nv, sizeof *m->provider_n_workloads);
     m->dc_sums = calloc(nd, sizeof *m->dc_sums);
-    if (position_init(&m->pos, s->n_gpus) != CAPSIM_OK)
-        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     return m->dc_rows && m->provider_rows && m->workload_rows && m->curves &&
                    m->provider_load && m->provider_capacity_h100 && m->provider_own_busy &&
                    m->provider_n_workloads && m->dc_sums
@@ -131,7 +129,7 @@ market *market_create(const spec *s)
     if (!m)
         return NULL;
     m->spec = s;
-    if (copy_contracts(m) != 0 || buildout__create(m) != 0)
+    if (copy_contracts(m) != 0 || buildout__create(m) != 0 || procure__create(m) != 0)
         goto fail;
     market__update_view(m);
     if (allocate_rows(m) != 0 ||
@@ -162,12 +160,12 @@ void market_destroy(market *m)
     buildout__destroy(m);
     market__training_destroy(m);
     void *arrays[] = {
-        m->curves, m->datacenters, m->phases, m->dc_rows, m->provider_rows,
+        m->curves, m->dc_rows, m->provider_rows,
         m->workload_rows, m->provider_load, m->provider_capacity_h100, m->provider_own_busy,
         m->provider_n_workloads, m->dc_sums, m->leaf_load, m->leaf_preempted,
         m->leaf_preempt_by, m->leaf_preempt_hop,
     };
-    position_free(&m->pos);
+    procure__destroy(m);
     contract_table_free(&m->contracts);
     fleet_destroy(m->fleet);
     alloc_destroy(m->alloc);
@@ -198,6 +196,16 @@ int market__add_contract(market *m, const spec_contract *k, int64_t t)
         (st = market__schedule(m, market__end_of(k), MARKET_EV_CONTRACT_END, c)) != CAPSIM_OK)
         return st;
     return (int)c;
+}
+
+void market__set_parent(market *m, size_t c, int parent)
+{
+    m->contracts.terms[c].parent = parent;
+}
+
+void market__allocation_changed(market *m)
+{
+    m->dirty = 1;
 }
 
 /* ---- event handlers ---- */

@@ -1,14 +1,19 @@
 /*
  * market_internal: the market's state, shared by its .c files and nobody
  * else: market.c (create, events, queries), market_tick.c (the tick path),
- * procure.c (reviews and signing) and buildout.c (new sites).
+ * procure.c (reviews and signing) and buildout.c (new sites). The fields
+ * are grouped by the file that writes them; every other file only reads
+ * them, or changes them through that file's functions (market__add_contract,
+ * market__set_parent, market__allocation_changed, alloc_set_phase_online).
+ * Procurement's and build-out's own state is opaque here (procure_state,
+ * buildout_state), defined in their .c files.
  *
  * Invariants:
  *   - view mirrors the owned arrays (pointers and counts) after every change;
  *   - every per-contract array is in the contract table, which grows all
  *     of them together; every per-DC array holds cap_datacenters (+1);
  *     growth happens only at events;
- *   - the leaf work arrays hold at least alloc->n_leaves entries after every
+ *   - the leaf work arrays hold at least alloc_leaves' count entries after every
  *     rebuild, so the tick path allocates nothing.
  */
 #ifndef CAPSIM_MARKET_INTERNAL_H
@@ -25,47 +30,60 @@
 #define MARKET_RAMP_STEP_SECONDS UNITS_SECONDS_PER_DAY
 
 typedef struct buildout_state buildout_state;   /* buildout.c */
+typedef struct procure_state procure_state;     /* procure.c */
 typedef struct jobs jobs;                       /* jobs.h */
 
 struct market {
+    /* --- market.c: set at create and attach, then read only --- */
     const spec *spec;
-    entities view;                    /* what alloc and finance read */
+    fleet *fleet;
+    alloc *alloc;
+    demand_curve **curves;            /* per workload */
+    size_t *provider_n_workloads;
+    engine *engine;
+    market_observer obs;
+
+    /* --- market.c: events and their bookkeeping --- */
+    entities view;                    /* what alloc and finance read; refreshed by
+                                         market__update_view after any array moves */
     contract_table contracts;         /* the spec's, then procured ones, and all
-                                         per-contract state (contract_table.h) */
+                                         per-contract state; contract_table.h names
+                                         the writer of each field (market.c the
+                                         entries and inputs, alloc the results,
+                                         market_tick.c the tick state) */
+    int dirty;                        /* events since the last rebuild; set through
+                                         market__allocation_changed, cleared by
+                                         the tick */
+    int64_t ticks_done;
+
+    /* --- buildout.c: sites, created at create and filled in at decisions --- */
     spec_datacenter *datacenters;     /* the spec's, then built sites */
     size_t n_datacenters, cap_datacenters;
     spec_phase *phases;               /* the spec's, then one per reserved site */
     size_t n_phases;
+    buildout_state *build;            /* per spec build-out (buildout.c) */
 
-    fleet *fleet;
-    alloc *alloc;
-    demand_curve **curves;            /* per workload */
-    engine *engine;
-    market_observer obs;
-    int dirty;                        /* events since the last rebuild */
-    int64_t ticks_done;
+    /* --- procure.c --- */
+    procure_state *procure;           /* its workspace and counters (procure.c) */
+
+    /* --- market_tick.c: the tick path, rewritten every tick --- */
     uint64_t gpu_ticks;
-    int64_t n_procured;               /* contracts signed so far (names) */
-
     market_dc_row *dc_rows;           /* cap_datacenters */
     market_provider_row *provider_rows;
-    market_workload_row *workload_rows;
-
-    /* per provider / workload, per tick */
+    market_workload_row *workload_rows; /* inference rows; market_training.c
+                                           writes the training workloads' */
     float *provider_load;             /* load factor of each provider's own use */
-    double *provider_capacity_h100;   /* own-use capacity after preemption */
+    double *provider_capacity_h100;   /* own-use capacity after preemption
+                                         (market_training.c takes the jobs' share) */
     double *provider_own_busy;        /* own-use GPU-equivalents in use */
-    size_t *provider_n_workloads;
     fleet_sums *dc_sums;              /* cap_datacenters */
-
-    /* per leaf, per tick (cap_leaf_work), indexed like alloc_leaves */
-    size_t cap_leaf_work;
+    size_t cap_leaf_work;             /* per leaf, indexed like alloc_leaves */
     float *leaf_load;                 /* kernel load of each leaf */
     int64_t *leaf_preempted;          /* GPUs of the leaf taken back */
     int *leaf_preempt_by;             /* the lessor that took them */
     int *leaf_preempt_hop;            /* the hop of the spot contract */
 
-    /* training (market_training.c) */
+    /* --- market_training.c --- */
     jobs **jobs;                      /* per workload; NULL for inference */
     size_t n_groups;                  /* the alloc's groups (fixed at create) */
     size_t *provider_n_training;      /* training workloads per tenant */
@@ -73,12 +91,8 @@ struct market {
     int64_t *own_gpus;                /* per (provider, group): own-use GPUs */
     int64_t *capacity_scratch;        /* per group */
 
-    buildout_state *build;            /* per spec build-out */
-    size_t *slot_phase_lo;            /* per build-out: its first reserved phase */
-    int64_t *slot_count;              /* per build-out: its reserved sites */
-
-    position pos;                     /* procurement's and build-out's workspace */
-
+    /* --- scratch: whoever raises an event formats it here just before
+     *     market__notify --- */
     char message[1024];               /* room for four names and any price */
 };
 
@@ -96,6 +110,11 @@ int64_t market__committed_at(const spec_contract *k, int64_t t);
 int64_t market__end_of(const spec_contract *k);
 /* Formats t (seconds since start) as "YYYY-MM-DD" into out[11]. */
 void market__date(const market *m, int64_t t, char out[11]);
+/* Records that contract c (signed now) is the upstream half of the
+ * back-to-back sale `parent`. */
+void market__set_parent(market *m, size_t c, int parent);
+/* Marks the allocation stale: the next tick rebuilds it first. */
+void market__allocation_changed(market *m);
 /* Refreshes m->view after an owned array grew or moved. */
 void market__update_view(market *m);
 /* Schedules kind at t for entity i when 0 < t < end. Returns 0 or
@@ -142,6 +161,10 @@ void market__training_rows(market *m, int64_t t, double dt_h);
 double market__leaf_training_share(const market *m, const alloc_leaf *leaf);
 
 /* procure.c */
+/* Allocates procurement's state (its position workspace). Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+capsim_status procure__create(market *m);
+void procure__destroy(market *m);                /* safe on a partial market */
 /* One review of procurement i at t. Returns 0, a negative capsim_status, or
  * the observer's non-zero code. */
 int procure__review(market *m, size_t i, int64_t t);
@@ -156,6 +179,7 @@ int64_t procure__uncommitted(market *m, int p, int gpu, int64_t from, int64_t to
  * market_create before the fleet is laid out). Returns 0 or
  * CAPSIM_ERR_NO_MEMORY. */
 capsim_status buildout__create(market *m);
+/* Frees the build-out state and the datacenter and phase arrays. */
 void buildout__destroy(market *m);
 /* Seller p declined a request for `gpus` for lack of capacity at t. Returns
  * 0, a negative capsim_status, or the observer's code. */

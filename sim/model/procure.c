@@ -31,11 +31,41 @@ typedef struct request {
     const char *reason;        /* why it is asked: the forecast gap */
 } request;
 
+/* Procurement's own state, one per market. */
+struct procure_state {
+    position pos;              /* workspace of every capacity probe */
+    int64_t n_procured;        /* contracts signed so far (their names) */
+};
+
 /* The chain of buyers of one request, from the original buyer up. */
 typedef struct chain {
     int *members;
     size_t n;
 } chain;
+
+/* ---- create / destroy ---- */
+
+capsim_status procure__create(market *m)
+{
+    procure_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    if (position_init(&st->pos, m->spec->n_gpus) != CAPSIM_OK) {
+        free(st);
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    }
+    m->procure = st;
+    return CAPSIM_OK;
+}
+
+void procure__destroy(market *m)
+{
+    if (!m->procure)
+        return;
+    position_free(&m->procure->pos);
+    free(m->procure);
+    m->procure = NULL;
+}
 
 /* ---- capacity at a time ---- */
 
@@ -72,14 +102,16 @@ static double free_speed(const spec *s, const position *pos)
 /* What p could still sell of type gpu at tau: its position (position.h),
  * with its own workloads' forecast counted as one more `any` commitment of
  * ceil(h100 / s) GPUs, s = free_speed (the workloads are served from
- * whatever it keeps). Leaves m->pos at p's position at tau. */
+ * whatever it keeps). Leaves the procurement workspace at p's position at
+ * tau. */
 static int64_t uncommitted_at(market *m, int p, int gpu, int64_t tau)
 {
-    position_at(&m->view, p, tau, &m->pos);
+    position *pos = &m->procure->pos;
+    position_at(&m->view, p, tau, pos);
     const double h100 = own_demand_h100(m, p, tau);
     if (h100 > 0.0)
-        m->pos.committed_any += (int64_t)ceil(h100 / free_speed(m->spec, &m->pos) - 1e-9);
-    return position_uncommitted(&m->pos, gpu);
+        pos->committed_any += (int64_t)ceil(h100 / free_speed(m->spec, pos) - 1e-9);
+    return position_uncommitted(pos, gpu);
 }
 
 /* Updates *low with the uncommitted capacity at tau when from < tau < to. */
@@ -353,7 +385,7 @@ static int sign(market *m, int seller, int buyer, const request *r, double price
     const spec *s = m->spec;
     spec_contract k = {0};
     snprintf(k.name, sizeof k.name, "%.20s-%.20s-%lld", s->providers[seller].name,
-             s->providers[buyer].name, (long long)++m->n_procured);
+             s->providers[buyer].name, (long long)++m->procure->n_procured);
     k.lessor = seller;
     k.lessee = buyer;
     k.gpu = r->gpu;
@@ -432,7 +464,7 @@ static int back_to_back(market *m, chain *ch, int seller, const request *r, doub
             int sale = -1;
             rc = sign(m, seller, buyer, &piece, price, t, &sale);
             if (sale >= 0) {
-                m->contracts.terms[c].parent = sale;
+                market__set_parent(m, c, sale);
                 *got += piece.gpus;
             }
         }
