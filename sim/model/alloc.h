@@ -22,9 +22,10 @@
  * outgoing contracts carve in four passes, each in contract order: reserved
  * and on-demand contracts that name a GPU type, then reserved and on-demand
  * `any` contracts, then spot contracts that name a type, then spot `any`.
- * Each carves whole 8-GPU nodes up to its current committed GPUs
- * (contract_committed: the ramp) from the matching blocks of the lessor's
- * pool (own DCs first, in DC order, then incoming contracts in spec order);
+ * Each carves whole 8-GPU nodes up to its current committed GPUs (the
+ * contract table's committed: the ramp) from the matching blocks of the
+ * lessor's pool (own DCs first, in DC order, then incoming contracts in
+ * spec order);
  * an `any` contract takes the types in the lessor's allocation order
  * (spec_allocation_policy: gpu_order, slowest first, or its reverse), each
  * type in pool order. Each carved
@@ -125,9 +126,9 @@ typedef struct alloc alloc;
 /* create / destroy */
 /* Lays out a fleet of n_gpus = the sum of the phases' counts (the caller
  * creates it): records the layout only; straggler perf is set by
- * alloc_assign_stragglers. Every phase starts offline and every contract
- * inactive. NULL when out of memory. alloc_create reads the spec's own
- * arrays and owns a contract table of the spec's contracts;
+ * alloc_assign_stragglers. Every phase starts offline. NULL when out of
+ * memory. alloc_create reads the spec's own arrays and owns a contract
+ * table of the spec's contracts (all inactive, committed = their gpus);
  * alloc_create_view reads *e and *table (both must outlive the alloc; the
  * table holds e's contracts) and sizes the per-DC arrays for
  * cap_datacenters. */
