@@ -26,6 +26,7 @@
 #include "fleet.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,14 +49,17 @@ static void *alloc_aligned(size_t bytes)
     return aligned_alloc(FLEET_ALIGN_BYTES, rounded == 0 ? FLEET_ALIGN_BYTES : rounded);
 }
 
-/* Sets every GPU healthy, perf 1, util 0, power 0, allocation -1. */
+/* Sets every GPU healthy, perf 1, util 0, power 0, hazard 0, threshold
+ * INFINITY (never fails), allocation -1. */
 static void fill_defaults(fleet *f)
 {
     memset(f->state, FLEET_HEALTHY, f->n);
     memset(f->util, 0, f->n * sizeof *f->util);     /* all-zero bits = 0.0f */
     memset(f->power_w, 0, f->n * sizeof *f->power_w);
+    memset(f->hazard, 0, f->n * sizeof *f->hazard);
     for (size_t i = 0; i < f->n; i++) {
         f->perf[i] = 1.0f;
+        f->threshold[i] = INFINITY;
         f->allocation[i] = -1;
     }
 }
@@ -79,6 +83,10 @@ fleet *fleet_create(size_t n)
         goto fail;
     if (!(f->power_w = alloc_aligned(n * sizeof *f->power_w)))
         goto fail;
+    if (!(f->hazard = alloc_aligned(n * sizeof *f->hazard)))
+        goto fail;
+    if (!(f->threshold = alloc_aligned(n * sizeof *f->threshold)))
+        goto fail;
     if (!(f->allocation = alloc_aligned(n * sizeof *f->allocation)))
         goto fail;
     fill_defaults(f);
@@ -94,6 +102,8 @@ void fleet_destroy(fleet *f)
     if (!f)
         return;
     free(f->allocation);
+    free(f->threshold);
+    free(f->hazard);
     free(f->power_w);
     free(f->util);
     free(f->perf);
@@ -106,20 +116,25 @@ void fleet_destroy(fleet *f)
  * Each GPU i:
  *   h = (state == FLEET_HEALTHY) ? 1 : 0;
  *   util = h * load;  power = h * power_on_w;
- * which is fleet.h's select (u = load or 0; power = idle + (tdp - idle) * u
- * or 0) computed exactly: multiplying by 1 or 0 rounds nothing, and every
- * healthy GPU of the range has the same power_on_w = idle + (tdp - idle) *
- * load. Float lane i mod 32 accumulates h * perf from 0; the lanes are
- * written to healthy_perf_out[lane]. The last block may hold fewer than 32
- * GPUs; they go into lanes 0.. in the same fixed way. The healthy GPUs are
+ *   H += h * dh;  fail = h and H >= E;  state += fail * FLEET_NEW_FAILURE;
+ * which is fleet.h's contract computed exactly: multiplying by 1 or 0 rounds
+ * nothing, every healthy GPU of the range has the same power_on_w = idle +
+ * (tdp - idle) * load * power_scale, and adding 0 leaves H unchanged (a
+ * failed GPU keeps its H until fleet_renew). fail implies state was
+ * FLEET_HEALTHY (0), so the addition writes FLEET_NEW_FAILURE exactly. Float
+ * lane i mod 32 accumulates h * perf from 0; the lanes are written to
+ * healthy_perf_out[lane]. The last block may hold fewer than 32 GPUs; they
+ * go into lanes 0.. in the same fixed way. Healthy GPUs and new failures are
  * counted in uint8 lanes (at most 1,024 / 32 = 32 per lane, no overflow)
- * and their total written to *healthy_out: an integer count is exact in any
- * order, and equals what float lanes of h would sum to.
+ * and their totals written out: integer counts are exact in any order. The
+ * hazard update is element-wise (no reduction), so every vector width
+ * computes the same H bit for bit.
  *
  * Written for the vectoriser, and each choice below was needed:
  *   - one select per GPU, then products: with several selects on the same
  *     condition, gcc's jump threading rebuilt the branch and sank the
- *     stores into it ("control flow in loop");
+ *     stores into it ("control flow in loop"); the failure test is a
+ *     comparison turned into 0/1 and multiplied, not a second select;
  *   - restrict parameters: gcc only trusts restrict on parameters, not on
  *     locals, and otherwise versions the loop for aliasing (uint8 state may
  *     alias anything);
@@ -135,61 +150,78 @@ void fleet_destroy(fleet *f)
  *     state in 32-byte vectors and work on 4 x 8 floats; with 16 lanes
  *     every clone was held to 16-byte vectors. The default clone does the
  *     same additions in 8 x 4 floats.
- *   - the healthy count in one uint8 vector instead of 32 more float lanes:
- *     it frees the registers the float accumulators need (with float
- *     counts, most of them spilled to the stack every iteration).
+ *   - the counts in uint8 vectors instead of more float lanes: it frees the
+ *     registers the float accumulators need.
  *
  * Vectorisation (gcc 12.2, Makefile CFLAGS, -fopt-info-vec-optimized):
  *   default (SSE2) clone:
- *     fleet.c:171:30: optimized: loop vectorized using 16 byte vectors  (lanes)
- *     fleet.c:180:26: optimized: loop vectorized using 16 byte vectors  (tail)
- *     fleet.c:180:26: optimized: loop vectorized using 8 byte vectors   (its
+ *     fleet.c:189:30: optimized: loop vectorized using 16 byte vectors  (lanes)
+ *     fleet.c:204:26: optimized: loop vectorized using 16 byte vectors  (tail)
+ *     fleet.c:204:26: optimized: loop vectorized using 8 byte vectors   (its
  *                                                               epilogue)
- *     fleet.c:188:26: optimized: loop vectorized using 16 byte vectors  (lanes out)
+ *     fleet.c:218:26: optimized: loop vectorized using 16 byte vectors  (lanes out)
  *   avx2 and avx512f clones (gcc prefers 256-bit vectors for AVX-512 too):
- *     fleet.c:171:30: optimized: loop vectorized using 32 byte vectors  (lanes)
- *     fleet.c:180:26: optimized: loop vectorized using 32 byte vectors  (tail)
- *     fleet.c:180:26: optimized: loop vectorized using 16 byte vectors  (its
+ *     fleet.c:189:30: optimized: loop vectorized using 32 byte vectors  (lanes)
+ *     fleet.c:204:26: optimized: loop vectorized using 32 byte vectors  (tail)
+ *     fleet.c:204:26: optimized: loop vectorized using 16 byte vectors  (its
  *                                                               epilogue)
- *     fleet.c:188:26: optimized: loop vectorized using 32 byte vectors  (lanes out)
+ *     fleet.c:218:26: optimized: loop vectorized using 32 byte vectors  (lanes out)
+ *   fleet_min_perf:
+ *     fleet.c:301:27: optimized: loop vectorized using 16 byte vectors
  * Every width performs the same per-lane float additions in the same
  * order, so the sums stay bit-identical across clones.
  */
 __attribute__((target_clones("default", "avx2", "avx512f"),
                optimize("O3", "no-trapping-math")))
-static void tick_kernel(size_t n, const uint8_t *restrict state,
-                        const float *restrict perf, float *restrict util,
-                        float *restrict power_w, float load, float power_on_w,
-                        uint32_t *restrict healthy_out,
+static void tick_kernel(size_t n, uint8_t *restrict state, const float *restrict perf,
+                        float *restrict util, float *restrict power_w,
+                        float *restrict hazard, const float *restrict threshold,
+                        float load, float power_on_w, float dh,
+                        uint32_t *restrict counts_out,
                         float healthy_perf_out[restrict FLEET_LANES])
 {
     uint8_t healthy[FLEET_LANES] = {0};
+    uint8_t failed[FLEET_LANES] = {0};
     float healthy_perf[FLEET_LANES] = {0};
 
     size_t i = 0;
     for (; i + FLEET_LANES <= n; i += FLEET_LANES) {
         for (size_t j = 0; j < FLEET_LANES; j++) {
-            const float h = state[i + j] == FLEET_HEALTHY ? 1.0f : 0.0f;
+            const uint8_t up = state[i + j] == FLEET_HEALTHY;
+            const float h = up ? 1.0f : 0.0f;
+            const float hz = hazard[i + j] + h * dh;
+            const uint8_t fail = (uint8_t)(up & (hz >= threshold[i + j]));
             util[i + j] = h * load;
             power_w[i + j] = h * power_on_w;
-            healthy[j] = (uint8_t)(healthy[j] + (state[i + j] == FLEET_HEALTHY));
+            hazard[i + j] = hz;
+            state[i + j] = (uint8_t)(state[i + j] + fail * FLEET_NEW_FAILURE);
+            healthy[j] = (uint8_t)(healthy[j] + up);
+            failed[j] = (uint8_t)(failed[j] + fail);
             healthy_perf[j] += h * perf[i + j];
         }
     }
     /* Tail: fewer than FLEET_LANES GPUs. */
     for (size_t j = 0; i < n; i++, j++) {
-        const float h = state[i] == FLEET_HEALTHY ? 1.0f : 0.0f;
+        const uint8_t up = state[i] == FLEET_HEALTHY;
+        const float h = up ? 1.0f : 0.0f;
+        const float hz = hazard[i] + h * dh;
+        const uint8_t fail = (uint8_t)(up & (hz >= threshold[i]));
         util[i] = h * load;
         power_w[i] = h * power_on_w;
-        healthy[j] = (uint8_t)(healthy[j] + (state[i] == FLEET_HEALTHY));
+        hazard[i] = hz;
+        state[i] = (uint8_t)(state[i] + fail * FLEET_NEW_FAILURE);
+        healthy[j] = (uint8_t)(healthy[j] + up);
+        failed[j] = (uint8_t)(failed[j] + fail);
         healthy_perf[j] += h * perf[i];
     }
-    uint32_t count = 0;
+    uint32_t count = 0, fails = 0;
     for (size_t j = 0; j < FLEET_LANES; j++) {
         count += healthy[j];
+        fails += failed[j];
         healthy_perf_out[j] = healthy_perf[j];
     }
-    *healthy_out = count;
+    counts_out[0] = count;
+    counts_out[1] = fails;
 }
 
 /*
@@ -200,29 +232,30 @@ static void tick_kernel(size_t n, const uint8_t *restrict state,
  * GPU lo + i stays in lane i mod 32 throughout). Each chunk's float lanes
  * are added into double lanes, which bounds the float rounding to that of
  * 32 additions per lane; at the end the double lanes are combined in lane
- * order. The healthy count is an exact integer. One ifunc call per 1,024
- * GPUs costs nothing measurable.
+ * order. The counts are exact integers. One ifunc call per 1,024 GPUs costs
+ * nothing measurable.
  *
  * Every healthy GPU of the range has util = load and power = power_on_w,
  * and every other GPU 0, so the sums of util and power are the healthy
  * count times those values: exact products in double, with no float
- * accumulation at all. Throughput, sum of util * perf, is load times the
- * sum of perf over healthy GPUs.
+ * accumulation at all. Throughput, sum of util * perf * perf_scale, is load
+ * times perf_scale times the sum of perf over healthy GPUs.
  */
-void fleet_tick_range(fleet *f, size_t lo, size_t hi, float load,
-                      float idle_w, float tdp_w, fleet_sums *sums)
+void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet_sums *sums)
 {
     assert(lo <= hi && hi <= f->n);
-    const float power_on_w = idle_w + (tdp_w - idle_w) * load;
-    size_t healthy_count = 0;
+    const float power_on_w = p->idle_w + (p->tdp_w - p->idle_w) * p->load * p->power_scale;
+    size_t healthy_count = 0, failed_count = 0;
     double total[FLEET_LANES] = {0};
     float lanes[FLEET_LANES];
     for (size_t start = lo; start < hi; start += FLEET_CHUNK_GPUS) {
         size_t count = hi - start < FLEET_CHUNK_GPUS ? hi - start : FLEET_CHUNK_GPUS;
-        uint32_t chunk_healthy;
+        uint32_t chunk[2];
         tick_kernel(count, f->state + start, f->perf + start, f->util + start,
-                    f->power_w + start, load, power_on_w, &chunk_healthy, lanes);
-        healthy_count += chunk_healthy;
+                    f->power_w + start, f->hazard + start, f->threshold + start, p->load,
+                    power_on_w, p->hazard, chunk, lanes);
+        healthy_count += chunk[0];
+        failed_count += chunk[1];
         for (int j = 0; j < FLEET_LANES; j++)
             total[j] += (double)lanes[j];
     }
@@ -231,7 +264,49 @@ void fleet_tick_range(fleet *f, size_t lo, size_t hi, float load,
         healthy_perf += total[j];
     const double healthy = (double)healthy_count;
     sums->healthy += healthy;
-    sums->busy += healthy * (double)load;
+    sums->busy += healthy * (double)p->load;
     sums->power_w += healthy * (double)power_on_w;
-    sums->throughput += healthy_perf * (double)load;
+    sums->throughput += healthy_perf * (double)p->load * (double)p->perf_scale;
+    sums->new_failures += (double)failed_count;
+}
+
+size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t cap)
+{
+    assert(lo <= hi && hi <= f->n);
+    size_t found = 0;
+    const uint8_t *base = f->state;
+    for (size_t i = lo; i < hi;) {
+        const uint8_t *hit = memchr(base + i, FLEET_NEW_FAILURE, hi - i);
+        if (!hit)
+            break;
+        i = (size_t)(hit - base);
+        f->state[i] = FLEET_FAILED;
+        if (found < cap)
+            out[found] = i;
+        found++;
+        i++;
+    }
+    return found;
+}
+
+/* Min is exact, so any order (and any vector width) gives the same answer.
+ * perf is never NaN and never -0, which is what finite-math-only and
+ * no-signed-zeros let the vectoriser assume for a min reduction. */
+__attribute__((optimize("O3", "no-trapping-math", "finite-math-only", "no-signed-zeros")))
+float fleet_min_perf(const fleet *f, size_t lo, size_t hi)
+{
+    assert(lo <= hi && hi <= f->n);
+    const float *restrict perf = f->perf;
+    float least = 1.0f;
+    for (size_t i = lo; i < hi; i++)
+        least = perf[i] < least ? perf[i] : least;
+    return least;
+}
+
+void fleet_renew(fleet *f, size_t i, float threshold)
+{
+    assert(i < f->n);
+    f->state[i] = FLEET_HEALTHY;
+    f->hazard[i] = 0.0f;
+    f->threshold[i] = threshold;
 }

@@ -17,7 +17,9 @@
 enum fleet_gpu_state {
     FLEET_HEALTHY = 0,
     FLEET_FAILED = 1,
-    FLEET_MAINTENANCE = 2
+    FLEET_MAINTENANCE = 2,     /* drained: planned maintenance, or a node-mate of a failed GPU */
+    FLEET_NEW_FAILURE = 3      /* failed in the last kernel pass; fleet_take_failures
+                                  turns it into FLEET_FAILED */
 };
 
 typedef struct fleet {
@@ -26,15 +28,31 @@ typedef struct fleet {
     float *perf;          /* performance multiplier: 1.0, or the straggler speed */
     float *util;          /* utilisation 0..1, written by every tick */
     float *power_w;       /* board power, W, written by every tick */
+    float *hazard;        /* cumulative failure hazard H since install or repair */
+    float *threshold;     /* the GPU fails when H reaches it: an Exp(1) draw, or
+                             INFINITY (the default: never fails) */
     int32_t *allocation;  /* index of the allocation the GPU serves, -1 for none */
 } fleet;
 
+/* What one kernel call applies to its range: one allocation, one GPU type,
+ * one datacenter's throttle. */
+typedef struct fleet_pass {
+    float load;           /* the allocation's load factor, 0..1 */
+    float idle_w;         /* board power when idle, W */
+    float tdp_w;          /* board power at full load, W */
+    float power_scale;    /* throttle: f^beta on the load-dependent power (1: none) */
+    float perf_scale;     /* throttle: f^alpha on throughput (1: none) */
+    float hazard;         /* hazard a healthy GPU accumulates this tick at this load:
+                             base rate x (1 + load_factor x load) x dt; 0: no failures */
+} fleet_pass;
+
 /* Per-range reductions of one kernel call. Sums are over the range only. */
 typedef struct fleet_sums {
-    double healthy;       /* GPUs in FLEET_HEALTHY */
+    double healthy;       /* GPUs in FLEET_HEALTHY when the pass began */
     double busy;          /* sum of utilisation: busy GPU-equivalents */
     double power_w;       /* sum of board power, W */
-    double throughput;    /* sum of util * perf, in GPUs of this type at full speed */
+    double throughput;    /* sum of util * perf * perf_scale, in GPUs of this type at full speed */
+    double new_failures;  /* GPUs whose hazard reached their threshold in this pass */
 } fleet_sums;
 
 /* create / destroy */
@@ -44,12 +62,23 @@ void fleet_destroy(fleet *f);
 
 /* operations */
 /* The tick kernel over GPUs [lo, hi): every GPU of the range serves one
- * allocation whose load factor is `load` (0..1) and is of one type (idle_w,
- * tdp_w). Healthy GPUs get util = load and power = idle + (tdp - idle) * util;
- * failed or maintenance GPUs get util 0 and power 0. Adds the range's sums
- * into *sums. Deterministic: the same inputs give bit-identical sums on every
- * x86-64, whatever vector width the CPU has. */
-void fleet_tick_range(fleet *f, size_t lo, size_t hi, float load,
-                      float idle_w, float tdp_w, fleet_sums *sums);
+ * allocation and is of one type (*p). A healthy GPU gets util = load,
+ * power = idle + (tdp - idle) * util * power_scale, and H += p->hazard; when
+ * H reaches its threshold it becomes FLEET_NEW_FAILURE (it served this tick:
+ * its util and power count). Failed, maintenance and new-failure GPUs get
+ * util 0 and power 0 and accumulate nothing. No branch per GPU. Adds the
+ * range's sums into *sums. Deterministic: the same inputs give bit-identical
+ * results on every x86-64, whatever vector width the CPU has. */
+void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet_sums *sums);
+/* Collects the FLEET_NEW_FAILURE GPUs of [lo, hi), in index order: marks
+ * each FLEET_FAILED and writes its index into out while fewer than cap are
+ * written. Returns how many there were. O(hi - lo) bytes scanned (memchr). */
+size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t cap);
+/* The smallest perf over [lo, hi) (1 for an empty range): how fast a
+ * synchronous gang on those GPUs advances. Exact in any order. */
+float fleet_min_perf(const fleet *f, size_t lo, size_t hi);
+/* Starts GPU i afresh (installed or repaired): healthy, H = 0, threshold =
+ * `threshold` (an Exp(1) draw, or INFINITY when no failure mode applies). */
+void fleet_renew(fleet *f, size_t i, float threshold);
 
 #endif

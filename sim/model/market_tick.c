@@ -206,8 +206,8 @@ static void tick_fleet(market *m, double dt_h)
         const alloc_segment *g = &segments[i];
         const float load = g->leaf >= 0 ? m->leaf_load[g->leaf] : 0.0f;
         const spec_gpu *type = &s->gpus[g->gpu];
-        fleet_tick_range(m->fleet, g->lo, g->hi, load, (float)type->idle_w,
-                         (float)type->tdp_w, &m->dc_sums[g->datacenter]);
+        const fleet_pass pass = {load, (float)type->idle_w, (float)type->tdp_w, 1.0f, 1.0f, 0.0f};
+        fleet_tick_range(m->fleet, g->lo, g->hi, &pass, &m->dc_sums[g->datacenter]);
         m->gpu_ticks += g->hi - g->lo;
     }
     add_host_power(m);

@@ -31,12 +31,18 @@ void spec_destroy(spec *s)
         free(w->duration_h.weights);
         free(w->trace);
     }
+    for (size_t i = 0; i < s->n_failures; i++) {
+        free(s->failures[i].repair_h.values);
+        free(s->failures[i].repair_h.weights);
+    }
     for (size_t i = 0; i < s->n_procurements; i++)
         free(s->procurements[i].sellers);
     free(s->pricelists);
     free(s->procurements);
     free(s->buildouts);
     free(s->targets);
+    free(s->failures);
+    free(s->curtailments);
     free(s->gpus);
     free(s->providers);
     free(s->datacenters);
@@ -113,4 +119,20 @@ const char *spec_buildout_trigger_name(spec_buildout_trigger t)
     case SPEC_TRIGGER_LOW_UNCOMMITTED: return "low_uncommitted";
     }
     return "unknown";
+}
+
+const char *spec_failure_scope_name(spec_failure_scope s)
+{
+    static const char *const names[] = {"gpu", "node", "rack", "datacenter"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+int64_t spec_failure_scope_gpus(spec_failure_scope s)
+{
+    switch (s) {
+    case SPEC_SCOPE_GPU: return 1;
+    case SPEC_SCOPE_NODE: return SPEC_GPUS_PER_NODE;
+    case SPEC_SCOPE_RACK: return SPEC_GPUS_PER_RACK;
+    default: return 0;
+    }
 }

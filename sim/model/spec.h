@@ -34,6 +34,12 @@ typedef struct spec_gpu {
     double depreciation_years; /* straight line */
     double straggler_share;    /* fraction of GPUs that run slow, 0..1 */
     double straggler_speed;    /* their performance multiplier, 0..1 */
+    /* Power capping (a DC over its power cap throttles its GPUs to a clock
+     * fraction f >= min_clock): throughput x f^throttle_perf_exponent, the
+     * load-dependent board power x f^throttle_power_exponent. */
+    double throttle_perf_exponent;
+    double throttle_power_exponent;
+    double min_clock;
 } spec_gpu;
 
 typedef enum spec_provider_kind {
@@ -78,6 +84,8 @@ typedef struct spec_datacenter {
     double opex_per_mw_year;    /* USD per MW of power_mw per year (colocation or facility
                                    cost), paid by the owner from online on */
     int64_t online;             /* seconds since start */
+    double maintenance_share;   /* share of its nodes drained for planned maintenance at any
+                                   time (rolling), 0..1 */
 } spec_datacenter;
 
 typedef enum spec_contract_kind {
@@ -183,6 +191,7 @@ typedef struct spec_buildout {
     double pue;                 /* of new sites */
     double energy_price_per_mwh;/* of new sites */
     double opex_per_mw_year;    /* of new sites */
+    double maintenance_share;   /* of new sites (spec_datacenter) */
     char region[SPEC_NAME_MAX];
     double yearly_budget_mw;    /* IT MW that may be started per calendar year (0: unlimited) */
     double yearly_budget_usd;   /* capex that may be committed per year (0: unlimited) */
@@ -256,9 +265,47 @@ typedef struct spec_workload {
     double max_wait_h;           /* 0: a job that cannot start at once is lost;
                                     SPEC_WAIT_FOREVER: no limit */
     int backfill;                /* 1: a later job that fits may start before the queue head */
+    double checkpoint_interval_h;/* a job interrupted by a failure loses the work since its
+                                    last checkpoint (0: none lost) ... */
+    double restart_h;            /* ... plus this long to restart on its gang */
     spec_trace_job *trace;       /* owned; sorted by submit */
     size_t trace_len;
 } spec_workload;
+
+/* A failure mode. Units: a GPU, a node (8 GPUs), a rack (72 GPUs) or a
+ * whole datacenter, of GPU type `gpu` (SPEC_ANY_GPU: every type). Each
+ * unit fails at rate_per_unit_s per second; a GPU-scope mode's rate grows
+ * with the GPU's utilisation, x (1 + load_factor x util). A failed unit is
+ * down for a repair time drawn from repair_h (hours); a GPU-scope failure
+ * with drains_node takes its node's other GPUs out with it. */
+typedef enum spec_failure_scope {
+    SPEC_SCOPE_GPU = 0,
+    SPEC_SCOPE_NODE = 1,
+    SPEC_SCOPE_RACK = 2,
+    SPEC_SCOPE_DATACENTER = 3
+} spec_failure_scope;
+
+#define SPEC_GPUS_PER_RACK 72
+
+typedef struct spec_failure {
+    char name[SPEC_NAME_MAX];
+    spec_failure_scope scope;
+    int gpu;                     /* index into spec.gpus, or SPEC_ANY_GPU */
+    double rate_per_unit_s;      /* failures per unit per second (at util 0 for GPU scope) */
+    double load_factor;          /* GPU scope: rate x (1 + load_factor x util) */
+    spec_distribution repair_h;  /* hours down per failure */
+    int drains_node;             /* GPU scope: the node is down until the repair */
+    int hardware;                /* counted as a hardware interruption */
+} spec_failure;
+
+/* A datacenter's power cap lowered to `mw` (IT power) over [start, end). */
+typedef struct spec_curtailment {
+    char name[SPEC_NAME_MAX];
+    int datacenter;
+    int64_t start;
+    int64_t end;
+    double mw;
+} spec_curtailment;
 
 /* A calibration target: a run metric and the value it should land near.
  * The run reports the simulated value against it; it changes nothing in
@@ -293,6 +340,8 @@ typedef struct spec {
     spec_procurement *procurements; size_t n_procurements;
     spec_buildout *buildouts;     size_t n_buildouts;
     spec_target *targets;         size_t n_targets;
+    spec_failure *failures;       size_t n_failures;
+    spec_curtailment *curtailments; size_t n_curtailments;
 } spec;
 
 /* create / destroy */
@@ -310,5 +359,8 @@ const char *spec_growth_name(spec_growth g);
 const char *spec_workload_type_name(spec_workload_type t);
 const char *spec_dist_kind_name(spec_dist_kind k);
 const char *spec_buildout_trigger_name(spec_buildout_trigger t);
+const char *spec_failure_scope_name(spec_failure_scope s);
+/* GPUs per unit of a failure scope (a datacenter: 0, its units are not GPUs). */
+int64_t spec_failure_scope_gpus(spec_failure_scope s);
 
 #endif

@@ -30,6 +30,7 @@ static const char *const contract_kinds[] = {"reserved", "on_demand", "spot", NU
 static const char *const growth_models[] = {"exponential", "logistic", "series", NULL};
 static const char *const workload_types[] = {"inference", "training", NULL};
 static const char *const buildout_triggers[] = {"declined", "low_uncommitted", NULL};
+static const char *const failure_scopes[] = {"gpu", "node", "rack", "datacenter", NULL};
 
 /* Spans in months, up to a century. */
 #define MONTHS_FROM(x) .lo = (x), .hi = SCENARIO_KEYS_MAX_MONTHS
@@ -68,6 +69,13 @@ static const scenario_keys_key gpu_keys[] = {
      .offset = FIELD(spec_gpu, straggler_share), .unit = "fraction"},
     {.name = "straggler_speed", .type = SCENARIO_KEYS_REAL, .default_text = "0.9", .lo = 0, .hi = 1,
      .lo_open = 1, .offset = FIELD(spec_gpu, straggler_speed), .unit = "x"},
+    {.name = "throttle_perf_exponent", .type = SCENARIO_KEYS_REAL, .default_text = "0.7",
+     .lo = 0, .hi = 3, .offset = FIELD(spec_gpu, throttle_perf_exponent), .unit = "exponent"},
+    {.name = "throttle_power_exponent", .type = SCENARIO_KEYS_REAL, .default_text = "3",
+     .lo = 0, .hi = 5, .lo_open = 1, .offset = FIELD(spec_gpu, throttle_power_exponent),
+     .unit = "exponent"},
+    {.name = "min_clock", .type = SCENARIO_KEYS_REAL, .default_text = "0.5", .lo = 0, .hi = 1,
+     .lo_open = 1, .offset = FIELD(spec_gpu, min_clock), .unit = "fraction of full clock"},
 };
 
 static const scenario_keys_key provider_keys[] = {
@@ -98,6 +106,9 @@ static const scenario_keys_key datacenter_keys[] = {
      .offset = FIELD(spec_datacenter, opex_per_mw_year), .unit = "USD per MW-year"},
     {.name = "online", .type = SCENARIO_KEYS_DATE, .flags = SCENARIO_KEYS_DEFAULT_START,
      .offset = FIELD(spec_datacenter, online), .unit = "date"},
+    {.name = "maintenance_share", .type = SCENARIO_KEYS_REAL, .default_text = "0", .lo = 0,
+     .hi = 1, .hi_open = 1, .offset = FIELD(spec_datacenter, maintenance_share),
+     .unit = "fraction of nodes"},
     {.name = "gpus", .type = SCENARIO_KEYS_GPU_LIST, .offset = SCENARIO_KEYS_NO_FIELD, .unit = "GPUs"},
 };
 
@@ -179,6 +190,10 @@ static const scenario_keys_key workload_keys[] = {
      .unit = "hours"},
     {.name = "backfill", .type = SCENARIO_KEYS_BOOL, .default_text = "false",
      .offset = FIELD(spec_workload, backfill), .unit = "true/false"},
+    {.name = "checkpoint_interval_h", .type = SCENARIO_KEYS_REAL, .default_text = "0",
+     AT_LEAST(0), .offset = FIELD(spec_workload, checkpoint_interval_h), .unit = "hours"},
+    {.name = "restart_h", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
+     .offset = FIELD(spec_workload, restart_h), .unit = "hours"},
     {.name = "trace", .type = SCENARIO_KEYS_PATH, .offset = SCENARIO_KEYS_NO_FIELD, .unit = "path"},
 };
 
@@ -254,6 +269,9 @@ static const scenario_keys_key buildout_keys[] = {
      AT_LEAST(0), .offset = FIELD(spec_buildout, energy_price_per_mwh), .unit = "USD/MWh"},
     {.name = "opex_per_mw_year", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
      .offset = FIELD(spec_buildout, opex_per_mw_year), .unit = "USD per MW-year"},
+    {.name = "maintenance_share", .type = SCENARIO_KEYS_REAL, .default_text = "0", .lo = 0,
+     .hi = 1, .hi_open = 1, .offset = FIELD(spec_buildout, maintenance_share),
+     .unit = "fraction of nodes"},
     {.name = "region", .type = SCENARIO_KEYS_TEXT, .default_text = "",
      .offset = FIELD(spec_buildout, region), .size = TEXT_SIZE(spec_buildout, region),
      .unit = "text"},
@@ -280,6 +298,36 @@ static const scenario_keys_key target_keys[] = {
      .offset = FIELD(spec_target, tolerance_abs), .unit = "the metric's unit"},
 };
 
+static const scenario_keys_key failure_keys[] = {
+    {.name = "scope", .type = SCENARIO_KEYS_ENUM, REQUIRED, .choices = failure_scopes,
+     .offset = FIELD(spec_failure, scope), .unit = "choice"},
+    {.name = "gpu", .type = SCENARIO_KEYS_REF, .flags = SCENARIO_KEYS_ALLOW_ANY, .default_text = "any",
+     .ref_kind = SCENARIO_KEYS_GPU, .offset = FIELD(spec_failure, gpu), .unit = "GPU type"},
+    {.name = "rate_per_1000_per_day", .type = SCENARIO_KEYS_REAL, ABOVE(0),
+     .offset = SCENARIO_KEYS_NO_FIELD, .unit = "failures per 1,000 units per day"},
+    {.name = "mtbf_h", .type = SCENARIO_KEYS_REAL, ABOVE(0), .offset = SCENARIO_KEYS_NO_FIELD,
+     .unit = "hours per unit"},
+    {.name = "load_factor", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
+     .offset = FIELD(spec_failure, load_factor), .unit = "x utilisation"},
+    {.name = "repair_h", .type = SCENARIO_KEYS_DISTRIBUTION, REQUIRED,
+     .offset = SCENARIO_KEYS_NO_FIELD, .unit = "hours"},
+    {.name = "drains_node", .type = SCENARIO_KEYS_BOOL, .default_text = "true",
+     .offset = FIELD(spec_failure, drains_node), .unit = "true/false"},
+    {.name = "hardware", .type = SCENARIO_KEYS_BOOL, .default_text = "true",
+     .offset = FIELD(spec_failure, hardware), .unit = "true/false"},
+};
+
+static const scenario_keys_key curtailment_keys[] = {
+    {.name = "datacenter", .type = SCENARIO_KEYS_REF, REQUIRED, .ref_kind = SCENARIO_KEYS_DATACENTER,
+     .offset = FIELD(spec_curtailment, datacenter), .unit = "datacenter"},
+    {.name = "start", .type = SCENARIO_KEYS_DATE, REQUIRED, .offset = FIELD(spec_curtailment, start),
+     .unit = "date"},
+    {.name = "duration_h", .type = SCENARIO_KEYS_REAL, REQUIRED, ABOVE(0),
+     .offset = SCENARIO_KEYS_NO_FIELD, .unit = "hours"},
+    {.name = "mw", .type = SCENARIO_KEYS_REAL, REQUIRED, AT_LEAST(0),
+     .offset = FIELD(spec_curtailment, mw), .unit = "MW of IT power left"},
+};
+
 #define KIND(name, named, keys, record) \
     {name, named, keys, sizeof keys / sizeof keys[0], sizeof(record)}
 static const scenario_keys_kind_def kinds[SCENARIO_KEYS_N_KINDS] = {
@@ -294,12 +342,14 @@ static const scenario_keys_kind_def kinds[SCENARIO_KEYS_N_KINDS] = {
     KIND("procurement", 1, procurement_keys, spec_procurement),
     KIND("buildout", 1, buildout_keys, spec_buildout),
     KIND("target", 1, target_keys, spec_target),
+    KIND("failure", 1, failure_keys, spec_failure),
+    KIND("curtailment", 1, curtailment_keys, spec_curtailment),
 };
 
 const char *scenario_keys_kind_names(void)
 {
     return "scenario, gpu, provider, datacenter, phase, contract, workload, pricelist, "
-           "procurement, buildout or target";
+           "procurement, buildout, target, failure or curtailment";
 }
 
 /* ---- queries ---- */

@@ -256,9 +256,12 @@ static int allocate(scenario_resolve_ctx *rc)
     s->procurements = records(rc->counts[SCENARIO_KEYS_PROCUREMENT], sizeof *s->procurements);
     s->buildouts = records(rc->counts[SCENARIO_KEYS_BUILDOUT], sizeof *s->buildouts);
     s->targets = records(rc->counts[SCENARIO_KEYS_TARGET], sizeof *s->targets);
+    s->failures = records(rc->counts[SCENARIO_KEYS_FAILURE], sizeof *s->failures);
+    s->curtailments = records(rc->counts[SCENARIO_KEYS_CURTAILMENT], sizeof *s->curtailments);
     rc->phase_records = records(rc->counts[SCENARIO_KEYS_PHASE], sizeof *rc->phase_records);
     return s->gpus && s->providers && s->datacenters && s->contracts && s->workloads &&
-           s->pricelists && s->procurements && s->buildouts && s->targets && rc->phase_records ? 0 : -1;
+           s->pricelists && s->procurements && s->buildouts && s->targets && s->failures && s->curtailments &&
+           rc->phase_records ? 0 : -1;
 }
 
 /* The record of entity i of a kind. */
@@ -275,6 +278,8 @@ static void *record_of(scenario_resolve_ctx *rc, scenario_keys_kind kind, size_t
     case SCENARIO_KEYS_PROCUREMENT: return &rc->s->procurements[i];
     case SCENARIO_KEYS_BUILDOUT: return &rc->s->buildouts[i];
     case SCENARIO_KEYS_TARGET: return &rc->s->targets[i];
+    case SCENARIO_KEYS_FAILURE: return &rc->s->failures[i];
+    case SCENARIO_KEYS_CURTAILMENT: return &rc->s->curtailments[i];
     default: return rc->s;
     }
 }
@@ -322,7 +327,10 @@ static int resolve_all(scenario_resolve_ctx *rc)
            resolve_kind(rc, SCENARIO_KEYS_PRICELIST, &s->n_pricelists, scenario_resolve__pricelist) ||
            resolve_kind(rc, SCENARIO_KEYS_PROCUREMENT, &s->n_procurements, scenario_resolve__procurement) ||
            resolve_kind(rc, SCENARIO_KEYS_BUILDOUT, &s->n_buildouts, scenario_resolve__buildout) ||
-           resolve_kind(rc, SCENARIO_KEYS_TARGET, &s->n_targets, scenario_resolve__target)
+           resolve_kind(rc, SCENARIO_KEYS_TARGET, &s->n_targets, scenario_resolve__target) ||
+           resolve_kind(rc, SCENARIO_KEYS_FAILURE, &s->n_failures, scenario_resolve__failure) ||
+           resolve_kind(rc, SCENARIO_KEYS_CURTAILMENT, &s->n_curtailments,
+                        scenario_resolve__curtailment)
            ? -1 : 0;
 }
 

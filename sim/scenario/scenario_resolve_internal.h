@@ -49,5 +49,8 @@ int scenario_resolve__pricelist(scenario_resolve_ctx *rc, size_t i);
 int scenario_resolve__procurement(scenario_resolve_ctx *rc, size_t i);
 int scenario_resolve__buildout(scenario_resolve_ctx *rc, size_t i);
 int scenario_resolve__target(scenario_resolve_ctx *rc, size_t i);
+/* scenario_resolve_failure.c */
+int scenario_resolve__failure(scenario_resolve_ctx *rc, size_t i);
+int scenario_resolve__curtailment(scenario_resolve_ctx *rc, size_t i);
 
 #endif

@@ -43,6 +43,8 @@ static const struct {
     {"duration_h", TRAINING, ANY_GROWTH, 1},
     {"max_wait_h", TRAINING, ANY_GROWTH, 0},
     {"backfill", TRAINING, ANY_GROWTH, 0},
+    {"checkpoint_interval_h", TRAINING, ANY_GROWTH, 0},
+    {"restart_h", TRAINING, ANY_GROWTH, 0},
     {"trace", TRAINING, ANY_GROWTH, 0},
 };
 

@@ -64,7 +64,7 @@ static double kernel_pass(fleet *f)
     for (size_t lo = 0, r = 0; lo < f->n; lo += RANGE_GPUS, r++) {
         size_t hi = f->n - lo < RANGE_GPUS ? f->n : lo + RANGE_GPUS;
         float load = 0.35f + 0.013f * (float)(r % 47);
-        fleet_tick_range(f, lo, hi, load, 87.0f, 703.0f, &sums);
+        fleet_tick_range(f, lo, hi, &(fleet_pass){load, 87.0f, 703.0f, 1.0f, 1.0f, 0.0f}, &sums);
     }
     return sums.power_w;
 }

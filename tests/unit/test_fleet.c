@@ -11,8 +11,11 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 
 #include "testlib.h"
 
@@ -21,6 +24,8 @@
 #define LOAD 0.637f
 #define IDLE_W 87.0f
 #define TDP_W 703.0f
+/* A kernel pass at `load` with no throttle and no failures. */
+#define PASS(load) (&(fleet_pass){(load), IDLE_W, TDP_W, 1.0f, 1.0f, 0.0f})
 
 /* Fails, showing both values in hex, unless the doubles are bit-identical. */
 #define assert_bits_equal(actual, expected) \
@@ -50,6 +55,8 @@ static void test_create_defaults_and_alignment(void **unused)
         assert_aligned(f->perf);
         assert_aligned(f->util);
         assert_aligned(f->power_w);
+        assert_aligned(f->hazard);
+        assert_aligned(f->threshold);
         assert_aligned(f->allocation);
         for (size_t i = 0; i < f->n; i++) {
             assert_int_equal(f->state[i], FLEET_HEALTHY);
@@ -87,7 +94,7 @@ static void test_kernel_per_gpu_known_answers(void **unused)
     (void)unused;
     fleet *f = small_fleet();
     fleet_sums sums = {0};
-    fleet_tick_range(f, 0, 37, LOAD, IDLE_W, TDP_W, &sums);
+    fleet_tick_range(f, 0, 37, PASS(LOAD), &sums);
     for (size_t i = 0; i < 37; i++) {
         int down = f->state[i] != FLEET_HEALTHY;
         assert_float_equal(f->util[i], down ? 0.0f : 0.637f, 1e-7f);
@@ -108,7 +115,7 @@ static void test_kernel_partial_range_accumulates(void **unused)
     (void)unused;
     fleet *f = small_fleet();
     fleet_sums sums = {.healthy = 1000.0, .busy = 0.5, .power_w = 250.0, .throughput = 2.25};
-    fleet_tick_range(f, 3, 22, LOAD, IDLE_W, TDP_W, &sums);  /* 19 GPUs, 3 down */
+    fleet_tick_range(f, 3, 22, PASS(LOAD), &sums);  /* 19 GPUs, 3 down */
     assert_close(sums.healthy, 1016.0, 0.0);
     assert_close(sums.busy, 0.5 + 16 * 0.637, 1e-5);
     assert_close(sums.power_w, 250.0 + 16 * 479.392, 1e-3);
@@ -116,7 +123,7 @@ static void test_kernel_partial_range_accumulates(void **unused)
     assert_float_equal(f->util[2], 0.0f, 0.0f);    /* outside: untouched */
     assert_float_equal(f->util[22], 0.0f, 0.0f);
     assert_float_equal(f->power_w[3], 479.392f, 1e-4f);
-    fleet_tick_range(f, 22, 22, LOAD, IDLE_W, TDP_W, &sums);  /* empty range */
+    fleet_tick_range(f, 22, 22, PASS(LOAD), &sums);  /* empty range */
     assert_close(sums.healthy, 1016.0, 0.0);
     fleet_destroy(f);
 }
@@ -186,7 +193,7 @@ static fleet_sums lane_emulation(const fleet *f, size_t lo, size_t hi, float loa
         healthy_perf += lanes_d[j];
     const float power_on_w = idle_w + (tdp_w - idle_w) * load;
     return (fleet_sums){healthy, healthy * (double)load, healthy * (double)power_on_w,
-                        healthy_perf * (double)load};
+                        healthy_perf * (double)load, 0.0};
 }
 
 /* The sums of what the kernel stored per GPU, in double. */
@@ -219,7 +226,7 @@ static void test_kernel_matches_scalar_reference(void **unused)
     for (size_t r = 0; r < RANGE_COUNT; r++) {
         size_t lo = range_bounds[r], hi = range_bounds[r + 1];
         fleet_sums got = {0};
-        fleet_tick_range(f, lo, hi, range_load(r), IDLE_W, TDP_W, &got);
+        fleet_tick_range(f, lo, hi, PASS(range_load(r)), &got);
         /* Against the contract in double: the per-GPU values are floats
          * (relative rounding 6e-8), so agreement to 1e-7. */
         fleet_sums want = scalar_reference(f, lo, hi, range_load(r), IDLE_W, TDP_W);
@@ -244,7 +251,7 @@ static void test_kernel_long_range_accuracy(void **unused)
     (void)unused;
     fleet *f = random_fleet(100003, 0x0ddba11ULL);
     fleet_sums got = {0};
-    fleet_tick_range(f, 0, f->n, LOAD, IDLE_W, TDP_W, &got);
+    fleet_tick_range(f, 0, f->n, PASS(LOAD), &got);
     fleet_sums want = scalar_reference(f, 0, f->n, LOAD, IDLE_W, TDP_W);
     assert_close(got.healthy, want.healthy, 0.0);
     assert_close(got.power_w, want.power_w, 1e-7 * want.power_w);
@@ -261,7 +268,7 @@ static void test_kernel_exact_lane_arithmetic(void **unused)
     for (size_t r = 0; r < RANGE_COUNT; r++) {
         size_t lo = range_bounds[r], hi = range_bounds[r + 1];
         fleet_sums got = {0};
-        fleet_tick_range(f, lo, hi, range_load(r), IDLE_W, TDP_W, &got);
+        fleet_tick_range(f, lo, hi, PASS(range_load(r)), &got);
         fleet_sums want = lane_emulation(f, lo, hi, range_load(r), IDLE_W, TDP_W);
         assert_bits_equal(got.healthy, want.healthy);
         assert_bits_equal(got.busy, want.busy);
@@ -276,8 +283,7 @@ static fleet_sums tick_all_ranges(fleet *f)
 {
     fleet_sums s = {0};
     for (size_t r = 0; r < RANGE_COUNT; r++)
-        fleet_tick_range(f, range_bounds[r], range_bounds[r + 1], range_load(r), IDLE_W,
-                         TDP_W, &s);
+        fleet_tick_range(f, range_bounds[r], range_bounds[r + 1], PASS(range_load(r)), &s);
     return s;
 }
 
@@ -294,6 +300,200 @@ static void test_kernel_repeat_is_bit_identical(void **unused)
     fleet_destroy(f);
 }
 
+
+/* ---- per-GPU facts: failures, throttling, stragglers ---- */
+
+/* Throttle known answers: power = idle + (tdp - idle) x load x power_scale,
+ * throughput = load x perf_scale x sum of perf over healthy GPUs. */
+static void test_kernel_throttle_scales_power_and_throughput(void **unused)
+{
+    (void)unused;
+    fleet *f = small_fleet();
+    fleet_sums sums = {0};
+    fleet_tick_range(f, 0, 37, &(fleet_pass){LOAD, IDLE_W, TDP_W, 0.5f, 0.8f, 0.0f}, &sums);
+    const double power_on = 87.0 + 616.0 * 0.637 * 0.5;   /* 283.196 W */
+    assert_float_equal(f->power_w[0], (float)power_on, 1e-4f);
+    assert_close(sums.power_w, 32 * power_on, 1e-3);
+    assert_close(sums.throughput, 20.19927 * 0.8, 1e-5);
+    assert_close(sums.busy, 32 * 0.637, 1e-5);
+    fleet_destroy(f);
+}
+
+/* A GPU whose hazard reaches its threshold becomes FLEET_NEW_FAILURE in
+ * that pass (its util and power count), then accumulates nothing; failed
+ * GPUs never fail again; fleet_take_failures lists the new ones in order
+ * and marks them FLEET_FAILED; fleet_renew starts one afresh. */
+static void test_kernel_failure_by_accumulated_hazard(void **unused)
+{
+    (void)unused;
+    fleet *f = small_fleet();                       /* 2, 17, 36 failed; 5, 20 in maintenance */
+    f->threshold[3] = 0.25f;                        /* fails in pass 3 at 0.1 per pass */
+    f->threshold[9] = 0.1f;                         /* fails in pass 1 */
+    f->threshold[2] = 0.0f;                         /* already failed: never again */
+    f->threshold[5] = 0.0f;                         /* in maintenance: never */
+    const fleet_pass p = {LOAD, IDLE_W, TDP_W, 1.0f, 1.0f, 0.1f};
+    size_t idx[8];
+    fleet_sums s1 = {0};
+    fleet_tick_range(f, 0, 37, &p, &s1);
+    assert_close(s1.new_failures, 1.0, 0.0);
+    assert_close(s1.healthy, 32.0, 0.0);            /* GPU 9 served this pass */
+    assert_int_equal(f->state[9], FLEET_NEW_FAILURE);
+    assert_float_equal(f->util[9], LOAD, 0.0f);
+    assert_int_equal(fleet_take_failures(f, 0, 37, idx, 8), 1);
+    assert_int_equal(idx[0], 9);
+    assert_int_equal(f->state[9], FLEET_FAILED);
+    assert_int_equal(f->state[2], FLEET_FAILED);
+    assert_float_equal(f->hazard[2], 0.0f, 0.0f);   /* down GPUs accumulate nothing */
+    assert_float_equal(f->hazard[5], 0.0f, 0.0f);
+    fleet_sums s2 = {0}, s3 = {0};
+    fleet_tick_range(f, 0, 37, &p, &s2);
+    assert_close(s2.new_failures, 0.0, 0.0);
+    assert_close(s2.healthy, 31.0, 0.0);
+    assert_float_equal(f->hazard[9], 0.1f, 0.0f);   /* kept until renewed */
+    fleet_tick_range(f, 0, 37, &p, &s3);
+    assert_close(s3.new_failures, 1.0, 0.0);
+    assert_int_equal(fleet_take_failures(f, 0, 37, idx, 0), 1);   /* counted, not written */
+    assert_int_equal(f->state[3], FLEET_FAILED);
+    assert_int_equal(fleet_take_failures(f, 0, 37, idx, 8), 0);
+    fleet_renew(f, 9, 5.0f);
+    assert_int_equal(f->state[9], FLEET_HEALTHY);
+    assert_float_equal(f->hazard[9], 0.0f, 0.0f);
+    assert_float_equal(f->threshold[9], 5.0f, 0.0f);
+    fleet_destroy(f);
+}
+
+static void test_min_perf(void **unused)
+{
+    (void)unused;
+    fleet *f = small_fleet();                       /* perf[11] = 0.71 */
+    assert_float_equal(fleet_min_perf(f, 0, 37), 0.71f, 0.0f);
+    assert_float_equal(fleet_min_perf(f, 12, 37), 1.0f, 0.0f);
+    assert_float_equal(fleet_min_perf(f, 11, 12), 0.71f, 0.0f);
+    assert_float_equal(fleet_min_perf(f, 5, 5), 1.0f, 0.0f);
+    f->perf[36] = 0.5f;
+    assert_float_equal(fleet_min_perf(f, 0, 37), 0.5f, 0.0f);
+    fleet_destroy(f);
+}
+
+/* Runs `passes` kernel passes over every GPU, the hazard per pass given by
+ * dh[k % n_dh], renewing each failed GPU at once with a fresh Exp(1)
+ * threshold (a repair of zero time, so every GPU is a renewal process).
+ * counts[i] = failures of GPU i; first[i] = the pass of its first failure
+ * (1-based; 0 when none). */
+static void run_renewal(fleet *f, gsl_rng *r, const float *dh, size_t n_dh, size_t passes,
+                        uint32_t *counts, uint32_t *first)
+{
+    size_t *idx = malloc(f->n * sizeof *idx);
+    assert_non_null(idx);
+    for (size_t i = 0; i < f->n; i++)
+        fleet_renew(f, i, (float)gsl_ran_exponential(r, 1.0));
+    for (size_t k = 0; k < passes; k++) {
+        fleet_sums s = {0};
+        fleet_tick_range(f, 0, f->n, &(fleet_pass){0.5f, IDLE_W, TDP_W, 1, 1, dh[k % n_dh]}, &s);
+        size_t got = fleet_take_failures(f, 0, f->n, idx, f->n);
+        assert_int_equal(got, (size_t)s.new_failures);
+        for (size_t j = 0; j < got; j++) {
+            counts[idx[j]]++;
+            if (first && first[idx[j]] == 0)
+                first[idx[j]] = (uint32_t)(k + 1);
+            fleet_renew(f, idx[j], (float)gsl_ran_exponential(r, 1.0));
+        }
+    }
+    free(idx);
+}
+
+/* Constant load: each GPU's failures over T passes of hazard h are a
+ * Poisson process sampled per pass; with at most one failure per pass the
+ * count is Binomial-thinned Poisson, and for h = 0.002 (P(two in one pass)
+ * ~ 2e-6) it is Poisson(h T) to within 1e-3 of the mean. With N = 20,000
+ * GPUs and mean mu = 2: the sample mean's sd is sqrt(mu / N) = 0.01, the
+ * sample variance's sd is sqrt((mu + 2 mu^2) / N) = 0.022; both within 4
+ * sd. Fixed seed. */
+static void test_failures_are_poisson_at_constant_load(void **unused)
+{
+    (void)unused;
+    const size_t n = 20000, passes = 1000;
+    const float h = 0.002f;
+    const double mu = (double)h * (double)passes;
+    fleet *f = fleet_create(n);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 20260901);
+    uint32_t *counts = calloc(n, sizeof *counts);
+    run_renewal(f, r, &h, 1, passes, counts, NULL);
+    double sum = 0, sq = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += counts[i];
+    const double mean = sum / (double)n;
+    for (size_t i = 0; i < n; i++)
+        sq += (counts[i] - mean) * (counts[i] - mean);
+    const double var = sq / (double)(n - 1);
+    assert_close(mean, mu, 4 * sqrt(mu / (double)n) + 1e-3);
+    assert_close(var, mu, 4 * sqrt((mu + 2 * mu * mu) / (double)n) + 1e-3);
+    free(counts);
+    gsl_rng_free(r);
+    fleet_destroy(f);
+}
+
+/* The accumulated-hazard method against direct exponential sampling: a
+ * GPU whose failure time is Exp(rate h per pass), observed at the end of
+ * each pass, first fails in pass k with probability e^{-(k-1)h}(1 - e^{-h})
+ * (geometric): mean 1 / (1 - e^{-h}), variance e^{-h} / (1 - e^{-h})^2.
+ * N = 20,000 first-failure passes at h = 0.01: mean 100.5, sd of the sample
+ * mean 0.70; within 4 sd. Also the share failing in the first pass,
+ * 1 - e^{-h}, within 4 binomial sd. */
+static void test_hazard_matches_direct_exponential(void **unused)
+{
+    (void)unused;
+    const size_t n = 20000, passes = 3000;
+    const float h = 0.01f;
+    fleet *f = fleet_create(n);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 777);
+    uint32_t *counts = calloc(n, sizeof *counts), *first = calloc(n, sizeof *first);
+    run_renewal(f, r, &h, 1, passes, counts, first);
+    const double q = 1.0 - exp(-(double)h);
+    double sum = 0;
+    size_t in_first = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_true(first[i] > 0);                  /* P(no failure in 3,000 passes) ~ 1e-13 */
+        sum += first[i];
+        in_first += first[i] == 1;
+    }
+    const double mean = 1.0 / q, sd = sqrt((1.0 - q) / (q * q));
+    assert_close(sum / (double)n, mean, 4 * sd / sqrt((double)n));
+    assert_close((double)in_first / (double)n, q, 4 * sqrt(q * (1 - q) / (double)n));
+    free(counts);
+    free(first);
+    gsl_rng_free(r);
+    fleet_destroy(f);
+}
+
+/* Load-dependent hazard: lambda = base x (1 + load_factor x util), util
+ * alternating between 0.2 and 0.9 pass by pass, base 0.001 and load_factor
+ * 1.5: the expected count is N x sum over passes of the hazard (the
+ * integral of lambda(util) over time). Total failures are Poisson with that
+ * mean (N = 10,000, T = 1,000: 20,250); within 4 sqrt(mean). */
+static void test_failures_follow_load_dependent_hazard(void **unused)
+{
+    (void)unused;
+    const size_t n = 10000, passes = 1000;
+    const float base = 0.001f, load_factor = 1.5f;
+    const float dh[2] = {base * (1 + load_factor * 0.2f), base * (1 + load_factor * 0.9f)};
+    fleet *f = fleet_create(n);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 4242);
+    uint32_t *counts = calloc(n, sizeof *counts);
+    run_renewal(f, r, dh, 2, passes, counts, NULL);
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += counts[i];
+    const double want = (double)n * (double)passes / 2 * ((double)dh[0] + (double)dh[1]);
+    assert_close(total, want, 4 * sqrt(want));
+    free(counts);
+    gsl_rng_free(r);
+    fleet_destroy(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +504,12 @@ int main(void)
         cmocka_unit_test(test_kernel_long_range_accuracy),
         cmocka_unit_test(test_kernel_exact_lane_arithmetic),
         cmocka_unit_test(test_kernel_repeat_is_bit_identical),
+        cmocka_unit_test(test_kernel_throttle_scales_power_and_throughput),
+        cmocka_unit_test(test_kernel_failure_by_accumulated_hazard),
+        cmocka_unit_test(test_min_perf),
+        cmocka_unit_test(test_failures_are_poisson_at_constant_load),
+        cmocka_unit_test(test_hazard_matches_direct_exponential),
+        cmocka_unit_test(test_failures_follow_load_dependent_hazard),
     };
     return cmocka_run_group_tests_name("fleet", tests, NULL, NULL);
 }
