@@ -50,7 +50,12 @@ typedef struct job {
     int64_t arrival;        /* seconds */
     int64_t gpus;           /* whole nodes */
     double work_s;          /* remaining H100-seconds */
-    int64_t run_start;      /* start of the current run */
+    int64_t run_start;      /* start of the current run, or of its last speed change */
+    double since_checkpoint_s;/* seconds the current run ran before run_start (speed
+                               changes keep the checkpoint clock running) */
+    int64_t first_start;    /* its first start (for the elapsed time) */
+    double speed;           /* RUNNING: H100-seconds of work per second: train_speed x
+                               the gang's slowest perf */
     int gpu;                /* required GPU type, or SPEC_ANY_GPU */
     int group;              /* RUNNING: its group; else NONE */
     int32_t prev, next;     /* list links */
@@ -64,6 +69,8 @@ typedef struct group_state {
     jobs_group_def def;
     int64_t capacity;       /* GPUs, whole nodes */
     int64_t busy;           /* GPUs held by running jobs */
+    double busy_h100;       /* sum over its running jobs of GPUs x speed */
+    double busy_h100_seconds;/* up to last_t */
     int32_t run_head, run_tail;
     double busy_gpu_seconds;/* up to last_t */
     int64_t last_t;
@@ -99,6 +106,11 @@ struct jobs {
     void *observer_ctx;
     double *waits;                  /* first-start waits, seconds */
     size_t n_waits, cap_waits;
+
+    jobs_gang_speed gang_speed;     /* NULL: every GPU at perf 1 */
+    void *gang_ctx;
+    int64_t active_gpus;            /* GPUs of the jobs started and not finished */
+    int64_t active_last_t;
 };
 
 /* ---- create / destroy ------------------------------------------------ */
@@ -243,8 +255,16 @@ static void accrue_queue(jobs *j, int64_t now)
 static void accrue_group(group_state *g, int64_t now)
 {
     g->busy_gpu_seconds += (double)g->busy * (double)(now - g->last_t);
+    g->busy_h100_seconds += g->busy_h100 * (double)(now - g->last_t);
     g->last_t = now;
 }
+
+static void accrue_active(jobs *j, int64_t now)
+{
+    j->totals.elapsed_gpu_seconds += (double)j->active_gpus * (double)(now - j->active_last_t);
+    j->active_last_t = now;
+}
+
 
 /* Links slot s into the queue at the tail (front = 0) or the head (front = 1). */
 static void queue_insert(jobs *j, int32_t s, int front, int64_t now)
@@ -317,6 +337,37 @@ static void running_remove(jobs *j, group_state *g, int32_t s)
     b->prev = b->next = NONE;
 }
 
+/* The speed of job b in group g when it holds GPUs [offset, offset + gpus)
+ * of the group's range: train_speed x its slowest GPU's perf. */
+static double gang_speed_of(const jobs *j, size_t g, int64_t offset, const job *b)
+{
+    const double speed = j->groups[g].def.train_speed;
+    if (!j->gang_speed)
+        return speed;
+    const double slowest = j->gang_speed(j->gang_ctx, g, offset, b->gpus);
+    return speed * (slowest > 0.0 ? slowest : 1.0);
+}
+
+/* Takes running job s off its group at now, keeping `kept_s` seconds of
+ * its current run's progress (the rest is lost). */
+static void stop_running(jobs *j, int32_t s, double kept_s, int64_t now)
+{
+    job *b = &j->pool[s];
+    group_state *gs = &j->groups[b->group];
+    accrue_group(gs, now);
+    running_remove(j, gs, s);
+    gs->busy -= b->gpus;
+    gs->busy_h100 -= (double)b->gpus * b->speed;
+    if (gs->run_head == NONE)
+        gs->busy_h100 = 0.0;            /* no drift once the group is empty */
+    j->n_running--;
+    b->work_s -= kept_s * b->speed;
+    if (b->work_s < 0.0)
+        b->work_s = 0.0;
+    engine_cancel(j->engine, b->finish);
+    b->finish = EVQ_NO_HANDLE;
+}
+
 /* ---- scheduling ------------------------------------------------------- */
 
 /* A span in whole seconds: rounded to nearest, clamped to [0, MAX_SPAN_S]. */
@@ -364,16 +415,22 @@ static capsim_status start_job(jobs *j, int32_t s, int g, int64_t now)
     group_state *gs = &j->groups[g];
     job *b = &j->pool[s];
     accrue_group(gs, now);
+    b->speed = gang_speed_of(j, (size_t)g, gs->busy, b);   /* appended: the range's end */
     gs->busy += b->gpus;
+    gs->busy_h100 += (double)b->gpus * b->speed;
     running_append(j, gs, s);
     b->state = JOB_RUNNING;
     b->group = g;
     b->run_start = now;
+    b->since_checkpoint_s = 0.0;      /* a restart resumes from a checkpoint */
     j->n_running++;
     notify(j, JOBS_STARTED, b, now);
-    const int64_t run_s = seconds(b->work_s / gs->def.train_speed);
+    const int64_t run_s = seconds(b->work_s / b->speed);
     b->finish = engine_schedule(j->engine, now + (run_s > 1 ? run_s : 1), j->kinds.finish, s, j);
     if (!b->started_once) {
+        accrue_active(j, now);
+        j->active_gpus += b->gpus;
+        b->first_start = now;
         b->started_once = 1;
         if (b->deadline != EVQ_NO_HANDLE) {
             engine_cancel(j->engine, b->deadline);
@@ -419,15 +476,7 @@ static void preempt(jobs *j, size_t g, int64_t now)
         const int32_t s = gs->run_tail;
         assert(s != NONE);
         job *b = &j->pool[s];
-        accrue_group(gs, now);
-        running_remove(j, gs, s);
-        gs->busy -= b->gpus;
-        j->n_running--;
-        b->work_s -= (double)(now - b->run_start) * gs->def.train_speed;
-        if (b->work_s < 0.0)
-            b->work_s = 0.0;
-        engine_cancel(j->engine, b->finish);
-        b->finish = EVQ_NO_HANDLE;
+        stop_running(j, s, (double)(now - b->run_start), now);
         notify(j, JOBS_PREEMPTED, b, now);
         queue_insert(j, s, 1, now);
         j->totals.preempted++;
@@ -456,6 +505,98 @@ capsim_status jobs_set_capacities(jobs *j, const int64_t *gpus)
     for (size_t g = 0; g < j->n_groups; g++)
         set_group_capacity(j, g, gpus[g], now);
     return scan_queue(j, now);
+}
+
+/* ---- failures and gang speed ----------------------------------------- */
+
+void jobs_set_gang_speed(jobs *j, jobs_gang_speed fn, void *ctx)
+{
+    j->gang_speed = fn;
+    j->gang_ctx = ctx;
+}
+
+/* Interrupts running job s at now: it keeps its work up to its last
+ * checkpoint, gains the restart, and goes to the queue head. */
+static void interrupt_job(jobs *j, int32_t s, int hardware, int64_t now)
+{
+    job *b = &j->pool[s];
+    const double train_speed = j->groups[b->group].def.train_speed;
+    const double ran = (double)(now - b->run_start) + b->since_checkpoint_s;
+    const double interval = j->w->checkpoint_interval_h * UNITS_SECONDS_PER_HOUR_REAL;
+    const double lost = interval > 0.0 ? fmod(ran, interval) : 0.0;
+    const double restart = j->w->restart_h * UNITS_SECONDS_PER_HOUR_REAL;
+    const double kept = (double)(now - b->run_start) - lost;
+    stop_running(j, s, kept > 0.0 ? kept : 0.0, now);
+    b->work_s += restart * train_speed;   /* the restart holds the gang, making no progress */
+    b->since_checkpoint_s = 0.0;
+    j->totals.interruptions++;
+    j->totals.interruptions_hardware += hardware != 0;
+    j->totals.lost_gpu_seconds += (double)b->gpus * (lost + restart);
+    notify(j, JOBS_INTERRUPTED, b, now);
+    queue_insert(j, s, 1, now);
+}
+
+int64_t jobs_interrupt(jobs *j, size_t g, const int64_t *ranges, size_t n_ranges,
+                       int64_t down_gpus, int hardware)
+{
+    assert(j->engine && g < j->n_groups);
+    group_state *gs = &j->groups[g];
+    const int64_t now = engine_now(j->engine);
+    int64_t hit = 0, lo = 0;
+    size_t r = 0;
+    for (int32_t s = gs->run_head, next; s != NONE; s = next) {
+        next = j->pool[s].next;
+        const int64_t hi = lo + j->pool[s].gpus;
+        while (r < n_ranges && ranges[2 * r + 1] <= lo)
+            r++;                                   /* ranges wholly before this job */
+        if (r == n_ranges)
+            break;
+        if (ranges[2 * r] < hi) {                  /* overlaps [lo, hi) */
+            interrupt_job(j, s, hardware, now);
+            hit++;
+        }
+        lo = hi;
+    }
+    const int64_t nodes = down_gpus > 0 ? (down_gpus + SPEC_GPUS_PER_NODE - 1) / SPEC_GPUS_PER_NODE : 0;
+    gs->capacity -= nodes * SPEC_GPUS_PER_NODE;   /* the failed GPUs leave the group at once */
+    if (gs->capacity < 0)
+        gs->capacity = 0;
+    preempt(j, g, now);
+    return hit;
+}
+
+capsim_status jobs_refresh_speeds(jobs *j)
+{
+    assert(j->engine);
+    const int64_t now = engine_now(j->engine);
+    for (size_t g = 0; g < j->n_groups; g++) {
+        group_state *gs = &j->groups[g];
+        accrue_group(gs, now);
+        int64_t offset = 0;
+        double h100 = 0.0;
+        for (int32_t s = gs->run_head; s != NONE; s = j->pool[s].next) {
+            job *b = &j->pool[s];
+            const double speed = gang_speed_of(j, g, offset, b);
+            offset += b->gpus;
+            if (speed != b->speed) {
+                b->work_s -= (double)(now - b->run_start) * b->speed;
+                if (b->work_s < 0.0)
+                    b->work_s = 0.0;
+                b->since_checkpoint_s += (double)(now - b->run_start);
+                b->run_start = now;
+                b->speed = speed;
+                engine_cancel(j->engine, b->finish);
+                const int64_t run_s = seconds(b->work_s / b->speed);
+                b->finish = engine_schedule(j->engine, now + (run_s > 1 ? run_s : 1),
+                                            j->kinds.finish, s, j);
+                if (b->finish == EVQ_NO_HANDLE)
+                    return capsim_fail(CAPSIM_ERR_EVENT_QUEUE);
+            }
+            h100 += (double)b->gpus * b->speed;
+        }
+        gs->busy_h100 = h100;
+    }
+    return CAPSIM_OK;
 }
 
 /* ---- events ----------------------------------------------------------- */
@@ -550,7 +691,12 @@ static capsim_status on_finish(jobs *j, int32_t s, int64_t now)
     accrue_group(gs, now);
     running_remove(j, gs, s);
     gs->busy -= b->gpus;
+    gs->busy_h100 -= (double)b->gpus * b->speed;
+    if (gs->run_head == NONE)
+        gs->busy_h100 = 0.0;
     j->n_running--;
+    accrue_active(j, now);
+    j->active_gpus -= b->gpus;
     j->totals.completed++;
     notify(j, JOBS_FINISHED, b, now);
     slot_free(j, s);
@@ -634,7 +780,7 @@ double jobs_busy_h100(const jobs *j)
 {
     double h100 = 0.0;
     for (size_t g = 0; g < j->n_groups; g++)
-        h100 += (double)j->groups[g].busy * j->groups[g].def.train_speed;
+        h100 += j->groups[g].busy_h100;
     return h100;
 }
 
@@ -651,10 +797,11 @@ void jobs_totals_at(const jobs *j, int64_t now, jobs_totals *out)
     out->queued_job_seconds += (double)j->n_queued * (double)(now - j->queue_last_t);
     out->busy_gpu_seconds = 0.0;
     out->busy_h100_seconds = 0.0;
+    out->elapsed_gpu_seconds += (double)j->active_gpus * (double)(now - j->active_last_t);
     for (size_t g = 0; g < j->n_groups; g++) {
-        const double gpu_s = jobs_group_busy_gpu_seconds(j, g, now);
-        out->busy_gpu_seconds += gpu_s;
-        out->busy_h100_seconds += gpu_s * j->groups[g].def.train_speed;
+        const group_state *gs = &j->groups[g];
+        out->busy_gpu_seconds += jobs_group_busy_gpu_seconds(j, g, now);
+        out->busy_h100_seconds += gs->busy_h100_seconds + gs->busy_h100 * (double)(now - gs->last_t);
     }
 }
 

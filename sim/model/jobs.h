@@ -122,7 +122,14 @@ typedef struct jobs_totals {
     double wait_sum_s;          /* sum of the waits of started jobs, seconds */
     double queued_job_seconds;  /* integral of the queue length over time */
     double busy_gpu_seconds;    /* integral of busy GPUs: / 3600 = GPU-hours served */
-    double busy_h100_seconds;   /* the same x train_speed: H100-equivalent */
+    double busy_h100_seconds;   /* the same x each job's speed (train_speed x its gang's
+                                   slowest perf): H100-equivalent */
+    int64_t interruptions;      /* running jobs interrupted by a failure */
+    int64_t interruptions_hardware; /* ... by a failure mode marked hardware */
+    double lost_gpu_seconds;    /* GPU-seconds of work lost since the last checkpoint, plus
+                                   the restarts */
+    double elapsed_gpu_seconds; /* GPU-seconds from each job's first start to its finish (or
+                                   now): running, restarting or waiting again */
 } jobs_totals;
 
 /* What happened to one job, for an optional observer (tests, event
@@ -133,7 +140,8 @@ typedef enum jobs_job_event_type {
     JOBS_STARTED = 1,     /* also a restart after preemption */
     JOBS_FINISHED = 2,
     JOBS_LOST = 3,
-    JOBS_PREEMPTED = 4
+    JOBS_PREEMPTED = 4,
+    JOBS_INTERRUPTED = 5  /* by a failure: back to the queue head, work since its checkpoint lost */
 } jobs_job_event_type;
 
 typedef struct jobs_job_event {
@@ -171,6 +179,15 @@ capsim_status jobs_attach(jobs *j, engine *e, jobs_event_kinds kinds);
  * 0. Returns the new group's index, or CAPSIM_ERR_NO_MEMORY (< 0). */
 int jobs_add_group(jobs *j, jobs_group_def def);
 
+/* The slowest perf multiplier among GPUs [offset, offset + gpus) of group
+ * g's range (the workload's GPUs there, its running jobs laid out in start
+ * order from 0): how fast a synchronous gang on them advances. */
+typedef double (*jobs_gang_speed)(void *ctx, size_t g, int64_t offset, int64_t gpus);
+/* Sets (or with fn NULL, clears: every GPU at 1) the gang speed oracle. A
+ * job's speed, train_speed x the oracle's answer, is fixed at its start (at
+ * the end of its group's range) and at every jobs_refresh_speeds. */
+void jobs_set_gang_speed(jobs *j, jobs_gang_speed fn, void *ctx);
+
 /* Sets (or with fn NULL, clears) the observer; ctx is not owned. */
 void jobs_set_observer(jobs *j, jobs_observer fn, void *ctx);
 
@@ -182,6 +199,24 @@ capsim_status jobs_set_capacity(jobs *j, size_t g, int64_t gpus);
 /* The same for every group at once (gpus[g], n_groups values): preemption
  * and scheduling run once, after all groups have their new capacity. */
 capsim_status jobs_set_capacities(jobs *j, const int64_t *gpus);
+
+/* GPUs of group g's range failed at engine_now: the offsets in the
+ * n_ranges half-open ranges [ranges[2k], ranges[2k + 1]) (sorted, disjoint;
+ * the range is the workload's GPUs in the group, its running jobs laid out
+ * in start order from 0). Every running job overlapping them is
+ * interrupted: it keeps its work up to its last checkpoint (every
+ * checkpoint_interval_h of run time since its start; 0: all of it), gains
+ * restart_h x train_speed of work (the restart), and goes to the queue head;
+ * its lost GPU-seconds are counted. down_gpus GPUs (rounded up to nodes)
+ * leave the group's capacity at once (the next jobs_set_capacities sets it
+ * exactly); nothing starts until the next capacity call. Returns the jobs
+ * interrupted. */
+int64_t jobs_interrupt(jobs *j, size_t g, const int64_t *ranges, size_t n_ranges,
+                       int64_t down_gpus, int hardware);
+/* Recomputes every running job's speed from the gang speed oracle with the
+ * current layout (after an allocation change), rescheduling the finish of
+ * those whose speed changed. Returns 0 or CAPSIM_ERR_EVENT_QUEUE. */
+capsim_status jobs_refresh_speeds(jobs *j);
 
 /* queries */
 size_t jobs_n_groups(const jobs *j);

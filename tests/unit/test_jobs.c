@@ -22,6 +22,7 @@
 
 #include "testlib.h"
 #include <gsl/gsl_integration.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "../../sim/engine/engine.h"
@@ -664,9 +665,205 @@ static void test_determinism(void **unused)
     jobs_destroy(j);
 }
 
+
+/* ---- failures: interruptions, checkpoints, gang speed ------------------- */
+
+/* A failure as an engine event: interrupt what holds [lo, hi) of group 0,
+ * then hand the capacity back at once (a spare node takes its place). */
+typedef struct failure_driver {
+    jobs *j;
+    int64_t capacity;
+    int64_t lo, hi;
+    double rate_per_s;        /* > 0: the next failure Exp(rate) after each restart */
+    gsl_rng *r;
+    int64_t failures;
+    int64_t until;
+} failure_driver;
+
+enum { KIND_FAILURE = 21 };
+
+static int on_failure(engine *e, const evq_event *ev, void *ctx)
+{
+    (void)ctx;
+    failure_driver *d = ev->data;
+    const int64_t range[2] = {d->lo, d->hi};
+    d->failures += jobs_interrupt(d->j, 0, range, 1, d->hi - d->lo, 1);
+    const int64_t cap[1] = {d->capacity};
+    if (jobs_set_capacities(d->j, cap) != 0)
+        return 1;
+    if (d->rate_per_s > 0.0 && jobs_running(d->j) > 0) {
+        const int64_t next = ev->time + 1 + (int64_t)llround(gsl_ran_exponential(d->r, 1.0 / d->rate_per_s));
+        if (next < d->until)
+            engine_schedule(e, next, KIND_FAILURE, 0, d);
+    }
+    return 0;
+}
+
+/* Known answers. A 64-GPU job of 10 h (train_speed 1), checkpoints every
+ * hour, restart 0.25 h, interrupted at 2.5 h: it keeps 2 h, loses 0.5 h +
+ * 0.25 h on 64 GPUs, restarts at once on a spare and finishes at 2.5 +
+ * (10 - 2 + 0.25) = 10.75 h. Effective training time = 10 h of work /
+ * 10.75 h elapsed. A failure outside the job's GPUs interrupts nothing. */
+static void test_interrupt_loses_work_since_checkpoint(void **unused)
+{
+    (void)unused;
+    bench b;
+    const spec_trace_job t[] = {{.submit = 0, .gpus = 64, .duration_s = 36000.0, .gpu = SPEC_ANY_GPU}};
+    bench_trace(&b, 1, t);
+    b.w.checkpoint_interval_h = 1.0;
+    b.w.restart_h = 0.25;
+    bench_group(&b, 0, 0, 1.0);
+    bench_start(&b, (const int64_t[]){72});
+    failure_driver miss = {.j = b.j, .capacity = 72, .lo = 64, .hi = 72};
+    failure_driver hit = {.j = b.j, .capacity = 72, .lo = 8, .hi = 16};
+    engine_on(b.e, KIND_FAILURE, on_failure, NULL);
+    engine_schedule(b.e, 3600, KIND_FAILURE, 0, &miss);
+    engine_schedule(b.e, 9000, KIND_FAILURE, 0, &hit);
+    engine_run(b.e, INT64_MAX);
+    assert_int_equal(miss.failures, 0);
+    assert_int_equal(hit.failures, 1);
+    assert_int_equal(when(&b.rec, JOBS_INTERRUPTED, 0, 0), 9000);
+    assert_int_equal(when(&b.rec, JOBS_STARTED, 0, 1), 9000);
+    assert_int_equal(when(&b.rec, JOBS_FINISHED, 0, 0), 38700);   /* 10.75 h */
+    jobs_totals tot;
+    jobs_totals_at(b.j, 38700, &tot);
+    assert_int_equal(tot.interruptions, 1);
+    assert_int_equal(tot.interruptions_hardware, 1);
+    assert_close(tot.lost_gpu_seconds, 64 * 0.75 * 3600, 1e-6);
+    assert_close(tot.elapsed_gpu_seconds, 64 * 38700.0, 1e-6);
+    assert_close(tot.busy_gpu_seconds, 64 * 38700.0, 1e-6);
+    assert_close((tot.busy_gpu_seconds - tot.lost_gpu_seconds) / tot.elapsed_gpu_seconds,
+                 10.0 / 10.75, 1e-12);
+    bench_end(&b);
+}
+
+/* A failure while the job waits for capacity: no spare, so it waits; the
+ * wait counts in the elapsed time, not in the busy time. */
+static void test_interrupt_without_spare_waits(void **unused)
+{
+    (void)unused;
+    bench b;
+    const spec_trace_job t[] = {{.submit = 0, .gpus = 64, .duration_s = 7200.0, .gpu = SPEC_ANY_GPU}};
+    bench_trace(&b, 1, t);
+    bench_group(&b, 0, 0, 1.0);
+    bench_start(&b, (const int64_t[]){64});
+    failure_driver hit = {.j = b.j, .capacity = 56, .lo = 0, .hi = 8};   /* down to 56 */
+    engine_on(b.e, KIND_FAILURE, on_failure, NULL);
+    engine_schedule(b.e, 3600, KIND_FAILURE, 0, &hit);
+    bench_change(&b, 0, 5400, 0, 64);                                   /* repaired */
+    engine_run(b.e, INT64_MAX);
+    assert_int_equal(when(&b.rec, JOBS_STARTED, 0, 1), 5400);
+    assert_int_equal(when(&b.rec, JOBS_FINISHED, 0, 0), 9000);          /* no checkpoint loss */
+    jobs_totals tot;
+    jobs_totals_at(b.j, 9000, &tot);
+    assert_close(tot.busy_gpu_seconds, 64 * 7200.0, 1e-6);
+    assert_close(tot.elapsed_gpu_seconds, 64 * 9000.0, 1e-6);
+    assert_close(tot.lost_gpu_seconds, 0.0, 0.0);
+    bench_end(&b);
+}
+
+/* Checkpointing against its closed form. Failures hit a running job at
+ * exponential times X (rate lambda) after each restart, restart 0; each
+ * loses X mod c, whose mean is 1/lambda - c e^{-lambda c} / (1 - e^{-lambda c})
+ * (for lambda c << 1 this is Young's c/2). lambda = 1 per 10 h, c = 1 h:
+ * 0.4917 h. N ~ 1,000 failures; X mod c lies in [0, c), so its sd is at
+ * most c / 2 and the mean's tolerance is 4 (c / 2) / sqrt(N). The goodput
+ * (work kept over busy time) is 1 - E[X mod c] / E[X], Young/Daly's waste
+ * lambda (c/2 + R) with R = 0, within the propagated tolerance. */
+static void test_checkpoint_loss_matches_closed_form(void **unused)
+{
+    (void)unused;
+    bench b;
+    const double c_h = 1.0, mtbf_h = 10.0;
+    const spec_trace_job t[] = {{.submit = 0, .gpus = 8, .duration_s = 9000.0 * 3600, .gpu = SPEC_ANY_GPU}};
+    bench_trace(&b, 1, t);
+    b.w.checkpoint_interval_h = c_h;
+    bench_group(&b, 0, 0, 1.0);
+    bench_start(&b, (const int64_t[]){8});
+    jobs_set_observer(b.j, NULL, NULL);            /* ~1,000 restarts: more than a record holds */
+    const int64_t until = (int64_t)(10000.0 * 3600);
+    failure_driver d = {.j = b.j, .capacity = 8, .lo = 0, .hi = 8, .rate_per_s = 1.0 / (mtbf_h * 3600),
+                        .r = rng_stream_create(99, "test/failures"), .until = until};
+    engine_on(b.e, KIND_FAILURE, on_failure, NULL);
+    engine_schedule(b.e, (int64_t)llround(gsl_ran_exponential(d.r, mtbf_h * 3600)), KIND_FAILURE, 0, &d);
+    engine_run(b.e, until);
+    jobs_totals tot;
+    jobs_totals_at(b.j, until, &tot);
+    const double n = (double)tot.interruptions;
+    assert_true(n > 800 && n < 1200);
+    const double lambda = 1.0 / mtbf_h;
+    const double want_h = 1.0 / lambda - c_h * exp(-lambda * c_h) / (1.0 - exp(-lambda * c_h));
+    const double lost_h = tot.lost_gpu_seconds / 8 / 3600 / n;
+    assert_close(lost_h, want_h, 4 * (c_h / 2) / sqrt(n));
+    const double goodput = 1.0 - tot.lost_gpu_seconds / tot.busy_gpu_seconds;
+    assert_close(goodput, 1.0 - want_h / mtbf_h, 4 * (c_h / 2) / sqrt(n) / mtbf_h + 0.01);
+    gsl_rng_free(d.r);
+    bench_end(&b);
+}
+
+/* Gang speed: a job advances at its slowest GPU. The oracle says GPU 13 of
+ * the group runs at 0.5; a 16-GPU job on [0, 16) then takes twice as long,
+ * a job on [16, 32) its nominal time. Refreshing after the straggler is
+ * gone (oracle 1) speeds the first job up from then on. */
+static double slow_at_13(void *ctx, size_t g, int64_t offset, int64_t gpus)
+{
+    (void)g;
+    const int *gone = ctx;
+    return (!*gone && offset <= 13 && 13 < offset + gpus) ? 0.5 : 1.0;
+}
+
+enum { KIND_REFRESH = 22 };
+
+typedef struct refresh_driver {
+    jobs *j;
+    int *gone;
+} refresh_driver;
+
+static int on_refresh(engine *e, const evq_event *ev, void *ctx)
+{
+    (void)e;
+    (void)ctx;
+    refresh_driver *d = ev->data;
+    *d->gone = 1;
+    return jobs_refresh_speeds(d->j);
+}
+
+static void test_gang_advances_at_slowest_gpu(void **unused)
+{
+    (void)unused;
+    bench b;
+    const spec_trace_job t[] = {{.submit = 0, .gpus = 16, .duration_s = 1000.0, .gpu = SPEC_ANY_GPU},
+                                {.submit = 0, .gpus = 16, .duration_s = 1000.0, .gpu = SPEC_ANY_GPU}};
+    bench_trace(&b, 2, t);
+    bench_group(&b, 0, 0, 1.0);
+    int gone = 0;
+    b.e = engine_create();
+    b.j = jobs_create(&b.w, b.groups, b.n_groups, 42, 100000000);
+    jobs_set_observer(b.j, observe, &b.rec);
+    jobs_set_gang_speed(b.j, slow_at_13, &gone);
+    assert_int_equal(jobs_attach(b.j, b.e, KINDS), 0);
+    assert_int_equal(jobs_set_capacities(b.j, (const int64_t[]){32}), 0);
+    refresh_driver d = {b.j, &gone};
+    engine_on(b.e, KIND_REFRESH, on_refresh, NULL);
+    engine_schedule(b.e, 500, KIND_REFRESH, 0, &d);     /* at t = 500: 250 of 1000 done */
+    engine_run(b.e, 499);
+    assert_close(jobs_busy_h100(b.j), 16 * 0.5 + 16 * 1.0, 1e-12);
+    engine_run(b.e, INT64_MAX);
+    assert_int_equal(when(&b.rec, JOBS_FINISHED, 1, 0), 1000);
+    assert_int_equal(when(&b.rec, JOBS_FINISHED, 0, 0), 500 + 750);
+    jobs_totals tot;
+    jobs_totals_at(b.j, 1250, &tot);
+    assert_close(tot.busy_h100_seconds, 16 * 1000.0 * 2, 1e-6);   /* the work done, in H100-s */
+    bench_end(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_interrupt_loses_work_since_checkpoint),
+        cmocka_unit_test(test_interrupt_without_spare_waits),
+        cmocka_unit_test(test_checkpoint_loss_matches_closed_form),
+        cmocka_unit_test(test_gang_advances_at_slowest_gpu),
         cmocka_unit_test(test_round_to_nodes),
         cmocka_unit_test(test_list_frequencies),
         cmocka_unit_test(test_continuous_means),
