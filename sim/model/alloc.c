@@ -75,6 +75,8 @@ struct alloc {
                                        sorted_phases[first[g], first[g + 1]) */
     uint8_t *scratch_state;         /* largest group */
     float *scratch_perf;
+    float *scratch_hazard;
+    float *scratch_threshold;
 };
 
 /* Grows a->field to hold at least `need` elements, doubling from 16.
@@ -271,7 +273,9 @@ static alloc *create(alloc *a)
     const size_t most = largest_group(a) + 1;
     a->scratch_state = malloc(most * sizeof *a->scratch_state);
     a->scratch_perf = malloc(most * sizeof *a->scratch_perf);
-    if (!a->scratch_state || !a->scratch_perf)
+    a->scratch_hazard = malloc(most * sizeof *a->scratch_hazard);
+    a->scratch_threshold = malloc(most * sizeof *a->scratch_threshold);
+    if (!a->scratch_state || !a->scratch_perf || !a->scratch_hazard || !a->scratch_threshold)
         goto fail;
     return a;
 fail:
@@ -324,7 +328,7 @@ void alloc_destroy(alloc *a)
         a->contract_leaves, a->hops, a->segments, a->blocks, a->dc_installed, a->dc_healthy, a->dc_failed,
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
         a->group_cursor, a->sorted_phases, a->group_first_phase, a->scratch_state,
-        a->scratch_perf, a->gpu_order,
+        a->scratch_perf, a->scratch_hazard, a->scratch_threshold, a->gpu_order,
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
@@ -389,23 +393,69 @@ static size_t online_end(const alloc *a, size_t g)
     return end;
 }
 
-/* Moves the healthy GPUs of [lo, hi) to the front, stably, carrying perf
- * with state. Returns the end of the healthy part. */
+/* Swaps every per-GPU fact of GPUs i and j. */
+static void swap_gpus(fleet *f, size_t i, size_t j)
+{
+    const uint8_t st = f->state[i];
+    f->state[i] = f->state[j];
+    f->state[j] = st;
+    float v = f->perf[i];
+    f->perf[i] = f->perf[j];
+    f->perf[j] = v;
+    v = f->hazard[i];
+    f->hazard[i] = f->hazard[j];
+    f->hazard[j] = v;
+    v = f->threshold[i];
+    f->threshold[i] = f->threshold[j];
+    f->threshold[j] = v;
+}
+
+/* The first GPU of [i, hi) that is not healthy, or hi: 64 states, then
+ * eight, at a time (FLEET_HEALTHY is 0), so a clean group costs a fast scan. */
+static size_t next_unhealthy(const uint8_t *state, size_t i, size_t hi)
+{
+    while (i < hi && (i & 7) != 0 && state[i] == FLEET_HEALTHY)
+        i++;
+    while (i + 64 <= hi) {                  /* a cache line at a time */
+        uint64_t w[8];
+        memcpy(w, state + i, sizeof w);
+        if ((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) != 0)
+            break;
+        i += 64;
+    }
+    while (i + 8 <= hi) {
+        uint64_t word;
+        memcpy(&word, state + i, sizeof word);
+        if (word != 0)
+            break;
+        i += 8;
+    }
+    while (i < hi && state[i] == FLEET_HEALTHY)
+        i++;
+    return i;
+}
+
+/* Moves the healthy GPUs of [lo, hi) to the front by swapping each
+ * unhealthy GPU near the front with the last healthy one (each GPU's facts,
+ * state, perf, hazard and threshold, move with it). Not stable, but
+ * deterministic; GPUs of one type in one DC are interchangeable. O(hi - lo)
+ * bytes scanned, O(swaps) moved. Returns the end of the healthy part. */
 static size_t partition_healthy(alloc *a, fleet *f, size_t lo, size_t hi)
 {
-    size_t front = lo, spare = 0;
-    for (size_t i = lo; i < hi; i++) {
-        if (f->state[i] == FLEET_HEALTHY) {
-            f->state[front] = f->state[i];
-            f->perf[front++] = f->perf[i];
-        } else {
-            a->scratch_state[spare] = f->state[i];
-            a->scratch_perf[spare++] = f->perf[i];
-        }
+    (void)a;
+    size_t i = lo, j = hi;
+    for (;;) {
+        i = next_unhealthy(f->state, i, j);
+        if (i >= j)
+            return j;                 /* [lo, j) healthy, [j, hi) not */
+        while (j > i && f->state[j - 1] != FLEET_HEALTHY)
+            j--;
+        if (j == i)
+            return i;
+        swap_gpus(f, i, j - 1);       /* i unhealthy, j - 1 healthy */
+        i++;
+        j--;
     }
-    memcpy(f->state + front, a->scratch_state, spare * sizeof *f->state);
-    memcpy(f->perf + front, a->scratch_perf, spare * sizeof *f->perf);
-    return front;
 }
 
 /* Updates every group's installed and healthy ranges and the DC counts. */
@@ -646,6 +696,43 @@ static capsim_status make_leaves(alloc *a)
     return 0;
 }
 
+/* Writes v over allocation[lo, hi), skipping what already holds v. The
+ * last rebuild wrote each leaf over one contiguous range, so the GPUs that
+ * already hold v form one interval: when it touches an end of [lo, hi), a
+ * binary search finds its other end and only the rest is written (a leaf
+ * that grew or shrank by a node costs a node, not its whole range). */
+static void write_leaf(int32_t *allocation, size_t lo, size_t hi, int32_t v)
+{
+    if (hi <= lo)
+        return;
+    if (allocation[lo] == v) {               /* [lo, e) holds v: find e */
+        size_t a = lo + 1, b = hi;
+        while (a < b) {
+            const size_t mid = a + (b - a) / 2;
+            if (allocation[mid] == v)
+                a = mid + 1;
+            else
+                b = mid;
+        }
+        for (size_t i = a; i < hi; i++)
+            allocation[i] = v;
+    } else if (allocation[hi - 1] == v) {    /* [e, hi) holds v: find e */
+        size_t a = lo, b = hi - 1;
+        while (a < b) {
+            const size_t mid = a + (b - a) / 2;
+            if (allocation[mid] == v)
+                b = mid;
+            else
+                a = mid + 1;
+        }
+        for (size_t i = lo; i < a; i++)
+            allocation[i] = v;
+    } else {
+        for (size_t i = lo; i < hi; i++)
+            allocation[i] = v;
+    }
+}
+
 /* Appends a kernel segment. The caller reserved room. */
 static void add_segment(alloc *a, size_t lo, size_t hi, int leaf, const alloc_group *g)
 {
@@ -672,16 +759,15 @@ static capsim_status place_leaves(alloc *a, fleet *f)
             alloc_leaf *l = &a->leaves[j];
             l->lo = at;
             l->hi = at += (size_t)l->gpus;
-            for (size_t i = l->lo; i < l->hi; i++)
-                f->allocation[i] = (int32_t)j;
+            write_leaf(f->allocation, l->lo, l->hi, (int32_t)j);
             add_segment(a, l->lo, l->hi, (int)j, gr);
             a->dc_allocated[gr->datacenter] += l->allocated ? l->gpus : 0;
             a->provider_capacity_h100[l->user] += (double)l->gpus * s->gpus[gr->gpu].infer_speed;
         }
         assert(at == gr->healthy_hi);
         add_segment(a, gr->healthy_hi, gr->online_hi, -1, gr);
-        for (size_t i = gr->healthy_hi; i < gr->hi; i++)
-            f->allocation[i] = -1;
+        /* GPUs past online_hi were never installed and hold -1 since fleet_create */
+        write_leaf(f->allocation, gr->healthy_hi, gr->online_hi, -1);
     }
     return 0;
 }

@@ -148,7 +148,7 @@ void alloc_place_site(alloc *a, size_t phase, int dc);
 capsim_status alloc_assign_stragglers(const alloc *a, fleet *f, uint64_t seed);
 /* Recomputes the allocation from phase_online, the table's active and
  * committed GPUs and f's GPU states, and writes the table's allocation
- * results (contract_table.h); rewrites f->allocation (and permutes f->state and f->perf within
+ * results (contract_table.h); rewrites f->allocation (and permutes f->state, perf, hazard and threshold within
  * each group's online prefix). Returns 0, or CAPSIM_ERR_NO_MEMORY (the
  * previous results are then partly overwritten and must not be used). */
 capsim_status alloc_rebuild(alloc *a, fleet *f);

@@ -183,7 +183,6 @@ static int start_site(market *m, size_t i, int64_t t, const char *trigger, int *
     d->pue = b->pue;
     d->energy_price_per_mwh = b->energy_price_per_mwh;
     d->opex_per_mw_year = b->opex_per_mw_year;
-    d->maintenance_share = b->maintenance_share;
     d->online = online;
     p->datacenter = dc;
     p->online = online;

@@ -77,6 +77,10 @@ size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t c
 /* The smallest perf over [lo, hi) (1 for an empty range): how fast a
  * synchronous gang on those GPUs advances. Exact in any order. */
 float fleet_min_perf(const fleet *f, size_t lo, size_t hi);
+/* The sum of perf over [lo, hi), whatever the states: a range's inference
+ * throughput at full load, in GPUs at full speed. Summed in the kernel's
+ * fixed lanes, so bit-identical on every x86-64. */
+double fleet_sum_perf(const fleet *f, size_t lo, size_t hi);
 /* Starts GPU i afresh (installed or repaired): healthy, H = 0, threshold =
  * `threshold` (an Exp(1) draw, or INFINITY when no failure mode applies). */
 void fleet_renew(fleet *f, size_t i, float threshold);

@@ -117,10 +117,7 @@ static capsim_status apply_initial_state(market *m)
         m->contracts.committed[c] =
             m->contracts.active[c] ? market__committed_at(k, 0) : k->gpus;
     }
-    const capsim_status st = alloc_rebuild(m->alloc, m->fleet);
-    if (st != CAPSIM_OK)
-        return st;
-    return market__reserve_leaf_work(m);
+    return market__rebuild(m);
 }
 
 market *market_create(const spec *s)
@@ -142,7 +139,8 @@ market *market_create(const spec *s)
             goto fail;
         m->provider_n_workloads[s->workloads[w].tenant]++;
     }
-    if (apply_initial_state(m) != 0 || market__training_create(m) != 0)
+    if (failures__create(m) != 0 || apply_initial_state(m) != 0 ||
+        failures__arm_initial(m) != 0 || market__training_create(m) != 0)
         goto fail;
     return m;
 fail:
@@ -157,13 +155,15 @@ void market_destroy(market *m)
     if (m->curves)
         for (size_t w = 0; w < m->spec->n_workloads; w++)
             demand_curve_destroy(m->curves[w]);
-    buildout__destroy(m);
     market__training_destroy(m);
+    failures__destroy(m);
+    buildout__destroy(m);
     void *arrays[] = {
         m->curves, m->dc_rows, m->provider_rows,
         m->workload_rows, m->provider_load, m->provider_capacity_h100, m->provider_own_busy,
         m->provider_n_workloads, m->dc_sums, m->leaf_load, m->leaf_preempted,
-        m->leaf_preempt_by, m->leaf_preempt_hop,
+        m->leaf_preempt_by, m->leaf_preempt_hop, m->leaf_perf_h100, m->leaf_prev_lo,
+        m->leaf_prev_hi, m->leaf_prev_group,
     };
     procure__destroy(m);
     contract_table_free(&m->contracts);
@@ -256,6 +256,9 @@ static int on_phase_online(engine *e, const evq_event *ev, void *ctx)
     const spec_phase *p = &m->phases[ev->arg];
     alloc_set_phase_online(m->alloc, (size_t)ev->arg, 1);
     m->dirty = 1;
+    const capsim_status st = failures__phase_online(m, (size_t)ev->arg);
+    if (st != CAPSIM_OK)
+        return st;
     snprintf(m->message, sizeof m->message, "%s: %lld %s online at %s", p->name,
              (long long)p->count, s->gpus[p->gpu].name, m->datacenters[p->datacenter].name);
     return market__notify(m, ev->time, "phase_online", p->name);
@@ -420,6 +423,7 @@ capsim_status market_attach(market *m, engine *e, const market_observer *obs)
         m->obs = *obs;
     engine_on(e, MARKET_EV_TICK, on_tick_event, m);
     engine_on(e, MARKET_EV_PHASE_ONLINE, on_phase_online, m);
+    failures__attach(m, e);
     engine_on(e, MARKET_EV_CONTRACT_START, on_contract_start, m);
     engine_on(e, MARKET_EV_CONTRACT_END, on_contract_end, m);
     engine_on(e, MARKET_EV_RAMP_STEP, on_ramp_step, m);

@@ -91,7 +91,9 @@ enum market_event_kind {
     MARKET_EV_CONTRACT_END = 4,     /* arg = contract index (ends or terminates) */
     MARKET_EV_RAMP_STEP = 5,        /* arg = contract index */
     MARKET_EV_REVIEW = 6,           /* arg = procurement index */
-    MARKET_EV_BUILD_CHECK = 7       /* arg = build-out index (low_uncommitted trigger) */
+    MARKET_EV_BUILD_CHECK = 7,      /* arg = build-out index (low_uncommitted trigger) */
+    /* 8..10: training jobs (market_training.c) */
+    MARKET_EV_REPAIR = 11           /* arg = repair record (market_failures.c) */
 };
 
 /* Per-tick rows. Levels are GPU counts or means over the tick; flows

@@ -25,12 +25,59 @@
 #include "demand.h"
 #include "entities.h"
 #include "position.h"
+#include "jobs.h"
 #include "../util/units.h"
 
 #define MARKET_RAMP_STEP_SECONDS UNITS_SECONDS_PER_DAY
 
 typedef struct buildout_state buildout_state;   /* buildout.c */
-typedef struct procure_state procure_state;     /* procure.c */
+typedef struct procure_state procure_state;     /* market_failures.c: failures, repairs, planned maintenance and power caps. */
+/* Allocates the state (after the fleet and alloc exist). Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY. */
+capsim_status failures__create(market *m);
+void failures__destroy(market *m);               /* safe on a partial market */
+/* Thresholds for every phase online at the start. */
+capsim_status failures__arm_initial(market *m);
+/* Thresholds for phase `phase`'s GPUs as it comes online. */
+capsim_status failures__phase_online(market *m, size_t phase);
+/* 1 when group g's GPUs failed, were repaired or came online since the
+ * last failures__clear_touched (their perf may have moved in the rebuild). */
+int failures__group_touched(const market *m, size_t g);
+void failures__clear_touched(market *m);
+/* Registers the repair handler. */
+void failures__attach(market *m, engine *e);
+/* After a rebuild: the leaves' layout for interruptions and gang speeds,
+ * and each DC's full-load draw. Returns 0 or CAPSIM_ERR_NO_MEMORY. */
+capsim_status failures__after_rebuild(market *m);
+/* Curtailments starting or ending at t, and the node, rack and datacenter
+ * failures of the tick of dt_s seconds. Returns 0, a negative
+ * capsim_status, or the observer's code. */
+int failures__tick(market *m, int64_t t, double dt_s);
+/* The hazard a healthy GPU of type gpu accumulates this tick at load. */
+float failures__hazard(const market *m, int gpu, float load, double dt_s);
+/* Per DC, before the tick pass: the clock that keeps the draw at this
+ * tick's loads within the power cap. */
+void failures__throttle(market *m);
+/* The pass's throttle scales for segment g. */
+void failures__pass(const market *m, const alloc_segment *g, fleet_pass *pass);
+/* The throughput factor inference capacity uses for a GPU type in DC dc
+ * (the last tick's throttle). */
+double failures__capacity_scale(const market *m, int dc, int gpu);
+/* DC dc's clock this tick (1: not throttled). */
+float failures__clock(const market *m, size_t dc);
+/* The new failures the pass reported in segment seg (group `group`, at
+ * `load`): drains, interruptions, repairs. Returns 0, CAPSIM_ERR_NO_MEMORY
+ * or CAPSIM_ERR_EVENT_QUEUE. */
+capsim_status failures__take(market *m, const alloc_segment *seg, size_t group, float load,
+                             int64_t t);
+/* The gang speed oracle of training workload w (jobs.h). */
+void failures__gang_speed(market *m, size_t w, jobs_gang_speed *fn, void **ctx);
+/* Appends gpu_failures, node_failures and datacenter_failures per DC (when
+ * the scenario has failure modes); returns the new count. */
+size_t failures__metrics(const market *m, market_metric *out, size_t n, size_t cap);
+
+/* procure.c */
+typedef struct failures_state failures_state;   /* market_failures.c */
 typedef struct jobs jobs;                       /* jobs.h */
 
 struct market {
@@ -91,6 +138,13 @@ struct market {
     int64_t *own_gpus;                /* per (provider, group): own-use GPUs */
     int64_t *capacity_scratch;        /* per group */
 
+    /* --- market_failures.c --- */
+    failures_state *fail;             /* failure modes, repairs, throttles (market_failures.c) */
+    double *leaf_perf_h100;           /* per leaf (market_tick.c, after each rebuild): sum of
+                                         perf over its GPUs x infer_speed */
+    size_t *leaf_prev_lo, *leaf_prev_hi; /* per leaf: its range at the last rebuild, and */
+    int *leaf_prev_group;             /*   group, for reusing leaf_perf_h100 (market_tick.c) */
+
     /* --- scratch: whoever raises an event formats it here just before
      *     market__notify --- */
     char message[1024];               /* room for four names and any price */
@@ -135,6 +189,9 @@ size_t market__undelivered_metrics(const market *m, market_metric *out, size_t n
 /* Grows the leaf work arrays to the alloc's leaves. Returns 0 or
  * CAPSIM_ERR_NO_MEMORY. */
 int market__reserve_leaf_work(market *m);
+/* Rebuilds the allocation, lays out the leaves for failures and gang speeds, grows the leaf work
+ * arrays and sums each leaf's perf. Returns 0 or CAPSIM_ERR_NO_MEMORY. */
+capsim_status market__rebuild(market *m);
 
 /* market_training.c: training workloads, served by the jobs module. A
  * tenant's own-use GPUs serve its training jobs first (gang-scheduled,

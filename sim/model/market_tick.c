@@ -39,7 +39,12 @@ int market__reserve_leaf_work(market *m)
         grow_resize((void **)&m->leaf_load, cap, sizeof *m->leaf_load) != 0 ||
         grow_resize((void **)&m->leaf_preempted, cap, sizeof *m->leaf_preempted) != 0 ||
         grow_resize((void **)&m->leaf_preempt_by, cap, sizeof *m->leaf_preempt_by) != 0 ||
-        grow_resize((void **)&m->leaf_preempt_hop, cap, sizeof *m->leaf_preempt_hop) != 0)
+        grow_resize((void **)&m->leaf_preempt_hop, cap, sizeof *m->leaf_preempt_hop) != 0 ||
+        grow_resize((void **)&m->leaf_perf_h100, cap, sizeof *m->leaf_perf_h100) != 0 ||
+        grow_resize_zeroed((void **)&m->leaf_prev_lo, m->cap_leaf_work, cap, sizeof *m->leaf_prev_lo) != 0 ||
+        grow_resize_zeroed((void **)&m->leaf_prev_hi, m->cap_leaf_work, cap, sizeof *m->leaf_prev_hi) != 0 ||
+        grow_resize_zeroed((void **)&m->leaf_prev_group, m->cap_leaf_work, cap,
+                           sizeof *m->leaf_prev_group) != 0)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);   /* the arrays grown so far keep their contents */
     m->cap_leaf_work = cap;
     return 0;
@@ -50,10 +55,18 @@ int market__reserve_leaf_work(market *m)
 static void tick_demand(market *m, int64_t t)
 {
     const spec *s = m->spec;
-    const double *own_capacity = alloc_provider_capacity_h100(m->alloc);
     for (size_t p = 0; p < s->n_providers; p++) {
         m->provider_rows[p].demand_h100 = 0.0;
-        m->provider_capacity_h100[p] = own_capacity[p];
+        m->provider_capacity_h100[p] = 0.0;
+    }
+    /* own-use capacity: perf over healthy GPUs x infer_speed x the throttle */
+    size_t n_leaves;
+    const alloc_leaf *leaves = alloc_leaves(m->alloc, &n_leaves);
+    const alloc_group *groups = alloc_groups(m->alloc, NULL);
+    for (size_t l = 0; l < n_leaves; l++) {
+        const alloc_group *gr = &groups[leaves[l].group];
+        m->provider_capacity_h100[leaves[l].user] +=
+            m->leaf_perf_h100[l] * failures__capacity_scale(m, gr->datacenter, gr->gpu);
     }
     for (size_t w = 0; w < s->n_workloads; w++) {
         if (s->workloads[w].type != SPEC_INFERENCE)
@@ -194,21 +207,33 @@ static void add_host_power(market *m)
     }
 }
 
-static void tick_fleet(market *m, double dt_h)
+static capsim_status tick_fleet(market *m, int64_t t, double dt_h)
 {
     const spec *s = m->spec;
     const alloc *a = m->alloc;
     size_t n_segments;
     const alloc_segment *segments = alloc_segments(a, &n_segments);
+    const alloc_leaf *leaves = alloc_leaves(a, NULL);
     const alloc_dc_counts dc = alloc_datacenter_counts(a);
+    const double dt_s = dt_h * UNITS_SECONDS_PER_HOUR_REAL;
     memset(m->dc_sums, 0, m->n_datacenters * sizeof *m->dc_sums);
+    failures__throttle(m);
     for (size_t i = 0; i < n_segments; i++) {
         const alloc_segment *g = &segments[i];
         const float load = g->leaf >= 0 ? m->leaf_load[g->leaf] : 0.0f;
         const spec_gpu *type = &s->gpus[g->gpu];
-        const fleet_pass pass = {load, (float)type->idle_w, (float)type->tdp_w, 1.0f, 1.0f, 0.0f};
+        fleet_pass pass = {load, (float)type->idle_w, (float)type->tdp_w, 1.0f, 1.0f,
+                           failures__hazard(m, g->gpu, load, dt_s)};
+        failures__pass(m, g, &pass);
+        const double before = m->dc_sums[g->datacenter].new_failures;
         fleet_tick_range(m->fleet, g->lo, g->hi, &pass, &m->dc_sums[g->datacenter]);
         m->gpu_ticks += g->hi - g->lo;
+        if (m->dc_sums[g->datacenter].new_failures > before && g->leaf >= 0) {
+            const capsim_status st =
+                failures__take(m, g, (size_t)leaves[g->leaf].group, load, t);
+            if (st != CAPSIM_OK)
+                return st;
+        }
     }
     add_host_power(m);
     for (size_t d = 0; d < m->n_datacenters; d++) {
@@ -223,6 +248,7 @@ static void tick_fleet(market *m, double dt_h)
         r->power_mw = m->dc_sums[d].power_w * m->datacenters[d].pue / WATTS_PER_MW;
         r->energy_mwh = r->power_mw * dt_h;
     }
+    return CAPSIM_OK;
 }
 
 /* ---- 5. contracts and providers ---- */
@@ -353,22 +379,54 @@ static void tick_provider_counts(market *m)
     }
 }
 
+capsim_status market__rebuild(market *m)
+{
+    capsim_status st;
+    if ((st = alloc_rebuild(m->alloc, m->fleet)) != CAPSIM_OK ||
+        (st = failures__after_rebuild(m)) != CAPSIM_OK ||
+        (st = market__reserve_leaf_work(m)) != CAPSIM_OK)
+        return st;
+    /* A leaf keeps last rebuild's perf sum when it has the same range in a
+     * group whose GPUs did not move (no failure, repair or phase since). */
+    size_t n_leaves;
+    const alloc_leaf *leaves = alloc_leaves(m->alloc, &n_leaves);
+    const alloc_group *groups = alloc_groups(m->alloc, NULL);
+    for (size_t l = 0; l < n_leaves; l++) {
+        const alloc_leaf *leaf = &leaves[l];
+        if (m->leaf_prev_lo[l] == leaf->lo && m->leaf_prev_hi[l] == leaf->hi &&
+            m->leaf_prev_group[l] == leaf->group && leaf->hi > leaf->lo &&
+            !failures__group_touched(m, (size_t)leaf->group))
+            continue;
+        m->leaf_perf_h100[l] = fleet_sum_perf(m->fleet, leaf->lo, leaf->hi) *
+                               m->spec->gpus[groups[leaf->group].gpu].infer_speed;
+        m->leaf_prev_lo[l] = leaf->lo;
+        m->leaf_prev_hi[l] = leaf->hi;
+        m->leaf_prev_group[l] = leaf->group;
+    }
+    failures__clear_touched(m);
+    return CAPSIM_OK;
+}
+
 capsim_status market__run_tick(market *m, int64_t t)
 {
     if (m->dirty) {
         capsim_status st;
-        if ((st = alloc_rebuild(m->alloc, m->fleet)) != CAPSIM_OK ||
-            (st = market__reserve_leaf_work(m)) != CAPSIM_OK ||
+        if ((st = market__rebuild(m)) != CAPSIM_OK ||
             (st = market__training_set_capacity(m)) != CAPSIM_OK)
             return st;
         m->dirty = 0;
     }
     const double dt_h = (double)m->spec->tick_seconds / UNITS_SECONDS_PER_HOUR_REAL;
+    const int rc = failures__tick(m, t, (double)m->spec->tick_seconds);
+    if (rc != 0)
+        return rc;
     tick_demand(m, t);
     tick_preempt(m);
     tick_service(m, dt_h);
     market__training_rows(m, t, dt_h);
-    tick_fleet(m, dt_h);
+    const capsim_status st = tick_fleet(m, t, dt_h);
+    if (st != CAPSIM_OK)
+        return st;
     tick_contracts(m, dt_h);
     tick_provider_counts(m);
     finance_accrue(&m->view, alloc_phase_online(m->alloc), t, dt_h, m->dc_rows, m->contracts.rows,

@@ -56,6 +56,12 @@ capsim_status market__training_create(market *m)
         if (s->workloads[w].type != SPEC_TRAINING)
             continue;
         m->jobs[w] = jobs_create(&s->workloads[w], groups, n_groups, s->seed, s->end);
+        if (m->jobs[w]) {
+            jobs_gang_speed fn;
+            void *ctx;
+            failures__gang_speed(m, w, &fn, &ctx);
+            jobs_set_gang_speed(m->jobs[w], fn, ctx);
+        }
         rc = m->jobs[w] ? CAPSIM_OK : capsim_fail(CAPSIM_ERR_NO_MEMORY);
         m->provider_n_training[s->workloads[w].tenant]++;
     }
@@ -111,7 +117,9 @@ capsim_status market__training_set_capacity(market *m)
             const int64_t nodes = m->own_gpus[cell(m, p, g)] / SPEC_GPUS_PER_NODE / split;
             m->capacity_scratch[g] = nodes * SPEC_GPUS_PER_NODE;
         }
-        const capsim_status st = jobs_set_capacities(m->jobs[w], m->capacity_scratch);
+        capsim_status st = jobs_set_capacities(m->jobs[w], m->capacity_scratch);
+        if (st == CAPSIM_OK)
+            st = jobs_refresh_speeds(m->jobs[w]);
         if (st != CAPSIM_OK)
             return st;
     }
@@ -216,6 +224,21 @@ size_t market_end_metrics(market *m, int64_t now, market_metric *out, size_t cap
                 tot.busy_h100_seconds / UNITS_SECONDS_PER_HOUR_REAL);
         n = put(out, n, cap, "mean_jobs_queued", name,
                 tot.queued_job_seconds / UNITS_SECONDS_PER_HOUR_REAL / hours);
+        if (s->n_failures > 0) {
+            n = put(out, n, cap, "interruptions", name, (double)tot.interruptions);
+            n = put(out, n, cap, "interruptions_hardware", name,
+                    (double)tot.interruptions_hardware);
+            n = put(out, n, cap, "interruptions_hardware_share", name,
+                    tot.interruptions > 0
+                        ? (double)tot.interruptions_hardware / (double)tot.interruptions : 0.0);
+            n = put(out, n, cap, "lost_gpu_hours", name,
+                    tot.lost_gpu_seconds / UNITS_SECONDS_PER_HOUR_REAL);
+            n = put(out, n, cap, "effective_training_time", name,
+                    tot.elapsed_gpu_seconds > 0.0
+                        ? (tot.busy_gpu_seconds - tot.lost_gpu_seconds) / tot.elapsed_gpu_seconds
+                        : 1.0);
+        }
     }
+    n = failures__metrics(m, out, n, cap);
     return market__undelivered_metrics(m, out, n, cap);
 }

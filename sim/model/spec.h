@@ -84,8 +84,6 @@ typedef struct spec_datacenter {
     double opex_per_mw_year;    /* USD per MW of power_mw per year (colocation or facility
                                    cost), paid by the owner from online on */
     int64_t online;             /* seconds since start */
-    double maintenance_share;   /* share of its nodes drained for planned maintenance at any
-                                   time (rolling), 0..1 */
 } spec_datacenter;
 
 typedef enum spec_contract_kind {
@@ -191,7 +189,6 @@ typedef struct spec_buildout {
     double pue;                 /* of new sites */
     double energy_price_per_mwh;/* of new sites */
     double opex_per_mw_year;    /* of new sites */
-    double maintenance_share;   /* of new sites (spec_datacenter) */
     char region[SPEC_NAME_MAX];
     double yearly_budget_mw;    /* IT MW that may be started per calendar year (0: unlimited) */
     double yearly_budget_usd;   /* capex that may be committed per year (0: unlimited) */
@@ -296,6 +293,9 @@ typedef struct spec_failure {
     spec_distribution repair_h;  /* hours down per failure */
     int drains_node;             /* GPU scope: the node is down until the repair */
     int hardware;                /* counted as a hardware interruption */
+    int planned;                 /* node, rack or datacenter scope: planned maintenance, a
+                                    rolling drain announced ahead: the units are drained, not
+                                    failed, and interrupt no job (work moves away first) */
 } spec_failure;
 
 /* A datacenter's power cap lowered to `mw` (IT power) over [start, end). */

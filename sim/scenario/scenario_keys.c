@@ -106,9 +106,6 @@ static const scenario_keys_key datacenter_keys[] = {
      .offset = FIELD(spec_datacenter, opex_per_mw_year), .unit = "USD per MW-year"},
     {.name = "online", .type = SCENARIO_KEYS_DATE, .flags = SCENARIO_KEYS_DEFAULT_START,
      .offset = FIELD(spec_datacenter, online), .unit = "date"},
-    {.name = "maintenance_share", .type = SCENARIO_KEYS_REAL, .default_text = "0", .lo = 0,
-     .hi = 1, .hi_open = 1, .offset = FIELD(spec_datacenter, maintenance_share),
-     .unit = "fraction of nodes"},
     {.name = "gpus", .type = SCENARIO_KEYS_GPU_LIST, .offset = SCENARIO_KEYS_NO_FIELD, .unit = "GPUs"},
 };
 
@@ -269,9 +266,7 @@ static const scenario_keys_key buildout_keys[] = {
      AT_LEAST(0), .offset = FIELD(spec_buildout, energy_price_per_mwh), .unit = "USD/MWh"},
     {.name = "opex_per_mw_year", .type = SCENARIO_KEYS_REAL, .default_text = "0", AT_LEAST(0),
      .offset = FIELD(spec_buildout, opex_per_mw_year), .unit = "USD per MW-year"},
-    {.name = "maintenance_share", .type = SCENARIO_KEYS_REAL, .default_text = "0", .lo = 0,
-     .hi = 1, .hi_open = 1, .offset = FIELD(spec_buildout, maintenance_share),
-     .unit = "fraction of nodes"},
+
     {.name = "region", .type = SCENARIO_KEYS_TEXT, .default_text = "",
      .offset = FIELD(spec_buildout, region), .size = TEXT_SIZE(spec_buildout, region),
      .unit = "text"},
@@ -315,6 +310,8 @@ static const scenario_keys_key failure_keys[] = {
      .offset = FIELD(spec_failure, drains_node), .unit = "true/false"},
     {.name = "hardware", .type = SCENARIO_KEYS_BOOL, .default_text = "true",
      .offset = FIELD(spec_failure, hardware), .unit = "true/false"},
+    {.name = "planned", .type = SCENARIO_KEYS_BOOL, .default_text = "false",
+     .offset = FIELD(spec_failure, planned), .unit = "true/false"},
 };
 
 static const scenario_keys_key curtailment_keys[] = {

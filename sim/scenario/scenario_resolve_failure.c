@@ -64,6 +64,12 @@ int scenario_resolve__failure(scenario_resolve_ctx *rc, size_t i)
                                    spec_failure_scope_name(f->scope));
         }
     }
+    if (f->planned && f->scope == SPEC_SCOPE_GPU) {
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_FAILURE, i, "planned");
+        scenario_diag_error(rc->d, &w, "planned maintenance drains whole units: use scope = node, "
+                            "rack or datacenter");
+        return -1;
+    }
     if (f->scope == SPEC_SCOPE_RACK && f->gpu == SPEC_ANY_GPU) {
         scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_FAILURE, i, "scope");
         scenario_resolve__warn(rc, &w, "a rack is 72 GPUs (an NVL72); name the rack-scale GPU "

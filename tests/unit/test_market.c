@@ -318,10 +318,10 @@ static void test_layout(void **state)
         } else {
             assert_true(f->util[i] == 0.0f && f->power_w[i] == 0.0f);
         }
-        stragglers += f->perf[i] == 0.71f;
+        stragglers += f->perf[i] != 1.0f;
     }
     assert_int_equal(assigned, 4096 + 2048 + 1024);   /* all online by the end */
-    assert_int_equal(stragglers, 123 + 31);           /* 3 % of 4096 and of 1024, rounded */
+    assert_int_equal(stragglers, 0);   /* the chain has none: its loads are known answers */
 }
 
 /* Same spec, same seed: the same rows bit for bit, and the same fleet. */

@@ -131,7 +131,7 @@ spec *testlib_chain(void)
 {
     spec *s = testlib_chain_alloc(CHAIN_N_GPUS, CHAIN_N_PROVIDERS, CHAIN_N_DCS, CHAIN_N_PHASES,
                                   CHAIN_N_CONTRACTS, CHAIN_N_WORKLOADS);
-    testlib_gpu(&s->gpus[GPU_H100], "H100", 700, 90, 1.0, 25000, 5, 0.03);
+    testlib_gpu(&s->gpus[GPU_H100], "H100", 700, 90, 1.0, 25000, 5, 0.0);
     testlib_gpu(&s->gpus[GPU_GB200], "GB200", 1200, 180, 2.5, 60000, 4, 0.0);
     testlib_name(s->providers[P_COREWEAVE].name, "coreweave");
     testlib_name(s->providers[P_GOOGLE].name, "google");

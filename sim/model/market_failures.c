@@ -1,0 +1,884 @@
+/*
+ * market_failures: failures, repairs, planned maintenance and power caps
+ * (the [failure] and [curtailment] sections; scenarios/README.md has the
+ * rules). The per-GPU facts live in the fleet (fleet.h): hazard and
+ * threshold per GPU, advanced by the tick pass; this file gives the pass its
+ * per-range hazard and throttle, and turns what the pass reports into state
+ * changes and events.
+ *
+ * GPU-scope modes. For each GPU type the modes that apply add up to a
+ * hazard per tick of (r0 + r1 x load) x dt, r0 = sum of rates and r1 = sum
+ * of rate x load_factor; a failed GPU's mode is drawn in proportion to its
+ * rate at the range's load. Thresholds are Exp(1) draws from the stream
+ * "failure/gpu/<datacenter>", at install (phase online) and at repair.
+ *
+ * Node, rack and datacenter modes. Each (mode, datacenter) pair carries an
+ * accumulated hazard H and an Exp(1) threshold E of its own: every tick H
+ * grows by rate x units online x dt, and while H >= E a unit fails and E
+ * grows by a new Exp(1) draw (a Poisson process of the units' total rate).
+ * The unit hit is the node or rack of a uniformly drawn online GPU of the
+ * mode's type; a datacenter mode takes every GPU of the site. Draws come
+ * from "failure/<mode>/<datacenter>", so a new datacenter changes no other
+ * datacenter's failures.
+ *
+ * Repairs. Each failure schedules one repair event per group it hit: after
+ * repair_h, `failed` FAILED GPUs of the group are renewed (healthy, H = 0, a
+ * new threshold) and `drained` drained (MAINTENANCE) GPUs return healthy.
+ * GPUs of one type in one DC are interchangeable, so any such GPUs of the
+ * group serve (alloc moves healthy GPUs to the front at every rebuild).
+ * Every failure and repair marks the allocation stale: the next tick
+ * rebuilds it, and a lessor's spares take the failed GPUs' place.
+ *
+ * Planned maintenance. A mode with `planned` drains its units
+ * (MAINTENANCE) instead of failing them, counts in planned_drains, and
+ * interrupts no job: the jobs on the drained GPUs move off at the next
+ * rebuild with their work (a capacity drop, jobs.h), as announced
+ * maintenance lets them.
+ *
+ * Training. A failed GPU in a leaf of a tenant with training workloads is at
+ * an offset of the tenant's GPUs in that group (its leaves in leaf order);
+ * the workloads split those evenly in whole nodes, and each lays its
+ * running jobs out in start order (jobs.h). Every job overlapping the
+ * failed node (or rack, or site) is interrupted. The same layout answers
+ * the jobs' gang speed: the slowest perf over a job's GPUs.
+ *
+ * Power caps. Before the tick pass each datacenter's IT draw at this tick's
+ * loads is computed from the ranges (every healthy GPU of a range draws the
+ * same): boards plus host power. Over its cap (power_mw, or a curtailment's
+ * mw), one clock fraction f in [min_clock, 1] per datacenter is found by
+ * bisection so the draw fits; each GPU type then runs at max(f, its
+ * min_clock) with f^alpha throughput and f^beta dynamic power. Inference
+ * capacity follows the throttle from the next tick on (the capacity is set
+ * before the loads that decide the throttle are known).
+ *
+ * Streams and order make every run deterministic: failures are processed in
+ * segment order, then GPU order, at each tick.
+ */
+#include "market_internal.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "jobs.h"
+#include "jobdist.h"
+#include "../engine/rng.h"
+#include "../util/grow.h"
+
+#define WATTS_PER_MW 1e6
+#define BISECTION_STEPS 40
+#define FAIL_BATCH 256            /* new failures taken from the fleet at a time */
+
+typedef struct repair {
+    int group;
+    int64_t failed;
+    int64_t drained;
+    int next_free;
+} repair;
+
+/* What a failure hit, per training workload and group: offsets to interrupt. */
+typedef struct hit_range {
+    int64_t lo, hi;
+} hit_range;
+
+typedef struct gang_ctx {
+    market *m;
+    size_t workload;
+} gang_ctx;
+
+struct failures_state {
+    size_t n_modes;
+    double *r0, *r1;              /* per GPU type: GPU-scope rate sums, per second */
+    gsl_rng **gpu_rng;            /* per DC (cap_datacenters): thresholds, mode choice */
+    gsl_rng **mode_rng;           /* per (mode, DC): repairs, unit draws */
+    double *unit_h, *unit_e;      /* per (mode, DC): accumulated hazard and threshold */
+    jobdist **repair_dist;        /* per mode */
+
+    repair *repairs;
+    size_t n_repairs, cap_repairs;
+    int free_repair;
+
+    size_t *group_leaf_lo;        /* per group + 1: its leaves are [lo[g], lo[g + 1]) */
+    uint8_t *group_touched;       /* per group: GPUs failed, repaired or installed since the
+                                     last rebuild (their perf may have moved) */
+    int64_t *leaf_offset;         /* per leaf: offset among its user's GPUs in its group */
+    int64_t *running;             /* per provider: scratch of the offsets */
+    int64_t *online_by;           /* per (DC, GPU type): scratch of failures__tick */
+    size_t cap_leaves;
+    size_t *batch;                /* FAIL_BATCH GPU indices */
+
+    float *dc_clock;              /* per DC: this tick's throttle (1: none) */
+    double *full_draw_w;          /* per DC: IT power with every installed GPU at tdp_w + host_w,
+                                     W, at the last rebuild: a DC whose cap is above it is
+                                     never throttled, whatever the loads */
+    float *dc_clock_capacity;     /* per DC: the clock inference capacity uses */
+    uint8_t *curtailed;           /* per curtailment: 1 while in force */
+
+    gang_ctx *gang;               /* per workload */
+
+    /* counts for run metrics, per DC */
+    int64_t *gpu_failures;
+    int64_t *node_failures;       /* node and rack modes */
+    int64_t *site_failures;       /* datacenter modes */
+    int64_t *planned_drains;      /* planned modes */
+};
+
+static size_t mode_cell(const market *m, size_t mode, size_t dc)
+{
+    return mode * (m->cap_datacenters + 1) + dc;
+}
+
+/* ---- create / destroy ---- */
+
+static gsl_rng *dc_stream(const market *m, const char *what, size_t dc)
+{
+    char name[2 * SPEC_NAME_MAX + 32];
+    snprintf(name, sizeof name, "failure/%s/%s", what, m->datacenters[dc].name);
+    return rng_stream_create(m->spec->seed, name);
+}
+
+/* The threshold stream of DC dc, created on first use. NULL when out of memory. */
+static gsl_rng *gpu_stream(market *m, size_t dc)
+{
+    failures_state *fs = m->fail;
+    if (!fs->gpu_rng[dc])
+        fs->gpu_rng[dc] = dc_stream(m, "gpu", dc);
+    return fs->gpu_rng[dc];
+}
+
+static gsl_rng *mode_stream(market *m, size_t mode, size_t dc)
+{
+    failures_state *fs = m->fail;
+    gsl_rng **r = &fs->mode_rng[mode_cell(m, mode, dc)];
+    if (!*r)
+        *r = dc_stream(m, m->spec->failures[mode].name, dc);
+    return *r;
+}
+
+static int applies(const spec_failure *f, int gpu)
+{
+    return f->gpu == SPEC_ANY_GPU || f->gpu == gpu;
+}
+
+capsim_status failures__create(market *m)
+{
+    const spec *s = m->spec;
+    failures_state *fs = calloc(1, sizeof *fs);
+    if (!fs)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    m->fail = fs;
+    size_t n_groups;
+    alloc_groups(m->alloc, &n_groups);
+    const size_t ndc = m->cap_datacenters + 1, nm = s->n_failures;
+    fs->n_modes = nm;
+    fs->free_repair = -1;
+    fs->r0 = calloc(s->n_gpus + 1, sizeof *fs->r0);
+    fs->r1 = calloc(s->n_gpus + 1, sizeof *fs->r1);
+    fs->gpu_rng = calloc(ndc, sizeof *fs->gpu_rng);
+    fs->mode_rng = calloc((nm + 1) * ndc, sizeof *fs->mode_rng);
+    fs->unit_h = calloc((nm + 1) * ndc, sizeof *fs->unit_h);
+    fs->unit_e = calloc((nm + 1) * ndc, sizeof *fs->unit_e);
+    fs->repair_dist = calloc(nm + 1, sizeof *fs->repair_dist);
+    fs->group_leaf_lo = calloc(n_groups + 2, sizeof *fs->group_leaf_lo);
+    fs->group_touched = malloc(n_groups + 1);
+    if (fs->group_touched)
+        memset(fs->group_touched, 1, n_groups + 1);
+    fs->batch = calloc(FAIL_BATCH, sizeof *fs->batch);
+    fs->running = calloc(s->n_providers + 1, sizeof *fs->running);
+    fs->online_by = calloc(ndc * (s->n_gpus + 1), sizeof *fs->online_by);
+    fs->dc_clock = calloc(ndc, sizeof *fs->dc_clock);
+    fs->dc_clock_capacity = calloc(ndc, sizeof *fs->dc_clock_capacity);
+    fs->full_draw_w = calloc(ndc, sizeof *fs->full_draw_w);
+    fs->curtailed = calloc(s->n_curtailments + 1, sizeof *fs->curtailed);
+    fs->gang = calloc(s->n_workloads + 1, sizeof *fs->gang);
+    fs->gpu_failures = calloc(ndc, sizeof *fs->gpu_failures);
+    fs->node_failures = calloc(ndc, sizeof *fs->node_failures);
+    fs->site_failures = calloc(ndc, sizeof *fs->site_failures);
+    fs->planned_drains = calloc(ndc, sizeof *fs->planned_drains);
+    if (!fs->r0 || !fs->r1 || !fs->gpu_rng || !fs->mode_rng || !fs->unit_h || !fs->unit_e ||
+        !fs->repair_dist || !fs->group_leaf_lo || !fs->group_touched || !fs->batch || !fs->running || !fs->online_by || !fs->dc_clock ||
+        !fs->dc_clock_capacity || !fs->full_draw_w || !fs->curtailed || !fs->gang || !fs->gpu_failures ||
+        !fs->node_failures || !fs->site_failures || !fs->planned_drains)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    for (size_t d = 0; d < ndc; d++)
+        fs->dc_clock[d] = fs->dc_clock_capacity[d] = 1.0f;
+    for (size_t k = 0; k < nm; k++) {
+        const spec_failure *f = &s->failures[k];
+        if (!(fs->repair_dist[k] = jobdist_create(&f->repair_h)))
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+        if (f->scope != SPEC_SCOPE_GPU)
+            continue;
+        for (size_t g = 0; g < s->n_gpus; g++) {
+            if (!applies(f, (int)g))
+                continue;
+            fs->r0[g] += f->rate_per_unit_s;
+            fs->r1[g] += f->rate_per_unit_s * f->load_factor;
+        }
+    }
+    for (size_t w = 0; w < s->n_workloads; w++)
+        fs->gang[w] = (gang_ctx){m, w};
+    return CAPSIM_OK;
+}
+
+void failures__destroy(market *m)
+{
+    failures_state *fs = m->fail;
+    if (!fs)
+        return;
+    const size_t ndc = m->cap_datacenters + 1;
+    if (fs->gpu_rng)
+        for (size_t d = 0; d < ndc; d++)
+            gsl_rng_free(fs->gpu_rng[d]);
+    if (fs->mode_rng)
+        for (size_t i = 0; i < (fs->n_modes + 1) * ndc; i++)
+            gsl_rng_free(fs->mode_rng[i]);
+    if (fs->repair_dist)
+        for (size_t k = 0; k < fs->n_modes; k++)
+            jobdist_destroy(fs->repair_dist[k]);
+    void *arrays[] = {fs->r0, fs->r1, fs->gpu_rng, fs->mode_rng, fs->unit_h, fs->unit_e,
+                      fs->repair_dist, fs->repairs, fs->group_leaf_lo, fs->group_touched,
+                      fs->leaf_offset, fs->running, fs->online_by, fs->batch, fs->dc_clock, fs->dc_clock_capacity, fs->full_draw_w,
+                      fs->curtailed, fs->gang, fs->gpu_failures, fs->node_failures,
+                      fs->site_failures, fs->planned_drains};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        free(arrays[i]);
+    free(fs);
+    m->fail = NULL;
+}
+
+/* ---- thresholds ---- */
+
+static float exp1(gsl_rng *r)
+{
+    return (float)gsl_ran_exponential(r, 1.0);
+}
+
+/* Exp(1) thresholds for the count GPUs from fleet index first, of a type
+ * with GPU-scope modes; INFINITY otherwise (never fails). */
+static capsim_status arm_range(market *m, size_t dc, int gpu, size_t first, size_t count)
+{
+    fleet *f = m->fleet;
+    if (!(m->fail->r0[gpu] > 0.0))
+        return CAPSIM_OK;   /* thresholds stay INFINITY */
+    gsl_rng *r = gpu_stream(m, dc);
+    if (!r)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    for (size_t i = first; i < first + count; i++) {   /* state is left as it is */
+        f->hazard[i] = 0.0f;
+        f->threshold[i] = exp1(r);
+    }
+    return CAPSIM_OK;
+}
+
+/* The group holding fleet index i. */
+static size_t group_of_gpu(const market *m, size_t i)
+{
+    size_t n;
+    const alloc_group *groups = alloc_groups(m->alloc, &n);
+    size_t lo = 0, hi = n;
+    while (lo + 1 < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (groups[mid].lo <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int failures__group_touched(const market *m, size_t g)
+{
+    return m->fail->group_touched[g];
+}
+
+void failures__clear_touched(market *m)
+{
+    size_t n;
+    alloc_groups(m->alloc, &n);
+    memset(m->fail->group_touched, 0, n);
+}
+
+capsim_status failures__phase_online(market *m, size_t phase)
+{
+    const spec_phase *p = &m->phases[phase];
+    if (p->datacenter < 0)
+        return CAPSIM_OK;
+    m->fail->group_touched[group_of_gpu(m, alloc_phase_first_gpu(m->alloc, phase))] = 1;
+    return arm_range(m, (size_t)p->datacenter, p->gpu, alloc_phase_first_gpu(m->alloc, phase),
+                     (size_t)p->count);
+}
+
+capsim_status failures__arm_initial(market *m)
+{
+    const uint8_t *online = alloc_phase_online(m->alloc);
+    for (size_t ph = 0; ph < m->n_phases; ph++) {
+        if (!online[ph])
+            continue;
+        const capsim_status st = failures__phase_online(m, ph);
+        if (st != CAPSIM_OK)
+            return st;
+    }
+    return CAPSIM_OK;
+}
+
+float failures__hazard(const market *m, int gpu, float load, double dt_s)
+{
+    const failures_state *fs = m->fail;
+    return (float)((fs->r0[gpu] + fs->r1[gpu] * (double)load) * dt_s);
+}
+
+/* ---- repairs ---- */
+
+/* Schedules a repair of `failed` and `drained` GPUs of group g after a draw
+ * from mode k's repair time. Returns 0, CAPSIM_ERR_NO_MEMORY or
+ * CAPSIM_ERR_EVENT_QUEUE. */
+static capsim_status schedule_repair(market *m, size_t k, size_t dc, int g, int64_t failed,
+                                     int64_t drained, int64_t t)
+{
+    failures_state *fs = m->fail;
+    gsl_rng *r = mode_stream(m, k, dc);
+    if (!r)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    const double hours = jobdist_draw(fs->repair_dist[k], r);
+    int idx = fs->free_repair;
+    if (idx >= 0) {
+        fs->free_repair = fs->repairs[idx].next_free;
+    } else {
+        if (grow_reserve((void **)&fs->repairs, &fs->cap_repairs, fs->n_repairs + 1, 64,
+                         sizeof *fs->repairs) != 0)
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+        idx = (int)fs->n_repairs++;
+    }
+    fs->repairs[idx] = (repair){g, failed, drained, -1};
+    int64_t span = (int64_t)llround((hours > 0.0 ? hours : 0.0) * UNITS_SECONDS_PER_HOUR_REAL);
+    if (span < 1)
+        span = 1;
+    if (t + span >= m->spec->end)
+        return CAPSIM_OK;   /* after the horizon: nothing to do */
+    if (engine_schedule(m->engine, t + span, MARKET_EV_REPAIR, idx, NULL) == EVQ_NO_HANDLE)
+        return capsim_fail(CAPSIM_ERR_EVENT_QUEUE);
+    return CAPSIM_OK;
+}
+
+/* Restores up to `want` GPUs of state `from` in [lo, hi) (the unhealthy
+ * tail first); renews failed ones. Returns how many were restored. */
+static int64_t restore(market *m, size_t dc, const alloc_group *gr, uint8_t from, int64_t want)
+{
+    fleet *f = m->fleet;
+    int64_t done = 0;
+    const size_t spans[2][2] = {{gr->healthy_hi, gr->online_hi}, {gr->lo, gr->healthy_hi}};
+    for (int k = 0; k < 2 && done < want; k++) {
+        for (size_t i = spans[k][0]; i < spans[k][1] && done < want; i++) {
+            if (f->state[i] != from)
+                continue;
+            if (from == FLEET_FAILED) {
+                gsl_rng *r = m->fail->r0[gr->gpu] > 0.0 ? gpu_stream(m, dc) : NULL;
+                fleet_renew(f, i, r ? exp1(r) : INFINITY);
+            } else {
+                f->state[i] = FLEET_HEALTHY;
+            }
+            done++;
+        }
+    }
+    return done;
+}
+
+static int on_repair(engine *e, const evq_event *ev, void *ctx)
+{
+    (void)e;
+    market *m = ctx;
+    failures_state *fs = m->fail;
+    repair *r = &fs->repairs[ev->arg];
+    const alloc_group *gr = &alloc_groups(m->alloc, NULL)[r->group];
+    fs->group_touched[r->group] = 1;
+    restore(m, (size_t)gr->datacenter, gr, FLEET_FAILED, r->failed);
+    restore(m, (size_t)gr->datacenter, gr, FLEET_MAINTENANCE, r->drained);
+    r->next_free = fs->free_repair;
+    fs->free_repair = ev->arg;
+    market__allocation_changed(m);
+    return 0;
+}
+
+void failures__attach(market *m, engine *e)
+{
+    engine_on(e, MARKET_EV_REPAIR, on_repair, m);
+}
+
+/* ---- layout: leaf offsets and gang speed ---- */
+
+capsim_status failures__after_rebuild(market *m)
+{
+    failures_state *fs = m->fail;
+    size_t n_groups, n_leaves;
+    alloc_groups(m->alloc, &n_groups);
+    const alloc_leaf *leaves = alloc_leaves(m->alloc, &n_leaves);
+    for (size_t d = 0; d < m->n_datacenters; d++)
+        fs->full_draw_w[d] = 0.0;
+    const uint8_t *online = alloc_phase_online(m->alloc);
+    for (size_t ph = 0; ph < m->n_phases; ph++) {
+        const spec_phase *p = &m->phases[ph];
+        if (p->datacenter >= 0 && online[ph])
+            fs->full_draw_w[p->datacenter] +=
+                (double)p->count * spec_gpu_system_w(&m->spec->gpus[p->gpu]);
+    }
+    if (n_leaves + 1 > fs->cap_leaves) {
+        const size_t cap = grow_capacity(fs->cap_leaves, n_leaves + 1, 64);
+        if (cap == 0 || grow_resize((void **)&fs->leaf_offset, cap, sizeof *fs->leaf_offset) != 0)
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+        fs->cap_leaves = cap;
+    }
+    /* leaves are grouped by group, in fleet order */
+    size_t l = 0;
+    for (size_t g = 0; g <= n_groups; g++) {
+        while (l < n_leaves && (size_t)leaves[l].group < g)
+            l++;
+        fs->group_leaf_lo[g] = l;
+    }
+    int64_t *running = fs->running;
+    for (size_t g = 0; g < n_groups; g++) {
+        for (size_t p = 0; p < m->spec->n_providers; p++)
+            running[p] = 0;
+        for (size_t k = fs->group_leaf_lo[g]; k < fs->group_leaf_lo[g + 1]; k++) {
+            fs->leaf_offset[k] = running[leaves[k].user];
+            running[leaves[k].user] += leaves[k].gpus;
+        }
+    }
+    return CAPSIM_OK;
+}
+
+/* Training workload w's share of its tenant's GPUs in group g: its k-th
+ * slot of `cap` GPUs (market_training.c's split). */
+static void workload_slot(const market *m, size_t w, size_t g, int64_t *base, int64_t *cap)
+{
+    const spec *s = m->spec;
+    const int p = s->workloads[w].tenant;
+    size_t k = 0;
+    for (size_t v = 0; v < w; v++)
+        k += m->jobs[v] && s->workloads[v].tenant == p;
+    const int64_t split = (int64_t)m->provider_n_training[p];
+    const int64_t own = m->own_gpus[(size_t)p * m->n_groups + g];
+    *cap = own / SPEC_GPUS_PER_NODE / split * SPEC_GPUS_PER_NODE;
+    *base = (int64_t)k * *cap;
+}
+
+/* The slowest perf over [offset, offset + gpus) of workload w's GPUs in group g. */
+static double gang_speed(void *ctx, size_t g, int64_t offset, int64_t gpus)
+{
+    const gang_ctx *gc = ctx;
+    const market *m = gc->m;
+    const failures_state *fs = m->fail;
+    const alloc_leaf *leaves = alloc_leaves(m->alloc, NULL);
+    const int p = m->spec->workloads[gc->workload].tenant;
+    int64_t base, cap;
+    workload_slot(m, gc->workload, g, &base, &cap);
+    const int64_t lo = base + offset, hi = lo + gpus;
+    float slowest = 1.0f;
+    for (size_t k = fs->group_leaf_lo[g]; k < fs->group_leaf_lo[g + 1]; k++) {
+        const alloc_leaf *leaf = &leaves[k];
+        if (leaf->user != p)
+            continue;
+        const int64_t a = fs->leaf_offset[k], b = a + leaf->gpus;
+        const int64_t from = lo > a ? lo : a, to = hi < b ? hi : b;
+        if (from >= to)
+            continue;
+        const float v = fleet_min_perf(m->fleet, leaf->lo + (size_t)(from - a),
+                                       leaf->lo + (size_t)(to - a));
+        slowest = v < slowest ? v : slowest;
+    }
+    return (double)slowest;
+}
+
+void failures__gang_speed(market *m, size_t w, jobs_gang_speed *fn, void **ctx)
+{
+    *fn = gang_speed;
+    *ctx = &m->fail->gang[w];
+}
+
+/* Interrupts the jobs of the tenant of `leaf` that hold GPUs [lo, hi) of the
+ * leaf's range (fleet indices). */
+static void interrupt_jobs(market *m, size_t leaf_index, size_t lo, size_t hi, int64_t down,
+                           int hardware)
+{
+    const spec *s = m->spec;
+    const failures_state *fs = m->fail;
+    const alloc_leaf *leaf = &alloc_leaves(m->alloc, NULL)[leaf_index];
+    if (m->provider_n_training[leaf->user] == 0)
+        return;
+    const size_t g = (size_t)leaf->group;
+    const int64_t at = fs->leaf_offset[leaf_index] + (int64_t)(lo - leaf->lo);
+    const int64_t to = at + (int64_t)(hi - lo);
+    for (size_t w = 0; w < s->n_workloads; w++) {
+        if (!m->jobs[w] || s->workloads[w].tenant != leaf->user)
+            continue;
+        int64_t base, cap;
+        workload_slot(m, w, g, &base, &cap);
+        const int64_t a = at > base ? at : base, b = to < base + cap ? to : base + cap;
+        if (a >= b)
+            continue;
+        const int64_t range[2] = {a - base, b - base};
+        jobs_interrupt(m->jobs[w], g, range, 1, down, hardware);
+    }
+}
+
+/* The leaf of alloc whose range holds fleet index i, or -1 (a binary search
+ * over the group's leaves, which are in fleet order). */
+static int leaf_of(const market *m, size_t g, size_t i)
+{
+    const failures_state *fs = m->fail;
+    const alloc_leaf *leaves = alloc_leaves(m->alloc, NULL);
+    size_t lo = fs->group_leaf_lo[g], hi = fs->group_leaf_lo[g + 1];
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (leaves[mid].hi <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < fs->group_leaf_lo[g + 1] && leaves[lo].lo <= i && i < leaves[lo].hi ? (int)lo : -1;
+}
+
+/* Takes down the healthy GPUs of [lo, hi) of group g (to `to`); returns how
+ * many. A GPU already down is left alone. */
+static int64_t take_down(market *m, size_t lo, size_t hi, uint8_t to)
+{
+    int64_t n = 0;
+    for (size_t i = lo; i < hi; i++) {
+        if (m->fleet->state[i] != FLEET_HEALTHY)
+            continue;
+        m->fleet->state[i] = to;
+        n++;
+    }
+    return n;
+}
+
+/* ---- GPU-scope failures from the pass ---- */
+
+/* The GPU-scope mode of a failure of a `gpu` GPU at `load`, drawn in
+ * proportion to the modes' rates there. */
+static size_t draw_mode(market *m, size_t dc, int gpu, float load)
+{
+    const spec *s = m->spec;
+    const double total = m->fail->r0[gpu] + m->fail->r1[gpu] * (double)load;
+    const double u = gsl_rng_uniform(gpu_stream(m, dc)) * total;
+    double acc = 0.0;
+    size_t last = 0;
+    for (size_t k = 0; k < s->n_failures; k++) {
+        const spec_failure *f = &s->failures[k];
+        if (f->scope != SPEC_SCOPE_GPU || !applies(f, gpu))
+            continue;
+        acc += f->rate_per_unit_s * (1.0 + f->load_factor * (double)load);
+        last = k;
+        if (u < acc)
+            return k;
+    }
+    return last;
+}
+
+capsim_status failures__take(market *m, const alloc_segment *seg, size_t group, float load,
+                             int64_t t)
+{
+    const spec *s = m->spec;
+    failures_state *fs = m->fail;
+    const alloc_group *gr = &alloc_groups(m->alloc, NULL)[group];
+    const size_t dc = (size_t)seg->datacenter;
+    fs->group_touched[group] = 1;
+    size_t from = seg->lo;
+    for (;;) {
+        const size_t got = fleet_take_failures(m->fleet, from, seg->hi, fs->batch, FAIL_BATCH);
+        for (size_t b = 0; b < got; b++) {
+            const size_t i = fs->batch[b];
+            const size_t k = draw_mode(m, dc, seg->gpu, load);
+            const spec_failure *f = &s->failures[k];
+            size_t node_lo = i, node_hi = i + 1;
+            int64_t drained = 0;
+            if (f->drains_node) {
+                node_lo = gr->lo + (i - gr->lo) / SPEC_GPUS_PER_NODE * SPEC_GPUS_PER_NODE;
+                node_hi = node_lo + SPEC_GPUS_PER_NODE < gr->online_hi ? node_lo + SPEC_GPUS_PER_NODE
+                                                                        : gr->online_hi;
+                drained = take_down(m, node_lo, node_hi, FLEET_MAINTENANCE);
+            }
+            fs->gpu_failures[dc]++;
+            if (seg->leaf >= 0)
+                interrupt_jobs(m, (size_t)seg->leaf, node_lo, node_hi, 1 + drained, f->hardware);
+            const capsim_status st = schedule_repair(m, k, dc, (int)group, 1, drained, t);
+            if (st != CAPSIM_OK)
+                return st;
+        }
+        if (got < FAIL_BATCH)
+            break;
+        from = fs->batch[FAIL_BATCH - 1] + 1;
+    }
+    market__allocation_changed(m);
+    return CAPSIM_OK;
+}
+
+/* ---- node, rack and datacenter failures ---- */
+
+/* One unit failure of mode k in DC dc at t: the unit of a uniformly drawn
+ * online GPU of the mode's type, or the whole site. */
+static int unit_failure(market *m, size_t k, size_t dc, int64_t online, int64_t t)
+{
+    const spec *s = m->spec;
+    failures_state *fs = m->fail;
+    const spec_failure *f = &s->failures[k];
+    size_t n_groups;
+    const alloc_group *groups = alloc_groups(m->alloc, &n_groups);
+    gsl_rng *r = mode_stream(m, k, dc);
+    if (!r)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    int64_t pick = f->scope == SPEC_SCOPE_DATACENTER ? -1
+                                                     : (int64_t)gsl_rng_uniform_int(r, (unsigned long)online);
+    for (size_t g = 0; g < n_groups; g++) {
+        const alloc_group *gr = &groups[g];
+        if (gr->datacenter != (int)dc || !applies(f, gr->gpu))
+            continue;
+        const int64_t size = (int64_t)(gr->online_hi - gr->lo);
+        size_t lo = gr->lo, hi = gr->online_hi;
+        if (pick >= 0) {
+            if (pick >= size) {
+                pick -= size;
+                continue;
+            }
+            const int64_t unit = spec_failure_scope_gpus(f->scope);
+            lo = gr->lo + (size_t)(pick / unit * unit);
+            hi = lo + (size_t)unit < gr->online_hi ? lo + (size_t)unit : gr->online_hi;
+        }
+        /* the jobs first, while the layout still holds the GPUs */
+        for (size_t i = lo; i < hi && !f->planned;) {
+            const int leaf = leaf_of(m, g, i);
+            if (leaf < 0) {
+                i++;
+                continue;
+            }
+            const alloc_leaf *lf = &alloc_leaves(m->alloc, NULL)[leaf];
+            const size_t end = lf->hi < hi ? lf->hi : hi;
+            interrupt_jobs(m, (size_t)leaf, i, end, (int64_t)(end - i), f->hardware);
+            i = end;
+        }
+        const int64_t down = take_down(m, lo, hi, f->planned ? FLEET_MAINTENANCE : FLEET_FAILED);
+        fs->group_touched[g] = 1;
+        if (down > 0) {
+            const capsim_status st = schedule_repair(m, k, dc, (int)g, f->planned ? 0 : down,
+                                                     f->planned ? down : 0, t);
+            if (st != CAPSIM_OK)
+                return st;
+        }
+        if (pick >= 0)
+            break;
+    }
+    if (f->planned) {
+        fs->planned_drains[dc]++;
+    } else if (f->scope == SPEC_SCOPE_DATACENTER) {
+        fs->site_failures[dc]++;
+        snprintf(m->message, sizeof m->message, "%s: %s down (%s failure)",
+                 m->datacenters[dc].name, m->datacenters[dc].name, f->name);
+        const int rc = market__notify(m, t, "datacenter_failure", m->datacenters[dc].name);
+        if (rc != 0)
+            return rc;
+    } else {
+        fs->node_failures[dc]++;
+    }
+    market__allocation_changed(m);
+    return CAPSIM_OK;
+}
+
+int failures__tick(market *m, int64_t t, double dt_s)
+{
+    const spec *s = m->spec;
+    failures_state *fs = m->fail;
+    /* curtailments in force */
+    for (size_t c = 0; c < s->n_curtailments; c++) {
+        const spec_curtailment *cu = &s->curtailments[c];
+        const uint8_t now = cu->start <= t && t < cu->end;
+        if (now == fs->curtailed[c])
+            continue;
+        fs->curtailed[c] = now;
+        snprintf(m->message, sizeof m->message, now ? "%s: %s power cap lowered to %g MW"
+                                                    : "%s: %s power cap restored",
+                 cu->name, m->datacenters[cu->datacenter].name, cu->mw);
+        const int rc = market__notify(m, t, now ? "curtailment_start" : "curtailment_end",
+                                      cu->name);
+        if (rc != 0)
+            return rc;
+    }
+    if (s->n_failures == 0)
+        return 0;
+    size_t n_groups;
+    const alloc_group *groups = alloc_groups(m->alloc, &n_groups);
+    const size_t n_types = s->n_gpus;
+    int64_t *online_by = fs->online_by;     /* per (DC, type) */
+    memset(online_by, 0, m->n_datacenters * n_types * sizeof *online_by);
+    for (size_t g = 0; g < n_groups; g++)
+        if (groups[g].datacenter >= 0)
+            online_by[(size_t)groups[g].datacenter * n_types + (size_t)groups[g].gpu] +=
+                (int64_t)(groups[g].online_hi - groups[g].lo);
+    for (size_t k = 0; k < s->n_failures; k++) {
+        const spec_failure *f = &s->failures[k];
+        if (f->scope == SPEC_SCOPE_GPU)
+            continue;
+        for (size_t d = 0; d < m->n_datacenters; d++) {
+            int64_t online = 0;
+            for (size_t type = 0; type < n_types; type++)
+                if (applies(f, (int)type))
+                    online += online_by[d * n_types + type];
+            if (online <= 0)
+                continue;
+            const int64_t unit = spec_failure_scope_gpus(f->scope);
+            const double units = unit > 0 ? (double)online / (double)unit : 1.0;
+            const size_t c = mode_cell(m, k, d);
+            if (fs->unit_e[c] == 0.0) {
+                gsl_rng *r = mode_stream(m, k, d);
+                if (!r)
+                    return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+                fs->unit_e[c] = gsl_ran_exponential(r, 1.0);
+            }
+            fs->unit_h[c] += f->rate_per_unit_s * units * dt_s;
+            while (fs->unit_h[c] >= fs->unit_e[c]) {
+                const int rc = unit_failure(m, k, d, online, t);
+                if (rc != 0)
+                    return rc;
+                fs->unit_e[c] += gsl_ran_exponential(mode_stream(m, k, d), 1.0);
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- power caps ---- */
+
+/* DC d's IT power cap now, W. */
+static double cap_w(const market *m, size_t d)
+{
+    const spec *s = m->spec;
+    double mw = m->datacenters[d].power_mw;
+    for (size_t c = 0; c < s->n_curtailments; c++)
+        if (m->fail->curtailed[c] && (size_t)s->curtailments[c].datacenter == d &&
+            s->curtailments[c].mw < mw)
+            mw = s->curtailments[c].mw;
+    return mw * WATTS_PER_MW;
+}
+
+static float type_clock(const spec_gpu *g, double f)
+{
+    return (float)(f > g->min_clock ? f : g->min_clock);
+}
+
+/* DC d's host power: host_w for every installed GPU, whatever its state. */
+static double host_power_w(const market *m, size_t d)
+{
+    const uint8_t *online = alloc_phase_online(m->alloc);
+    double w = 0.0;
+    for (size_t ph = 0; ph < m->n_phases; ph++) {
+        const spec_phase *p = &m->phases[ph];
+        if (p->datacenter == (int)d && online[ph])
+            w += (double)p->count * m->spec->gpus[p->gpu].host_w;
+    }
+    return w;
+}
+
+void failures__throttle(market *m)
+{
+    const spec *s = m->spec;
+    failures_state *fs = m->fail;
+    size_t n_segments;
+    const alloc_segment *segs = alloc_segments(m->alloc, &n_segments);
+    for (size_t d = 0; d < m->n_datacenters; d++) {
+        fs->dc_clock_capacity[d] = fs->dc_clock[d];
+        fs->dc_clock[d] = 1.0f;
+    }
+    /* the draw at full clock; then bisect the DCs over their cap */
+    for (size_t d = 0; d < m->n_datacenters; d++) {
+        const double cap = cap_w(m, d);
+        if (cap >= m->fail->full_draw_w[d])
+            continue;   /* cannot be over its cap even with every GPU at full load */
+        double base = host_power_w(m, d), dyn_full = 0.0;
+        for (size_t i = 0; i < n_segments; i++) {
+            const alloc_segment *g = &segs[i];
+            if ((size_t)g->datacenter != d || g->leaf < 0)
+                continue;
+            const spec_gpu *type = &s->gpus[g->gpu];
+            const double n = (double)(g->hi - g->lo);
+            base += n * type->idle_w;
+            dyn_full += n * (type->tdp_w - type->idle_w) * (double)m->leaf_load[g->leaf];
+        }
+        if (base + dyn_full <= cap)
+            continue;
+        double lo = 0.0, hi = 1.0;
+        for (int step = 0; step < BISECTION_STEPS; step++) {
+            const double f = 0.5 * (lo + hi);
+            double draw = base;
+            for (size_t i = 0; i < n_segments; i++) {
+                const alloc_segment *g = &segs[i];
+                if ((size_t)g->datacenter != d || g->leaf < 0)
+                    continue;
+                const spec_gpu *type = &s->gpus[g->gpu];
+                draw += (double)(g->hi - g->lo) * (type->tdp_w - type->idle_w) *
+                        (double)m->leaf_load[g->leaf] *
+                        pow((double)type_clock(type, f), type->throttle_power_exponent);
+            }
+            if (draw <= cap)
+                lo = f;
+            else
+                hi = f;
+        }
+        fs->dc_clock[d] = (float)lo;
+    }
+}
+
+void failures__pass(const market *m, const alloc_segment *g, fleet_pass *pass)
+{
+    const spec_gpu *type = &m->spec->gpus[g->gpu];
+    const float f = m->fail->dc_clock[g->datacenter];
+    if (f >= 1.0f) {
+        pass->power_scale = pass->perf_scale = 1.0f;
+        return;
+    }
+    const double c = (double)type_clock(type, (double)f);
+    pass->power_scale = (float)pow(c, type->throttle_power_exponent);
+    pass->perf_scale = (float)pow(c, type->throttle_perf_exponent);
+}
+
+double failures__capacity_scale(const market *m, int dc, int gpu)
+{
+    const float f = m->fail->dc_clock_capacity[dc];
+    if (f >= 1.0f)
+        return 1.0;
+    const spec_gpu *type = &m->spec->gpus[gpu];
+    return pow((double)type_clock(type, (double)f), type->throttle_perf_exponent);
+}
+
+float failures__clock(const market *m, size_t dc)
+{
+    return m->fail->dc_clock[dc];
+}
+
+/* ---- metrics ---- */
+
+static size_t put(market_metric *out, size_t n, size_t cap, const char *metric,
+                  const char *entity, double value)
+{
+    if (n < cap) {
+        snprintf(out[n].name, sizeof out[n].name, "%s.%s", metric, entity);
+        out[n].value = value;
+    }
+    return n + 1;
+}
+
+size_t failures__metrics(const market *m, market_metric *out, size_t n, size_t cap)
+{
+    const failures_state *fs = m->fail;
+    if (m->spec->n_failures == 0)
+        return n;
+    for (size_t d = 0; d < m->n_datacenters; d++) {
+        const char *name = m->datacenters[d].name;
+        n = put(out, n, cap, "gpu_failures", name, (double)fs->gpu_failures[d]);
+        n = put(out, n, cap, "node_failures", name, (double)fs->node_failures[d]);
+        n = put(out, n, cap, "datacenter_failures", name, (double)fs->site_failures[d]);
+        n = put(out, n, cap, "planned_drains", name, (double)fs->planned_drains[d]);
+    }
+    return n;
+}
