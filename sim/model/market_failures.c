@@ -115,7 +115,6 @@ struct failures_state {
     double *full_draw_w;          /* per DC: IT power with every installed GPU at tdp_w + host_w,
                                      W, at the last rebuild: a DC whose cap is above it is
                                      never throttled, whatever the loads */
-    float *dc_clock_capacity;     /* per DC: the clock inference capacity uses */
     uint8_t *curtailed;           /* per curtailment: 1 while in force */
 
     gang_ctx *gang;               /* per workload */
@@ -191,7 +190,6 @@ capsim_status failures__create(market *m)
     fs->running = calloc(s->n_providers + 1, sizeof *fs->running);
     fs->online_by = calloc(ndc * (s->n_gpus + 1), sizeof *fs->online_by);
     fs->dc_clock = calloc(ndc, sizeof *fs->dc_clock);
-    fs->dc_clock_capacity = calloc(ndc, sizeof *fs->dc_clock_capacity);
     fs->full_draw_w = calloc(ndc, sizeof *fs->full_draw_w);
     fs->curtailed = calloc(s->n_curtailments + 1, sizeof *fs->curtailed);
     fs->gang = calloc(s->n_workloads + 1, sizeof *fs->gang);
@@ -201,11 +199,11 @@ capsim_status failures__create(market *m)
     fs->planned_drains = calloc(ndc, sizeof *fs->planned_drains);
     if (!fs->r0 || !fs->r1 || !fs->gpu_rng || !fs->mode_rng || !fs->unit_h || !fs->unit_e ||
         !fs->repair_dist || !fs->group_leaf_lo || !fs->group_touched || !fs->batch || !fs->running || !fs->online_by || !fs->dc_clock ||
-        !fs->dc_clock_capacity || !fs->full_draw_w || !fs->curtailed || !fs->gang || !fs->gpu_failures ||
+        !fs->full_draw_w || !fs->curtailed || !fs->gang || !fs->gpu_failures ||
         !fs->node_failures || !fs->site_failures || !fs->planned_drains)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     for (size_t d = 0; d < ndc; d++)
-        fs->dc_clock[d] = fs->dc_clock_capacity[d] = 1.0f;
+        fs->dc_clock[d] = 1.0f;
     for (size_t k = 0; k < nm; k++) {
         const spec_failure *f = &s->failures[k];
         if (!(fs->repair_dist[k] = jobdist_create(&f->repair_h)))
@@ -241,7 +239,7 @@ void failures__destroy(market *m)
             jobdist_destroy(fs->repair_dist[k]);
     void *arrays[] = {fs->r0, fs->r1, fs->gpu_rng, fs->mode_rng, fs->unit_h, fs->unit_e,
                       fs->repair_dist, fs->repairs, fs->group_leaf_lo, fs->group_touched,
-                      fs->leaf_offset, fs->running, fs->online_by, fs->batch, fs->dc_clock, fs->dc_clock_capacity, fs->full_draw_w,
+                      fs->leaf_offset, fs->running, fs->online_by, fs->batch, fs->dc_clock, fs->full_draw_w,
                       fs->curtailed, fs->gang, fs->gpu_failures, fs->node_failures,
                       fs->site_failures, fs->planned_drains};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
@@ -786,10 +784,8 @@ void failures__throttle(market *m)
     failures_state *fs = m->fail;
     size_t n_segments;
     const alloc_segment *segs = alloc_segments(m->alloc, &n_segments);
-    for (size_t d = 0; d < m->n_datacenters; d++) {
-        fs->dc_clock_capacity[d] = fs->dc_clock[d];
+    for (size_t d = 0; d < m->n_datacenters; d++)
         fs->dc_clock[d] = 1.0f;
-    }
     /* the draw at full clock; then bisect the DCs over their cap */
     for (size_t d = 0; d < m->n_datacenters; d++) {
         const double cap = cap_w(m, d);
@@ -825,7 +821,10 @@ void failures__throttle(market *m)
             else
                 hi = f;
         }
-        fs->dc_clock[d] = (float)lo;
+        float clock = (float)lo;               /* rounded down, so the draw stays within */
+        if ((double)clock > lo)
+            clock = nextafterf(clock, 0.0f);
+        fs->dc_clock[d] = clock;
     }
 }
 
@@ -844,7 +843,7 @@ void failures__pass(const market *m, const alloc_segment *g, fleet_pass *pass)
 
 double failures__capacity_scale(const market *m, int dc, int gpu)
 {
-    const float f = m->fail->dc_clock_capacity[dc];
+    const float f = m->fail->dc_clock[dc];   /* the last tick's: the throttle runs later */
     if (f >= 1.0f)
         return 1.0;
     const spec_gpu *type = &m->spec->gpus[gpu];

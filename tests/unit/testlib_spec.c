@@ -49,6 +49,9 @@ void testlib_gpu(spec_gpu *g, const char *name, double tdp_w, double idle_w, dou
     g->depreciation_years = depreciation_years;
     g->straggler_share = straggler_share;
     g->straggler_speed = 0.71;
+    g->throttle_perf_exponent = 0.7;     /* the scenario defaults */
+    g->throttle_power_exponent = 3.0;
+    g->min_clock = 0.5;
 }
 
 void testlib_dc(spec_datacenter *d, const char *name, int owner, double pue,
@@ -183,6 +186,12 @@ spec *testlib_market_spec(size_t providers, int64_t end, int64_t tick_seconds)
     s->gpus[1] = (spec_gpu){.tdp_w = 1200, .idle_w = 180, .train_speed = 2.5,
                             .infer_speed = 2.5, .capex_usd = 60000, .depreciation_years = 4};
     testlib_name(s->gpus[1].name, "GB200");
+    for (int g = 0; g < 2; g++) {        /* the scenario defaults */
+        s->gpus[g].throttle_perf_exponent = 0.7;
+        s->gpus[g].throttle_power_exponent = 3.0;
+        s->gpus[g].min_clock = 0.5;
+        s->gpus[g].straggler_speed = 0.9;
+    }
     s->n_providers = providers;
     for (size_t p = 0; p < providers; p++)
         snprintf(s->providers[p].name, SPEC_NAME_MAX, "p%zu", p);

@@ -1,0 +1,305 @@
+/*
+ * Unit tests for failures, repairs, stragglers and power caps in the market
+ * (market_failures.c), against closed forms with fixed seeds:
+ *   - alternating renewal: the long-run share of GPUs down equals the
+ *     renewal-reward ratio E[down] / (E[up] + E[down]) for exponential and
+ *     lognormal repairs, within a tolerance from the number of cycles;
+ *   - stragglers: inference capacity sums perf over healthy GPUs, and a
+ *     training gang advances at its slowest GPU (where per-allocation
+ *     averages would be wrong by a factor of two);
+ *   - a curtailed datacenter throttles to the clock that meets its cap, never
+ *     draws more, and delivers f^alpha of its throughput;
+ *   - conservation on every row (installed = healthy + failed + maintenance,
+ *     allocated <= healthy, delivered <= committed) with failures on.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <gsl/gsl_cdf.h>
+
+#include "testlib.h"
+#include "../../sim/engine/engine.h"
+#include "../../sim/model/market.h"
+
+#define HOUR TESTLIB_HOUR
+
+/* ---- a run with a summing observer ---- */
+
+typedef struct sums {
+    int64_t from_tick;        /* rows before it are not summed */
+    int64_t ticks;
+    double installed, failed, maintenance;
+    int violations;           /* rows breaking conservation */
+    double max_it_mw;         /* per tick, DC 0: power_mw / pue */
+    double served[TESTLIB_MAX_TICKS];
+    double power_mw[TESTLIB_MAX_TICKS];
+} sums;
+
+static int on_tick(const market *m, int64_t k, int64_t t, void *ctx)
+{
+    (void)t;
+    sums *s = ctx;
+    const market_dc_row *d = market_dc_rows(m);
+    for (size_t i = 0; i < market_n_datacenters(m); i++) {
+        if (d[i].installed != d[i].healthy + d[i].failed + d[i].maintenance ||
+            d[i].allocated > d[i].healthy)
+            s->violations++;
+    }
+    const market_contract_row *c = market_contract_rows(m);
+    for (size_t i = 0; i < market_n_contracts(m); i++)
+        if (c[i].delivered > c[i].committed)
+            s->violations++;
+    if (k < TESTLIB_MAX_TICKS) {
+        s->served[k] = market_workload_rows(m)[0].served_h100;
+        s->power_mw[k] = d[0].power_mw;
+    }
+    if (k >= s->from_tick) {
+        s->ticks++;
+        s->installed += (double)d[0].installed;
+        s->failed += (double)d[0].failed;
+        s->maintenance += (double)d[0].maintenance;
+    }
+    return 0;
+}
+
+static market *run(const spec *s, sums *out)
+{
+    market *m = market_create(s);
+    assert_non_null(m);
+    engine *e = engine_create();
+    assert_non_null(e);
+    const market_observer obs = {on_tick, NULL, out};
+    assert_int_equal(market_attach(m, e, &obs), 0);
+    assert_int_equal(engine_run(e, s->end - 1), ENGINE_FINISHED);
+    engine_destroy(e);
+    return m;
+}
+
+static spec_failure *add_failure(spec *s, const char *name, spec_failure_scope scope,
+                                 double mtbf_h, spec_dist_kind repair, double repair_mean,
+                                 double repair_sigma)
+{
+    s->failures = realloc(s->failures, (s->n_failures + 1) * sizeof *s->failures);
+    assert_non_null(s->failures);
+    spec_failure *f = &s->failures[s->n_failures++];
+    *f = (spec_failure){.scope = scope, .gpu = SPEC_ANY_GPU,
+                        .rate_per_unit_s = 1.0 / (mtbf_h * 3600.0),
+                        .repair_h = {.kind = repair, .mean = repair_mean, .sigma = repair_sigma},
+                        .hardware = 1};
+    testlib_name(f->name, name);
+    return f;
+}
+
+/* ---- alternating renewal ---- */
+
+/* E[ceil(X)] - 1 and E[(ceil(X) - 1)^2] for X = repair / tick (in ticks):
+ * sum over k >= 1 of P(X > k), and of (2k - 1) P(X > k). */
+static void down_moments(spec_dist_kind kind, double mean_ticks, double sigma, double *m1,
+                         double *m2)
+{
+    *m1 = *m2 = 0.0;
+    const double zeta = log(mean_ticks) - sigma * sigma / 2;
+    for (int k = 1; k < 200000; k++) {
+        const double q = kind == SPEC_DIST_EXPONENTIAL ? exp(-(double)k / mean_ticks)
+                                                       : gsl_cdf_lognormal_Q((double)k, zeta, sigma);
+        *m1 += q;
+        *m2 += (2.0 * k - 1.0) * q;
+        if (q < 1e-15)
+            break;
+    }
+}
+
+/* N GPUs, each failing by hazard 1/MTBF per hour (load_factor 0, no node
+ * drain) and repaired after R. A GPU that fails in tick k's pass served
+ * tick k, is counted failed in the rows of ticks k+1 .. k+ceil(R)-1, and is
+ * healthy again from the first tick after its repair; then it fails in the
+ * G-th pass, G geometric with q = 1 - e^{-tick/MTBF}. The renewal-reward
+ * theorem gives the long-run share of rows down: p = E[D] / (E[G] + E[D]),
+ * D = ceil(R) - 1 (for MTTR << MTBF this is MTTR / (MTBF + MTTR)). The
+ * estimator's sd, by the delta method over n = N x T / E[C] independent
+ * cycles: sqrt(((1-p)^2 Var D + p^2 Var G) / n) / E[C]; within 5 sd. */
+static void check_renewal(spec_dist_kind kind, double sigma, uint64_t seed)
+{
+    const int64_t ticks = 3000, warm = 500, n = 2000;
+    const double mtbf_h = 100.0, mttr_h = 10.0;
+    spec *s = testlib_market_spec(1, ticks * HOUR, HOUR);
+    s->seed = seed;
+    testlib_add_dc(s, "dc", 0, 0, n, 0);
+    testlib_add_workload(s, "w", 0, 0, 1000.0);
+    add_failure(s, "gpu-fault", SPEC_SCOPE_GPU, mtbf_h, kind, mttr_h, sigma);
+    sums out = {.from_tick = warm};
+    market *m = run(s, &out);
+    assert_int_equal(out.violations, 0);
+    const double share = out.failed / out.installed;
+    const double q = 1.0 - exp(-1.0 / mtbf_h);
+    const double eg = 1.0 / q, vg = (1.0 - q) / (q * q);
+    double ed, ed2;
+    down_moments(kind, mttr_h, sigma, &ed, &ed2);
+    const double vd = ed2 - ed * ed, ec = eg + ed, p = ed / ec;
+    const double cycles = (double)n * (double)(ticks - warm) / ec;
+    const double sd = sqrt(((1 - p) * (1 - p) * vd + p * p * vg) / cycles) / ec;
+    print_message("renewal (%s): down share %.5f, closed form %.5f (MTTR/(MTBF+MTTR) %.5f), sd %.5f\n",
+                  kind == SPEC_DIST_EXPONENTIAL ? "exponential" : "lognormal", share, p,
+                  mttr_h / (mtbf_h + mttr_h), sd);
+    assert_true(fabs(share - p) <= 5 * sd);
+    market_destroy(m);
+    spec_destroy(s);
+}
+
+static void test_renewal_exponential_repairs(void **unused)
+{
+    (void)unused;
+    check_renewal(SPEC_DIST_EXPONENTIAL, 0.0, 11);
+}
+
+static void test_renewal_lognormal_repairs(void **unused)
+{
+    (void)unused;
+    check_renewal(SPEC_DIST_LOGNORMAL, 1.0, 12);
+}
+
+/* A failed GPU drains its node: with drains_node every failure takes 8 GPUs
+ * down for the repair (1 failed + 7 in maintenance), so the maintenance
+ * count is 7 x the failed count on average; and every row conserves. */
+static void test_failure_drains_its_node(void **unused)
+{
+    (void)unused;
+    spec *s = testlib_market_spec(1, 600 * HOUR, HOUR);
+    testlib_add_dc(s, "dc", 0, 0, 4000, 0);
+    testlib_add_workload(s, "w", 0, 0, 1000.0);
+    add_failure(s, "gpu-fault", SPEC_SCOPE_GPU, 2000.0, SPEC_DIST_FIXED, 24.0, 0.0)->drains_node = 1;
+    sums out = {.from_tick = 48};
+    market *m = run(s, &out);
+    assert_int_equal(out.violations, 0);
+    assert_true(out.failed > 0);
+    /* two failures in one node within a repair drain fewer: a little under 7 */
+    assert_true(out.maintenance <= 7.0 * out.failed && out.maintenance > 6.8 * out.failed);
+    market_metric metrics[64];
+    const size_t k = market_end_metrics(m, 600 * HOUR, metrics, 64);
+    int found = 0;
+    for (size_t i = 0; i < k && i < 64; i++)
+        if (strcmp(metrics[i].name, "gpu_failures.dc") == 0) {
+            found = 1;
+            /* Poisson with mean 4000 x 600 / 2000 = 1200 (failed GPUs do not fail) */
+            assert_true(metrics[i].value > 1000 && metrics[i].value < 1300);
+        }
+    assert_true(found);
+    market_destroy(m);
+    spec_destroy(s);
+}
+
+/* ---- stragglers ---- */
+
+/* 800 GPUs, 10% stragglers at 0.5: the capacity is 720 + 80 x 0.5 = 760
+ * H100-equivalents, so a demand of 1,000 is served 760. */
+static void test_straggler_inference_capacity(void **unused)
+{
+    (void)unused;
+    spec *s = testlib_market_spec(1, 4 * HOUR, HOUR);
+    s->gpus[0].straggler_share = 0.1;
+    s->gpus[0].straggler_speed = 0.5;
+    testlib_add_dc(s, "dc", 0, 0, 800, 0);
+    testlib_add_workload(s, "w", 0, 0, 1000.0);
+    sums out = {0};
+    market *m = run(s, &out);
+    assert_close(out.served[0], 760.0, 1e-6);
+    market_destroy(m);
+    spec_destroy(s);
+}
+
+/* One 64-GPU job of 10 H100-hours per GPU on 64 GPUs, one of them a
+ * straggler at 0.5: the gang advances at 0.5 and finishes after 20 hours.
+ * Averaging perf over the allocation (63 + 0.5) / 64 = 0.992 would predict
+ * 10.1 hours: the per-GPU pass changes the answer by a factor of two. */
+static void test_straggler_slows_the_gang(void **unused)
+{
+    (void)unused;
+    spec *s = testlib_market_spec(1, 30 * HOUR, HOUR);
+    s->gpus[0].straggler_share = 1.0 / 64;
+    s->gpus[0].straggler_speed = 0.5;
+    testlib_add_dc(s, "dc", 0, 0, 64, 0);
+    spec_workload *w = &s->workloads[s->n_workloads++];
+    testlib_name(w->name, "train");
+    w->tenant = 0;
+    w->type = SPEC_TRAINING;
+    w->max_wait_h = SPEC_WAIT_FOREVER;
+    w->trace = calloc(1, sizeof *w->trace);
+    assert_non_null(w->trace);
+    w->trace[0] = (spec_trace_job){.submit = 0, .gpus = 64, .duration_s = 10 * 3600.0,
+                                   .gpu = SPEC_ANY_GPU};
+    w->trace_len = 1;
+    sums out = {0};
+    market *m = run(s, &out);
+    market_metric metrics[64];
+    const size_t k = market_end_metrics(m, 30 * HOUR, metrics, 64);
+    double completed = -1, gpu_hours = -1, h100_hours = -1;
+    for (size_t i = 0; i < k && i < 64; i++) {
+        if (strcmp(metrics[i].name, "jobs_completed.train") == 0)
+            completed = metrics[i].value;
+        if (strcmp(metrics[i].name, "gpu_hours_served.train") == 0)
+            gpu_hours = metrics[i].value;
+        if (strcmp(metrics[i].name, "h100_hours_served.train") == 0)
+            h100_hours = metrics[i].value;
+    }
+    assert_close(completed, 1.0, 0.0);
+    assert_close(gpu_hours, 64 * 20.0, 1e-6);     /* 20 hours on 64 GPUs */
+    assert_close(h100_hours, 640.0, 1e-6);        /* the work done */
+    market_destroy(m);
+    spec_destroy(s);
+}
+
+/* ---- power caps ---- */
+
+/* 800 H100 (idle 90 W, tdp 700 W, no host power) at full load draw
+ * 72 + 488 = 560 kW of IT power. Curtailed to 400 kW from hour 24 for 10
+ * hours: the clock f solves 72 + 488 f^3 = 400, f = 0.8759, so the draw is
+ * 400 kW (x PUE 1.2) and from the next tick the capacity is 800 f^0.7. */
+static void test_curtailment_throttles_to_the_cap(void **unused)
+{
+    (void)unused;
+    spec *s = testlib_market_spec(1, 48 * HOUR, HOUR);
+    testlib_add_dc(s, "dc", 0, 0, 800, 0);
+    testlib_add_workload(s, "w", 0, 0, 5000.0);
+    s->curtailments = calloc(1, sizeof *s->curtailments);
+    assert_non_null(s->curtailments);
+    s->curtailments[0] = (spec_curtailment){.datacenter = 0, .start = 24 * HOUR,
+                                            .end = 34 * HOUR, .mw = 0.4};
+    testlib_name(s->curtailments[0].name, "grid");
+    s->n_curtailments = 1;
+    sums out = {0};
+    market *m = run(s, &out);
+    const double f = cbrt((400.0 - 72.0) / 488.0);
+    for (int k = 0; k < 48; k++) {
+        const int curtailed = k >= 24 && k < 34;
+        const double it_kw = out.power_mw[k] / 1.2 * 1000.0;
+        if (curtailed)
+            assert_true(it_kw <= 400.0 * (1 + 1e-9));
+        else
+            assert_close(it_kw, 560.0, 1e-6);
+        const int throttled_capacity = k >= 25 && k < 35;   /* one tick later */
+        /* the clock is a float: relative 1e-7 */
+        assert_close(out.served[k], throttled_capacity ? 800.0 * pow(f, 0.7) : 800.0, 1e-4);
+    }
+    assert_close(out.power_mw[28] / 1.2 * 1000.0, 400.0, 1e-3);
+    market_destroy(m);
+    spec_destroy(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_renewal_exponential_repairs),
+        cmocka_unit_test(test_renewal_lognormal_repairs),
+        cmocka_unit_test(test_failure_drains_its_node),
+        cmocka_unit_test(test_straggler_inference_capacity),
+        cmocka_unit_test(test_straggler_slows_the_gang),
+        cmocka_unit_test(test_curtailment_throttles_to_the_cap),
+    };
+    return cmocka_run_group_tests_name("failures", tests, NULL, NULL);
+}
