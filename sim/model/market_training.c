@@ -224,7 +224,7 @@ size_t market_end_metrics(market *m, int64_t now, market_metric *out, size_t cap
                 tot.busy_h100_seconds / UNITS_SECONDS_PER_HOUR_REAL);
         n = put(out, n, cap, "mean_jobs_queued", name,
                 tot.queued_job_seconds / UNITS_SECONDS_PER_HOUR_REAL / hours);
-        if (s->n_failures > 0) {
+        {
             n = put(out, n, cap, "interruptions", name, (double)tot.interruptions);
             n = put(out, n, cap, "interruptions_hardware", name,
                     (double)tot.interruptions_hardware);

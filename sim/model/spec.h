@@ -329,6 +329,8 @@ typedef struct spec {
                                     t = k * tick_seconds for every t < end */
     int64_t tick_seconds;
     uint64_t seed;
+    int failures_on;             /* 0: every [failure] mode is off (what failures cost, by
+                                    comparison); the resolver then leaves n_failures 0 */
 
     spec_gpu *gpus;               size_t n_gpus;
     spec_provider *providers;     size_t n_providers;

@@ -47,6 +47,8 @@ static const scenario_keys_key scenario_section_keys[] = {
      .offset = FIELD(spec, tick_seconds), .unit = "duration"},
     {.name = "seed", .type = SCENARIO_KEYS_SEED, .default_text = "42", .offset = FIELD(spec, seed),
      .unit = "integer"},
+    {.name = "failures", .type = SCENARIO_KEYS_BOOL, .default_text = "true",
+     .offset = FIELD(spec, failures_on), .unit = "true/false"},
     {.name = "include", .type = SCENARIO_KEYS_INCLUDE, .offset = SCENARIO_KEYS_NO_FIELD, .unit = "path"},
 };
 

@@ -306,6 +306,31 @@ static void print_targets(const printer *p)
     }
 }
 
+/* MTBF in hours of one unit, or "-" for a zero rate. */
+static void print_failures(const printer *p)
+{
+    const spec *s = p->s;
+    fprintf(p->out, "\nfailure modes (%zu)%s\n", s->n_failures,
+            s->failures_on ? "" : ": off (failures = false)");
+    for (size_t i = 0; i < s->n_failures; i++) {
+        const spec_failure *f = &s->failures[i];
+        char dist[128];
+        scenario_dist_format(&f->repair_h, dist, sizeof dist);
+        fprintf(p->out, "  %-18s %s of %s: %.4g per 1,000 per day (MTBF %.4g h), load factor %g, "
+                        "repair %s h%s%s%s\n",
+                f->name, spec_failure_scope_name(f->scope),
+                f->gpu == SPEC_ANY_GPU ? "any GPU" : s->gpus[f->gpu].name,
+                f->rate_per_unit_s * 86400.0 * 1000.0, 1.0 / (f->rate_per_unit_s * 3600.0),
+                f->load_factor, dist, f->drains_node && f->scope == SPEC_SCOPE_GPU ? ", drains its node" : "",
+                f->hardware ? ", hardware" : "", f->planned ? ", planned" : "");
+    }
+    for (size_t i = 0; i < s->n_curtailments; i++) {
+        const spec_curtailment *c = &s->curtailments[i];
+        fprintf(p->out, "  curtailment %s: %s to %g MW for %.4g h\n", c->name,
+                s->datacenters[c->datacenter].name, c->mw, (double)(c->end - c->start) / 3600.0);
+    }
+}
+
 void scenario_print(const scenario *sc, FILE *out)
 {
     printer p = {out, sc->spec};
@@ -318,6 +343,7 @@ void scenario_print(const scenario *sc, FILE *out)
     print_pricelists(&p);
     print_procurements(&p);
     print_buildouts(&p);
+    print_failures(&p);
     print_targets(&p);
     fprintf(out, "\nwarnings (%zu)\n", sc->n_warnings);
     for (size_t i = 0; i < sc->n_warnings; i++)

@@ -329,6 +329,7 @@ static int resolve_all(scenario_resolve_ctx *rc)
            resolve_kind(rc, SCENARIO_KEYS_BUILDOUT, &s->n_buildouts, scenario_resolve__buildout) ||
            resolve_kind(rc, SCENARIO_KEYS_TARGET, &s->n_targets, scenario_resolve__target) ||
            resolve_kind(rc, SCENARIO_KEYS_FAILURE, &s->n_failures, scenario_resolve__failure) ||
+           scenario_resolve__failures_switch(rc) ||
            resolve_kind(rc, SCENARIO_KEYS_CURTAILMENT, &s->n_curtailments,
                         scenario_resolve__curtailment)
            ? -1 : 0;

@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "../util/textnum.h"
 #include "../util/units.h"
@@ -89,5 +90,18 @@ int scenario_resolve__curtailment(scenario_resolve_ctx *rc, size_t i)
         scenario_resolve__warn(rc, &w, "mw = %g is above datacenter '%s''s power cap of %g MW; "
                                "the curtailment changes nothing", c->mw, d->name, d->power_mw);
     }
+    return 0;
+}
+
+int scenario_resolve__failures_switch(scenario_resolve_ctx *rc)
+{
+    spec *s = rc->s;
+    if (s->failures_on)
+        return 0;
+    for (size_t i = 0; i < s->n_failures; i++) {
+        free(s->failures[i].repair_h.values);
+        free(s->failures[i].repair_h.weights);
+    }
+    s->n_failures = 0;
     return 0;
 }

@@ -52,5 +52,7 @@ int scenario_resolve__target(scenario_resolve_ctx *rc, size_t i);
 /* scenario_resolve_failure.c */
 int scenario_resolve__failure(scenario_resolve_ctx *rc, size_t i);
 int scenario_resolve__curtailment(scenario_resolve_ctx *rc, size_t i);
+/* [scenario] failures = false: frees the failure modes after their checks. */
+int scenario_resolve__failures_switch(scenario_resolve_ctx *rc);
 
 #endif

@@ -5,7 +5,8 @@
  *    through the capsim binary, with rows/s against plain SQLite inserts of
  *    rows of the same width;
  *  - the fleet kernel's ns per GPU-tick against a copy loop over the same bytes;
- *  - the event queue's hold time.
+ *  - the event queue's hold time;
+ *  - the scenario with failures on against off (scenario.failures=false).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,50 @@ static int scenario_rates(const char *capsim, const char *scenario, const char *
     return found && status == 0 ? 0 : -1;
 }
 
+/* The wall seconds of one run of the scenario with extra arguments, as the
+ * run prints them; negative when the run failed. */
+static double scenario_wall(const char *capsim, const char *scenario, const char *dir,
+                            const char *extra)
+{
+    char cmd[8192], line[1024];
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s/pair.db' --replace -q %s", capsim, scenario,
+             dir, extra);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1.0;
+    double wall = -1.0, x;
+    while (fgets(line, sizeof line, p))
+        if (sscanf(line, "Wall time %lf s: %lf", &wall, &x) != 2)
+            continue;
+    return pclose(p) == 0 ? wall : -1.0;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Failures on against off (scenario.failures=false), the same scenario
+ * otherwise, in turn A B A B A B; the median of the three ratios. */
+static void failures_cost(const char *capsim, const char *scenario, const char *dir)
+{
+    double ratio[3];
+    for (int k = 0; k < 3; k++) {
+        const double on = scenario_wall(capsim, scenario, dir, "--until 2026-12-31");
+        const double off = scenario_wall(capsim, scenario, dir,
+                                         "--until 2026-12-31 --set scenario.failures=false");
+        if (on <= 0 || off <= 0) {
+            printf("  failures on against off: a run failed\n");
+            return;
+        }
+        ratio[k] = on / off;
+    }
+    qsort(ratio, 3, sizeof ratio[0], compare_doubles);
+    printf("  failures on / off (2 years, wall time, median of 3 pairs): %.2f (%.2f .. %.2f)\n",
+           ratio[1], ratio[0], ratio[2]);
+}
+
 int main(int argc, char **argv)
 {
     const char *scenario = argc > 1 ? argv[1] : "scenarios/openai-google-coreweave.ini";
@@ -101,6 +146,7 @@ int main(int argc, char **argv)
     printf("  GPU-ticks/s  %12.4g\n", gpu_ticks);
     printf("  rows/s       %12.0f   plain SQLite insert baseline %.0f rows/s; ratio %.2f\n",
            rows, baseline, baseline > 0 ? rows / baseline : 0.0);
+    failures_cost(capsim, scenario, dir);
     char cleanup[4200];
     snprintf(cleanup, sizeof cleanup, "rm -rf '%s'", dir);
     return system(cleanup) == 0 ? 0 : 1;
