@@ -28,6 +28,7 @@ MODEL_SRC  := $(wildcard sim/model/*.c)
 SCENARIO_SRC := $(wildcard sim/scenario/*.c)
 STORE_SRC  := $(wildcard sim/store/*.c)
 RUN_SRC    := $(wildcard sim/run/*.c)
+SWEEP_SRC  := $(wildcard sim/sweep/*.c)
 ANALYSIS_SRC := $(wildcard analysis/*.c)
 CLI_SRC    := $(wildcard sim/cli/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
@@ -40,6 +41,7 @@ LIB_MODEL  := $(B)/libcapsim_model.a
 LIB_SCENARIO := $(B)/libcapsim_scenario.a
 LIB_STORE  := $(B)/libcapsim_store.a
 LIB_RUN    := $(B)/libcapsim_run.a
+LIB_SWEEP  := $(B)/libcapsim_sweep.a
 LIB_ANALYSIS := $(B)/libcapsim_analysis.a
 CAPSIM     := $(B)/capsim
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
@@ -88,9 +90,10 @@ $(eval $(call layer_lib,$(LIB_MODEL),$(MODEL_SRC)))
 $(eval $(call layer_lib,$(LIB_SCENARIO),$(SCENARIO_SRC)))
 $(eval $(call layer_lib,$(LIB_STORE),$(STORE_SRC)))
 $(eval $(call layer_lib,$(LIB_RUN),$(RUN_SRC)))
+$(eval $(call layer_lib,$(LIB_SWEEP),$(SWEEP_SRC)))
 $(eval $(call layer_lib,$(LIB_ANALYSIS),$(ANALYSIS_SRC)))
 
-LIBS_ALL := $(LIB_ANALYSIS) $(LIB_RUN) $(LIB_STORE) $(LIB_SCENARIO) $(LIB_MODEL) $(LIB_ENGINE) $(LIB_UTIL)
+LIBS_ALL := $(LIB_ANALYSIS) $(LIB_SWEEP) $(LIB_RUN) $(LIB_STORE) $(LIB_SCENARIO) $(LIB_MODEL) $(LIB_ENGINE) $(LIB_UTIL)
 
 $(CAPSIM): $(call obj,$(CLI_SRC)) $(LIBS_ALL)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -110,6 +113,7 @@ model: $(LIB_MODEL)
 scenario: $(LIB_SCENARIO)
 store: $(LIB_STORE)
 analysis: $(LIB_ANALYSIS)
+sweep: $(LIB_SWEEP)
 
 run: deps
 	@$(MAKE) --no-print-directory all
