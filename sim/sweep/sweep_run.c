@@ -13,6 +13,7 @@
  */
 #include "sweep_run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -249,11 +250,13 @@ static void on_worker_signal(int sig)
 }
 
 /* The worker's body: never returns. */
-static void worker_main(const sweep_state *s, size_t run)
+static void worker_main(const sweep_state *s, size_t run, pid_t parent)
 {
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
+    if (getppid() != parent)
+        _exit(1);   /* the parent died before the line above took effect */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_worker_signal;
@@ -311,11 +314,12 @@ static int spawn(sweep_state *s, worker *w, size_t run)
 {
     fflush(stdout);
     fflush(stderr);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0)
-        worker_main(s, run);
+        worker_main(s, run, parent);
     w->pid = pid;
     w->run = run;
     w->started = now_seconds();
@@ -611,8 +615,62 @@ static int list_todo(sweep_state *s)
     return 0;
 }
 
+/* Removes dir and the files in it (one level: a temporary directory). */
+static void remove_dir_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *path = NULL;
+        if (format_alloc(&path, "%s/%s", dir, e->d_name) >= 0)
+            unlink(path);
+        free(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* The temporary directories of earlier sweeps into the same output whose
+ * process is gone (a parent killed outright): removed. */
+static void remove_stale_tmpdirs(const char *out_path)
+{
+    char *copy = strdup(out_path);
+    if (!copy)
+        return;
+    char *slash = strrchr(copy, '/');
+    const char *dir = slash ? (slash == copy ? "/" : copy) : ".";
+    const char *base = slash ? slash + 1 : copy;
+    if (slash)
+        *slash = '\0';
+    char *prefix = NULL;
+    DIR *d = format_alloc(&prefix, "%s.tmp.", base) >= 0 ? opendir(dir) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        size_t n = strlen(prefix);
+        if (strncmp(e->d_name, prefix, n) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + n, &end, 10);
+        if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;   /* not ours, or its process is still there */
+        char *path = NULL;
+        if (format_alloc(&path, "%s/%s", dir, e->d_name) >= 0)
+            remove_dir_files(path);
+        free(path);
+    }
+    if (d)
+        closedir(d);
+    free(prefix);
+    free(copy);
+}
+
 static int make_tmpdir(sweep_state *s)
 {
+    remove_stale_tmpdirs(s->o->out_path);
     if (format_alloc(&s->tmpdir, "%s.tmp.%ld", s->o->out_path, (long)getpid()) < 0) {
         s->tmpdir = NULL;
         return -1;

@@ -14,8 +14,9 @@
  * handing out runs and passes SIGINT to the running ones, which stop after
  * their current tick and are merged as 'interrupted'. Workers die with the
  * parent (PR_SET_PDEATHSIG on Linux), so a parent killed outright leaves no
- * orphan writing on. --resume runs every run of the plan (or shard) that is
- * not 'complete' in the output.
+ * orphan writing on; the next sweep into the same output removes the
+ * temporary directory such a parent left. --resume runs every run of the
+ * plan (or shard) that is not 'complete' in the output.
  *
  * Before the first run starts, every point's scenario is loaded and
  * checked; an error names the sweep file's line and the point.

@@ -2,7 +2,8 @@
 # End-to-end: capsim sweep and capsim merge. A 3 x 3 grid with 2 replications
 # (record = summary) over the first days of the default scenario gives 18
 # complete runs whose run_param holds their point's values; -j1, -j2, three
-# shards merged, a parent killed with SIGKILL then --resume, and a worker
+# shards merged, a parent killed with SIGKILL then --resume, a parent stopped
+# with SIGTERM then --resume, and a worker
 # killed with SIGKILL then --resume all give the same results; timeout_s kills
 # a run; record = ticks and daily keep the metrics; refused inputs (another
 # sweep file on --resume, merging two sweeps, duplicates) exit 2 and write
@@ -155,6 +156,24 @@ expect_eq "--resume ran only what was missing" 1 "$(grep -c "(of $((18 - left)) 
 expect_eq "after --resume: 18 complete" 18 "$(complete_count "$tmp/kill.db")"
 expect_eq "after --resume: every (point, replication) once" "18 18" "$(pairs "$tmp/kill.db") $(q "$tmp/kill.db" "SELECT count(*) FROM run")"
 expect_same "killed and resumed gives the uninterrupted results" "$tmp/ref.db" "$tmp/kill.db"
+
+# ---- SIGTERM: no new runs, the running ones stop after their tick, --resume completes
+"$CAPSIM" sweep "$slow" -o "$tmp/term.db" -j2 -q > /dev/null 2> "$tmp/err" &
+pid=$!
+for _ in $(seq 1 300); do
+  n=$(q "$tmp/term.db" "SELECT count(*) FROM run" 2>/dev/null || echo 0)
+  [ "${n:-0}" -ge 2 ] && break
+  sleep 0.02
+done
+kill -TERM $pid; wait $pid; status=$?
+expect_eq "SIGTERM: the sweep exits 1" 1 $status
+expect_eq "SIGTERM: no run left 'running' or failed" 0 "$(q "$tmp/term.db" "SELECT count(*) FROM run WHERE status IN ('running', 'failed')")"
+expect_ne "SIGTERM: the sweep stopped part way" 18 "$(complete_count "$tmp/term.db")"
+expect_eq "SIGTERM: says how to resume" 1 "$(grep -c -- '--resume' "$tmp/err")"
+expect_eq "SIGTERM: no temporary files left" 0 "$(ls "$tmp" | grep -c '\.tmp\.')"
+"$CAPSIM" sweep "$slow" -o "$tmp/term.db" -j2 --resume -q > /dev/null 2>&1
+expect_eq "--resume after SIGTERM: exit 0" 0 $?
+expect_same "stopped and resumed gives the uninterrupted results" "$tmp/ref.db" "$tmp/term.db"
 
 # ---- a worker killed with SIGKILL: recorded failed, the rest complete
 "$CAPSIM" sweep "$slow" -o "$tmp/wk.db" -j1 -q > /dev/null 2> "$tmp/err" &
