@@ -42,7 +42,9 @@ uint64_t sweep_plan_seed(const sweep_plan *p, size_t point, long replication)
     if (p->seeds == SWEEP_SEEDS_INDEPENDENT)
         h = sweep_splitmix64(h ^ (uint64_t)point);
     h = sweep_splitmix64(h ^ ((uint64_t)replication * 0x100000001b3ULL + 1));
-    return h >> 1;   /* below 2^63: stored as a signed 64-bit integer */
+    /* below 2^53: exact as an SQLite integer and as a double (reports,
+     * spreadsheets); among 10,000 runs two share a seed with odds ~5e-9 */
+    return h >> 11;
 }
 
 int sweep_plan_in_shard(size_t run_index, int shard, int n_shards)

@@ -22,7 +22,8 @@
  * Runs: run index i = point * replications + replication. Seeds derive from
  * a SplitMix64 chain: independent seeds hash (seed, point, replication),
  * common seeds hash (seed, replication), so replication r uses the same
- * seed at every point. Shard I of N (1-based) holds the runs with
+ * seed at every point. Seeds are below 2^53, exact wherever a number is a
+ * double. Shard I of N (1-based) holds the runs with
  * i % N == I - 1: the shards partition the plan.
  *
  * Ownership: the plan owns every string in it; sweep_plan_destroy frees it.
