@@ -12,6 +12,7 @@
  * anything else failed.
  */
 #include "sweep_run.h"
+#include "sweep_run_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -62,7 +63,12 @@ void sweep_run_request_stop(void)
     stop_requested = 1;
 }
 
-static double now_seconds(void)
+int sweep__stop_requested(void)
+{
+    return stop_requested != 0;
+}
+
+double sweep__now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -198,31 +204,6 @@ void sweep_print_plan(const sweep_file *f, const sweep_plan *p, const sweep_run_
 
 /* ---- workers ---- */
 
-typedef struct worker {
-    pid_t pid;            /* 0: free */
-    size_t run;           /* run index */
-    double started;
-    int timed_out;
-} worker;
-
-typedef struct sweep_state {
-    const sweep_file *f;
-    const sweep_plan *p;
-    const scenario *base;
-    const sweep_run_options *o;
-    store *st;
-    int64_t run_id_base;
-    char *tmpdir;
-    worker *workers;
-    size_t *todo;
-    size_t n_todo, next;
-    size_t done, failed, interrupted, running;
-    double started;
-    double last_progress;
-    int db_error;
-    char **failures;       /* one line per failed run */
-    size_t n_failures;
-} sweep_state;
 
 static char *tmp_file(const sweep_state *s, size_t run, const char *suffix)
 {
@@ -250,7 +231,7 @@ static void on_worker_signal(int sig)
 }
 
 /* The worker's body: never returns. */
-static void worker_main(const sweep_state *s, size_t run, pid_t parent)
+void sweep__worker_main(const sweep_state *s, size_t run, pid_t parent)
 {
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -319,10 +300,10 @@ static int spawn(sweep_state *s, worker *w, size_t run)
     if (pid < 0)
         return -1;
     if (pid == 0)
-        worker_main(s, run, parent);
+        sweep__worker_main(s, run, parent);
     w->pid = pid;
     w->run = run;
-    w->started = now_seconds();
+    w->started = sweep__now();
     w->timed_out = 0;
     s->running++;
     return 0;
@@ -402,7 +383,7 @@ static void record_failed(sweep_state *s, size_t run, const char *reason)
     s->failed++;
 }
 
-static void finished(sweep_state *s, worker *w, int status)
+void sweep__finished(sweep_state *s, worker *w, int status)
 {
     size_t run = w->run;
     const sweep_plan *p = s->p;
@@ -442,11 +423,11 @@ static void finished(sweep_state *s, worker *w, int status)
     remove_run_files(s, run);
 }
 
-static void progress(sweep_state *s, int force)
+void sweep__progress(sweep_state *s, int force)
 {
     if (s->o->quiet)
         return;
-    double now = now_seconds();
+    double now = sweep__now();
     if (!force && now - s->last_progress < 1.0)
         return;
     s->last_progress = now;
@@ -468,7 +449,7 @@ static void check_timeouts(sweep_state *s)
 {
     if (!(s->f->timeout_s > 0))
         return;
-    double now = now_seconds();
+    double now = sweep__now();
     for (int i = 0; i < s->o->jobs; i++) {
         worker *w = &s->workers[i];
         if (w->pid > 0 && !w->timed_out && now - w->started > s->f->timeout_s) {
@@ -516,14 +497,14 @@ static void loop(sweep_state *s)
         if (pid > 0) {
             worker *w = worker_of(s, pid);
             if (w)
-                finished(s, w, status);
-            progress(s, 0);
+                sweep__finished(s, w, status);
+            sweep__progress(s, 0);
             continue;
         }
         if (pid < 0 && errno == ECHILD && s->running > 0)
             s->running = 0;   /* cannot happen; never spin */
         check_timeouts(s);
-        progress(s, 0);
+        sweep__progress(s, 0);
         struct timespec ts = {0, POLL_NS};
         nanosleep(&ts, NULL);
     }
@@ -682,9 +663,9 @@ static int make_tmpdir(sweep_state *s)
     return 0;
 }
 
-static int summarise(sweep_state *s)
+int sweep__summarise(sweep_state *s)
 {
-    progress(s, 1);
+    sweep__progress(s, 1);
     if (!s->o->quiet && isatty(STDERR_FILENO))
         fputc('\n', stderr);
     size_t not_started = s->n_todo - s->next;
@@ -701,34 +682,46 @@ static int summarise(sweep_state *s)
                                                                      : SWEEP_RUN_OK;
 }
 
+int sweep__prepare(sweep_state *s)
+{
+    if (refuse_existing(s->o))
+        return SWEEP_RUN_BAD_INPUT;
+    int code = open_output(s);
+    if (code == SWEEP_RUN_OK && list_todo(s) != 0)
+        code = SWEEP_RUN_FAILED;
+    if (code == SWEEP_RUN_OK && s->n_todo > 0 && make_tmpdir(s) != 0)
+        code = SWEEP_RUN_FAILED;
+    s->workers = calloc((size_t)(s->o->jobs > 0 ? s->o->jobs : 1), sizeof *s->workers);
+    if (code == SWEEP_RUN_OK && !s->workers)
+        code = SWEEP_RUN_FAILED;
+    s->started = sweep__now();
+    s->last_progress = s->started;
+    return code;
+}
+
+void sweep__release(sweep_state *s)
+{
+    if (s->tmpdir)
+        rmdir(s->tmpdir);
+    for (size_t i = 0; i < s->n_failures; i++)
+        free(s->failures[i]);
+    free(s->failures);
+    free(s->tmpdir);
+    free(s->todo);
+    free(s->workers);
+    store_close(s->st);
+    memset(s, 0, sizeof *s);
+}
+
 int sweep_execute(const sweep_file *f, const sweep_plan *p, const scenario *base,
                   const sweep_run_options *o)
 {
-    if (refuse_existing(o))
-        return SWEEP_RUN_BAD_INPUT;
     sweep_state s = {.f = f, .p = p, .base = base, .o = o};
-    int code = open_output(&s);
-    if (code == SWEEP_RUN_OK && list_todo(&s) != 0)
-        code = SWEEP_RUN_FAILED;
-    if (code == SWEEP_RUN_OK && s.n_todo > 0 && make_tmpdir(&s) != 0)
-        code = SWEEP_RUN_FAILED;
-    s.workers = calloc((size_t)o->jobs, sizeof *s.workers);
-    if (code == SWEEP_RUN_OK && !s.workers)
-        code = SWEEP_RUN_FAILED;
+    int code = sweep__prepare(&s);
     if (code == SWEEP_RUN_OK) {
-        s.started = now_seconds();
-        s.last_progress = s.started;
         loop(&s);
-        code = summarise(&s);
+        code = sweep__summarise(&s);
     }
-    if (s.tmpdir)
-        rmdir(s.tmpdir);
-    for (size_t i = 0; i < s.n_failures; i++)
-        free(s.failures[i]);
-    free(s.failures);
-    free(s.tmpdir);
-    free(s.todo);
-    free(s.workers);
-    store_close(s.st);
+    sweep__release(&s);
     return code;
 }
