@@ -1,12 +1,19 @@
 # capsim — GNU make. `make deps` installs the Debian packages; `make`, `make run`,
 # `make test`, `make bench`, `make clean`; `make SANITIZER=address,undefined`
-# builds into build-san/ with sanitizers; `make WERROR=1` turns warnings into errors.
+# builds into build-san/ with sanitizers; `make WERROR=1` turns warnings into errors;
+# `make MPI=1` builds with mpicc into build-mpi/ (capsim sweep --mpi).
 
 CC      ?= cc
 PREFIX_BUILD := build
 ifneq ($(SANITIZER),)
 PREFIX_BUILD := build-san
 SANFLAGS := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+# MPI=1: `capsim sweep --mpi`, compiled with mpicc into build-mpi/.
+ifeq ($(MPI),1)
+PREFIX_BUILD := build-mpi
+CC := mpicc
+MPIFLAGS := -DCAPSIM_MPI
 endif
 B := $(PREFIX_BUILD)
 
@@ -18,7 +25,7 @@ WARN    += -Werror
 endif
 # -ffp-contract=off: no FMA contraction, so every x86-64 clone of the tick
 # kernel rounds the same way and results do not depend on the CPU.
-CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g -ffp-contract=off $(WARN) $(SANFLAGS) -MMD -MP $(EXTRA_CFLAGS)
+CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g -ffp-contract=off $(WARN) $(SANFLAGS) -MMD -MP $(MPIFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
 LDLIBS  := -lgsl -lgslcblas -lsqlite3 -lcsv -linih -lm -lpthread
 
@@ -140,7 +147,7 @@ bench: deps
 	$(BENCH_BIN) $(SCENARIO)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-mpi
 
 # ---- fuzzing: `make fuzz` builds one libFuzzer harness per parser
 # (tests/fuzz/fuzz_*.c) with clang and ASan+UBSan into build-fuzz/, then runs

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "../sweep/sweep_file.h"
+#include "../sweep/sweep_mpi.h"
 #include "../sweep/sweep_plan.h"
 #include "../sweep/sweep_run.h"
 #include "../util/textnum.h"
@@ -30,6 +31,7 @@ static void usage(FILE *out)
             "      --resume       run only what is missing, failed or interrupted in FILE\n"
             "      --shard I/N    run the I-th of N slices of the plan (runs with index %% N == I-1)\n"
             "      --dry-run      print the plan (points, replications, seeds, runs) and exit\n"
+            "      --mpi          hand the runs to MPI ranks (mpirun -np N; a build with MPI=1)\n"
             "  -q, --quiet        no progress on stderr\n"
             "  -h, --help         this help\n\n"
             "Exit codes: 0 every run complete, 1 a run failed or the sweep was interrupted,\n"
@@ -39,6 +41,7 @@ static void usage(FILE *out)
 typedef struct sweep_cli {
     const char *path;
     int dry_run;
+    int mpi;
     sweep_run_options run;
 } sweep_cli;
 
@@ -62,11 +65,12 @@ static int parse_shard(const char *text, int *shard, int *n)
 
 static int parse_options(int argc, char **argv, sweep_cli *o)
 {
-    enum { OPT_RESUME = 256, OPT_SHARD, OPT_DRY_RUN };
+    enum { OPT_RESUME = 256, OPT_SHARD, OPT_DRY_RUN, OPT_MPI };
     static const struct option options[] = {
         {"out", required_argument, 0, 'o'},     {"jobs", required_argument, 0, 'j'},
         {"resume", no_argument, 0, OPT_RESUME}, {"shard", required_argument, 0, OPT_SHARD},
         {"dry-run", no_argument, 0, OPT_DRY_RUN}, {"quiet", no_argument, 0, 'q'},
+        {"mpi", no_argument, 0, OPT_MPI},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     int c;
     uint64_t jobs;
@@ -91,6 +95,7 @@ static int parse_options(int argc, char **argv, sweep_cli *o)
             }
             break;
         case OPT_DRY_RUN: o->dry_run = 1; break;
+        case OPT_MPI: o->mpi = 1; break;
         case 'q': o->run.quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
         default: usage(stderr); return CLI_BAD_INPUT;
@@ -129,6 +134,8 @@ int cli_sweep(int argc, char **argv)
     int code = parse_options(argc, argv, &o);
     if (code >= 0)
         return code;
+    if (o.mpi && !sweep_mpi_available())
+        return sweep_execute_mpi(NULL, NULL, NULL, &o.run);
     char err[4096];
     sweep_file *f = sweep_file_read(o.path, err, sizeof err);
     sweep_plan *p = f ? sweep_plan_create(f, err, sizeof err) : NULL;
@@ -142,7 +149,7 @@ int cli_sweep(int argc, char **argv)
     } else {
         cli_print_warnings(base);
         install_signals();
-        code = sweep_execute(f, p, base, &o.run);
+        code = o.mpi ? sweep_execute_mpi(f, p, base, &o.run) : sweep_execute(f, p, base, &o.run);
     }
     scenario_destroy(base);
     sweep_plan_destroy(p);
