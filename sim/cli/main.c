@@ -15,6 +15,8 @@ static void usage(FILE *out)
             "  capsim run SCENARIO.ini [-o out.db] [--replace] [--seed N] [--set path=value]...\n"
             "             [--until YYYY-MM-DD] [-q|--progress]\n"
             "  capsim validate SCENARIO.ini [--print] [--set path=value]...\n"
+            "  capsim sweep SWEEP.ini [-o sweep.db] [-j N] [--resume] [--shard I/N] [--dry-run] [-q]\n"
+            "  capsim merge OUT.db IN.db...\n"
             "  capsim export DB [--run ID] [--table T]... [--daily|--monthly] [--wide]\n"
             "             [-o DIR|FILE.csv|-] [--force]\n"
             "  capsim report DB [--run ID] [--format text|csv|json]\n"
@@ -45,6 +47,10 @@ int main(int argc, char **argv)
         return cli_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))
         return cli_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return cli_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge"))
+        return cli_merge(argc - 1, argv + 1);
     if (!strcmp(cmd, "export"))
         return cli_export(argc - 1, argv + 1);
     if (!strcmp(cmd, "report"))
@@ -53,7 +59,7 @@ int main(int argc, char **argv)
         return cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "plot"))
         return cli_plot(argc - 1, argv + 1);
-    fprintf(stderr, "capsim: unknown command '%s'; commands are run, validate, export, "
-                    "report, compare and plot (see capsim --help)\n", cmd);
+    fprintf(stderr, "capsim: unknown command '%s'; commands are run, validate, sweep, "
+                    "merge, export, report, compare and plot (see capsim --help)\n", cmd);
     return CLI_BAD_INPUT;
 }
