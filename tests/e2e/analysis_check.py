@@ -299,6 +299,60 @@ def cmd_compare(a_path, b_path, json_path):
                       or abs(y - x) < 1e-9 * abs(x), f'{m}: relative diff')
 
 
+def cmd_compare_runs(db_path, run_a, run_b, json_path):
+    """compare --run-a A --run-b B: each side is that run alone, and where
+    the two runs differ the difference is not zero."""
+    rep = json.load(open(json_path))
+    db = sqlite3.connect(db_path)
+    va = dict(db.execute("SELECT metric, value FROM run_metric WHERE run_id=?", (int(run_a),)))
+    vb = dict(db.execute("SELECT metric, value FROM run_metric WHERE run_id=?", (int(run_b),)))
+    rows = {r['metric']: r for r in table(rep, 'metrics')}
+    check(set(rows) == set(va) | set(vb), 'compare lists every metric of either run')
+    differing = 0
+    for m, r in rows.items():
+        x, y = va.get(m), vb.get(m)
+        check(close(r['a'], x) and close(r['b'], y), f'compare {m}: the runs\' own values')
+        check(r['n_a'] == (x is not None) and r['n_b'] == (y is not None), f'{m}: one run a side')
+        if x is not None and y is not None and x != y:
+            differing += 1
+            check(r['difference'] != 0 and close(r['difference'], y - x, 1e-9), f'{m}: diff')
+    check(differing > 0, 'the two runs differ in some metric')
+    sides = table(rep, 'sides')
+    check([s['runs'] for s in sides] == [1, 1], f'one run a side: {sides}')
+
+
+def cmd_groups(db_path, json_path, n_groups, varying):
+    """report's groups table: n_groups rows, each group's runs share every
+    run_param but the seed and the period, the varying column is there, and
+    the pooled count is the number of distinct seeds."""
+    rep = json.load(open(json_path))
+    db = sqlite3.connect(db_path)
+    groups = table(rep, 'groups')
+    check(len(groups) == int(n_groups), f'{len(groups)} groups, expected {n_groups}')
+    check(varying in rep_columns(rep, 'groups'), f'groups table has a {varying} column')
+    seen = set()
+    for g in groups:
+        runs = [int(x) for x in g['runs'].split(',')]
+        seen.update(runs)
+        params = [set(db.execute("SELECT path, value FROM run_param WHERE run_id=? AND"
+                                 " path != 'scenario.seed'", (r,))) for r in runs]
+        check(all(p == params[0] for p in params), f'group {g["group"]}: same parameters')
+        period = {db.execute("SELECT start_date, end_date, tick_seconds, ticks FROM run"
+                             " WHERE id=?", (r,)).fetchone() for r in runs}
+        check(len(period) == 1, f'group {g["group"]}: one period')
+        seeds = {db.execute("SELECT seed FROM run WHERE id=?", (r,)).fetchone()[0] for r in runs}
+        check(g['n'] == len(seeds), f'group {g["group"]}: n = distinct seeds')
+    n = db.execute("SELECT count(*) FROM run WHERE status='complete'").fetchone()[0]
+    check(len(seen) == n, 'every complete run is in one group')
+
+
+def rep_columns(rep, name):
+    for t in rep['tables']:
+        if t['name'] == name:
+            return t['columns']
+    return []
+
+
 def cmd_plots(folder, *expected):
     """Every chart is a valid, non-trivial PNG and SVG; index.html links
     only files that exist, and relatively."""
@@ -343,6 +397,7 @@ def cmd_neutral(*paths):
 def main():
     cmds = {'long': cmd_long, 'rollup': cmd_rollup, 'wide': cmd_wide, 'report': cmd_report,
             'stats': lambda d, j, *t: cmd_stats(d, j, *t), 'compare': cmd_compare,
+            'compare_runs': cmd_compare_runs, 'groups': cmd_groups,
             'plots': cmd_plots, 'neutral': cmd_neutral}
     cmds[sys.argv[1]](*sys.argv[2:])
     print(f'    {sys.argv[1]}: {CHECKS[0] - len(FAILS)} of {CHECKS[0]} checks passed')

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# End-to-end: replications and the batch view of a database. Two
+# configurations of the default scenario (two --set values), two seeds each,
+# plus a repeated seed and a shorter period: `report` shows the groups and
+# warns about the repeated seed, `compare --run-a/--run-b` compares exactly
+# the two runs, `export --runs/--points` equal SQL over the database, `runs`
+# lists every run, and `rerun` reproduces a run row for row.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+source "$here/lib.sh"
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+check="$PY $here/analysis_check.py"
+scenario="$root/scenarios/openai-google-coreweave.ini"
+set_b="contract.cw-microsoft.gpus=100000"
+until=2025-01-08
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+echo "e2e: replications (report groups, compare runs, export --runs/--points, runs, rerun)"
+
+cd "$root"
+db="$tmp/g.db"
+for s in 1 2; do "$CAPSIM" run "$scenario" -o "$db" --until $until --seed $s -q > /dev/null; done
+for s in 1 2; do "$CAPSIM" run "$scenario" -o "$db" --until $until --seed $s --set $set_b -q > /dev/null; done
+"$CAPSIM" run "$scenario" -o "$db" --until $until --seed 1 -q > /dev/null           # run 5: run 1 again
+"$CAPSIM" run "$scenario" -o "$db" --until 2025-01-04 --seed 3 -q > /dev/null       # run 6: shorter
+expect_eq "six complete runs" 6 "$(q "$db" "SELECT count(*) FROM run WHERE status='complete'")"
+
+# --- report: one group per configuration and period, the repeated seed counted once
+"$CAPSIM" report "$db" --run 1 --format json > "$tmp/r.json" 2> "$tmp/r.err"
+expect_eq "report: exit 0" 0 $?
+$check groups "$db" "$tmp/r.json" 3 contract.cw-microsoft.gpus; expect_eq "three groups, each of equal parameters and period" 0 $?
+expect_eq "warning names the repeated seed" 1 "$(grep -c 'warning: run 5 repeats run 1 .*seed 1' "$tmp/r.err")"
+expect_eq "replications pool runs 1 and 2 only" "1 2" \
+  "$($PY -c "import json,sys; t=[t for t in json.load(open(sys.argv[1]))['tables'] if t['name']=='replications'][0]; print(' '.join(str(r[0]) for r in t['rows']))" "$tmp/r.json")"
+$check stats "$db" "$tmp/r.json" 12.706204736174707; expect_eq "group statistics over two seeds" 0 $?
+"$CAPSIM" report "$db" --run 3 --format json > "$tmp/r3.json" 2> /dev/null
+$check stats "$db" "$tmp/r3.json" 12.706204736174707; expect_eq "the other configuration's statistics" 0 $?
+"$CAPSIM" report "$db" --run 1 > "$tmp/r.txt" 2> /dev/null
+expect_eq "text report titles group 2 with its --set value" 1 \
+  "$(grep -c '^Group 2 (runs 3,4; contract.cw-microsoft.gpus = 100000)' "$tmp/r.txt")"
+
+# --- compare: exactly the runs given
+"$CAPSIM" compare "$db" "$db" --run-a 1 --run-b 3 --format json > "$tmp/c.json"
+expect_eq "compare two runs of one database: exit 0" 0 $?
+$check compare_runs "$db" 1 3 "$tmp/c.json"; expect_eq "compare shows the runs' real differences" 0 $?
+"$CAPSIM" compare "$db" "$db" > /dev/null 2> "$tmp/c.err"
+expect_eq "compare without runs on several groups: exit 0" 0 $?
+expect_eq "... and says it compares one run" 2 "$(grep -c 'groups of replications' "$tmp/c.err")"
+finish
