@@ -62,6 +62,7 @@ static int read_runs(sqlite3 *db, groups_set *g)
         r->complete = sqlite3_column_int(s, 2);
         r->sweep_point = column_or_none(s, 3);
         r->replication = column_or_none(s, 4);
+        r->ticks = column_or_none(s, 8);
         r->group = GROUPS_NO_GROUP;
         r->key[0] = 0xcbf29ce484222325ULL;
         r->key[1] = 0x243f6a8885a308d3ULL;

@@ -41,6 +41,7 @@ typedef struct groups_run {
     int64_t seed;
     int64_t sweep_point;           /* GROUPS_NONE when NULL */
     int64_t replication;           /* GROUPS_NONE when NULL */
+    int64_t ticks;                 /* ticks simulated, GROUPS_NONE when NULL */
     int complete;
     int pooled;                    /* 1: the first run of its seed in its group */
     size_t group;                  /* index into groups, GROUPS_NO_GROUP when not complete */

@@ -47,4 +47,21 @@ $check compare_runs "$db" 1 3 "$tmp/c.json"; expect_eq "compare shows the runs' 
 "$CAPSIM" compare "$db" "$db" > /dev/null 2> "$tmp/c.err"
 expect_eq "compare without runs on several groups: exit 0" 0 $?
 expect_eq "... and says it compares one run" 2 "$(grep -c 'groups of replications' "$tmp/c.err")"
+
+# --- export --runs / --points: strict CSV, equal to SQL over the database
+"$CAPSIM" export "$db" --runs -o "$tmp/runs.csv" -q; expect_eq "export --runs: exit 0" 0 $?
+$check runs_csv "$db" "$tmp/runs.csv" '*'; expect_eq "--runs: one row per run, equal to the tables" 0 $?
+"$CAPSIM" export "$db" --runs --metric 'revenue_usd.*' > "$tmp/runs-rev.csv"
+$check runs_csv "$db" "$tmp/runs-rev.csv" 'revenue_usd.*'; expect_eq "--runs --metric GLOB picks the metrics" 0 $?
+"$CAPSIM" export "$db" --points -o "$tmp/out" -q; expect_eq "export --points to a folder: exit 0" 0 $?
+$check points_csv "$db" "$tmp/out/points.csv" '*' 12.706204736174707
+expect_eq "--points: one row per group, statistics equal an independent computation" 0 $?
+"$CAPSIM" export "$db" --points --metric 'margin_usd*' -o "$tmp/points-m.csv" -q
+$check points_csv "$db" "$tmp/points-m.csv" 'margin_usd*' 12.706204736174707; expect_eq "--points --metric GLOB" 0 $?
+"$CAPSIM" export "$db" --runs --metric 'no_such_metric*' > /dev/null 2> "$tmp/e.err"
+expect_eq "a GLOB matching no metric: exit 2" 2 $?
+expect_eq "... and says so" 1 "$(grep -c "no metric matches 'no_such_metric\*'" "$tmp/e.err")"
+"$CAPSIM" export "$db" --runs --table run > /dev/null 2>&1; expect_eq "--runs with --table: exit 2" 2 $?
+"$CAPSIM" export "$db" --points --daily > /dev/null 2>&1; expect_eq "--points with --daily: exit 2" 2 $?
+"$CAPSIM" export "$db" --runs --points > /dev/null 2>&1; expect_eq "--runs with --points: exit 2" 2 $?
 finish
