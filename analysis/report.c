@@ -507,3 +507,15 @@ void report_write(const atable_list *l, report_format f, const char *head, FILE 
             atable_print_text(l->items[i], out);
     }
 }
+
+atable *report_runs_table(sqlite3 *db)
+{
+    static const char sql[] =
+        "SELECT id AS run, scenario_name AS scenario, sweep_point, replication, seed,"
+        " start_date AS period_start,"
+        " datetime(start_date, '+' || (coalesce(ticks, (SELECT count(*) FROM tick"
+        "  WHERE tick.run_id = run.id)) * tick_seconds) || ' seconds') AS period_end,"
+        " status, coalesce(ticks, (SELECT count(*) FROM tick WHERE tick.run_id = run.id))"
+        " AS ticks, wall_seconds FROM run ORDER BY id";
+    return atable_query(db, "runs", "Runs in the database", sql, 0, 0.0);
+}

@@ -44,6 +44,12 @@ int report_build(sqlite3 *db, int64_t run, atable_list *out, FILE *warn);
  * any of them. NULL on error. */
 atable *report_metric_stats(sqlite3 *db, const int64_t *runs, size_t n);
 
+/* The `runs` table: one row per run: run, scenario, sweep_point,
+ * replication, seed, period_start, period_end (exclusive: the start plus
+ * the ticks simulated, or stored so far), status, ticks, wall_seconds.
+ * NULL on error. */
+atable *report_runs_table(sqlite3 *db);
+
 /* Writes the tables in a format. head: extra JSON members (may be NULL). */
 void report_write(const atable_list *l, report_format f, const char *head, FILE *out);
 

@@ -451,6 +451,22 @@ def cmd_points_csv(db_path, csv_path, glob, *t_crits):
             check(abs(float(cells['ci95_high']) - (mean + half)) <= tol, f'{name}: ci high')
 
 
+def cmd_runs_list(db_path, csv_path):
+    """capsim runs --format csv: one row per run, equal to the run table."""
+    db = sqlite3.connect(db_path)
+    rows = read_csv(csv_path)
+    want_head = ['run', 'scenario', 'sweep_point', 'replication', 'seed', 'period_start',
+                 'period_end', 'status', 'ticks', 'wall_seconds']
+    check(rows[0] == want_head, f'runs header {rows[0]}')
+    want = db.execute("SELECT id, scenario_name, sweep_point, replication, seed, start_date,"
+                      " datetime(start_date, '+' || (ticks * tick_seconds) || ' seconds'),"
+                      " status, ticks, wall_seconds FROM run ORDER BY id").fetchall()
+    check(len(rows) - 1 == len(want), f'{len(rows) - 1} rows for {len(want)} runs')
+    for r, w in zip(rows[1:], want):
+        for cell, value in zip(r, w):
+            check(same(cell, value, 0), f'run {w[0]}: {cell!r} != {value!r}')
+
+
 def rep_columns(rep, name):
     for t in rep['tables']:
         if t['name'] == name:
@@ -504,6 +520,7 @@ def main():
             'stats': lambda d, j, *t: cmd_stats(d, j, *t), 'compare': cmd_compare,
             'compare_runs': cmd_compare_runs, 'groups': cmd_groups,
             'runs_csv': cmd_runs_csv, 'points_csv': cmd_points_csv,
+            'runs_list': cmd_runs_list,
             'plots': cmd_plots, 'neutral': cmd_neutral}
     cmds[sys.argv[1]](*sys.argv[2:])
     print(f'    {sys.argv[1]}: {CHECKS[0] - len(FAILS)} of {CHECKS[0]} checks passed')

@@ -64,4 +64,43 @@ expect_eq "... and says so" 1 "$(grep -c "no metric matches 'no_such_metric\*'" 
 "$CAPSIM" export "$db" --runs --table run > /dev/null 2>&1; expect_eq "--runs with --table: exit 2" 2 $?
 "$CAPSIM" export "$db" --points --daily > /dev/null 2>&1; expect_eq "--points with --daily: exit 2" 2 $?
 "$CAPSIM" export "$db" --runs --points > /dev/null 2>&1; expect_eq "--runs with --points: exit 2" 2 $?
+
+# --- runs: one line per run
+"$CAPSIM" runs "$db" > "$tmp/runs.txt"; expect_eq "runs: exit 0" 0 $?
+expect_eq "runs text: a title, a header and six runs" 8 "$(grep -c . "$tmp/runs.txt")"
+"$CAPSIM" runs "$db" --format csv > "$tmp/runs-list.csv"
+$check runs_list "$db" "$tmp/runs-list.csv"; expect_eq "runs csv equals the run table" 0 $?
+"$CAPSIM" runs "$db" --format json | $PY -c "import json,sys; t=json.load(sys.stdin)['tables'][0]; sys.exit(0 if len(t['rows'])==6 else 1)"
+expect_eq "runs json: six rows" 0 $?
+"$CAPSIM" runs "$db" --format xml > /dev/null 2>&1; expect_eq "runs --format xml: exit 2" 2 $?
+"$CAPSIM" runs "$scenario" > /dev/null 2>&1; expect_eq "runs on a non-database: exit 2" 2 $?
+
+# --- rerun: from the stored scenario alone, identical rows
+one="$tmp/one.db"
+"$CAPSIM" run "$scenario" -o "$one" --until 2025-03-31 -q > /dev/null
+"$CAPSIM" rerun "$one" --run 1 -o "$tmp/again.db" -q > /dev/null; expect_eq "rerun into a new file: exit 0" 0 $?
+bash "$root/tests/tools/same-results.sh" "$one" "$tmp/again.db" > "$tmp/same.out"
+expect_eq "rerun gives the same rows in every table (same-results.sh)" 0 $?
+"$CAPSIM" rerun "$db" --run 3 -q > /dev/null; expect_eq "rerun of a --set run into its own file: exit 0" 0 $?
+same_run_rows() { # db table run_a run_b: rows of a that b lacks, of b that a lacks, count difference
+  local cols; cols=$(q "$1" "SELECT group_concat('\"' || name || '\"') FROM pragma_table_info('$2') WHERE name != 'run_id'")
+  q "$1" "SELECT (SELECT count(*) FROM (SELECT $cols FROM $2 WHERE run_id = $3 EXCEPT SELECT $cols FROM $2 WHERE run_id = $4))
+               + (SELECT count(*) FROM (SELECT $cols FROM $2 WHERE run_id = $4 EXCEPT SELECT $cols FROM $2 WHERE run_id = $3))
+               + abs((SELECT count(*) FROM $2 WHERE run_id = $3) - (SELECT count(*) FROM $2 WHERE run_id = $4))"
+}
+for t in tick dc_tick provider_tick contract_tick workload_tick run_metric event_log run_param \
+         provider datacenter contract workload; do
+  expect_eq "rerun of run 3 as run 7: $t rows equal" 0 "$(same_run_rows "$db" $t 3 7)"
+done
+expect_eq "rerun of run 3 as run 7: same scenario text, seed and ticks" 1 \
+  "$(q "$db" "SELECT count(*) FROM run a JOIN run b ON b.id = 7 WHERE a.id = 3 AND a.scenario_text = b.scenario_text AND a.seed = b.seed AND a.ticks = b.ticks")"
+"$CAPSIM" report "$db" --run 3 > /dev/null 2> "$tmp/r7.err"
+expect_eq "the rerun is a repeated seed of run 3" 1 "$(grep -c 'warning: run 7 repeats run 3' "$tmp/r7.err")"
+"$CAPSIM" rerun "$db" --run 99 -o "$tmp/x.db" > /dev/null 2> "$tmp/x.err"; expect_eq "rerun of an unknown run: exit 2" 2 $?
+expect_eq "... nothing written" no "$([ -e "$tmp/x.db" ] && echo yes || echo no)"
+"$CAPSIM" rerun "$db" > /dev/null 2>&1; expect_eq "rerun without --run: exit 2" 2 $?
+for c in runs rerun; do
+  "$CAPSIM" $c --help > "$tmp/help" 2>&1; expect_eq "$c --help: exit 0" 0 $?
+  expect_eq "$c --help prints usage" 1 "$(grep -c "^usage: capsim $c" "$tmp/help")"
+done
 finish
