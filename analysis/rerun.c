@@ -1,7 +1,9 @@
 /*
  * rerun: the stored text goes through the ordinary scenario reader (so a
- * rerun is checked like any scenario), from a file in $TMPDIR that is
- * removed straight after reading.
+ * rerun is checked like any scenario), from a folder in $TMPDIR that holds
+ * the text and the stored data files and is removed straight after reading
+ * (the reader reads series and traces while loading; the model opens no
+ * files).
  */
 #include "rerun.h"
 
@@ -10,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "adb.h"
+#include "../sim/util/strbuf.h"
 
 typedef struct stored_run {
     char *text;
@@ -48,26 +53,129 @@ static int read_run(sqlite3 *db, int64_t run, stored_run *r)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Writes text to a new temporary file; its name goes to path. Returns 0 or -1. */
-static int write_temp(const char *text, char *path, size_t len)
+static int dir_create(rerun_source *d)
 {
-    const char *dir = getenv("TMPDIR");
-    snprintf(path, len, "%s/capsim-rerun-XXXXXX.ini", dir && *dir ? dir : "/tmp");
-    int fd = mkstemps(path, 4);
-    if (fd < 0)
-        return -1;
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        unlink(path);
-        return -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(d->dir, sizeof d->dir, "%s/capsim-rerun-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(d->dir))
+        return 0;
+    d->dir[0] = '\0';
+    return -1;
+}
+
+void rerun_source_free(rerun_source *src)
+{
+    if (!src)
+        return;
+    scenario_destroy(src->sc);
+    for (size_t i = 0; i < src->n_files; i++) {
+        unlink(src->files[i]);
+        free(src->files[i]);
     }
-    int ok = fputs(text, f) >= 0;
-    if (fclose(f) != 0 || !ok) {
-        unlink(path);
+    for (size_t i = 0; i < src->n_data; i++)
+        free((char *)src->paths[i]);
+    free(src->files);
+    free(src->paths);
+    free(src->copies);
+    if (src->dir[0])
+        rmdir(src->dir);
+    memset(src, 0, sizeof *src);
+}
+
+/* Writes len bytes to dir/name and remembers the file. Returns its path
+ * (owned by d) or NULL. */
+static const char *dir_write(rerun_source *d, const char *name, const void *data, size_t len)
+{
+    char **grown = realloc(d->files, (d->n_files + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    d->files = grown;
+    size_t n = strlen(d->dir) + strlen(name) + 2;
+    char *path = malloc(n);
+    if (!path)
+        return NULL;
+    snprintf(path, n, "%s/%s", d->dir, name);
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    d->files[d->n_files++] = path;
+    return ok ? path : NULL;
+}
+
+/* Remembers that stored data file `path` was copied to `copy`. */
+static int add_data(rerun_source *d, const char *path, const char *copy)
+{
+    const char **p = realloc(d->paths, (d->n_data + 1) * sizeof *p);
+    if (p)
+        d->paths = p;
+    const char **c = p ? realloc(d->copies, (d->n_data + 1) * sizeof *c) : NULL;
+    if (c)
+        d->copies = c;
+    char *dup = c ? strdup(path) : NULL;
+    if (!dup)
         return -1;
-    }
+    d->paths[d->n_data] = dup;
+    d->copies[d->n_data++] = copy;
     return 0;
+}
+
+/* Replaces every "= old\n" in text by "= new\n" (old is a whole value). */
+static char *replace_value(const char *text, const char *old, const char *new_value)
+{
+    strbuf b = {0}, pattern = {0};
+    strbuf_addf(&pattern, "= %s\n", old);
+    const char *pat = strbuf_str(&pattern);
+    size_t plen = pat ? strlen(pat) : 0;
+    for (const char *p = text; pat && *p;) {
+        const char *hit = strstr(p, pat);
+        if (!hit) {
+            strbuf_add(&b, p);
+            break;
+        }
+        strbuf_addf(&b, "%.*s= %s\n", (int)(hit - p), p, new_value);
+        p = hit + plen;
+    }
+    strbuf_free(&pattern);
+    if (!pat || b.error) {
+        strbuf_free(&b);
+        return NULL;
+    }
+    if (!b.s)
+        return strdup("");
+    return b.s;
+}
+
+/* Copies the run's stored data files (run_file) into d and points the text
+ * at the copies. *text is replaced. Returns 0 or -1. */
+static int use_stored_files(sqlite3 *db, int64_t run, rerun_source *d, char **text)
+{
+    if (!adb_has_relation(db, "run_file"))
+        return 0;      /* written before files were stored: the text's paths are used */
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT path, content FROM run_file WHERE run_id = ?1"
+                               " ORDER BY path", -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(s, 1, run);
+    int rc = 0, k = 0;
+    while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+        const char *old = (const char *)sqlite3_column_text(s, 0);
+        const char *base = strrchr(old, '/');
+        char name[256];
+        snprintf(name, sizeof name, "%d-%s", k++, base ? base + 1 : old);
+        const void *data = sqlite3_column_blob(s, 1);
+        const char *copy = dir_write(d, name, data ? data : "", (size_t)sqlite3_column_bytes(s, 1));
+        char *replaced = copy && add_data(d, old, copy) == 0 ? replace_value(*text, old, copy)
+                                                             : NULL;
+        if (!replaced) {
+            rc = -1;
+            break;
+        }
+        free(*text);
+        *text = replaced;
+    }
+    sqlite3_finalize(s);
+    return rc;
 }
 
 static int replace_string(char **field, const char *value)
@@ -106,67 +214,77 @@ static int restore_params(sqlite3 *db, int64_t run, scenario *sc)
     return rc;
 }
 
-static scenario *fail(scenario *sc, int *in_input, int input, char *err, size_t err_len,
-                      const char *what, int64_t run)
+static int fail(int *in_input, int input, char *err, size_t err_len, const char *what,
+                int64_t run)
 {
     snprintf(err, err_len, "run %lld: %s", (long long)run, what);
     *in_input = input;
-    scenario_destroy(sc);
-    return NULL;
+    return -1;
 }
 
-/* Loads the stored text into a scenario that records the stored origins. */
-static scenario *load_text(sqlite3 *db, int64_t run, const stored_run *r, int *in_input,
-                           char *err, size_t err_len)
+/* Loads the stored text (with the stored data files) into a scenario that
+ * records the stored origins. */
+static int load_text(sqlite3 *db, int64_t run, const stored_run *r, rerun_source *src,
+                     int *in_input, char *err, size_t err_len)
 {
-    char tmp[4096], why[2048];
-    if (write_temp(r->text, tmp, sizeof tmp) != 0) {
-        snprintf(why, sizeof why, "cannot write a temporary copy of the scenario: %s",
-                 strerror(errno));
-        return fail(NULL, in_input, 0, err, err_len, why, run);
+    char why[4800];
+    if (dir_create(src) != 0) {
+        snprintf(why, sizeof why, "cannot create a temporary folder: %s", strerror(errno));
+        return fail(in_input, 0, err, err_len, why, run);
     }
-    scenario *sc = scenario_load(tmp, NULL, 0, why, sizeof why);
-    unlink(tmp);
-    if (!sc) {
-        char msg[2200];
+    char *text = strdup(r->text);
+    const char *ini = NULL;
+    if (text && use_stored_files(db, run, src, &text) == 0)
+        ini = dir_write(src, "scenario.ini", text, strlen(text));
+    free(text);
+    if (!ini) {
+        snprintf(why, sizeof why, "cannot write a temporary copy of the scenario in %s: %s",
+                 src->dir, strerror(errno));
+        return fail(in_input, 0, err, err_len, why, run);
+    }
+    src->sc = scenario_load(ini, NULL, 0, why, sizeof why);
+    if (!src->sc) {
+        char msg[5000];
         snprintf(msg, sizeof msg, "its stored scenario does not load (a series or trace file "
                  "it names may have moved): %s", why);
-        return fail(NULL, in_input, 1, err, err_len, msg, run);
+        return fail(in_input, 1, err, err_len, msg, run);
     }
+    scenario *sc = src->sc;
     if ((int64_t)sc->spec->seed != r->seed)
-        return fail(sc, in_input, 1, err, err_len, "the stored text's seed differs from the "
+        return fail(in_input, 1, err, err_len, "the stored text's seed differs from the "
                     "run's seed column", run);
-    if (replace_string(&sc->path, r->path ? r->path : tmp) != 0 ||
+    if (replace_string(&sc->path, r->path ? r->path : "(rerun)") != 0 ||
         replace_string(&sc->resolved_text, r->text) != 0 || restore_params(db, run, sc) != 0)
-        return fail(sc, in_input, 0, err, err_len, "out of memory or a SQLite error", run);
-    return sc;
+        return fail(in_input, 0, err, err_len, "out of memory or a SQLite error", run);
+    return 0;
 }
 
-scenario *rerun_load(sqlite3 *db, int64_t run, int64_t *stop, int *in_input, char *err,
-                     size_t err_len)
+int rerun_load(sqlite3 *db, int64_t run, rerun_source *src, int *in_input, char *err,
+               size_t err_len)
 {
     stored_run r;
-    int found = read_run(db, run, &r);
-    scenario *sc = NULL;
+    memset(src, 0, sizeof *src);
+    int found = read_run(db, run, &r), rc = -1;
     if (found < 0)
-        fail(NULL, in_input, 0, err, err_len, sqlite3_errmsg(db), run);
+        fail(in_input, 0, err, err_len, sqlite3_errmsg(db), run);
     else if (found == 0)
-        fail(NULL, in_input, 1, err, err_len, "no such run in this database (capsim runs "
+        fail(in_input, 1, err, err_len, "no such run in this database (capsim runs "
              "lists them)", run);
     else if (!r.text)
-        fail(NULL, in_input, 1, err, err_len, "no scenario text is stored for it", run);
+        fail(in_input, 1, err, err_len, "no scenario text is stored for it", run);
     else if (r.ticks <= 0 || r.tick_seconds <= 0)
-        fail(NULL, in_input, 1, err, err_len, "it stored no ticks, so its period is unknown",
-             run);
+        fail(in_input, 1, err, err_len, "it stored no ticks, so its period is unknown", run);
     else
-        sc = load_text(db, run, &r, in_input, err, err_len);
-    if (sc) {
+        rc = load_text(db, run, &r, src, in_input, err, err_len);
+    if (rc == 0) {
         /* the run simulated ticks 0 .. ticks-1: stop after the last of them */
-        *stop = r.ticks * r.tick_seconds;
-        if (*stop > sc->spec->end)
-            *stop = sc->spec->end;
+        src->stop = r.ticks * r.tick_seconds;
+        if (src->stop > src->sc->spec->end)
+            src->stop = src->sc->spec->end;
+    } else {
+        rerun_source_free(src);
     }
     free(r.text);
     free(r.path);
-    return sc;
+    return rc;
 }

@@ -20,9 +20,9 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: capsim rerun DB --run N [-o OUT.db] [-q]\n\n"
             "Runs run N of DB again from its stored scenario alone: the resolved text\n"
-            "(includes, --set values and seed applied), over the period it simulated (the\n"
-            "--until it was given). CSV series and traces are read again from the absolute\n"
-            "paths in that text. The new run is appended to OUT.db (default: DB itself).\n\n"
+            "(includes, --set values and seed applied) and the CSV series and traces stored\n"
+            "with it, over the period it simulated (the --until it was given). The new run\n"
+            "is appended to OUT.db (default: DB itself).\n\n"
             "  -r, --run N        the run to repeat (capsim runs DB lists them)\n"
             "  -o, --out FILE     results database to append to (default: DB)\n"
             "  -q, --quiet        no progress output\n"
@@ -36,9 +36,11 @@ static void on_tick(void *ctx, int64_t ticks_done, int64_t total_ticks, int64_t 
     progress_update(ctx, ticks_done, epoch_seconds);
 }
 
-/* Runs sc into out. Returns the exit code. */
-static int simulate(scenario *sc, int64_t stop, const char *out, int64_t from, int quiet)
+/* Runs the loaded run into out. Returns the exit code. */
+static int simulate(const rerun_source *src, const char *out, int64_t from, int quiet)
 {
+    const scenario *sc = src->sc;
+    int64_t stop = src->stop;
     char err[2048];
     store_status status;
     store *st = store_open(out, 0, &status, err, sizeof err);
@@ -46,6 +48,7 @@ static int simulate(scenario *sc, int64_t stop, const char *out, int64_t from, i
         fprintf(stderr, "capsim rerun: %s\n", err);
         return capsim_status_in_input(status) ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
     }
+    store_set_file_copies(st, src->paths, src->copies, src->n_data);
     progress bar;
     progress_init(&bar, quiet ? PROGRESS_QUIET : PROGRESS_AUTO, stderr,
                   run_total_ticks(sc->spec, stop), 0);
@@ -104,15 +107,15 @@ int cli_rerun(int argc, char **argv)
         fprintf(stderr, "capsim rerun: %s\n", err);
         return capsim_status_in_input(st) ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
     }
-    int64_t stop = 0;
+    rerun_source src;
     int in_input = 0;
-    scenario *sc = rerun_load(db, run, &stop, &in_input, err, sizeof err);
+    int loaded = rerun_load(db, run, &src, &in_input, err, sizeof err);
     sqlite3_close(db);
-    if (!sc) {
+    if (loaded != 0) {
         fprintf(stderr, "capsim rerun: %s: %s\n", path, err);
         return in_input ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
     }
-    int code = simulate(sc, stop, out ? out : path, run, quiet);
-    scenario_destroy(sc);
+    int code = simulate(&src, out ? out : path, run, quiet);
+    rerun_source_free(&src);
     return code;
 }

@@ -81,6 +81,20 @@ one="$tmp/one.db"
 "$CAPSIM" rerun "$one" --run 1 -o "$tmp/again.db" -q > /dev/null; expect_eq "rerun into a new file: exit 0" 0 $?
 bash "$root/tests/tools/same-results.sh" "$one" "$tmp/again.db" > "$tmp/same.out"
 expect_eq "rerun gives the same rows in every table (same-results.sh)" 0 $?
+# the series file is stored with the run: a rerun does not need it where it was
+cp -r "$root/scenarios" "$tmp/sc"
+"$CAPSIM" run "$tmp/sc/openai-google-coreweave.ini" -o "$tmp/moved.db" --until 2025-01-10 -q > /dev/null
+expect_eq "run_file holds the demand series as read" "$(wc -c < "$tmp/sc/series/openai-chatgpt.csv" | tr -d ' ')" \
+  "$(q "$tmp/moved.db" "SELECT length(content) FROM run_file WHERE run_id = 1 AND path LIKE '%/openai-chatgpt.csv'")"
+rm "$tmp/sc/series/openai-chatgpt.csv"
+"$CAPSIM" rerun "$tmp/moved.db" --run 1 -o "$tmp/moved-again.db" -q > /dev/null
+expect_eq "rerun with the series file gone: exit 0" 0 $?
+bash "$root/tests/tools/same-results.sh" "$tmp/moved.db" "$tmp/moved-again.db" > "$tmp/same2.out"
+expect_eq "... the same rows, run_file included" 0 $?
+"$CAPSIM" run "$root/tests/fixtures/trace-replay.ini" -o "$tmp/trace.db" --until 2025-01-20 -q > /dev/null
+"$CAPSIM" rerun "$tmp/trace.db" --run 1 -o "$tmp/trace-again.db" -q > /dev/null
+bash "$root/tests/tools/same-results.sh" "$tmp/trace.db" "$tmp/trace-again.db" > "$tmp/same3.out"
+expect_eq "rerun of a job-trace scenario: the same rows" 0 $?
 "$CAPSIM" rerun "$db" --run 3 -q > /dev/null; expect_eq "rerun of a --set run into its own file: exit 0" 0 $?
 same_run_rows() { # db table run_a run_b: rows of a that b lacks, of b that a lacks, count difference
   local cols; cols=$(q "$1" "SELECT group_concat('\"' || name || '\"') FROM pragma_table_info('$2') WHERE name != 'run_id'")
