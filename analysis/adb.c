@@ -100,19 +100,7 @@ adb_status adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n)
     *n = 0;
     if (groups_build(db, GROUPS_BY_PARAMS, &g) != 0)
         return capsim_fail(CAPSIM_ERR_SQLITE);
-    size_t i = groups_find(&g, run);
-    int rc = 0;
-    if (i == GROUPS_NO_GROUP || g.runs[i].group == GROUPS_NO_GROUP) {
-        if ((*ids = malloc(sizeof **ids)) != NULL)
-            (*ids)[(*n)++] = run;
-        else
-            rc = -1;
-    } else if ((rc = groups_pooled_ids(&g, g.runs[i].group, ids, n)) == 0 && !g.runs[i].pooled) {
-        /* a duplicate seed: it stands in for the pooled run of its seed */
-        for (size_t k = 0; k < *n; k++)
-            if (g.runs[groups_find(&g, (*ids)[k])].seed == g.runs[i].seed)
-                (*ids)[k] = run;
-    }
+    int rc = groups_replications_of(&g, run, ids, n);
     groups_free(&g);
     return rc == 0 ? ADB_OK : capsim_fail(CAPSIM_ERR_NO_MEMORY);
 }

@@ -288,3 +288,23 @@ char *groups_param_value(sqlite3 *db, int64_t run, const char *path)
     sqlite3_finalize(s);
     return v;
 }
+
+int groups_replications_of(const groups_set *g, int64_t run, int64_t **ids, size_t *n)
+{
+    size_t i = groups_find(g, run);
+    *ids = NULL;
+    *n = 0;
+    if (i == GROUPS_NO_GROUP || g->runs[i].group == GROUPS_NO_GROUP) {
+        if (!(*ids = malloc(sizeof **ids)))
+            return -1;
+        (*ids)[(*n)++] = run;
+        return 0;
+    }
+    if (groups_pooled_ids(g, g->runs[i].group, ids, n) != 0)
+        return -1;
+    if (!g->runs[i].pooled)     /* a duplicate seed stands in for the pooled run of its seed */
+        for (size_t k = 0; k < *n; k++)
+            if (g->runs[groups_find(g, (*ids)[k])].seed == g->runs[i].seed)
+                (*ids)[k] = run;
+    return 0;
+}

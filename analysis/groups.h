@@ -75,6 +75,10 @@ size_t groups_find(const groups_set *g, int64_t id);
 /* The pooled run ids of group k (ascending), malloc'd into *ids. Returns 0
  * or -1 (memory). */
 int groups_pooled_ids(const groups_set *g, size_t k, int64_t **ids, size_t *n);
+/* The replications of run id: the pooled runs of its group, with `run` in
+ * place of the pooled run of its seed when it is a duplicate; a run in no
+ * group (not complete) alone. *ids malloc'd. Returns 0 or -1 (memory). */
+int groups_replications_of(const groups_set *g, int64_t run, int64_t **ids, size_t *n);
 /* The run_param paths (scenario.seed excluded) whose value is not the same
  * in every run of ids[0..n): different values, or present in some runs
  * only. Sorted; *paths and each string malloc'd (groups_free_paths).

@@ -15,6 +15,10 @@
 #include "../sim/store/rollup.h"
 #include "../sim/util/strbuf.h"
 
+/* Above this many groups, the report lists them but gives the statistics
+ * of the run's own group only. */
+#define REPORT_MAX_GROUP_STATS 20
+
 int report_parse_format(const char *s, report_format *f)
 {
     if (!strcmp(s, "text"))
@@ -349,9 +353,10 @@ static atable *groups_table(sqlite3 *db, const groups_set *g, size_t mine, char 
     memcpy(cols, fixed, sizeof fixed);
     for (size_t p = 0; p < n_paths; p++)
         cols[5 + p] = paths[p];
-    char title[200];
+    char title[320];
     int w = snprintf(title, sizeof title, "Groups of replications (same parameters apart from "
-                     "the seed, same period); ");
+                     "the seed, same period%s); ", g->n_groups > REPORT_MAX_GROUP_STATS ?
+                     "; every group's statistics: capsim export --points" : "");
     if (mine == GROUPS_NO_GROUP)
         snprintf(title + w, sizeof title - (size_t)w, "the report's run is not complete and "
                  "in none");
@@ -418,7 +423,8 @@ static int add_group_stats(atable_list *l, sqlite3 *db, const groups_set *g, siz
 }
 
 /* The groups table and the other groups' statistics, when there are
- * several groups. */
+ * several groups (and no more than REPORT_MAX_GROUP_STATS: a sweep's
+ * points are export --points' rows, not pages of a report). */
 static int add_other_groups(atable_list *l, sqlite3 *db, const groups_set *g, size_t mine)
 {
     int64_t *reps = malloc(g->n_groups * sizeof *reps);
@@ -432,7 +438,7 @@ static int add_other_groups(atable_list *l, sqlite3 *db, const groups_set *g, si
     free(reps);
     if (rc == 0)
         rc = atable_list_add(l, groups_table(db, g, mine, paths, n_paths));
-    for (size_t k = 0; rc == 0 && k < g->n_groups; k++)
+    for (size_t k = 0; rc == 0 && g->n_groups <= REPORT_MAX_GROUP_STATS && k < g->n_groups; k++)
         if (k != mine && g->groups[k].n_pooled >= 2)
             rc = add_group_stats(l, db, g, k, paths, n_paths);
     groups_free_paths(paths, n_paths);
@@ -447,7 +453,7 @@ static int add_replications(atable_list *l, sqlite3 *db, int64_t run, FILE *warn
     if (groups_build(db, GROUPS_BY_PARAMS, &g) != 0)
         return -1;
     warn_duplicates(&g, warn);
-    int rc = adb_replications(db, run, &ids, &n) == ADB_OK ? 0 : -1;
+    int rc = groups_replications_of(&g, run, &ids, &n);
     if (rc == 0 && n >= 2) {
         strbuf b = {0};
         strbuf_add(&b, "SELECT id AS run, seed, status, ticks, sweep_point, replication"

@@ -2,7 +2,8 @@
  * Unit tests for the replication groups (analysis/groups.h): runs with the
  * same parameters apart from the seed, over the same period, form a group;
  * a different --set value, a shorter period or an incomplete run does not
- * join it; a repeated seed is kept but not pooled; sweep points group by
+ * join it; a repeated seed is kept but not pooled (and stands in for its
+ * twin when it is the run asked about); sweep points group by
  * point; the parameters that vary are found.
  */
 #include <stdarg.h>
@@ -93,6 +94,16 @@ static void test_groups_by_params(void **state)
     assert_int_equal(n, 2);
     assert_int_equal(ids[0], 1);
     assert_int_equal(ids[1], 2);
+    free(ids);
+    /* the repeated seed stands in for run 1; an incomplete run is alone */
+    assert_int_equal(groups_replications_of(&g, 5, &ids, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[0], 5);
+    assert_int_equal(ids[1], 2);
+    free(ids);
+    assert_int_equal(groups_replications_of(&g, 7, &ids, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], 7);
     free(ids);
     groups_free(&g);
     sqlite3_close(db);
