@@ -1,12 +1,19 @@
 # capsim — GNU make. `make deps` installs the Debian packages; `make`, `make run`,
 # `make test`, `make bench`, `make clean`; `make SANITIZER=address,undefined`
-# builds into build-san/ with sanitizers; `make WERROR=1` turns warnings into errors.
+# builds into build-san/ with sanitizers; `make WERROR=1` turns warnings into errors;
+# `make MPI=1` builds with mpicc into build-mpi/ (capsim sweep --mpi).
 
 CC      ?= cc
 PREFIX_BUILD := build
 ifneq ($(SANITIZER),)
 PREFIX_BUILD := build-san
 SANFLAGS := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+# MPI=1: `capsim sweep --mpi`, compiled with mpicc into build-mpi/.
+ifeq ($(MPI),1)
+PREFIX_BUILD := build-mpi
+CC := mpicc
+MPIFLAGS := -DCAPSIM_MPI
 endif
 B := $(PREFIX_BUILD)
 
@@ -18,7 +25,7 @@ WARN    += -Werror
 endif
 # -ffp-contract=off: no FMA contraction, so every x86-64 clone of the tick
 # kernel rounds the same way and results do not depend on the CPU.
-CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g -ffp-contract=off $(WARN) $(SANFLAGS) -MMD -MP $(EXTRA_CFLAGS)
+CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g -ffp-contract=off $(WARN) $(SANFLAGS) -MMD -MP $(MPIFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
 LDLIBS  := -lgsl -lgslcblas -lsqlite3 -lcsv -linih -lm -lpthread
 
@@ -28,6 +35,7 @@ MODEL_SRC  := $(wildcard sim/model/*.c)
 SCENARIO_SRC := $(wildcard sim/scenario/*.c)
 STORE_SRC  := $(wildcard sim/store/*.c)
 RUN_SRC    := $(wildcard sim/run/*.c)
+SWEEP_SRC  := $(wildcard sim/sweep/*.c)
 ANALYSIS_SRC := $(wildcard analysis/*.c)
 CLI_SRC    := $(wildcard sim/cli/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
@@ -40,6 +48,7 @@ LIB_MODEL  := $(B)/libcapsim_model.a
 LIB_SCENARIO := $(B)/libcapsim_scenario.a
 LIB_STORE  := $(B)/libcapsim_store.a
 LIB_RUN    := $(B)/libcapsim_run.a
+LIB_SWEEP  := $(B)/libcapsim_sweep.a
 LIB_ANALYSIS := $(B)/libcapsim_analysis.a
 CAPSIM     := $(B)/capsim
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
@@ -88,9 +97,10 @@ $(eval $(call layer_lib,$(LIB_MODEL),$(MODEL_SRC)))
 $(eval $(call layer_lib,$(LIB_SCENARIO),$(SCENARIO_SRC)))
 $(eval $(call layer_lib,$(LIB_STORE),$(STORE_SRC)))
 $(eval $(call layer_lib,$(LIB_RUN),$(RUN_SRC)))
+$(eval $(call layer_lib,$(LIB_SWEEP),$(SWEEP_SRC)))
 $(eval $(call layer_lib,$(LIB_ANALYSIS),$(ANALYSIS_SRC)))
 
-LIBS_ALL := $(LIB_ANALYSIS) $(LIB_RUN) $(LIB_STORE) $(LIB_SCENARIO) $(LIB_MODEL) $(LIB_ENGINE) $(LIB_UTIL)
+LIBS_ALL := $(LIB_ANALYSIS) $(LIB_SWEEP) $(LIB_RUN) $(LIB_STORE) $(LIB_SCENARIO) $(LIB_MODEL) $(LIB_ENGINE) $(LIB_UTIL)
 
 $(CAPSIM): $(call obj,$(CLI_SRC)) $(LIBS_ALL)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -110,6 +120,7 @@ model: $(LIB_MODEL)
 scenario: $(LIB_SCENARIO)
 store: $(LIB_STORE)
 analysis: $(LIB_ANALYSIS)
+sweep: $(LIB_SWEEP)
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -136,7 +147,7 @@ bench: deps
 	$(BENCH_BIN) $(SCENARIO)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-mpi
 
 # ---- fuzzing: `make fuzz` builds one libFuzzer harness per parser
 # (tests/fuzz/fuzz_*.c) with clang and ASan+UBSan into build-fuzz/, then runs

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "groups.h"
 #include "../sim/store/rollup.h"
 #include "../sim/store/store_file.h"
 #include "../sim/util/grow.h"
@@ -94,32 +95,14 @@ int64_t adb_pick_run(sqlite3 *db, int64_t requested, char *err, size_t err_len)
 
 adb_status adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n)
 {
-    static const char sql[] =
-        "SELECT id FROM run WHERE scenario_name = (SELECT scenario_name FROM run WHERE id = ?1)"
-        " AND (status = 'complete' OR id = ?1) ORDER BY id";
-    sqlite3_stmt *s = NULL;
+    groups_set g;
     *ids = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+    if (groups_build(db, GROUPS_BY_PARAMS, &g) != 0)
         return capsim_fail(CAPSIM_ERR_SQLITE);
-    sqlite3_bind_int64(s, 1, run);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (grow_reserve((void **)ids, &cap, *n + 1, 16, sizeof **ids) != 0) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
-        free(*ids);
-        *ids = NULL;
-        *n = 0;
-        return capsim_fail(rc == SQLITE_NOMEM ? CAPSIM_ERR_NO_MEMORY : CAPSIM_ERR_SQLITE);
-    }
-    return ADB_OK;
+    int rc = groups_replications_of(&g, run, ids, n);
+    groups_free(&g);
+    return rc == 0 ? ADB_OK : capsim_fail(CAPSIM_ERR_NO_MEMORY);
 }
 
 double adb_tick_hours(sqlite3 *db, int64_t run)

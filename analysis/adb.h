@@ -3,9 +3,9 @@
  * database is opened read-only (results are never modified by analysis);
  * the roll-up views are added as TEMP views when the file lacks them.
  *
- * Run sets: a report or comparison is about one run, or about the
- * replications of one scenario, i.e. the complete runs sharing its
- * scenario_name.
+ * Run sets: a report or comparison is about one run, or about its
+ * replications: the complete runs with the same parameters apart from the
+ * seed, over the same period, each seed counted once (groups.h).
  *
  * Errors are codes of the status list (sim/util/status.h) with a message in
  * err; capsim_status_in_input() says whether the fault lies in what the
@@ -33,9 +33,10 @@ sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_le
  * CAPSIM_ERR_NO_SUCH_RUN (< 0) with err filled. */
 int64_t adb_pick_run(sqlite3 *db, int64_t requested, char *err, size_t err_len);
 
-/* The complete runs with the same scenario_name as `run` (run included
- * even when it is not complete), ascending. *ids is malloc'd. Returns ADB_OK,
- * or CAPSIM_ERR_SQLITE / CAPSIM_ERR_NO_MEMORY (sqlite3_errmsg says more). */
+/* The replications of `run` (groups.h): the pooled runs of its group, with
+ * `run` in place of the pooled run of its seed when it is a duplicate; a run
+ * that is not complete alone. *ids is malloc'd. Returns ADB_OK, or
+ * CAPSIM_ERR_SQLITE / CAPSIM_ERR_NO_MEMORY (sqlite3_errmsg says more). */
 adb_status adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n);
 
 /* Tick length of a run in hours (1.0 when unknown). */

@@ -1,7 +1,7 @@
 /*
- * compare: two results (scenario A and B) side by side. Each side is a run
- * and its replications (adb_replications); a metric's value on a side is
- * its mean over them. Tables: sides (which runs), metrics (a, b,
+ * compare: two results (scenario A and B) side by side. Each side is a set
+ * of runs chosen by the caller (one run, or a run and its replications:
+ * adb_replications); a metric's value on a side is its mean over them. Tables: sides (which runs), metrics (a, b,
  * difference b - a, relative difference (b - a) / |a|, NULL when a = 0,
  * and the replication counts) and inputs (every run_param path whose value
  * differs between the two representative runs).

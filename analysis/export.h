@@ -17,6 +17,17 @@
  *   named after it. Select the date column and the entity columns and
  *   insert a line chart.
  *
+ * - --runs (export_batch.c): one row per run: run_id, sweep_point,
+ *   replication, seed, status, ticks, one column per run_param path that varies
+ *   across the runs (the seed left out), one per run_metric (those matching
+ *   --metric GLOB). File runs.csv.
+ * - --points: one row per group of replications (a sweep point when the
+ *   runs have one, otherwise groups.h): point, sweep_point, runs (the
+ *   pooled run ids), n_runs, ticks, the parameters that vary across the groups,
+ *   then per metric <metric>.mean, .sd, .ci95_low, .ci95_high (Student t),
+ *   .p10, .p50, .p90 and .n over the group's runs, one per seed. File
+ *   points.csv.
+ *
  * An export whose file would have more than EXPORT_MAX_ROWS rows (header
  * included; a spreadsheet's limit) is refused, unless forced, and nothing
  * is written.
@@ -40,7 +51,7 @@ typedef struct export_options {
     int n_tables;
     int wide;
     rollup_period period;
-    const char *metric;        /* --wide: only this column */
+    const char *metric;        /* --wide: only this column; --runs/--points: a GLOB */
     int force;                 /* write even above the row limit */
     const char *out;           /* NULL or "-": stdout; *.csv: a file; else a directory */
     int quiet;                 /* no "file: N rows" lines */
@@ -49,6 +60,17 @@ typedef struct export_options {
 /* Exports. Messages go to err. Returns an exit code: 0, 1 runtime failure,
  * 2 bad input (unknown table, too many rows, several files to one). */
 int export_run(sqlite3 *db, const export_options *o, FILE *err);
+
+typedef enum export_batch_kind {
+    EXPORT_RUNS = 1,
+    EXPORT_POINTS = 2
+} export_batch_kind;
+
+/* --runs or --points to o->out (stdout, FILE.csv or DIR/runs.csv,
+ * DIR/points.csv); o->metric is the metric GLOB (NULL: every metric).
+ * Returns an exit code: 0, 1 runtime failure, 2 bad input (a GLOB matching
+ * no metric, too many rows or columns). */
+int export_batch(sqlite3 *db, export_batch_kind kind, const export_options *o, FILE *err);
 
 /* Wide writer (export_wide.c): pivots one column of a per-tick table.
  * Returns 0 or -1 (SQLite or write error). */

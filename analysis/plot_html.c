@@ -71,7 +71,7 @@ int plot_write_index(sqlite3 *db, const char *db_path, int64_t run, const plot_s
     char path[4096];
     snprintf(path, sizeof path, "%s/index.html", out_dir);
     atable_list l = {0};
-    if (report_build(db, run, &l) != 0) {
+    if (report_build(db, run, &l, NULL) != 0) {
         atable_list_free(&l);
         return -1;
     }

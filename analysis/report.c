@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "adb.h"
+#include "groups.h"
+#include "report_internal.h"
 #include "stats.h"
 #include "../sim/store/rollup.h"
 #include "../sim/util/strbuf.h"
@@ -273,30 +275,38 @@ atable *report_metric_stats(sqlite3 *db, const int64_t *runs, size_t n)
     return t;
 }
 
-static int add_replications(atable_list *l, sqlite3 *db, int64_t run)
+static int add_replications(atable_list *l, sqlite3 *db, int64_t run, FILE *warn)
 {
+    groups_set g;
     int64_t *ids = NULL;
     size_t n = 0;
-    if (adb_replications(db, run, &ids, &n) != 0)
+    if (groups_build(db, GROUPS_BY_PARAMS, &g) != 0)
         return -1;
-    int rc = 0;
-    if (n >= 2) {
+    report__warn_duplicates(&g, warn);
+    int rc = groups_replications_of(&g, run, &ids, &n);
+    if (rc == 0 && n >= 2) {
         strbuf b = {0};
         strbuf_add(&b, "SELECT id AS run, seed, status, ticks, sweep_point, replication"
                        " FROM run WHERE id IN ");
         add_id_list(&b, ids, n);
         strbuf_add(&b, " ORDER BY id");
-        rc = add_query(l, db, "replications", "Replications: complete runs of this scenario",
+        rc = add_query(l, db, "replications", "Replications: complete runs with this run's "
+                       "parameters apart from the seed, over the same period, one per seed",
                        strbuf_str(&b), run, 0.0);
         strbuf_free(&b);
         if (rc == 0)
             rc = atable_list_add(l, report_metric_stats(db, ids, n));
     }
+    size_t i = groups_find(&g, run);
+    size_t mine = i == GROUPS_NO_GROUP ? GROUPS_NO_GROUP : g.runs[i].group;
+    if (rc == 0 && g.n_groups > 1)
+        rc = report__add_other_groups(l, db, &g, mine);
     free(ids);
+    groups_free(&g);
     return rc;
 }
 
-int report_build(sqlite3 *db, int64_t run, atable_list *out)
+int report_build(sqlite3 *db, int64_t run, atable_list *out, FILE *warn)
 {
     double h = adb_tick_hours(db, run);
     if (atable_list_add(out, run_table(db, run)) != 0 ||
@@ -315,7 +325,7 @@ int report_build(sqlite3 *db, int64_t run, atable_list *out)
         add_query(out, db, "events", "Notable events", events_sql, run, h) != 0 ||
         add_query(out, db, "metrics", "End-of-run metrics", metrics_sql, run, h) != 0)
         return -1;
-    return add_replications(out, db, run);
+    return add_replications(out, db, run, warn);
 }
 
 void report_write(const atable_list *l, report_format f, const char *head, FILE *out)
@@ -332,4 +342,16 @@ void report_write(const atable_list *l, report_format f, const char *head, FILE 
         else
             atable_print_text(l->items[i], out);
     }
+}
+
+atable *report_runs_table(sqlite3 *db)
+{
+    static const char sql[] =
+        "SELECT id AS run, scenario_name AS scenario, sweep_point, replication, seed,"
+        " start_date AS period_start,"
+        " datetime(start_date, '+' || (coalesce(ticks, (SELECT count(*) FROM tick"
+        "  WHERE tick.run_id = run.id)) * tick_seconds) || ' seconds') AS period_end,"
+        " status, coalesce(ticks, (SELECT count(*) FROM tick WHERE tick.run_id = run.id))"
+        " AS ticks, wall_seconds FROM run ORDER BY id";
+    return atable_query(db, "runs", "Runs in the database", sql, 0, 0.0);
 }

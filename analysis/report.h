@@ -8,8 +8,11 @@
  * Tables, by name: run, shortfall, dc_utilisation, provider_utilisation,
  * finance (per provider per calendar year, every _usd column of
  * provider_tick), contracts, energy (per year and total), events, metrics,
- * and with two or more replications: replications (the runs) and
- * metric_stats (n, mean, sd, 95% CI, P10, P50, P90 per metric).
+ * and with two or more replications (complete runs with the same
+ * parameters apart from the seed, over the same period, one per seed:
+ * groups.h): replications (the runs) and metric_stats (n, mean, sd, 95% CI,
+ * P10, P50, P90 per metric); with several groups in the file, groups and
+ * metric_stats_group_<N> for the others.
  */
 #ifndef CAPSIM_REPORT_H
 #define CAPSIM_REPORT_H
@@ -29,13 +32,23 @@ typedef enum report_format {
 /* Parses "text", "csv" or "json". Returns 0 or -1. */
 int report_parse_format(const char *s, report_format *f);
 
-/* Appends the tables of run `run` (and of its replications) to out.
- * Returns 0 or -1 (SQLite error; out keeps what was built). */
-int report_build(sqlite3 *db, int64_t run, atable_list *out);
+/* Appends the tables of run `run` (and of its replications) to out. With
+ * more than one group of replications in the file (groups.h), adds the
+ * `groups` table and the statistics of every other group of two or more
+ * seeds (metric_stats_group_<N>). Duplicate seeds are reported on warn (may
+ * be NULL) and counted once. Returns 0 or -1 (SQLite error; out keeps what
+ * was built). */
+int report_build(sqlite3 *db, int64_t run, atable_list *out, FILE *warn);
 
 /* The metric_stats table over runs[0..n): one row per metric present in
  * any of them. NULL on error. */
 atable *report_metric_stats(sqlite3 *db, const int64_t *runs, size_t n);
+
+/* The `runs` table: one row per run: run, scenario, sweep_point,
+ * replication, seed, period_start, period_end (exclusive: the start plus
+ * the ticks simulated, or stored so far), status, ticks, wall_seconds.
+ * NULL on error. */
+atable *report_runs_table(sqlite3 *db);
 
 /* Writes the tables in a format. head: extra JSON members (may be NULL). */
 void report_write(const atable_list *l, report_format f, const char *head, FILE *out);

@@ -63,6 +63,8 @@ const atable *atable_list_find(const atable_list *l, const char *name);
  * <h2> and <table> per table, escaped. */
 void atable_print_text(const atable *t, FILE *out);
 void atable_write_csv(const atable *t, csvout *w);
+/* One table as a plain CSV file: the header row and the rows only. */
+void atable_write_csv_plain(const atable *t, csvout *w);
 void atable_list_write_json(const atable_list *l, const char *head, FILE *out);
 void atable_write_html(const atable *t, FILE *out);
 /* Writes s as a JSON string literal / as HTML-escaped text. */

@@ -142,6 +142,12 @@ void atable_write_csv(const atable *t, csvout *w)
 {
     csvout_text(w, t->title);
     csvout_end_row(w);
+    atable_write_csv_plain(t, w);
+    csvout_end_row(w);
+}
+
+void atable_write_csv_plain(const atable *t, csvout *w)
+{
     for (int c = 0; c < t->ncols; c++)
         csvout_text(w, t->cols[c]);
     csvout_end_row(w);
@@ -150,7 +156,6 @@ void atable_write_csv(const atable *t, csvout *w)
             csv_cell(w, atable_at(t, r, c));
         csvout_end_row(w);
     }
-    csvout_end_row(w);
 }
 
 void json_string(FILE *out, const char *s)

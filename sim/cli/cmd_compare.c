@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "../../analysis/adb.h"
 #include "../../analysis/compare.h"
+#include "../../analysis/groups.h"
 #include "../../analysis/report.h"
 
 static void usage(FILE *out)
@@ -17,17 +18,44 @@ static void usage(FILE *out)
             "usage: capsim compare A.db B.db [--run-a ID] [--run-b ID] [--format text|csv|json]\n\n"
             "Shows every end-of-run metric of A and B side by side with the difference B - A\n"
             "and the relative difference (B - A) / |A|, and lists the inputs that differ.\n"
-            "A side is a run (default: the latest complete run) and, when the file holds\n"
-            "replications of its scenario, their mean. A and B may be the same file.\n\n"
-            "      --run-a ID        the run in A\n"
-            "      --run-b ID        the run in B\n"
+            "A side given with --run-a / --run-b is that run alone. Without it, a side is\n"
+            "the latest complete run and, when every complete run in the file is a\n"
+            "replication of it (same parameters apart from the seed, same period), the mean\n"
+            "over them, one run per seed; a file with several groups of replications gives\n"
+            "the latest run alone, with a note. A and B may be the same file.\n\n"
+            "      --run-a ID        the run in A (alone)\n"
+            "      --run-b ID        the run in B (alone)\n"
             "  -f, --format FORMAT   text (default), csv or json\n"
             "  -h, --help            this help\n\n"
             "Exit codes: 0 success, 1 runtime failure, 2 bad input.\n");
 }
 
+/* The runs of a side: the run given alone; without one, the latest
+ * complete run and its replications when the file holds one group of
+ * replications, or that run alone (with a note) when it holds several. */
+static int side_runs(compare_side *s, int64_t requested, const char *which)
+{
+    groups_set g;
+    if (requested <= 0 && groups_build(s->db, GROUPS_BY_PARAMS, &g) == 0) {
+        size_t n_groups = g.n_groups;
+        groups_free(&g);
+        if (n_groups <= 1)
+            return adb_replications(s->db, s->run, &s->runs, &s->n_runs) == ADB_OK ? 0 : -1;
+        fprintf(stderr, "capsim compare: %s holds %zu groups of replications (capsim report "
+                        "lists them); comparing its run %lld alone (choose with --run-%s)\n",
+                s->path, n_groups, (long long)s->run, which);
+    } else if (requested <= 0) {
+        return -1;
+    }
+    if (!(s->runs = malloc(sizeof *s->runs)))
+        return -1;
+    s->runs[0] = s->run;
+    s->n_runs = 1;
+    return 0;
+}
+
 /* Opens one side. Returns 0 or an exit code. */
-static int open_side(const char *path, int64_t requested, compare_side *s)
+static int open_side(const char *path, int64_t requested, const char *which, compare_side *s)
 {
     char err[1024];
     adb_status st;
@@ -42,7 +70,7 @@ static int open_side(const char *path, int64_t requested, compare_side *s)
         fprintf(stderr, "capsim compare: %s: %s\n", path, err);
         return CLI_BAD_INPUT;
     }
-    if (adb_replications(s->db, s->run, &s->runs, &s->n_runs) != 0) {
+    if (side_runs(s, requested, which) != 0) {
         fprintf(stderr, "capsim compare: %s: %s\n", path, sqlite3_errmsg(s->db));
         return CLI_RUNTIME_FAILURE;
     }
@@ -53,9 +81,9 @@ static int compare(const char *pa, int64_t ra, const char *pb, int64_t rb, repor
 {
     compare_side a = {0}, b = {0};
     atable_list l = {0};
-    int code = open_side(pa, ra, &a);
+    int code = open_side(pa, ra, "a", &a);
     if (!code)
-        code = open_side(pb, rb, &b);
+        code = open_side(pb, rb, "b", &b);
     if (!code && compare_build(&a, &b, &l) != 0) {
         fprintf(stderr, "capsim compare: reading the runs failed\n");
         code = CLI_RUNTIME_FAILURE;

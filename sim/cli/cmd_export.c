@@ -17,7 +17,8 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: capsim export DB [options]\n\n"
+            "usage: capsim export DB [options]\n"
+            "       capsim export DB --runs|--points [--metric GLOB] [-o FILE.csv|DIR|-]\n\n"
             "Writes results tables as CSV (RFC 4180, UTF-8, header row, '.' decimals, dates\n"
             "'YYYY-MM-DD HH:MM:SS'). Text beginning with = + - @ TAB or CR gets a leading '\n"
             "so that spreadsheets do not run it as a formula; numbers stay numbers.\n\n"
@@ -29,7 +30,15 @@ static void usage(FILE *out)
             "  -m, --monthly       roll per-tick tables up by month\n"
             "  -w, --wide          one file per (per-tick table, column), one row per tick\n"
             "                      (or day, month), one column per entity: ready to chart\n"
-            "      --metric COL    with --wide: only this column (e.g. power_mw)\n"
+            "      --metric COL    with --wide: only this column (e.g. power_mw); with\n"
+            "                      --runs or --points: the metrics matching this GLOB\n"
+            "                      (e.g. 'revenue_usd.*'; default: every metric)\n"
+            "      --runs          one row per run: run id, sweep point, replication, seed,\n"
+            "                      status, the parameters that vary, the metrics (runs.csv)\n"
+            "      --points        one row per group of replications (a sweep point, or runs\n"
+            "                      with the same parameters apart from the seed): the\n"
+            "                      varying parameters, then per metric mean, sd, 95%% CI\n"
+            "                      (Student t), P10, P50, P90 and n (points.csv)\n"
             "  -f, --force         write files over 1,048,576 rows (a spreadsheet's limit)\n"
             "  -o, --out PATH      a directory (created), FILE.csv, or - for stdout\n"
             "                      (default: stdout when there is one file)\n"
@@ -54,14 +63,15 @@ static int parse_run(const char *s, int64_t *run)
 
 /* Parses argv. Returns -1 to continue, or an exit code. */
 static int parse(int argc, char **argv, export_options *o, const char **tables,
-                 const char **db)
+                 const char **db, int *batch)
 {
-    enum { OPT_METRIC = 256 };
+    enum { OPT_METRIC = 256, OPT_RUNS, OPT_POINTS };
     static const struct option options[] = {
         {"run", required_argument, 0, 'r'}, {"table", required_argument, 0, 't'},
         {"all", no_argument, 0, 'a'}, {"daily", no_argument, 0, 'd'},
         {"monthly", no_argument, 0, 'm'}, {"wide", no_argument, 0, 'w'},
         {"metric", required_argument, 0, OPT_METRIC}, {"force", no_argument, 0, 'f'},
+        {"runs", no_argument, 0, OPT_RUNS}, {"points", no_argument, 0, OPT_POINTS},
         {"out", required_argument, 0, 'o'}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
@@ -81,6 +91,14 @@ static int parse(int argc, char **argv, export_options *o, const char **tables,
         case 'm': o->period = ROLLUP_MONTH; break;
         case 'w': o->wide = 1; break;
         case OPT_METRIC: o->metric = optarg; break;
+        case OPT_RUNS: case OPT_POINTS:
+            if (*batch && *batch != (c == OPT_RUNS ? EXPORT_RUNS : EXPORT_POINTS)) {
+                fprintf(stderr, "capsim export: --runs and --points are two exports; "
+                                "give one\n");
+                return CLI_BAD_INPUT;
+            }
+            *batch = c == OPT_RUNS ? EXPORT_RUNS : EXPORT_POINTS;
+            break;
         case 'f': o->force = 1; break;
         case 'o': o->out = optarg; break;
         case 'q': o->quiet = 1; break;
@@ -93,8 +111,14 @@ static int parse(int argc, char **argv, export_options *o, const char **tables,
         usage(stderr);
         return CLI_BAD_INPUT;
     }
-    if (o->metric && !o->wide) {
-        fprintf(stderr, "capsim export: --metric goes with --wide\n");
+    if (*batch && (o->n_tables || o->wide || o->period != ROLLUP_TICK || o->run)) {
+        fprintf(stderr, "capsim export: --%s is a file of its own: it does not go with "
+                        "--table, --wide, --daily, --monthly or --run\n",
+                *batch == EXPORT_RUNS ? "runs" : "points");
+        return CLI_BAD_INPUT;
+    }
+    if (o->metric && !o->wide && !*batch) {
+        fprintf(stderr, "capsim export: --metric goes with --wide, --runs or --points\n");
         return CLI_BAD_INPUT;
     }
     *db = argv[optind];
@@ -107,7 +131,8 @@ int cli_export(int argc, char **argv)
     export_options o = {0};
     const char *tables[MAX_TABLES];
     const char *path = NULL;
-    int code = parse(argc, argv, &o, tables, &path);
+    int batch = 0;
+    int code = parse(argc, argv, &o, tables, &path, &batch);
     if (code >= 0)
         return code;
     char err[1024];
@@ -122,7 +147,8 @@ int cli_export(int argc, char **argv)
         sqlite3_close(db);
         return CLI_BAD_INPUT;
     }
-    code = export_run(db, &o, stderr);
+    code = batch ? export_batch(db, (export_batch_kind)batch, &o, stderr)
+                 : export_run(db, &o, stderr);
     sqlite3_close(db);
     return code;
 }

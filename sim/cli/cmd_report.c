@@ -77,7 +77,7 @@ static int report_db(const char *path, int64_t requested, report_format format, 
     }
     atable_list l = {0};
     int code = CLI_OK;
-    if (report_build(db, run, &l) != 0) {
+    if (report_build(db, run, &l, stderr) != 0) {
         fprintf(stderr, "capsim: building the report failed: %s\n", sqlite3_errmsg(db));
         code = CLI_RUNTIME_FAILURE;
     } else {

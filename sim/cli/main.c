@@ -15,11 +15,16 @@ static void usage(FILE *out)
             "  capsim run SCENARIO.ini [-o out.db] [--replace] [--seed N] [--set path=value]...\n"
             "             [--until YYYY-MM-DD] [-q|--progress]\n"
             "  capsim validate SCENARIO.ini [--print] [--set path=value]...\n"
+            "  capsim sweep SWEEP.ini [-o sweep.db] [-j N] [--resume] [--shard I/N] [--dry-run] [-q]\n"
+            "  capsim merge OUT.db IN.db...\n"
             "  capsim export DB [--run ID] [--table T]... [--daily|--monthly] [--wide]\n"
             "             [-o DIR|FILE.csv|-] [--force]\n"
+            "  capsim export DB --runs|--points [--metric GLOB] [-o DIR|FILE.csv|-]\n"
             "  capsim report DB [--run ID] [--format text|csv|json]\n"
             "  capsim compare A.db B.db [--run-a ID] [--run-b ID] [--format text|csv|json]\n"
             "  capsim plot DB [--run ID] [-o DIR]\n"
+            "  capsim runs DB [--format text|csv|json]\n"
+            "  capsim rerun DB --run N [-o OUT.db]\n"
             "  capsim --version\n\n"
             "Run `capsim COMMAND --help` for a command's options.\n"
             "Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.\n",
@@ -45,6 +50,10 @@ int main(int argc, char **argv)
         return cli_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))
         return cli_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return cli_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge"))
+        return cli_merge(argc - 1, argv + 1);
     if (!strcmp(cmd, "export"))
         return cli_export(argc - 1, argv + 1);
     if (!strcmp(cmd, "report"))
@@ -53,7 +62,12 @@ int main(int argc, char **argv)
         return cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "plot"))
         return cli_plot(argc - 1, argv + 1);
-    fprintf(stderr, "capsim: unknown command '%s'; commands are run, validate, export, "
-                    "report, compare and plot (see capsim --help)\n", cmd);
+    if (!strcmp(cmd, "runs"))
+        return cli_runs(argc - 1, argv + 1);
+    if (!strcmp(cmd, "rerun"))
+        return cli_rerun(argc - 1, argv + 1);
+    fprintf(stderr, "capsim: unknown command '%s'; commands are run, validate, sweep, "
+                    "merge, runs, rerun, export, report, compare and plot (see capsim --help)\n",
+            cmd);
     return CLI_BAD_INPUT;
 }

@@ -54,6 +54,12 @@ void store_close(store *st);
  * a negative store_status. */
 int64_t store_begin_run(store *st, const scenario *sc, const market *m,
                         const char *capsim_version, char *err, size_t err_len);
+/* Data files (run_file) of the next run: by default each file its resolved
+ * text names is read from that path; for path paths[i] read copies[i]
+ * instead (capsim rerun: the stored copies). The arrays are borrowed until
+ * store_begin_run returns. */
+void store_set_file_copies(store *st, const char *const *paths, const char *const *copies,
+                           size_t n);
 /* Appends one tick: the tick row and every dc/provider/contract/workload row.
  * Contracts signed and datacenters started since the last tick (the market
  * grows at events) get their entity rows first, so their per-tick rows begin

@@ -49,6 +49,10 @@ struct store {
     sqlite3_stmt *insert_event;
     sqlite3_stmt *insert_metric;
 
+    const char *const *copy_paths; /* store_set_file_copies: data file path -> copy */
+    const char *const *copy_files;
+    size_t n_copies;
+
     int in_tx;                /* a BEGIN issued by the store is pending */
     int ticks_in_tx;          /* ticks written since the last commit */
     int64_t event_seq;        /* last event_log seq of the current run */
@@ -82,6 +86,10 @@ void store__date(const store *st, int64_t t, char out[20]);
 /* Creates every table and view that does not exist yet (IF NOT EXISTS) in
  * one transaction. */
 int store__create_schema(store *st);
+
+/* Stores the CSV files (series, traces) the scenario's resolved text names
+ * in run_file (store_files.c), creating the table when it is missing. */
+int store__insert_files(store *st, const scenario *sc);
 
 /* Inserts the computed run_metric rows of the current run (store_metrics.c). */
 int store__compute_metrics(store *st);

@@ -365,6 +365,8 @@ static int insert_run_rows(store *st, const scenario *sc, const market *m, const
     if (rc == STORE_OK)
         rc = insert_params(st, sc);
     if (rc == STORE_OK)
+        rc = store__insert_files(st, sc);
+    if (rc == STORE_OK)
         rc = insert_all_entities(st, m);
     if (rc == STORE_OK)
         rc = store__commit(st);

@@ -153,6 +153,34 @@ static const char schema_ticks[] =
     " jobs_running INTEGER, jobs_queued INTEGER, goodput_h100_hours REAL,"
     " PRIMARY KEY (run_id, tick, workload_id)) WITHOUT ROWID;";
 
+/* Sweeps (store_sweep.c): one sweep per database, its plan, and its runs
+ * marked by run.sweep_point and run.replication. */
+static const char schema_sweep[] =
+    "CREATE TABLE IF NOT EXISTS sweep ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT,"
+    " file_path TEXT,"
+    " file_text TEXT NOT NULL,"
+    " scenario_path TEXT NOT NULL,"
+    " method TEXT NOT NULL,"
+    " samples INTEGER,"
+    " replications INTEGER NOT NULL,"
+    " seeds TEXT NOT NULL,"
+    " seed INTEGER NOT NULL,"
+    " record TEXT NOT NULL,"
+    " until TEXT,"
+    " timeout_s REAL,"
+    " points INTEGER NOT NULL,"
+    " runs INTEGER NOT NULL,"
+    " run_id_base INTEGER NOT NULL,"
+    " created TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sweep_param ("
+    " sweep_id INTEGER NOT NULL REFERENCES sweep(id),"
+    " path TEXT NOT NULL,"
+    " point INTEGER NOT NULL,"
+    " value TEXT,"
+    " PRIMARY KEY (sweep_id, point, path)) WITHOUT ROWID;";
+
 /* Utilisation in the views is weighted: busy (or used) GPU-hours over
  * installed (or pool) GPU-hours, so idle hours before capacity exists do
  * not drag the mean down. NULL when there was nothing to use.
@@ -202,6 +230,8 @@ int store__create_schema(store *st)
         rc = store__exec(st, schema_entities);
     if (rc == STORE_OK)
         rc = store__exec(st, schema_ticks);
+    if (rc == STORE_OK)
+        rc = store__exec(st, schema_sweep);
     if (rc == STORE_OK)
         rc = store__exec(st, schema_views);
     /* the daily and monthly roll-up views (analysis/README.md) */

@@ -68,6 +68,30 @@ for ini in tests/bad/*.ini; do
   fi
 done
 
+# Bad sweep files (tests/bad/sweep/*.ini, same header lines): `capsim sweep`
+# and `capsim sweep --dry-run` must refuse them the same way, writing nothing.
+for ini in tests/bad/sweep/*.ini; do
+  base=sweep/$(basename "$ini" .ini)
+  fragment=$(header "$ini" expect)
+  line=$(header "$ini" line)
+  file=$(header "$ini" file)
+  file=${file:-$(basename "$ini")}
+  if [ -z "$fragment" ] || [ -z "$line" ]; then
+    not_ok "$base" "missing '; expect:' or '; line:' header"
+    continue
+  fi
+  "$CAPSIM" sweep "$ini" --dry-run > "$tmp/out" 2> "$tmp/err"
+  check "$base sweep --dry-run" "$file" "$line" "$fragment" $? "$tmp/err"
+  rm -f "$tmp/out.db"
+  "$CAPSIM" sweep "$ini" -o "$tmp/out.db" -q > "$tmp/out" 2> "$tmp/err"
+  status=$?
+  if [ -e "$tmp/out.db" ] || ls "$tmp" | grep -q '\.tmp\.'; then
+    not_ok "$base sweep" "wrote $tmp/out.db"
+  else
+    check "$base sweep" "$file" "$line" "$fragment" "$status" "$tmp/err"
+  fi
+done
+
 # A valid scenario with -o naming a file that is not a capsim database: it
 # must be refused and left byte for byte as it was.
 printf 'my notes, not a database\n' > "$tmp/notes.txt"

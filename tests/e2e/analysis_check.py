@@ -299,6 +299,181 @@ def cmd_compare(a_path, b_path, json_path):
                       or abs(y - x) < 1e-9 * abs(x), f'{m}: relative diff')
 
 
+def cmd_compare_runs(db_path, run_a, run_b, json_path):
+    """compare --run-a A --run-b B: each side is that run alone, and where
+    the two runs differ the difference is not zero."""
+    rep = json.load(open(json_path))
+    db = sqlite3.connect(db_path)
+    va = dict(db.execute("SELECT metric, value FROM run_metric WHERE run_id=?", (int(run_a),)))
+    vb = dict(db.execute("SELECT metric, value FROM run_metric WHERE run_id=?", (int(run_b),)))
+    rows = {r['metric']: r for r in table(rep, 'metrics')}
+    check(set(rows) == set(va) | set(vb), 'compare lists every metric of either run')
+    differing = 0
+    for m, r in rows.items():
+        x, y = va.get(m), vb.get(m)
+        check(close(r['a'], x) and close(r['b'], y), f'compare {m}: the runs\' own values')
+        check(r['n_a'] == (x is not None) and r['n_b'] == (y is not None), f'{m}: one run a side')
+        if x is not None and y is not None and x != y:
+            differing += 1
+            check(r['difference'] != 0 and close(r['difference'], y - x, 1e-9), f'{m}: diff')
+    check(differing > 0, 'the two runs differ in some metric')
+    sides = table(rep, 'sides')
+    check([s['runs'] for s in sides] == [1, 1], f'one run a side: {sides}')
+
+
+def cmd_groups(db_path, json_path, n_groups, varying):
+    """report's groups table: n_groups rows, each group's runs share every
+    run_param but the seed and the period, the varying column is there, and
+    the pooled count is the number of distinct seeds."""
+    rep = json.load(open(json_path))
+    db = sqlite3.connect(db_path)
+    groups = table(rep, 'groups')
+    check(len(groups) == int(n_groups), f'{len(groups)} groups, expected {n_groups}')
+    check(varying in rep_columns(rep, 'groups'), f'groups table has a {varying} column')
+    seen = set()
+    for g in groups:
+        runs = [int(x) for x in g['runs'].split(',')]
+        seen.update(runs)
+        params = [set(db.execute("SELECT path, value FROM run_param WHERE run_id=? AND"
+                                 " path != 'scenario.seed'", (r,))) for r in runs]
+        check(all(p == params[0] for p in params), f'group {g["group"]}: same parameters')
+        period = {db.execute("SELECT start_date, end_date, tick_seconds, ticks FROM run"
+                             " WHERE id=?", (r,)).fetchone() for r in runs}
+        check(len(period) == 1, f'group {g["group"]}: one period')
+        seeds = {db.execute("SELECT seed FROM run WHERE id=?", (r,)).fetchone()[0] for r in runs}
+        check(g['n'] == len(seeds), f'group {g["group"]}: n = distinct seeds')
+    n = db.execute("SELECT count(*) FROM run WHERE status='complete'").fetchone()[0]
+    check(len(seen) == n, 'every complete run is in one group')
+
+
+def run_params(db, run):
+    return dict(db.execute("SELECT path, value FROM run_param WHERE run_id=? AND"
+                           " path != 'scenario.seed'", (run,)))
+
+
+def varying(db, runs):
+    """run_param paths (seed left out) not equal in every one of runs."""
+    ps = [run_params(db, r) for r in runs]
+    paths = set().union(*ps) if ps else set()
+    return sorted(p for p in paths if len({d.get(p) for d in ps}) > 1 or
+                  any(p not in d for d in ps))
+
+
+def chosen_metrics(db, glob):
+    return [m for (m,) in db.execute("SELECT DISTINCT metric FROM run_metric WHERE metric GLOB ?"
+                                     " ORDER BY metric", (glob,))]
+
+
+def cmd_runs_csv(db_path, csv_path, glob):
+    """export --runs: one row per run, its fields, varying parameters and
+    metrics equal the database."""
+    db = sqlite3.connect(db_path)
+    rows = read_csv(csv_path)
+    head, body = rows[0], rows[1:]
+    runs = [r for (r,) in db.execute("SELECT id FROM run ORDER BY id")]
+    params = varying(db, runs)
+    metrics = chosen_metrics(db, glob)
+    want = ['run_id', 'sweep_point', 'replication', 'seed', 'status', 'ticks'] + params + metrics
+    check(head == want, f'--runs header {head[:8]}... expected {want[:8]}...')
+    check([int(r[0]) for r in body] == runs, 'one row per run, in id order')
+    for r in body:
+        run = int(r[0])
+        row = db.execute("SELECT sweep_point, replication, seed, status, ticks FROM run"
+                         " WHERE id=?", (run,)).fetchone()
+        for cell, value in zip(r[1:6], row):
+            check(same(cell, value, 0), f'run {run}: {cell!r} != {value!r}')
+        p = run_params(db, run)
+        for i, path in enumerate(params):
+            check(same(r[6 + i], p.get(path), 0), f'run {run} {path}')
+        m = dict(db.execute("SELECT metric, value FROM run_metric WHERE run_id=?", (run,)))
+        for i, name in enumerate(metrics):
+            check(same(r[6 + len(params) + i], m.get(name), 0), f'run {run} {name}')
+
+
+def py_groups(db):
+    """Replication groups computed independently: complete runs keyed by
+    their parameters apart from the seed and their period, first run of each
+    seed pooled, groups ordered by their lowest run id."""
+    groups = {}
+    for run, seed, a, b, c, d in db.execute(
+            "SELECT id, seed, start_date, end_date, tick_seconds, ticks FROM run"
+            " WHERE status='complete' ORDER BY id"):
+        key = (frozenset(run_params(db, run).items()), a, b, c, d)
+        g = groups.setdefault(key, {})
+        g.setdefault(seed, run)
+    return sorted((sorted(g.values()) for g in groups.values()), key=lambda x: x[0])
+
+
+def cmd_points_csv(db_path, csv_path, glob, *t_crits):
+    """export --points: one row per group, statistics equal an independent
+    computation (t_crits: t(0.975) for df = 1, 2, ...)."""
+    db = sqlite3.connect(db_path)
+    rows = read_csv(csv_path)
+    head, body = rows[0], rows[1:]
+    groups = py_groups(db)
+    params = varying(db, [g[0] for g in groups])
+    metrics = chosen_metrics(db, glob)
+    stats = ['mean', 'sd', 'ci95_low', 'ci95_high', 'p10', 'p50', 'p90', 'n']
+    want = ['point', 'sweep_point', 'runs', 'n_runs', 'ticks'] + params + \
+        [f'{m}.{s}' for m in metrics for s in stats]
+    check(head == want, f'--points header {head[:8]}... expected {want[:8]}...')
+    check(len(body) == len(groups), f'{len(body)} points, expected {len(groups)} groups')
+    for r, g in zip(body, groups):
+        check(r[2] == ' '.join(map(str, g)) and int(r[3]) == len(g), f'point {r[0]}: runs {r[2]}')
+        p = run_params(db, g[0])
+        for i, path in enumerate(params):
+            check(same(r[5 + i], p.get(path), 0), f'point {r[0]} {path}')
+        q = f"SELECT metric, value FROM run_metric WHERE run_id IN ({','.join(map(str, g))})"
+        values = {}
+        for m, v in db.execute(q):
+            values.setdefault(m, []).append(v)
+        base = 5 + len(params)
+        for i, name in enumerate(metrics):
+            cells = dict(zip(stats, r[base + 8 * i: base + 8 * i + 8]))
+            vs = values.get(name, [])
+            check(int(cells['n']) == len(vs), f'point {r[0]} {name}: n')
+            if not vs:
+                continue
+            mean = statistics.fmean(vs)
+            check(close(float(cells['mean']), mean, 1e-12), f'point {r[0]} {name}: mean')
+            dec = statistics.quantiles(vs, n=10, method='inclusive') if len(vs) > 1 else [vs[0]] * 9
+            for k, j in (('p10', 0), ('p50', 4), ('p90', 8)):
+                check(abs(float(cells[k]) - dec[j]) <= 1e-9 * max(1, abs(dec[j])),
+                      f'point {r[0]} {name}: {k}')
+            if len(vs) < 2:
+                check(cells['sd'] == '' and cells['ci95_low'] == '', f'{name}: no sd for n = 1')
+                continue
+            sd = statistics.stdev(vs)
+            half = float(t_crits[len(vs) - 2]) * sd / math.sqrt(len(vs))
+            tol = 1e-8 * max(1, abs(mean), half)
+            check(abs(float(cells['sd']) - sd) <= 1e-9 * max(1, abs(mean)), f'{name}: sd')
+            check(abs(float(cells['ci95_low']) - (mean - half)) <= tol, f'{name}: ci low')
+            check(abs(float(cells['ci95_high']) - (mean + half)) <= tol, f'{name}: ci high')
+
+
+def cmd_runs_list(db_path, csv_path):
+    """capsim runs --format csv: one row per run, equal to the run table."""
+    db = sqlite3.connect(db_path)
+    rows = read_csv(csv_path)
+    want_head = ['run', 'scenario', 'sweep_point', 'replication', 'seed', 'period_start',
+                 'period_end', 'status', 'ticks', 'wall_seconds']
+    check(rows[0] == want_head, f'runs header {rows[0]}')
+    want = db.execute("SELECT id, scenario_name, sweep_point, replication, seed, start_date,"
+                      " datetime(start_date, '+' || (ticks * tick_seconds) || ' seconds'),"
+                      " status, ticks, wall_seconds FROM run ORDER BY id").fetchall()
+    check(len(rows) - 1 == len(want), f'{len(rows) - 1} rows for {len(want)} runs')
+    for r, w in zip(rows[1:], want):
+        for cell, value in zip(r, w):
+            check(same(cell, value, 0), f'run {w[0]}: {cell!r} != {value!r}')
+
+
+def rep_columns(rep, name):
+    for t in rep['tables']:
+        if t['name'] == name:
+            return t['columns']
+    return []
+
+
 def cmd_plots(folder, *expected):
     """Every chart is a valid, non-trivial PNG and SVG; index.html links
     only files that exist, and relatively."""
@@ -343,6 +518,9 @@ def cmd_neutral(*paths):
 def main():
     cmds = {'long': cmd_long, 'rollup': cmd_rollup, 'wide': cmd_wide, 'report': cmd_report,
             'stats': lambda d, j, *t: cmd_stats(d, j, *t), 'compare': cmd_compare,
+            'compare_runs': cmd_compare_runs, 'groups': cmd_groups,
+            'runs_csv': cmd_runs_csv, 'points_csv': cmd_points_csv,
+            'runs_list': cmd_runs_list,
             'plots': cmd_plots, 'neutral': cmd_neutral}
     cmds[sys.argv[1]](*sys.argv[2:])
     print(f'    {sys.argv[1]}: {CHECKS[0] - len(FAILS)} of {CHECKS[0]} checks passed')
