@@ -108,6 +108,8 @@ typedef struct market_dc_row {
     double mean_utilisation;  /* busy / installed (0 when none installed) */
     double power_mw;          /* facility power: IT power (boards + hosts) x PUE */
     double energy_mwh;        /* power_mw x tick hours */
+    int64_t failures;         /* GPUs that failed in this tick (every scope; a site failure
+                                 counts all its GPUs), not planned drains */
 } market_dc_row;
 
 typedef struct market_provider_row {
@@ -139,6 +141,9 @@ typedef struct market_workload_row {
     int64_t jobs_running;     /* training only; 0 for inference */
     int64_t jobs_queued;
     double goodput_h100_hours;/* served x tick hours */
+    int64_t interruptions;    /* training: jobs interrupted by failures since the last row */
+    double lost_gpu_hours;    /* training: work lost to them (since the last checkpoint, and
+                                 the restarts), GPU-hours */
 } market_workload_row;
 
 /* How results leave the model. on_tick is called at the end of every tick,

@@ -124,6 +124,7 @@ struct failures_state {
     int64_t *node_failures;       /* node and rack modes */
     int64_t *site_failures;       /* datacenter modes */
     int64_t *planned_drains;      /* planned modes */
+    int64_t *tick_failed;         /* per DC: GPUs failed in the current tick */
 };
 
 static size_t mode_cell(const market *m, size_t mode, size_t dc)
@@ -197,10 +198,11 @@ capsim_status failures__create(market *m)
     fs->node_failures = calloc(ndc, sizeof *fs->node_failures);
     fs->site_failures = calloc(ndc, sizeof *fs->site_failures);
     fs->planned_drains = calloc(ndc, sizeof *fs->planned_drains);
+    fs->tick_failed = calloc(ndc, sizeof *fs->tick_failed);
     if (!fs->r0 || !fs->r1 || !fs->gpu_rng || !fs->mode_rng || !fs->unit_h || !fs->unit_e ||
         !fs->repair_dist || !fs->group_leaf_lo || !fs->group_touched || !fs->batch || !fs->running || !fs->online_by || !fs->dc_clock ||
         !fs->full_draw_w || !fs->curtailed || !fs->gang || !fs->gpu_failures ||
-        !fs->node_failures || !fs->site_failures || !fs->planned_drains)
+        !fs->node_failures || !fs->site_failures || !fs->planned_drains || !fs->tick_failed)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     for (size_t d = 0; d < ndc; d++)
         fs->dc_clock[d] = 1.0f;
@@ -241,7 +243,7 @@ void failures__destroy(market *m)
                       fs->repair_dist, fs->repairs, fs->group_leaf_lo, fs->group_touched,
                       fs->leaf_offset, fs->running, fs->online_by, fs->batch, fs->dc_clock, fs->full_draw_w,
                       fs->curtailed, fs->gang, fs->gpu_failures, fs->node_failures,
-                      fs->site_failures, fs->planned_drains};
+                      fs->site_failures, fs->planned_drains, fs->tick_failed};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
     free(fs);
@@ -600,6 +602,7 @@ capsim_status failures__take(market *m, const alloc_segment *seg, size_t group, 
                 drained = take_down(m, node_lo, node_hi, FLEET_MAINTENANCE);
             }
             fs->gpu_failures[dc]++;
+            fs->tick_failed[dc]++;
             if (seg->leaf >= 0)
                 interrupt_jobs(m, (size_t)seg->leaf, node_lo, node_hi, 1 + drained, f->hardware);
             const capsim_status st = schedule_repair(m, k, dc, (int)group, 1, drained, t);
@@ -658,6 +661,8 @@ static int unit_failure(market *m, size_t k, size_t dc, int64_t online, int64_t 
             i = end;
         }
         const int64_t down = take_down(m, lo, hi, f->planned ? FLEET_MAINTENANCE : FLEET_FAILED);
+        if (!f->planned)
+            fs->tick_failed[dc] += down;
         fs->group_touched[g] = 1;
         if (down > 0) {
             const capsim_status st = schedule_repair(m, k, dc, (int)g, f->planned ? 0 : down,
@@ -688,6 +693,7 @@ int failures__tick(market *m, int64_t t, double dt_s)
 {
     const spec *s = m->spec;
     failures_state *fs = m->fail;
+    memset(fs->tick_failed, 0, (m->cap_datacenters + 1) * sizeof *fs->tick_failed);
     /* curtailments in force */
     for (size_t c = 0; c < s->n_curtailments; c++) {
         const spec_curtailment *cu = &s->curtailments[c];
@@ -848,6 +854,11 @@ double failures__capacity_scale(const market *m, int dc, int gpu)
         return 1.0;
     const spec_gpu *type = &m->spec->gpus[gpu];
     return pow((double)type_clock(type, (double)f), type->throttle_perf_exponent);
+}
+
+int64_t failures__tick_failed(const market *m, size_t dc)
+{
+    return m->fail->tick_failed[dc];
 }
 
 float failures__clock(const market *m, size_t dc)

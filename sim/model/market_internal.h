@@ -63,6 +63,8 @@ void failures__pass(const market *m, const alloc_segment *g, fleet_pass *pass);
 /* The throughput factor inference capacity uses for a GPU type in DC dc
  * (the last tick's throttle). */
 double failures__capacity_scale(const market *m, int dc, int gpu);
+/* GPUs of DC dc that failed in the current tick (every scope but planned). */
+int64_t failures__tick_failed(const market *m, size_t dc);
 /* DC dc's clock this tick (1: not throttled). */
 float failures__clock(const market *m, size_t dc);
 /* The new failures the pass reported in segment seg (group `group`, at
@@ -137,6 +139,8 @@ struct market {
     double *train_busy;               /* per (provider, group): GPUs busy with jobs */
     int64_t *own_gpus;                /* per (provider, group): own-use GPUs */
     int64_t *capacity_scratch;        /* per group */
+    int64_t *train_interruptions;     /* per workload: interruptions at the last row */
+    double *train_lost_s;             /* per workload: lost GPU-seconds at the last row */
 
     /* --- market_failures.c --- */
     failures_state *fail;             /* failure modes, repairs, throttles (market_failures.c) */

@@ -247,6 +247,7 @@ static capsim_status tick_fleet(market *m, int64_t t, double dt_h)
         r->mean_utilisation = r->installed > 0 ? r->busy / (double)r->installed : 0.0;
         r->power_mw = m->dc_sums[d].power_w * m->datacenters[d].pue / WATTS_PER_MW;
         r->energy_mwh = r->power_mw * dt_h;
+        r->failures = failures__tick_failed(m, d);
     }
     return CAPSIM_OK;
 }

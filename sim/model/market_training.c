@@ -44,10 +44,12 @@ capsim_status market__training_create(market *m)
     m->train_busy = calloc(cells, sizeof *m->train_busy);
     m->own_gpus = calloc(cells, sizeof *m->own_gpus);
     m->capacity_scratch = calloc(n_groups + 1, sizeof *m->capacity_scratch);
+    m->train_interruptions = calloc(s->n_workloads + 1, sizeof *m->train_interruptions);
+    m->train_lost_s = calloc(s->n_workloads + 1, sizeof *m->train_lost_s);
     jobs_group_def *groups = calloc(n_groups + 1, sizeof *groups);
     capsim_status rc = CAPSIM_OK;
     if (!m->jobs || !m->provider_n_training || !m->train_busy || !m->own_gpus ||
-        !m->capacity_scratch || !groups)
+        !m->capacity_scratch || !m->train_interruptions || !m->train_lost_s || !groups)
         rc = capsim_fail(CAPSIM_ERR_NO_MEMORY);
     for (size_t g = 0; rc == CAPSIM_OK && g < n_groups; g++)
         groups[g] = (jobs_group_def){layout[g].datacenter, layout[g].gpu,
@@ -79,6 +81,8 @@ void market__training_destroy(market *m)
     free(m->train_busy);
     free(m->own_gpus);
     free(m->capacity_scratch);
+    free(m->train_interruptions);
+    free(m->train_lost_s);
 }
 
 capsim_status market__training_attach(market *m, engine *e)
@@ -159,7 +163,6 @@ double market__leaf_training_share(const market *m, const alloc_leaf *leaf)
 
 void market__training_rows(market *m, int64_t t, double dt_h)
 {
-    (void)t;
     const spec *s = m->spec;
     const alloc *a = m->alloc;
     size_t n_groups;
@@ -179,6 +182,12 @@ void market__training_rows(market *m, int64_t t, double dt_h)
         row->jobs_running = jobs_running(j);
         row->jobs_queued = jobs_queued(j);
         row->goodput_h100_hours = row->served_h100 * dt_h;
+        jobs_totals tot;
+        jobs_totals_at(j, t, &tot);
+        row->interruptions = tot.interruptions - m->train_interruptions[w];
+        row->lost_gpu_hours = (tot.lost_gpu_seconds - m->train_lost_s[w]) / UNITS_SECONDS_PER_HOUR_REAL;
+        m->train_interruptions[w] = tot.interruptions;
+        m->train_lost_s[w] = tot.lost_gpu_seconds;
         market_provider_row *r = &m->provider_rows[s->workloads[w].tenant];
         r->demand_h100 += row->demand_h100;
         r->served_h100 += row->served_h100;

@@ -25,6 +25,9 @@ rollup_kind rollup_classify(const char *column, const char *decl_type)
         return ROLLUP_TEXT;
     if (ends_with(column, "_usd") || ends_with(column, "_mwh") || ends_with(column, "_hours"))
         return ROLLUP_FLOW;
+    /* counts of events in the tick are summed too */
+    if (!strcmp(column, "failures") || !strcmp(column, "interruptions"))
+        return ROLLUP_FLOW;
     return ROLLUP_LEVEL;
 }
 

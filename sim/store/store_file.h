@@ -16,9 +16,10 @@
 
 struct sqlite3;   /* SQLite's connection (sqlite3.h); only a pointer crosses here */
 
-#define STORE_SCHEMA_VERSION 3  /* 2: procured contracts, spot, SLA, termination; 3: contract_tick
+#define STORE_SCHEMA_VERSION 4  /* 2: procured contracts, spot, SLA, termination; 3: contract_tick
                                    price_per_gpu_hour, lessor_unleased and undelivered; host
-                                   power, opex and interest */
+                                   power, opex and interest; 4: dc_tick.failures,
+                                   workload_tick.interruptions and lost_gpu_hours */
 #define STORE_APPLICATION_ID 0x43415053 /* "CAPS" */
 
 /* The codes the store returns, from the status list (sim/util/status.h). */

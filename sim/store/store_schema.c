@@ -130,7 +130,7 @@ static const char schema_ticks[] =
     " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, datacenter_id INTEGER NOT NULL,"
     " installed INTEGER, healthy INTEGER, failed INTEGER, maintenance INTEGER,"
     " allocated INTEGER, busy REAL, mean_utilisation REAL,"
-    " power_mw REAL, energy_mwh REAL,"
+    " power_mw REAL, energy_mwh REAL, failures INTEGER,"
     " PRIMARY KEY (run_id, tick, datacenter_id)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS provider_tick ("
     " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, provider_id INTEGER NOT NULL,"
@@ -151,6 +151,7 @@ static const char schema_ticks[] =
     " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, workload_id INTEGER NOT NULL,"
     " demand_h100 REAL, capacity_h100 REAL, served_h100 REAL, shortfall_h100 REAL,"
     " jobs_running INTEGER, jobs_queued INTEGER, goodput_h100_hours REAL,"
+    " interruptions INTEGER, lost_gpu_hours REAL,"
     " PRIMARY KEY (run_id, tick, workload_id)) WITHOUT ROWID;";
 
 /* Sweeps (store_sweep.c): one sweep per database, its plan, and its runs

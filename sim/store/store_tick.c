@@ -39,7 +39,8 @@ static int bind_dc(sqlite3_stmt *s, int at, const void *row)
     b |= sqlite3_bind_double(s, at + 5, r->busy);
     b |= sqlite3_bind_double(s, at + 6, r->mean_utilisation);
     b |= sqlite3_bind_double(s, at + 7, r->power_mw);
-    return b | sqlite3_bind_double(s, at + 8, r->energy_mwh);
+    b |= sqlite3_bind_double(s, at + 8, r->energy_mwh);
+    return b | sqlite3_bind_int64(s, at + 9, r->failures);
 }
 
 static int bind_provider(sqlite3_stmt *s, int at, const void *row)
@@ -89,7 +90,9 @@ static int bind_workload(sqlite3_stmt *s, int at, const void *row)
     b |= sqlite3_bind_double(s, at + 3, r->shortfall_h100);
     b |= sqlite3_bind_int64(s, at + 4, r->jobs_running);
     b |= sqlite3_bind_int64(s, at + 5, r->jobs_queued);
-    return b | sqlite3_bind_double(s, at + 6, r->goodput_h100_hours);
+    b |= sqlite3_bind_double(s, at + 6, r->goodput_h100_hours);
+    b |= sqlite3_bind_int64(s, at + 7, r->interruptions);
+    return b | sqlite3_bind_double(s, at + 8, r->lost_gpu_hours);
 }
 
 /* How each per-tick entity table is written. Indexed by STORE_*_TICK. */
@@ -99,10 +102,10 @@ static const struct {
     size_t row_size;
     bind_row_fn bind;
 } tick_tables[STORE_N_TICK_TABLES] = {
-    {"dc_tick", 9, sizeof(market_dc_row), bind_dc},
+    {"dc_tick", 10, sizeof(market_dc_row), bind_dc},
     {"provider_tick", 16, sizeof(market_provider_row), bind_provider},
     {"contract_tick", 12, sizeof(market_contract_row), bind_contract},
-    {"workload_tick", 7, sizeof(market_workload_row), bind_workload},
+    {"workload_tick", 9, sizeof(market_workload_row), bind_workload},
 };
 
 /* "INSERT INTO t VALUES (?1,?2,?3+0,?4,..),(?1,?2,?3+1,..)" for `rows` rows. */
