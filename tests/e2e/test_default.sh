@@ -60,8 +60,15 @@ expect_zero_rows "no contract delivers more than committed, or uses more than de
   "SELECT tick, contract_id FROM contract_tick WHERE run_id=1 AND (delivered > committed OR used > delivered + 1e-6)"
 # Deliverability (issue 8): undelivered is committed - delivered while active and 0 otherwise;
 # procurement never oversells, so a procured contract always delivers what it committed and
-# never runs its term without delivering; where a lessor has committed more than it holds
-# (owned + incoming committed, all types together), its contracts' undelivered covers the excess.
+# never runs its term without delivering. Commitments are checked type by type by the rule of
+# sim/model/position.h: a provider holds of each type its own GPUs online and its incoming
+# typed contracts, plus its incoming `any` contracts of no type; typed commitments are served
+# from their own type only, `any` ones from what the typed ones leave of every type plus the
+# incoming `any`. What it cannot deliver however it allocates,
+#   sum over T of max(0, committed[T] - held[T]) + max(0, committed_any - free),
+#   free = sum over T of max(0, held[T] - committed[T]) + held_any,
+# is 0 unless the scenario file oversubscribes it, and its contracts' undelivered GPUs sum to
+# it exactly at every tick.
 expect_zero_rows "undelivered = committed - delivered while active, 0 when inactive" "$db" \
   "SELECT tick, contract_id FROM contract_tick WHERE run_id=1
    AND undelivered != (CASE WHEN active=1 AND committed > delivered THEN committed - delivered ELSE 0 END)"
@@ -71,15 +78,34 @@ expect_zero_rows "no procured contract under-delivers" "$db" \
 expect_zero_rows "no procured contract that became active never delivered" "$db" \
   "SELECT c.name FROM contract c JOIN contract_tick ct ON ct.run_id=c.run_id AND ct.contract_id=c.id
    WHERE c.run_id=1 AND c.origin='procured' GROUP BY c.id HAVING max(ct.active)=1 AND max(ct.delivered)=0"
-expect_zero_rows "a lessor's commitments beyond what it holds are all undelivered" "$db" \
-  "WITH o AS (SELECT ct.tick, c.lessor_id AS p, sum(ct.committed) AS owed, sum(ct.undelivered) AS und
-              FROM contract_tick ct JOIN contract c ON c.run_id=ct.run_id AND c.id=ct.contract_id
-              WHERE ct.run_id=1 AND ct.active=1 GROUP BY ct.tick, c.lessor_id),
-        i AS (SELECT ct.tick, c.lessee_id AS p, sum(ct.committed) AS inc
-              FROM contract_tick ct JOIN contract c ON c.run_id=ct.run_id AND c.id=ct.contract_id
-              WHERE ct.run_id=1 AND ct.active=1 GROUP BY ct.tick, c.lessee_id)
-   SELECT o.tick, o.p FROM o JOIN provider_tick pt ON pt.run_id=1 AND pt.tick=o.tick AND pt.provider_id=o.p
-   LEFT JOIN i ON i.tick=o.tick AND i.p=o.p WHERE o.owed > pt.owned + coalesce(i.inc, 0) + o.und"
+expect_zero_rows "per GPU type, a provider's undelivered GPUs are exactly what its commitments exceed its holdings by" "$db" \
+  "WITH c AS (SELECT ct.tick, k.lessor_id AS lessor, k.lessee_id AS lessee, k.gpu_type_id AS g,
+                     ct.committed AS n, ct.undelivered AS und
+              FROM contract_tick ct JOIN contract k ON k.run_id=ct.run_id AND k.id=ct.contract_id
+              WHERE ct.run_id=1 AND ct.active=1),
+        own AS (SELECT t.tick, d.owner_id AS p, ph.gpu_type_id AS g, sum(ph.gpus) AS n
+                FROM tick t JOIN phase ph ON ph.run_id=1 AND ph.online_date <= t.date
+                JOIN datacenter d ON d.run_id=1 AND d.id=ph.datacenter_id
+                WHERE t.run_id=1 GROUP BY t.tick, d.owner_id, ph.gpu_type_id),
+        typed AS (SELECT tick, p, g, sum(held) AS held, sum(owed) AS owed FROM (
+                    SELECT tick, p, g, n AS held, 0 AS owed FROM own
+                    UNION ALL SELECT tick, lessee, g, n, 0 FROM c WHERE g IS NOT NULL
+                    UNION ALL SELECT tick, lessor, g, 0, n FROM c WHERE g IS NOT NULL)
+                  GROUP BY tick, p, g),
+        per AS (SELECT tick, p, sum(max(owed - held, 0)) AS short_typed, sum(max(held - owed, 0)) AS free_typed
+                FROM typed GROUP BY tick, p),
+        anyc AS (SELECT tick, p, sum(hin) AS held_any, sum(hout) AS owed_any FROM (
+                   SELECT tick, lessee AS p, n AS hin, 0 AS hout FROM c WHERE g IS NULL
+                   UNION ALL SELECT tick, lessor, 0, n FROM c WHERE g IS NULL) GROUP BY tick, p),
+        und AS (SELECT tick, lessor AS p, sum(und) AS und FROM c GROUP BY tick, lessor),
+        pos AS (SELECT pt.tick, pt.provider_id AS p,
+                       coalesce(per.short_typed, 0)
+                       + max(coalesce(a.owed_any, 0) - coalesce(per.free_typed, 0) - coalesce(a.held_any, 0), 0) AS shortfall,
+                       coalesce(u.und, 0) AS und
+                FROM provider_tick pt LEFT JOIN per ON per.tick=pt.tick AND per.p=pt.provider_id
+                LEFT JOIN anyc a ON a.tick=pt.tick AND a.p=pt.provider_id
+                LEFT JOIN und u ON u.tick=pt.tick AND u.p=pt.provider_id WHERE pt.run_id=1)
+   SELECT tick, p, shortfall, und FROM pos WHERE shortfall != und"
 expect_zero_rows "contract_short and contract_recovered alternate per contract, short first" "$db" \
   "SELECT entity FROM (SELECT entity, kind, lag(kind) OVER (PARTITION BY entity ORDER BY seq) AS prev
    FROM event_log WHERE run_id=1 AND kind IN ('contract_short','contract_recovered'))
