@@ -18,9 +18,10 @@
  *     lessor's holdings at d by this same rule, up its chain, less its
  *     contracts served before this one: typed ones from their own type,
  *     `any` ones in contract order type by type in the lessor's
- *     allocation policy, reserved and on-demand before spot). So a lease
- *     that starts or ramps inside the horizon counts at what it will
- *     deliver, not at what it delivers now;
+ *     allocation policy, reserved and on-demand before spot; a chain
+ *     that loops or runs deeper than the providers ends in GPUs of no
+ *     known type, worth 1.0). So a lease that starts or ramps inside the
+ *     horizon counts at what it will deliver, not at what it delivers now;
  *   - owed: outgoing contracts committed at d, served from held the same
  *     way, by the buyer's own allocation policy;
  *   - procured contracts that start after d (build-backed: bought for an
