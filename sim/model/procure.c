@@ -1,15 +1,15 @@
 /*
  * procure: procurement reviews and signing; the rules are in procure.h.
  *
- * Cost: a review's forecast is O(leaves x chain length) for what each
- * contract delivers now, plus O(contracts x providers x (phases +
- * contracts)) in the worst case for the fleet mixes of `any` contracts
- * (held_speed follows `any` leases up their chains, at most one level per
- * provider); each seller asked costs O((phases + contracts)^2) for the
- * capacity check (boundaries x positions) plus O(providers x contracts) for
- * the loop check. Reviews are events, never ticks, and may allocate (a
- * chain buffer, the forecast's per-contract sums, and the contract arrays
- * when they grow).
+ * Cost: a forecast is O(providers x (phases + contracts x contracts x
+ * types)): each provider's holdings by type are computed once per date
+ * (memoised), each incoming `any` contract by serving its lessor's
+ * contracts before it; a review forecasts at most at t + delivery, T and
+ * the dates in between where the buyer's holdings drop. Each seller asked
+ * costs O((phases + contracts)^2) for the capacity check (boundaries x
+ * positions) plus O(providers x contracts) for the loop check. Reviews are events, never ticks, and may allocate (a
+ * chain buffer, the forecast's per-provider holdings, and the contract
+ * arrays when they grow).
  */
 #include "market_internal.h"
 #include "procure.h"
@@ -148,134 +148,206 @@ int64_t procure__uncommitted(market *m, int p, int gpu, int64_t from, int64_t to
 
 /* ---- forecast ---- */
 
-/* The mean infer_speed of what provider p holds at `at`: its typed GPUs
- * (owned and leased) at their types' speeds, its incoming `any` contracts
- * at their lessors' own mean speed (recursively, up the lease chains; at
- * most `depth` levels, then 1.0); 1.0 when it holds nothing. This is what
- * an `any` lease from p is expected to deliver: its fleet mix. */
-static double held_speed(const market *m, int p, int64_t at, size_t depth)
-{
-    const spec *s = m->spec;
-    double gpus = 0.0, h100 = 0.0;
-    for (size_t ph = 0; ph < m->n_phases; ph++) {
-        const spec_phase *x = &m->phases[ph];
-        if (x->datacenter < 0 || m->datacenters[x->datacenter].owner != p ||
-            x->online == SPEC_NO_TIME || x->online > at)
-            continue;
-        gpus += (double)x->count;
-        h100 += (double)x->count * s->gpus[x->gpu].infer_speed;
-    }
-    for (size_t c = 0; c < m->contracts.n; c++) {
-        const spec_contract *k = &m->contracts.terms[c];
-        const int64_t n = k->lessee == p ? market__committed_at(k, at) : 0;
-        if (n == 0)
-            continue;
-        const double speed = k->gpu != SPEC_ANY_GPU ? s->gpus[k->gpu].infer_speed
-                             : depth > 0           ? held_speed(m, k->lessor, at, depth - 1)
-                                                   : 1.0;
-        gpus += (double)n;
-        h100 += (double)n * speed;
-    }
-    return gpus > 0.0 && h100 > 0.0 ? h100 / gpus : 1.0;
-}
+/* What the providers are expected to hold, GPU type by GPU type, at one
+ * time: the workspace of one forecast. Slot n_types of each row holds GPUs
+ * of no known type (an `any` lease whose chain is deeper than the
+ * providers, or runs in a loop), valued at 1.0 H100-equivalents. */
+typedef struct expected {
+    const market *m;
+    int64_t at;
+    size_t width;              /* n_types + 1 */
+    double *held;              /* [n_providers x width] */
+    unsigned char *state;      /* per provider: 0 unknown, 1 computing, 2 known */
+    double *left;              /* [width]: the carve of one lessor */
+} expected;
 
-/* Per contract, the GPUs delivering it at the last allocation and their
- * H100-equivalents (infer_speed), summed over every leaf whose chain passes
- * through it; arrays of m->contracts.n. */
-static void delivered_h100(const market *m, double *gpus, double *h100)
+static int expected_init(expected *x, const market *m, int64_t at)
 {
-    const alloc *a = m->alloc;
-    size_t n_leaves;
-    const alloc_leaf *leaves = alloc_leaves(a, &n_leaves);
-    const alloc_hop *hops = alloc_hops(a, NULL);
-    const alloc_group *groups = alloc_groups(a, NULL);
-    for (size_t l = 0; l < n_leaves; l++) {
-        const alloc_leaf *leaf = &leaves[l];
-        const double n = (double)leaf->gpus;
-        const double speed = m->spec->gpus[groups[leaf->group].gpu].infer_speed;
-        for (int h = leaf->hop; h >= 0; h = hops[h].parent) {
-            const int c = hops[h].contract;
-            if (c >= 0 && (size_t)c < m->contracts.n) {
-                gpus[c] += n;
-                h100[c] += n * speed;
-            }
-        }
-    }
-}
-
-/* What one GPU of incoming `any` contract c is expected to be worth at
- * `at`: the mean infer_speed of the GPUs that deliver it now, when it
- * delivers; else its lessor's fleet mix at `at` (held_speed). */
-static double any_speed(const market *m, size_t c, int64_t at, size_t depth, const double *gpus,
-                        const double *h100)
-{
-    if (gpus[c] > 0.0 && h100[c] > 0.0)
-        return h100[c] / gpus[c];
-    return held_speed(m, m->contracts.terms[c].lessor, at, depth);
-}
-
-/* The buyer's forecast gap at `at` in H100-equivalents: what its own
- * workloads need and what it owes its lessees, less what it will hold.
- * Held: own GPUs online by then and every incoming contract committed then
- * (signed deliveries that have not started included), typed ones at their
- * type's infer_speed, `any` ones by any_speed (what they deliver now, or
- * their lessor's fleet mix). Owed: typed outgoing contracts at their type's
- * speed, `any` ones likewise at what they deliver now, or else at the
- * buyer's own fleet mix (so a reseller values both sides of a back-to-back
- * pair alike). A procured contract that starts after `at` (build-backed: it
- * was bought for an earlier gap and arrives late) counts in full on its
- * side, at its type's speed or the lessor's fleet mix at its start, so a
- * late delivery is not bought twice. Returns 0 or
- * CAPSIM_ERR_NO_MEMORY. */
-static int forecast_gap(market *m, int b, int64_t at, double *gap)
-{
-    const spec *s = m->spec;
-    const size_t depth = s->n_providers;
-    double held = 0.0, owed = 0.0;
-    double *gpus = calloc(m->contracts.n + 1, sizeof *gpus);
-    double *h100 = calloc(m->contracts.n + 1, sizeof *h100);
-    if (!gpus || !h100) {
-        free(gpus);
-        free(h100);
+    const size_t np = m->spec->n_providers;
+    x->m = m;
+    x->at = at;
+    x->width = m->spec->n_gpus + 1;
+    x->held = calloc(np * x->width + 1, sizeof *x->held);
+    x->state = calloc(np + 1, 1);
+    x->left = calloc(x->width, sizeof *x->left);
+    if (!x->held || !x->state || !x->left) {
+        free(x->held);
+        free(x->state);
+        free(x->left);
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     }
-    delivered_h100(m, gpus, h100);
-    for (size_t ph = 0; ph < m->n_phases; ph++) {
-        const spec_phase *x = &m->phases[ph];
-        if (x->datacenter >= 0 && m->datacenters[x->datacenter].owner == b &&
-            x->online != SPEC_NO_TIME && x->online <= at)
-            held += (double)x->count * s->gpus[x->gpu].infer_speed;
+    return 0;
+}
+
+static void expected_free(expected *x)
+{
+    free(x->held);
+    free(x->state);
+    free(x->left);
+}
+
+static const double *held_by_type(expected *x, int p, size_t depth);
+
+/* Whether contract k is carved in pass (spot, typed) of its lessor. */
+static int in_pass(const spec_contract *k, int spot, int typed)
+{
+    return (k->kind == SPEC_SPOT) == spot && (k->gpu != SPEC_ANY_GPU) == typed;
+}
+
+/* GPUs of contract k that its lessor owes at x->at: committed then, or
+ * with `later` also in full when procured and starting after x->at (a
+ * build-backed delivery bought for an earlier gap). */
+static double owed_gpus(const expected *x, const spec_contract *k, int later)
+{
+    if (later && k->origin == SPEC_ORIGIN_PROCURED && k->start > x->at &&
+        market__end_of(k) > k->start)
+        return (double)k->gpus;
+    return (double)market__committed_at(k, x->at);
+}
+
+/* Provider p's outgoing contracts at x->at, served from left[] (what p
+ * holds by type) as the allocation serves them (alloc.h): four passes, each
+ * in contract order (typed, `any`, typed spot, `any` spot), typed ones from
+ * their own type, `any` ones type by type in p's allocation order (the
+ * unknown slot last). When target >= 0, stops after contract target and
+ * adds its GPUs by type to out[]. Returns the GPUs that could not be served
+ * (what p under-delivers). */
+static double serve(const expected *x, int p, double *left, int target, double *out, int later)
+{
+    const market *m = x->m;
+    const size_t n_types = m->spec->n_gpus;
+    const int *order = alloc_gpu_order(m->alloc);
+    const int newest = m->spec->providers[p].allocation == SPEC_NEWEST_FIRST;
+    double unserved = 0.0;
+    for (int pass = 0; pass < 4; pass++) {
+        const int spot = pass >= 2, typed = pass % 2 == 0;
+        for (size_t c = 0; c < m->contracts.n; c++) {
+            const spec_contract *k = &m->contracts.terms[c];
+            if (k->lessor != p || !in_pass(k, spot, typed))
+                continue;
+            double need = owed_gpus(x, k, later);
+            for (size_t i = 0; i <= n_types && need > 0.0; i++) {
+                const size_t g = typed    ? (size_t)k->gpu
+                                 : i == n_types ? n_types
+                                 : (size_t)order[newest ? n_types - 1 - i : i];
+                const double take = left[g] < need ? left[g] : need;
+                left[g] -= take;
+                need -= take;
+                if ((int)c == target)
+                    out[g] += take;
+                if (typed)
+                    break;
+            }
+            unserved += need;
+            if ((int)c == target)
+                return unserved;
+        }
     }
-    const double own_mix = held_speed(m, b, at, depth);
+    return unserved;
+}
+
+/* Adds to out[] what `any` contract c is expected to deliver at x->at, by
+ * type: its lessor's holdings then, less what the lessor's contracts before
+ * it take. depth bounds the chain; past it the GPUs are of no known type. */
+static void any_delivery(expected *x, size_t c, size_t depth, double *out)
+{
+    const spec_contract *k = &x->m->contracts.terms[c];
+    const size_t w = x->width;
+    const double *held = depth > 0 ? held_by_type(x, k->lessor, depth - 1) : NULL;
+    if (!held) {
+        out[w - 1] += (double)market__committed_at(k, x->at);
+        return;
+    }
+    /* held is complete here; serve calls nothing that carves */
+    memcpy(x->left, held, w * sizeof *x->left);
+    serve(x, k->lessor, x->left, (int)c, out, 0);
+}
+
+/* What p is expected to hold at x->at, by type: its own GPUs online by
+ * then, incoming typed contracts committed then, and incoming `any` ones
+ * by any_delivery. NULL while p's holdings are being computed (a loop of
+ * leases). */
+static const double *held_by_type(expected *x, int p, size_t depth)
+{
+    const market *m = x->m;
+    double *held = &x->held[(size_t)p * x->width];
+    if (x->state[p] == 2)
+        return held;
+    if (x->state[p] == 1)
+        return NULL;
+    x->state[p] = 1;
+    for (size_t ph = 0; ph < m->n_phases; ph++) {
+        const spec_phase *y = &m->phases[ph];
+        if (y->datacenter >= 0 && m->datacenters[y->datacenter].owner == p &&
+            y->online != SPEC_NO_TIME && y->online <= x->at)
+            held[y->gpu] += (double)y->count;
+    }
     for (size_t c = 0; c < m->contracts.n; c++) {
         const spec_contract *k = &m->contracts.terms[c];
-        if (k->lessee != b && k->lessor != b)
+        if (k->lessee != p || market__committed_at(k, x->at) == 0)
             continue;
-        if (k->origin == SPEC_ORIGIN_PROCURED && k->start > at && market__end_of(k) > k->start) {
-            /* bought for an earlier gap, arriving after the horizon (build-backed) */
-            const double later = k->gpu != SPEC_ANY_GPU ? s->gpus[k->gpu].infer_speed
-                                 : held_speed(m, k->lessee == b ? k->lessor : b, k->start, depth);
-            if (k->lessee == b)
-                held += (double)k->gpus * later;
-            else
-                owed += (double)k->gpus * later;
+        if (k->gpu != SPEC_ANY_GPU)
+            held[k->gpu] += (double)market__committed_at(k, x->at);
+        else
+            any_delivery(x, c, depth, held);
+    }
+    x->state[p] = 2;
+    return held;
+}
+
+/* Adds procured incoming contracts of b that start after `at` (bought for
+ * an earlier gap, build-backed) to held[], in full, by what they are
+ * expected to deliver at their start. Returns 0 or CAPSIM_ERR_NO_MEMORY. */
+static int add_later_deliveries(const market *m, int b, int64_t at, double *held)
+{
+    for (size_t c = 0; c < m->contracts.n; c++) {
+        const spec_contract *k = &m->contracts.terms[c];
+        if (k->lessee != b || k->origin != SPEC_ORIGIN_PROCURED || k->start <= at ||
+            market__end_of(k) <= k->start)
+            continue;
+        if (k->gpu != SPEC_ANY_GPU) {
+            held[k->gpu] += (double)k->gpus;
             continue;
         }
-        const int64_t n = market__committed_at(k, at);
-        if (n == 0)
-            continue;
-        if (k->lessee == b)
-            held += (double)n * (k->gpu != SPEC_ANY_GPU ? s->gpus[k->gpu].infer_speed
-                                                        : any_speed(m, c, at, depth, gpus, h100));
-        if (k->lessor == b)
-            owed += (double)n * (k->gpu != SPEC_ANY_GPU      ? s->gpus[k->gpu].infer_speed
-                                 : gpus[c] > 0.0 && h100[c] > 0.0 ? h100[c] / gpus[c]
-                                                                  : own_mix);
+        expected then;
+        if (expected_init(&then, m, k->start) != 0)
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+        any_delivery(&then, c, m->spec->n_providers, held);
+        expected_free(&then);
     }
-    free(gpus);
-    free(h100);
-    *gap = owed + own_demand_h100(m, b, at) - held;
     return 0;
+}
+
+/* The buyer's forecast gap at `at` in H100-equivalents (the rule is in
+ * procure.h): what its own workloads need, less what its holdings by type
+ * leave after serving its outgoing contracts as the allocation would, plus
+ * what it could not serve of them (GPUs, at the requested type's speed
+ * `request_speed`). Returns 0 or CAPSIM_ERR_NO_MEMORY. */
+static int forecast_gap(market *m, int b, int64_t at, double request_speed, double *gap)
+{
+    const spec *s = m->spec;
+    expected x;
+    if (expected_init(&x, m, at) != 0)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    double *left = calloc(x.width, sizeof *left);
+    const double *held = left ? held_by_type(&x, b, s->n_providers) : NULL;
+    if (!held) {
+        free(left);
+        expected_free(&x);
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    }
+    memcpy(left, held, x.width * sizeof *left);
+    int rc = add_later_deliveries(m, b, at, left);
+    if (rc == 0) {
+        const double unserved = serve(&x, b, left, -1, NULL, 1);
+        double supply = left[x.width - 1];
+        for (size_t g = 0; g < s->n_gpus; g++)
+            supply += left[g] * s->gpus[g].infer_speed;
+        *gap = own_demand_h100(m, b, at) - supply + unserved * request_speed;
+    }
+    free(left);
+    expected_free(&x);
+    return rc;
 }
 
 /* ---- lease graph ---- */
@@ -579,18 +651,63 @@ static int ask(market *m, chain *ch, int seller, const request *r, int refusal, 
 
 /* ---- review ---- */
 
+/* The first date after `after` and at most `to` at which buyer b's
+ * holdings drop (an incoming contract ends, an outgoing one starts), or
+ * SPEC_NO_TIME. */
+static int64_t next_drop(const market *m, int b, int64_t after, int64_t to)
+{
+    int64_t first = SPEC_NO_TIME;
+    for (size_t c = 0; c < m->contracts.n; c++) {
+        const spec_contract *k = &m->contracts.terms[c];
+        const int64_t d = k->lessee == b ? market__end_of(k) : k->lessor == b ? k->start
+                                                                              : SPEC_NO_TIME;
+        if (d != SPEC_NO_TIME && d > after && d <= to && (first == SPEC_NO_TIME || d < first))
+            first = d;
+    }
+    return first;
+}
+
+/* When the request starts: t + delivery_seconds, unless the gap is not
+ * open yet then and opens inside the horizon where the buyer's holdings
+ * drop (a lease it holds ends): then at the first such date, so that a
+ * renewal is signed before the old lease ends and starts when it ends.
+ * Returns 0 or CAPSIM_ERR_NO_MEMORY. */
+static int request_start(market *m, const spec_procurement *p, int64_t t, double speed,
+                         int64_t *start)
+{
+    const int64_t from = t + p->delivery_seconds, to = t + p->horizon_seconds;
+    *start = from;
+    double gap = 0.0;
+    int rc = forecast_gap(m, p->buyer, from, speed, &gap);
+    for (int64_t d = from; rc == 0 && !(gap > p->gap_threshold_h100);) {
+        d = next_drop(m, p->buyer, d, to);
+        if (d == SPEC_NO_TIME)
+            break;
+        rc = forecast_gap(m, p->buyer, d, speed, &gap);
+        if (rc == 0 && gap > p->gap_threshold_h100)
+            *start = d;
+    }
+    return rc;
+}
+
 int procure__review(market *m, size_t i, int64_t t)
 {
     const spec *s = m->spec;
     const spec_procurement *p = &s->procurements[i];
     const int64_t at = t + p->horizon_seconds;
+    const double speed = entities_speed(s, p->gpu);
     double gap = 0.0;
-    const int forecast = forecast_gap(m, p->buyer, at, &gap);
+    const int forecast = forecast_gap(m, p->buyer, at, speed, &gap);
     if (forecast != 0)
         return forecast;
     if (!(gap > p->gap_threshold_h100) || p->n_sellers == 0)
         return 0;
-    const double speed = entities_speed(s, p->gpu);
+    int64_t start = 0;
+    const int opens = request_start(m, p, t, speed, &start);
+    if (opens != 0)
+        return opens;
+    if (start >= s->end)
+        return 0;   /* it would deliver nothing within the run */
     const double want = gap * (1.0 + p->headroom) / (speed > 0.0 ? speed : 1.0);
     const int64_t nodes = (int64_t)ceil(want / SPEC_GPUS_PER_NODE);
     char gap_text[32], date[11], reason[96];
@@ -600,7 +717,6 @@ int procure__review(market *m, size_t i, int64_t t)
     const double term_months = p->term_months > 0
                                    ? (double)p->term_months
                                    : (double)p->term_seconds / UNITS_SECONDS_PER_MONTH_REAL;
-    const int64_t start = t + p->delivery_seconds;
     request r = {p->gpu, nodes * SPEC_GPUS_PER_NODE, p->kind, start, start + p->term_seconds,
                  term_months, p->max_price_per_gpu_hour, reason};
     chain ch = {calloc(s->n_providers + 1, sizeof(int)), 1};

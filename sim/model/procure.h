@@ -5,20 +5,39 @@
  * header states the rules.
  *
  * Review (every period_seconds from first_review, per [procurement]):
- *   T = t + horizon. Gap = the buyer's inference workloads' trend at T at
- *   the diurnal peak (trend x (1 + amplitude), no noise) + its outgoing
- *   committed GPUs at T - what it will hold at T (own GPUs online by T,
- *   decided build-out sites included, + incoming committed at T, signed
- *   contracts that start later included; procured contracts that start
- *   after T, build-backed ones, count in full on either side, at the
- *   lessor's fleet mix at their start), in H100-equivalents: typed GPUs
- *   at their infer_speed, `any` contracts at the fleet mix of the provider
- *   that holds them (held_speed: the mean infer_speed of what it holds at
- *   T, following `any` leases up their chains). Failures and depreciation
- *   are not forecast. When the gap exceeds gap_threshold_h100, it requests
- *   gap x (1 + headroom) H100-equivalents as GPUs of the requested type
- *   (divided by its speed, rounded up to whole nodes; `any` counts
- *   H100-equivalents as GPUs), from t + delivery_seconds for term_seconds.
+ *   T = t + horizon. Gap at a date d = the buyer's inference workloads'
+ *   trend at d at the diurnal peak (trend x (1 + amplitude), no noise),
+ *   less what its GPUs left at d are worth, plus what it could not deliver
+ *   at d of what it owes (GPUs, at the requested type's infer_speed; 1.0
+ *   for `any`). Failures and depreciation are not forecast. Counted in
+ *   GPUs of each type, as the allocation (alloc.h) will serve them at d:
+ *   - held: own GPUs online by d (decided build-out sites included),
+ *     incoming typed contracts committed at d, and incoming `any`
+ *     contracts by what each is expected to deliver at d: its committed
+ *     GPUs at d, of the types its lessor will have left for it then (the
+ *     lessor's holdings at d by this same rule, up its chain, less its
+ *     contracts served before this one: typed ones from their own type,
+ *     `any` ones in contract order type by type in the lessor's
+ *     allocation policy, reserved and on-demand before spot; a chain
+ *     that loops or runs deeper than the providers ends in GPUs of no
+ *     known type, worth 1.0). So a lease that starts or ramps inside the
+ *     horizon counts at what it will deliver, not at what it delivers now;
+ *   - owed: outgoing contracts committed at d, served from held the same
+ *     way, by the buyer's own allocation policy;
+ *   - procured contracts that start after d (build-backed: bought for an
+ *     earlier gap, arriving late) count in full on either side, incoming
+ *     ones at what they are expected to deliver at their start, so a late
+ *     delivery is not bought twice;
+ *   - what held leaves after owed is worth its types' infer_speed.
+ *   When the gap at T exceeds gap_threshold_h100, it requests gap x (1 +
+ *   headroom) H100-equivalents as GPUs of the requested type (divided by
+ *   its speed, rounded up to whole nodes; `any` counts H100-equivalents as
+ *   GPUs) for term_seconds, from t + delivery_seconds; but when the gap
+ *   is not above the threshold then and opens where the buyer's holdings
+ *   drop inside the horizon (a lease it holds ends, a sale starts), from
+ *   the first such date at which it is (its size is still the gap at T):
+ *   a renewal is signed before the old lease ends and starts when it ends.
+ *   A request that would start at or after the run's end is not made.
  *
  * Sellers are asked in the listed order until the request is filled. While
  *   a right of first refusal holds (first_refusal and t < first_refusal_until),

@@ -8,7 +8,9 @@
  * partial offers, no overselling over the whole term, `any` requests in
  * GPUs, the delivery lead time, build-backed contracts, build-out sized to
  * the gap, and under-delivery made visible (undelivered, contract_short /
- * contract_recovered, undelivered_gpu_hours).
+ * contract_recovered, undelivered_gpu_hours). The forecast: an `any` lease
+ * that starts and ramps inside the horizon counts at what it will deliver
+ * then, and a lease ending inside the horizon is renewed from its end.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -21,6 +23,7 @@
 #include <cmocka.h>
 
 #include "testlib.h"
+#include "../../sim/model/position.h"
 
 static void check_conservation(const testlib_recording *r, size_t n_providers)
 {
@@ -279,6 +282,91 @@ static void test_conservation_with_procured_chains(void **state)
     free(r);
 }
 
+
+/* ---- the forecast values `any` leases at what they will deliver ---- */
+
+/* The lab's only supply is an `any` lease from CoreWeave that starts at
+ * day 10 and ramps to 1600 GPUs over 40 days: at the day-30 horizon it
+ * commits 800. CoreWeave (newest_first) owns 2000 H100 and 2000 GB200 but
+ * leases every GB200 to Nebius by type, so the lease will deliver H100s:
+ * 800 H100-eq, not its lessor's mean speed (1.75) nor the nothing it
+ * delivers at day 0. The lab buys the rest from Google once: the review at
+ * day 10 counts the same lease and the purchase and buys nothing more. */
+static void test_forecast_any_lease_ramping_later(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(15 * TESTLIB_DAY);
+    s->providers[CW].allocation = SPEC_NEWEST_FIRST;
+    testlib_add_dc(s, "cw-h100", CW, 0, 2000, -TESTLIB_DAY);
+    testlib_add_dc(s, "cw-gb200", CW, 1, 2000, -TESTLIB_DAY);
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 8192, -TESTLIB_DAY);
+    testlib_add_contract(s, "cw-nebius", CW, NEBIUS, 1, 2000, 0, 400 * TESTLIB_DAY, 4.0,
+                         SPEC_RESERVED);
+    spec_contract *lease = testlib_add_contract(s, "cw-lab", CW, LAB, SPEC_ANY_GPU, 1600,
+                                                10 * TESTLIB_DAY, 400 * TESTLIB_DAY, 2.0,
+                                                SPEC_RESERVED);
+    lease->ramp_seconds = 40 * TESTLIB_DAY;
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    const int sellers[] = {GOOGLE};
+    testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0, 10 * TESTLIB_DAY);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    const int64_t at_horizon = position_contract_committed(lease, 30 * TESTLIB_DAY);
+    assert_int_equal(at_horizon, 800);
+    const double years = 30.0 / 365.25;
+    const double gap = 1000.0 * pow(2.0, years) * 1.2 - (double)at_horizon * 1.0;
+    assert_int_equal(market_n_contracts(m), 3);   /* the two leases and one purchase */
+    const spec_contract *k = market_contract(m, 2);
+    assert_int_equal(k->origin, SPEC_ORIGIN_PROCURED);
+    assert_int_equal(k->lessor, GOOGLE);
+    assert_int_equal(k->signed_at, 0);
+    assert_int_equal(k->gpus, (int64_t)ceil(gap * 1.1 / 8) * 8);
+    assert_int_equal(testlib_count_events(r, "contract_signed"), 1);
+    check_conservation(r, 5);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* A renewal: the lab's 1600-GPU lease from Google ends at day 20, inside
+ * the 30-day horizon of the review at day 0, while the gap at the 5-day
+ * delivery date is nil. Google holds 2000 H100, so over a term from day 5
+ * it could offer only 400; the request starts at day 20 instead, when the
+ * old lease ends, and Google renews the whole gap. Nothing under-delivers
+ * and the lab is never short after day 20. */
+static void test_renewal_starts_when_the_lease_ends(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(25 * TESTLIB_DAY);
+    s->tick_seconds = TESTLIB_DAY;
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 2000, -TESTLIB_DAY);
+    testlib_add_contract(s, "g-lab", GOOGLE, LAB, SPEC_ANY_GPU, 1600, 0, 20 * TESTLIB_DAY,
+                         2.0, SPEC_RESERVED);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    const int sellers[] = {GOOGLE};
+    spec_procurement *p = testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0,
+                                                  40 * TESTLIB_DAY);
+    p->delivery_seconds = 5 * TESTLIB_DAY;
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(market_n_contracts(m), 2);
+    const spec_contract *k = market_contract(m, 1);
+    assert_int_equal(k->signed_at, 0);
+    assert_int_equal(k->start, 20 * TESTLIB_DAY);
+    assert_int_equal(k->end, 20 * TESTLIB_DAY + p->term_seconds);
+    assert_int_equal(k->gpus, expected_request(0));
+    assert_int_equal(testlib_count_events(r, "request_partial"), 0);
+    for (int64_t day = 0; day < r->n_ticks; day++) {
+        for (size_t c = 0; c < r->n_contracts[day]; c++)
+            assert_int_equal(r->contract[day][c].undelivered, 0);
+        if (day >= 20)
+            assert_close(r->provider[day][LAB].shortfall_h100, 0.0, 1e-9);
+    }
+    check_conservation(r, 5);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
 
 /* ---- deliverability (issue 8) ---- */
 
@@ -639,6 +727,8 @@ int main(void)
         cmocka_unit_test(test_delivery_lead_time),
         cmocka_unit_test(test_buildout_sized_to_gap),
         cmocka_unit_test(test_under_delivery_visible),
+        cmocka_unit_test(test_forecast_any_lease_ramping_later),
+        cmocka_unit_test(test_renewal_starts_when_the_lease_ends),
     };
     return cmocka_run_group_tests_name("procure", tests, NULL, NULL);
 }

@@ -194,9 +194,9 @@ spec_procurement *testlib_add_procurement(spec *s, const char *name, int buyer,
 /* ---- the market recorder: every tick's rows and every event ---- */
 
 #define TESTLIB_MAX_TICKS 240
-#define TESTLIB_MAX_CONTRACTS 12
+#define TESTLIB_MAX_CONTRACTS 24
 #define TESTLIB_MAX_PROVIDERS 6
-#define TESTLIB_MAX_DCS 6
+#define TESTLIB_MAX_DCS 8
 #define TESTLIB_MAX_WORKLOADS 4
 #define TESTLIB_MAX_EVENTS 64
 
