@@ -880,15 +880,25 @@ static size_t put(market_metric *out, size_t n, size_t cap, const char *metric,
 
 size_t failures__metrics(const market *m, market_metric *out, size_t n, size_t cap)
 {
+    const spec *s = m->spec;
     const failures_state *fs = m->fail;
-    if (m->spec->n_failures == 0)
-        return n;
+    int scope[4] = {0}, planned = 0;     /* which counts this scenario can produce */
+    for (size_t k = 0; k < s->n_failures; k++) {
+        if (s->failures[k].planned)
+            planned = 1;
+        else
+            scope[s->failures[k].scope] = 1;
+    }
     for (size_t d = 0; d < m->n_datacenters; d++) {
         const char *name = m->datacenters[d].name;
-        n = put(out, n, cap, "gpu_failures", name, (double)fs->gpu_failures[d]);
-        n = put(out, n, cap, "node_failures", name, (double)fs->node_failures[d]);
-        n = put(out, n, cap, "datacenter_failures", name, (double)fs->site_failures[d]);
-        n = put(out, n, cap, "planned_drains", name, (double)fs->planned_drains[d]);
+        if (scope[SPEC_SCOPE_GPU])
+            n = put(out, n, cap, "gpu_failures", name, (double)fs->gpu_failures[d]);
+        if (scope[SPEC_SCOPE_NODE] || scope[SPEC_SCOPE_RACK])
+            n = put(out, n, cap, "node_failures", name, (double)fs->node_failures[d]);
+        if (scope[SPEC_SCOPE_DATACENTER])
+            n = put(out, n, cap, "datacenter_failures", name, (double)fs->site_failures[d]);
+        if (planned)
+            n = put(out, n, cap, "planned_drains", name, (double)fs->planned_drains[d]);
     }
     return n;
 }

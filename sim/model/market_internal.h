@@ -74,8 +74,9 @@ capsim_status failures__take(market *m, const alloc_segment *seg, size_t group, 
                              int64_t t);
 /* The gang speed oracle of training workload w (jobs.h). */
 void failures__gang_speed(market *m, size_t w, jobs_gang_speed *fn, void **ctx);
-/* Appends gpu_failures, node_failures and datacenter_failures per DC (when
- * the scenario has failure modes); returns the new count. */
+/* Appends gpu_failures, node_failures (node and rack), datacenter_failures
+ * and planned_drains per DC, each only when the scenario has a mode of that
+ * kind; returns the new count. */
 size_t failures__metrics(const market *m, market_metric *out, size_t n, size_t cap);
 
 /* procure.c */
