@@ -7,7 +7,9 @@
  * contracts before it; a review forecasts at most at t + delivery, T and
  * the dates in between where the buyer's holdings drop. Each seller asked
  * costs O((phases + contracts)^2) for the capacity check (boundaries x
- * positions) plus O(providers x contracts) for the loop check. Reviews are events, never ticks, and may allocate (a
+ * positions) plus O(providers x contracts) for the loop check, plus a
+ * forecast of its holdings at the lease's start to size the request at its
+ * mix (offer_mix). Reviews are events, never ticks, and may allocate (a
  * chain buffer, the forecast's per-provider holdings, and the contract
  * arrays when they grow).
  */
@@ -23,7 +25,9 @@
 
 typedef struct request {
     int gpu;                   /* type, or SPEC_ANY_GPU */
-    int64_t gpus;              /* whole nodes */
+    int64_t gpus;              /* whole nodes: the GPUs asked of the current seller */
+    double h100;               /* the gap it is to fill, H100-equivalents; each seller
+                                * converts it into gpus at its own mix (offer_mix) */
     spec_contract_kind kind;
     int64_t start, end;
     double term_months;
@@ -210,16 +214,18 @@ static double owed_gpus(const expected *x, const spec_contract *k, int later)
  * in contract order (typed, `any`, typed spot, `any` spot), typed ones from
  * their own type, `any` ones type by type in p's allocation order (the
  * unknown slot last). When target >= 0, stops after contract target and
- * adds its GPUs by type to out[]. Returns the GPUs that could not be served
- * (what p under-delivers). */
-static double serve(const expected *x, int p, double *left, int target, double *out, int later)
+ * adds its GPUs by type to out[]. serve_passes stops after the first
+ * `passes` passes (serve: all four). Returns the GPUs that could not be
+ * served (what p under-delivers). */
+static double serve_passes(const expected *x, int p, double *left, int target, double *out,
+                           int later, int passes)
 {
     const market *m = x->m;
     const size_t n_types = m->spec->n_gpus;
     const int *order = alloc_gpu_order(m->alloc);
     const int newest = m->spec->providers[p].allocation == SPEC_NEWEST_FIRST;
     double unserved = 0.0;
-    for (int pass = 0; pass < 4; pass++) {
+    for (int pass = 0; pass < passes; pass++) {
         const int spot = pass >= 2, typed = pass % 2 == 0;
         for (size_t c = 0; c < m->contracts.n; c++) {
             const spec_contract *k = &m->contracts.terms[c];
@@ -244,6 +250,11 @@ static double serve(const expected *x, int p, double *left, int target, double *
         }
     }
     return unserved;
+}
+
+static double serve(const expected *x, int p, double *left, int target, double *out, int later)
+{
+    return serve_passes(x, p, left, target, out, later, 4);
 }
 
 /* Adds to out[] what `any` contract c is expected to deliver at x->at, by
@@ -348,6 +359,122 @@ static int forecast_gap(market *m, int b, int64_t at, double request_speed, doub
     free(left);
     expected_free(&x);
     return rc;
+}
+
+/* ---- a request's size at one seller ---- */
+
+/* What a new lease of a request's type would be served from at one
+ * seller and date: for `any`, the GPUs the seller's contracts leave it
+ * then, by type, taken in its allocation order (the unknown slot last, at
+ * 1.0), and beyond them GPUs of its build-out's type; for a typed request,
+ * GPUs of that type only. */
+typedef struct offer_mix {
+    const spec *s;
+    const int *order;          /* the allocation's type order */
+    int newest;                /* the seller allocates newest first */
+    double *left;              /* [n_types + 1], or NULL for a typed request */
+    double tail_speed;         /* infer_speed of GPUs beyond left[] (> 0) */
+} offer_mix;
+
+static void offer_mix_free(offer_mix *x)
+{
+    free(x->left);
+    x->left = NULL;
+}
+
+/* The infer_speed of the GPUs seller's build-out adds (its first
+ * [buildout]), or 1.0 when it has none. */
+static double buildout_speed(const spec *s, int seller)
+{
+    for (size_t i = 0; i < s->n_buildouts; i++)
+        if (s->buildouts[i].owner == seller) {
+            const double v = s->gpus[s->buildouts[i].gpu].infer_speed;
+            return v > 0.0 ? v : 1.0;
+        }
+    return 1.0;
+}
+
+/* Fills *x for a new lease of r's type and kind from seller starting at
+ * `at`: what the seller holds then (the forecast's rule) less what its
+ * contracts served before the new one take (typed ones, earlier `any` ones
+ * of its pass, and for a spot lease the typed spot ones). Returns 0 or
+ * CAPSIM_ERR_NO_MEMORY; offer_mix_free frees it. */
+static int offer_mix_at(const market *m, int seller, const request *r, int64_t at,
+                        offer_mix *x)
+{
+    const spec *s = m->spec;
+    x->s = s;
+    x->order = alloc_gpu_order(m->alloc);
+    x->newest = s->providers[seller].allocation == SPEC_NEWEST_FIRST;
+    x->left = NULL;
+    if (r->gpu != SPEC_ANY_GPU) {
+        const double v = s->gpus[r->gpu].infer_speed;
+        x->tail_speed = v > 0.0 ? v : 1.0;
+        return 0;
+    }
+    x->tail_speed = buildout_speed(s, seller);
+    expected e;
+    if (expected_init(&e, m, at) != 0)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    x->left = calloc(e.width, sizeof *x->left);
+    const double *held = x->left ? held_by_type(&e, seller, s->n_providers) : NULL;
+    if (!held) {
+        expected_free(&e);
+        offer_mix_free(x);
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    }
+    memcpy(x->left, held, e.width * sizeof *x->left);
+    serve_passes(&e, seller, x->left, -1, NULL, 0, r->kind == SPEC_SPOT ? 4 : 2);
+    expected_free(&e);
+    return 0;
+}
+
+/* Type slot i of the walk through x->left (i = n_types: the unknown slot). */
+static size_t mix_slot(const offer_mix *x, size_t i)
+{
+    const size_t n = x->s->n_gpus;
+    return i == n ? n : (size_t)x->order[x->newest ? n - 1 - i : i];
+}
+
+static double slot_speed(const offer_mix *x, size_t g)
+{
+    return g == x->s->n_gpus ? 1.0 : x->s->gpus[g].infer_speed;
+}
+
+/* The GPUs (fractional) a lease must take, in x's order, to be worth h100
+ * H100-equivalents. */
+static double mix_gpus(const offer_mix *x, double h100)
+{
+    double gpus = 0.0;
+    for (size_t i = 0; x->left && i <= x->s->n_gpus && h100 > 0.0; i++) {
+        const size_t g = mix_slot(x, i);
+        const double v = slot_speed(x, g);
+        const double take = v > 0.0 && x->left[g] * v > h100 ? h100 / v : x->left[g];
+        gpus += take;
+        h100 -= take * v;
+    }
+    return h100 > 0.0 ? gpus + h100 / x->tail_speed : gpus;
+}
+
+/* What the first `gpus` GPUs of a lease served from x are worth, H100-eq. */
+static double mix_worth(const offer_mix *x, int64_t gpus)
+{
+    double rest = (double)gpus, h100 = 0.0;
+    for (size_t i = 0; x->left && i <= x->s->n_gpus && rest > 0.0; i++) {
+        const size_t g = mix_slot(x, i);
+        const double take = x->left[g] < rest ? x->left[g] : rest;
+        h100 += take * slot_speed(x, g);
+        rest -= take;
+    }
+    return h100 + rest * x->tail_speed;
+}
+
+/* gpus rounded up to whole nodes. */
+static int64_t nodes_up(double gpus)
+{
+    if (!(gpus > 0.0))
+        return 0;
+    return (int64_t)ceil(gpus / SPEC_GPUS_PER_NODE - 1e-9) * SPEC_GPUS_PER_NODE;
 }
 
 /* ---- lease graph ---- */
@@ -485,8 +612,19 @@ static int sign(market *m, int seller, int buyer, const request *r, double price
 
 /* ---- asking ---- */
 
+/* What a seller signed with the buyer for one request: GPUs, and what they
+ * are worth (H100-equivalents, at the seller's mix). */
+typedef struct signed_sum {
+    int64_t gpus;
+    double h100;
+} signed_sum;
+
+/* A request counts as filled once what is signed is worth its gap, up to
+ * this (H100-equivalents; rounding). */
+#define FILLED_H100 1e-6
+
 static int ask(market *m, chain *ch, int seller, const request *r, int refusal, int64_t t,
-               int64_t *got);
+               signed_sum *got);
 
 /* r's GPUs rounded down to whole nodes, within [0, r->gpus]. */
 static int64_t whole_nodes(int64_t gpus, int64_t most)
@@ -497,14 +635,17 @@ static int64_t whole_nodes(int64_t gpus, int64_t most)
 }
 
 /* Seller (lacking capacity for all of r) asks its own sellers for
- * back-to-back contracts of the rest, at most max_price, and signs one sale
- * to the buyer mirroring each (same size and term), whose parent link the
- * upstream contract carries. *got is the GPUs so sold. */
+ * back-to-back contracts of the rest (r->h100, which each of them sizes at
+ * its own mix), at most max_price, and signs one sale to the buyer
+ * mirroring each (same size and term), whose parent link the upstream
+ * contract carries. *got is what was so sold: the mirrored sales deliver
+ * what the upstream contracts deliver, so they are worth what those are. */
 static int back_to_back(market *m, chain *ch, int seller, const request *r, double max_price,
-                        double price, int64_t t, int64_t *got)
+                        double price, int64_t t, signed_sum *got)
 {
     const spec_procurement *policy = policy_of(m->spec, seller);
-    *got = 0;
+    got->gpus = 0;
+    got->h100 = 0.0;
     if (!policy || !policy->resell)
         return 0;
     const int buyer = ch->members[ch->n - 1];
@@ -518,13 +659,13 @@ static int back_to_back(market *m, chain *ch, int seller, const request *r, doub
     ch->members[ch->n++] = seller;
     const int refusal = first_refusal_holds(policy, t);
     int rc = 0;
-    for (size_t i = 0; i < policy->n_sellers && sub.gpus > 0 && rc == 0; i++) {
+    for (size_t i = 0; i < policy->n_sellers && sub.h100 > FILLED_H100 && rc == 0; i++) {
         const int next = policy->sellers[i];
         if (in_chain(ch, next))
             continue;
         const size_t before = m->contracts.n;
-        int64_t upstream_gpus = 0;
-        rc = ask(m, ch, next, &sub, refusal && i == 0, t, &upstream_gpus);
+        signed_sum upstream = {0, 0.0};
+        rc = ask(m, ch, next, &sub, refusal && i == 0, t, &upstream);
         const size_t after = m->contracts.n;
         for (size_t c = before; c < after && rc == 0; c++) {
             if (m->contracts.terms[c].lessee != seller || m->contracts.terms[c].lessor != next)
@@ -537,10 +678,11 @@ static int back_to_back(market *m, chain *ch, int seller, const request *r, doub
             rc = sign(m, seller, buyer, &piece, price, t, &sale);
             if (sale >= 0) {
                 market__set_parent(m, c, sale);
-                *got += piece.gpus;
+                got->gpus += piece.gpus;
             }
         }
-        sub.gpus -= upstream_gpus;
+        got->h100 += upstream.h100;
+        sub.h100 -= upstream.h100;
     }
     ch->n--;
     return rc;
@@ -560,42 +702,45 @@ static int partial(market *m, int seller, int buyer, const request *r, int64_t o
 }
 
 /* After a shortage, a seller whose build-out has sites coming online after
- * r->start may offer the rest of r from the latest of them: a contract of
- * the same term starting then, as much as its position covers over that
- * term. *got is the GPUs signed. */
+ * r->start may offer the rest of r (r->h100) from the latest of them: a
+ * contract of the same term starting then, sized at the seller's mix at
+ * that date, as much as its position covers over that term. *got is what
+ * was signed. Returns 0, a negative capsim_status, or the observer's code. */
 static int build_backed(market *m, int seller, int buyer, const request *r, double price,
-                        int64_t t, int64_t *got)
+                        int64_t t, signed_sum *got)
 {
-    *got = 0;
+    got->gpus = 0;
+    got->h100 = 0.0;
     const int64_t online = buildout__pending_online(m, seller, r->start);
     if (online == SPEC_NO_TIME || online >= m->spec->end)
         return 0;
     request later = *r;
     later.start = online;
     later.end = online + (r->end - r->start);
+    offer_mix mix;
+    if (offer_mix_at(m, seller, &later, later.start, &mix) != 0)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     later.gpus = whole_nodes(procure__uncommitted(m, seller, r->gpu, later.start, later.end),
-                             r->gpus);
+                             nodes_up(mix_gpus(&mix, r->h100)));
+    const double worth = mix_worth(&mix, later.gpus);
+    offer_mix_free(&mix);
     if (later.gpus <= 0)
         return 0;
     int c = -1;
     const int rc = sign(m, seller, buyer, &later, price, t, &c);
-    if (c >= 0)
-        *got = later.gpus;
+    if (c >= 0) {
+        got->gpus = later.gpus;
+        got->h100 = worth;
+    }
     return rc;
 }
 
-/* Asks `seller` for r on behalf of the chain's last member. The seller
- * signs what it can deliver over the whole term, in whole nodes: from its
- * own position, then back-to-back from its own sellers, then (after its
- * build-out started sites for the rest) from the build's online date.
- * *got is the GPUs signed with the buyer (0 when it declined). Returns 0, a
- * negative capsim_status, or the observer's code. */
-static int ask(market *m, chain *ch, int seller, const request *r, int refusal, int64_t t,
-               int64_t *got)
+/* ask for a request already sized at the seller (r->gpus from mix). */
+static int ask_sized(market *m, chain *ch, int seller, const request *r, const offer_mix *mix,
+                     int refusal, int64_t t, signed_sum *got)
 {
     const int buyer = ch->members[ch->n - 1];
     char why[192];
-    *got = 0;
     const int loop = downstream(m, buyer, seller);
     if (loop < 0)
         return loop;
@@ -620,32 +765,63 @@ static int ask(market *m, chain *ch, int seller, const request *r, int refusal, 
         int c = -1;
         if ((rc = sign(m, seller, buyer, &mine, price, t, &c)) != 0)
             return rc;
-        *got += own;
+        got->gpus += own;
+        got->h100 += mix_worth(mix, own);
     }
-    if (*got >= r->gpus)
+    if (got->gpus >= r->gpus || got->h100 >= r->h100 - FILLED_H100)
         return 0;
     request rest = *r;
-    rest.gpus = r->gpus - *got;
-    int64_t resold = 0;
+    rest.gpus = r->gpus - got->gpus;
+    rest.h100 = r->h100 - got->h100;
+    signed_sum resold = {0, 0.0};
     if ((rc = back_to_back(m, ch, seller, &rest, price, price, t, &resold)) != 0)
         return rc;
-    *got += resold;
-    if (*got >= r->gpus)
+    got->gpus += resold.gpus;
+    got->h100 += resold.h100;
+    if (got->h100 >= r->h100 - FILLED_H100)
         return 0;
     char have[32];
     thousands(free_gpus > 0 ? (double)free_gpus : 0.0, have, sizeof have);
     snprintf(why, sizeof why, "no capacity%s (uncommitted %s over the term)",
-             *got > 0 ? " for the rest" : "", have);
-    rc = *got > 0 ? partial(m, seller, buyer, r, *got, why, t)
-                  : decline(m, seller, buyer, r, refusal, why, t);
+             got->gpus > 0 ? " for the rest" : "", have);
+    rc = got->gpus > 0 ? partial(m, seller, buyer, r, got->gpus, why, t)
+                       : decline(m, seller, buyer, r, refusal, why, t);
     if (rc != 0)
         return rc;
-    rest.gpus = r->gpus - *got;
-    if ((rc = buildout__on_decline(m, seller, rest.gpus, t)) != 0)
+    /* the build-out adds GPUs of its own type: the rest of the gap in those */
+    rest.h100 = r->h100 - got->h100;
+    const int64_t short_gpus = r->gpu == SPEC_ANY_GPU
+                                   ? nodes_up(rest.h100 / buildout_speed(m->spec, seller))
+                                   : r->gpus - got->gpus;
+    if ((rc = buildout__on_decline(m, seller, short_gpus, t)) != 0)
         return rc;
-    int64_t built = 0;
+    signed_sum built = {0, 0.0};
     rc = build_backed(m, seller, buyer, &rest, price, t, &built);
-    *got += built;
+    got->gpus += built.gpus;
+    got->h100 += built.h100;
+    return rc;
+}
+
+/* Asks `seller` for r (r->h100, the gap to fill) on behalf of the chain's
+ * last member. The seller sizes r in GPUs at its own mix at r->start
+ * (offer_mix: ceil(h100 / expected infer_speed), whole nodes), then signs
+ * what it can deliver over the whole term, in whole nodes: from its own
+ * position, then back-to-back from its own sellers, then (after its
+ * build-out started sites for the rest) from the build's online date.
+ * *got is what was signed with the buyer (nothing when it declined).
+ * Returns 0, a negative capsim_status, or the observer's code. */
+static int ask(market *m, chain *ch, int seller, const request *r, int refusal, int64_t t,
+               signed_sum *got)
+{
+    got->gpus = 0;
+    got->h100 = 0.0;
+    offer_mix mix;
+    if (offer_mix_at(m, seller, r, r->start, &mix) != 0)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    request sized = *r;
+    sized.gpus = nodes_up(mix_gpus(&mix, r->h100));
+    const int rc = ask_sized(m, ch, seller, &sized, &mix, refusal, t, got);
+    offer_mix_free(&mix);
     return rc;
 }
 
@@ -717,18 +893,18 @@ int procure__review(market *m, size_t i, int64_t t)
     const double term_months = p->term_months > 0
                                    ? (double)p->term_months
                                    : (double)p->term_seconds / UNITS_SECONDS_PER_MONTH_REAL;
-    request r = {p->gpu, nodes * SPEC_GPUS_PER_NODE, p->kind, start, start + p->term_seconds,
-                 term_months, p->max_price_per_gpu_hour, reason};
+    request r = {p->gpu, nodes * SPEC_GPUS_PER_NODE, gap * (1.0 + p->headroom), p->kind, start,
+                 start + p->term_seconds, term_months, p->max_price_per_gpu_hour, reason};
     chain ch = {calloc(s->n_providers + 1, sizeof(int)), 1};
     if (!ch.members)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     ch.members[0] = p->buyer;
     const int refusal = first_refusal_holds(p, t);
     int rc = 0;
-    for (size_t k = 0; k < p->n_sellers && r.gpus > 0 && rc == 0; k++) {
-        int64_t got = 0;
+    for (size_t k = 0; k < p->n_sellers && r.h100 > FILLED_H100 && rc == 0; k++) {
+        signed_sum got = {0, 0.0};
         rc = ask(m, &ch, p->sellers[k], &r, refusal && k == 0, t, &got);
-        r.gpus -= got;
+        r.h100 -= got.h100;   /* the next seller sizes the rest at its own mix */
     }
     free(ch.members);
     return rc;

@@ -30,21 +30,41 @@
  *     delivery is not bought twice;
  *   - what held leaves after owed is worth its types' infer_speed.
  *   When the gap at T exceeds gap_threshold_h100, it requests gap x (1 +
- *   headroom) H100-equivalents as GPUs of the requested type (divided by
- *   its speed, rounded up to whole nodes; `any` counts H100-equivalents as
- *   GPUs) for term_seconds, from t + delivery_seconds; but when the gap
+ *   headroom) H100-equivalents (sized in GPUs by each seller, below) for
+ *   term_seconds, from t + delivery_seconds; but when the gap
  *   is not above the threshold then and opens where the buyer's holdings
  *   drop inside the horizon (a lease it holds ends, a sale starts), from
  *   the first such date at which it is (its size is still the gap at T):
  *   a renewal is signed before the old lease ends and starts when it ends.
  *   A request that would start at or after the run's end is not made.
  *
+ * Sizing: a request is a gap in H100-equivalents; a lease is in GPUs. Each
+ *   seller asked converts what is still missing, H, into GPUs by the
+ *   infer_speed of what it would deliver for the lease at its start:
+ *   - a typed request: ceil(H / the type's infer_speed);
+ *   - an `any` request: what its holdings at the start (the forecast's
+ *     rule above) leave after its typed contracts and its `any` contracts
+ *     served before the new one (for a spot lease, its typed spot ones
+ *     too), taken type by type in its allocation order (oldest_first or
+ *     newest_first; GPUs of no known type last, at 1.0), until they are
+ *     worth H; beyond them, GPUs of the type its build-out adds (1.0 when
+ *     it has none). That is, GPUs = ceil(H / the expected infer_speed per
+ *     GPU);
+ *   rounded up to whole nodes. What it signs is worth its GPUs taken in
+ *   that same order; after a partial offer, the rest of H (H100-eq) goes
+ *   to the next seller, which converts it again at its own mix. A seller
+ *   reselling back-to-back passes its rest on in H100-eq the same way (its
+ *   sales are worth what the upstream leases deliver); a build-backed
+ *   offer is sized at the seller's mix at the build's online date, and
+ *   the build-out is told the rest as GPUs of its own type. The request is
+ *   filled when what is signed is worth H.
+ *
  * Sellers are asked in the listed order until the request is filled. While
  *   a right of first refusal holds (first_refusal and t < first_refusal_until),
  *   the first seller is asked first and its decline is logged as "first
  *   refusal declined"; once it lapses the order is unchanged.
  *
- * A seller, asked for G GPUs:
+ * A seller, asked for G GPUs (the gap sized at its mix):
  *   - declines when signing would close a loop in the lease graph, or it
  *     cannot quote (price.h) at or below the request's maximum price;
  *   - offers its own capacity: procure__uncommitted over the term (the

@@ -332,9 +332,9 @@ static void test_per_type_billing(void **state)
 /* A procured `any` contract is priced per type from the seller's lists: A
  * sells H100s (800, its first DC) and GB200s at an `any` list of 2.00 and a
  * GB200 list of 4.00 (12-month terms: no discount; signed at 0: no
- * decline). B's review buys 1104 GPUs (1000 H100-eq x 1.1, whole nodes);
- * oldest first they are the 800 H100 and 304 GB200, billed 800 x 2.00 +
- * 304 x 4.00 per hour. */
+ * decline). B's review asks for 1100 H100-eq (1000 x 1.1), sized at A's
+ * mix: oldest first the 800 H100 (800 H100-eq), then 300 / 2.5 = 120
+ * GB200, 920 GPUs in whole nodes, billed 800 x 2.00 + 120 x 4.00 per hour. */
 static void test_procured_any_priced_per_type(void **state)
 {
     (void)state;
@@ -354,14 +354,14 @@ static void test_procured_any_priced_per_type(void **state)
     market *m = testlib_run(s, r);
     assert_int_equal(market_n_contracts(m), 1);
     const spec_contract *k = market_contract(m, 0);
-    assert_int_equal(k->gpus, 1104);
+    assert_int_equal(k->gpus, 920);
     assert_close(k->price_per_gpu_hour, 2.00, 1e-12);
     assert_int_equal(k->n_type_prices, 1);
     assert_close(price_of_type(k, 1), 4.00, 1e-12);
     const market_contract_row *row = &r->contract[r->n_ticks - 1][0];
-    assert_int_equal(row->delivered, 1104);
-    assert_close(row->payment_usd, 800 * 2.00 + 304 * 4.00, 1e-9);
-    assert_close(row->price_per_gpu_hour, (800 * 2.00 + 304 * 4.00) / 1104.0, 1e-12);
+    assert_int_equal(row->delivered, 920);
+    assert_close(row->payment_usd, 800 * 2.00 + 120 * 4.00, 1e-9);
+    assert_close(row->price_per_gpu_hour, (800 * 2.00 + 120 * 4.00) / 920.0, 1e-12);
     check_conservation(r, 2);
     market_destroy(m);
     spec_destroy(s);

@@ -5,8 +5,9 @@
  * a back-to-back chain three contracts deep formed with no cycle, a site
  * built after a decline that comes online after the lead time within the
  * power budget, and conservation over runs with procured chains. Issue 8:
- * partial offers, no overselling over the whole term, `any` requests in
- * GPUs, the delivery lead time, build-backed contracts, build-out sized to
+ * partial offers, no overselling over the whole term, `any` requests sized
+ * in GPUs at each seller's mix (the gap's H100-equivalents converted by the
+ * infer_speed of what it would deliver, the rest carried on), the delivery lead time, build-backed contracts, build-out sized to
  * the gap, and under-delivery made visible (undelivered, contract_short /
  * contract_recovered, undelivered_gpu_hours). The forecast: an `any` lease
  * that starts and ramps inside the horizon counts at what it will deliver
@@ -428,12 +429,27 @@ static void test_never_oversells_over_the_term(void **state)
     free(r);
 }
 
-/* An `any` request is in GPUs: a seller holding 1000 GB200 (2.5 H100-eq
- * each) offers 1000 GPUs, not 2500. */
+/* The H100-equivalents the lab's review asks for at t: the gap at day 30
+ * with 10% headroom (expected_request is this for H100s, in GPUs). */
+static double expected_request_h100(int64_t t)
+{
+    const double years = (double)(t + 30 * TESTLIB_DAY) / (365.25 * TESTLIB_DAY);
+    return 1000.0 * pow(2.0, years) * 1.2 * 1.1;
+}
+
+/* h100 as GPUs of infer_speed `speed`, rounded up to whole nodes. */
+static int64_t gpus_worth(double h100, double speed)
+{
+    return (int64_t)ceil(h100 / speed / 8 - 1e-9) * 8;
+}
+
+/* A seller's capacity is in GPUs: a seller holding 1000 GB200 (2.5 H100-eq
+ * each), asked for more than they are worth, offers 1000 GPUs, not 2500. */
 static void test_any_request_counts_gpus(void **state)
 {
     (void)state;
     spec *s = lab_spec(TESTLIB_DAY);
+    s->workloads[0].demand_h100 = 3000;
     testlib_add_dc(s, "g-dc", GOOGLE, 1, 1000, -TESTLIB_DAY);
     testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
     const int sellers[] = {GOOGLE};
@@ -442,10 +458,77 @@ static void test_any_request_counts_gpus(void **state)
     p->gpu = SPEC_ANY_GPU;
     testlib_recording *r = calloc(1, sizeof *r);
     market *m = testlib_run(s, r);
-    assert_true(expected_request(0) > 1000);
+    assert_true(3.0 * expected_request_h100(0) / 2.5 > 1000.0);
     assert_int_equal(market_n_contracts(m), 1);
     assert_int_equal(market_contract(m, 0)->gpus, 1000);
     assert_int_equal(testlib_count_events(r, "request_partial"), 1);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* An `any` request is sized at the seller's mix: the buyer's gap G is in
+ * H100-equivalents, so a seller whose free GPUs are GB200s (infer_speed
+ * 2.5) signs ceil(G / 2.5) GPUs in whole nodes, not G; one that holds 256
+ * H100 besides, allocating oldest first, delivers the H100s first and signs
+ * 256 + ceil((G - 256) / 2.5). Either way the lease is worth the gap. */
+static void test_any_request_sized_at_the_sellers_mix(void **state)
+{
+    (void)state;
+    const double want = expected_request_h100(0);
+    const int64_t h100s[] = {0, 256};
+    for (int i = 0; i < 2; i++) {
+        spec *s = lab_spec(TESTLIB_DAY);
+        testlib_add_dc(s, "g-dc", GOOGLE, 1, 4000, -TESTLIB_DAY);
+        if (h100s[i] > 0)
+            testlib_add_dc(s, "g-old", GOOGLE, 0, h100s[i], -TESTLIB_DAY);
+        testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+        const int sellers[] = {GOOGLE};
+        spec_procurement *p = testlib_add_procurement(s, "openai-buy", LAB, sellers, 1, 0,
+                                                      30 * TESTLIB_DAY);
+        p->gpu = SPEC_ANY_GPU;
+        testlib_recording *r = calloc(1, sizeof *r);
+        market *m = testlib_run(s, r);
+        const int64_t gpus = h100s[i] + gpus_worth(want - (double)h100s[i], 2.5);
+        assert_true(gpus < expected_request(0));
+        assert_int_equal(market_n_contracts(m), 1);
+        assert_int_equal(market_contract(m, 0)->gpus, gpus);
+        assert_int_equal(testlib_count_events(r, "request_partial"), 0);
+        /* served: the lab's demand is met from the first tick */
+        assert_int_equal(r->contract[0][0].delivered, gpus);
+        assert_close(r->provider[0][LAB].shortfall_h100, 0.0, 1e-9);
+        check_conservation(r, 5);
+        market_destroy(m);
+        spec_destroy(s);
+        free(r);
+    }
+}
+
+/* After a partial offer the rest of the gap carries in H100-equivalents and
+ * the next seller converts it at its own mix: Microsoft's 200 GB200 are
+ * worth 500 H100-eq, so Google (H100s) signs G - 500 GPUs, not G - 200. */
+static void test_any_rest_carries_in_h100(void **state)
+{
+    (void)state;
+    spec *s = lab_spec(TESTLIB_DAY);
+    testlib_add_dc(s, "m-dc", MSFT, 1, 200, -TESTLIB_DAY);
+    testlib_add_dc(s, "g-dc", GOOGLE, 0, 4096, -TESTLIB_DAY);
+    testlib_add_pricelist(s, MSFT, SPEC_ANY_GPU, 2.0, 3.0, 1.0);
+    testlib_add_pricelist(s, GOOGLE, SPEC_ANY_GPU, 2.2, 3.0, 1.0);
+    const int sellers[] = {MSFT, GOOGLE};
+    spec_procurement *p = testlib_add_procurement(s, "openai-buy", LAB, sellers, 2, 0,
+                                                  30 * TESTLIB_DAY);
+    p->gpu = SPEC_ANY_GPU;
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_int_equal(market_n_contracts(m), 2);
+    assert_int_equal(market_contract(m, 0)->lessor, MSFT);
+    assert_int_equal(market_contract(m, 0)->gpus, 200);
+    assert_int_equal(market_contract(m, 1)->lessor, GOOGLE);
+    assert_int_equal(market_contract(m, 1)->gpus,
+                     gpus_worth(expected_request_h100(0) - 200 * 2.5, 1.0));
+    assert_int_equal(testlib_count_events(r, "request_partial"), 1);
+    check_conservation(r, 5);
     market_destroy(m);
     spec_destroy(s);
     free(r);
@@ -724,6 +807,8 @@ int main(void)
         cmocka_unit_test(test_partial_offer),
         cmocka_unit_test(test_never_oversells_over_the_term),
         cmocka_unit_test(test_any_request_counts_gpus),
+        cmocka_unit_test(test_any_request_sized_at_the_sellers_mix),
+        cmocka_unit_test(test_any_rest_carries_in_h100),
         cmocka_unit_test(test_delivery_lead_time),
         cmocka_unit_test(test_buildout_sized_to_gap),
         cmocka_unit_test(test_under_delivery_visible),
