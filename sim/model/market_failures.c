@@ -26,6 +26,8 @@
  * new threshold) and `drained` drained (MAINTENANCE) GPUs return healthy.
  * GPUs of one type in one DC are interchangeable, so any such GPUs of the
  * group serve (alloc moves healthy GPUs to the front at every rebuild).
+ * A unit's GPUs share one repair time (a site comes back whole), and while
+ * a site is down no other repair there completes: it waits for the site.
  * Every failure and repair marks the allocation stale: the next tick
  * rebuilds it, and a lessor's spares take the failed GPUs' place.
  *
@@ -125,6 +127,7 @@ struct failures_state {
     int64_t *site_failures;       /* datacenter modes */
     int64_t *planned_drains;      /* planned modes */
     int64_t *tick_failed;         /* per DC: GPUs failed in the current tick */
+    int64_t *outage_end;          /* per DC: when its latest site failure is repaired (0: none) */
 };
 
 static size_t mode_cell(const market *m, size_t mode, size_t dc)
@@ -199,10 +202,11 @@ capsim_status failures__create(market *m)
     fs->site_failures = calloc(ndc, sizeof *fs->site_failures);
     fs->planned_drains = calloc(ndc, sizeof *fs->planned_drains);
     fs->tick_failed = calloc(ndc, sizeof *fs->tick_failed);
+    fs->outage_end = calloc(ndc, sizeof *fs->outage_end);
     if (!fs->r0 || !fs->r1 || !fs->gpu_rng || !fs->mode_rng || !fs->unit_h || !fs->unit_e ||
         !fs->repair_dist || !fs->group_leaf_lo || !fs->group_touched || !fs->batch || !fs->running || !fs->online_by || !fs->dc_clock ||
         !fs->full_draw_w || !fs->curtailed || !fs->gang || !fs->gpu_failures ||
-        !fs->node_failures || !fs->site_failures || !fs->planned_drains || !fs->tick_failed)
+        !fs->node_failures || !fs->site_failures || !fs->planned_drains || !fs->tick_failed || !fs->outage_end)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     for (size_t d = 0; d < ndc; d++)
         fs->dc_clock[d] = 1.0f;
@@ -243,7 +247,7 @@ void failures__destroy(market *m)
                       fs->repair_dist, fs->repairs, fs->group_leaf_lo, fs->group_touched,
                       fs->leaf_offset, fs->running, fs->online_by, fs->batch, fs->dc_clock, fs->full_draw_w,
                       fs->curtailed, fs->gang, fs->gpu_failures, fs->node_failures,
-                      fs->site_failures, fs->planned_drains, fs->tick_failed};
+                      fs->site_failures, fs->planned_drains, fs->tick_failed, fs->outage_end};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
     free(fs);
@@ -333,17 +337,28 @@ float failures__hazard(const market *m, int gpu, float load, double dt_s)
 
 /* ---- repairs ---- */
 
-/* Schedules a repair of `failed` and `drained` GPUs of group g after a draw
- * from mode k's repair time. Returns 0, CAPSIM_ERR_NO_MEMORY or
- * CAPSIM_ERR_EVENT_QUEUE. */
-static capsim_status schedule_repair(market *m, size_t k, size_t dc, int g, int64_t failed,
+/* A repair time of mode k in DC dc, hours: one draw from its stream. Sets
+ * *ok to 0 when out of memory. */
+static double draw_repair_h(market *m, size_t k, size_t dc, int *ok)
+{
+    gsl_rng *r = mode_stream(m, k, dc);
+    *ok = r != NULL;
+    return r ? jobdist_draw(m->fail->repair_dist[k], r) : 0.0;
+}
+
+/* The time of a repair `hours` after t: at least a second later. */
+static int64_t repair_time(double hours, int64_t t)
+{
+    const int64_t span = (int64_t)llround((hours > 0.0 ? hours : 0.0) * UNITS_SECONDS_PER_HOUR_REAL);
+    return t + (span < 1 ? 1 : span);
+}
+
+/* Schedules a repair of `failed` and `drained` GPUs of group g `hours`
+ * after t. Returns 0, CAPSIM_ERR_NO_MEMORY or CAPSIM_ERR_EVENT_QUEUE. */
+static capsim_status schedule_repair(market *m, double hours, int g, int64_t failed,
                                      int64_t drained, int64_t t)
 {
     failures_state *fs = m->fail;
-    gsl_rng *r = mode_stream(m, k, dc);
-    if (!r)
-        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    const double hours = jobdist_draw(fs->repair_dist[k], r);
     int idx = fs->free_repair;
     if (idx >= 0) {
         fs->free_repair = fs->repairs[idx].next_free;
@@ -354,12 +369,10 @@ static capsim_status schedule_repair(market *m, size_t k, size_t dc, int g, int6
         idx = (int)fs->n_repairs++;
     }
     fs->repairs[idx] = (repair){g, failed, drained, -1};
-    int64_t span = (int64_t)llround((hours > 0.0 ? hours : 0.0) * UNITS_SECONDS_PER_HOUR_REAL);
-    if (span < 1)
-        span = 1;
-    if (t + span >= m->spec->end)
+    const int64_t at = repair_time(hours, t);
+    if (at >= m->spec->end)
         return CAPSIM_OK;   /* after the horizon: nothing to do */
-    if (engine_schedule(m->engine, t + span, MARKET_EV_REPAIR, idx, NULL) == EVQ_NO_HANDLE)
+    if (engine_schedule(m->engine, at, MARKET_EV_REPAIR, idx, NULL) == EVQ_NO_HANDLE)
         return capsim_fail(CAPSIM_ERR_EVENT_QUEUE);
     return CAPSIM_OK;
 }
@@ -387,13 +400,21 @@ static int64_t restore(market *m, size_t dc, const alloc_group *gr, uint8_t from
     return done;
 }
 
+/* A repair event. While the repair's site is down (a datacenter failure
+ * until outage_end), nothing there can come back: the repair waits for the
+ * site's own repair, then runs. */
 static int on_repair(engine *e, const evq_event *ev, void *ctx)
 {
-    (void)e;
     market *m = ctx;
     failures_state *fs = m->fail;
     repair *r = &fs->repairs[ev->arg];
     const alloc_group *gr = &alloc_groups(m->alloc, NULL)[r->group];
+    if (ev->time < fs->outage_end[gr->datacenter]) {
+        if (engine_schedule(e, fs->outage_end[gr->datacenter], MARKET_EV_REPAIR, ev->arg, NULL) ==
+            EVQ_NO_HANDLE)
+            return capsim_fail(CAPSIM_ERR_EVENT_QUEUE);
+        return 0;
+    }
     fs->group_touched[r->group] = 1;
     restore(m, (size_t)gr->datacenter, gr, FLEET_FAILED, r->failed);
     restore(m, (size_t)gr->datacenter, gr, FLEET_MAINTENANCE, r->drained);
@@ -605,7 +626,10 @@ capsim_status failures__take(market *m, const alloc_segment *seg, size_t group, 
             fs->tick_failed[dc]++;
             if (seg->leaf >= 0)
                 interrupt_jobs(m, (size_t)seg->leaf, node_lo, node_hi, 1 + drained, f->hardware);
-            const capsim_status st = schedule_repair(m, k, dc, (int)group, 1, drained, t);
+            int ok;
+            const double hours = draw_repair_h(m, k, dc, &ok);
+            const capsim_status st = ok ? schedule_repair(m, hours, (int)group, 1, drained, t)
+                                        : capsim_fail(CAPSIM_ERR_NO_MEMORY);
             if (st != CAPSIM_OK)
                 return st;
         }
@@ -633,6 +657,12 @@ static int unit_failure(market *m, size_t k, size_t dc, int64_t online, int64_t 
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     int64_t pick = f->scope == SPEC_SCOPE_DATACENTER ? -1
                                                      : (int64_t)gsl_rng_uniform_int(r, (unsigned long)online);
+    int ok;
+    const double hours = draw_repair_h(m, k, dc, &ok);   /* one repair for the whole unit */
+    if (!ok)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    if (f->scope == SPEC_SCOPE_DATACENTER && !f->planned && repair_time(hours, t) > fs->outage_end[dc])
+        fs->outage_end[dc] = repair_time(hours, t);
     for (size_t g = 0; g < n_groups; g++) {
         const alloc_group *gr = &groups[g];
         if (gr->datacenter != (int)dc || !applies(f, gr->gpu))
@@ -665,7 +695,7 @@ static int unit_failure(market *m, size_t k, size_t dc, int64_t online, int64_t 
             fs->tick_failed[dc] += down;
         fs->group_touched[g] = 1;
         if (down > 0) {
-            const capsim_status st = schedule_repair(m, k, dc, (int)g, f->planned ? 0 : down,
+            const capsim_status st = schedule_repair(m, hours, (int)g, f->planned ? 0 : down,
                                                      f->planned ? down : 0, t);
             if (st != CAPSIM_OK)
                 return st;

@@ -3,6 +3,8 @@
  */
 #include "position.h"
 
+#include <math.h>
+
 #include <stdlib.h>
 
 capsim_status position_init(position *pos, size_t n_types)
@@ -55,6 +57,14 @@ void position_at(const entities *e, int p, int64_t t, position *pos)
             continue;
         pos->held[x->gpu] += x->count;
     }
+    /* spares: the provider's own GPUs it keeps unsold, whole nodes per type */
+    const double spare = e->spec->providers[p].spare_share;
+    if (spare > 0.0)
+        for (size_t i = 0; i < pos->n_types; i++) {
+            const int64_t nodes = (int64_t)ceil((double)pos->held[i] * spare / SPEC_GPUS_PER_NODE);
+            pos->held[i] -= nodes * SPEC_GPUS_PER_NODE < pos->held[i] ? nodes * SPEC_GPUS_PER_NODE
+                                                                      : pos->held[i];
+        }
     for (size_t c = 0; c < e->n_contracts; c++) {
         const spec_contract *k = &e->contracts[c];
         if (k->lessee != p && k->lessor != p)

@@ -6,7 +6,8 @@
  *
  *   held[T]       = p's own GPUs of type T online by t (phases whose
  *                   datacenter is decided: build-out sites count once
- *                   started, from their online date) + its incoming
+ *                   started, from their online date), less its spares
+ *                   (spare_share of them, rounded up to whole nodes) + its incoming
  *                   contracts of type T, committed at t (ramps included;
  *                   signed contracts that start later count from their
  *                   start);

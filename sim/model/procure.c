@@ -33,6 +33,8 @@ typedef struct request {
     double term_months;
     double max_price;
     const char *reason;        /* why it is asked: the forecast gap */
+    double sla_availability;   /* the SLA of the contracts it signs, every hop of a chain */
+    double sla_credit_share;
 } request;
 
 /* Procurement's own state, one per market. */
@@ -593,6 +595,8 @@ static int sign(market *m, int seller, int buyer, const request *r, double price
     k.end = r->end;
     k.price_per_gpu_hour = price;
     k.kind = r->kind;
+    k.sla_availability = r->sla_availability;
+    k.sla_credit_share = r->sla_credit_share;
     k.terminate = SPEC_NO_TIME;
     k.origin = SPEC_ORIGIN_PROCURED;
     k.signed_at = t;
@@ -894,7 +898,8 @@ int procure__review(market *m, size_t i, int64_t t)
                                    ? (double)p->term_months
                                    : (double)p->term_seconds / UNITS_SECONDS_PER_MONTH_REAL;
     request r = {p->gpu, nodes * SPEC_GPUS_PER_NODE, gap * (1.0 + p->headroom), p->kind, start,
-                 start + p->term_seconds, term_months, p->max_price_per_gpu_hour, reason};
+                 start + p->term_seconds, term_months, p->max_price_per_gpu_hour, reason,
+                 p->sla_availability, p->sla_credit_share};
     chain ch = {calloc(s->n_providers + 1, sizeof(int)), 1};
     if (!ch.members)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);

@@ -61,6 +61,8 @@ typedef struct spec_provider {
     spec_allocation_policy allocation;
     double debt_share;          /* share of its GPU capex financed with debt, 0..1 */
     double interest_rate;       /* on that debt, per year (0.09 = 9%) */
+    double spare_share;         /* share of its own GPUs of each type it keeps unsold, as spares
+                                   for failures (position.h), 0..1 */
 } spec_provider;
 
 /* A batch of GPUs of one type that comes online in a DC at a date: the
@@ -171,6 +173,8 @@ typedef struct spec_procurement {
     spec_contract_kind kind;
     double max_price_per_gpu_hour;
     int64_t delivery_seconds;   /* lead time from signing to the start of delivery */
+    double sla_availability;    /* of the contracts it signs (spec_contract) */
+    double sla_credit_share;
 } spec_procurement;
 
 typedef enum spec_buildout_trigger {

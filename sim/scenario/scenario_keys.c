@@ -88,6 +88,8 @@ static const scenario_keys_key provider_keys[] = {
      .unit = "choice"},
     {.name = "debt_share", .type = SCENARIO_KEYS_REAL, .default_text = "0", FRACTION,
      .offset = FIELD(spec_provider, debt_share), .unit = "fraction"},
+    {.name = "spare_share", .type = SCENARIO_KEYS_REAL, .default_text = "0", .lo = 0, .hi = 1,
+     .hi_open = 1, .offset = FIELD(spec_provider, spare_share), .unit = "fraction"},
     {.name = "interest_rate", .type = SCENARIO_KEYS_REAL, .default_text = "0", FRACTION,
      .offset = FIELD(spec_provider, interest_rate), .unit = "fraction per year"},
 };
@@ -249,6 +251,10 @@ static const scenario_keys_key procurement_keys[] = {
      .offset = FIELD(spec_procurement, max_price_per_gpu_hour), .unit = "USD/GPU-hour"},
     {.name = "delivery_months", .type = SCENARIO_KEYS_MONTH_SPAN, .default_text = "0",
      MONTHS_FROM(0), .offset = FIELD(spec_procurement, delivery_seconds), .unit = "months"},
+    {.name = "sla_availability", .type = SCENARIO_KEYS_REAL, .default_text = "0", FRACTION,
+     .offset = FIELD(spec_procurement, sla_availability), .unit = "fraction"},
+    {.name = "sla_credit_share", .type = SCENARIO_KEYS_REAL, .default_text = "0.1", FRACTION,
+     .offset = FIELD(spec_procurement, sla_credit_share), .unit = "fraction"},
 };
 
 static const scenario_keys_key buildout_keys[] = {
