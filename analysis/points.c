@@ -56,6 +56,21 @@ void points_free(points *p)
     p->n_metrics = 0;
 }
 
+void points_keep(points *p, const char *const *names, size_t n)
+{
+    size_t kept = 0;
+    for (size_t m = 0; m < p->n_metrics; m++) {
+        int wanted = 0;
+        for (size_t i = 0; i < n && !wanted; i++)
+            wanted = !strcmp(p->metrics[m], names[i]);
+        if (wanted)
+            p->metrics[kept++] = p->metrics[m];
+        else
+            free(p->metrics[m]);
+    }
+    p->n_metrics = kept;
+}
+
 int points_values(const points *p, const int64_t *ids, size_t n, double *values)
 {
     sqlite3_stmt *s = NULL;

@@ -32,6 +32,9 @@ typedef struct points {
  * memory; *p is then empty. Free with points_free. */
 int points_open(sqlite3 *db, const char *glob, groups_by by, points *p);
 void points_free(points *p);
+/* Keeps only the metrics named in names[0..n) (those that exist), in name
+ * order, e.g. a fixed list of headline metrics out of "*". */
+void points_keep(points *p, const char *const *names, size_t n);
 
 /* queries */
 /* Runs ids[0..n)'s values of the metrics into values[metric * n + i] (NaN

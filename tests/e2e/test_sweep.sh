@@ -99,6 +99,27 @@ expect_eq "the sweep row" "e2e grid|grid|2|independent|summary|9|18" \
 expect_eq "the sweep file's text is stored" 1 "$(q "$tmp/j1.db" "SELECT file_text = CAST(readfile('$sweep') AS TEXT) FROM sweep" 2>/dev/null || echo 1)"
 expect_eq "no temporary files left" 0 "$(ls "$tmp" | grep -c '\.tmp\.')"
 
+# ---- report: the plan, and per metric one row per point (values equal SQL over the runs)
+check="python3 $here/analysis_check.py"
+t95="12.706204736174707"   # t(0.975) for df = 1: two replications
+"$CAPSIM" report "$tmp/j1.db" --format json > "$tmp/rep.json"; expect_eq "report of a sweep: exit 0" 0 $?
+$check sweep_report "$tmp/j1.db" "$tmp/rep.json" "" $t95; expect_eq "sweep report: plan, headline metrics per point" 0 $?
+"$CAPSIM" report "$tmp/j1.db" --format json --metric 'revenue_usd.*' > "$tmp/rep-m.json"
+$check sweep_report "$tmp/j1.db" "$tmp/rep-m.json" 'revenue_usd.*' $t95; expect_eq "sweep report --metric GLOB" 0 $?
+"$CAPSIM" report "$tmp/j1.db" > "$tmp/rep.txt"; expect_eq "sweep report text: exit 0" 0 $?
+expect_eq "sweep report text: the plan and a metric's table" 2 \
+  "$(grep -c -e '^Sweep plan' -e '^margin_usd per point' "$tmp/rep.txt")"
+"$CAPSIM" report "$tmp/j1.db" --format csv --metric margin_usd > "$tmp/rep.csv"; expect_eq "sweep report csv: exit 0" 0 $?
+expect_eq "sweep report csv: 9 rows of margin_usd" 9 \
+  "$(sed -n '/^"margin_usd per point/,/^$/p' "$tmp/rep.csv" | grep -c '^[0-9]')"
+"$CAPSIM" report "$tmp/j1.db" --metric 'nothing*' > /dev/null 2> "$tmp/err"
+expect_eq "sweep report --metric matching nothing: exit 2" 2 $?
+expect_eq "sweep report --metric matching nothing says so" 1 "$(grep -c "no metric matches" "$tmp/err")"
+"$CAPSIM" report "$tmp/j1.db" --run 3 --metric margin_usd > /dev/null 2> "$tmp/err"
+expect_eq "report --run with --metric: exit 2" 2 $?
+"$CAPSIM" report "$tmp/j1.db" --run 3 > "$tmp/rep3.txt"; expect_eq "report --run in a sweep database: a run's report" 1 \
+  "$(grep -c '^Replications' "$tmp/rep3.txt")"
+
 # ---- -j2
 start=$(date +%s.%N)
 "$CAPSIM" sweep "$sweep" -o "$tmp/j2.db" -j2 -q > /dev/null 2>&1; expect_eq "-j2: exit 0" 0 $?
