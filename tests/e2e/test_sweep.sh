@@ -120,6 +120,22 @@ expect_eq "report --run with --metric: exit 2" 2 $?
 "$CAPSIM" report "$tmp/j1.db" --run 3 > "$tmp/rep3.txt"; expect_eq "report --run in a sweep database: a run's report" 1 \
   "$(grep -c '^Replications' "$tmp/rep3.txt")"
 
+# ---- plot: response curves per headline metric and parameter, linked from index.html
+if command -v gnuplot > /dev/null; then
+  "$CAPSIM" plot "$tmp/j1.db" -o "$tmp/plots" > /dev/null 2> "$tmp/err"; expect_eq "plot of a sweep: exit 0" 0 $?
+  expect_eq "plot of a sweep: nothing on stderr" "" "$(cat "$tmp/err")"
+  $check plots "$tmp/plots" 'sweep-margin_usd-vs-workload.microsoft-copilot.yearly_factor' \
+    'sweep-margin_usd-vs-workload.microsoft-copilot.demand_h100' 'sweep-shortfall_h100_hours-vs-.*' \
+    'sweep-revenue_usd-vs-.*' 'sweep-energy_mwh-vs-.*' 'sweep-peak_power_mw-vs-.*'
+  expect_eq "sweep charts: valid files, linked from index.html" 0 $?
+  expect_eq "sweep charts: one per headline metric and parameter" 10 "$(ls "$tmp/plots" | grep -c '^sweep-.*\.png$')"
+  expect_eq "sweep charts: one line per value of the other parameter" 3 \
+    "$(grep -c 'yearly_factor = ' "$tmp/plots/sweep-margin_usd-vs-workload.microsoft-copilot.demand_h100.svg")"
+  expect_eq "index.html shows the sweep's plan" 1 "$(grep -c '<h2>Sweep plan</h2>' "$tmp/plots/index.html")"
+else
+  expect_eq "gnuplot installed (make deps)" yes no
+fi
+
 # ---- -j2
 start=$(date +%s.%N)
 "$CAPSIM" sweep "$sweep" -o "$tmp/j2.db" -j2 -q > /dev/null 2>&1; expect_eq "-j2: exit 0" 0 $?
