@@ -55,7 +55,7 @@ UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 BENCH_BIN  := $(B)/bench/capsim-bench
 
 DEB_PACKAGES := libgsl-dev libsqlite3-dev libcsv-dev libinih-dev libcmocka-dev sqlite3 pkg-config \
-                gnuplot-nox python3
+                gnuplot-nox python3 libopenmpi-dev openmpi-bin
 SCENARIO ?= scenarios/openai-google-coreweave.ini
 OUT      ?= out
 
@@ -134,9 +134,17 @@ run: deps
 	@echo "Open $(OUT)/plots/index.html (charts and tables), $(OUT)/report.txt, $(OUT)/csv/*.csv"
 
 unit: $(UNIT_BIN) $(CAPSIM)
+# make test also builds build-mpi/ (MPI=1) and hands it to the suites as
+# CAPSIM_MPI, so tests/e2e/test_sweep.sh checks --mpi under mpirun -np 3;
+# not in sanitizer builds (OpenMPI's own leaks and races are not ours).
 test: deps
 	@$(MAKE) --no-print-directory unit
+ifeq ($(SANITIZER)$(MPI),)
+	@$(MAKE) --no-print-directory MPI=1 all
+	@B=$(B) CAPSIM_MPI=$(CURDIR)/build-mpi/capsim bash tests/run.sh
+else
 	@B=$(B) bash tests/run.sh
+endif
 
 $(BENCH_BIN): $(call obj,$(BENCH_SRC)) $(LIBS_ALL)
 	@mkdir -p $(dir $@)

@@ -14,18 +14,11 @@
 #include <unistd.h>
 
 #include "adb.h"
+#include "plot_internal.h"
+#include "report.h"
 #include "stats.h"
 #include "../sim/util/strbuf.h"
 
-typedef struct plot_ctx {
-    sqlite3 *db;
-    int64_t run;
-    char tmp[64];              /* temporary folder */
-    const char *out;           /* output folder */
-    FILE *gp;                  /* the script */
-    int n_data;                /* data files written: d0.csv ... */
-    plot_set set;
-} plot_ctx;
 
 static const char time_axis[] =
     "set xdata time\nset timefmt '%Y-%m-%d'\nset format x '%Y-%m-%d'\nset xtics rotate by -30\n"
@@ -43,8 +36,7 @@ void plot_safe_name(const char *name, char *out, size_t len)
     out[o] = '\0';
 }
 
-/* Writes s as a gnuplot single-quoted string ('' is a quote inside). */
-static void gp_string(FILE *f, const char *s)
+void plot__gp_string(FILE *f, const char *s)
 {
     fputc('\'', f);
     for (; *s; s++) {
@@ -56,8 +48,7 @@ static void gp_string(FILE *f, const char *s)
     fputc('\'', f);
 }
 
-/* The path of a new data file; returns its index. */
-static int new_data(plot_ctx *c, char *path, size_t len)
+int plot__new_data(plot_ctx *c, char *path, size_t len)
 {
     snprintf(path, len, "%s/d%d.csv", c->tmp, c->n_data);
     return c->n_data++;
@@ -73,7 +64,7 @@ static int new_data(plot_ctx *c, char *path, size_t len)
 static int open_data(plot_ctx *c, const char *sql, int64_t arg, FILE **f, sqlite3_stmt **s)
 {
     char path[128];
-    int k = new_data(c, path, sizeof path);
+    int k = plot__new_data(c, path, sizeof path);
     *s = NULL;
     *f = fopen(path, "w");
     if (!*f || sqlite3_prepare_v2(c->db, sql, -1, s, NULL) != SQLITE_OK) {
@@ -135,9 +126,9 @@ static void emit(plot_ctx *c, const char *name, const char *title, int w, int h,
         fprintf(c->gp, "reset\nset terminal %s size %d,%d noenhanced font 'sans,10'%s\n",
                 terms[t][0], w, h, t ? " background '#ffffff'" : "");
         fputs("set output ", c->gp);
-        gp_string(c->gp, path);
+        plot__gp_string(c->gp, path);
         fputs("\nset datafile separator ','\nset title ", c->gp);
-        gp_string(c->gp, title);
+        plot__gp_string(c->gp, title);
         fprintf(c->gp, "\n%s\nset output\n", body);
     }
     plot_chart *ch = &c->set.charts[c->set.n++];
@@ -145,8 +136,7 @@ static void emit(plot_ctx *c, const char *name, const char *title, int w, int h,
     snprintf(ch->title, sizeof ch->title, "%s", title);
 }
 
-/* A chart body with the plot command built on a strbuf. */
-static void emit_buf(plot_ctx *c, const char *name, const char *title, int w, int h, strbuf *b)
+void plot__emit_buf(plot_ctx *c, const char *name, const char *title, int w, int h, strbuf *b)
 {
     const char *body = strbuf_str(b);
     if (body)
@@ -154,8 +144,7 @@ static void emit_buf(plot_ctx *c, const char *name, const char *title, int w, in
     strbuf_free(b);
 }
 
-/* Plot command text referring to data file k. */
-static void add_ref(strbuf *b, plot_ctx *c, int k)
+void plot__add_ref(strbuf *b, plot_ctx *c, int k)
 {
     char path[128];
     snprintf(path, sizeof path, "'%s/d%d.csv'", c->tmp, k);
@@ -187,10 +176,10 @@ static int chart_workloads(plot_ctx *c)
                  wname);
         strbuf b = {0};
         strbuf_addf(&b, "%sset ylabel 'H100-equivalent GPUs'\nplot ", time_axis);
-        add_ref(&b, c, k);
+        plot__add_ref(&b, c, k);
         strbuf_add(&b, " using 1:2 with lines lw 2 title 'demand', '' using 1:3 with lines lw 2"
                        " title 'capacity', '' using 1:4 with lines dt 2 title 'served'");
-        emit_buf(c, name, title, 1000, 450, &b);
+        plot__emit_buf(c, name, title, 1000, 450, &b);
     }
     sqlite3_finalize(s);
     return 0;
@@ -249,10 +238,10 @@ static int chart_heatmap(plot_ctx *c)
                    "set xtics rotate by -30\nset cbrange [0:1]\n"
                    "set cblabel 'utilisation'\nset palette defined (0 '#f7fbff', 0.5 '#6baed6',"
                    " 1 '#08306b')\nplot ");
-    add_ref(&b, c, k);
+    plot__add_ref(&b, c, k);
     strbuf_add(&b, " using 1:2:3 with image notitle");
     int h = 160 + 14 * (int)(n < 200 ? n : 200);
-    emit_buf(c, "dc-utilisation", "Utilisation per data center (daily, busy / installed GPUs)",
+    plot__emit_buf(c, "dc-utilisation", "Utilisation per data center (daily, busy / installed GPUs)",
              1100, h, &b);
     return 0;
 }
@@ -298,7 +287,7 @@ static void finance_panel(plot_ctx *c, strbuf *b, int k, const char *label)
         if (i)
             strbuf_add(b, ", ");
         if (i == 0)
-            add_ref(b, c, k);
+            plot__add_ref(b, c, k);
         else
             strbuf_add(b, "''");
         strbuf_addf(b, " using 1:%d with lines lw 2 title '", i + 2);
@@ -322,7 +311,7 @@ static int chart_finance(plot_ctx *c)
     strbuf_add(&b, "set title ''\n");
     finance_panel(c, &b, km, "margin");
     strbuf_add(&b, "unset multiplot");
-    emit_buf(c, "finance", "Revenue and margin per provider per month", 1000, 800, &b);
+    plot__emit_buf(c, "finance", "Revenue and margin per provider per month", 1000, 800, &b);
     return 0;
 }
 
@@ -337,10 +326,10 @@ static int chart_power(plot_ctx *c)
         return 0;
     strbuf b = {0};
     strbuf_addf(&b, "%sset ylabel 'MW'\nplot ", time_axis);
-    add_ref(&b, c, k);
+    plot__add_ref(&b, c, k);
     strbuf_add(&b, " using 1:2 with lines lw 2 title 'daily mean', '' using 1:3 with lines"
                    " dt 2 title 'daily peak'");
-    emit_buf(c, "power", "Facility power of all data centers", 1000, 450, &b);
+    plot__emit_buf(c, "power", "Facility power of all data centers", 1000, 450, &b);
     return 0;
 }
 
@@ -385,7 +374,7 @@ static int fan_data(plot_ctx *c, const int64_t *runs, size_t n, const char *tabl
     strbuf_add(&b, ") GROUP BY run_id, tick) s JOIN tick t ON t.run_id = s.run_id AND"
                    " t.tick = s.tick GROUP BY 1, 2 ORDER BY 1, 2");
     char path[128];
-    int k = new_data(c, path, sizeof path), rows = -1;
+    int k = plot__new_data(c, path, sizeof path), rows = -1;
     sqlite3_stmt *s = NULL;
     FILE *f = fopen(path, "w");
     const char *sql = strbuf_str(&b);
@@ -409,10 +398,10 @@ static void chart_fan(plot_ctx *c, const int64_t *runs, size_t n, const char *ta
              what, n);
     strbuf b = {0};
     strbuf_addf(&b, "%sset ylabel '%s'\nplot ", time_axis, unit);
-    add_ref(&b, c, k);
+    plot__add_ref(&b, c, k);
     strbuf_add(&b, " using 1:2:4 with filledcurves fc rgb '#9ecae1' fs solid 0.6 title"
                    " 'P10-P90', '' using 1:3 with lines lw 2 lc rgb '#08519c' title 'median'");
-    emit_buf(c, name, title, 1000, 450, &b);
+    plot__emit_buf(c, name, title, 1000, 450, &b);
 }
 
 /* Runs gnuplot on the script. Returns 0, or -1 with a message. */
@@ -489,6 +478,11 @@ static int build_script(plot_ctx *c, const char *script)
         chart_fan(c, runs, n, "dc_tick", "power_mw", "fan-power", "Facility power", "MW");
     }
     free(runs);
+    int64_t sweep = report_sweep_id(c->db);
+    if (sweep > 0 && plot__sweep_charts(c, sweep) != 0) {
+        fclose(c->gp);
+        return -1;
+    }
     return fclose(c->gp) == 0 ? 0 : -1;
 }
 

@@ -12,7 +12,10 @@
  * - power: facility power of all data centers, daily mean and daily peak;
  * - with two or more replications, fan charts over the runs: the P10-P90
  *   band and the median (P50) of the daily mean total shortfall
- *   (fan-shortfall) and total power (fan-power).
+ *   (fan-shortfall) and total power (fan-power);
+ * - in a sweep database (plot_sweep.c): sweep-<metric>-vs-<parameter>, the
+ *   response of each headline metric to each swept parameter, mean and 95%
+ *   CI per point, one line per value of the other parameter.
  *
  * The data and the gnuplot script are written to a temporary folder that
  * is removed afterwards; gnuplot runs once for all charts.

@@ -19,7 +19,8 @@ static const char style[] =
     "figure{margin:1em 0}img{max-width:100%;border:1px solid #ddd}"
     "nav a{margin-right:1em}";
 
-static void write_head(FILE *f, const char *db_path, int64_t run, const atable *info)
+static void write_head(FILE *f, const char *db_path, int64_t run, int64_t sweep,
+                       const atable *info)
 {
     const char *scenario = "";
     for (size_t r = 0; info && r < info->nrows; r++) {
@@ -35,7 +36,8 @@ static void write_head(FILE *f, const char *db_path, int64_t run, const atable *
     fprintf(f, "</h1>\n<p>Run %lld of <code>", (long long)run);
     html_text(f, db_path);
     fprintf(f, "</code>. Charts are PNG; each has an SVG version for slides. The tables are "
-               "the output of <code>capsim report</code>.</p>\n");
+               "the output of <code>capsim report</code>%s.</p>\n", sweep > 0 ?
+               " (the sweep's report, then that of the run)" : "");
 }
 
 static void write_charts(FILE *f, const plot_set *set)
@@ -71,7 +73,9 @@ int plot_write_index(sqlite3 *db, const char *db_path, int64_t run, const plot_s
     char path[4096];
     snprintf(path, sizeof path, "%s/index.html", out_dir);
     atable_list l = {0};
-    if (report_build(db, run, &l, NULL) != 0) {
+    int64_t sweep = report_sweep_id(db);
+    if ((sweep > 0 && report_sweep_build(db, sweep, NULL, &l) != 0) ||
+        report_build(db, run, &l, NULL) != 0) {
         atable_list_free(&l);
         return -1;
     }
@@ -80,7 +84,7 @@ int plot_write_index(sqlite3 *db, const char *db_path, int64_t run, const plot_s
         atable_list_free(&l);
         return -1;
     }
-    write_head(f, db_path, run, atable_list_find(&l, "run"));
+    write_head(f, db_path, run, sweep, atable_list_find(&l, "run"));
     write_charts(f, charts);
     for (size_t i = 0; i < l.n; i++)
         atable_write_html(l.items[i], f);

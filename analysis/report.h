@@ -13,6 +13,11 @@
  * groups.h): replications (the runs) and metric_stats (n, mean, sd, 95% CI,
  * P10, P50, P90 per metric); with several groups in the file, groups and
  * metric_stats_group_<N> for the others.
+ *
+ * A sweep database has its own report (report_sweep.c): the tables sweep
+ * (the plan, as field and value), sweep_params (each swept path, how many
+ * values, the values) and one points.<metric> per chosen metric (point,
+ * the parameters, mean, ci95_low, ci95_high, n), sorted by the parameters.
  */
 #ifndef CAPSIM_REPORT_H
 #define CAPSIM_REPORT_H
@@ -49,6 +54,18 @@ atable *report_metric_stats(sqlite3 *db, const int64_t *runs, size_t n);
  * the ticks simulated, or stored so far), status, ticks, wall_seconds.
  * NULL on error. */
 atable *report_runs_table(sqlite3 *db);
+
+/* The sweep of a database: its id (the latest when there are several), or
+ * 0 when it holds none. */
+int64_t report_sweep_id(sqlite3 *db);
+
+#define REPORT_SWEEP_NO_METRIC 1
+/* Appends the sweep report of `sweep` to out: the plan, the parameters and
+ * one table per metric matching glob (sqlite GLOB), or with glob NULL per
+ * headline metric (total shortfall, revenue, margin, energy, peak power).
+ * Statistics as export --points (points.h). Returns 0, -1 (SQLite error or
+ * memory), or REPORT_SWEEP_NO_METRIC when glob matches no metric. */
+int report_sweep_build(sqlite3 *db, int64_t sweep, const char *glob, atable_list *out);
 
 /* Writes the tables in a format. head: extra JSON members (may be NULL). */
 void report_write(const atable_list *l, report_format f, const char *head, FILE *out);

@@ -3,6 +3,7 @@
 #   B=build (default) or build-san: which build to test.
 #   TEST_SCOPE=all (default) | unit | quick: quick runs the unit tests, the bad-input
 #   corpus and the end-to-end checks on a shortened horizon (used for sanitizer builds).
+#   CAPSIM_MPI=build-mpi/capsim (make test sets it): test_sweep.sh also checks --mpi.
 set -u
 B=${B:-build}
 SCOPE=${TEST_SCOPE:-all}

@@ -1,6 +1,6 @@
 /*
- * capsim plot: charts of a run with gnuplot and an index.html beside them
- * (analysis/plot.h).
+ * capsim plot: charts of a run (and of a sweep) with gnuplot and an
+ * index.html beside them (analysis/plot.h).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,7 +18,9 @@ static void usage(FILE *out)
             "shows them with the report's tables and opens offline: capacity vs demand per\n"
             "workload, a utilisation heatmap of the data centers, revenue and margin per\n"
             "provider, power, and with replications in the file, fan charts (P10-P90 band and\n"
-            "median over the runs) of shortfall and power.\n\n"
+            "median over the runs) of shortfall and power. In a sweep database, also the\n"
+            "response of the headline metrics to each swept parameter (mean and 95%% CI band\n"
+            "per point, one line per value of the other parameter), with the sweep's report.\n\n"
             "  -r, --run ID     the run (default: the latest complete run)\n"
             "  -o, --out DIR    output folder (default plots), created if needed\n"
             "  -h, --help       this help\n\n"

@@ -134,6 +134,7 @@ int main(int argc, char **argv)
     printf("capsim benchmarks (ratios against baselines run in this process)\n\n");
     bench_kernel_report(stdout);
     bench_evq_report(stdout);
+    bench_sweep_report(stdout, capsim, scenario, dir);
 
     double events, gpu_ticks, rows;
     double baseline = sqlite_baseline_rows_per_second(dir);

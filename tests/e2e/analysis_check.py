@@ -451,6 +451,71 @@ def cmd_points_csv(db_path, csv_path, glob, *t_crits):
             check(abs(float(cells['ci95_high']) - (mean + half)) <= tol, f'{name}: ci high')
 
 
+def num_or_text(v):
+    try:
+        return (0, float(v), '')
+    except (TypeError, ValueError):
+        return (1, 0.0, v)
+
+
+def cmd_sweep_report(db_path, json_path, glob, *t_crits):
+    """report of a sweep database: the plan equals the sweep row, the
+    parameters their sweep_param values, and per metric one row per point
+    with mean, 95% CI and n equal to SQL over run_metric, sorted by the
+    parameters (glob '' for the default headline metrics)."""
+    db = sqlite3.connect(db_path)
+    rep = json.load(open(json_path, encoding='utf-8'))
+    sid, method, points, reps, seeds, record = db.execute(
+        "SELECT id, method, points, replications, seeds, record FROM sweep").fetchone()
+    check(rep.get('sweep_id') == sid, f"sweep_id {rep.get('sweep_id')} != {sid}")
+    plan = {r['field']: r['value'] for r in table(rep, 'sweep')}
+    for k, v in (('method', method), ('points', points), ('replications', reps),
+                 ('seeds', seeds), ('record', record)):
+        check(plan.get(k) == v, f'plan {k}: {plan.get(k)!r} != {v!r}')
+    paths = [p for (p,) in db.execute("SELECT DISTINCT path FROM sweep_param ORDER BY path")]
+    params = table(rep, 'sweep_params')
+    check([r['parameter'] for r in params] == paths, f'parameters {params}')
+    for r in params:
+        vals = {v for (v,) in db.execute("SELECT DISTINCT value FROM sweep_param WHERE path = ?",
+                                         (r['parameter'],))}
+        check(r['n_values'] == len(vals), f"{r['parameter']}: n_values")
+        if len(vals) <= 12:
+            check(set(r['values'].split(', ')) == vals, f"{r['parameter']}: values {r['values']}")
+    if glob:
+        metrics = chosen_metrics(db, glob)
+    else:
+        metrics = [m for m in chosen_metrics(db, '*') if m in
+                   ('shortfall_h100_hours', 'revenue_usd', 'margin_usd', 'energy_mwh',
+                    'peak_power_mw')]
+    names = [t['name'] for t in rep['tables'] if t['name'].startswith('points.')]
+    check(names == ['points.' + m for m in metrics], f'metric tables {names}')
+    for m in metrics:
+        rows = table(rep, 'points.' + m)
+        check(len(rows) == points, f'{m}: {len(rows)} rows for {points} points')
+        keys = [tuple(num_or_text(r[p]) for p in paths) for r in rows]
+        check(keys == sorted(keys), f'{m}: rows not sorted by the parameters')
+        for r in rows:
+            for p in paths:
+                (v,) = db.execute("SELECT value FROM sweep_param WHERE point = ? AND path = ?",
+                                  (r['point'], p)).fetchone()
+                check(r[p] == v, f'{m} point {r["point"]} {p}: {r[p]!r} != {v!r}')
+            vs = [v for (v,) in db.execute(
+                "SELECT m.value FROM run_metric m JOIN run r ON r.id = m.run_id"
+                " WHERE r.sweep_point = ? AND r.status = 'complete' AND m.metric = ?",
+                (r['point'], m))]
+            check(r['n'] == len(vs), f'{m} point {r["point"]}: n {r["n"]} != {len(vs)}')
+            if not vs:
+                continue
+            mean = statistics.fmean(vs)
+            check(close(r['mean'], mean, 1e-12), f'{m} point {r["point"]}: mean')
+            if len(vs) < 2:
+                continue
+            half = float(t_crits[len(vs) - 2]) * statistics.stdev(vs) / math.sqrt(len(vs))
+            tol = 1e-8 * max(1, abs(mean), half)
+            check(abs(r['ci95_low'] - (mean - half)) <= tol, f'{m} point {r["point"]}: ci low')
+            check(abs(r['ci95_high'] - (mean + half)) <= tol, f'{m} point {r["point"]}: ci high')
+
+
 def cmd_runs_list(db_path, csv_path):
     """capsim runs --format csv: one row per run, equal to the run table."""
     db = sqlite3.connect(db_path)
@@ -520,7 +585,7 @@ def main():
             'stats': lambda d, j, *t: cmd_stats(d, j, *t), 'compare': cmd_compare,
             'compare_runs': cmd_compare_runs, 'groups': cmd_groups,
             'runs_csv': cmd_runs_csv, 'points_csv': cmd_points_csv,
-            'runs_list': cmd_runs_list,
+            'runs_list': cmd_runs_list, 'sweep_report': cmd_sweep_report,
             'plots': cmd_plots, 'neutral': cmd_neutral}
     cmds[sys.argv[1]](*sys.argv[2:])
     print(f'    {sys.argv[1]}: {CHECKS[0] - len(FAILS)} of {CHECKS[0]} checks passed')

@@ -7,7 +7,10 @@
 # killed with SIGKILL then --resume all give the same results; timeout_s kills
 # a run; record = ticks and daily keep the metrics; refused inputs (another
 # sweep file on --resume, merging two sweeps, duplicates) exit 2 and write
-# nothing; the shipped example's plan and one of its shards run.
+# nothing; --mpi over 3 ranks (mpirun --oversubscribe, as on a 2-core
+# machine) and over one gives the -j1 results when CAPSIM_MPI names a build
+# with make MPI=1 (make test sets it); the shipped example's plan and one of
+# its shards run.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -95,6 +98,43 @@ expect_eq "the sweep row" "e2e grid|grid|2|independent|summary|9|18" \
   "$(q "$tmp/j1.db" "SELECT name, method, replications, seeds, record, points, runs FROM sweep")"
 expect_eq "the sweep file's text is stored" 1 "$(q "$tmp/j1.db" "SELECT file_text = CAST(readfile('$sweep') AS TEXT) FROM sweep" 2>/dev/null || echo 1)"
 expect_eq "no temporary files left" 0 "$(ls "$tmp" | grep -c '\.tmp\.')"
+
+# ---- report: the plan, and per metric one row per point (values equal SQL over the runs)
+check="python3 $here/analysis_check.py"
+t95="12.706204736174707"   # t(0.975) for df = 1: two replications
+"$CAPSIM" report "$tmp/j1.db" --format json > "$tmp/rep.json"; expect_eq "report of a sweep: exit 0" 0 $?
+$check sweep_report "$tmp/j1.db" "$tmp/rep.json" "" $t95; expect_eq "sweep report: plan, headline metrics per point" 0 $?
+"$CAPSIM" report "$tmp/j1.db" --format json --metric 'revenue_usd.*' > "$tmp/rep-m.json"
+$check sweep_report "$tmp/j1.db" "$tmp/rep-m.json" 'revenue_usd.*' $t95; expect_eq "sweep report --metric GLOB" 0 $?
+"$CAPSIM" report "$tmp/j1.db" > "$tmp/rep.txt"; expect_eq "sweep report text: exit 0" 0 $?
+expect_eq "sweep report text: the plan and a metric's table" 2 \
+  "$(grep -c -e '^Sweep plan' -e '^margin_usd per point' "$tmp/rep.txt")"
+"$CAPSIM" report "$tmp/j1.db" --format csv --metric margin_usd > "$tmp/rep.csv"; expect_eq "sweep report csv: exit 0" 0 $?
+expect_eq "sweep report csv: 9 rows of margin_usd" 9 \
+  "$(sed -n '/^"margin_usd per point/,/^$/p' "$tmp/rep.csv" | grep -c '^[0-9]')"
+"$CAPSIM" report "$tmp/j1.db" --metric 'nothing*' > /dev/null 2> "$tmp/err"
+expect_eq "sweep report --metric matching nothing: exit 2" 2 $?
+expect_eq "sweep report --metric matching nothing says so" 1 "$(grep -c "no metric matches" "$tmp/err")"
+"$CAPSIM" report "$tmp/j1.db" --run 3 --metric margin_usd > /dev/null 2> "$tmp/err"
+expect_eq "report --run with --metric: exit 2" 2 $?
+"$CAPSIM" report "$tmp/j1.db" --run 3 > "$tmp/rep3.txt"; expect_eq "report --run in a sweep database: a run's report" 1 \
+  "$(grep -c '^Replications' "$tmp/rep3.txt")"
+
+# ---- plot: response curves per headline metric and parameter, linked from index.html
+if command -v gnuplot > /dev/null; then
+  "$CAPSIM" plot "$tmp/j1.db" -o "$tmp/plots" > /dev/null 2> "$tmp/err"; expect_eq "plot of a sweep: exit 0" 0 $?
+  expect_eq "plot of a sweep: nothing on stderr" "" "$(cat "$tmp/err")"
+  $check plots "$tmp/plots" 'sweep-margin_usd-vs-workload.microsoft-copilot.yearly_factor' \
+    'sweep-margin_usd-vs-workload.microsoft-copilot.demand_h100' 'sweep-shortfall_h100_hours-vs-.*' \
+    'sweep-revenue_usd-vs-.*' 'sweep-energy_mwh-vs-.*' 'sweep-peak_power_mw-vs-.*'
+  expect_eq "sweep charts: valid files, linked from index.html" 0 $?
+  expect_eq "sweep charts: one per headline metric and parameter" 10 "$(ls "$tmp/plots" | grep -c '^sweep-.*\.png$')"
+  expect_eq "sweep charts: one line per value of the other parameter" 3 \
+    "$(grep -c 'yearly_factor = ' "$tmp/plots/sweep-margin_usd-vs-workload.microsoft-copilot.demand_h100.svg")"
+  expect_eq "index.html shows the sweep's plan" 1 "$(grep -c '<h2>Sweep plan</h2>' "$tmp/plots/index.html")"
+else
+  expect_eq "gnuplot installed (make deps)" yes no
+fi
 
 # ---- -j2
 start=$(date +%s.%N)
@@ -227,8 +267,10 @@ expect_eq "record = daily and summary: the same metrics" "$(metrics "$tmp/j1.db"
 expect_eq "record = daily: daily sums are the ticks' sums" 1 \
   "$(q "$tmp/daily.db" "ATTACH '$tmp/ticks.db' AS t; SELECT abs((SELECT sum(energy_mwh) FROM main.dc_tick) - (SELECT sum(energy_mwh) FROM t.dc_tick)) < 1e-6")"
 
-# ---- MPI (opt-in: CAPSIM_MPI=build-mpi/capsim, a build with make MPI=1, and mpirun)
-if [ -n "${CAPSIM_MPI:-}" ] && command -v mpirun > /dev/null; then
+# ---- MPI (CAPSIM_MPI=build-mpi/capsim, a build with make MPI=1, and mpirun; make test sets it)
+if [ -n "${CAPSIM_MPI:-}" ] && ! command -v mpirun > /dev/null; then
+  expect_eq "CAPSIM_MPI is set: mpirun is installed (make deps: openmpi-bin)" yes no
+elif [ -n "${CAPSIM_MPI:-}" ]; then
   root_flag=""; [ "$(id -u)" -eq 0 ] && root_flag=--allow-run-as-root
   mpirun $root_flag --oversubscribe -np 3 "$CAPSIM_MPI" sweep "$sweep" -o "$tmp/mpi.db" --mpi -q \
     > /dev/null 2>&1

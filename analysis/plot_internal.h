@@ -1,0 +1,39 @@
+/*
+ * plot_internal: what plot.c and plot_sweep.c share: the state of one
+ * plot (its temporary folder, the gnuplot script, the charts so far) and
+ * the helpers that add data files and charts to it.
+ */
+#ifndef CAPSIM_PLOT_INTERNAL_H
+#define CAPSIM_PLOT_INTERNAL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sqlite3.h>
+
+#include "plot.h"
+#include "../sim/util/strbuf.h"
+
+typedef struct plot_ctx {
+    sqlite3 *db;
+    int64_t run;
+    char tmp[64];              /* temporary folder */
+    const char *out;           /* output folder */
+    FILE *gp;                  /* the script */
+    int n_data;                /* data files written: d0.csv ... */
+    plot_set set;
+} plot_ctx;
+
+/* The path of a new data file in the temporary folder; returns its index. */
+int plot__new_data(plot_ctx *c, char *path, size_t len);
+/* Plot command text referring to data file k ('TMP/dK.csv'). */
+void plot__add_ref(strbuf *b, plot_ctx *c, int k);
+/* Writes s as a gnuplot single-quoted string ('' is a quote inside). */
+void plot__gp_string(FILE *f, const char *s);
+/* Emits a chart (body on b, freed) for both terminals and records it in
+ * c->set (charts beyond PLOT_MAX_CHARTS are dropped). */
+void plot__emit_buf(plot_ctx *c, const char *name, const char *title, int w, int h, strbuf *b);
+
+/* The response curves of a sweep (plot_sweep.c). Returns 0 or -1. */
+int plot__sweep_charts(plot_ctx *c, int64_t sweep);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * bench_sweep: what the sweep machinery costs and gains, through the capsim
+ * binary, each figure a ratio of two wall times measured here (best of
+ * REPS, CLOCK_MONOTONIC around the whole command):
+ *  - throughput: a sweep of 16 one-month runs (record = summary) with -j2
+ *    against -j1; the target on 2 cores is 1.8x or more;
+ *  - overhead: `capsim sweep` of one point and one replication of a
+ *    one-year run at the default record = summary against `capsim run` of
+ *    the same period. The worker simulates and writes every tick as `run`
+ *    does (into its temporary database), so the difference is the sweep
+ *    machinery: planning, the fork, the merge into the sweep database and
+ *    the clean-up; target 5% or less;
+ *  - record = summary against record = ticks for that one-year sweep: with
+ *    ticks the merge also copies every per-tick row into the sweep
+ *    database, after the run (it does not overlap the simulation the way
+ *    run's writer thread does).
+ * The sweeps vary scenario.seed (one value; the sweep seeds its runs
+ * itself), which every scenario has.
+ */
+#include "bench.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REPS 4
+#define SHORT_RUNS 16
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Writes a sweep file of `points` points (values of scenario.seed), one
+ * replication each. Returns 0 or -1. */
+static int write_sweep(const char *path, const char *scenario, int points, const char *record,
+                       const char *until)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "[sweep]\nname = bench\nscenario = %s\nmethod = list\nreplications = 1\n"
+               "seed = 7\nrecord = %s\nuntil = %s\n\n[param scenario.seed]\nvalues = ",
+            scenario, record, until);
+    for (int i = 0; i < points; i++)
+        fprintf(f, "%s%d", i ? ", " : "", 42 + i);
+    fputc('\n', f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* One timed run of cmd after removing out (and its -wal, -shm). Returns
+ * the wall time, or -1 when the command fails. */
+static double timed(const char *cmd, const char *out)
+{
+    char line[16384];
+    snprintf(line, sizeof line, "rm -rf '%s' '%s-wal' '%s-shm'", out, out, out);
+    if (system(line) != 0)
+        return -1.0;
+    snprintf(line, sizeof line, "%s > /dev/null 2>&1", cmd);
+    double t0 = now_seconds();
+    int status = system(line);
+    double elapsed = now_seconds() - t0;
+    if (status != 0) {
+        fprintf(stderr, "capsim-bench: failed: %s\n", cmd);
+        return -1.0;
+    }
+    return elapsed;
+}
+
+/* The best wall time of each of n commands over REPS rounds, the commands
+ * taking turns within a round so that a change in the machine's load
+ * falls on all of them. best[i] = -1 when command i failed. */
+static void best_interleaved(size_t n, char *const *cmds, char *const *outs, double *best)
+{
+    for (size_t i = 0; i < n; i++)
+        best[i] = 0.0;
+    for (int r = 0; r < REPS; r++)
+        for (size_t i = 0; i < n; i++) {
+            if (best[i] < 0)
+                continue;
+            double t = timed(cmds[i], outs[i]);
+            best[i] = t < 0 ? -1.0 : (r == 0 || t < best[i] ? t : best[i]);
+        }
+}
+
+/* Writes the capsim sweep command line for FILE -o OUT -jJ into cmd. */
+static void sweep_command(char *cmd, size_t len, const char *capsim, const char *file,
+                          const char *out, int jobs)
+{
+    snprintf(cmd, len, "'%s' sweep '%s' -o '%s' -j%d -q", capsim, file, out, jobs);
+}
+
+void bench_sweep_report(FILE *out, const char *capsim, const char *scenario, const char *dir)
+{
+    char abs_scenario[4096];
+    if (!realpath(scenario, abs_scenario)) {
+        fprintf(out, "\nsweeps: cannot resolve %s\n", scenario);
+        return;
+    }
+    fprintf(out, "\nsweeps (best of %d, through %s):\n", REPS, capsim);
+
+    char file[1024], db[2][1024], cmd[3][8192], year[2][1024], year_db[3][1024];
+    char *cmds[3] = {cmd[0], cmd[1], cmd[2]}, *outs[3];
+    double best[3];
+
+    snprintf(file, sizeof file, "%s/short.ini", dir);
+    snprintf(db[0], sizeof db[0], "%s/short-j1.db", dir);
+    snprintf(db[1], sizeof db[1], "%s/short-j2.db", dir);
+    if (write_sweep(file, abs_scenario, SHORT_RUNS, "summary", "2025-01-31") == 0) {
+        sweep_command(cmd[0], sizeof cmd[0], capsim, file, db[0], 1);
+        sweep_command(cmd[1], sizeof cmd[1], capsim, file, db[1], 2);
+        outs[0] = db[0];
+        outs[1] = db[1];
+        best_interleaved(2, cmds, outs, best);
+        if (best[0] > 0 && best[1] > 0)
+            fprintf(out, "  throughput   %d one-month runs: -j1 %.2f s, -j2 %.2f s; -j2 / -j1 "
+                         "%.2fx (target >= 1.8x on 2 cores)\n", SHORT_RUNS, best[0], best[1],
+                    best[0] / best[1]);
+    }
+
+    snprintf(year[0], sizeof year[0], "%s/year-summary.ini", dir);
+    snprintf(year[1], sizeof year[1], "%s/year-ticks.ini", dir);
+    for (int i = 0; i < 3; i++)
+        snprintf(year_db[i], sizeof year_db[i], "%s/year-%d.db", dir, i);
+    if (write_sweep(year[0], abs_scenario, 1, "summary", "2025-12-31") != 0 ||
+        write_sweep(year[1], abs_scenario, 1, "ticks", "2025-12-31") != 0)
+        return;
+    snprintf(cmd[0], sizeof cmd[0], "'%s' run '%s' --until 2025-12-31 -o '%s' --replace -q",
+             capsim, abs_scenario, year_db[0]);
+    sweep_command(cmd[1], sizeof cmd[1], capsim, year[0], year_db[1], 1);
+    sweep_command(cmd[2], sizeof cmd[2], capsim, year[1], year_db[2], 1);
+    for (int i = 0; i < 3; i++)
+        outs[i] = year_db[i];
+    best_interleaved(3, cmds, outs, best);
+    double run = best[0], summary = best[1], ticks = best[2];
+    if (run > 0 && summary > 0)
+        fprintf(out, "  overhead     1-year run: capsim run %.2f s, a 1-run sweep (record = summary) "
+                     "%.2f s; sweep / run %.3f, overhead %+.1f%% (target <= 5%%)\n", run, summary,
+                summary / run, 100.0 * (summary / run - 1.0));
+    if (ticks > 0 && summary > 0)
+        fprintf(out, "  record       1-year sweep: record = summary %.2f s, ticks %.2f s; "
+                     "summary / ticks %.3f (ticks sweep / run %.3f)\n", summary, ticks,
+                summary / ticks, run > 0 ? ticks / run : 0.0);
+}
