@@ -265,11 +265,15 @@ static void test_kernel_exact_lane_arithmetic(void **unused)
 {
     (void)unused;
     fleet *f = random_fleet(10007, 0xfee1900dULL);
-    for (size_t r = 0; r < RANGE_COUNT; r++) {
-        size_t lo = range_bounds[r], hi = range_bounds[r + 1];
+    for (size_t r = 0; r < 2 * RANGE_COUNT; r++) {
+        /* the plain pass (no hazard), then the hazard pass with thresholds that
+         * never trip: the same sums bit for bit */
+        const float dh = r < RANGE_COUNT ? 0.0f : 1e-6f;
+        size_t lo = range_bounds[r % RANGE_COUNT], hi = range_bounds[r % RANGE_COUNT + 1];
         fleet_sums got = {0};
-        fleet_tick_range(f, lo, hi, PASS(range_load(r)), &got);
-        fleet_sums want = lane_emulation(f, lo, hi, range_load(r), IDLE_W, TDP_W);
+        fleet_tick_range(f, lo, hi,
+                         &(fleet_pass){range_load(r % RANGE_COUNT), IDLE_W, TDP_W, 1, 1, dh}, &got);
+        fleet_sums want = lane_emulation(f, lo, hi, range_load(r % RANGE_COUNT), IDLE_W, TDP_W);
         assert_bits_equal(got.healthy, want.healthy);
         assert_bits_equal(got.busy, want.busy);
         assert_bits_equal(got.power_w, want.power_w);
