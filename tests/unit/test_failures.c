@@ -250,6 +250,11 @@ static void test_straggler_slows_the_gang(void **unused)
     assert_close(completed, 1.0, 0.0);
     assert_close(gpu_hours, 64 * 20.0, 1e-6);     /* 20 hours on 64 GPUs */
     assert_close(h100_hours, 640.0, 1e-6);        /* the work done */
+    /* What a pass that averaged perf over the allocation would have given:
+     * 10 h / ((63 + 0.5) / 64) = 10.08 h on 64 GPUs. The per-GPU answer is
+     * twice that: the results depend on the per-GPU arrays. */
+    const double averaged_gpu_hours = 64 * 10.0 / ((63 + 0.5) / 64);
+    assert_true(gpu_hours > 1.9 * averaged_gpu_hours);
     market_destroy(m);
     spec_destroy(s);
 }
