@@ -19,8 +19,8 @@
  *     build-out decides); indices never change.
  *
  * Conventions of the rows:
- *   - capacity counts healthy GPUs x the type's infer_speed; straggler perf
- *     is left out of capacity (it shows only in the kernel's throughput);
+ *   - capacity sums perf over healthy GPUs x the type's infer_speed, so a
+ *     straggler counts at its speed, and a throttled DC at f^alpha of it;
  *   - a provider's own-use leaves all run at its load factor served /
  *     capacity; its workloads share capacity and service in proportion to
  *     their demand (capacity equally when it has no demand at all);

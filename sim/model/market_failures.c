@@ -801,19 +801,6 @@ static float type_clock(const spec_gpu *g, double f)
     return (float)(f > g->min_clock ? f : g->min_clock);
 }
 
-/* DC d's host power: host_w for every installed GPU, whatever its state. */
-static double host_power_w(const market *m, size_t d)
-{
-    const uint8_t *online = alloc_phase_online(m->alloc);
-    double w = 0.0;
-    for (size_t ph = 0; ph < m->n_phases; ph++) {
-        const spec_phase *p = &m->phases[ph];
-        if (p->datacenter == (int)d && online[ph])
-            w += (double)p->count * m->spec->gpus[p->gpu].host_w;
-    }
-    return w;
-}
-
 void failures__throttle(market *m)
 {
     const spec *s = m->spec;
@@ -827,7 +814,7 @@ void failures__throttle(market *m)
         const double cap = cap_w(m, d);
         if (cap >= m->fail->full_draw_w[d])
             continue;   /* cannot be over its cap even with every GPU at full load */
-        double base = host_power_w(m, d), dyn_full = 0.0;
+        double base = m->dc_sums[d].power_w, dyn_full = 0.0;   /* host power, added first */
         for (size_t i = 0; i < n_segments; i++) {
             const alloc_segment *g = &segs[i];
             if ((size_t)g->datacenter != d || g->leaf < 0)
@@ -889,11 +876,6 @@ double failures__capacity_scale(const market *m, int dc, int gpu)
 int64_t failures__tick_failed(const market *m, size_t dc)
 {
     return m->fail->tick_failed[dc];
-}
-
-float failures__clock(const market *m, size_t dc)
-{
-    return m->fail->dc_clock[dc];
 }
 
 /* ---- metrics ---- */

@@ -56,7 +56,8 @@ int failures__tick(market *m, int64_t t, double dt_s);
 /* The hazard a healthy GPU of type gpu accumulates this tick at load. */
 float failures__hazard(const market *m, int gpu, float load, double dt_s);
 /* Per DC, before the tick pass: the clock that keeps the draw at this
- * tick's loads within the power cap. */
+ * tick's loads within the power cap. Reads each DC's host power from
+ * m->dc_sums, which holds only host power at that point. */
 void failures__throttle(market *m);
 /* The pass's throttle scales for segment g. */
 void failures__pass(const market *m, const alloc_segment *g, fleet_pass *pass);
@@ -65,8 +66,6 @@ void failures__pass(const market *m, const alloc_segment *g, fleet_pass *pass);
 double failures__capacity_scale(const market *m, int dc, int gpu);
 /* GPUs of DC dc that failed in the current tick (every scope but planned). */
 int64_t failures__tick_failed(const market *m, size_t dc);
-/* DC dc's clock this tick (1: not throttled). */
-float failures__clock(const market *m, size_t dc);
 /* The new failures the pass reported in segment seg (group `group`, at
  * `load`): drains, interruptions, repairs. Returns 0, CAPSIM_ERR_NO_MEMORY
  * or CAPSIM_ERR_EVENT_QUEUE. */

@@ -194,7 +194,8 @@ static void tick_service(market *m, double dt_h)
 
 /* Host power: every online phase's GPUs draw host_w each for their servers,
  * whatever their load or state (a server stays powered while its GPUs are
- * idle, failed or in repair), added to their DC's board power. O(phases). */
+ * idle, failed or in repair), into their DC's power before the boards'.
+ * O(phases). */
 static void add_host_power(market *m)
 {
     const entities *e = &m->view;
@@ -217,6 +218,7 @@ static capsim_status tick_fleet(market *m, int64_t t, double dt_h)
     const alloc_dc_counts dc = alloc_datacenter_counts(a);
     const double dt_s = dt_h * UNITS_SECONDS_PER_HOUR_REAL;
     memset(m->dc_sums, 0, m->n_datacenters * sizeof *m->dc_sums);
+    add_host_power(m);          /* first: the throttle counts it against the cap */
     failures__throttle(m);
     for (size_t i = 0; i < n_segments; i++) {
         const alloc_segment *g = &segments[i];
@@ -235,7 +237,6 @@ static capsim_status tick_fleet(market *m, int64_t t, double dt_h)
                 return st;
         }
     }
-    add_host_power(m);
     for (size_t d = 0; d < m->n_datacenters; d++) {
         market_dc_row *r = &m->dc_rows[d];
         r->installed = dc.installed[d];
