@@ -98,6 +98,16 @@ static capsim_status copy_contracts(market *m)
     return contract_table_init(&m->contracts, s->contracts, s->n_contracts, cap);
 }
 
+size_t market__put_metric(market_metric *out, size_t n, size_t cap, const char *metric,
+                          const char *entity, double value)
+{
+    if (n < cap) {
+        snprintf(out[n].name, sizeof out[n].name, "%s.%s", metric, entity);
+        out[n].value = value;
+    }
+    return n + 1;
+}
+
 void market__update_view(market *m)
 {
     m->view = (entities){m->spec, m->datacenters, m->n_datacenters, m->phases, m->n_phases,

@@ -167,6 +167,21 @@ static int applies(const spec_failure *f, int gpu)
     return f->gpu == SPEC_ANY_GPU || f->gpu == gpu;
 }
 
+/* Every array the state owns, for one allocation check and one free: the
+ * N_AT_CREATE allocated by failures__create, then the two grown later
+ * (repairs at failures, leaf offsets at rebuilds), which start NULL. */
+enum { N_AT_CREATE = 22, N_OWNED = 24 };
+static void owned_arrays(failures_state *fs, void *out[N_OWNED])
+{
+    void *all[N_OWNED] = {fs->r0, fs->r1, fs->gpu_rng, fs->mode_rng, fs->unit_h, fs->unit_e,
+                          fs->repair_dist, fs->group_leaf_lo, fs->group_touched, fs->running,
+                          fs->online_by, fs->batch, fs->dc_clock, fs->full_draw_w, fs->curtailed,
+                          fs->gang, fs->gpu_failures, fs->node_failures, fs->site_failures,
+                          fs->planned_drains, fs->tick_failed, fs->outage_end,
+                          fs->repairs, fs->leaf_offset};
+    memcpy(out, all, sizeof all);
+}
+
 capsim_status failures__create(market *m)
 {
     const spec *s = m->spec;
@@ -203,11 +218,11 @@ capsim_status failures__create(market *m)
     fs->planned_drains = calloc(ndc, sizeof *fs->planned_drains);
     fs->tick_failed = calloc(ndc, sizeof *fs->tick_failed);
     fs->outage_end = calloc(ndc, sizeof *fs->outage_end);
-    if (!fs->r0 || !fs->r1 || !fs->gpu_rng || !fs->mode_rng || !fs->unit_h || !fs->unit_e ||
-        !fs->repair_dist || !fs->group_leaf_lo || !fs->group_touched || !fs->batch || !fs->running || !fs->online_by || !fs->dc_clock ||
-        !fs->full_draw_w || !fs->curtailed || !fs->gang || !fs->gpu_failures ||
-        !fs->node_failures || !fs->site_failures || !fs->planned_drains || !fs->tick_failed || !fs->outage_end)
-        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    void *owned[N_OWNED];
+    owned_arrays(fs, owned);
+    for (size_t i = 0; i < N_AT_CREATE; i++)
+        if (!owned[i])
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     for (size_t d = 0; d < ndc; d++)
         fs->dc_clock[d] = 1.0f;
     for (size_t k = 0; k < nm; k++) {
@@ -243,13 +258,10 @@ void failures__destroy(market *m)
     if (fs->repair_dist)
         for (size_t k = 0; k < fs->n_modes; k++)
             jobdist_destroy(fs->repair_dist[k]);
-    void *arrays[] = {fs->r0, fs->r1, fs->gpu_rng, fs->mode_rng, fs->unit_h, fs->unit_e,
-                      fs->repair_dist, fs->repairs, fs->group_leaf_lo, fs->group_touched,
-                      fs->leaf_offset, fs->running, fs->online_by, fs->batch, fs->dc_clock, fs->full_draw_w,
-                      fs->curtailed, fs->gang, fs->gpu_failures, fs->node_failures,
-                      fs->site_failures, fs->planned_drains, fs->tick_failed, fs->outage_end};
-    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
-        free(arrays[i]);
+    void *owned[N_OWNED];
+    owned_arrays(fs, owned);
+    for (size_t i = 0; i < N_OWNED; i++)
+        free(owned[i]);
     free(fs);
     m->fail = NULL;
 }
@@ -349,7 +361,8 @@ static double draw_repair_h(market *m, size_t k, size_t dc, int *ok)
 /* The time of a repair `hours` after t: at least a second later. */
 static int64_t repair_time(double hours, int64_t t)
 {
-    const int64_t span = (int64_t)llround((hours > 0.0 ? hours : 0.0) * UNITS_SECONDS_PER_HOUR_REAL);
+    const double h = hours > 0.0 ? hours : 0.0;
+    const int64_t span = (int64_t)llround(h * UNITS_SECONDS_PER_HOUR_REAL);
     return t + (span < 1 ? 1 : span);
 }
 
@@ -618,8 +631,9 @@ capsim_status failures__take(market *m, const alloc_segment *seg, size_t group, 
             int64_t drained = 0;
             if (f->drains_node) {
                 node_lo = gr->lo + (i - gr->lo) / SPEC_GPUS_PER_NODE * SPEC_GPUS_PER_NODE;
-                node_hi = node_lo + SPEC_GPUS_PER_NODE < gr->online_hi ? node_lo + SPEC_GPUS_PER_NODE
-                                                                        : gr->online_hi;
+                node_hi = node_lo + SPEC_GPUS_PER_NODE;
+                if (node_hi > gr->online_hi)
+                    node_hi = gr->online_hi;
                 drained = take_down(m, node_lo, node_hi, FLEET_MAINTENANCE);
             }
             fs->gpu_failures[dc]++;
@@ -655,14 +669,16 @@ static int unit_failure(market *m, size_t k, size_t dc, int64_t online, int64_t 
     gsl_rng *r = mode_stream(m, k, dc);
     if (!r)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    int64_t pick = f->scope == SPEC_SCOPE_DATACENTER ? -1
-                                                     : (int64_t)gsl_rng_uniform_int(r, (unsigned long)online);
+    int64_t pick = -1;          /* a datacenter mode takes the whole site */
+    if (f->scope != SPEC_SCOPE_DATACENTER)
+        pick = (int64_t)gsl_rng_uniform_int(r, (unsigned long)online);
     int ok;
     const double hours = draw_repair_h(m, k, dc, &ok);   /* one repair for the whole unit */
     if (!ok)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    if (f->scope == SPEC_SCOPE_DATACENTER && !f->planned && repair_time(hours, t) > fs->outage_end[dc])
-        fs->outage_end[dc] = repair_time(hours, t);
+    const int64_t back = repair_time(hours, t);
+    if (f->scope == SPEC_SCOPE_DATACENTER && !f->planned && back > fs->outage_end[dc])
+        fs->outage_end[dc] = back;
     for (size_t g = 0; g < n_groups; g++) {
         const alloc_group *gr = &groups[g];
         if (gr->datacenter != (int)dc || !applies(f, gr->gpu))
@@ -880,16 +896,6 @@ int64_t failures__tick_failed(const market *m, size_t dc)
 
 /* ---- metrics ---- */
 
-static size_t put(market_metric *out, size_t n, size_t cap, const char *metric,
-                  const char *entity, double value)
-{
-    if (n < cap) {
-        snprintf(out[n].name, sizeof out[n].name, "%s.%s", metric, entity);
-        out[n].value = value;
-    }
-    return n + 1;
-}
-
 size_t failures__metrics(const market *m, market_metric *out, size_t n, size_t cap)
 {
     const spec *s = m->spec;
@@ -904,13 +910,17 @@ size_t failures__metrics(const market *m, market_metric *out, size_t n, size_t c
     for (size_t d = 0; d < m->n_datacenters; d++) {
         const char *name = m->datacenters[d].name;
         if (scope[SPEC_SCOPE_GPU])
-            n = put(out, n, cap, "gpu_failures", name, (double)fs->gpu_failures[d]);
+            n = market__put_metric(out, n, cap, "gpu_failures", name,
+                                   (double)fs->gpu_failures[d]);
         if (scope[SPEC_SCOPE_NODE] || scope[SPEC_SCOPE_RACK])
-            n = put(out, n, cap, "node_failures", name, (double)fs->node_failures[d]);
+            n = market__put_metric(out, n, cap, "node_failures", name,
+                                   (double)fs->node_failures[d]);
         if (scope[SPEC_SCOPE_DATACENTER])
-            n = put(out, n, cap, "datacenter_failures", name, (double)fs->site_failures[d]);
+            n = market__put_metric(out, n, cap, "datacenter_failures", name,
+                                   (double)fs->site_failures[d]);
         if (planned)
-            n = put(out, n, cap, "planned_drains", name, (double)fs->planned_drains[d]);
+            n = market__put_metric(out, n, cap, "planned_drains", name,
+                                   (double)fs->planned_drains[d]);
     }
     return n;
 }

@@ -173,6 +173,10 @@ void market__date(const market *m, int64_t t, char out[11]);
 void market__set_parent(market *m, size_t c, int parent);
 /* Marks the allocation stale: the next tick rebuilds it first. */
 void market__allocation_changed(market *m);
+/* Writes metric "<metric>.<entity>" = value into out[n] when n < cap;
+ * returns n + 1 (the count, whether it fit or not). */
+size_t market__put_metric(market_metric *out, size_t n, size_t cap, const char *metric,
+                          const char *entity, double value);
 /* Refreshes m->view after an owned array grew or moved. */
 void market__update_view(market *m);
 /* Schedules kind at t for entity i when 0 < t < end. Returns 0 or

@@ -438,21 +438,12 @@ capsim_status market__run_tick(market *m, int64_t t)
 
 /* ---- end-of-run metrics ---- */
 
-static size_t put_metric(market_metric *out, size_t n, size_t cap, const char *entity,
-                         double value)
-{
-    if (n < cap) {
-        snprintf(out[n].name, sizeof out[n].name, "undelivered_gpu_hours.%s", entity);
-        out[n].value = value;
-    }
-    return n + 1;
-}
-
 size_t market__undelivered_metrics(const market *m, market_metric *out, size_t n, size_t cap)
 {
     const spec *s = m->spec;
     for (size_t c = 0; c < m->contracts.n; c++)
-        n = put_metric(out, n, cap, m->contracts.terms[c].name, m->contracts.undelivered_gpu_hours[c]);
+        n = market__put_metric(out, n, cap, "undelivered_gpu_hours", m->contracts.terms[c].name,
+                               m->contracts.undelivered_gpu_hours[c]);
     for (size_t p = 0; p < s->n_providers; p++) {
         double sum = 0.0;
         int lessor = 0;
@@ -462,7 +453,7 @@ size_t market__undelivered_metrics(const market *m, market_metric *out, size_t n
                 sum += m->contracts.undelivered_gpu_hours[c];
             }
         if (lessor)
-            n = put_metric(out, n, cap, s->providers[p].name, sum);
+            n = market__put_metric(out, n, cap, "undelivered_gpu_hours", s->providers[p].name, sum);
     }
     return n;
 }

@@ -197,16 +197,6 @@ void market__training_rows(market *m, int64_t t, double dt_h)
 
 /* ---- end-of-run metrics ---- */
 
-static size_t put(market_metric *out, size_t n, size_t cap, const char *what,
-                  const char *workload, double value)
-{
-    if (n < cap) {
-        snprintf(out[n].name, sizeof out[n].name, "%s.%s", what, workload);
-        out[n].value = value;
-    }
-    return n + 1;
-}
-
 size_t market_end_metrics(market *m, int64_t now, market_metric *out, size_t cap)
 {
     const spec *s = m->spec;
@@ -219,34 +209,33 @@ size_t market_end_metrics(market *m, int64_t now, market_metric *out, size_t cap
         jobs_totals tot;
         jobs_totals_at(j, now, &tot);
         const double hours = now > 0 ? (double)now / UNITS_SECONDS_PER_HOUR_REAL : 1.0;
-        n = put(out, n, cap, "jobs_arrived", name, (double)tot.arrived);
-        n = put(out, n, cap, "jobs_started", name, (double)tot.started);
-        n = put(out, n, cap, "jobs_completed", name, (double)tot.completed);
-        n = put(out, n, cap, "jobs_lost", name, (double)tot.lost);
-        n = put(out, n, cap, "jobs_preempted", name, (double)tot.preempted);
-        n = put(out, n, cap, "mean_wait_h", name, jobs_mean_wait(j) / UNITS_SECONDS_PER_HOUR_REAL);
-        n = put(out, n, cap, "p95_wait_h", name,
+        n = market__put_metric(out, n, cap, "jobs_arrived", name, (double)tot.arrived);
+        n = market__put_metric(out, n, cap, "jobs_started", name, (double)tot.started);
+        n = market__put_metric(out, n, cap, "jobs_completed", name, (double)tot.completed);
+        n = market__put_metric(out, n, cap, "jobs_lost", name, (double)tot.lost);
+        n = market__put_metric(out, n, cap, "jobs_preempted", name, (double)tot.preempted);
+        n = market__put_metric(out, n, cap, "mean_wait_h", name,
+                               jobs_mean_wait(j) / UNITS_SECONDS_PER_HOUR_REAL);
+        n = market__put_metric(out, n, cap, "p95_wait_h", name,
                 jobs_wait_quantile(j, 0.95) / UNITS_SECONDS_PER_HOUR_REAL);
-        n = put(out, n, cap, "gpu_hours_served", name,
+        n = market__put_metric(out, n, cap, "gpu_hours_served", name,
                 tot.busy_gpu_seconds / UNITS_SECONDS_PER_HOUR_REAL);
-        n = put(out, n, cap, "h100_hours_served", name,
+        n = market__put_metric(out, n, cap, "h100_hours_served", name,
                 tot.busy_h100_seconds / UNITS_SECONDS_PER_HOUR_REAL);
-        n = put(out, n, cap, "mean_jobs_queued", name,
+        n = market__put_metric(out, n, cap, "mean_jobs_queued", name,
                 tot.queued_job_seconds / UNITS_SECONDS_PER_HOUR_REAL / hours);
-        {
-            n = put(out, n, cap, "interruptions", name, (double)tot.interruptions);
-            n = put(out, n, cap, "interruptions_hardware", name,
-                    (double)tot.interruptions_hardware);
-            n = put(out, n, cap, "interruptions_hardware_share", name,
-                    tot.interruptions > 0
-                        ? (double)tot.interruptions_hardware / (double)tot.interruptions : 0.0);
-            n = put(out, n, cap, "lost_gpu_hours", name,
-                    tot.lost_gpu_seconds / UNITS_SECONDS_PER_HOUR_REAL);
-            n = put(out, n, cap, "effective_training_time", name,
-                    tot.elapsed_gpu_seconds > 0.0
-                        ? (tot.busy_gpu_seconds - tot.lost_gpu_seconds) / tot.elapsed_gpu_seconds
-                        : 1.0);
-        }
+        n = market__put_metric(out, n, cap, "interruptions", name, (double)tot.interruptions);
+        n = market__put_metric(out, n, cap, "interruptions_hardware", name,
+                (double)tot.interruptions_hardware);
+        n = market__put_metric(out, n, cap, "interruptions_hardware_share", name,
+                tot.interruptions > 0
+                    ? (double)tot.interruptions_hardware / (double)tot.interruptions : 0.0);
+        n = market__put_metric(out, n, cap, "lost_gpu_hours", name,
+                tot.lost_gpu_seconds / UNITS_SECONDS_PER_HOUR_REAL);
+        n = market__put_metric(out, n, cap, "effective_training_time", name,
+                tot.elapsed_gpu_seconds > 0.0
+                    ? (tot.busy_gpu_seconds - tot.lost_gpu_seconds) / tot.elapsed_gpu_seconds
+                    : 1.0);
     }
     n = failures__metrics(m, out, n, cap);
     return market__undelivered_metrics(m, out, n, cap);
