@@ -4,9 +4,12 @@
  */
 #include "adb.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "groups.h"
 #include "../sim/store/rollup.h"
@@ -14,10 +17,55 @@
 #include "../sim/util/grow.h"
 #include "../sim/util/units.h"
 
+/* Opens path read-only as SQLite's "immutable" file: no locks, no -shm or
+ * -wal files, for a database on read-only storage (where a WAL database
+ * cannot otherwise be read: its reader must create the -shm file). Only
+ * ever used when the file cannot be written, so nothing changes under it. */
+static sqlite3 *open_immutable(const char *path)
+{
+    static const char keep[] = "/-_.~";
+    char uri[8192];
+    size_t n = 0;
+    n += (size_t)snprintf(uri, sizeof uri, "file:");
+    for (const unsigned char *c = (const unsigned char *)path; *c && n + 4 < sizeof uri; c++)
+        n += (size_t)snprintf(uri + n, sizeof uri - n,
+                              (isalnum(*c) || strchr(keep, *c)) ? "%c" : "%%%02X", *c);
+    if (n + 16 >= sizeof uri)
+        return NULL;
+    snprintf(uri + n, sizeof uri - n, "?immutable=1");
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static int is_read_only_failure(int code)
+{
+    code &= 0xff;
+    return code == SQLITE_READONLY || code == SQLITE_CANTOPEN;
+}
+
 sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_len)
 {
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    char name[4096];
+    if (store_file_check_path(path, err, err_len) != STORE_OK ||
+        store_file_sqlite_name(path, name, sizeof name) != 0) {
+        if (!path[0] || !strcmp(path, ":memory:"))
+            snprintf(err, err_len, "'%s' is not a results database file; give its path", path);
+        else
+            snprintf(err, err_len, "%s: path too long", path);
+        *status = capsim_fail(CAPSIM_ERR_BAD_PATH);
+        return NULL;
+    }
+    if (access(path, R_OK) != 0) {
+        snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
+        *status = capsim_fail(CAPSIM_ERR_CANNOT_OPEN);
+        return NULL;
+    }
+    if (sqlite3_open_v2(name, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         snprintf(err, err_len, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "?");
         *status = capsim_fail(CAPSIM_ERR_CANNOT_OPEN);
         sqlite3_close(db);
@@ -26,6 +74,17 @@ sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_le
     sqlite3_busy_timeout(db, 5000);
     char why[1024];
     store_status check = store_file_check(db, path, 0, why, sizeof why);
+    int immutable = 0;
+    if (check == STORE_ERR_SQLITE && is_read_only_failure(sqlite3_extended_errcode(db)) &&
+        access(path, W_OK) != 0) {
+        sqlite3 *ro = open_immutable(path);
+        if (ro) {
+            sqlite3_close(db);
+            db = ro;
+            immutable = 1;
+            check = store_file_check(db, path, 0, why, sizeof why);
+        }
+    }
     if (check != STORE_OK) {
         if (check == STORE_ERR_NOT_CAPSIM)
             snprintf(err, err_len, "%s (write one with capsim run)", why);
@@ -37,12 +96,14 @@ sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_le
         sqlite3_close(db);
         return NULL;
     }
+    if (immutable)
+        goto views;
     /* Verified as capsim's: reopen read-write with query_only, so that the
      * last connection to close can checkpoint and remove the -wal and -shm
      * files a read-only connection would leave behind. A file we may not
      * write stays open read-only. */
     sqlite3 *rw = NULL;
-    if (sqlite3_open_v2(path, &rw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+    if (sqlite3_open_v2(name, &rw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
         sqlite3_exec(rw, "PRAGMA query_only = ON", NULL, NULL, NULL) == SQLITE_OK) {
         sqlite3_close(db);
         db = rw;
@@ -50,6 +111,7 @@ sqlite3 *adb_open(const char *path, adb_status *status, char *err, size_t err_le
     } else {
         sqlite3_close(rw);
     }
+views:
     if (rollup_ensure_views(db, 1) != 0) {
         snprintf(err, err_len, "%s: creating the roll-up views: %s", path, sqlite3_errmsg(db));
         *status = capsim_fail(CAPSIM_ERR_SQLITE);
@@ -103,6 +165,35 @@ adb_status adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n)
     int rc = groups_replications_of(&g, run, ids, n);
     groups_free(&g);
     return rc == 0 ? ADB_OK : capsim_fail(CAPSIM_ERR_NO_MEMORY);
+}
+
+int adb_warn_unfinished(sqlite3 *db, int64_t run, const char *cmd, FILE *err)
+{
+    sqlite3_stmt *s = NULL;
+    int warned = 0;
+    if (sqlite3_prepare_v2(db, "SELECT r.status, coalesce(r.ticks, (SELECT count(*) FROM tick"
+                               " WHERE run_id = r.id)), (SELECT max(date) FROM tick WHERE"
+                               " run_id = r.id) FROM run r WHERE r.id = ?1", -1, &s,
+                           NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int64(s, 1, run);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        const char *status = (const char *)sqlite3_column_text(s, 0);
+        const long long ticks = sqlite3_column_int64(s, 1);
+        const char *last = (const char *)sqlite3_column_text(s, 2);
+        if (status && strcmp(status, "complete") != 0) {
+            const char *why = !strcmp(status, "running")
+                                  ? "still being written, or its process was killed"
+                                  : !strcmp(status, "interrupted") ? "it was stopped early"
+                                                                   : "it failed";
+            fprintf(err, "capsim %s: warning: run %lld is '%s' (%s): its figures cover only "
+                         "%lld ticks, to %s\n", cmd, (long long)run, status, why, ticks,
+                    last ? last : "its start");
+            warned = 1;
+        }
+    }
+    sqlite3_finalize(s);
+    return warned;
 }
 
 double adb_tick_hours(sqlite3 *db, int64_t run)

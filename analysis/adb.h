@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sqlite3.h>
 #include "../sim/util/status.h"
 
@@ -38,6 +39,13 @@ int64_t adb_pick_run(sqlite3 *db, int64_t requested, char *err, size_t err_len);
  * that is not complete alone. *ids is malloc'd. Returns ADB_OK, or
  * CAPSIM_ERR_SQLITE / CAPSIM_ERR_NO_MEMORY (sqlite3_errmsg says more). */
 adb_status adb_replications(sqlite3 *db, int64_t run, int64_t **ids, size_t *n);
+
+/* Prints one warning line "capsim CMD: warning: run N is ..." to err when
+ * the run is not complete: 'running' (still being written, or its process
+ * was killed) or 'interrupted' (stopped early); its figures then cover only
+ * the ticks written. Prints nothing for a complete run. Returns 1 when it
+ * warned. */
+int adb_warn_unfinished(sqlite3 *db, int64_t run, const char *cmd, FILE *err);
 
 /* Tick length of a run in hours (1.0 when unknown). */
 double adb_tick_hours(sqlite3 *db, int64_t run);

@@ -7,8 +7,10 @@
 #include "export.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "adb.h"
@@ -293,13 +295,37 @@ static int make_dirs(const char *path)
     return 0;
 }
 
+static char live_part[4200];
+static volatile sig_atomic_t part_is_live;
+
+void export_part_begin(const char *part_path)
+{
+    part_is_live = 0;
+    snprintf(live_part, sizeof live_part, "%s", part_path);
+    part_is_live = 1;
+}
+
+void export_part_end(void)
+{
+    part_is_live = 0;
+}
+
+void export_discard_part(void)
+{
+    if (part_is_live)
+        unlink(live_part);
+    part_is_live = 0;
+}
+
 static int write_file(sqlite3 *db, const export_job *j, const export_options *o,
                       const char *path, FILE *err)
 {
     char part[4200];
     snprintf(part, sizeof part, "%s.part", path);
+    export_part_begin(part);
     FILE *fp = fopen(part, "wb");
     if (!fp) {
+        export_part_end();
         fprintf(err, "capsim export: cannot write %s: %s\n", part, strerror(errno));
         return 1;
     }
@@ -309,6 +335,7 @@ static int write_file(sqlite3 *db, const export_job *j, const export_options *o,
     if (fclose(fp) != 0)
         rc = -1;
     if (rc == 0 && rename(part, path) == 0) {
+        export_part_end();
         if (!o->quiet)
             printf("%s: %llu rows\n", path, (unsigned long long)w.rows);
         return 0;
@@ -316,6 +343,7 @@ static int write_file(sqlite3 *db, const export_job *j, const export_options *o,
     fprintf(err, "capsim export: writing %s failed: %s\n", path,
             w.error ? strerror(errno) : sqlite3_errmsg(db));
     remove(part);
+    export_part_end();
     return 1;
 }
 
@@ -336,7 +364,17 @@ static int write_all(sqlite3 *db, const job_list *l, const export_options *o, FI
     if (single && (!o->out || !strcmp(o->out, "-"))) {
         csvout w;
         csvout_init(&w, stdout);
-        return write_job(db, &l->items[0], o, &w) == 0 && fflush(stdout) == 0 ? 0 : 1;
+        if (write_job(db, &l->items[0], o, &w) != 0 && !w.error) {
+            fprintf(err, "capsim export: reading the rows failed: %s\n", sqlite3_errmsg(db));
+            return 1;
+        }
+        errno = 0;
+        if (fflush(stdout) != 0 || w.error || ferror(stdout)) {
+            fprintf(err, "capsim export: writing to standard output failed: %s\n",
+                    errno ? strerror(errno) : "a write failed");
+            return 1;
+        }
+        return 0;
     }
     if (single)
         return write_file(db, &l->items[0], o, o->out, err);

@@ -81,4 +81,13 @@ int64_t export_wide_rows(sqlite3 *db, rollup_period p, int64_t run);
 /* Entity columns a wide export writes, or -1. */
 int64_t export_wide_columns(sqlite3 *db, const rollup_table *t, int64_t run);
 
+/* The .part file being written, for a signal handler: export_discard_part
+ * removes it (unlink is async-signal-safe) so that an export killed by
+ * SIGINT or SIGTERM leaves no *.csv.part behind. The writers register each
+ * part file with export_part_begin and clear it with export_part_end once
+ * it is renamed into place or removed. */
+void export_part_begin(const char *part_path);
+void export_part_end(void);
+void export_discard_part(void);
+
 #endif

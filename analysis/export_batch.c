@@ -198,7 +198,16 @@ static int write_out(const batch *b, export_batch_kind kind, const export_option
     if (!o->out || !strcmp(o->out, "-")) {
         csvout w;
         csvout_init(&w, stdout);
-        return write_batch(b, kind, &w) == 0 && fflush(stdout) == 0 ? 0 : 1;
+        const int rc = write_batch(b, kind, &w);
+        errno = 0;
+        if (fflush(stdout) != 0 || w.error || ferror(stdout)) {
+            fprintf(err, "capsim export: writing to standard output failed: %s\n",
+                    errno ? strerror(errno) : "a write failed");
+            return 1;
+        }
+        if (rc != 0)
+            fprintf(err, "capsim export: reading the runs failed: %s\n", sqlite3_errmsg(b->db));
+        return rc == 0 ? 0 : 1;
     }
     char path[4096], part[4200];
     if (ends_with_csv(o->out))
@@ -211,8 +220,10 @@ static int write_out(const batch *b, export_batch_kind kind, const export_option
         snprintf(path, sizeof path, "%s/%s.csv", o->out, kind == EXPORT_RUNS ? "runs" : "points");
     }
     snprintf(part, sizeof part, "%s.part", path);
+    export_part_begin(part);
     FILE *fp = fopen(part, "wb");
     if (!fp) {
+        export_part_end();
         fprintf(err, "capsim export: cannot write %s: %s\n", part, strerror(errno));
         return 1;
     }
@@ -222,6 +233,7 @@ static int write_out(const batch *b, export_batch_kind kind, const export_option
     if (fclose(fp) != 0)
         rc = -1;
     if (rc == 0 && rename(part, path) == 0) {
+        export_part_end();
         if (!o->quiet)
             printf("%s: %llu rows\n", path, (unsigned long long)w.rows);
         return 0;
@@ -229,6 +241,7 @@ static int write_out(const batch *b, export_batch_kind kind, const export_option
     fprintf(err, "capsim export: writing %s failed: %s\n", path,
             w.error ? strerror(errno) : sqlite3_errmsg(b->db));
     remove(part);
+    export_part_end();
     return 1;
 }
 

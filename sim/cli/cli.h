@@ -7,6 +7,7 @@
 #ifndef CAPSIM_CLI_H
 #define CAPSIM_CLI_H
 
+#include <stdio.h>
 #include "../run/run.h"
 
 
@@ -41,6 +42,13 @@ int cli_overrides_add(cli_overrides *o, const char *assignment);
 /* Adds a copy of an assignment built by the caller (freed with the list). */
 int cli_overrides_add_copy(cli_overrides *o, const char *assignment);
 void cli_overrides_free(cli_overrides *o);
+
+/* Flushes a command's results output and checks that every write reached
+ * it. Returns CLI_OK, or CLI_RUNTIME_FAILURE after printing
+ * "capsim CMD: writing WHAT failed: REASON" to stderr (a full device, a
+ * closed pipe: SIGPIPE is ignored, so a write to a closed pipe fails with
+ * EPIPE rather than killing capsim). */
+int cli_finish_output(FILE *out, const char *cmd, const char *what);
 
 /* Prints every scenario warning to stderr. */
 void cli_print_warnings(const scenario *sc);

@@ -70,6 +70,7 @@ static int open_side(const char *path, int64_t requested, const char *which, com
         fprintf(stderr, "capsim compare: %s: %s\n", path, err);
         return CLI_BAD_INPUT;
     }
+    adb_warn_unfinished(s->db, s->run, "compare", stderr);
     if (side_runs(s, requested, which) != 0) {
         fprintf(stderr, "capsim compare: %s: %s\n", path, sqlite3_errmsg(s->db));
         return CLI_RUNTIME_FAILURE;
@@ -90,7 +91,7 @@ static int compare(const char *pa, int64_t ra, const char *pb, int64_t rb, repor
     }
     if (!code) {
         report_write(&l, f, NULL, stdout);
-        code = fflush(stdout) == 0 ? CLI_OK : CLI_RUNTIME_FAILURE;
+        code = cli_finish_output(stdout, "compare", "the comparison");
     }
     atable_list_free(&l);
     free(a.runs);

@@ -4,6 +4,7 @@
  * sim/store/rollup.h and sim/util/csvout.h; analysis/README.md shows them.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,15 @@ static int parse(int argc, char **argv, export_options *o, const char **tables,
     return -1;
 }
 
+/* SIGINT or SIGTERM during an export: remove the file being written, then
+ * die of the signal as usual (files already renamed into place are kept). */
+static void on_stop_signal(int sig)
+{
+    export_discard_part();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 int cli_export(int argc, char **argv)
 {
     export_options o = {0};
@@ -147,6 +157,8 @@ int cli_export(int argc, char **argv)
         sqlite3_close(db);
         return CLI_BAD_INPUT;
     }
+    signal(SIGINT, on_stop_signal);
+    signal(SIGTERM, on_stop_signal);
     code = batch ? export_batch(db, (export_batch_kind)batch, &o, stderr)
                  : export_run(db, &o, stderr);
     sqlite3_close(db);

@@ -65,8 +65,10 @@ int cli_plot(int argc, char **argv)
     int code = CLI_BAD_INPUT;
     if (run < 0)
         fprintf(stderr, "capsim plot: %s\n", err);
-    else
+    else {
+        adb_warn_unfinished(db, run, "plot", stderr);
         code = plot_run(db, argv[optind], run, out, stderr);
+    }
     if (code == CLI_OK)
         printf("%s/index.html\n", out);
     sqlite3_close(db);

@@ -91,8 +91,7 @@ static int report_sweep(sqlite3 *db, int64_t sweep, const char *metric, report_f
         char head[128];
         snprintf(head, sizeof head, "\"sweep_id\": %lld", (long long)sweep);
         report_write(&l, format, head, out);
-        if (fflush(out) != 0)
-            code = CLI_RUNTIME_FAILURE;
+        code = cli_finish_output(out, "report", "the report");
     }
     atable_list_free(&l);
     return code;
@@ -129,6 +128,7 @@ static int report_db(const char *path, int64_t requested, const char *metric,
         sqlite3_close(db);
         return CLI_BAD_INPUT;
     }
+    adb_warn_unfinished(db, run, "report", stderr);
     atable_list l = {0};
     int code = CLI_OK;
     if (report_build(db, run, &l, stderr) != 0) {
@@ -138,8 +138,7 @@ static int report_db(const char *path, int64_t requested, const char *metric,
         char head[128];
         snprintf(head, sizeof head, "\"run_id\": %lld", (long long)run);
         report_write(&l, format, head, out);
-        if (fflush(out) != 0)
-            code = CLI_RUNTIME_FAILURE;
+        code = cli_finish_output(out, "report", "the report");
     }
     atable_list_free(&l);
     sqlite3_close(db);

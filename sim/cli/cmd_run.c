@@ -91,14 +91,20 @@ static int parse_options(int argc, char **argv, cli_run_options *opts)
     return -1;
 }
 
-/* Progress after each tick (the driver's callback). */
+static volatile sig_atomic_t stop_signal = 0;
+
+/* Progress after each tick (the driver's callback). A progress stream whose
+ * reader has gone (EPIPE) stops the run like SIGPIPE would, but gracefully:
+ * what is written is committed and the run is marked 'interrupted'. */
 static void on_tick(void *ctx, int64_t ticks_done, int64_t total_ticks, int64_t epoch_seconds)
 {
     (void)total_ticks;
     progress_update(ctx, ticks_done, epoch_seconds);
+    if (progress_broken(ctx) && !stop_signal) {
+        stop_signal = SIGPIPE;
+        run_request_stop();
+    }
 }
-
-static volatile sig_atomic_t stop_signal = 0;
 
 static void on_signal(int sig)
 {
@@ -153,6 +159,9 @@ static int simulate(const cli_run_options *opts, scenario *sc, store *st, int64_
                         "tick is committed and the run is marked 'interrupted'\n",
                 (int)stop_signal, (long long)r.ticks);
     int code = r.status == RUN_COMPLETE ? CLI_OK : CLI_RUNTIME_FAILURE;
+    if (r.status != RUN_FAILED &&
+        cli_finish_output(stdout, "run", "the summary (the run itself is stored)") != CLI_OK)
+        code = CLI_RUNTIME_FAILURE;
     run_result_free(&r);
     return code;
 }

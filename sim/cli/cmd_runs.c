@@ -64,10 +64,12 @@ int cli_runs(int argc, char **argv)
         csvout w;
         csvout_init(&w, stdout);
         atable_write_csv_plain(l.items[0], &w);
-        code = !w.error && fflush(stdout) == 0 ? CLI_OK : CLI_RUNTIME_FAILURE;
+        code = cli_finish_output(stdout, "runs", "the run list");
+        if (w.error)
+            code = CLI_RUNTIME_FAILURE;
     } else {
         report_write(&l, format, NULL, stdout);
-        code = fflush(stdout) == 0 ? CLI_OK : CLI_RUNTIME_FAILURE;
+        code = cli_finish_output(stdout, "runs", "the run list");
     }
     atable_list_free(&l);
     sqlite3_close(db);

@@ -57,5 +57,5 @@ int cli_validate(int argc, char **argv)
                "%zu workloads)\n", argv[optind], sc->spec->n_gpus, sc->spec->n_providers,
                sc->spec->n_datacenters, sc->spec->n_contracts, sc->spec->n_workloads);
     scenario_destroy(sc);
-    return CLI_OK;
+    return cli_finish_output(stdout, "validate", print ? "the resolved model" : "the verdict");
 }

@@ -1,6 +1,7 @@
 /*
  * capsim: entry point. Dispatches to the subcommands in this folder.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,10 @@ int main(int argc, char **argv)
         usage(stderr);
         return CLI_BAD_INPUT;
     }
+    /* A reader that goes away (`capsim report r.db | head -1`) makes writes
+     * fail with EPIPE, which every command checks and reports, instead of a
+     * SIGPIPE that would end capsim mid-run. */
+    signal(SIGPIPE, SIG_IGN);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);

@@ -1,5 +1,6 @@
 #include "progress.h"
 
+#include <errno.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +24,12 @@ void progress_init(progress *p, progress_mode mode, FILE *out, int64_t total_tic
     p->started_wall = progress_now();
     p->last_draw_wall = 0.0;
     p->last_step = -1;
+    p->broken = 0;
+}
+
+int progress_broken(const progress *p)
+{
+    return p->broken;
 }
 
 /* Formats seconds as H:MM:SS. */
@@ -36,6 +43,7 @@ static void format_eta(double seconds, char *buf, size_t len)
 
 static void draw(progress *p, int64_t ticks_done, int64_t t, int bar)
 {
+    errno = 0;
     double elapsed = progress_now() - p->started_wall;
     double fraction = (double)ticks_done / (double)p->total_ticks;
     double rate = elapsed > 0 ? (double)ticks_done / elapsed : 0.0;
@@ -55,12 +63,18 @@ static void draw(progress *p, int64_t ticks_done, int64_t t, int bar)
         fprintf(p->out, "progress: %5.1f%%  simulated %s  %.0f ticks/s  ETA %s\n",
                 fraction * 100.0, date, rate, eta_text);
     }
-    fflush(p->out);
+    if (fflush(p->out) != 0 || ferror(p->out)) {
+        /* stderr is unbuffered: a failed write shows in ferror, and errno
+         * still holds its reason; a full disk is no reason to stop */
+        if (errno == EPIPE)
+            p->broken = 1;
+        clearerr(p->out);
+    }
 }
 
 void progress_update(progress *p, int64_t ticks_done, int64_t t)
 {
-    if (p->mode == PROGRESS_QUIET)
+    if (p->mode == PROGRESS_QUIET || p->broken)
         return;
     if (p->tty && p->mode == PROGRESS_AUTO) {
         double now = progress_now();
@@ -80,6 +94,6 @@ void progress_update(progress *p, int64_t ticks_done, int64_t t)
 
 void progress_finish(progress *p)
 {
-    if (p->mode != PROGRESS_QUIET && p->tty && p->mode == PROGRESS_AUTO)
+    if (p->mode != PROGRESS_QUIET && !p->broken && p->tty && p->mode == PROGRESS_AUTO)
         fputc('\n', p->out);
 }

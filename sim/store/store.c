@@ -14,13 +14,26 @@
  * A new database gets its application_id and user_version while still in
  * rollback-journal mode, so they are in the file's own header from the
  * start, never only in the WAL: a run that dies before its first
- * checkpoint leaves a file that is still recognised.
+ * checkpoint leaves a file that is still recognised. A new file that cannot
+ * be set up (a full disk, say) is removed again, so a failed open leaves
+ * nothing behind.
+ *
+ * Paths are plain file paths, never SQLite URIs (store_file_sqlite_name),
+ * and "" or ":memory:" are refused: they would keep nothing.
+ *
+ * Every open store holds a shared flock(2) on its file for as long as it is
+ * open; replace first takes that lock exclusively, so it refuses to remove
+ * a database that another capsim process (a run, a sweep) is writing, which
+ * would otherwise go on writing into a deleted file and report success.
+ * flock locks are apart from the POSIX locks SQLite takes, on Linux.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -130,6 +143,17 @@ static int refuse(store *st, const char *path, const char *why)
                         "Choose another -o path or remove the file yourself.", path, why);
 }
 
+/* An open that SQLite refused: read-only storage says so. */
+static int fail_open(store *st, const char *path)
+{
+    const int code = st->db ? sqlite3_extended_errcode(st->db) : SQLITE_CANTOPEN;
+    const int sys = st->db ? sqlite3_system_errno(st->db) : 0;
+    if ((code & 0xff) == SQLITE_READONLY || sys == EROFS)
+        return store__failf(st, STORE_ERR_READ_ONLY, "%s: the storage is read-only; capsim "
+                            "writes results there. Choose another -o path.", path);
+    return store__fail(st, path);
+}
+
 /* The SQLite file header (https://sqlite.org/fileformat.html#the_database_header):
  * a 16-byte magic string; big-endian application_id at offset 68. */
 #define SQLITE_HEADER_BYTES 100
@@ -167,13 +191,15 @@ static int open_existing(store *st, const char *path, int replace)
     if (header != HEADER_CAPSIM)
         return refuse(st, path, header == HEADER_OTHER_SQLITE ? other_sqlite : "");
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;  /* never CREATE */
-    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK)
-        return store__fail(st, path);
+    if (sqlite3_open_v2(st->sqlite_name, &st->db, flags, NULL) != SQLITE_OK)
+        return fail_open(st, path);
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
     char why[1024];
     store_status check = store_file_check(st->db, path, replace, why, sizeof why);
     if (check == STORE_ERR_NOT_CAPSIM)
         return refuse(st, path, other_sqlite);
+    if (check == STORE_ERR_DAMAGED)
+        return store__failf(st, STORE_ERR_DAMAGED, "%s. Choose another -o path.", why);
     if (check == STORE_ERR_VERSION)
         return store__failf(st, STORE_ERR_VERSION,
                             "%s. Choose another -o path, or --replace to start afresh.", why);
@@ -222,11 +248,16 @@ static int configure(store *st)
     return rc;
 }
 
+/* Creates a new database at path (absent or empty). When the set-up fails
+ * (a full disk, read-only storage) the file is removed again if this call
+ * created it, and the message names the path. */
 static int create_new(store *st, const char *path)
 {
+    struct stat sb;
+    const int existed = stat(path, &sb) == 0;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK)
-        return store__fail(st, path);
+    if (sqlite3_open_v2(st->sqlite_name, &st->db, flags, NULL) != SQLITE_OK)
+        return fail_open(st, path);
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
     char sql[96];
     snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
@@ -234,7 +265,23 @@ static int create_new(store *st, const char *path)
     int rc = store__exec(st, sql);  /* before WAL: straight into the file header */
     if (rc == STORE_OK)
         rc = configure(st);
-    return rc == STORE_OK ? store__create_schema(st) : rc;
+    if (rc == STORE_OK)
+        rc = store__create_schema(st);
+    if (rc != STORE_OK) {
+        char why[sizeof st->errmsg];
+        snprintf(why, sizeof why, "%s", st->errmsg);
+        const int code = sqlite3_extended_errcode(st->db);
+        const int sys = sqlite3_system_errno(st->db);
+        sqlite3_close(st->db);
+        st->db = NULL;
+        if (!existed)
+            (void)remove_database(st, path);
+        if ((code & 0xff) == SQLITE_READONLY || sys == EROFS)
+            return store__failf(st, STORE_ERR_READ_ONLY, "%s: cannot create a database: the "
+                                "storage is read-only; choose another -o path", path);
+        return store__failf(st, rc, "%s: cannot create a database: %s", path, why);
+    }
+    return STORE_OK;
 }
 
 /* A zero-length file is as good as no file: SQLite creates a database in
@@ -249,23 +296,58 @@ static int nonempty(const char *path, int *is_dir)
     return *is_dir || sb.st_size > 0;
 }
 
+/* Takes the store's flock on path: shared, or exclusive without waiting.
+ * Returns STORE_OK, or STORE_ERR_IN_USE when another process holds it. */
+static int lock_file(store *st, const char *path, int exclusive)
+{
+    if (st->lock_fd < 0)
+        st->lock_fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (st->lock_fd < 0)
+        return STORE_OK;   /* nothing to lock (a file SQLite has yet to create) */
+    if (flock(st->lock_fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+        return STORE_OK;
+    if (errno == EWOULDBLOCK)
+        return store__failf(st, STORE_ERR_IN_USE,
+                            "%s: in use by another capsim process (a run or a sweep writing "
+                            "into it); --replace would delete its results. Wait for it to "
+                            "finish or choose another -o path.", path);
+    return STORE_OK;       /* a file system without flock: no protection, no failure */
+}
+
+static void unlock_file(store *st)
+{
+    if (st->lock_fd >= 0)
+        close(st->lock_fd);  /* releases the flock */
+    st->lock_fd = -1;
+}
+
 static int open_or_create(store *st, const char *path, int replace)
 {
     int is_dir;
-    if (!nonempty(path, &is_dir))
-        return create_new(st, path);
+    int rc;
+    if (!nonempty(path, &is_dir)) {
+        rc = create_new(st, path);
+        return rc == STORE_OK ? lock_file(st, path, 0) : rc;
+    }
     if (is_dir)
         return refuse(st, path, " (it is a directory)");
-    int rc = open_existing(st, path, replace);
+    rc = open_existing(st, path, replace);
     if (rc != STORE_OK)
         return rc;
     if (replace) {
         sqlite3_close(st->db);
         st->db = NULL;
-        rc = remove_database(st, path);
-        return rc == STORE_OK ? create_new(st, path) : rc;
+        rc = lock_file(st, path, 1);
+        if (rc == STORE_OK)
+            rc = remove_database(st, path);
+        unlock_file(st);
+        if (rc == STORE_OK)
+            rc = create_new(st, path);
+        return rc == STORE_OK ? lock_file(st, path, 0) : rc;
     }
-    rc = configure(st);
+    rc = lock_file(st, path, 0);
+    if (rc == STORE_OK)
+        rc = configure(st);
     return rc == STORE_OK ? store__create_schema(st) : rc;
 }
 
@@ -278,7 +360,12 @@ store *store_open(const char *path, int replace, store_status *status,
         set_err(err, err_len, "out of memory");
         return NULL;
     }
-    int rc = open_or_create(st, path, replace);
+    st->lock_fd = -1;
+    int rc = store_file_check_path(path, st->errmsg, sizeof st->errmsg);
+    if (rc == STORE_OK && store_file_sqlite_name(path, st->sqlite_name, sizeof st->sqlite_name))
+        rc = store__failf(st, STORE_ERR_BAD_PATH, "%s: path too long", path);
+    if (rc == STORE_OK)
+        rc = open_or_create(st, path, replace);
     *status = (store_status)rc;
     if (rc == STORE_OK) {
         set_err(err, err_len, "");
@@ -286,6 +373,7 @@ store *store_open(const char *path, int replace, store_status *status,
     }
     set_err(err, err_len, st->errmsg);
     sqlite3_close(st->db);
+    unlock_file(st);
     free(st);
     return NULL;
 }
@@ -298,6 +386,7 @@ void store_close(store *st)
         store__rollback(st);
     store__finalize_run_statements(st);
     sqlite3_close(st->db);
+    unlock_file(st);
     free(st);
 }
 

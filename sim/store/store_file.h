@@ -29,16 +29,33 @@ typedef capsim_status store_status;
 #define STORE_ERR_VERSION CAPSIM_ERR_SCHEMA_VERSION /* capsim's, of another schema version */
 #define STORE_ERR_SQLITE CAPSIM_ERR_SQLITE          /* SQLite failed (I/O, disk full, locked) */
 #define STORE_ERR_NOMEM CAPSIM_ERR_NO_MEMORY
+#define STORE_ERR_BAD_PATH CAPSIM_ERR_BAD_PATH      /* "", ":memory:": keeps nothing */
+#define STORE_ERR_IN_USE CAPSIM_ERR_IN_USE          /* --replace while another process writes */
+#define STORE_ERR_DAMAGED CAPSIM_ERR_DAMAGED        /* truncated, corrupt, or not SQLite at all */
+#define STORE_ERR_READ_ONLY CAPSIM_ERR_READ_ONLY    /* a run into read-only storage */
 
 /* queries */
 /* Checks that the open database db (read from path, for messages) is a
  * capsim results database: capsim's application_id and a `run` table. With
  * any_version == 0 its schema version must also be STORE_SCHEMA_VERSION.
- * Returns STORE_OK; STORE_ERR_NOT_CAPSIM (SQLite's word that it is no
- * database counts too), STORE_ERR_VERSION, or STORE_ERR_SQLITE with a
- * message naming path in err. */
+ * Returns STORE_OK; STORE_ERR_NOT_CAPSIM (an SQLite database of another
+ * application, or one without a run table), STORE_ERR_DAMAGED (SQLite
+ * says the file is no database or is malformed, or it is shorter than its
+ * header says: truncated), STORE_ERR_VERSION, or STORE_ERR_SQLITE, with a
+ * message naming path and SQLite's reason in err. */
 store_status store_file_check(struct sqlite3 *db, const char *path, int any_version, char *err,
                               size_t err_size);
+/* Checks that path can name a results file: not empty and not SQLite's
+ * ":memory:" (both would keep nothing). Returns STORE_OK, or
+ * STORE_ERR_BAD_PATH with a message in err. */
+store_status store_file_check_path(const char *path, char *err, size_t err_size);
+/* The name to hand SQLite for the plain file path `path`: path itself, or
+ * "./" + path when path begins with "file:", so that SQLite never reads a
+ * path as a URI (Debian's SQLite interprets "file:" names as URIs whatever
+ * the open flags say). Every capsim open and ATTACH goes through it.
+ * Returns 0, or -1 when the result does not fit in out_size bytes. */
+int store_file_sqlite_name(const char *path, char *out, size_t out_size);
+
 /* capsim_strerror under the store's name ("SQLite failed", ...). */
 const char *store_strerror(store_status s);
 

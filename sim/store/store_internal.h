@@ -59,6 +59,8 @@ struct store {
     uint64_t rows_written;    /* every row inserted since store_open */
     char date[20];            /* the current tick's date, bound SQLITE_STATIC */
     char errmsg[768];
+    char sqlite_name[4096];   /* the path as handed to SQLite (store_file_sqlite_name) */
+    int lock_fd;              /* holds the flock on the file; -1 for none */
 };
 
 /* Records "what: sqlite's message" as the store's error message and returns

@@ -35,10 +35,13 @@ static int bind_text_or_null(sqlite3_stmt *s, int i, const char *text)
 static int attach(store *st, const char *path)
 {
     sqlite3_stmt *s = NULL;
+    char name[4096];
+    if (store_file_sqlite_name(path, name, sizeof name) != 0)
+        return store__failf(st, STORE_ERR_BAD_PATH, "%s: path too long", path);
     int rc = store__prepare(st, "ATTACH DATABASE ?1 AS " ATTACHED, &s);
     if (rc != STORE_OK)
         return rc;
-    if (sqlite3_bind_text(s, 1, path, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+    if (sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT) != SQLITE_OK)
         rc = store__fail(st, "bind attach");
     else
         rc = store__step_done(st, s, path);

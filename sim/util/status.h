@@ -39,7 +39,11 @@
     X(ERR_SCHEMA_VERSION, -11, 1, "a capsim database of another schema version")              \
     X(ERR_SQLITE, -12, 0, "SQLite failed")                                                    \
     X(ERR_NO_SUCH_RUN, -13, 1, "no such run in the database")                                 \
-    X(ERR_EVENT_QUEUE, -14, 0, "cannot schedule an event (out of memory or event handles)")
+    X(ERR_EVENT_QUEUE, -14, 0, "cannot schedule an event (out of memory or event handles)") \
+    X(ERR_BAD_PATH, -15, 1, "not a path to a file that can hold results")                  \
+    X(ERR_IN_USE, -16, 0, "the database is in use by another capsim process")               \
+    X(ERR_DAMAGED, -17, 1, "the file is damaged or not a database")                         \
+    X(ERR_READ_ONLY, -18, 0, "the database's storage is read-only")
 
 typedef enum capsim_status {
 #define CAPSIM_STATUS_ENUM(name, value, in_input, message) CAPSIM_##name = value,
