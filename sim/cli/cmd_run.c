@@ -19,11 +19,16 @@
 #include "../run/run.h"
 #include "../store/store.h"
 
+/* Runs longer than this many ticks need --force (10M: 19 years of
+ * one-minute ticks, over 1,000 years of hourly ones). */
+#define CLI_RUN_MAX_TICKS 10000000LL
+
 typedef struct cli_run_options {
     const char *scenario_path;
     const char *out_path;
     const char *until;
     int replace;
+    int force;
     progress_mode progress;
     cli_overrides overrides;
 } cli_run_options;
@@ -39,16 +44,18 @@ static void usage(FILE *out)
             "      --seed N            run seed (same as --set scenario.seed=N)\n"
             "  -s, --set PATH=VALUE    override a scenario value, e.g. --set contract.cw-openai-1.gpus=96000\n"
             "      --until YYYY-MM-DD  stop after this date (inclusive) instead of the scenario end\n"
+            "      --force             run even past %lld ticks (a tiny tick over a long period)\n"
             "  -q, --quiet             no progress output\n"
             "      --progress          progress as plain lines every 1%% of simulated time\n"
             "  -h, --help              this help\n\n"
-            "Exit codes: 0 complete, 1 runtime failure or interrupted, 2 bad input.\n");
+            "Exit codes: 0 complete, 1 runtime failure or interrupted, 2 bad input.\n",
+            (long long)CLI_RUN_MAX_TICKS);
 }
 
 /* Parses argv into opts. Returns -1 to continue, or an exit code. */
 static int parse_options(int argc, char **argv, cli_run_options *opts)
 {
-    enum { OPT_REPLACE = 256, OPT_SEED, OPT_UNTIL, OPT_PROGRESS };
+    enum { OPT_REPLACE = 256, OPT_SEED, OPT_UNTIL, OPT_PROGRESS, OPT_FORCE };
     static const struct option options[] = {
         {"out", required_argument, 0, 'o'},
         {"replace", no_argument, 0, OPT_REPLACE},
@@ -57,6 +64,7 @@ static int parse_options(int argc, char **argv, cli_run_options *opts)
         {"until", required_argument, 0, OPT_UNTIL},
         {"quiet", no_argument, 0, 'q'},
         {"progress", no_argument, 0, OPT_PROGRESS},
+        {"force", no_argument, 0, OPT_FORCE},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     char buf[128];
@@ -78,6 +86,7 @@ static int parse_options(int argc, char **argv, cli_run_options *opts)
         case OPT_UNTIL: opts->until = optarg; break;
         case 'q': opts->progress = PROGRESS_QUIET; break;
         case OPT_PROGRESS: opts->progress = PROGRESS_LINES; break;
+        case OPT_FORCE: opts->force = 1; break;
         case 'h': usage(stdout); return CLI_OK;
         default: usage(stderr); return CLI_BAD_INPUT;
         }
@@ -130,6 +139,31 @@ static void print_rates(const run_result *r)
            r->wall_seconds, (double)r->events / w, (double)r->gpu_ticks / w,
            (double)r->rows / w, (unsigned long long)r->events,
            (unsigned long long)r->gpu_ticks, (unsigned long long)r->rows);
+}
+
+/* The size of what a run will write, said before it starts: a 1-second
+ * tick over five years is 158M ticks and tens of gigabytes. Rows per tick
+ * count the entities at the start (procured contracts add more); bytes per
+ * row are what the default scenario's database measures (about 63). Returns
+ * 0 to go on, or CLI_BAD_INPUT past CLI_RUN_MAX_TICKS without --force. */
+static int check_run_size(const cli_run_options *opts, const spec *sp, int64_t stop)
+{
+    const double bytes_per_row = 64.0;
+    const int64_t ticks = run_total_ticks(sp, stop);
+    const double rows = (double)ticks * (double)(1 + sp->n_datacenters + sp->n_providers +
+                                                 sp->n_contracts + sp->n_workloads);
+    const double gib = rows * bytes_per_row / (1024.0 * 1024.0 * 1024.0);
+    if (ticks > CLI_RUN_MAX_TICKS && !opts->force) {
+        fprintf(stderr, "capsim run: %lld ticks of %lld s would write about %.3g rows (%.1f GiB);"
+                        " capsim refuses more than %lld ticks unless --force. Use a longer "
+                        "[scenario] tick or --until.\n", (long long)ticks,
+                (long long)sp->tick_seconds, rows, gib, (long long)CLI_RUN_MAX_TICKS);
+        return CLI_BAD_INPUT;
+    }
+    if (gib >= 1.0)
+        fprintf(stderr, "capsim run: warning: %lld ticks will write about %.3g rows, a database "
+                        "of about %.1f GiB\n", (long long)ticks, rows, gib);
+    return 0;
 }
 
 /* Runs the loaded scenario into an open store through the run driver and
@@ -189,6 +223,9 @@ int cli_run(int argc, char **argv)
         code = CLI_BAD_INPUT;
         goto cleanup;
     }
+    if ((code = check_run_size(&opts, sc->spec, stop)) != 0)
+        goto cleanup;
+    code = -1;
     store_status status;
     st = store_open(opts.out_path, opts.replace, &status, err, sizeof err);
     if (!st) {

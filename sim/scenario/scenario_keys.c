@@ -432,6 +432,11 @@ static int parse_real(const scenario_keys_key *k, const char *text, double *out,
         return 0;
     }
     textnum_status st = textnum_real(text, &v);
+    if (st == TEXTNUM_TOO_LARGE) {
+        snprintf(why, n, "%s is beyond capsim's bound of %g for any number (unit: %s); is it a "
+                 "typo?", text, TEXTNUM_MAX_REAL, k->unit);
+        return -1;
+    }
     if (st != TEXTNUM_OK) {
         snprintf(why, n, "'%s' is not a number; write a plain decimal such as 700 or 2.5 "
                  "(unit: %s)%s", text, k->unit, (k->flags & SCENARIO_KEYS_ALLOW_FOREVER)
@@ -659,7 +664,13 @@ static int parse_gpu_list(const scenario_keys_key *k, const char *text, char *wh
 
 static int parse_date(const char *text, int64_t *days, char *why, size_t n)
 {
-    if (caltime_parse_date(text, days) != 0) {
+    const int rc = caltime_parse_date(text, days);
+    if (rc == -2) {
+        snprintf(why, n, "'%s' is outside the years capsim simulates (%d to %d)", text,
+                 CALTIME_FIRST_YEAR, CALTIME_LAST_YEAR);
+        return -1;
+    }
+    if (rc != 0) {
         snprintf(why, n, "'%s' is not a valid date; write YYYY-MM-DD, e.g. 2025-01-31", text);
         return -1;
     }

@@ -155,7 +155,8 @@ char *scenario_raw_join_path(const char *base_file, const char *rel)
     size_t dir_len = (slash && rel[0] != '/') ? (size_t)(slash - base_file) + 1 : 0;
     char *path = malloc(dir_len + strlen(rel) + 1);
     if (path) {
-        memcpy(path, base_file, dir_len);
+        if (dir_len)   /* base_file is NULL for a --set path: relative to the working directory */
+            memcpy(path, base_file, dir_len);
         strcpy(path + dir_len, rel);
     }
     return path;

@@ -27,6 +27,7 @@
 
 #include "scenario_raw.h"
 #include "scenario_raw_internal.h"
+#include "../util/infile.h"
 #include "../util/text.h"
 
 #define MAX_LINE_CHARS 65536
@@ -60,7 +61,7 @@ typedef struct loader {
 
 typedef struct reader {
     loader *ld;
-    FILE *fp;
+    infile in;                 /* the open file, read within capsim's input limits */
     int file;                  /* index into raw->files */
     int read_id;
     int line;                  /* physical lines read so far */
@@ -240,12 +241,15 @@ static int set_clean(reader *r, const char *text)
  * it, 0 at the end of the file, -1 after reporting an error. */
 static int next_line(reader *r)
 {
-    ssize_t len = getline(&r->buf, &r->cap, r->fp);
+    ssize_t len = infile_getline(&r->in, &r->buf, &r->cap);
     scenario_diag_where w = where_here(r);
+    if (len == INFILE_END)
+        return 0;
     if (len < 0) {
-        if (!ferror(r->fp))
-            return 0;
-        scenario_diag_error(r->ld->d, &w, "cannot read: %s", strerror(errno));
+        char why[256];
+        infile_describe(&r->in, len, why, sizeof why);
+        w.line = r->line + 1;
+        scenario_diag_error(r->ld->d, &w, "%s", why);
         return -1;
     }
     w.line = ++r->line;
@@ -354,11 +358,11 @@ static int on_key(void *user, const char *section, const char *key, const char *
 /* ---- files ---- */
 
 /* Reports an include cycle if the file is already open. */
-static int check_cycle(loader *ld, const struct stat *st, const char *path,
+static int check_cycle(loader *ld, const infile *in, const char *path,
                        const scenario_diag_where *from)
 {
     for (int i = 0; i < ld->depth; i++) {
-        if (ld->stack[i].dev != st->st_dev || ld->stack[i].ino != st->st_ino)
+        if (ld->stack[i].dev != in->dev || ld->stack[i].ino != in->ino)
             continue;
         char chain[1024] = "";
         for (int j = i; j < ld->depth; j++) {
@@ -377,29 +381,27 @@ static int check_cycle(loader *ld, const struct stat *st, const char *path,
     return 0;
 }
 
-/* Opens path for reading. Returns the stream, or NULL after reporting. */
-static FILE *open_file(loader *ld, const char *path, struct stat *st,
-                       const scenario_diag_where *from)
+/* Opens path for reading into *in (within INFILE_MAX_INI_BYTES). Returns
+ * 0, or -1 after reporting. */
+static int open_file(loader *ld, const char *path, infile *in, const scenario_diag_where *from)
 {
-    int err = 0;
-    FILE *fp = NULL;
-    if (stat(path, st) != 0)
-        err = errno;
-    else if (S_ISDIR(st->st_mode))
-        err = EISDIR;
-    else if (check_cycle(ld, st, path, from) != 0)
-        return NULL;
-    else if (!(fp = fopen(path, "r")))
-        err = errno;
-    if (err && from->key) {
-        scenario_diag_error(ld->d, from, "cannot read '%s': %s; include a scenario file (the path "
-                      "is relative to %s)", path, strerror(err), from->file);
-    } else if (err) {
-        scenario_diag_where top = {path, 0, NULL, NULL, NULL};
-        scenario_diag_error(ld->d, &top, "cannot read the scenario: %s; check the path",
-                      strerror(err));
+    char why[256];
+    if (infile_open(in, path, INFILE_MAX_INI_BYTES, why, sizeof why) != 0) {
+        if (from->key) {
+            scenario_diag_error(ld->d, from, "cannot read '%s': %s; include a scenario file (the "
+                          "path is relative to %s)", path, why, from->file);
+        } else {
+            scenario_diag_where top = {path, 0, NULL, NULL, NULL};
+            scenario_diag_error(ld->d, &top, "cannot read the scenario: %s; check the path",
+                                why);
+        }
+        return -1;
     }
-    return fp;
+    if (check_cycle(ld, in, path, from) != 0) {
+        infile_close(in);
+        return -1;
+    }
+    return 0;
 }
 
 static void parse_stream(loader *ld, reader *r)
@@ -420,23 +422,23 @@ static void parse_stream(loader *ld, reader *r)
  * the top-level file when from->key is NULL. Returns 0 or -1. */
 static int read_file(loader *ld, char *path, const scenario_diag_where *from)
 {
-    struct stat st;
-    FILE *fp = open_file(ld, path, &st, from);
-    int file = fp ? scenario_raw__add_file(ld->raw, path) : -1;
+    infile in;
+    int opened = open_file(ld, path, &in, from) == 0;
+    int file = opened ? scenario_raw__add_file(ld->raw, path) : -1;
     if (file < 0) {
-        if (fp)
+        if (opened)
             scenario_diag_error(ld->d, from, "out of memory");
         free(path);
-        if (fp)
-            fclose(fp);
+        if (opened)
+            infile_close(&in);
         return -1;
     }
-    reader r = {.ld = ld, .fp = fp, .file = file, .read_id = ++ld->raw->n_reads,
+    reader r = {.ld = ld, .in = in, .file = file, .read_id = ++ld->raw->n_reads,
                 .section = -1};
-    ld->stack[ld->depth++] = (file_identity){st.st_dev, st.st_ino, file};
+    ld->stack[ld->depth++] = (file_identity){in.dev, in.ino, file};
     parse_stream(ld, &r);
     ld->depth--;
-    fclose(fp);
+    infile_close(&r.in);
     free(r.buf);
     free(r.clean);
     return ld->d->failed ? -1 : 0;

@@ -143,14 +143,30 @@ static int refuse(store *st, const char *path, const char *why)
                         "Choose another -o path or remove the file yourself.", path, why);
 }
 
+/* 1 when the directory that holds (or would hold) path cannot be written
+ * by this process, with errno saying why (EROFS, EACCES). */
+static int not_writable(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    return access(dir, W_OK) != 0 && (errno == EROFS || errno == EACCES);
+}
+
 /* An open that SQLite refused: read-only storage says so. */
 static int fail_open(store *st, const char *path)
 {
     const int code = st->db ? sqlite3_extended_errcode(st->db) : SQLITE_CANTOPEN;
     const int sys = st->db ? sqlite3_system_errno(st->db) : 0;
-    if ((code & 0xff) == SQLITE_READONLY || sys == EROFS)
-        return store__failf(st, STORE_ERR_READ_ONLY, "%s: the storage is read-only; capsim "
-                            "writes results there. Choose another -o path.", path);
+    if ((code & 0xff) == SQLITE_READONLY || sys == EROFS || not_writable(path))
+        return store__failf(st, STORE_ERR_READ_ONLY, "%s: cannot write there (read-only "
+                            "storage, or no permission: %s). Choose another -o path.", path,
+                            strerror(sys == EROFS || sys == EACCES ? sys : errno));
     return store__fail(st, path);
 }
 

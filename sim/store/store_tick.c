@@ -372,8 +372,9 @@ static int update_run(store *st, store_run_status status, double wall_seconds,
 }
 
 /* Metrics and the run row change in one transaction. If the metrics fail,
- * the status is still recorded on its own, so the run row never claims
- * 'running' for a run that ended. Returns the first error. */
+ * the run is recorded as 'failed' on its own, so the run row never claims
+ * 'running' for a run that ended, nor 'complete' for one whose last ticks
+ * or metrics were not kept. Returns the first error. */
 int store_end_run(store *st, store_run_status status, double wall_seconds,
                   uint64_t events_processed)
 {
@@ -386,6 +387,8 @@ int store_end_run(store *st, store_run_status status, double wall_seconds,
         store__rollback(st);
     }
     store__finalize_run_statements(st);
+    if (first != STORE_OK)
+        status = STORE_RUN_FAILED;   /* ticks were lost: never 'complete' */
     int rc = store__begin(st);
     if (rc == STORE_OK)
         rc = store__compute_metrics(st);
@@ -397,7 +400,7 @@ int store_end_run(store *st, store_run_status status, double wall_seconds,
         char keep[sizeof st->errmsg];
         memcpy(keep, st->errmsg, sizeof keep);
         store__rollback(st);
-        update_run(st, status, wall_seconds, events_processed);
+        update_run(st, STORE_RUN_FAILED, wall_seconds, events_processed);
         memcpy(st->errmsg, keep, sizeof keep);
     }
     if (first != STORE_OK)

@@ -94,6 +94,8 @@ int caltime_parse_date(const char *text, int64_t *days_out)
     int day = read_digits(text + 8, 2);
     if (day < 1 || day > days_in_month(year, month) || text[10] != '\0')
         return -1;
+    if (year < CALTIME_FIRST_YEAR || year > CALTIME_LAST_YEAR)
+        return -2;
     *days_out = caltime_days_from_civil(year, month, day);
     return 0;
 }

@@ -14,8 +14,15 @@
 
 #include <stdint.h>
 
+/* The years capsim reads dates in (scenarios, series, traces, --until):
+ * wide enough for any planning horizon, and narrow enough that every date
+ * and every second of a run formats as a 4-digit year. */
+#define CALTIME_FIRST_YEAR 1900
+#define CALTIME_LAST_YEAR 2199
+
 /* Parses "YYYY-MM-DD" (exactly) into days since 1970-01-01.
- * Returns 0 on success, -1 when the text is not a valid date. */
+ * Returns 0 on success, -1 when the text is not a valid date, -2 when it
+ * is one outside CALTIME_FIRST_YEAR..CALTIME_LAST_YEAR. */
 int caltime_parse_date(const char *text, int64_t *days_out);
 
 /* Days since 1970-01-01 for a civil date (month 1..12, day 1..31). */

@@ -20,7 +20,7 @@ textnum_status textnum_real(const char *text, double *out)
     double value = strtod(text, &end);
     if (end == text || *end != '\0')
         return TEXTNUM_NOT_NUMBER;
-    if (!isfinite(value))
+    if (!isfinite(value) || fabs(value) > TEXTNUM_MAX_REAL)
         return TEXTNUM_TOO_LARGE;
     *out = value;
     return TEXTNUM_OK;

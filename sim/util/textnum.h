@@ -18,7 +18,14 @@ typedef capsim_status textnum_status;
 #define TEXTNUM_TOO_LARGE CAPSIM_ERR_TOO_LARGE    /* a number, but it overflows the type */
 #define TEXTNUM_NEGATIVE CAPSIM_ERR_NEGATIVE      /* textnum_uint: a minus sign and digits */
 
-/* A finite decimal real, e.g. "700", "-2.5", "1e-3". */
+/* The largest magnitude capsim reads as a real: far above any price,
+ * demand, budget or capex a scenario needs (a trillion dollars is 1e12),
+ * and small enough that sums and products of such inputs over a run stay
+ * finite, so every stored figure is a number. */
+#define TEXTNUM_MAX_REAL 1e15
+
+/* A finite decimal real of magnitude at most TEXTNUM_MAX_REAL, e.g. "700",
+ * "-2.5", "1e-3"; TEXTNUM_TOO_LARGE beyond it. */
 textnum_status textnum_real(const char *text, double *out);
 /* An unsigned decimal integer of digits only, e.g. "16000". */
 textnum_status textnum_uint(const char *text, uint64_t *out);
