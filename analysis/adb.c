@@ -141,8 +141,18 @@ int64_t adb_pick_run(sqlite3 *db, int64_t requested, char *err, size_t err_len)
     if (requested > 0) {
         if (adb_int(db, "SELECT count(*) FROM run WHERE id = ?1", requested, 0) == 1)
             return requested;
-        snprintf(err, err_len, "no run %lld in this database (see SELECT id FROM run)",
-                 (long long)requested);
+        const int64_t lo = adb_int(db, "SELECT min(id) FROM run", INT64_MIN, 0);
+        const int64_t hi = adb_int(db, "SELECT max(id) FROM run", INT64_MIN, 0);
+        const int64_t n = adb_int(db, "SELECT count(*) FROM run", INT64_MIN, 0);
+        if (n == 0)
+            snprintf(err, err_len, "no run %lld: the database holds no runs", (long long)requested);
+        else if (lo == hi)
+            snprintf(err, err_len, "no run %lld in this database; its one run is %lld",
+                     (long long)requested, (long long)lo);
+        else
+            snprintf(err, err_len, "no run %lld in this database; its %lld runs have ids %lld "
+                     "to %lld (capsim runs DB lists them)", (long long)requested, (long long)n,
+                     (long long)lo, (long long)hi);
         return capsim_fail(CAPSIM_ERR_NO_SUCH_RUN);
     }
     int64_t id = adb_int(db, "SELECT max(id) FROM run WHERE status = 'complete'", INT64_MIN, 0);

@@ -27,6 +27,16 @@ int cli_sweep(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_runs(int argc, char **argv);
 int cli_rerun(int argc, char **argv);
+int cli_completion(int argc, char **argv);
+
+/* The table of subcommands (main.c), ending with a NULL name: the
+ * dispatcher, `capsim help` and the completion script read it. */
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+const cli_command *cli_commands(void);
 
 /* --set handling shared by subcommands: appends one "path=value" to a
  * growing array. Returns 0, or -1 when out of memory. */
@@ -49,6 +59,16 @@ void cli_overrides_free(cli_overrides *o);
  * closed pipe: SIGPIPE is ignored, so a write to a closed pipe fails with
  * EPIPE rather than killing capsim). */
 int cli_finish_output(FILE *out, const char *cmd, const char *what);
+
+/* Usage errors (usage.c). Every subcommand reports one as a single line,
+ * "capsim CMD: MESSAGE (see capsim CMD --help)", and returns CLI_BAD_INPUT;
+ * --help alone prints the help text. Subcommands set opterr = 0 and hand
+ * getopt_long's '?' to cli_bad_option, which names the option (unknown,
+ * needing a value, or taking none) and suggests the nearest long option. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+struct option;
+int cli_bad_option(const char *cmd, char **argv, const struct option *options);
 
 /* Prints every scenario warning to stderr. */
 void cli_print_warnings(const scenario *sc);

@@ -15,7 +15,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: capsim compare A.db B.db [--run-a ID] [--run-b ID] [--format text|csv|json]\n\n"
+            "usage: capsim compare A.db B.db [--run-a ID] [--run-b ID] [--format text|csv|json] [-q]\n\n"
             "Shows every end-of-run metric of A and B side by side with the difference B - A\n"
             "and the relative difference (B - A) / |A|, and lists the inputs that differ.\n"
             "A side given with --run-a / --run-b is that run alone. Without it, a side is\n"
@@ -26,9 +26,12 @@ static void usage(FILE *out)
             "      --run-a ID        the run in A (alone)\n"
             "      --run-b ID        the run in B (alone)\n"
             "  -f, --format FORMAT   text (default), csv or json\n"
+            "  -q, --quiet           no notes or warnings on stderr\n"
             "  -h, --help            this help\n\n"
             "Exit codes: 0 success, 1 runtime failure, 2 bad input.\n");
 }
+
+static int quiet;   /* -q: no notes or warnings on stderr */
 
 /* The runs of a side: the run given alone; without one, the latest
  * complete run and its replications when the file holds one group of
@@ -41,7 +44,8 @@ static int side_runs(compare_side *s, int64_t requested, const char *which)
         groups_free(&g);
         if (n_groups <= 1)
             return adb_replications(s->db, s->run, &s->runs, &s->n_runs) == ADB_OK ? 0 : -1;
-        fprintf(stderr, "capsim compare: %s holds %zu groups of replications (capsim report "
+        if (!quiet)
+            fprintf(stderr, "capsim compare: %s holds %zu groups of replications (capsim report "
                         "lists them); comparing its run %lld alone (choose with --run-%s)\n",
                 s->path, n_groups, (long long)s->run, which);
     } else if (requested <= 0) {
@@ -70,7 +74,8 @@ static int open_side(const char *path, int64_t requested, const char *which, com
         fprintf(stderr, "capsim compare: %s: %s\n", path, err);
         return CLI_BAD_INPUT;
     }
-    adb_warn_unfinished(s->db, s->run, "compare", stderr);
+    if (!quiet)
+        adb_warn_unfinished(s->db, s->run, "compare", stderr);
     if (side_runs(s, requested, which) != 0) {
         fprintf(stderr, "capsim compare: %s: %s\n", path, sqlite3_errmsg(s->db));
         return CLI_RUNTIME_FAILURE;
@@ -106,19 +111,23 @@ int cli_compare(int argc, char **argv)
     enum { OPT_RUN_A = 256, OPT_RUN_B };
     static const struct option options[] = {
         {"run-a", required_argument, 0, OPT_RUN_A}, {"run-b", required_argument, 0, OPT_RUN_B},
-        {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"format", required_argument, 0, 'f'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     report_format format = REPORT_TEXT;
     int64_t ra = 0, rb = 0;
+    quiet = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "f:qh", options, NULL)) != -1) {
         int ok = 1;
         switch (c) {
         case OPT_RUN_A: ok = (ra = strtoll(optarg, NULL, 10)) > 0; break;
         case OPT_RUN_B: ok = (rb = strtoll(optarg, NULL, 10)) > 0; break;
         case 'f': ok = report_parse_format(optarg, &format) == 0; break;
+        case 'q': quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_BAD_INPUT;
+        default: return cli_bad_option("compare", argv, options);
         }
         if (!ok) {
             fprintf(stderr, "capsim compare: bad value '%s'\n", optarg);
@@ -126,9 +135,7 @@ int cli_compare(int argc, char **argv)
         }
     }
     if (optind != argc - 2) {
-        fprintf(stderr, "capsim compare: expected two databases, A and B\n");
-        usage(stderr);
-        return CLI_BAD_INPUT;
+        return cli_usage_error("compare", "expected two databases, A and B");
     }
     return compare(argv[optind], ra, argv[optind + 1], rb, format);
 }

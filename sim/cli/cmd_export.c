@@ -28,10 +28,10 @@ static void usage(FILE *out)
             "  -a, --all           every table (the default)\n"
             "  -d, --daily         roll per-tick tables up by day: levels averaged, flows\n"
             "                      (columns ending _usd, _mwh, _hours) summed\n"
-            "  -m, --monthly       roll per-tick tables up by month\n"
+            "      --monthly       roll per-tick tables up by month\n"
             "  -w, --wide          one file per (per-tick table, column), one row per tick\n"
             "                      (or day, month), one column per entity: ready to chart\n"
-            "      --metric COL    with --wide: only this column (e.g. power_mw); with\n"
+            "  -m, --metric COL    with --wide: only this column (e.g. power_mw); with\n"
             "                      --runs or --points: the metrics matching this GLOB\n"
             "                      (e.g. 'revenue_usd.*'; default: every metric)\n"
             "      --runs          one row per run: run id, sweep point, replication, seed,\n"
@@ -40,7 +40,7 @@ static void usage(FILE *out)
             "                      with the same parameters apart from the seed): the\n"
             "                      varying parameters, then per metric mean, sd, 95%% CI\n"
             "                      (Student t), P10, P50, P90 and n (points.csv)\n"
-            "  -f, --force         write files over 1,048,576 rows (a spreadsheet's limit)\n"
+            "      --force         write files over 1,048,576 rows (a spreadsheet's limit)\n"
             "  -o, --out PATH      a directory (created), FILE.csv, or - for stdout\n"
             "                      (default: stdout when there is one file)\n"
             "  -q, --quiet         do not list the files written\n"
@@ -55,7 +55,7 @@ static int parse_run(const char *s, int64_t *run)
     char *end;
     long long v = strtoll(s, &end, 10);
     if (*s == '\0' || *end != '\0' || v <= 0) {
-        fprintf(stderr, "capsim: --run '%s': expected a run id (1, 2, ...)\n", s);
+        cli_usage_error("export", "--run '%s': expected a run id (1, 2, ...)", s);
         return -1;
     }
     *run = v;
@@ -66,18 +66,19 @@ static int parse_run(const char *s, int64_t *run)
 static int parse(int argc, char **argv, export_options *o, const char **tables,
                  const char **db, int *batch)
 {
-    enum { OPT_METRIC = 256, OPT_RUNS, OPT_POINTS };
+    enum { OPT_FORCE = 256, OPT_MONTHLY, OPT_RUNS, OPT_POINTS };
     static const struct option options[] = {
         {"run", required_argument, 0, 'r'}, {"table", required_argument, 0, 't'},
         {"all", no_argument, 0, 'a'}, {"daily", no_argument, 0, 'd'},
-        {"monthly", no_argument, 0, 'm'}, {"wide", no_argument, 0, 'w'},
-        {"metric", required_argument, 0, OPT_METRIC}, {"force", no_argument, 0, 'f'},
+        {"monthly", no_argument, 0, OPT_MONTHLY}, {"wide", no_argument, 0, 'w'},
+        {"metric", required_argument, 0, 'm'}, {"force", no_argument, 0, OPT_FORCE},
         {"runs", no_argument, 0, OPT_RUNS}, {"points", no_argument, 0, OPT_POINTS},
         {"out", required_argument, 0, 'o'}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "r:t:adwmfo:qh", options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "r:t:adwm:o:qh", options, NULL)) != -1) {
         switch (c) {
         case 'r': if (parse_run(optarg, &o->run) != 0) return CLI_BAD_INPUT; break;
         case 't':
@@ -88,30 +89,32 @@ static int parse(int argc, char **argv, export_options *o, const char **tables,
             tables[o->n_tables++] = optarg;
             break;
         case 'a': break;
-        case 'd': o->period = ROLLUP_DAY; break;
-        case 'm': o->period = ROLLUP_MONTH; break;
+        case 'd': case OPT_MONTHLY: {
+            const rollup_period p = c == 'd' ? ROLLUP_DAY : ROLLUP_MONTH;
+            if (o->period != ROLLUP_TICK && o->period != p)
+                return cli_usage_error("export", "--daily and --monthly are two roll-ups; "
+                                                 "give one");
+            o->period = p;
+            break;
+        }
         case 'w': o->wide = 1; break;
-        case OPT_METRIC: o->metric = optarg; break;
+        case 'm': o->metric = optarg; break;
         case OPT_RUNS: case OPT_POINTS:
             if (*batch && *batch != (c == OPT_RUNS ? EXPORT_RUNS : EXPORT_POINTS)) {
-                fprintf(stderr, "capsim export: --runs and --points are two exports; "
-                                "give one\n");
-                return CLI_BAD_INPUT;
+                return cli_usage_error("export", "--runs and --points are two exports; "
+                                                 "give one");
             }
             *batch = c == OPT_RUNS ? EXPORT_RUNS : EXPORT_POINTS;
             break;
-        case 'f': o->force = 1; break;
+        case OPT_FORCE: o->force = 1; break;
         case 'o': o->out = optarg; break;
         case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_BAD_INPUT;
+        default: return cli_bad_option("export", argv, options);
         }
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, "capsim export: expected exactly one database\n");
-        usage(stderr);
-        return CLI_BAD_INPUT;
-    }
+    if (optind != argc - 1)
+        return cli_usage_error("export", "expected exactly one database");
     if (*batch && (o->n_tables || o->wide || o->period != ROLLUP_TICK || o->run)) {
         fprintf(stderr, "capsim export: --%s is a file of its own: it does not go with "
                         "--table, --wide, --daily, --monthly or --run\n",

@@ -55,17 +55,16 @@ int cli_merge(int argc, char **argv)
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c, quiet = 0;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
         switch (c) {
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_BAD_INPUT;
+        default: return cli_bad_option("merge", argv, options);
         }
     }
     if (argc - optind < 2) {
-        fprintf(stderr, "capsim merge: expected OUT.db and at least one IN.db\n");
-        usage(stderr);
-        return CLI_BAD_INPUT;
+        return cli_usage_error("merge", "expected OUT.db and at least one IN.db");
     }
     const char *out = argv[optind];
     for (int i = optind + 1; i < argc; i++) {

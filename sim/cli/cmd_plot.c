@@ -13,7 +13,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: capsim plot DB [--run ID] [-o DIR]\n\n"
+            "usage: capsim plot DB [--run ID] [-o DIR] [-q]\n\n"
             "Draws charts with gnuplot, each as PNG and SVG, and writes DIR/index.html, which\n"
             "shows them with the report's tables and opens offline: capacity vs demand per\n"
             "workload, a utilisation heatmap of the data centers, revenue and margin per\n"
@@ -23,6 +23,7 @@ static void usage(FILE *out)
             "per point, one line per value of the other parameter), with the sweep's report.\n\n"
             "  -r, --run ID     the run (default: the latest complete run)\n"
             "  -o, --out DIR    output folder (default plots), created if needed\n"
+            "  -q, --quiet      no warnings, and not the path of index.html on stdout\n"
             "  -h, --help       this help\n\n"
             "Exit codes: 0 success, 1 runtime failure (including gnuplot missing), 2 bad input.\n");
 }
@@ -31,12 +32,14 @@ int cli_plot(int argc, char **argv)
 {
     static const struct option options[] = {
         {"run", required_argument, 0, 'r'}, {"out", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *out = "plots";
+    int quiet = 0;
     int64_t requested = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "r:o:h", options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "r:o:qh", options, NULL)) != -1) {
         switch (c) {
         case 'r':
             if ((requested = strtoll(optarg, NULL, 10)) <= 0) {
@@ -45,14 +48,13 @@ int cli_plot(int argc, char **argv)
             }
             break;
         case 'o': out = optarg; break;
+        case 'q': quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_BAD_INPUT;
+        default: return cli_bad_option("plot", argv, options);
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "capsim plot: expected exactly one database\n");
-        usage(stderr);
-        return CLI_BAD_INPUT;
+        return cli_usage_error("plot", "expected exactly one database");
     }
     char err[1024];
     adb_status st;
@@ -66,10 +68,11 @@ int cli_plot(int argc, char **argv)
     if (run < 0)
         fprintf(stderr, "capsim plot: %s\n", err);
     else {
-        adb_warn_unfinished(db, run, "plot", stderr);
+        if (!quiet)
+            adb_warn_unfinished(db, run, "plot", stderr);
         code = plot_run(db, argv[optind], run, out, stderr);
     }
-    if (code == CLI_OK)
+    if (code == CLI_OK && !quiet)
         printf("%s/index.html\n", out);
     sqlite3_close(db);
     return code;

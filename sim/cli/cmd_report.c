@@ -13,12 +13,12 @@
 #include "../../analysis/report.h"
 
 static int report_db(const char *path, int64_t requested, const char *metric,
-                     report_format format, FILE *out);
+                     report_format format, int quiet, FILE *out);
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: capsim report DB [--run ID] [--metric GLOB] [--format text|csv|json]\n\n"
+            "usage: capsim report DB [--run ID] [--metric GLOB] [--format text|csv|json] [-q]\n\n"
             "Summarises a run: the period, first shortfall per workload, peak and mean\n"
             "utilisation per data center and provider, revenue, costs and margin per provider\n"
             "per year, each contract's GPUs, payments and SLA credits, energy, notable events\n"
@@ -37,6 +37,7 @@ static void usage(FILE *out)
             "                        energy_mwh, peak_power_mw)\n"
             "  -f, --format FORMAT   text (aligned tables, default), csv (one block per table:\n"
             "                        title row, header row, rows, empty row) or json\n"
+            "  -q, --quiet           no warnings on stderr (e.g. for a run not complete)\n"
             "  -h, --help            this help\n\n"
             "Exit codes: 0 success, 1 runtime failure, 2 bad input.\n");
 }
@@ -45,31 +46,32 @@ int cli_report(int argc, char **argv)
 {
     static const struct option options[] = {
         {"run", required_argument, 0, 'r'}, {"format", required_argument, 0, 'f'},
-        {"metric", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"metric", required_argument, 0, 'm'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     report_format format = REPORT_TEXT;
+    int quiet = 0;
     int64_t requested = 0;
     const char *metric = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "r:f:m:h", options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "r:f:m:qh", options, NULL)) != -1) {
         switch (c) {
         case 'r': requested = strtoll(optarg, NULL, 10); if (requested <= 0) goto bad; break;
         case 'm': metric = optarg; break;
+        case 'q': quiet = 1; break;
         case 'f': if (report_parse_format(optarg, &format) != 0) goto bad; break;
         case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_BAD_INPUT;
+        default: return cli_bad_option("report", argv, options);
         }
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, "capsim report: expected exactly one database\n");
-        usage(stderr);
-        return CLI_BAD_INPUT;
-    }
-    return report_db(argv[optind], requested, metric, format, stdout);
+    if (optind != argc - 1)
+        return cli_usage_error("report", "expected exactly one database");
+    return report_db(argv[optind], requested, metric, format, quiet, stdout);
 bad:
-    fprintf(stderr, "capsim report: bad value '%s' for -%c\n", optarg, c);
-    usage(stderr);
-    return CLI_BAD_INPUT;
+    return cli_usage_error("report", c == 'r' ? "--run '%s': expected a run id (1, 2, ...)"
+                                              : "--format '%s': expected text, csv or json",
+                           optarg);
 }
 
 /* The sweep report. Returns the exit code. */
@@ -99,7 +101,7 @@ static int report_sweep(sqlite3 *db, int64_t sweep, const char *metric, report_f
 
 /* Reports on one database. Returns the exit code. */
 static int report_db(const char *path, int64_t requested, const char *metric,
-                     report_format format, FILE *out)
+                     report_format format, int quiet, FILE *out)
 {
     char err[1024];
     adb_status st;
@@ -128,7 +130,8 @@ static int report_db(const char *path, int64_t requested, const char *metric,
         sqlite3_close(db);
         return CLI_BAD_INPUT;
     }
-    adb_warn_unfinished(db, run, "report", stderr);
+    if (!quiet)
+        adb_warn_unfinished(db, run, "report", stderr);
     atable_list l = {0};
     int code = CLI_OK;
     if (report_build(db, run, &l, stderr) != 0) {

@@ -78,6 +78,7 @@ int cli_rerun(int argc, char **argv)
     int quiet = 0, c;
     char *end;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "r:o:qh", options, NULL)) != -1) {
         switch (c) {
         case 'r':
@@ -91,13 +92,11 @@ int cli_rerun(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_BAD_INPUT;
+        default: return cli_bad_option("rerun", argv, options);
         }
     }
     if (optind != argc - 1 || run == 0) {
-        fprintf(stderr, "capsim rerun: expected one database and --run N\n");
-        usage(stderr);
-        return CLI_BAD_INPUT;
+        return cli_usage_error("rerun", "expected one database and --run N");
     }
     const char *path = argv[optind];
     char err[4096];

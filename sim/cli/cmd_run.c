@@ -17,6 +17,8 @@
 #include "cli.h"
 #include "progress.h"
 #include "../run/run.h"
+#include "../util/caltime.h"
+#include "../util/units.h"
 #include "../store/store.h"
 
 /* Runs longer than this many ticks need --force (10M: 19 years of
@@ -70,6 +72,7 @@ static int parse_options(int argc, char **argv, cli_run_options *opts)
     char buf[128];
     int c;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "o:s:qh", options, NULL)) != -1) {
         switch (c) {
         case 'o': opts->out_path = optarg; break;
@@ -88,13 +91,11 @@ static int parse_options(int argc, char **argv, cli_run_options *opts)
         case OPT_PROGRESS: opts->progress = PROGRESS_LINES; break;
         case OPT_FORCE: opts->force = 1; break;
         case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_BAD_INPUT;
+        default: return cli_bad_option("run", argv, options);
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "capsim run: expected exactly one scenario file\n");
-        usage(stderr);
-        return CLI_BAD_INPUT;
+        return cli_usage_error("run", "expected exactly one scenario file");
     }
     opts->scenario_path = argv[optind];
     return -1;
@@ -139,6 +140,22 @@ static void print_rates(const run_result *r)
            r->wall_seconds, (double)r->events / w, (double)r->gpu_ticks / w,
            (double)r->rows / w, (unsigned long long)r->events,
            (unsigned long long)r->gpu_ticks, (unsigned long long)r->rows);
+}
+
+/* --until past the scenario's end changes nothing: say so, since the user
+ * asked for a longer run than they will get. */
+static void warn_until_past_end(const spec *sp, const char *until)
+{
+    int64_t until_day;
+    if (!until || caltime_parse_date(until, &until_day) != 0)
+        return;
+    const int64_t end_day = sp->start_day + sp->end / UNITS_SECONDS_PER_DAY - 1;
+    if (until_day <= end_day)
+        return;
+    char last[11];
+    caltime_format_date_since(sp->start_day, sp->end - 1, last);
+    fprintf(stderr, "capsim run: warning: --until %s is past the scenario's last day %s; the "
+                    "run ends there (set scenario.end to run longer)\n", until, last);
 }
 
 /* The size of what a run will write, said before it starts: a 1-second
@@ -223,6 +240,7 @@ int cli_run(int argc, char **argv)
         code = CLI_BAD_INPUT;
         goto cleanup;
     }
+    warn_until_past_end(sc->spec, opts.until);
     if ((code = check_run_size(&opts, sc->spec, stop)) != 0)
         goto cleanup;
     code = -1;

@@ -13,12 +13,13 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: capsim runs DB [--format text|csv|json]\n\n"
+            "usage: capsim runs DB [--format text|csv|json] [-q]\n\n"
             "Lists every run in the database, one line each: run id, scenario name, sweep\n"
             "point, replication, seed, simulated period (start, and end exclusive: the\n"
             "start plus the ticks simulated), status, ticks and wall time in seconds.\n\n"
             "  -f, --format FORMAT   text (aligned, default), csv (a header row and one row\n"
             "                        per run) or json\n"
+            "  -q, --quiet           accepted for symmetry: runs writes nothing but the list\n"
             "  -h, --help            this help\n\n"
             "Exit codes: 0 success, 1 runtime failure, 2 bad input.\n");
 }
@@ -26,27 +27,27 @@ static void usage(FILE *out)
 int cli_runs(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"format", required_argument, 0, 'f'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     report_format format = REPORT_TEXT;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "f:qh", options, NULL)) != -1) {
         switch (c) {
         case 'f':
             if (report_parse_format(optarg, &format) != 0) {
-                fprintf(stderr, "capsim runs: --format '%s': expected text, csv or json\n",
-                        optarg);
-                return CLI_BAD_INPUT;
+                return cli_usage_error("runs", "--format '%s': expected text, csv or json",
+                                       optarg);
             }
             break;
+        case 'q': break;
         case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_BAD_INPUT;
+        default: return cli_bad_option("runs", argv, options);
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "capsim runs: expected exactly one database\n");
-        usage(stderr);
-        return CLI_BAD_INPUT;
+        return cli_usage_error("runs", "expected exactly one database");
     }
     char err[1024];
     adb_status st;

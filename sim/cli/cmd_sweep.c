@@ -75,6 +75,7 @@ static int parse_options(int argc, char **argv, sweep_cli *o)
     int c;
     uint64_t jobs;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "o:j:qh", options, NULL)) != -1) {
         switch (c) {
         case 'o': o->run.out_path = optarg; break;
@@ -98,13 +99,11 @@ static int parse_options(int argc, char **argv, sweep_cli *o)
         case OPT_MPI: o->mpi = 1; break;
         case 'q': o->run.quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
-        default: usage(stderr); return CLI_BAD_INPUT;
+        default: return cli_bad_option("sweep", argv, options);
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "capsim sweep: expected exactly one sweep file\n");
-        usage(stderr);
-        return CLI_BAD_INPUT;
+        return cli_usage_error("sweep", "expected exactly one sweep file");
     }
     o->path = argv[optind];
     return -1;

@@ -61,4 +61,42 @@ expect_eq "SIGINT: committed ticks are consecutive" 1 \
   "$(q "$tmp/i.db" "SELECT count(*) = max(tick) + 1 AND count(*) > 0 AND count(*) < 43824 FROM tick")"
 expect_eq "SIGINT: the run row counts the ticks" "$(q "$tmp/i.db" "SELECT count(*) FROM tick")" \
   "$(q "$tmp/i.db" "SELECT ticks FROM run")"
+
+# One meaning per short option across every command (capsim help lists them),
+# -q everywhere, usage errors in one line with the nearest option.
+commands=$("$CAPSIM" help | sed -n 's/^  \([a-z]*\)  .*/\1/p')
+expect_ne "capsim help lists the commands" "" "$commands"
+for c in $commands; do
+  "$CAPSIM" help "$c" > "$tmp/h.$c" 2>&1; expect_eq "help $c: exit 0" 0 $?
+  for pair in "o:out" "r:run" "f:format" "m:metric" "t:table" "s:set" "j:jobs" "q:quiet" "h:help"; do
+    short=${pair%%:*}; long=${pair#*:}
+    bad=$(grep -oE -- "-$short, --[a-z-]+" "$tmp/h.$c" | grep -v -- "--$long\$" || true)
+    expect_eq "$c: -$short means --$long" "" "$bad"
+  done
+  [ "$c" = completion ] && continue
+  expect_eq "$c takes -q" 1 "$(grep -c -- '-q, --quiet' "$tmp/h.$c")"
+  "$CAPSIM" "$c" --no-such-option > /dev/null 2> "$tmp/e.$c"
+  expect_eq "$c: a bad option is exit 2" 2 $?
+  expect_eq "$c: a bad option is one line" 1 "$(wc -l < "$tmp/e.$c")"
+  expect_eq "$c: the line points to --help" 1 "$(grep -c "see capsim $c --help" "$tmp/e.$c")"
+done
+"$CAPSIM" report --formt json x.db 2> "$tmp/e"
+expect_eq "a mistyped option gets the nearest" 1 "$(grep -c 'did you mean --format' "$tmp/e")"
+"$CAPSIM" reprot x.db 2> "$tmp/e"
+expect_eq "a mistyped command gets the nearest" 1 "$(grep -c "did you mean 'report'" "$tmp/e")"
+"$CAPSIM" export "$tmp/u.db" --daily --monthly -o - > /dev/null 2> "$tmp/e"
+expect_eq "--daily --monthly: exit 2" 2 $?
+expect_eq "--daily --monthly is refused as two roll-ups" 1 "$(grep -c 'two roll-ups' "$tmp/e")"
+"$CAPSIM" run "$scenario" -o "$tmp/late.db" --until 2041-01-01 --set scenario.end=2025-01-02 -q > /dev/null 2> "$tmp/e"
+expect_eq "--until past the end: exit 0" 0 $?
+expect_eq "--until past the end is warned about" 1 "$(grep -c "past the scenario's last day 2025-01-02" "$tmp/e")"
+"$CAPSIM" report "$tmp/u.db" --run 99 2> "$tmp/e"
+expect_eq "a missing run names the ids there are" 1 "$(grep -c 'no run 99 in this database; its' "$tmp/e")"
+"$CAPSIM" validate "$scenario" --seed 7 -q > "$tmp/o" 2>&1
+expect_eq "validate --seed -q: exit 0, silent" "0 0" "$? $(wc -c < "$tmp/o")"
+source <("$CAPSIM" completion bash)
+COMP_WORDS=("$CAPSIM" rep); COMP_CWORD=1; _capsim
+expect_eq "completion: commands" "report" "${COMPREPLY[*]}"
+COMP_WORDS=("$CAPSIM" export --mon); COMP_CWORD=2; _capsim
+expect_eq "completion: a command's options" "--monthly" "${COMPREPLY[*]}"
 finish
