@@ -73,10 +73,23 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	else echo "make deps: all packages present"; fi
 
+# The headers of the core libraries, checked before the first compile so that a
+# fresh machine gets "run make deps" instead of a compiler error.
+DEP_HEADERS := gsl/gsl_cdf.h:libgsl-dev sqlite3.h:libsqlite3-dev csv.h:libcsv-dev ini.h:libinih-dev
+check-deps:
+	@missing=""; for hp in $(DEP_HEADERS); do \
+	  h=$${hp%%:*}; p=$${hp#*:}; \
+	  printf '#include <%s>\n' "$$h" | $(CC) -E -x c - >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "capsim needs$$missing to build: run 'make deps' (installs every package capsim uses, with sudo when not root)" >&2; \
+	  exit 1; \
+	fi
+
 # Objects depend on a stamp of the compiler flags, so changing WERROR, OPT or
-# SANITIZER rebuilds everything.
+# SANITIZER rebuilds everything. Writing the stamp first checks the libraries.
 FLAGS_STAMP := $(B)/.flags
-$(FLAGS_STAMP): FORCE
+$(FLAGS_STAMP): FORCE | check-deps
 	@mkdir -p $(B); echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 .PHONY: FORCE
 FORCE:

@@ -145,8 +145,10 @@ static int resolve_series(scenario_resolve_ctx *rc, size_t i)
 static int resolve_inference(scenario_resolve_ctx *rc, size_t i)
 {
     spec_growth growth = rc->s->workloads[i].growth;
-    if (need(rc, i, "demand_h100", "an inference workload needs demand_h100 (its demand at "
-             "start, H100-equivalent GPUs)"))
+    /* a series gives the demand itself: demand_h100 (the trend's start) is then unused */
+    if (growth != SPEC_GROWTH_SERIES &&
+        need(rc, i, "demand_h100", "an inference workload needs demand_h100 (its demand at "
+             "start, H100-equivalent GPUs), or growth = series with a series file"))
         return -1;
     if (growth == SPEC_GROWTH_LOGISTIC)
         return resolve_logistic(rc, i);
