@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/util/caltime.h"
 #include "../sim/util/strbuf.h"
+#include "../sim/util/units.h"
 #include "../sim/util/grow.h"
 
 /* A name -> (value, count) list read from one side, sorted by name. */
@@ -96,18 +98,49 @@ static int load_params(const compare_side *side, named_values *v)
     return nv_load(side->db, sql, v);
 }
 
+/* The start days (days since 1970-01-01) of the two sides' runs: a time
+ * metric (name ending `_t`, or `_t.` and an entity: seconds since the start)
+ * is shown as the date on each side and its difference in days. */
+typedef struct side_days {
+    int64_t a, b;
+} side_days;
+
+static int is_time_metric(const char *metric)
+{
+    const size_t n = strlen(metric);
+    return (n > 2 && !strcmp(metric + n - 2, "_t")) || strstr(metric, "_t.") != NULL;
+}
+
+static void set_date(atable *t, size_t r, int c, int64_t start_day, double seconds)
+{
+    if (!isfinite(seconds))
+        return;
+    char date[20];
+    caltime_format_since(start_day, (int64_t)llround(seconds), date);
+    date[16] = '\0';
+    atable_set_text(t, r, c, date);
+}
+
 static void metric_row(atable *t, const char *name, const named_values *a, size_t ia,
-                       const named_values *b, size_t ib)
+                       const named_values *b, size_t ib, const side_days *days)
 {
     size_t r = atable_add_row(t);
     if (r == (size_t)-1)
         return;
     atable_set_text(t, r, 0, name);
     double va = a ? a->values[ia] : NAN, vb = b ? b->values[ib] : NAN;
-    atable_set_real(t, r, 1, va);
-    atable_set_real(t, r, 2, vb);
-    atable_set_real(t, r, 3, vb - va);
-    atable_set_real(t, r, 4, va != 0.0 ? (vb - va) / fabs(va) : NAN);
+    if (is_time_metric(name)) {
+        set_date(t, r, 1, days->a, va);
+        set_date(t, r, 2, days->b, vb);
+        const double da = (double)days->a * UNITS_SECONDS_PER_DAY_REAL + va;
+        const double db = (double)days->b * UNITS_SECONDS_PER_DAY_REAL + vb;
+        atable_set_real(t, r, 3, (db - da) / UNITS_SECONDS_PER_DAY_REAL);   /* days */
+    } else {
+        atable_set_real(t, r, 1, va);
+        atable_set_real(t, r, 2, vb);
+        atable_set_real(t, r, 3, vb - va);
+        atable_set_real(t, r, 4, va != 0.0 ? (vb - va) / fabs(va) : NAN);
+    }
     atable_set_int(t, r, 5, a ? a->counts[ia] : 0);
     atable_set_int(t, r, 6, b ? b->counts[ib] : 0);
 }
@@ -125,7 +158,8 @@ static void param_row(atable *t, const char *name, const char *va, const char *v
 }
 
 /* Walks two sorted lists; rows for names on either side. */
-static void merge(atable *t, const named_values *a, const named_values *b, int params)
+static void merge(atable *t, const named_values *a, const named_values *b, int params,
+                  const side_days *days)
 {
     size_t i = 0, j = 0;
     while (i < a->n || j < b->n) {
@@ -134,7 +168,7 @@ static void merge(atable *t, const named_values *a, const named_values *b, int p
         if (params)
             param_row(t, name, cmp <= 0 ? a->texts[i] : NULL, cmp >= 0 ? b->texts[j] : NULL);
         else
-            metric_row(t, name, cmp <= 0 ? a : NULL, i, cmp >= 0 ? b : NULL, j);
+            metric_row(t, name, cmp <= 0 ? a : NULL, i, cmp >= 0 ? b : NULL, j, days);
         i += cmp <= 0;
         j += cmp >= 0;
     }
@@ -165,8 +199,23 @@ static atable *sides_table(const compare_side *a, const compare_side *b)
     return t;
 }
 
+static int64_t start_day_of(const compare_side *side)
+{
+    int64_t day = 0;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(side->db, "SELECT substr(start_date, 1, 10) FROM run WHERE id = ?1",
+                           -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, side->run);
+        if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+            caltime_parse_date((const char *)sqlite3_column_text(q, 0), &day);
+    }
+    sqlite3_finalize(q);
+    return day;
+}
+
 int compare_build(const compare_side *a, const compare_side *b, atable_list *out)
 {
+    const side_days days = {start_day_of(a), start_day_of(b)};
     static const char *const mcols[] = {"metric", "a", "b", "difference", "relative_difference",
                                         "n_a", "n_b"};
     static const char *const pcols[] = {"path", "a", "b"};
@@ -176,12 +225,13 @@ int compare_build(const compare_side *a, const compare_side *b, atable_list *out
     int lpa = load_params(a, &pa), lpb = load_params(b, &pb);
     if (!la && !lb && !lpa && !lpb && atable_list_add(out, sides_table(a, b)) == 0) {
         atable *m = atable_new("metrics", "Metrics: A, B (means over replications), B - A and "
-                               "(B - A) / |A|", 7, mcols);
+                               "(B - A) / |A| (time metrics, *_t: dates, B - A in days)", 7,
+                               mcols);
         atable *p = atable_new("inputs", "Inputs that differ (run_param)", 3, pcols);
         if (m)
-            merge(m, &va, &vb, 0);
+            merge(m, &va, &vb, 0, &days);
         if (p)
-            merge(p, &pa, &pb, 1);
+            merge(p, &pa, &pb, 1, &days);
         rc = atable_list_add(out, m) == 0 && atable_list_add(out, p) == 0 ? 0 : -1;
     }
     nv_free(&va);

@@ -6,6 +6,7 @@
  */
 #include "report.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,9 @@
 #include "report_internal.h"
 #include "stats.h"
 #include "../sim/store/rollup.h"
+#include "../sim/util/caltime.h"
 #include "../sim/util/strbuf.h"
+#include "../sim/util/units.h"
 
 int report_parse_format(const char *s, report_format *f)
 {
@@ -115,8 +118,20 @@ static const char energy_sql[] =
 static const char events_sql[] =
     "SELECT date, kind, entity, message FROM event_log WHERE run_id = ?1 ORDER BY seq";
 
+/* Time metrics (a name ending `_t`, or `_t.` and an entity: seconds since the
+ * run's start, as run_metric stores them) are shown as dates. */
 static const char metrics_sql[] =
-    "SELECT metric, value FROM run_metric WHERE run_id = ?1 ORDER BY metric";
+    "SELECT metric, CASE WHEN metric GLOB '*_t' OR metric GLOB '*_t.*'"
+    "  THEN strftime('%Y-%m-%d %H:%M', (SELECT start_date FROM run WHERE id = ?1),"
+    "                '+' || CAST(value AS INTEGER) || ' seconds')"
+    "  ELSE value END AS value"
+    " FROM run_metric WHERE run_id = ?1 ORDER BY metric";
+
+static int is_time_metric(const char *metric)
+{
+    const size_t n = strlen(metric);
+    return (n > 2 && !strcmp(metric + n - 2, "_t")) || strstr(metric, "_t.") != NULL;
+}
 
 /* Appends ", sum(x."c") AS "c"" for every money column of a per-tick
  * table; with sel, ", g."c"" to sel as well. */
@@ -219,7 +234,9 @@ static void add_id_list(strbuf *b, const int64_t *runs, size_t n)
     strbuf_add(b, ")");
 }
 
-static void stats_row(atable *t, const char *metric, double *v, size_t n)
+/* One metric's statistics. A time metric's figures are dates (its sd in
+ * days): start_day is the runs' start, days since 1970-01-01. */
+static void stats_row(atable *t, const char *metric, double *v, size_t n, int64_t start_day)
 {
     astats st;
     size_t r = atable_add_row(t);
@@ -228,8 +245,19 @@ static void stats_row(atable *t, const char *metric, double *v, size_t n)
     atable_set_text(t, r, 0, metric);
     atable_set_int(t, r, 1, (int64_t)st.n);
     double vals[] = {st.mean, st.sd, st.ci_low, st.ci_high, st.p10, st.p50, st.p90};
-    for (int c = 0; c < 7; c++)
-        atable_set_real(t, r, c + 2, vals[c]);
+    const int time = is_time_metric(metric);
+    for (int c = 0; c < 7; c++) {
+        if (time && c == 1) {
+            atable_set_real(t, r, c + 2, vals[c] / UNITS_SECONDS_PER_DAY_REAL);
+        } else if (time && isfinite(vals[c])) {
+            char date[20];
+            caltime_format_since(start_day, (int64_t)llround(vals[c]), date);
+            date[16] = '\0';   /* to the minute */
+            atable_set_text(t, r, c + 2, date);
+        } else {
+            atable_set_real(t, r, c + 2, vals[c]);
+        }
+    }
 }
 
 atable *report_metric_stats(sqlite3 *db, const int64_t *runs, size_t n)
@@ -243,7 +271,16 @@ atable *report_metric_stats(sqlite3 *db, const int64_t *runs, size_t n)
     sqlite3_stmt *s = NULL;
     atable *t = atable_new("metric_stats", "Every metric over the replications: mean, standard "
                            "deviation, 95% confidence interval of the mean (Student t), "
-                           "P10/P50/P90", 9, cols);
+                           "P10/P50/P90 (time metrics, *_t: dates, sd in days)", 9, cols);
+    int64_t start_day = 0;
+    sqlite3_stmt *q = NULL;
+    if (n && sqlite3_prepare_v2(db, "SELECT substr(start_date, 1, 10) FROM run WHERE id = ?1",
+                                -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, runs[0]);
+        if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+            caltime_parse_date((const char *)sqlite3_column_text(q, 0), &start_day);
+    }
+    sqlite3_finalize(q);
     double *v = malloc((n ? n : 1) * sizeof *v);
     const char *sql = strbuf_str(&b);
     if (!t || !v || !sql || sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
@@ -256,7 +293,7 @@ atable *report_metric_stats(sqlite3 *db, const int64_t *runs, size_t n)
     while (t && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *m = (const char *)sqlite3_column_text(s, 0);
         if (k > 0 && strcmp(m, metric) != 0) {
-            stats_row(t, metric, v, k);
+            stats_row(t, metric, v, k, start_day);
             k = 0;
         }
         snprintf(metric, sizeof metric, "%s", m);
@@ -264,7 +301,7 @@ atable *report_metric_stats(sqlite3 *db, const int64_t *runs, size_t n)
             v[k++] = sqlite3_column_double(s, 1);
     }
     if (t && k > 0)
-        stats_row(t, metric, v, k);
+        stats_row(t, metric, v, k, start_day);
     if (rc != SQLITE_DONE) {
         atable_free(t);
         t = NULL;

@@ -29,28 +29,86 @@ static char *group_thousands(const char *plain, char *buf, size_t len)
     return buf;
 }
 
-char *atable_format_number(double v, char *buf, size_t len)
+/* Decimals for a number shown alone: none for whole numbers and for
+ * magnitudes of 100,000 and more, else enough for three significant digits
+ * (at most 4). */
+static int decimals_for(double v)
 {
-    char plain[64];
-    double a = fabs(v);
-    if (!isfinite(v))
-        snprintf(buf, len, "-");
-    else if (a >= 10000.0)
-        snprintf(plain, sizeof plain, "%.0f", v), group_thousands(plain, buf, len);
-    else if (a >= 1000.0 || v == floor(v))
-        snprintf(buf, len, "%.0f", v);
-    else if (a >= 1.0)
-        snprintf(buf, len, "%.2f", v);
-    else
-        snprintf(buf, len, "%.4g", v);
-    return buf;
+    const double a = fabs(v);
+    if (v == floor(v) || a >= 100000.0)
+        return 0;   /* whole, or so large that a fraction says nothing ($4,917,031,432) */
+    if (a >= 100.0)
+        return 1;
+    if (a >= 1.0)
+        return 2;
+    return a >= 0.01 ? 3 : 4;
 }
 
-static const char *cell_text(const atable_cell *c, char *buf, size_t len)
+static char *format_fixed(double v, int decimals, char *buf, size_t len)
 {
+    char plain[64];
+    if (!isfinite(v)) {
+        snprintf(buf, len, "-");
+        return buf;
+    }
+    snprintf(plain, sizeof plain, "%.*f", decimals, v);
+    if (!strcmp(plain, "-0") || strspn(plain, "-0.") == strlen(plain))
+        snprintf(plain, sizeof plain, "%.*f", decimals, 0.0);   /* no "-0.00" */
+    return group_thousands(plain, buf, len);
+}
+
+char *atable_format_number(double v, char *buf, size_t len)
+{
+    return format_fixed(v, decimals_for(v), buf, len);
+}
+
+#define PER_CELL (-2)   /* column_decimals: each cell formatted on its own */
+
+/* Columns that hold labels written as numbers (a year, an id, a seed):
+ * never thousands separators, never decimals. */
+static int label_column(const char *name)
+{
+    static const char *const labels[] = {"year", "id", "run", "run_id", "tick", "seed",
+                                         "sweep_point", "point", "replication", "probe", NULL};
+    for (const char *const *l = labels; *l; l++)
+        if (!strcmp(name, *l))
+            return 1;
+    const size_t n = strlen(name);
+    return n > 3 && !strcmp(name + n - 3, "_id");
+}
+
+/* One number format per column, so that a column reads 5,088 above 30,400
+ * and 0.61 above 1.00: the decimals the column's numbers need (those of its
+ * most precise cell, at most 4), thousands separators throughout. */
+static int column_decimals(const atable *t, int c)
+{
+    if (label_column(t->cols[c]))
+        return -1;
+    if ((t->ncols == 2 && c == 1) || (t->ncols > 0 && !strcmp(t->cols[0], "metric")))
+        return PER_CELL;   /* named values (field, value), or one metric per row: each row
+                              its own quantity */
+    int d = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const atable_cell *cell = atable_at(t, r, c);
+        if (cell->type == SQLITE_FLOAT && isfinite(cell->r)) {
+            const int need = decimals_for(cell->r);
+            d = need > d ? need : d;
+        }
+    }
+    return d;
+}
+
+static const char *cell_text_in(const atable_cell *c, int decimals, char *buf, size_t len)
+{
+    if (decimals == PER_CELL && (c->type == SQLITE_INTEGER || c->type == SQLITE_FLOAT))
+        return atable_format_number(c->type == SQLITE_INTEGER ? (double)c->i : c->r, buf, len);
+    if (decimals < 0 && (c->type == SQLITE_INTEGER || c->type == SQLITE_FLOAT)) {
+        snprintf(buf, len, "%.0f", c->type == SQLITE_INTEGER ? (double)c->i : c->r);
+        return buf;   /* a label column (decimals -1) */
+    }
     switch (c->type) {
-    case SQLITE_INTEGER: return atable_format_number((double)c->i, buf, len);
-    case SQLITE_FLOAT: return atable_format_number(c->r, buf, len);
+    case SQLITE_INTEGER: return format_fixed((double)c->i, decimals, buf, len);
+    case SQLITE_FLOAT: return format_fixed(c->r, decimals, buf, len);
     case SQLITE_TEXT: return c->s;
     default: return "-";
     }
@@ -79,16 +137,19 @@ static int is_number(const atable_cell *c)
     return c->type == SQLITE_INTEGER || c->type == SQLITE_FLOAT;
 }
 
-/* Column widths, and which columns hold numbers (headers right-aligned). */
-static void measure(const atable *t, int *w, int *numeric)
+/* Column widths, which columns hold numbers (headers right-aligned) and
+ * each column's decimals. */
+static void measure(const atable *t, int *w, int *numeric, int *decimals)
 {
     char buf[64];
-    for (int c = 0; c < t->ncols; c++)
+    for (int c = 0; c < t->ncols; c++) {
         w[c] = text_width(t->cols[c]);
+        decimals[c] = column_decimals(t, c);
+    }
     for (size_t r = 0; r < t->nrows; r++)
         for (int c = 0; c < t->ncols; c++) {
             const atable_cell *cell = atable_at(t, r, c);
-            int cw = text_width(cell_text(cell, buf, sizeof buf));
+            int cw = text_width(cell_text_in(cell, decimals[c], buf, sizeof buf));
             w[c] = cw > w[c] ? cw : w[c];
             numeric[c] |= is_number(cell);
         }
@@ -98,13 +159,15 @@ void atable_print_text(const atable *t, FILE *out)
 {
     int *w = calloc((size_t)t->ncols + 1, sizeof *w);
     int *numeric = calloc((size_t)t->ncols + 1, sizeof *numeric);
+    int *decimals = calloc((size_t)t->ncols + 1, sizeof *decimals);
     char buf[64];
-    if (!w || !numeric) {
+    if (!w || !numeric || !decimals) {
         free(w);
         free(numeric);
+        free(decimals);
         return;
     }
-    measure(t, w, numeric);
+    measure(t, w, numeric, decimals);
     fprintf(out, "%s\n", t->title);
     for (int c = 0; c < t->ncols; c++) {
         fputs("  ", out);
@@ -116,8 +179,8 @@ void atable_print_text(const atable *t, FILE *out)
             const atable_cell *cell = atable_at(t, r, c);
             int last_text = c == t->ncols - 1 && !is_number(cell);
             fputs("  ", out);
-            print_padded(out, cell_text(cell, buf, sizeof buf), last_text ? 0 : w[c],
-                         is_number(cell));
+            print_padded(out, cell_text_in(cell, decimals[c], buf, sizeof buf),
+                         last_text ? 0 : w[c], is_number(cell));
         }
         fputc('\n', out);
     }
@@ -126,6 +189,7 @@ void atable_print_text(const atable *t, FILE *out)
     fputc('\n', out);
     free(w);
     free(numeric);
+    free(decimals);
 }
 
 static void csv_cell(csvout *w, const atable_cell *c)
@@ -238,6 +302,9 @@ void html_text(FILE *out, const char *s)
 void atable_write_html(const atable *t, FILE *out)
 {
     char buf[64];
+    int decimals[256];
+    for (int c = 0; c < t->ncols && c < 256; c++)
+        decimals[c] = column_decimals(t, c);
     fputs("<h2>", out);
     html_text(out, t->title);
     fprintf(out, "</h2>\n<table class=\"%s\">\n<tr>", t->name);
@@ -253,7 +320,10 @@ void atable_write_html(const atable *t, FILE *out)
             const atable_cell *cell = atable_at(t, r, c);
             int num = cell->type == SQLITE_INTEGER || cell->type == SQLITE_FLOAT;
             fputs(num ? "<td class=\"n\">" : "<td>", out);
-            html_text(out, cell_text(cell, buf, sizeof buf));
+            html_text(out, c < 256 ? cell_text_in(cell, decimals[c], buf, sizeof buf)
+                                   : atable_format_number(cell->type == SQLITE_INTEGER
+                                                              ? (double)cell->i : cell->r,
+                                                          buf, sizeof buf));
             fputs("</td>", out);
         }
         fputs("</tr>\n", out);

@@ -175,6 +175,18 @@ def table(report, name):
     return []
 
 
+def is_time_metric(m):
+    """Metrics in seconds since the run's start (name ending _t, or _t.<entity>):
+    reports show them as dates to the minute, and differences in days."""
+    return m.endswith('_t') or '_t.' in m
+
+
+def as_date(start_date, seconds):
+    import datetime
+    t = datetime.datetime.fromisoformat(start_date[:10]) + datetime.timedelta(seconds=round(seconds))
+    return t.strftime('%Y-%m-%d %H:%M')
+
+
 def close(a, b, rel=1e-9):
     if a is None or b is None:
         return a is None and b is None
@@ -238,8 +250,10 @@ def cmd_report(db_path, json_path):
             " c.run_id=x.run_id AND c.id=x.contract_id WHERE x.run_id=? GROUP BY c.id", (run,)):
         check(close(pay.get(name, {}).get('payment_usd'), paid), f'contract {name} payment')
     metrics = {r['metric']: r['value'] for r in table(rep, 'metrics')}
-    want = dict(db.execute("SELECT metric, value FROM run_metric WHERE run_id=?", (run,)))
-    check(metrics == want, 'metrics table equals run_metric')
+    start = db.execute("SELECT start_date FROM run WHERE id=?", (run,)).fetchone()[0]
+    want = {m: (as_date(start, v) if is_time_metric(m) else v) for m, v in
+            db.execute("SELECT metric, value FROM run_metric WHERE run_id=?", (run,))}
+    check(metrics == want, 'metrics table equals run_metric (time metrics as dates)')
     events = table(rep, 'events')
     n = db.execute("SELECT count(*) FROM event_log WHERE run_id=?", (run,)).fetchone()[0]
     check(len(events) == n, f'events: {len(events)} rows, event_log {n}')
@@ -259,10 +273,16 @@ def cmd_stats(db_path, json_path, *t_crits):
     for m, v in db.execute(q):
         values.setdefault(m, []).append(v)
     check(set(stats) == set(values), 'one stats row per metric')
+    start = db.execute("SELECT start_date FROM run WHERE id=?", (runs[0],)).fetchone()[0]
     for m, vs in values.items():
         r = stats.get(m, {})
         n = len(vs)
         mean = statistics.fmean(vs)
+        if is_time_metric(m):
+            check(r.get('n') == n and r.get('mean') == as_date(start, mean), f'{m}: n, mean date')
+            if n >= 2:
+                check(close(r.get('sd'), statistics.stdev(vs) / 86400, 1e-9), f'{m}: sd in days')
+            continue
         check(r.get('n') == n and close(r.get('mean'), mean, 1e-12), f'{m}: n, mean')
         if n >= 2:
             sd = statistics.stdev(vs)
@@ -289,8 +309,17 @@ def cmd_compare(a_path, b_path, json_path):
     vb = dict(b.execute("SELECT metric, avg(value) FROM run_metric GROUP BY metric"))
     rows = {r['metric']: r for r in table(rep, 'metrics')}
     check(set(rows) == set(va) | set(vb), 'compare lists every metric of either side')
+    sa = a.execute("SELECT start_date FROM run WHERE id=?", (ra,)).fetchone()[0]
+    sb = b.execute("SELECT start_date FROM run ORDER BY id DESC LIMIT 1").fetchone()[0]
     for m, r in rows.items():
         x, y = va.get(m), vb.get(m)
+        if is_time_metric(m):
+            check(r['a'] == (as_date(sa, x) if x is not None else None)
+                  and r['b'] == (as_date(sb, y) if y is not None else None), f'compare {m}: dates')
+            if x is not None and y is not None and sa[:10] == sb[:10]:
+                check(abs(r['difference'] - (y - x) / 86400) <= 1e-9 * max(1, abs(x), abs(y)),
+                      f'{m}: difference in days')
+            continue
         check(close(r['a'], x) and close(r['b'], y), f'compare {m}: values')
         if x is not None and y is not None:
             check(abs(r['difference'] - (y - x)) <= 1e-9 * max(1, abs(x), abs(y)), f'{m}: diff')
@@ -309,8 +338,15 @@ def cmd_compare_runs(db_path, run_a, run_b, json_path):
     rows = {r['metric']: r for r in table(rep, 'metrics')}
     check(set(rows) == set(va) | set(vb), 'compare lists every metric of either run')
     differing = 0
+    start = db.execute("SELECT start_date FROM run WHERE id=?", (int(run_a),)).fetchone()[0]
     for m, r in rows.items():
         x, y = va.get(m), vb.get(m)
+        if is_time_metric(m):
+            check(r['a'] == (as_date(start, x) if x is not None else None), f'{m}: a date')
+            if x is not None and y is not None and x != y:
+                differing += 1
+                check(close(r['difference'], (y - x) / 86400, 1e-9), f'{m}: diff in days')
+            continue
         check(close(r['a'], x) and close(r['b'], y), f'compare {m}: the runs\' own values')
         check(r['n_a'] == (x is not None) and r['n_b'] == (y is not None), f'{m}: one run a side')
         if x is not None and y is not None and x != y:

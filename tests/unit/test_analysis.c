@@ -155,10 +155,51 @@ static void test_format_number(void **state)
     char buf[64];
     assert_string_equal(atable_format_number(373824000.0, buf, sizeof buf), "373,824,000");
     assert_string_equal(atable_format_number(-814200000.4, buf, sizeof buf), "-814,200,000");
-    assert_string_equal(atable_format_number(2025, buf, sizeof buf), "2025");
+    assert_string_equal(atable_format_number(5088, buf, sizeof buf), "5,088");
     assert_string_equal(atable_format_number(12.66, buf, sizeof buf), "12.66");
-    assert_string_equal(atable_format_number(0.85071, buf, sizeof buf), "0.8507");
+    assert_string_equal(atable_format_number(0.85071, buf, sizeof buf), "0.851");
+    assert_string_equal(atable_format_number(-0.0004, buf, sizeof buf), "-0.0004");
     assert_string_equal(atable_format_number(NAN, buf, sizeof buf), "-");
+}
+
+/* Text tables format each numeric column alike: the decimals its most
+ * precise cell needs, separators throughout; label columns (year, *_id)
+ * plain; a table of one metric per row formats each row on its own. */
+static void test_text_columns(void **state)
+{
+    (void)state;
+    static const char *const cols[] = {"year", "peak_gpus", "share"};
+    atable *t = atable_new("t", "T", 3, cols);
+    size_t r = atable_add_row(t);
+    atable_set_int(t, r, 0, 2025);
+    atable_set_real(t, r, 1, 5088.0);
+    atable_set_real(t, r, 2, 1.0);
+    r = atable_add_row(t);
+    atable_set_int(t, r, 0, 2026);
+    atable_set_real(t, r, 1, 30400.0);
+    atable_set_real(t, r, 2, 0.6125);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    atable_print_text(t, out);
+    fclose(out);
+    assert_non_null(strstr(text, "  2025      5,088  1.000\n"));
+    assert_non_null(strstr(text, "  2026     30,400  0.613\n"));
+    free(text);
+    atable_free(t);
+    static const char *const mcols[] = {"metric", "value"};
+    atable *m = atable_new("m", "M", 2, mcols);
+    atable_set_text(m, atable_add_row(m), 0, "contracts");
+    atable_set_real(m, 0, 1, 11.0);
+    atable_set_text(m, atable_add_row(m), 0, "share");
+    atable_set_real(m, 1, 1, 0.6125);
+    out = open_memstream(&text, &len);
+    atable_print_text(m, out);
+    fclose(out);
+    assert_non_null(strstr(text, "contracts     11\n"));
+    assert_non_null(strstr(text, "share      0.613\n"));
+    free(text);
+    atable_free(m);
 }
 
 static void test_safe_name(void **state)
@@ -182,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_t_quantiles),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_format_number),
+        cmocka_unit_test(test_text_columns),
         cmocka_unit_test(test_safe_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
