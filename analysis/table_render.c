@@ -9,25 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Inserts thousands separators into the integer digits of a "%.Nf" string. */
-static char *group_thousands(const char *plain, char *buf, size_t len)
-{
-    const char *digits = plain[0] == '-' ? plain + 1 : plain;
-    const char *dot = strchr(digits, '.');
-    size_t n_int = dot ? (size_t)(dot - digits) : strlen(digits);
-    size_t o = 0;
-    if (plain[0] == '-' && o + 1 < len)
-        buf[o++] = '-';
-    for (size_t i = 0; i < n_int && o + 2 < len; i++) {
-        if (i > 0 && (n_int - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    if (dot)
-        o += (size_t)snprintf(buf + o, len - o, "%s", dot);
-    buf[o < len ? o : len - 1] = '\0';
-    return buf;
-}
+#include "../sim/util/textnum.h"
 
 /* Decimals for a number shown alone: none for whole numbers and for
  * magnitudes of 100,000 and more, else enough for three significant digits
@@ -46,15 +28,11 @@ static int decimals_for(double v)
 
 static char *format_fixed(double v, int decimals, char *buf, size_t len)
 {
-    char plain[64];
     if (!isfinite(v)) {
         snprintf(buf, len, "-");
         return buf;
     }
-    snprintf(plain, sizeof plain, "%.*f", decimals, v);
-    if (!strcmp(plain, "-0") || strspn(plain, "-0.") == strlen(plain))
-        snprintf(plain, sizeof plain, "%.*f", decimals, 0.0);   /* no "-0.00" */
-    return group_thousands(plain, buf, len);
+    return textnum_format_grouped(v, decimals, buf, len);
 }
 
 char *atable_format_number(double v, char *buf, size_t len)

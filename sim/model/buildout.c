@@ -21,6 +21,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "../engine/rng.h"
+#include "../util/textnum.h"
 
 #define WATTS_PER_MW 1e6
 
@@ -202,11 +203,14 @@ static int start_site(market *m, size_t i, int64_t t, const char *trigger, int *
     }
     char date[11];
     market__date(m, online, date);
+    char count[32], capex[32];
+    textnum_format_grouped((double)p->count, 0, count, sizeof count);
+    textnum_format_grouped(usd, 0, capex, sizeof capex);
     snprintf(m->message, sizeof m->message,
-             "%s starts %s: %lld %s (%.1f MW IT, %.0f USD capex), online %s (lead %.1f months "
+             "%s starts %s: %s %s (%.1f MW IT, %s USD capex), online %s (lead %.1f months "
              "+ slippage %.2f months); %s",
-             s->providers[b->owner].name, d->name, (long long)p->count, s->gpus[b->gpu].name,
-             mw, usd, date, (double)b->lead_seconds / UNITS_SECONDS_PER_MONTH_REAL, slip_months,
+             s->providers[b->owner].name, d->name, count, s->gpus[b->gpu].name,
+             mw, capex, date, (double)b->lead_seconds / UNITS_SECONDS_PER_MONTH_REAL, slip_months,
              trigger);
     return market__notify(m, t, "build_started", d->name);
 }

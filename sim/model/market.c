@@ -39,6 +39,7 @@
 
 #include "finance.h"
 #include "../util/caltime.h"
+#include "../util/textnum.h"
 
 /* Contracts reserved beyond the spec's at create: signing more grows the
  * arrays at a review (an event), never in a tick. */
@@ -269,15 +270,18 @@ static int on_phase_online(engine *e, const evq_event *ev, void *ctx)
     const capsim_status st = failures__phase_online(m, (size_t)ev->arg);
     if (st != CAPSIM_OK)
         return st;
-    snprintf(m->message, sizeof m->message, "%s: %lld %s online at %s", p->name,
-             (long long)p->count, s->gpus[p->gpu].name, m->datacenters[p->datacenter].name);
+    char count[32];
+    snprintf(m->message, sizeof m->message, "%s: %s %s online at %s", p->name,
+             textnum_format_grouped((double)p->count, 0, count, sizeof count),
+             s->gpus[p->gpu].name, m->datacenters[p->datacenter].name);
     return market__notify(m, ev->time, "phase_online", p->name);
 }
 
-/* "8000 H100" or "8000 GPUs of any type". */
+/* "8,000 H100" or "8,000 GPUs of any type". */
 static const char *contract_gpus(const spec *s, const spec_contract *k, char *out, size_t n)
 {
-    snprintf(out, n, "%lld %s", (long long)k->gpus,
+    char count[32];
+    snprintf(out, n, "%s %s", textnum_format_grouped((double)k->gpus, 0, count, sizeof count),
              k->gpu == SPEC_ANY_GPU ? "GPUs of any type" : s->gpus[k->gpu].name);
     return out;
 }
@@ -296,11 +300,13 @@ static int end_contract(market *m, int64_t t, int c)
     if (market__end_of(k) != k->end && t == k->terminate) {
         const double fee = finance_termination_fee(k, committed, t);
         m->contracts.pending_fee[c] += fee;
+        char fee_text[32];
+        textnum_format_grouped(fee, 0, fee_text, sizeof fee_text);
         snprintf(m->message, sizeof m->message,
-                 "%s: %s terminates its lease of %s from %s early; fee %.2f USD "
+                 "%s: %s terminates its lease of %s from %s early; fee %s USD "
                  "(%lld GPUs x %.2f USD/GPU-hour x %.2f months)",
                  k->name, s->providers[k->lessee].name, gpus, s->providers[k->lessor].name,
-                 fee, (long long)committed, k->price_per_gpu_hour,
+                 fee_text, (long long)committed, k->price_per_gpu_hour,
                  fee > 0.0 ? fee / ((double)committed * k->price_per_gpu_hour *
                                     UNITS_SECONDS_PER_MONTH_REAL / UNITS_SECONDS_PER_HOUR_REAL)
                            : 0.0);

@@ -23,6 +23,7 @@
 
 #include "finance.h"
 #include "price.h"
+#include "../util/textnum.h"
 #include "../util/grow.h"
 
 #define WATTS_PER_MW 1e6
@@ -339,13 +340,17 @@ int market__contract_events(market *m, int64_t t)
         m->contracts.short_now[c] = (uint8_t)now_short;
         const spec_contract *k = &m->contracts.terms[c];
         const char *lessor = m->spec->providers[k->lessor].name;
+        char delivered[32], committed[32], short_of[32];
+        textnum_format_grouped((double)r->delivered, 0, delivered, sizeof delivered);
+        textnum_format_grouped((double)r->committed, 0, committed, sizeof committed);
+        textnum_format_grouped((double)r->undelivered, 0, short_of, sizeof short_of);
         if (now_short)
             snprintf(m->message, sizeof m->message,
-                     "%s: %s delivers %lld of %lld committed GPUs (%lld short)", k->name, lessor,
-                     (long long)r->delivered, (long long)r->committed, (long long)r->undelivered);
+                     "%s: %s delivers %s of %s committed GPUs (%s short)", k->name, lessor,
+                     delivered, committed, short_of);
         else
-            snprintf(m->message, sizeof m->message, "%s: %s delivers all %lld committed GPUs again",
-                     k->name, lessor, (long long)r->committed);
+            snprintf(m->message, sizeof m->message, "%s: %s delivers all %s committed GPUs again",
+                     k->name, lessor, committed);
         const int rc = market__notify(m, t, now_short ? "contract_short" : "contract_recovered",
                                       k->name);
         if (rc != 0)

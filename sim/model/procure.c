@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "price.h"
+#include "../util/textnum.h"
 
 typedef struct request {
     int gpu;                   /* type, or SPEC_ANY_GPU */
@@ -541,18 +542,7 @@ static int first_refusal_holds(const spec_procurement *p, int64_t t)
 /* 41200.4 -> "41,200". */
 static void thousands(double v, char *out, size_t n)
 {
-    char digits[32];
-    snprintf(digits, sizeof digits, "%.0f", fabs(v));
-    const size_t len = strlen(digits);
-    size_t at = 0;
-    if (v < -0.5 && at + 1 < n)
-        out[at++] = '-';
-    for (size_t i = 0; i < len && at + 2 < n; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            out[at++] = ',';
-        out[at++] = digits[i];
-    }
-    out[at] = '\0';
+    textnum_format_grouped(v, 0, out, n);
 }
 
 /* "8,000 H100 (reserved, 36 months from 2026-01-01)" */

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,4 +42,27 @@ textnum_status textnum_uint(const char *text, uint64_t *out)
         return TEXTNUM_TOO_LARGE;
     *out = (uint64_t)value;
     return TEXTNUM_OK;
+}
+
+char *textnum_format_grouped(double v, int decimals, char *out, size_t n)
+{
+    char plain[64];
+    snprintf(plain, sizeof plain, "%.*f", decimals, v);
+    if (plain[0] == '-' && strspn(plain + 1, "0.") == strlen(plain + 1))
+        memmove(plain, plain + 1, strlen(plain));   /* "-0.00" is "0.00" */
+    const char *digits = plain[0] == '-' ? plain + 1 : plain;
+    const char *dot = strchr(digits, '.');
+    const size_t n_int = dot ? (size_t)(dot - digits) : strlen(digits);
+    size_t o = 0;
+    if (plain[0] == '-' && o + 1 < n)
+        out[o++] = '-';
+    for (size_t i = 0; i < n_int && o + 2 < n; i++) {
+        if (i > 0 && (n_int - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    if (dot && o < n)
+        o += (size_t)snprintf(out + o, n - o, "%s", dot);
+    out[o < n ? o : n - 1] = '\0';
+    return out;
 }

@@ -3,11 +3,13 @@
  * fields). The whole text must be the number: an empty string, leading or
  * trailing junk ("12abc"), nan, inf and hexadecimal are all refused, so a
  * typo never silently becomes a different value. Its results are codes of
- * the status list (status.h).
+ * the status list (status.h). And the other way: numbers as text for
+ * people (messages, text reports), with thousands separators.
  */
 #ifndef CAPSIM_TEXTNUM_H
 #define CAPSIM_TEXTNUM_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "status.h"
 
@@ -29,5 +31,9 @@ typedef capsim_status textnum_status;
 textnum_status textnum_real(const char *text, double *out);
 /* An unsigned decimal integer of digits only, e.g. "16000". */
 textnum_status textnum_uint(const char *text, uint64_t *out);
+
+/* Writes v with `decimals` decimals and a comma between each group of three
+ * integer digits ("3,526,880,000", "-41,200.5"); never "-0". Returns out. */
+char *textnum_format_grouped(double v, int decimals, char *out, size_t n);
 
 #endif

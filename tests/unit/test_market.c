@@ -230,7 +230,7 @@ static void test_phase_online_at_its_tick(void **state)
     assert_int_equal(r->event_t[0], CHAIN_GB200_ONLINE);
     assert_string_equal(r->event_kind[0], "phase_online");
     assert_string_equal(r->event_entity[0], "plano-gb200");
-    assert_string_equal(r->event_message[0], "plano-gb200: 2048 GB200 online at cw-plano");
+    assert_string_equal(r->event_message[0], "plano-gb200: 2,048 GB200 online at cw-plano");
 }
 
 static void test_contract_start_and_end(void **state)
@@ -242,7 +242,7 @@ static void test_contract_start_and_end(void **state)
     assert_close(r->workload[72][W_SEARCH].capacity_h100, 1824 + 1024 * 2.5, 1e-9);
     assert_int_equal(r->event_t[1], CHAIN_GB200_START);
     assert_string_equal(r->event_kind[1], "contract_start");
-    assert_string_equal(r->event_message[1], "cw-google-gb200: coreweave leases 1024 GB200 to "
+    assert_string_equal(r->event_message[1], "cw-google-gb200: coreweave leases 1,024 GB200 to "
                                              "google at 4.40 USD/GPU-hour (reserved)");
     /* google-openai ends at day 4: openai has nothing, google takes it back. */
     assert_int_equal(r->contract[95][C_GOOGLE_OPENAI].delivered, 1600);

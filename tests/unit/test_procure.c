@@ -775,7 +775,7 @@ static void test_under_delivery_visible(void **state)
     assert_int_equal(r->event_t[short_ev], 0);
     assert_int_equal(r->event_t[back], 5 * TESTLIB_DAY);
     assert_string_equal(r->event_entity[short_ev], "g-nebius");
-    assert_non_null(strstr(r->event_message[short_ev], "delivers 512 of 1024 committed GPUs"));
+    assert_non_null(strstr(r->event_message[short_ev], "delivers 512 of 1,024 committed GPUs"));
     assert_int_equal(testlib_count_events(r, "contract_short"), 1);
     market_metric metrics[32];
     const size_t n = market_end_metrics(m, 10 * TESTLIB_DAY, metrics, 32);
