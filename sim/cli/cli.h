@@ -26,6 +26,7 @@ int cli_sweep(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_runs(int argc, char **argv);
 int cli_rerun(int argc, char **argv);
+int cli_search(int argc, char **argv);
 
 /* --set handling shared by subcommands: appends one "path=value" to a
  * growing array. Returns 0, or -1 when out of memory. */

@@ -17,6 +17,9 @@ static void usage(FILE *out)
             "  capsim validate SCENARIO.ini [--print] [--set path=value]...\n"
             "  capsim sweep SWEEP.ini [-o sweep.db] [-j N] [--resume] [--shard I/N] [--dry-run] [-q]\n"
             "  capsim merge OUT.db IN.db...\n"
+            "  capsim search SCENARIO.ini --param PATH --range LO..HI [--step S]\n"
+            "             --target 'METRIC <= X' [--largest] [--reps N] [--confidence C] [-j N]\n"
+            "             [-o search.db] [--set path=value]... [--until DATE] [--format text|json]\n"
             "  capsim export DB [--run ID] [--table T]... [--daily|--monthly] [--wide]\n"
             "             [-o DIR|FILE.csv|-] [--force]\n"
             "  capsim export DB --runs|--points [--metric GLOB] [-o DIR|FILE.csv|-]\n"
@@ -52,6 +55,8 @@ int main(int argc, char **argv)
         return cli_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep"))
         return cli_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "search"))
+        return cli_search(argc - 1, argv + 1);
     if (!strcmp(cmd, "merge"))
         return cli_merge(argc - 1, argv + 1);
     if (!strcmp(cmd, "export"))
@@ -67,7 +72,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "rerun"))
         return cli_rerun(argc - 1, argv + 1);
     fprintf(stderr, "capsim: unknown command '%s'; commands are run, validate, sweep, "
-                    "merge, runs, rerun, export, report, compare and plot (see capsim --help)\n",
+                    "search, merge, runs, rerun, export, report, compare and plot (see capsim --help)\n",
             cmd);
     return CLI_BAD_INPUT;
 }
