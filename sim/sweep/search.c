@@ -131,7 +131,11 @@ int search_grid_make(double lo, double hi, double step, search_grid *g, char *er
 
 double search_grid_value(const search_grid *g, size_t i)
 {
-    return g->lo + (double)i * g->step;
+    /* to 12 significant digits, as sweep_plan prints grid steps: 0.1 + 6 x
+     * 0.1 is 0.7, not 0.7000000000000001 */
+    char text[64];
+    snprintf(text, sizeof text, "%.12g", g->lo + (double)i * g->step);
+    return strtod(text, NULL);
 }
 
 void search_format_value(double v, char *out, size_t out_len)

@@ -84,8 +84,8 @@ int search_range_parse(const char *text, double *lo, double *hi, char *err, size
 #define SEARCH_MAX_GRID 100000000
 int search_grid_make(double lo, double hi, double step, search_grid *g, char *err,
                      size_t err_len);
-/* The value of grid point i, computed as lo + i x step (no accumulated
- * rounding). */
+/* The value of grid point i: lo + i x step (no accumulated rounding),
+ * rounded to 12 significant digits as sweep grids are. */
 double search_grid_value(const search_grid *g, size_t i);
 /* Writes the value the way a scenario key reads it: an integer without a
  * decimal point when it is one, else the shortest %g text that reads back

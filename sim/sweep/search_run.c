@@ -207,15 +207,14 @@ static int plan_add_point(search_state *st, const char *text)
     return 0;
 }
 
-/* Lists up to CLOSE_NAMES names nearest to `metric` by edit distance. */
+/* Names the nearest of names[] to `metric` (when it is a plausible typo:
+ * at most a third of its length in edits) and lists the CLOSE_NAMES
+ * nearest by edit distance (suggest.h). */
 static void print_close_names(const char *metric, char **names)
 {
     size_t n = 0;
     while (names[n])
         n++;
-    const char *nearest = suggest_nearest_in(metric, (const char *const *)names);
-    if (nearest)
-        fprintf(stderr, "capsim search: did you mean '%s'?\n", nearest);
     if (n == 0) {
         fprintf(stderr, "capsim search: the run has no metrics at all\n");
         return;
@@ -230,15 +229,18 @@ static void print_close_names(const char *metric, char **names)
         order[i] = i;
         dist[i] = suggest_distance(metric, names[i]);
     }
-    /* a partial selection sort: n is a few hundred names */
+    /* a partial selection sort, ties in name order: n is a few hundred names */
     size_t shown = n < CLOSE_NAMES ? n : CLOSE_NAMES;
     for (size_t i = 0; i < shown; i++)
         for (size_t j = i + 1; j < n; j++)
-            if (dist[order[j]] < dist[order[i]]) {
+            if (dist[order[j]] < dist[order[i]] ||
+                (dist[order[j]] == dist[order[i]] && order[j] < order[i])) {
                 size_t t = order[i];
                 order[i] = order[j];
                 order[j] = t;
             }
+    if (dist[order[0]] <= strlen(metric) / 3 + 1)
+        fprintf(stderr, "capsim search: did you mean '%s'?\n", names[order[0]]);
     fprintf(stderr, "capsim search: the closest of its %zu metrics:", n);
     for (size_t i = 0; i < shown; i++)
         fprintf(stderr, "%s %s", i ? "," : "", names[order[i]]);
@@ -375,6 +377,15 @@ static const search_probe *probe_at(const search_state *st, size_t index)
     return NULL;
 }
 
+/* The probe at the end of the range that ended a search without answer:
+ * the far end when the target fails there, else the near end. */
+static const search_probe *end_probe(const search_state *st, search_outcome r)
+{
+    int far = r == SEARCH_FAILS_AT_FAR_END;
+    int at_hi = far == !st->o->largest;
+    return probe_at(st, at_hi ? st->o->grid.n - 1 : 0);
+}
+
 static const char *outcome_name(search_outcome r, int largest)
 {
     switch (r) {
@@ -434,8 +445,11 @@ static void print_json(const search_state *st, search_outcome r, const search_pr
     } else {
         printf(", \"answer\": null, \"neighbour\": null");
     }
+    printf(", \"neighbour_side\": \"%s\"", o->largest ? "above" : "below");
     json_probe(stdout, "value_at_answer", r == SEARCH_FOUND ? at : NULL);
     json_probe(stdout, "value_below_answer", r == SEARCH_FOUND ? beside : NULL);
+    /* no answer: the metric at the end that decided (HI or LO) */
+    json_probe(stdout, "value_at_end", r == SEARCH_FOUND ? NULL : end_probe(st, r));
     printf(", \"replications\": %ld, \"confidence\": %g, \"probes\": %zu, \"runs\": %zu",
            o->replications, o->confidence, st->n_probes, st->runs);
     printf(", \"non_monotone\": [");
@@ -473,7 +487,7 @@ static void print_text(const search_state *st, search_outcome r, const search_pr
     } else {
         int near = r == SEARCH_HOLDS_AT_NEAR_END;
         const char *end = near == !o->largest ? lo : hi;
-        const search_probe *p = probe_at(st, near == !o->largest ? 0 : o->grid.n - 1);
+        const search_probe *p = end_probe(st, r);
         printf("no answer in the range: the target %s at %s = %s (", near ? "already holds"
                : "does not hold even", o->path, end);
         if (p)
