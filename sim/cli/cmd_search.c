@@ -169,6 +169,9 @@ static int check_options(search_cli *c)
         size_t len = strlen(o->path);
         if (!strncmp(a, o->path, len) && a[len] == '=')
             return bad("--set %s: that is the searched --param; drop the --set", a);
+        if (!strncmp(a, "scenario.seed=", 14))
+            return bad("--set %s: every replication gets its own seed from --seed (the same "
+                       "at every probe); use --seed N", a);
     }
     double lo, hi, step = 0;
     if (search_range_parse(c->range, &lo, &hi, err, sizeof err) != 0)

@@ -165,6 +165,8 @@ expect_eq "gpus step off whole nodes: exit 2" 2 "$code"
 "$CAPSIM" search "$fixture" --param workload.lab-inference.noise_sigma --range 0..1 \
   --target "$metric <= 0" -o "$tmp/x5.db" 2> "$tmp/x5.err"; code=$?
 expect_eq "no --step for a non-count: exit 2" "2 1" "$code $(grep -c 'step is required' "$tmp/x5.err")"
+search --range 8..20000 --set scenario.seed=5 -o "$tmp/x7.db" 2> "$tmp/x7.err"; code=$?
+expect_eq "--set scenario.seed refused: exit 2, use --seed" "2 1" "$code $(grep -c 'use --seed' "$tmp/x7.err")"
 before=$(q "$db" "SELECT count(*) FROM run")
 search --range 8..20000 -o "$db" 2> "$tmp/x6.err" > /dev/null; code=$?
 expect_eq "existing output: exit 2, untouched" "2 $before" "$code $(q "$db" "SELECT count(*) FROM run")"
