@@ -27,6 +27,7 @@ int cli_sweep(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_runs(int argc, char **argv);
 int cli_rerun(int argc, char **argv);
+int cli_search(int argc, char **argv);
 int cli_completion(int argc, char **argv);
 
 /* The table of subcommands (main.c), ending with a NULL name: the

@@ -16,6 +16,7 @@ static const cli_command commands[] = {
     {"validate", cli_validate, "check a scenario; --print shows the resolved model"},
     {"sweep", cli_sweep, "run a batch of runs from a sweep file"},
     {"merge", cli_merge, "join sweep shards (or results databases) into one"},
+    {"search", cli_search, "the smallest parameter value that meets a target (bisection)"},
     {"runs", cli_runs, "list the runs of a database"},
     {"rerun", cli_rerun, "run a stored run again from what its database holds"},
     {"export", cli_export, "write tables as CSV for spreadsheets"},

@@ -725,3 +725,15 @@ int sweep_execute(const sweep_file *f, const sweep_plan *p, const scenario *base
     sweep__release(&s);
     return code;
 }
+
+/* ---- for other drivers of the pool (search_run.c) ---- */
+
+void sweep__run_todo(sweep_state *s)
+{
+    loop(s);
+}
+
+int sweep__make_tmpdir(sweep_state *s)
+{
+    return make_tmpdir(s);
+}

@@ -63,4 +63,11 @@ int sweep__summarise(sweep_state *s);
 /* Frees what the state owns and closes the output. */
 void sweep__release(sweep_state *s);
 
+/* For a driver that prepares the state itself (search_run.c, whose plan
+ * grows one point at a time): runs s->todo[s->next .. s->n_todo - 1] on
+ * the pool until all have ended (or a stop was requested, or the database
+ * failed), and makes the temporary directory (s->o->out_path.tmp.PID). */
+void sweep__run_todo(sweep_state *s);
+int sweep__make_tmpdir(sweep_state *s);
+
 #endif

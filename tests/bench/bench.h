@@ -23,4 +23,9 @@ void bench_evq_report(FILE *out);
  * against ticks. dir: a scratch folder. */
 void bench_sweep_report(FILE *out, const char *capsim, const char *scenario, const char *dir);
 
+/* The goal search against a full scan of its step grid (bench_search.c):
+ * runs and wall time of `capsim search` against a grid sweep of every
+ * point, on tests/fixtures/search-linear.ini (run from the repository). */
+void bench_search_report(FILE *out, const char *capsim, const char *dir);
+
 #endif

@@ -6,7 +6,8 @@
  *    rows of the same width;
  *  - the fleet kernel's ns per GPU-tick against a copy loop over the same bytes;
  *  - the event queue's hold time;
- *  - the scenario with failures on against off (scenario.failures=false).
+ *  - the scenario with failures on against off (scenario.failures=false);
+ *  - the goal search against a full scan of its step grid (bench_search.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,7 @@ int main(int argc, char **argv)
     bench_kernel_report(stdout);
     bench_evq_report(stdout);
     bench_sweep_report(stdout, capsim, scenario, dir);
+    bench_search_report(stdout, capsim, dir);
 
     double events, gpu_ticks, rows;
     double baseline = sqlite_baseline_rows_per_second(dir);
