@@ -73,10 +73,6 @@ struct alloc {
     int *sorted_phases;             /* phases in fleet order */
     size_t *group_first_phase;      /* n_groups + 1: group g's phases are
                                        sorted_phases[first[g], first[g + 1]) */
-    uint8_t *scratch_state;         /* largest group */
-    float *scratch_perf;
-    float *scratch_hazard;
-    float *scratch_threshold;
 };
 
 /* Grows a->field to hold at least `need` elements, doubling from 16.
@@ -199,16 +195,6 @@ capsim_status alloc_order_providers(alloc *a)
     return 0;
 }
 
-/* Largest group, for the partition scratch. */
-static size_t largest_group(const alloc *a)
-{
-    size_t most = 0;
-    for (size_t g = 0; g < a->n_groups; g++)
-        if (a->groups[g].hi - a->groups[g].lo > most)
-            most = a->groups[g].hi - a->groups[g].lo;
-    return most;
-}
-
 /* The per-entity arrays. Returns 0 or CAPSIM_ERR_NO_MEMORY. */
 static capsim_status allocate_arrays(alloc *a)
 {
@@ -270,13 +256,6 @@ static alloc *create(alloc *a)
     order_gpu_types(a);
     for (size_t w = 0; w < s->n_workloads; w++)
         a->provider_has_workload[s->workloads[w].tenant] = 1;
-    const size_t most = largest_group(a) + 1;
-    a->scratch_state = malloc(most * sizeof *a->scratch_state);
-    a->scratch_perf = malloc(most * sizeof *a->scratch_perf);
-    a->scratch_hazard = malloc(most * sizeof *a->scratch_hazard);
-    a->scratch_threshold = malloc(most * sizeof *a->scratch_threshold);
-    if (!a->scratch_state || !a->scratch_perf || !a->scratch_hazard || !a->scratch_threshold)
-        goto fail;
     return a;
 fail:
     alloc_destroy(a);
@@ -327,8 +306,7 @@ void alloc_destroy(alloc *a)
         a->provider_has_workload, a->phase_online, a->leaves, a->spot_contracts,
         a->contract_leaves, a->hops, a->segments, a->blocks, a->dc_installed, a->dc_healthy, a->dc_failed,
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
-        a->group_cursor, a->sorted_phases, a->group_first_phase, a->scratch_state,
-        a->scratch_perf, a->scratch_hazard, a->scratch_threshold, a->gpu_order,
+        a->group_cursor, a->sorted_phases, a->group_first_phase, a->gpu_order,
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
@@ -402,12 +380,9 @@ static void swap_gpus(fleet *f, size_t i, size_t j)
     float v = f->perf[i];
     f->perf[i] = f->perf[j];
     f->perf[j] = v;
-    v = f->hazard[i];
-    f->hazard[i] = f->hazard[j];
-    f->hazard[j] = v;
-    v = f->threshold[i];
-    f->threshold[i] = f->threshold[j];
-    f->threshold[j] = v;
+    v = f->hazard_left[i];
+    f->hazard_left[i] = f->hazard_left[j];
+    f->hazard_left[j] = v;
 }
 
 /* The first GPU of [i, hi) that is not healthy, or hi: 64 states, then
@@ -437,7 +412,7 @@ static size_t next_unhealthy(const uint8_t *state, size_t i, size_t hi)
 
 /* Moves the healthy GPUs of [lo, hi) to the front by swapping each
  * unhealthy GPU near the front with the last healthy one (each GPU's facts,
- * state, perf, hazard and threshold, move with it). Not stable, but
+ * state, perf and remaining hazard, move with it). Not stable, but
  * deterministic; GPUs of one type in one DC are interchangeable. O(hi - lo)
  * bytes scanned, O(swaps) moved. Returns the end of the healthy part. */
 static size_t partition_healthy(alloc *a, fleet *f, size_t lo, size_t hi)

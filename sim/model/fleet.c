@@ -6,15 +6,23 @@
  * byte size is rounded up to a multiple of 64 as aligned_alloc requires.
  *
  * What the kernel sums: every healthy GPU of a range has the same util
- * (load) and power, so busy and power are the healthy count times those,
- * and throughput is load times the sum of perf over healthy GPUs. Only the
- * count (an integer, exact in any order) and the perf sum are accumulated
- * per GPU.
+ * (load) and power, so busy and power are the healthy count times those:
+ * the kernel accumulates only integer counts (healthy GPUs, new failures),
+ * exact in any order and on any vector width. It does not read perf: perf
+ * changes only at events, and the market sums it per allocation when the
+ * allocation changes (fleet_sum_perf), which is what inference capacity
+ * uses.
  *
- * Determinism of the kernel: floating-point addition is not associative, so
- * a sum that the compiler splits across 4, 8 or 16 vector lanes would differ
- * between the SSE2, AVX2 and AVX-512 clones. The kernel therefore fixes the
- * split itself: GPU lo + i always adds its perf (or 0) into float
+ * One float per GPU for failures: the remaining hazard R = E - H, not H and
+ * E apart. "H >= E" is "R <= 0", and the pass moves 4 bytes per GPU fewer
+ * each way. R is rounded once per pass instead of H: both are float sums of
+ * per-tick hazards, so the failure tick can differ from an H-and-E
+ * implementation only when H lands within a float ulp of E.
+ *
+ * Determinism of fleet_sum_perf: floating-point addition is not
+ * associative, so a sum that the compiler splits across 4, 8 or 16 vector
+ * lanes would differ between the SSE2, AVX2 and AVX-512 clones. The split
+ * is therefore fixed: GPU lo + i always adds its perf into float
  * partial-sum lane i mod 32, in index order, within chunks of 1,024 GPUs
  * counted from lo; each chunk's float lanes are added into 32 double lanes,
  * in chunk order; and the 32 double lanes are combined in lane order. Every
@@ -31,10 +39,11 @@
 #include <string.h>
 
 #define FLEET_ALIGN_BYTES 64
-/* Partial-sum lanes of the kernel; see the determinism note above. */
+/* Partial-sum lanes of the kernel's counts and of fleet_sum_perf; see the
+ * determinism note above. */
 #define FLEET_LANES 32
-/* GPUs per float partial sum before it is flushed into a double lane: 32
- * additions per lane, a multiple of FLEET_LANES. */
+/* GPUs per chunk: 32 per lane, so a float lane rounds at most 32 additions
+ * and a uint8 count lane cannot overflow; a multiple of FLEET_LANES. */
 #define FLEET_CHUNK_GPUS 1024
 _Static_assert(FLEET_CHUNK_GPUS % FLEET_LANES == 0 && FLEET_CHUNK_GPUS / FLEET_LANES <= UINT8_MAX,
                "chunks keep each GPU in its lane, and the uint8 healthy counts cannot overflow");
@@ -49,17 +58,16 @@ static void *alloc_aligned(size_t bytes)
     return aligned_alloc(FLEET_ALIGN_BYTES, rounded == 0 ? FLEET_ALIGN_BYTES : rounded);
 }
 
-/* Sets every GPU healthy, perf 1, util 0, power 0, hazard 0, threshold
+/* Sets every GPU healthy, perf 1, util 0, power 0, remaining hazard
  * INFINITY (never fails), allocation -1. */
 static void fill_defaults(fleet *f)
 {
     memset(f->state, FLEET_HEALTHY, f->n);
     memset(f->util, 0, f->n * sizeof *f->util);     /* all-zero bits = 0.0f */
     memset(f->power_w, 0, f->n * sizeof *f->power_w);
-    memset(f->hazard, 0, f->n * sizeof *f->hazard);
     for (size_t i = 0; i < f->n; i++) {
         f->perf[i] = 1.0f;
-        f->threshold[i] = INFINITY;
+        f->hazard_left[i] = INFINITY;
         f->allocation[i] = -1;
     }
 }
@@ -83,9 +91,7 @@ fleet *fleet_create(size_t n)
         goto fail;
     if (!(f->power_w = alloc_aligned(n * sizeof *f->power_w)))
         goto fail;
-    if (!(f->hazard = alloc_aligned(n * sizeof *f->hazard)))
-        goto fail;
-    if (!(f->threshold = alloc_aligned(n * sizeof *f->threshold)))
+    if (!(f->hazard_left = alloc_aligned(n * sizeof *f->hazard_left)))
         goto fail;
     if (!(f->allocation = alloc_aligned(n * sizeof *f->allocation)))
         goto fail;
@@ -102,8 +108,7 @@ void fleet_destroy(fleet *f)
     if (!f)
         return;
     free(f->allocation);
-    free(f->threshold);
-    free(f->hazard);
+    free(f->hazard_left);
     free(f->power_w);
     free(f->util);
     free(f->perf);
@@ -112,23 +117,20 @@ void fleet_destroy(fleet *f)
 }
 
 /*
- * The tick kernel over n GPUs (the arrays start at the chunk's first GPU).
- * Each GPU i:
+ * The tick kernel over n GPUs (the arrays start at the chunk's first GPU,
+ * n <= FLEET_CHUNK_GPUS). Each GPU i:
  *   h = (state == FLEET_HEALTHY) ? 1 : 0;
  *   util = h * load;  power = h * power_on_w;
- *   H += h * dh;  fail = h and H >= E;  state += fail * FLEET_NEW_FAILURE;
+ *   R -= h * dh;  fail = h and R <= 0;  state += fail * FLEET_NEW_FAILURE;
  * which is fleet.h's contract computed exactly: multiplying by 1 or 0 rounds
  * nothing, every healthy GPU of the range has the same power_on_w = idle +
- * (tdp - idle) * load * power_scale, and adding 0 leaves H unchanged (a
- * failed GPU keeps its H until fleet_renew). fail implies state was
- * FLEET_HEALTHY (0), so the addition writes FLEET_NEW_FAILURE exactly. Float
- * lane i mod 32 accumulates h * perf from 0; the lanes are written to
- * healthy_perf_out[lane]. The last block may hold fewer than 32 GPUs; they
- * go into lanes 0.. in the same fixed way. Healthy GPUs and new failures are
- * counted in uint8 lanes (at most 1,024 / 32 = 32 per lane, no overflow)
- * and their totals written out: integer counts are exact in any order. The
- * hazard update is element-wise (no reduction), so every vector width
- * computes the same H bit for bit.
+ * (tdp - idle) * load * power_scale, and subtracting 0 leaves R unchanged (a
+ * failed GPU keeps its R until fleet_renew). fail implies state was
+ * FLEET_HEALTHY (0), so the addition writes FLEET_NEW_FAILURE exactly. The
+ * R update is element-wise (no reduction), so every vector width computes
+ * the same R bit for bit. Healthy GPUs and new failures are counted in
+ * uint8 lanes (at most 1,024 / 32 = 32 per lane, no overflow) and their
+ * totals written to counts_out[0] and [1].
  *
  * Written for the vectoriser, and each choice below was needed:
  *   - one select per GPU, then products: with several selects on the same
@@ -143,129 +145,120 @@ void fleet_destroy(fleet *f)
  *     speculate. It does not license reassociation or contraction, so the
  *     arithmetic stays the same. "O3" adds the vectorised tail; the main
  *     loop vectorises at -O2 once trapping math is off.
- *   - no calls in the loops; target_clones builds a default (SSE2), an AVX2
- *     and an AVX-512 version and picks one at load time (ifunc).
- *   - 32 lanes, not 16: the lane loop's 32 iterations over uint8 state give
+ *   - no calls in the loops; target_clones builds a default (SSE2), an
+ *     x86-64-v3 (AVX2) and an x86-64-v4 (AVX-512 with VL and BW) version
+ *     and picks one at load time (ifunc).
+ *   - 32 count lanes: the lane loop's 32 iterations over uint8 state give
  *     a vectorisation factor of 32, so the AVX2 and AVX-512 clones load
- *     state in 32-byte vectors and work on 4 x 8 floats; with 16 lanes
- *     every clone was held to 16-byte vectors. The default clone does the
- *     same additions in 8 x 4 floats.
- *   - the counts in uint8 vectors instead of more float lanes: it frees the
- *     registers the float accumulators need.
+ *     state in 32-byte vectors and work on 4 x 8 floats.
  *
  * Vectorisation (gcc 12.2, Makefile CFLAGS, -fopt-info-vec-optimized):
  *   default (SSE2) clone:
- *     fleet.c:189:30: optimized: loop vectorized using 16 byte vectors  (lanes)
- *     fleet.c:204:26: optimized: loop vectorized using 16 byte vectors  (tail)
- *     fleet.c:204:26: optimized: loop vectorized using 8 byte vectors   (its
+ *     fleet.c:193:30: optimized: loop vectorized using 16 byte vectors  (lanes)
+ *     fleet.c:207:26: optimized: loop vectorized using 16 byte vectors  (tail)
+ *     fleet.c:207:26: optimized: loop vectorized using 8 byte vectors   (its
  *                                                               epilogue)
- *     fleet.c:218:26: optimized: loop vectorized using 16 byte vectors  (lanes out)
- *   avx2 and avx512f clones (gcc prefers 256-bit vectors for AVX-512 too):
- *     fleet.c:189:30: optimized: loop vectorized using 32 byte vectors  (lanes)
- *     fleet.c:204:26: optimized: loop vectorized using 32 byte vectors  (tail)
- *     fleet.c:204:26: optimized: loop vectorized using 16 byte vectors  (its
- *                                                               epilogue)
- *     fleet.c:218:26: optimized: loop vectorized using 32 byte vectors  (lanes out)
+ *     fleet.c:220:26: optimized: loop vectorized using 16 byte vectors  (counts out)
+ *   x86-64-v3 (AVX2) and x86-64-v4 (AVX-512) clones (gcc prefers 256-bit
+ *   vectors for AVX-512 too; what v4 adds is 32 vector registers and mask
+ *   registers, so the byte compare of state becomes one mask for all 32
+ *   GPUs and nothing spills):
+ *     fleet.c:193:30: optimized: loop vectorized using 32 byte vectors  (lanes)
+ *     fleet.c:207:26: optimized: loop vectorized using 32 byte vectors  (tail)
+ *     fleet.c:207:26: optimized: loop vectorized using 16 or 8 byte vectors
+ *                                                               (its epilogue)
+ *     fleet.c:220:26: optimized: loop vectorized using 32 byte vectors  (counts out)
  *   tick_kernel_plain (the same pass without hazard, below): every clone
- *     vectorises its lanes (245), tail (254) and lanes out (262) loops in
+ *     vectorises its lanes (243), tail (252) and counts out (260) loops in
  *     the same widths as above.
  *   fleet_min_perf:
- *     fleet.c:381:27: optimized: loop vectorized using 16 byte vectors
- * Every width performs the same per-lane float additions in the same
- * order, so the sums stay bit-identical across clones.
+ *     fleet.c:364:27: optimized: loop vectorized using 16 byte vectors
+ * The clones were "avx2" and "avx512f" before: the avx512f clone spilled
+ * its 256-bit work to the stack (without AVX512VL it has 16 ymm registers)
+ * and ran 2.6 times slower per GPU than the x86-64-v4 one (bench_kernel,
+ * 10,240 GPUs, from cache). Element-wise arithmetic and integer counts
+ * give the same bits at every width.
  */
-__attribute__((target_clones("default", "avx2", "avx512f"),
+__attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"),
                optimize("O3", "no-trapping-math")))
-static void tick_kernel(size_t n, uint8_t *restrict state, const float *restrict perf,
-                        float *restrict util, float *restrict power_w,
-                        float *restrict hazard, const float *restrict threshold,
-                        float load, float power_on_w, float dh,
-                        uint32_t *restrict counts_out,
-                        float healthy_perf_out[restrict FLEET_LANES])
+static void tick_kernel(size_t n, uint8_t *restrict state, float *restrict util,
+                        float *restrict power_w, float *restrict hazard_left, float load,
+                        float power_on_w, float dh, uint32_t counts_out[restrict 2])
 {
     uint8_t healthy[FLEET_LANES] = {0};
     uint8_t failed[FLEET_LANES] = {0};
-    float healthy_perf[FLEET_LANES] = {0};
 
     size_t i = 0;
     for (; i + FLEET_LANES <= n; i += FLEET_LANES) {
         for (size_t j = 0; j < FLEET_LANES; j++) {
             const uint8_t up = state[i + j] == FLEET_HEALTHY;
             const float h = up ? 1.0f : 0.0f;
-            const float hz = hazard[i + j] + h * dh;
-            const uint8_t fail = (uint8_t)(up & (hz >= threshold[i + j]));
+            const float left = hazard_left[i + j] - h * dh;
+            const uint8_t fail = (uint8_t)(up & (left <= 0.0f));
             util[i + j] = h * load;
             power_w[i + j] = h * power_on_w;
-            hazard[i + j] = hz;
+            hazard_left[i + j] = left;
             state[i + j] = (uint8_t)(state[i + j] + fail * FLEET_NEW_FAILURE);
             healthy[j] = (uint8_t)(healthy[j] + up);
             failed[j] = (uint8_t)(failed[j] + fail);
-            healthy_perf[j] += h * perf[i + j];
         }
     }
     /* Tail: fewer than FLEET_LANES GPUs. */
     for (size_t j = 0; i < n; i++, j++) {
         const uint8_t up = state[i] == FLEET_HEALTHY;
         const float h = up ? 1.0f : 0.0f;
-        const float hz = hazard[i] + h * dh;
-        const uint8_t fail = (uint8_t)(up & (hz >= threshold[i]));
+        const float left = hazard_left[i] - h * dh;
+        const uint8_t fail = (uint8_t)(up & (left <= 0.0f));
         util[i] = h * load;
         power_w[i] = h * power_on_w;
-        hazard[i] = hz;
+        hazard_left[i] = left;
         state[i] = (uint8_t)(state[i] + fail * FLEET_NEW_FAILURE);
         healthy[j] = (uint8_t)(healthy[j] + up);
         failed[j] = (uint8_t)(failed[j] + fail);
-        healthy_perf[j] += h * perf[i];
     }
     uint32_t count = 0, fails = 0;
     for (size_t j = 0; j < FLEET_LANES; j++) {
         count += healthy[j];
         fails += failed[j];
-        healthy_perf_out[j] = healthy_perf[j];
     }
     counts_out[0] = count;
     counts_out[1] = fails;
 }
 
 /* The same pass for a range whose GPUs accumulate no hazard (no GPU-scope
- * failure mode for their type): it neither reads nor writes hazard and
- * threshold, so a scenario without failures moves 13 bytes per GPU, not 25.
- * With dh = 0 the hazard kernel would compute exactly this: H + 0 = H, and a
- * GPU without a GPU-scope mode has threshold INFINITY. */
-__attribute__((target_clones("default", "avx2", "avx512f"),
+ * failure mode for their type): it neither reads nor writes hazard_left, so
+ * it moves 9 bytes per GPU, not 14. With dh = 0 the hazard kernel would
+ * compute exactly this: R - 0 = R, and a GPU without a GPU-scope mode has
+ * R = INFINITY, which is never <= 0. */
+__attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"),
                optimize("O3", "no-trapping-math")))
-static void tick_kernel_plain(size_t n, const uint8_t *restrict state,
-                        const float *restrict perf, float *restrict util,
-                        float *restrict power_w, float load, float power_on_w,
-                        uint32_t *restrict healthy_out,
-                        float healthy_perf_out[restrict FLEET_LANES])
+static void tick_kernel_plain(size_t n, const uint8_t *restrict state, float *restrict util,
+                              float *restrict power_w, float load, float power_on_w,
+                              uint32_t *restrict healthy_out)
 {
     uint8_t healthy[FLEET_LANES] = {0};
-    float healthy_perf[FLEET_LANES] = {0};
 
     size_t i = 0;
     for (; i + FLEET_LANES <= n; i += FLEET_LANES) {
         for (size_t j = 0; j < FLEET_LANES; j++) {
-            const float h = state[i + j] == FLEET_HEALTHY ? 1.0f : 0.0f;
+            const uint8_t up = state[i + j] == FLEET_HEALTHY;
+            const float h = up ? 1.0f : 0.0f;
             util[i + j] = h * load;
             power_w[i + j] = h * power_on_w;
-            healthy[j] = (uint8_t)(healthy[j] + (state[i + j] == FLEET_HEALTHY));
-            healthy_perf[j] += h * perf[i + j];
+            healthy[j] = (uint8_t)(healthy[j] + up);
         }
     }
     /* Tail: fewer than FLEET_LANES GPUs. */
     for (size_t j = 0; i < n; i++, j++) {
-        const float h = state[i] == FLEET_HEALTHY ? 1.0f : 0.0f;
+        const uint8_t up = state[i] == FLEET_HEALTHY;
+        const float h = up ? 1.0f : 0.0f;
         util[i] = h * load;
         power_w[i] = h * power_on_w;
-        healthy[j] = (uint8_t)(healthy[j] + (state[i] == FLEET_HEALTHY));
-        healthy_perf[j] += h * perf[i];
+        healthy[j] = (uint8_t)(healthy[j] + up);
     }
     uint32_t count = 0;
-    for (size_t j = 0; j < FLEET_LANES; j++) {
+    for (size_t j = 0; j < FLEET_LANES; j++)
         count += healthy[j];
-        healthy_perf_out[j] = healthy_perf[j];
-    }
     *healthy_out = count;
 }
 
@@ -273,49 +266,36 @@ static void tick_kernel_plain(size_t n, const uint8_t *restrict state,
  * The tick kernel over GPUs [lo, hi); contract in fleet.h. An empty range
  * adds nothing.
  *
- * The range is cut into chunks of FLEET_CHUNK_GPUS (a multiple of 32, so
- * GPU lo + i stays in lane i mod 32 throughout). Each chunk's float lanes
- * are added into double lanes, which bounds the float rounding to that of
- * 32 additions per lane; at the end the double lanes are combined in lane
- * order. The counts are exact integers. One ifunc call per 1,024 GPUs costs
- * nothing measurable.
+ * The range is cut into chunks of FLEET_CHUNK_GPUS, so the kernel's uint8
+ * count lanes cannot overflow; the counts are exact integers. One ifunc
+ * call per 1,024 GPUs costs nothing measurable.
  *
  * Every healthy GPU of the range has util = load and power = power_on_w,
  * and every other GPU 0, so the sums of util and power are the healthy
  * count times those values: exact products in double, with no float
- * accumulation at all. Throughput, sum of util * perf * perf_scale, is load
- * times perf_scale times the sum of perf over healthy GPUs.
+ * accumulation at all.
  */
 void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet_sums *sums)
 {
     assert(lo <= hi && hi <= f->n);
     const float power_on_w = p->idle_w + (p->tdp_w - p->idle_w) * p->load * p->power_scale;
     size_t healthy_count = 0, failed_count = 0;
-    double total[FLEET_LANES] = {0};
-    float lanes[FLEET_LANES];
     for (size_t start = lo; start < hi; start += FLEET_CHUNK_GPUS) {
         size_t count = hi - start < FLEET_CHUNK_GPUS ? hi - start : FLEET_CHUNK_GPUS;
         uint32_t chunk[2] = {0, 0};
         if (p->hazard > 0.0f)
-            tick_kernel(count, f->state + start, f->perf + start, f->util + start,
-                        f->power_w + start, f->hazard + start, f->threshold + start, p->load,
-                        power_on_w, p->hazard, chunk, lanes);
+            tick_kernel(count, f->state + start, f->util + start, f->power_w + start,
+                        f->hazard_left + start, p->load, power_on_w, p->hazard, chunk);
         else
-            tick_kernel_plain(count, f->state + start, f->perf + start, f->util + start,
-                              f->power_w + start, p->load, power_on_w, &chunk[0], lanes);
+            tick_kernel_plain(count, f->state + start, f->util + start, f->power_w + start,
+                              p->load, power_on_w, &chunk[0]);
         healthy_count += chunk[0];
         failed_count += chunk[1];
-        for (int j = 0; j < FLEET_LANES; j++)
-            total[j] += (double)lanes[j];
     }
-    double healthy_perf = 0.0;
-    for (int j = 0; j < FLEET_LANES; j++)
-        healthy_perf += total[j];
     const double healthy = (double)healthy_count;
     sums->healthy += healthy;
     sums->busy += healthy * (double)p->load;
     sums->power_w += healthy * (double)power_on_w;
-    sums->throughput += healthy_perf * (double)p->load * (double)p->perf_scale;
     sums->new_failures += (double)failed_count;
 }
 
@@ -338,10 +318,10 @@ size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t c
     return found;
 }
 
-/* The lanes of fleet_sum_perf: GPU i's perf into float lane i mod 32, as
- * in the tick kernel, so the compiler vectorises it and every clone adds
- * the same numbers in the same order. */
-__attribute__((target_clones("default", "avx2", "avx512f"), optimize("O3", "no-trapping-math")))
+/* The lanes of fleet_sum_perf: GPU i's perf into float lane i mod 32, so
+ * the compiler vectorises it and every clone adds the same numbers in the
+ * same order. */
+__attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"), optimize("O3", "no-trapping-math")))
 static void perf_lanes(size_t n, const float *restrict perf, float out[restrict FLEET_LANES])
 {
     float lanes[FLEET_LANES] = {0};
@@ -390,6 +370,5 @@ void fleet_renew(fleet *f, size_t i, float threshold)
 {
     assert(i < f->n);
     f->state[i] = FLEET_HEALTHY;
-    f->hazard[i] = 0.0f;
-    f->threshold[i] = threshold;
+    f->hazard_left[i] = threshold;
 }

@@ -28,30 +28,33 @@ typedef struct fleet {
     float *perf;          /* performance multiplier: 1.0, or the straggler speed */
     float *util;          /* utilisation 0..1, written by every tick */
     float *power_w;       /* board power, W, written by every tick */
-    float *hazard;        /* cumulative failure hazard H since install or repair */
-    float *threshold;     /* the GPU fails when H reaches it: an Exp(1) draw, or
-                             INFINITY (the default: never fails) */
+    float *hazard_left;   /* remaining hazard R = E - H until the GPU fails: E is an
+                             Exp(1) draw at install or repair (INFINITY, the default:
+                             never fails) and H the hazard accumulated since */
     int32_t *allocation;  /* index of the allocation the GPU serves, -1 for none */
 } fleet;
 
 /* What one kernel call applies to its range: one allocation, one GPU type,
- * one datacenter's throttle. */
+ * one datacenter's throttle (its f^alpha on throughput is the market's, on
+ * the perf sums, market_failures.c). */
 typedef struct fleet_pass {
     float load;           /* the allocation's load factor, 0..1 */
     float idle_w;         /* board power when idle, W */
     float tdp_w;          /* board power at full load, W */
     float power_scale;    /* throttle: f^beta on the load-dependent power (1: none) */
-    float perf_scale;     /* throttle: f^alpha on throughput (1: none) */
     float hazard;         /* hazard a healthy GPU accumulates this tick at this load:
                              base rate x (1 + load_factor x load) x dt; 0: no failures */
 } fleet_pass;
 
-/* Per-range reductions of one kernel call. Sums are over the range only. */
+/* Per-range reductions of one kernel call. Sums are over the range only.
+ * Throughput is not among them: a range's inference throughput is load x
+ * f^alpha x the sum of perf over its GPUs, and perf changes only at
+ * events, so the market sums perf once per allocation change
+ * (fleet_sum_perf) rather than the pass reading perf every tick. */
 typedef struct fleet_sums {
     double healthy;       /* GPUs in FLEET_HEALTHY when the pass began */
     double busy;          /* sum of utilisation: busy GPU-equivalents */
     double power_w;       /* sum of board power, W */
-    double throughput;    /* sum of util * perf * perf_scale, in GPUs of this type at full speed */
     double new_failures;  /* GPUs whose hazard reached their threshold in this pass */
 } fleet_sums;
 
@@ -63,12 +66,15 @@ void fleet_destroy(fleet *f);
 /* operations */
 /* The tick kernel over GPUs [lo, hi): every GPU of the range serves one
  * allocation and is of one type (*p). A healthy GPU gets util = load,
- * power = idle + (tdp - idle) * util * power_scale, and H += p->hazard; when
- * H reaches its threshold it becomes FLEET_NEW_FAILURE (it served this tick:
- * its util and power count). Failed, maintenance and new-failure GPUs get
- * util 0 and power 0 and accumulate nothing. No branch per GPU. Adds the
- * range's sums into *sums. Deterministic: the same inputs give bit-identical
- * results on every x86-64, whatever vector width the CPU has. */
+ * power = idle + (tdp - idle) * util * power_scale, and R -= p->hazard; when
+ * R reaches 0 (H reaches E) it becomes FLEET_NEW_FAILURE (it served this
+ * tick: its util and power count). Failed, maintenance and new-failure GPUs
+ * get util 0 and power 0 and accumulate nothing. No branch per GPU. Moves
+ * 14 bytes per GPU (reads state and hazard_left, writes util, power_w,
+ * hazard_left and state), 9 when p->hazard is 0 (hazard_left is neither
+ * read nor written). Adds the range's sums into *sums. Deterministic: the
+ * same inputs give bit-identical results on every x86-64, whatever vector
+ * width the CPU has. */
 void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet_sums *sums);
 /* Collects the FLEET_NEW_FAILURE GPUs of [lo, hi), in index order: marks
  * each FLEET_FAILED and writes its index into out while fewer than cap are
@@ -78,11 +84,12 @@ size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t c
  * synchronous gang on those GPUs advances. Exact in any order. */
 float fleet_min_perf(const fleet *f, size_t lo, size_t hi);
 /* The sum of perf over [lo, hi), whatever the states: a range's inference
- * throughput at full load, in GPUs at full speed. Summed in the kernel's
- * fixed lanes, so bit-identical on every x86-64. */
+ * throughput at full load, in GPUs at full speed. Summed in fixed lanes
+ * (fleet.c), so bit-identical on every x86-64. */
 double fleet_sum_perf(const fleet *f, size_t lo, size_t hi);
-/* Starts GPU i afresh (installed or repaired): healthy, H = 0, threshold =
- * `threshold` (an Exp(1) draw, or INFINITY when no failure mode applies). */
+/* Starts GPU i afresh (installed or repaired): healthy, with R = threshold
+ * (H = 0, E = threshold: an Exp(1) draw, or INFINITY when no failure mode
+ * applies). */
 void fleet_renew(fleet *f, size_t i, float threshold);
 
 #endif

@@ -389,8 +389,8 @@ static void test_stragglers(void **state)
 /* Failures and repairs between 200 rebuilds, at random GPUs (a fixed
  * xorshift sequence): after every rebuild the layout is exact (each leaf's
  * range holds its index, everything else -1), every group's healthy GPUs
- * are its prefix, and every GPU keeps its own perf and threshold (the
- * multiset of (state, perf, threshold) is unchanged by the partition). */
+ * are its prefix, and every GPU keeps its own perf and remaining hazard
+ * (the multiset of (state, perf, hazard_left) is unchanged by the partition). */
 static void test_rebuilds_under_failures(void **state)
 {
     (void)state;
@@ -398,7 +398,7 @@ static void test_rebuilds_under_failures(void **state)
     fleet *f = w.fleet;
     for (size_t i = 0; i < f->n; i++) {
         f->perf[i] = 1.0f - (float)(i % 7) * 0.01f;
-        f->threshold[i] = (float)i;       /* a tag: which GPU this is */
+        f->hazard_left[i] = (float)i;       /* a tag: which GPU this is */
     }
     uint64_t x = 0x9e3779b97f4a7c15ULL;
     for (int round = 0; round < 200; round++) {
@@ -417,7 +417,7 @@ static void test_rebuilds_under_failures(void **state)
                 assert_int_equal(f->state[i] == FLEET_HEALTHY, i < groups[g].healthy_hi);
         }
         for (size_t i = 0; i < f->n; i++) {
-            const size_t tag = (size_t)f->threshold[i];
+            const size_t tag = (size_t)f->hazard_left[i];
             if (f->perf[i] != 1.0f - (float)(tag % 7) * 0.01f)
                 fail_msg("GPU at %zu (tag %zu) lost its perf", i, tag);
         }
