@@ -385,19 +385,31 @@ static void swap_gpus(fleet *f, size_t i, size_t j)
     f->hazard_left[j] = v;
 }
 
+/* From i, skips whole 64-byte blocks of FLEET_HEALTHY (0) states: returns
+ * the start of the first block that holds another state, or of the first
+ * that would pass hi. Eight word loads and seven ORs per block. (A memcpy
+ * of the block into an array of eight words went through the stack, and
+ * that scan was half of every rebuild's time in the default scenario.) */
+static size_t clean_blocks_end(const uint8_t *restrict state, size_t i, size_t hi)
+{
+    for (; i + 64 <= hi; i += 64) {
+        uint64_t any = 0;
+        for (size_t k = 0; k < 64; k += 8) {
+            uint64_t word;
+            memcpy(&word, state + i + k, sizeof word);
+            any |= word;
+        }
+        if (any != 0)
+            break;
+    }
+    return i;
+}
+
 /* The first GPU of [i, hi) that is not healthy, or hi: 64 states, then
  * eight, at a time (FLEET_HEALTHY is 0), so a clean group costs a fast scan. */
 static size_t next_unhealthy(const uint8_t *state, size_t i, size_t hi)
 {
-    while (i < hi && (i & 7) != 0 && state[i] == FLEET_HEALTHY)
-        i++;
-    while (i + 64 <= hi) {                  /* a cache line at a time */
-        uint64_t w[8];
-        memcpy(w, state + i, sizeof w);
-        if ((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) != 0)
-            break;
-        i += 64;
-    }
+    i = clean_blocks_end(state, i, hi);
     while (i + 8 <= hi) {
         uint64_t word;
         memcpy(&word, state + i, sizeof word);

@@ -151,28 +151,34 @@ void fleet_destroy(fleet *f)
  *   - 32 count lanes: the lane loop's 32 iterations over uint8 state give
  *     a vectorisation factor of 32, so the AVX2 and AVX-512 clones load
  *     state in 32-byte vectors and work on 4 x 8 floats.
+ *   - ordinary stores for util and power, not non-temporal ones: measured
+ *     with an AVX2 version of this pass, streaming stores were 0.7-0.85x
+ *     the time at 10,485,760 GPUs (no read for ownership from memory) but
+ *     1.8-1.9x at 262,144 and 1.0-1.2x at 1,048,576, where the arrays stay
+ *     in the last-level cache between ticks; a market's fleet (the default
+ *     scenario's 500,000 GPUs) is in the second case.
  *
  * Vectorisation (gcc 12.2, Makefile CFLAGS, -fopt-info-vec-optimized):
  *   default (SSE2) clone:
- *     fleet.c:193:30: optimized: loop vectorized using 16 byte vectors  (lanes)
- *     fleet.c:207:26: optimized: loop vectorized using 16 byte vectors  (tail)
- *     fleet.c:207:26: optimized: loop vectorized using 8 byte vectors   (its
+ *     fleet.c:199:30: optimized: loop vectorized using 16 byte vectors  (lanes)
+ *     fleet.c:213:26: optimized: loop vectorized using 16 byte vectors  (tail)
+ *     fleet.c:213:26: optimized: loop vectorized using 8 byte vectors   (its
  *                                                               epilogue)
- *     fleet.c:220:26: optimized: loop vectorized using 16 byte vectors  (counts out)
+ *     fleet.c:226:26: optimized: loop vectorized using 16 byte vectors  (counts out)
  *   x86-64-v3 (AVX2) and x86-64-v4 (AVX-512) clones (gcc prefers 256-bit
  *   vectors for AVX-512 too; what v4 adds is 32 vector registers and mask
  *   registers, so the byte compare of state becomes one mask for all 32
  *   GPUs and nothing spills):
- *     fleet.c:193:30: optimized: loop vectorized using 32 byte vectors  (lanes)
- *     fleet.c:207:26: optimized: loop vectorized using 32 byte vectors  (tail)
- *     fleet.c:207:26: optimized: loop vectorized using 16 or 8 byte vectors
+ *     fleet.c:199:30: optimized: loop vectorized using 32 byte vectors  (lanes)
+ *     fleet.c:213:26: optimized: loop vectorized using 32 byte vectors  (tail)
+ *     fleet.c:213:26: optimized: loop vectorized using 16 or 8 byte vectors
  *                                                               (its epilogue)
- *     fleet.c:220:26: optimized: loop vectorized using 32 byte vectors  (counts out)
+ *     fleet.c:226:26: optimized: loop vectorized using 32 byte vectors  (counts out)
  *   tick_kernel_plain (the same pass without hazard, below): every clone
- *     vectorises its lanes (243), tail (252) and counts out (260) loops in
+ *     vectorises its lanes (249), tail (258) and counts out (266) loops in
  *     the same widths as above.
  *   fleet_min_perf:
- *     fleet.c:364:27: optimized: loop vectorized using 16 byte vectors
+ *     fleet.c:370:27: optimized: loop vectorized using 16 byte vectors
  * The clones were "avx2" and "avx512f" before: the avx512f clone spilled
  * its 256-bit work to the stack (without AVX512VL it has 16 ymm registers)
  * and ran 2.6 times slower per GPU than the x86-64-v4 one (bench_kernel,
