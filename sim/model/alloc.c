@@ -318,11 +318,12 @@ void alloc_destroy(alloc *a)
 
 /* Marks exactly k of the n GPUs from `first` as stragglers, each k-subset
  * equally likely: selection sampling (Knuth, TAOCP vol. 2, algorithm S). */
-static void select_stragglers(gsl_rng *r, float *perf, size_t n, size_t k, float speed)
+static void select_stragglers(gsl_rng *r, fleet *f, size_t first, size_t n, size_t k,
+                              float speed)
 {
     for (size_t i = 0; i < n && k > 0; i++) {
         if ((double)(n - i) * gsl_rng_uniform(r) < (double)k) {
-            perf[i] = speed;
+            fleet_set_perf(f, first + i, speed);
             k--;
         }
     }
@@ -344,7 +345,7 @@ capsim_status alloc_assign_stragglers(const alloc *a, fleet *f, uint64_t seed)
         gsl_rng *r = rng_stream_create(seed, stream);
         if (!r)
             return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-        select_stragglers(r, f->perf + a->phase_lo[ph], (size_t)p->count, (size_t)want,
+        select_stragglers(r, f, a->phase_lo[ph], (size_t)p->count, (size_t)want,
                           (float)g->straggler_speed);
         gsl_rng_free(r);
     }
@@ -369,20 +370,6 @@ static size_t online_end(const alloc *a, size_t g)
         end += (size_t)a->ent->phases[ph].count;
     }
     return end;
-}
-
-/* Swaps every per-GPU fact of GPUs i and j. */
-static void swap_gpus(fleet *f, size_t i, size_t j)
-{
-    const uint8_t st = f->state[i];
-    f->state[i] = f->state[j];
-    f->state[j] = st;
-    float v = f->perf[i];
-    f->perf[i] = f->perf[j];
-    f->perf[j] = v;
-    v = f->hazard_left[i];
-    f->hazard_left[i] = f->hazard_left[j];
-    f->hazard_left[j] = v;
 }
 
 /* From i, skips whole 64-byte blocks of FLEET_HEALTHY (0) states: returns
@@ -439,7 +426,7 @@ static size_t partition_healthy(alloc *a, fleet *f, size_t lo, size_t hi)
             j--;
         if (j == i)
             return i;
-        swap_gpus(f, i, j - 1);       /* i unhealthy, j - 1 healthy */
+        fleet_swap(f, i, j - 1);      /* i unhealthy, j - 1 healthy */
         i++;
         j--;
     }

@@ -19,17 +19,17 @@
  * per-tick hazards, so the failure tick can differ from an H-and-E
  * implementation only when H lands within a float ulp of E.
  *
- * Determinism of fleet_sum_perf: floating-point addition is not
- * associative, so a sum that the compiler splits across 4, 8 or 16 vector
- * lanes would differ between the SSE2, AVX2 and AVX-512 clones. The split
- * is therefore fixed: GPU lo + i always adds its perf into float
- * partial-sum lane i mod 32, in index order, within chunks of 1,024 GPUs
- * counted from lo; each chunk's float lanes are added into 32 double lanes,
- * in chunk order; and the 32 double lanes are combined in lane order. Every
- * clone computes exactly those additions (the build uses -ffp-contract=off,
- * so no clone fuses a multiply-add), and the sums are bit-identical
- * whatever the vector width. The chunks bound the float rounding to that of
- * 32 additions per lane, whatever the length of the range.
+ * Perf sums: the market sums perf over every allocation at every
+ * rebuild, and with failures a rebuild follows nearly every tick, so
+ * fleet_sum_perf answers from a Fenwick tree (Fenwick, "A new data
+ * structure for cumulative frequency tables", 1994) in O(log n) instead of
+ * reading the range. Its arithmetic is exact under fleet.h's bounds: a
+ * float perf in [1/8, 1] is a multiple of 2^-26, so every node, prefix sum,
+ * difference and update delta is a multiple of 2^-26 below 2^27 in
+ * magnitude, which a double (53 bits) holds exactly. Below 1/8 sums may
+ * round, in an order fixed by the history of sets and swaps: still the
+ * same bits for the same run on every x86-64 (scalar double arithmetic,
+ * -ffp-contract=off).
  */
 #include "fleet.h"
 
@@ -39,11 +39,10 @@
 #include <string.h>
 
 #define FLEET_ALIGN_BYTES 64
-/* Partial-sum lanes of the kernel's counts and of fleet_sum_perf; see the
- * determinism note above. */
+/* Count lanes of the kernel (see tick_kernel). */
 #define FLEET_LANES 32
-/* GPUs per chunk: 32 per lane, so a float lane rounds at most 32 additions
- * and a uint8 count lane cannot overflow; a multiple of FLEET_LANES. */
+/* GPUs per chunk: 32 per lane, so a uint8 count lane cannot overflow; a
+ * multiple of FLEET_LANES. */
 #define FLEET_CHUNK_GPUS 1024
 _Static_assert(FLEET_CHUNK_GPUS % FLEET_LANES == 0 && FLEET_CHUNK_GPUS / FLEET_LANES <= UINT8_MAX,
                "chunks keep each GPU in its lane, and the uint8 healthy counts cannot overflow");
@@ -59,7 +58,8 @@ static void *alloc_aligned(size_t bytes)
 }
 
 /* Sets every GPU healthy, perf 1, util 0, power 0, remaining hazard
- * INFINITY (never fails), allocation -1. */
+ * INFINITY (never fails), allocation -1, and builds perf_tree over perf in
+ * O(n): each node adds itself into its parent, in index order. */
 static void fill_defaults(fleet *f)
 {
     memset(f->state, FLEET_HEALTHY, f->n);
@@ -70,6 +70,14 @@ static void fill_defaults(fleet *f)
         f->hazard_left[i] = INFINITY;
         f->allocation[i] = -1;
     }
+    f->perf_tree[0] = 0.0;
+    for (size_t i = 1; i <= f->n; i++)
+        f->perf_tree[i] = (double)f->perf[i - 1];
+    for (size_t i = 1; i <= f->n; i++) {
+        const size_t parent = i + (i & -i);
+        if (parent <= f->n)
+            f->perf_tree[parent] += f->perf_tree[i];
+    }
 }
 
 /* Allocates a fleet of n GPUs in its default state (see fill_defaults).
@@ -77,7 +85,7 @@ static void fill_defaults(fleet *f)
  * overflow; the caller owns the result and frees it with fleet_destroy. */
 fleet *fleet_create(size_t n)
 {
-    if (n > SIZE_MAX / sizeof(int32_t) - FLEET_ALIGN_BYTES)
+    if (n > SIZE_MAX / sizeof(double) - FLEET_ALIGN_BYTES - 1)
         return NULL;
     fleet *f = calloc(1, sizeof *f);
     if (!f)
@@ -95,6 +103,8 @@ fleet *fleet_create(size_t n)
         goto fail;
     if (!(f->allocation = alloc_aligned(n * sizeof *f->allocation)))
         goto fail;
+    if (!(f->perf_tree = alloc_aligned((n + 1) * sizeof *f->perf_tree)))
+        goto fail;
     fill_defaults(f);
     return f;
 fail:
@@ -107,6 +117,7 @@ void fleet_destroy(fleet *f)
 {
     if (!f)
         return;
+    free(f->perf_tree);
     free(f->allocation);
     free(f->hazard_left);
     free(f->power_w);
@@ -324,38 +335,46 @@ size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t c
     return found;
 }
 
-/* The lanes of fleet_sum_perf: GPU i's perf into float lane i mod 32, so
- * the compiler vectorises it and every clone adds the same numbers in the
- * same order. */
-__attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"), optimize("O3", "no-trapping-math")))
-static void perf_lanes(size_t n, const float *restrict perf, float out[restrict FLEET_LANES])
+/* The sum of perf over GPUs [0, end): O(log n). */
+static double prefix_perf(const fleet *f, size_t end)
 {
-    float lanes[FLEET_LANES] = {0};
-    size_t i = 0;
-    for (; i + FLEET_LANES <= n; i += FLEET_LANES)
-        for (size_t j = 0; j < FLEET_LANES; j++)
-            lanes[j] += perf[i + j];
-    for (size_t j = 0; i < n; i++, j++)
-        lanes[j] += perf[i];
-    for (size_t j = 0; j < FLEET_LANES; j++)
-        out[j] = lanes[j];
+    double sum = 0.0;
+    for (size_t i = end; i > 0; i -= i & -i)
+        sum += f->perf_tree[i];
+    return sum;
 }
 
 double fleet_sum_perf(const fleet *f, size_t lo, size_t hi)
 {
     assert(lo <= hi && hi <= f->n);
-    double total[FLEET_LANES] = {0};
-    float lanes[FLEET_LANES];
-    for (size_t start = lo; start < hi; start += FLEET_CHUNK_GPUS) {
-        const size_t count = hi - start < FLEET_CHUNK_GPUS ? hi - start : FLEET_CHUNK_GPUS;
-        perf_lanes(count, f->perf + start, lanes);
-        for (int j = 0; j < FLEET_LANES; j++)
-            total[j] += (double)lanes[j];
+    return lo == hi ? 0.0 : prefix_perf(f, hi) - prefix_perf(f, lo);
+}
+
+void fleet_set_perf(fleet *f, size_t i, float v)
+{
+    assert(i < f->n && v > 0.0f && v <= 1.0f);
+    const double delta = (double)v - (double)f->perf[i];
+    f->perf[i] = v;
+    if (delta == 0.0)
+        return;
+    for (size_t k = i + 1; k <= f->n; k += k & -k)
+        f->perf_tree[k] += delta;
+}
+
+void fleet_swap(fleet *f, size_t i, size_t j)
+{
+    assert(i < f->n && j < f->n);
+    const uint8_t st = f->state[i];
+    f->state[i] = f->state[j];
+    f->state[j] = st;
+    const float left = f->hazard_left[i];
+    f->hazard_left[i] = f->hazard_left[j];
+    f->hazard_left[j] = left;
+    const float perf_i = f->perf[i], perf_j = f->perf[j];
+    if (perf_i != perf_j) {
+        fleet_set_perf(f, i, perf_j);
+        fleet_set_perf(f, j, perf_i);
     }
-    double sum = 0.0;
-    for (int j = 0; j < FLEET_LANES; j++)
-        sum += total[j];
-    return sum;
 }
 
 /* Min is exact, so any order (and any vector width) gives the same answer.

@@ -6,7 +6,9 @@
  * one scalar load factor per range: no gathers, no branches.
  *
  * The arrays are visible on purpose: they are the hot data, and the kernel
- * and tests sweep them directly.
+ * and tests sweep them directly. One rule: perf is written only through
+ * fleet_set_perf and fleet_swap, which keep its prefix sums (perf_tree)
+ * in step; the other arrays may be written directly.
  */
 #ifndef CAPSIM_FLEET_H
 #define CAPSIM_FLEET_H
@@ -25,13 +27,15 @@ enum fleet_gpu_state {
 typedef struct fleet {
     size_t n;             /* GPUs */
     uint8_t *state;       /* enum fleet_gpu_state */
-    float *perf;          /* performance multiplier: 1.0, or the straggler speed */
+    float *perf;          /* performance multiplier: 1.0, or the straggler speed, in
+                             (0, 1]; read-only outside fleet.c (fleet_set_perf) */
     float *util;          /* utilisation 0..1, written by every tick */
     float *power_w;       /* board power, W, written by every tick */
     float *hazard_left;   /* remaining hazard R = E - H until the GPU fails: E is an
                              Exp(1) draw at install or repair (INFINITY, the default:
                              never fails) and H the hazard accumulated since */
     int32_t *allocation;  /* index of the allocation the GPU serves, -1 for none */
+    double *perf_tree;    /* n + 1 entries: a Fenwick tree of perf, for fleet_sum_perf */
 } fleet;
 
 /* What one kernel call applies to its range: one allocation, one GPU type,
@@ -84,9 +88,17 @@ size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t c
  * synchronous gang on those GPUs advances. Exact in any order. */
 float fleet_min_perf(const fleet *f, size_t lo, size_t hi);
 /* The sum of perf over [lo, hi), whatever the states: a range's inference
- * throughput at full load, in GPUs at full speed. Summed in fixed lanes
- * (fleet.c), so bit-identical on every x86-64. */
+ * throughput at full load, in GPUs at full speed. O(log n): the difference
+ * of two prefix sums of perf_tree. Exact, so equal to the sum in any order,
+ * while every perf is at least 1/8 and n < 2^27 (fleet.c); bit-identical on
+ * every x86-64 in any case. */
 double fleet_sum_perf(const fleet *f, size_t lo, size_t hi);
+/* Sets GPU i's perf to v, in (0, 1]. O(log n). */
+void fleet_set_perf(fleet *f, size_t i, float v);
+/* Swaps GPUs i and j's state, perf and remaining hazard (the facts that
+ * belong to the GPU, not to its slot: util, power and allocation stay).
+ * O(log n) when their perf differ, O(1) otherwise. */
+void fleet_swap(fleet *f, size_t i, size_t j);
 /* Starts GPU i afresh (installed or repaired): healthy, with R = threshold
  * (H = 0, E = threshold: an Exp(1) draw, or INFINITY when no failure mode
  * applies). */

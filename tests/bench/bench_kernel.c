@@ -67,7 +67,7 @@ static void degrade_fleet(fleet *f)
         f->hazard_left[i] = (float)-log(u);
         uint64_t roll = next_random(&seed) % 10000;
         if (roll < 50)
-            f->perf[i] = 0.6f + (float)(roll % 31) * 0.01f;
+            fleet_set_perf(f, i, 0.6f + (float)(roll % 31) * 0.01f);
         else if (roll < 70)
             f->state[i] = FLEET_FAILED;
         else if (roll < 80)

@@ -192,10 +192,10 @@ static void test_unhealthy_and_under_delivery(void **state)
     const size_t bad[] = {17, 2000, 4095};
     const uint8_t states[] = {FLEET_FAILED, FLEET_MAINTENANCE, FLEET_FAILED};
     for (size_t i = 0; i < 4096; i++)
-        w.fleet->perf[i] = 0.5f + (float)(i % 97) / 256.0f;
+        fleet_set_perf(w.fleet, i, 0.5f + (float)(i % 97) / 256.0f);
     for (size_t k = 0; k < 3; k++) {
         w.fleet->state[bad[k]] = states[k];
-        w.fleet->perf[bad[k]] = 0.25f + (float)k / 16;
+        fleet_set_perf(w.fleet, bad[k], 0.25f + (float)k / 16);
     }
     double before = 0;
     for (size_t i = 0; i < 4096; i++)
@@ -397,7 +397,7 @@ static void test_rebuilds_under_failures(void **state)
     world w = make_world(testlib_chain(), 1000 * TESTLIB_HOUR);
     fleet *f = w.fleet;
     for (size_t i = 0; i < f->n; i++) {
-        f->perf[i] = 1.0f - (float)(i % 7) * 0.01f;
+        fleet_set_perf(f, i, 1.0f - (float)(i % 7) * 0.01f);
         f->hazard_left[i] = (float)i;       /* a tag: which GPU this is */
     }
     uint64_t x = 0x9e3779b97f4a7c15ULL;

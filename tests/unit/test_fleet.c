@@ -1,10 +1,10 @@
 /*
  * Unit tests for fleet: the defaults and 64-byte alignment of a new fleet,
  * the tick kernel's per-GPU known answers (healthy, failed, maintenance),
- * its sums against a scalar double reference, the exact 32-lane arithmetic
- * of fleet_sum_perf (which is what makes every vector width agree),
- * bit-identical repeats, and failures by remaining hazard against closed
- * forms.
+ * its sums against a scalar double reference and their exact integer
+ * arithmetic (which is what makes every vector width agree), the perf sums
+ * against a plain sum through sets and swaps, bit-identical repeats, and
+ * failures by remaining hazard against closed forms.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -85,7 +85,7 @@ static fleet *small_fleet(void)
     f->state[36] = FLEET_FAILED;
     f->state[5] = FLEET_MAINTENANCE;
     f->state[20] = FLEET_MAINTENANCE;
-    f->perf[11] = 0.71f;
+    fleet_set_perf(f, 11, 0.71f);
     return f;
 }
 
@@ -150,7 +150,7 @@ static fleet *random_fleet(size_t n, uint64_t seed)
         uint64_t roll = next_random(&seed) % 1000;
         f->state[i] = roll < 30 ? FLEET_FAILED : roll < 40 ? FLEET_MAINTENANCE : FLEET_HEALTHY;
         if (next_random(&seed) % 100 < 5)
-            f->perf[i] = 0.55f + (float)(next_random(&seed) % 4000) * 1e-4f;
+            fleet_set_perf(f, i, 0.55f + (float)(next_random(&seed) % 4000) * 1e-4f);
     }
     return f;
 }
@@ -170,23 +170,12 @@ static fleet_sums scalar_reference(const fleet *f, size_t lo, size_t hi, double 
     return s;
 }
 
-/* The lane scheme of fleet_sum_perf written out in scalar code: GPU lo + i
- * adds its perf into float lane i mod 32, in index order, within chunks of
- * 1,024 GPUs from lo; each chunk's float lanes go into double lanes; the
- * double lanes are combined in lane order. */
-static double perf_lane_emulation(const fleet *f, size_t lo, size_t hi)
+/* The sum of perf over [lo, hi) in index order, in double. */
+static double plain_perf_sum(const fleet *f, size_t lo, size_t hi)
 {
-    double lanes_d[32] = {0};
-    for (size_t chunk = lo; chunk < hi; chunk += 1024) {
-        float lanes[32] = {0};
-        for (size_t i = chunk; i < hi && i < chunk + 1024; i++)
-            lanes[(i - lo) % 32] += f->perf[i];
-        for (int j = 0; j < 32; j++)
-            lanes_d[j] += (double)lanes[j];
-    }
     double sum = 0.0;
-    for (int j = 0; j < 32; j++)
-        sum += lanes_d[j];
+    for (size_t i = lo; i < hi; i++)
+        sum += (double)f->perf[i];
     return sum;
 }
 
@@ -285,12 +274,53 @@ static void test_kernel_exact_lane_arithmetic(void **unused)
         assert_bits_equal(got.busy, want.busy);
         assert_bits_equal(got.power_w, want.power_w);
         assert_bits_equal(got.new_failures, 0.0);
-        assert_bits_equal(fleet_sum_perf(f, lo, hi), perf_lane_emulation(f, lo, hi));
     }
-    /* one long range: 98 chunks */
-    fleet *g = random_fleet(100003, 0x0ddba11ULL);
-    assert_bits_equal(fleet_sum_perf(g, 0, g->n), perf_lane_emulation(g, 0, g->n));
-    assert_bits_equal(fleet_sum_perf(g, 5, g->n - 3), perf_lane_emulation(g, 5, g->n - 3));
+    fleet_destroy(f);
+}
+
+/* fleet_sum_perf is exact for perf in [1/8, 1] (fleet.c): bit-identical to
+ * the plain sum in index order over every range, after sets and after
+ * swaps; fleet_swap moves state, perf and remaining hazard and leaves the
+ * slot's util, power and allocation. */
+static void test_perf_sums_through_sets_and_swaps(void **unused)
+{
+    (void)unused;
+    fleet *f = random_fleet(10007, 0x5ca1ab1eULL);   /* stragglers at 0.55..0.95 */
+    for (size_t r = 0; r < RANGE_COUNT; r++) {
+        const size_t lo = range_bounds[r], hi = range_bounds[r + 1];
+        assert_bits_equal(fleet_sum_perf(f, lo, hi), plain_perf_sum(f, lo, hi));
+    }
+    assert_bits_equal(fleet_sum_perf(f, 0, f->n), plain_perf_sum(f, 0, f->n));
+    assert_bits_equal(fleet_sum_perf(f, 700, 700), 0.0);
+    uint64_t seed = 0x51de5ULL;
+    for (int k = 0; k < 3000; k++) {                 /* a rebuild's worth of swaps, and more */
+        const size_t i = next_random(&seed) % f->n, j = next_random(&seed) % f->n;
+        fleet_swap(f, i, j);
+        if (k % 10 == 0)
+            fleet_set_perf(f, next_random(&seed) % f->n,
+                           0.125f + (float)(next_random(&seed) % 7000) / 8000.0f);
+    }
+    for (size_t r = 0; r < RANGE_COUNT; r++) {
+        const size_t lo = range_bounds[r], hi = range_bounds[r + 1];
+        assert_bits_equal(fleet_sum_perf(f, lo, hi), plain_perf_sum(f, lo, hi));
+    }
+    assert_bits_equal(fleet_sum_perf(f, 3, f->n - 1), plain_perf_sum(f, 3, f->n - 1));
+
+    fleet *g = small_fleet();                        /* 2 failed, 11 at perf 0.71 */
+    g->hazard_left[2] = 0.5f;
+    g->util[2] = 0.25f;
+    g->allocation[2] = 7;
+    fleet_swap(g, 2, 11);
+    assert_int_equal(g->state[11], FLEET_FAILED);
+    assert_int_equal(g->state[2], FLEET_HEALTHY);
+    assert_float_equal(g->perf[2], 0.71f, 0.0f);
+    assert_float_equal(g->perf[11], 1.0f, 0.0f);
+    assert_float_equal(g->hazard_left[11], 0.5f, 0.0f);
+    assert_true(isinf(g->hazard_left[2]));
+    assert_float_equal(g->util[2], 0.25f, 0.0f);     /* the slot's, not the GPU's */
+    assert_int_equal(g->allocation[2], 7);
+    assert_close(fleet_sum_perf(g, 0, 3), 2.71, 1e-7);
+    assert_close(fleet_sum_perf(g, 3, 37), 34.0, 0.0);
     fleet_destroy(g);
     fleet_destroy(f);
 }
@@ -389,7 +419,7 @@ static void test_min_perf(void **unused)
     assert_float_equal(fleet_min_perf(f, 12, 37), 1.0f, 0.0f);
     assert_float_equal(fleet_min_perf(f, 11, 12), 0.71f, 0.0f);
     assert_float_equal(fleet_min_perf(f, 5, 5), 1.0f, 0.0f);
-    f->perf[36] = 0.5f;
+    fleet_set_perf(f, 36, 0.5f);
     assert_float_equal(fleet_min_perf(f, 0, 37), 0.5f, 0.0f);
     fleet_destroy(f);
 }
@@ -522,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_kernel_matches_scalar_reference),
         cmocka_unit_test(test_kernel_long_range_accuracy),
         cmocka_unit_test(test_kernel_exact_lane_arithmetic),
+        cmocka_unit_test(test_perf_sums_through_sets_and_swaps),
         cmocka_unit_test(test_kernel_repeat_is_bit_identical),
         cmocka_unit_test(test_kernel_throttle_scales_power),
         cmocka_unit_test(test_kernel_failure_by_accumulated_hazard),
