@@ -244,7 +244,7 @@ static void tick_kernel(size_t n, uint8_t *restrict state, float *restrict util,
 
 /* The same pass for a range whose GPUs accumulate no hazard (no GPU-scope
  * failure mode for their type): it neither reads nor writes hazard_left, so
- * it moves 9 bytes per GPU, not 14. With dh = 0 the hazard kernel would
+ * it moves 9 bytes per GPU, not 18. With dh = 0 the hazard kernel would
  * compute exactly this: R - 0 = R, and a GPU without a GPU-scope mode has
  * R = INFINITY, which is never <= 0. */
 __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"),

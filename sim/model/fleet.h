@@ -74,9 +74,10 @@ void fleet_destroy(fleet *f);
  * R reaches 0 (H reaches E) it becomes FLEET_NEW_FAILURE (it served this
  * tick: its util and power count). Failed, maintenance and new-failure GPUs
  * get util 0 and power 0 and accumulate nothing. No branch per GPU. Moves
- * 14 bytes per GPU (reads state and hazard_left, writes util, power_w,
- * hazard_left and state), 9 when p->hazard is 0 (hazard_left is neither
- * read nor written). Adds the range's sums into *sums. Deterministic: the
+ * 18 bytes per GPU (reads state and hazard_left, 5 B; writes util,
+ * power_w, hazard_left and state, 13 B), 9 when p->hazard is 0 (reads
+ * state, writes util and power_w; hazard_left is neither read nor
+ * written). Adds the range's sums into *sums. Deterministic: the
  * same inputs give bit-identical results on every x86-64, whatever vector
  * width the CPU has. */
 void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet_sums *sums);
