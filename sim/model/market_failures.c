@@ -1,8 +1,8 @@
 /*
  * market_failures: failures, repairs, planned maintenance and power caps
  * (the [failure] and [curtailment] sections; scenarios/README.md has the
- * rules). The per-GPU facts live in the fleet (fleet.h): hazard and
- * threshold per GPU, advanced by the tick pass; this file gives the pass its
+ * rules). The per-GPU facts live in the fleet (fleet.h): the remaining
+ * hazard per GPU, advanced by the tick pass; this file gives the pass its
  * per-range hazard and throttle, and turns what the pass reports into state
  * changes and events.
  *
@@ -283,10 +283,8 @@ static capsim_status arm_range(market *m, size_t dc, int gpu, size_t first, size
     gsl_rng *r = gpu_stream(m, dc);
     if (!r)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    for (size_t i = first; i < first + count; i++) {   /* state is left as it is */
-        f->hazard[i] = 0.0f;
-        f->threshold[i] = exp1(r);
-    }
+    for (size_t i = first; i < first + count; i++)   /* state is left as it is */
+        f->hazard_left[i] = exp1(r);
     return CAPSIM_OK;
 }
 
@@ -872,12 +870,11 @@ void failures__pass(const market *m, const alloc_segment *g, fleet_pass *pass)
     const spec_gpu *type = &m->spec->gpus[g->gpu];
     const float f = m->fail->dc_clock[g->datacenter];
     if (f >= 1.0f) {
-        pass->power_scale = pass->perf_scale = 1.0f;
+        pass->power_scale = 1.0f;
         return;
     }
     const double c = (double)type_clock(type, (double)f);
     pass->power_scale = (float)pow(c, type->throttle_power_exponent);
-    pass->perf_scale = (float)pow(c, type->throttle_perf_exponent);
 }
 
 double failures__capacity_scale(const market *m, int dc, int gpu)

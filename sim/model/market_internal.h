@@ -59,7 +59,8 @@ float failures__hazard(const market *m, int gpu, float load, double dt_s);
  * tick's loads within the power cap. Reads each DC's host power from
  * m->dc_sums, which holds only host power at that point. */
 void failures__throttle(market *m);
-/* The pass's throttle scales for segment g. */
+/* The pass's throttle scale for segment g: f^beta on dynamic power (its
+ * f^alpha on throughput is failures__capacity_scale's). */
 void failures__pass(const market *m, const alloc_segment *g, fleet_pass *pass);
 /* The throughput factor inference capacity uses for a GPU type in DC dc
  * (the last tick's throttle). */

@@ -225,7 +225,7 @@ static capsim_status tick_fleet(market *m, int64_t t, double dt_h)
         const alloc_segment *g = &segments[i];
         const float load = g->leaf >= 0 ? m->leaf_load[g->leaf] : 0.0f;
         const spec_gpu *type = &s->gpus[g->gpu];
-        fleet_pass pass = {load, (float)type->idle_w, (float)type->tdp_w, 1.0f, 1.0f,
+        fleet_pass pass = {load, (float)type->idle_w, (float)type->tdp_w, 1.0f,
                            failures__hazard(m, g->gpu, load, dt_s)};
         failures__pass(m, g, &pass);
         const double before = m->dc_sums[g->datacenter].new_failures;

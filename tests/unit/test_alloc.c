@@ -192,10 +192,10 @@ static void test_unhealthy_and_under_delivery(void **state)
     const size_t bad[] = {17, 2000, 4095};
     const uint8_t states[] = {FLEET_FAILED, FLEET_MAINTENANCE, FLEET_FAILED};
     for (size_t i = 0; i < 4096; i++)
-        w.fleet->perf[i] = 0.5f + (float)(i % 97) / 256.0f;
+        fleet_set_perf(w.fleet, i, 0.5f + (float)(i % 97) / 256.0f);
     for (size_t k = 0; k < 3; k++) {
         w.fleet->state[bad[k]] = states[k];
-        w.fleet->perf[bad[k]] = 0.25f + (float)k / 16;
+        fleet_set_perf(w.fleet, bad[k], 0.25f + (float)k / 16);
     }
     double before = 0;
     for (size_t i = 0; i < 4096; i++)
@@ -389,16 +389,16 @@ static void test_stragglers(void **state)
 /* Failures and repairs between 200 rebuilds, at random GPUs (a fixed
  * xorshift sequence): after every rebuild the layout is exact (each leaf's
  * range holds its index, everything else -1), every group's healthy GPUs
- * are its prefix, and every GPU keeps its own perf and threshold (the
- * multiset of (state, perf, threshold) is unchanged by the partition). */
+ * are its prefix, and every GPU keeps its own perf and remaining hazard
+ * (the multiset of (state, perf, hazard_left) is unchanged by the partition). */
 static void test_rebuilds_under_failures(void **state)
 {
     (void)state;
     world w = make_world(testlib_chain(), 1000 * TESTLIB_HOUR);
     fleet *f = w.fleet;
     for (size_t i = 0; i < f->n; i++) {
-        f->perf[i] = 1.0f - (float)(i % 7) * 0.01f;
-        f->threshold[i] = (float)i;       /* a tag: which GPU this is */
+        fleet_set_perf(f, i, 1.0f - (float)(i % 7) * 0.01f);
+        f->hazard_left[i] = (float)i;       /* a tag: which GPU this is */
     }
     uint64_t x = 0x9e3779b97f4a7c15ULL;
     for (int round = 0; round < 200; round++) {
@@ -417,7 +417,7 @@ static void test_rebuilds_under_failures(void **state)
                 assert_int_equal(f->state[i] == FLEET_HEALTHY, i < groups[g].healthy_hi);
         }
         for (size_t i = 0; i < f->n; i++) {
-            const size_t tag = (size_t)f->threshold[i];
+            const size_t tag = (size_t)f->hazard_left[i];
             if (f->perf[i] != 1.0f - (float)(tag % 7) * 0.01f)
                 fail_msg("GPU at %zu (tag %zu) lost its perf", i, tag);
         }

@@ -1,9 +1,10 @@
 /*
  * Unit tests for fleet: the defaults and 64-byte alignment of a new fleet,
- * the tick kernel's per-GPU known answers (healthy, failed, maintenance,
- * straggler), its sums against a scalar double reference, its exact
- * 32-lane arithmetic (which is what makes every vector width agree), and
- * bit-identical repeats.
+ * the tick kernel's per-GPU known answers (healthy, failed, maintenance),
+ * its sums against a scalar double reference and their exact integer
+ * arithmetic (which is what makes every vector width agree), the perf sums
+ * against a plain sum through sets and swaps, bit-identical repeats, and
+ * failures by remaining hazard against closed forms.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,7 +26,7 @@
 #define IDLE_W 87.0f
 #define TDP_W 703.0f
 /* A kernel pass at `load` with no throttle and no failures. */
-#define PASS(load) (&(fleet_pass){(load), IDLE_W, TDP_W, 1.0f, 1.0f, 0.0f})
+#define PASS(load) (&(fleet_pass){(load), IDLE_W, TDP_W, 1.0f, 0.0f})
 
 /* Fails, showing both values in hex, unless the doubles are bit-identical. */
 #define assert_bits_equal(actual, expected) \
@@ -55,14 +56,14 @@ static void test_create_defaults_and_alignment(void **unused)
         assert_aligned(f->perf);
         assert_aligned(f->util);
         assert_aligned(f->power_w);
-        assert_aligned(f->hazard);
-        assert_aligned(f->threshold);
+        assert_aligned(f->hazard_left);
         assert_aligned(f->allocation);
         for (size_t i = 0; i < f->n; i++) {
             assert_int_equal(f->state[i], FLEET_HEALTHY);
             assert_float_equal(f->perf[i], 1.0f, 0.0f);
             assert_float_equal(f->util[i], 0.0f, 0.0f);
             assert_float_equal(f->power_w[i], 0.0f, 0.0f);
+            assert_true(isinf(f->hazard_left[i]) && f->hazard_left[i] > 0.0f);   /* never fails */
             assert_int_equal(f->allocation[i], -1);
         }
         fleet_destroy(f);
@@ -84,7 +85,7 @@ static fleet *small_fleet(void)
     f->state[36] = FLEET_FAILED;
     f->state[5] = FLEET_MAINTENANCE;
     f->state[20] = FLEET_MAINTENANCE;
-    f->perf[11] = 0.71f;
+    fleet_set_perf(f, 11, 0.71f);
     return f;
 }
 
@@ -100,11 +101,14 @@ static void test_kernel_per_gpu_known_answers(void **unused)
         assert_float_equal(f->util[i], down ? 0.0f : 0.637f, 1e-7f);
         assert_float_equal(f->power_w[i], down ? 0.0f : 479.392f, 1e-4f);
     }
-    /* 32 healthy GPUs; throughput 0.637 * (31 + 0.71) = 20.19927. */
+    /* 32 healthy GPUs; the straggler's perf does not enter the pass: it
+     * counts in the perf sum, 36 + 0.71 over all 37 GPUs. */
     assert_close(sums.healthy, 32.0, 0.0);
     assert_close(sums.busy, 32 * 0.637, 1e-5);
     assert_close(sums.power_w, 32 * 479.392, 1e-3);
-    assert_close(sums.throughput, 20.19927, 1e-5);
+    assert_close(fleet_sum_perf(f, 0, 37), 36.71, 1e-6);
+    assert_close(fleet_sum_perf(f, 12, 37), 25.0, 0.0);
+    assert_close(fleet_sum_perf(f, 4, 4), 0.0, 0.0);
     fleet_destroy(f);
 }
 
@@ -114,12 +118,12 @@ static void test_kernel_partial_range_accumulates(void **unused)
 {
     (void)unused;
     fleet *f = small_fleet();
-    fleet_sums sums = {.healthy = 1000.0, .busy = 0.5, .power_w = 250.0, .throughput = 2.25};
+    fleet_sums sums = {.healthy = 1000.0, .busy = 0.5, .power_w = 250.0, .new_failures = 2.0};
     fleet_tick_range(f, 3, 22, PASS(LOAD), &sums);  /* 19 GPUs, 3 down */
     assert_close(sums.healthy, 1016.0, 0.0);
     assert_close(sums.busy, 0.5 + 16 * 0.637, 1e-5);
     assert_close(sums.power_w, 250.0 + 16 * 479.392, 1e-3);
-    assert_close(sums.throughput, 2.25 + 0.637 * (15 + 0.71), 1e-5);
+    assert_close(sums.new_failures, 2.0, 0.0);
     assert_float_equal(f->util[2], 0.0f, 0.0f);    /* outside: untouched */
     assert_float_equal(f->util[22], 0.0f, 0.0f);
     assert_float_equal(f->power_w[3], 479.392f, 1e-4f);
@@ -146,7 +150,7 @@ static fleet *random_fleet(size_t n, uint64_t seed)
         uint64_t roll = next_random(&seed) % 1000;
         f->state[i] = roll < 30 ? FLEET_FAILED : roll < 40 ? FLEET_MAINTENANCE : FLEET_HEALTHY;
         if (next_random(&seed) % 100 < 5)
-            f->perf[i] = 0.55f + (float)(next_random(&seed) % 4000) * 1e-4f;
+            fleet_set_perf(f, i, 0.55f + (float)(next_random(&seed) % 4000) * 1e-4f);
     }
     return f;
 }
@@ -162,38 +166,30 @@ static fleet_sums scalar_reference(const fleet *f, size_t lo, size_t hi, double 
         s.healthy += 1.0;
         s.busy += load;
         s.power_w += idle_w + (tdp_w - idle_w) * load;
-        s.throughput += load * f->perf[i];
     }
     return s;
 }
 
-/* The lane scheme of fleet.c written out in scalar code: GPU lo + i adds
- * h * perf into float lane i mod 32, in index order, within chunks of 1,024
- * GPUs from lo; each chunk's float lanes go into double lanes; the double
- * lanes are combined in lane order; the healthy GPUs are counted exactly;
- * busy, power and throughput are the healthy count or perf sum times the
- * range's per-GPU values. */
-static fleet_sums lane_emulation(const fleet *f, size_t lo, size_t hi, float load,
-                                 float idle_w, float tdp_w)
+/* The sum of perf over [lo, hi) in index order, in double. */
+static double plain_perf_sum(const fleet *f, size_t lo, size_t hi)
 {
-    double lanes_d[32] = {0};
+    double sum = 0.0;
+    for (size_t i = lo; i < hi; i++)
+        sum += (double)f->perf[i];
+    return sum;
+}
+
+/* The kernel's sums as fleet.c defines them: the healthy GPUs counted
+ * exactly, busy and power the count times the range's per-GPU values. */
+static fleet_sums count_emulation(const fleet *f, size_t lo, size_t hi, float load,
+                                  float idle_w, float tdp_w)
+{
     size_t healthy_count = 0;
-    for (size_t chunk = lo; chunk < hi; chunk += 1024) {
-        float lanes[32] = {0};
-        for (size_t i = chunk; i < hi && i < chunk + 1024; i++) {
-            float h = f->state[i] == FLEET_HEALTHY ? 1.0f : 0.0f;
-            healthy_count += f->state[i] == FLEET_HEALTHY;
-            lanes[(i - lo) % 32] += h * f->perf[i];
-        }
-        for (int j = 0; j < 32; j++)
-            lanes_d[j] += (double)lanes[j];
-    }
-    double healthy = (double)healthy_count, healthy_perf = 0.0;
-    for (int j = 0; j < 32; j++)
-        healthy_perf += lanes_d[j];
+    for (size_t i = lo; i < hi; i++)
+        healthy_count += f->state[i] == FLEET_HEALTHY;
+    const double healthy = (double)healthy_count;
     const float power_on_w = idle_w + (tdp_w - idle_w) * load;
-    return (fleet_sums){healthy, healthy * (double)load, healthy * (double)power_on_w,
-                        healthy_perf * (double)load, 0.0};
+    return (fleet_sums){healthy, healthy * (double)load, healthy * (double)power_on_w, 0.0};
 }
 
 /* The sums of what the kernel stored per GPU, in double. */
@@ -204,7 +200,6 @@ static fleet_sums stored_sums(const fleet *f, size_t lo, size_t hi)
         s.healthy += f->state[i] == FLEET_HEALTHY;
         s.busy += f->util[i];
         s.power_w += f->power_w[i];
-        s.throughput += (double)f->util[i] * f->perf[i];
     }
     return s;
 }
@@ -233,12 +228,10 @@ static void test_kernel_matches_scalar_reference(void **unused)
         assert_close(got.healthy, want.healthy, 0.0);
         assert_close(got.busy, want.busy, 1e-7 * want.busy);
         assert_close(got.power_w, want.power_w, 1e-7 * want.power_w);
-        assert_close(got.throughput, want.throughput, 1e-7 * want.throughput);
         /* Against what was stored per GPU: busy and power are exact sums. */
         fleet_sums stored = stored_sums(f, lo, hi);
         assert_close(got.busy, stored.busy, 1e-13 * stored.busy);
         assert_close(got.power_w, stored.power_w, 1e-13 * stored.power_w);
-        assert_close(got.throughput, stored.throughput, 1e-7 * stored.throughput);
         for (size_t i = lo; i < hi; i++)
             assert_float_equal(f->util[i], f->state[i] == FLEET_HEALTHY ? range_load(r) : 0.0f, 0.0f);
     }
@@ -255,30 +248,80 @@ static void test_kernel_long_range_accuracy(void **unused)
     fleet_sums want = scalar_reference(f, 0, f->n, LOAD, IDLE_W, TDP_W);
     assert_close(got.healthy, want.healthy, 0.0);
     assert_close(got.power_w, want.power_w, 1e-7 * want.power_w);
-    assert_close(got.throughput, want.throughput, 1e-7 * want.throughput);
+    double perf = 0.0;
+    for (size_t i = 0; i < f->n; i++)
+        perf += f->perf[i];
+    assert_close(fleet_sum_perf(f, 0, f->n), perf, 1e-7 * perf);
     fleet_destroy(f);
 }
 
-/* Bit-identical to the scalar lane emulation: the vector code performs
- * exactly the additions the lane scheme prescribes, whatever its width. */
+/* Bit-identical to the emulations: the vector code performs exactly the
+ * additions the lane scheme prescribes, whatever its width. */
 static void test_kernel_exact_lane_arithmetic(void **unused)
 {
     (void)unused;
     fleet *f = random_fleet(10007, 0xfee1900dULL);
     for (size_t r = 0; r < 2 * RANGE_COUNT; r++) {
-        /* the plain pass (no hazard), then the hazard pass with thresholds that
-         * never trip: the same sums bit for bit */
+        /* the plain pass (no hazard), then the hazard pass with remaining
+         * hazards that never run out: the same sums bit for bit */
         const float dh = r < RANGE_COUNT ? 0.0f : 1e-6f;
         size_t lo = range_bounds[r % RANGE_COUNT], hi = range_bounds[r % RANGE_COUNT + 1];
         fleet_sums got = {0};
         fleet_tick_range(f, lo, hi,
-                         &(fleet_pass){range_load(r % RANGE_COUNT), IDLE_W, TDP_W, 1, 1, dh}, &got);
-        fleet_sums want = lane_emulation(f, lo, hi, range_load(r % RANGE_COUNT), IDLE_W, TDP_W);
+                         &(fleet_pass){range_load(r % RANGE_COUNT), IDLE_W, TDP_W, 1, dh}, &got);
+        fleet_sums want = count_emulation(f, lo, hi, range_load(r % RANGE_COUNT), IDLE_W, TDP_W);
         assert_bits_equal(got.healthy, want.healthy);
         assert_bits_equal(got.busy, want.busy);
         assert_bits_equal(got.power_w, want.power_w);
-        assert_bits_equal(got.throughput, want.throughput);
+        assert_bits_equal(got.new_failures, 0.0);
     }
+    fleet_destroy(f);
+}
+
+/* fleet_sum_perf is exact for perf in [1/8, 1] (fleet.c): bit-identical to
+ * the plain sum in index order over every range, after sets and after
+ * swaps; fleet_swap moves state, perf and remaining hazard and leaves the
+ * slot's util, power and allocation. */
+static void test_perf_sums_through_sets_and_swaps(void **unused)
+{
+    (void)unused;
+    fleet *f = random_fleet(10007, 0x5ca1ab1eULL);   /* stragglers at 0.55..0.95 */
+    for (size_t r = 0; r < RANGE_COUNT; r++) {
+        const size_t lo = range_bounds[r], hi = range_bounds[r + 1];
+        assert_bits_equal(fleet_sum_perf(f, lo, hi), plain_perf_sum(f, lo, hi));
+    }
+    assert_bits_equal(fleet_sum_perf(f, 0, f->n), plain_perf_sum(f, 0, f->n));
+    assert_bits_equal(fleet_sum_perf(f, 700, 700), 0.0);
+    uint64_t seed = 0x51de5ULL;
+    for (int k = 0; k < 3000; k++) {                 /* a rebuild's worth of swaps, and more */
+        const size_t i = next_random(&seed) % f->n, j = next_random(&seed) % f->n;
+        fleet_swap(f, i, j);
+        if (k % 10 == 0)
+            fleet_set_perf(f, next_random(&seed) % f->n,
+                           0.125f + (float)(next_random(&seed) % 7000) / 8000.0f);
+    }
+    for (size_t r = 0; r < RANGE_COUNT; r++) {
+        const size_t lo = range_bounds[r], hi = range_bounds[r + 1];
+        assert_bits_equal(fleet_sum_perf(f, lo, hi), plain_perf_sum(f, lo, hi));
+    }
+    assert_bits_equal(fleet_sum_perf(f, 3, f->n - 1), plain_perf_sum(f, 3, f->n - 1));
+
+    fleet *g = small_fleet();                        /* 2 failed, 11 at perf 0.71 */
+    g->hazard_left[2] = 0.5f;
+    g->util[2] = 0.25f;
+    g->allocation[2] = 7;
+    fleet_swap(g, 2, 11);
+    assert_int_equal(g->state[11], FLEET_FAILED);
+    assert_int_equal(g->state[2], FLEET_HEALTHY);
+    assert_float_equal(g->perf[2], 0.71f, 0.0f);
+    assert_float_equal(g->perf[11], 1.0f, 0.0f);
+    assert_float_equal(g->hazard_left[11], 0.5f, 0.0f);
+    assert_true(isinf(g->hazard_left[2]));
+    assert_float_equal(g->util[2], 0.25f, 0.0f);     /* the slot's, not the GPU's */
+    assert_int_equal(g->allocation[2], 7);
+    assert_close(fleet_sum_perf(g, 0, 3), 2.71, 1e-7);
+    assert_close(fleet_sum_perf(g, 3, 37), 34.0, 0.0);
+    fleet_destroy(g);
     fleet_destroy(f);
 }
 
@@ -300,42 +343,43 @@ static void test_kernel_repeat_is_bit_identical(void **unused)
     assert_bits_equal(second.healthy, first.healthy);
     assert_bits_equal(second.busy, first.busy);
     assert_bits_equal(second.power_w, first.power_w);
-    assert_bits_equal(second.throughput, first.throughput);
     fleet_destroy(f);
 }
 
 
 /* ---- per-GPU facts: failures, throttling, stragglers ---- */
 
-/* Throttle known answers: power = idle + (tdp - idle) x load x power_scale,
- * throughput = load x perf_scale x sum of perf over healthy GPUs. */
-static void test_kernel_throttle_scales_power_and_throughput(void **unused)
+/* Throttle known answers: power = idle + (tdp - idle) x load x power_scale;
+ * util is the load whatever the clock. */
+static void test_kernel_throttle_scales_power(void **unused)
 {
     (void)unused;
     fleet *f = small_fleet();
     fleet_sums sums = {0};
-    fleet_tick_range(f, 0, 37, &(fleet_pass){LOAD, IDLE_W, TDP_W, 0.5f, 0.8f, 0.0f}, &sums);
+    fleet_tick_range(f, 0, 37, &(fleet_pass){LOAD, IDLE_W, TDP_W, 0.5f, 0.0f}, &sums);
     const double power_on = 87.0 + 616.0 * 0.637 * 0.5;   /* 283.196 W */
     assert_float_equal(f->power_w[0], (float)power_on, 1e-4f);
+    assert_float_equal(f->power_w[2], 0.0f, 0.0f);         /* failed */
+    assert_float_equal(f->util[0], LOAD, 0.0f);
     assert_close(sums.power_w, 32 * power_on, 1e-3);
-    assert_close(sums.throughput, 20.19927 * 0.8, 1e-5);
     assert_close(sums.busy, 32 * 0.637, 1e-5);
     fleet_destroy(f);
 }
 
-/* A GPU whose hazard reaches its threshold becomes FLEET_NEW_FAILURE in
- * that pass (its util and power count), then accumulates nothing; failed
- * GPUs never fail again; fleet_take_failures lists the new ones in order
- * and marks them FLEET_FAILED; fleet_renew starts one afresh. */
+/* A GPU whose remaining hazard runs out (reaches 0) becomes
+ * FLEET_NEW_FAILURE in that pass (its util and power count), then
+ * accumulates nothing; failed GPUs never fail again; fleet_take_failures
+ * lists the new ones in order and marks them FLEET_FAILED; fleet_renew
+ * starts one afresh. */
 static void test_kernel_failure_by_accumulated_hazard(void **unused)
 {
     (void)unused;
     fleet *f = small_fleet();                       /* 2, 17, 36 failed; 5, 20 in maintenance */
-    f->threshold[3] = 0.25f;                        /* fails in pass 3 at 0.1 per pass */
-    f->threshold[9] = 0.1f;                         /* fails in pass 1 */
-    f->threshold[2] = 0.0f;                         /* already failed: never again */
-    f->threshold[5] = 0.0f;                         /* in maintenance: never */
-    const fleet_pass p = {LOAD, IDLE_W, TDP_W, 1.0f, 1.0f, 0.1f};
+    f->hazard_left[3] = 0.25f;                      /* fails in pass 3 at 0.1 per pass */
+    f->hazard_left[9] = 0.1f;                       /* fails in pass 1: H = E exactly */
+    f->hazard_left[2] = 0.0f;                       /* already failed: never again */
+    f->hazard_left[5] = 0.0f;                       /* in maintenance: never */
+    const fleet_pass p = {LOAD, IDLE_W, TDP_W, 1.0f, 0.1f};
     size_t idx[8];
     fleet_sums s1 = {0};
     fleet_tick_range(f, 0, 37, &p, &s1);
@@ -347,13 +391,15 @@ static void test_kernel_failure_by_accumulated_hazard(void **unused)
     assert_int_equal(idx[0], 9);
     assert_int_equal(f->state[9], FLEET_FAILED);
     assert_int_equal(f->state[2], FLEET_FAILED);
-    assert_float_equal(f->hazard[2], 0.0f, 0.0f);   /* down GPUs accumulate nothing */
-    assert_float_equal(f->hazard[5], 0.0f, 0.0f);
+    assert_float_equal(f->hazard_left[2], 0.0f, 0.0f);   /* down GPUs accumulate nothing */
+    assert_float_equal(f->hazard_left[5], 0.0f, 0.0f);
+    assert_float_equal(f->hazard_left[3], 0.25f - 0.1f, 0.0f);
+    assert_true(isinf(f->hazard_left[0]));              /* no failure mode: never runs out */
     fleet_sums s2 = {0}, s3 = {0};
     fleet_tick_range(f, 0, 37, &p, &s2);
     assert_close(s2.new_failures, 0.0, 0.0);
     assert_close(s2.healthy, 31.0, 0.0);
-    assert_float_equal(f->hazard[9], 0.1f, 0.0f);   /* kept until renewed */
+    assert_float_equal(f->hazard_left[9], 0.0f, 0.0f);   /* kept until renewed */
     fleet_tick_range(f, 0, 37, &p, &s3);
     assert_close(s3.new_failures, 1.0, 0.0);
     assert_int_equal(fleet_take_failures(f, 0, 37, idx, 0), 1);   /* counted, not written */
@@ -361,8 +407,7 @@ static void test_kernel_failure_by_accumulated_hazard(void **unused)
     assert_int_equal(fleet_take_failures(f, 0, 37, idx, 8), 0);
     fleet_renew(f, 9, 5.0f);
     assert_int_equal(f->state[9], FLEET_HEALTHY);
-    assert_float_equal(f->hazard[9], 0.0f, 0.0f);
-    assert_float_equal(f->threshold[9], 5.0f, 0.0f);
+    assert_float_equal(f->hazard_left[9], 5.0f, 0.0f);
     fleet_destroy(f);
 }
 
@@ -374,7 +419,7 @@ static void test_min_perf(void **unused)
     assert_float_equal(fleet_min_perf(f, 12, 37), 1.0f, 0.0f);
     assert_float_equal(fleet_min_perf(f, 11, 12), 0.71f, 0.0f);
     assert_float_equal(fleet_min_perf(f, 5, 5), 1.0f, 0.0f);
-    f->perf[36] = 0.5f;
+    fleet_set_perf(f, 36, 0.5f);
     assert_float_equal(fleet_min_perf(f, 0, 37), 0.5f, 0.0f);
     fleet_destroy(f);
 }
@@ -393,7 +438,7 @@ static void run_renewal(fleet *f, gsl_rng *r, const float *dh, size_t n_dh, size
         fleet_renew(f, i, (float)gsl_ran_exponential(r, 1.0));
     for (size_t k = 0; k < passes; k++) {
         fleet_sums s = {0};
-        fleet_tick_range(f, 0, f->n, &(fleet_pass){0.5f, IDLE_W, TDP_W, 1, 1, dh[k % n_dh]}, &s);
+        fleet_tick_range(f, 0, f->n, &(fleet_pass){0.5f, IDLE_W, TDP_W, 1, dh[k % n_dh]}, &s);
         size_t got = fleet_take_failures(f, 0, f->n, idx, f->n);
         assert_int_equal(got, (size_t)s.new_failures);
         for (size_t j = 0; j < got; j++) {
@@ -507,8 +552,9 @@ int main(void)
         cmocka_unit_test(test_kernel_matches_scalar_reference),
         cmocka_unit_test(test_kernel_long_range_accuracy),
         cmocka_unit_test(test_kernel_exact_lane_arithmetic),
+        cmocka_unit_test(test_perf_sums_through_sets_and_swaps),
         cmocka_unit_test(test_kernel_repeat_is_bit_identical),
-        cmocka_unit_test(test_kernel_throttle_scales_power_and_throughput),
+        cmocka_unit_test(test_kernel_throttle_scales_power),
         cmocka_unit_test(test_kernel_failure_by_accumulated_hazard),
         cmocka_unit_test(test_min_perf),
         cmocka_unit_test(test_failures_are_poisson_at_constant_load),
