@@ -2,6 +2,12 @@
  * sensitivity: the Saltelli/Jansen and Morris estimators and their
  * bootstrap (see the header for the formulas and their sources).
  *
+ * The first-order sum uses f(B) - mean instead of f(B): the same in
+ * expectation (f(A_B^i) - f(A) has mean 0), but free of the variance that
+ * a mean large against the spread adds at small N (SALib centres the same
+ * way). With the raw f(B), N = 16 runs of a metric with mean 10 times its
+ * deviation gave S = 2.8.
+ *
  * One function computes the indices of a set of rows (all of them, or one
  * resample given as row numbers), so that the point estimate and every
  * resample use the same arithmetic. Sums run in row order; the variance is
@@ -71,7 +77,7 @@ static int saltelli_rows(const double *y, size_t n, size_t d, const size_t *rows
         for (size_t j = 0; j < n; j++) {
             size_t r = row_at(rows, j);
             double diff = fa[r] - fab[r];
-            s += fb[r] * (fab[r] - fa[r]);
+            s += (fb[r] - mean) * (fab[r] - fa[r]);
             t += diff * diff;
         }
         first[i] = s / (double)n / var;

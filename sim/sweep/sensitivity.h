@@ -11,7 +11,8 @@
  *   V   = the variance of f over A and B together (2N values, divided by
  *         2N);
  *   S_i = (1/N) sum_j f(B)_j (f(A_B^i)_j - f(A)_j) / V   (Saltelli et al.
- *         2010, their table 2, (b));
+ *         2010, their table 2, (b)), with f(B) centred on the mean over A
+ *         and B (sensitivity.c says why);
  *   T_i = (1/(2N)) sum_j (f(A)_j - f(A_B^i)_j)^2 / V    (Jansen 1999).
  * Elementary effects from r Morris trajectories of d + 1 points each (the
  * design's coordinates in [0, 1]^d and the outputs): along a trajectory

@@ -9,10 +9,13 @@
  * end.
  *
  * Worker exit codes: 0 complete, 3 interrupted (merged as 'interrupted'),
- * anything else failed.
+ * anything else failed. After the runs, the summary computes the
+ * sensitivity indices of a complete saltelli or morris sweep
+ * (sweep_indices.h).
  */
 #include "sweep_run.h"
 #include "sweep_run_internal.h"
+#include "sweep_indices.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -678,6 +681,17 @@ int sweep__summarise(sweep_state *s)
     if (s->interrupted || not_started)
         fprintf(stderr, "capsim sweep: stopped early; `capsim sweep %s -o %s --resume` runs "
                         "what is missing\n", s->f->path, s->o->out_path);
+    if (!s->db_error) {
+        char hint[4400];
+        if (s->o->n_shards > 1)
+            snprintf(hint, sizeof hint, "; this is shard %d/%d: `capsim merge` of every shard "
+                     "computes them", s->o->shard, s->o->n_shards);
+        else
+            snprintf(hint, sizeof hint, "; `capsim sweep %s -o %s --resume` completes the "
+                     "sweep", s->f->path, s->o->out_path);
+        if (sweep_indices_update(s->st, s->p, "capsim sweep", hint, stdout, stderr) != 0)
+            s->db_error = 1;
+    }
     return s->db_error || s->failed || s->interrupted || not_started ? SWEEP_RUN_FAILED
                                                                      : SWEEP_RUN_OK;
 }
