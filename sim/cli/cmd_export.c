@@ -18,7 +18,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: capsim export DB [options]\n"
-            "       capsim export DB --runs|--points [--metric GLOB] [-o FILE.csv|DIR|-]\n\n"
+            "       capsim export DB --runs|--points [--metric GLOB] [-o FILE.csv|DIR|-]\n"
+            "       capsim export DB --sensitivity [-o FILE.csv|DIR|-]\n\n"
             "Writes results tables as CSV (RFC 4180, UTF-8, header row, '.' decimals, dates\n"
             "'YYYY-MM-DD HH:MM:SS'). Text beginning with = + - @ TAB or CR gets a leading '\n"
             "so that spreadsheets do not run it as a formula; numbers stay numbers.\n\n"
@@ -39,6 +40,9 @@ static void usage(FILE *out)
             "                      with the same parameters apart from the seed): the\n"
             "                      varying parameters, then per metric mean, sd, 95%% CI\n"
             "                      (Student t), P10, P50, P90 and n (points.csv)\n"
+            "      --sensitivity   the sensitivity indices of a saltelli or morris sweep:\n"
+            "                      metric, param, index (S, T, mu_star, mu, sigma), value,\n"
+            "                      low, high (bootstrap 95%% interval) (sensitivity.csv)\n"
             "  -f, --force         write files over 1,048,576 rows (a spreadsheet's limit)\n"
             "  -o, --out PATH      a directory (created), FILE.csv, or - for stdout\n"
             "                      (default: stdout when there is one file)\n"
@@ -65,13 +69,14 @@ static int parse_run(const char *s, int64_t *run)
 static int parse(int argc, char **argv, export_options *o, const char **tables,
                  const char **db, int *batch)
 {
-    enum { OPT_METRIC = 256, OPT_RUNS, OPT_POINTS };
+    enum { OPT_METRIC = 256, OPT_RUNS, OPT_POINTS, OPT_SENSITIVITY };
     static const struct option options[] = {
         {"run", required_argument, 0, 'r'}, {"table", required_argument, 0, 't'},
         {"all", no_argument, 0, 'a'}, {"daily", no_argument, 0, 'd'},
         {"monthly", no_argument, 0, 'm'}, {"wide", no_argument, 0, 'w'},
         {"metric", required_argument, 0, OPT_METRIC}, {"force", no_argument, 0, 'f'},
         {"runs", no_argument, 0, OPT_RUNS}, {"points", no_argument, 0, OPT_POINTS},
+        {"sensitivity", no_argument, 0, OPT_SENSITIVITY},
         {"out", required_argument, 0, 'o'}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
@@ -91,14 +96,17 @@ static int parse(int argc, char **argv, export_options *o, const char **tables,
         case 'm': o->period = ROLLUP_MONTH; break;
         case 'w': o->wide = 1; break;
         case OPT_METRIC: o->metric = optarg; break;
-        case OPT_RUNS: case OPT_POINTS:
-            if (*batch && *batch != (c == OPT_RUNS ? EXPORT_RUNS : EXPORT_POINTS)) {
-                fprintf(stderr, "capsim export: --runs and --points are two exports; "
-                                "give one\n");
+        case OPT_RUNS: case OPT_POINTS: case OPT_SENSITIVITY: {
+            int kind = c == OPT_RUNS ? EXPORT_RUNS : c == OPT_POINTS ? EXPORT_POINTS
+                                                                     : EXPORT_SENSITIVITY;
+            if (*batch && *batch != kind) {
+                fprintf(stderr, "capsim export: --runs, --points and --sensitivity are "
+                                "separate exports; give one\n");
                 return CLI_BAD_INPUT;
             }
-            *batch = c == OPT_RUNS ? EXPORT_RUNS : EXPORT_POINTS;
+            *batch = kind;
             break;
+        }
         case 'f': o->force = 1; break;
         case 'o': o->out = optarg; break;
         case 'q': o->quiet = 1; break;
@@ -114,7 +122,13 @@ static int parse(int argc, char **argv, export_options *o, const char **tables,
     if (*batch && (o->n_tables || o->wide || o->period != ROLLUP_TICK || o->run)) {
         fprintf(stderr, "capsim export: --%s is a file of its own: it does not go with "
                         "--table, --wide, --daily, --monthly or --run\n",
-                *batch == EXPORT_RUNS ? "runs" : "points");
+                *batch == EXPORT_RUNS ? "runs" : *batch == EXPORT_POINTS ? "points"
+                                                                         : "sensitivity");
+        return CLI_BAD_INPUT;
+    }
+    if (o->metric && *batch == EXPORT_SENSITIVITY) {
+        fprintf(stderr, "capsim export: --sensitivity writes every metric's indices; it takes "
+                        "no --metric (filter the CSV, or SELECT from sweep_sensitivity)\n");
         return CLI_BAD_INPUT;
     }
     if (o->metric && !o->wide && !*batch) {
