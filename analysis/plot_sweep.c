@@ -265,7 +265,7 @@ static int chart_sensitivity(plot_ctx *c, const atable *t, size_t from, size_t t
         strbuf_add(&b, "set grid\nset key outside bottom center horizontal\n"
                        "set xlabel 'mu* (mean |elementary effect|)'\nset ylabel 'sigma'\n");
         strbuf_addf(&b, "set xrange [0:%.17g]\nset yrange [0:%.17g]\nplot ",
-                    hi > 0 ? hi * 1.25 : 1.0, hi > 0 ? hi * 1.25 : 1.0);
+                    hi > 0 ? hi * 1.6 : 1.0, hi > 0 ? hi * 1.25 : 1.0);   /* room for labels */
         plot__add_ref(&b, c, k);
         strbuf_add(&b, " using 2:3:4:5 with xerrorbars pt 7 lc rgb '#08519c' title "
                        "'parameter: mu*, its interval, sigma', ");
