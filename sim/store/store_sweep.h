@@ -2,7 +2,10 @@
  * store_sweep: the sweep tables and the merging of runs between results
  * databases. A sweep database holds one sweep: one `sweep` row (the sweep
  * file's text and settings), its plan in `sweep_param` (one row per path
- * per point), and its runs, each with sweep_point and replication set.
+ * per point), its runs, each with sweep_point and replication set, and for
+ * a saltelli or morris sweep its indices in `sweep_sensitivity` (written by
+ * sim/sweep/sweep_indices.c, never copied by a merge: the merged sweep's
+ * indices are computed again).
  *
  * Run ids are a pure function of the plan: run (point, replication) has id
  * run_id_base + point x replications + replication + 1, where run_id_base

@@ -227,7 +227,7 @@ static int unit_lhs(gsl_rng *r, double *u, size_t n, size_t d)
 
 /* sobol: the first n points of the d-dimensional sequence; saltelli: the
  * 2d-dimensional one split into A, B and the A_B^i blocks (header). */
-static int unit_sobol(double *u, size_t n_points, size_t d, long samples, int saltelli)
+static int unit_sobol(double *u, size_t d, long samples, int saltelli)
 {
     size_t n = (size_t)samples, dim = saltelli ? 2 * d : d;
     gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)dim);
@@ -251,7 +251,6 @@ static int unit_sobol(double *u, size_t n_points, size_t d, long samples, int sa
             row[i] = v[d + i];
         }
     }
-    (void)n_points;
     gsl_qrng_free(q);
     free(v);
     return 0;
@@ -317,8 +316,8 @@ static int fill_sampled(sweep_plan *p, const sweep_file *f)
         switch (f->method) {
         case SWEEP_RANDOM: unit_random(r, p->unit, n, d); break;
         case SWEEP_LHS: rc = unit_lhs(r, p->unit, n, d); break;
-        case SWEEP_SOBOL: rc = unit_sobol(p->unit, n, d, f->samples, 0); break;
-        case SWEEP_SALTELLI: rc = unit_sobol(p->unit, n, d, f->samples, 1); break;
+        case SWEEP_SOBOL: rc = unit_sobol(p->unit, d, f->samples, 0); break;
+        case SWEEP_SALTELLI: rc = unit_sobol(p->unit, d, f->samples, 1); break;
         case SWEEP_MORRIS: rc = unit_morris(r, p->unit, d, f->samples, f->levels); break;
         default: rc = -1; break;
         }

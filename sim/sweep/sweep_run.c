@@ -186,6 +186,19 @@ void sweep_print_plan(const sweep_file *f, const sweep_plan *p, const sweep_run_
             sweep_record_name(f->record), f->until ? "; until " : "", f->until ? f->until : "");
     if (o->n_shards > 1)
         fprintf(out, "shard %d/%d: %zu of the %zu runs\n", o->shard, o->n_shards, in_shard, runs);
+    if (p->method == SWEEP_SALTELLI) {
+        size_t n = (size_t)p->samples;
+        fprintf(out, "saltelli design: points 0-%zu are matrix A, %zu-%zu matrix B", n - 1, n,
+                2 * n - 1);
+        for (size_t i = 0; i < p->n_params; i++)
+            fprintf(out, ", %zu-%zu A with %s from B", (2 + i) * n, (3 + i) * n - 1,
+                    p->paths[i]);
+        fputc('\n', out);
+    } else if (p->method == SWEEP_MORRIS) {
+        fprintf(out, "morris design: %ld trajectories of %zu points on a grid of %ld levels "
+                     "(trajectory t: points t x %zu to t x %zu + %zu)\n", p->samples,
+                p->n_params + 1, p->levels, p->n_params + 1, p->n_params + 1, p->n_params);
+    }
     fprintf(out, "\npoints:\n");
     for (size_t i = 0; i < p->n_points; i++) {
         fprintf(out, "  %zu:", i);
