@@ -83,8 +83,9 @@ static void test_ishigami_saltelli(void **state)
         /* the interval brackets the closed form, give or take one width
          * (a 95% interval misses 1 time in 20) */
         double ws = s[i].high - s[i].low, wt = t[i].high - t[i].low;
-        assert_true(ws > 0 && ws < 0.1);
-        assert_true(wt > 0 && wt < 0.1);
+        if (!(ws > 0 && ws < 0.1 && wt > 0 && wt < 0.1))
+            fail_msg("index %d: interval widths %g (S) and %g (T), expected in (0, 0.1) at "
+                     "N = %d", i, ws, wt, N);
         if (!(want_s[i] >= s[i].low - ws && want_s[i] <= s[i].high + ws))
             fail_msg("S[%d] = %g [%g, %g]: the closed form %g is further than a width away",
                      i, s[i].value, s[i].low, s[i].high, want_s[i]);
@@ -100,7 +101,8 @@ static void test_ishigami_saltelli(void **state)
     b.seed = 7;
     assert_int_equal(sensitivity_saltelli(y, N, 3, &b, s2, t2), SENSITIVITY_OK);
     assert_real_equal(s2[1].value, s[1].value);
-    assert_true(s2[1].low != s[1].low);
+    if (s2[1].low == s[1].low)
+        fail_msg("seeds 2010 and 7 gave the same interval, low = %.17g", s[1].low);
     free(y);
     sweep_plan_destroy(p);
 }
@@ -180,10 +182,14 @@ static void test_morris_ranks_g_function(void **state)
         if (!(mu_star[k].value > mu_star[k + 1].value))
             fail_msg("mu*[%zu] = %g (a = %g) is not above mu*[%zu] = %g (a = %g)", k,
                      mu_star[k].value, a[k], k + 1, mu_star[k + 1].value, a[k + 1]);
-    assert_true(mu_star[3].value > mu_star[5].value);
+    if (!(mu_star[3].value > mu_star[5].value))
+        fail_msg("mu*[3] = %g (a = 9) is not above mu*[5] = %g (a = 99)", mu_star[3].value,
+                 mu_star[5].value);
     /* the two a = 99 parameters barely matter: below 2% of the first */
-    assert_true(mu_star[4].value < 0.02 * mu_star[0].value);
-    assert_true(mu_star[5].value < 0.02 * mu_star[0].value);
+    for (size_t k = 4; k < 6; k++)
+        if (!(mu_star[k].value < 0.02 * mu_star[0].value))
+            fail_msg("mu*[%zu] = %g (a = 99) is not below 2%% of mu*[0] = %g", k,
+                     mu_star[k].value, mu_star[0].value);
     free(y);
     sweep_plan_destroy(p);
 }
