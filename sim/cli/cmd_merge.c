@@ -96,6 +96,8 @@ int cli_merge(int argc, char **argv)
             rc = store_sweep_merge_db(st, argv[i], pass == 0);
     if (rc != 0)
         fprintf(stderr, "capsim merge: %s\n", store_errmsg(st));
+    if (rc == 0 && !quiet)
+        printf("Merged %d databases into %s\n", argc - optind - 1, out);
     /* a saltelli or morris sweep made whole gets its indices */
     int indices = rc == 0 ? sweep_indices_update_stored(st, out, "capsim merge",
                                                         quiet ? NULL : stdout, stderr) : 0;
@@ -105,7 +107,5 @@ int cli_merge(int argc, char **argv)
             remove_output(out);
         return capsim_status_in_input((capsim_status)rc) ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
     }
-    if (!quiet)
-        printf("Merged %d databases into %s\n", argc - optind - 1, out);
     return indices == 0 ? CLI_OK : CLI_RUNTIME_FAILURE;
 }

@@ -19,9 +19,13 @@
  *    a grid of the same 18 one-month runs, all with -j2. Their extra work
  *    (the Sobol sequence or the trajectories, and after the runs the
  *    indices of every metric with 1,000 bootstrap resamples) should not
- *    show: target 0.95x or more. The indices are also timed alone: `capsim
- *    merge` of each sweep into a new file (which computes them again)
- *    against the grid's, as a share of the grid sweep's wall time.
+ *    show: target 0.95x or more. The three sweeps run the same 18
+ *    simulations (the sweep sets every run's scenario.seed from its seed
+ *    and the point's index, overriding the swept value), so on a quiet
+ *    machine any difference is the design's. The indices are also timed
+ *    alone: `capsim merge` of each sweep into a new file (which computes
+ *    them again) against the grid's, as a share of the grid sweep's wall
+ *    time.
  * The sweeps vary scenario.seed (one value; the sweep seeds its runs
  * itself), which every scenario has; the designs sample it as a range
  * rounded to whole numbers.
