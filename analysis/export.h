@@ -27,6 +27,9 @@
  *   then per metric <metric>.mean, .sd, .ci95_low, .ci95_high (Student t),
  *   .p10, .p50, .p90 and .n over the group's runs, one per seed. File
  *   points.csv.
+ * - --sensitivity: the sweep_sensitivity rows: metric, param, index (S, T,
+ *   mu_star, mu, sigma), value, low, high (the bootstrap 95% interval),
+ *   sorted by metric, param and index. File sensitivity.csv.
  *
  * An export whose file would have more than EXPORT_MAX_ROWS rows (header
  * included; a spreadsheet's limit) is refused, unless forced, and nothing
@@ -63,13 +66,15 @@ int export_run(sqlite3 *db, const export_options *o, FILE *err);
 
 typedef enum export_batch_kind {
     EXPORT_RUNS = 1,
-    EXPORT_POINTS = 2
+    EXPORT_POINTS = 2,
+    EXPORT_SENSITIVITY = 3
 } export_batch_kind;
 
-/* --runs or --points to o->out (stdout, FILE.csv or DIR/runs.csv,
- * DIR/points.csv); o->metric is the metric GLOB (NULL: every metric).
- * Returns an exit code: 0, 1 runtime failure, 2 bad input (a GLOB matching
- * no metric, too many rows or columns). */
+/* --runs, --points or --sensitivity to o->out (stdout, FILE.csv or
+ * DIR/runs.csv, DIR/points.csv, DIR/sensitivity.csv); o->metric is the
+ * metric GLOB (NULL: every metric; not for --sensitivity). Returns an exit
+ * code: 0, 1 runtime failure, 2 bad input (a GLOB matching no metric, too
+ * many rows or columns, no indices). */
 int export_batch(sqlite3 *db, export_batch_kind kind, const export_options *o, FILE *err);
 
 /* Wide writer (export_wide.c): pivots one column of a per-tick table.

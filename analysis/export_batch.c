@@ -4,7 +4,8 @@
  * point, or the replication groups of groups.h), as one CSV file each.
  * Metrics and their statistics per point come from points.h; parameters
  * are the run_param paths that vary across the rows
- * (groups_varying_params).
+ * (groups_varying_params). `export --sensitivity` writes the sweep's
+ * sweep_sensitivity rows through the same output rules.
  */
 #include "export.h"
 
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "adb.h"
 #include "groups.h"
 #include "points.h"
 #include "../sim/util/strbuf.h"
@@ -181,9 +183,47 @@ static int load_params(batch *b, export_batch_kind kind)
     return rc;
 }
 
+/* --sensitivity: metric, param, index, value, low, high, in that order;
+ * a NULL (no interval) is an empty cell. */
+static int write_sensitivity(const batch *b, csvout *w)
+{
+    static const char *const cols[] = {"metric", "param", "index", "value", "low", "high"};
+    for (size_t c = 0; c < 6; c++)
+        csvout_text(w, cols[c]);
+    csvout_end_row(w);
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(b->db, "SELECT metric, param, \"index\", value, low, high"
+                                  " FROM sweep_sensitivity ORDER BY metric, param,"
+                                  " CASE \"index\" WHEN 'S' THEN 0 WHEN 'T' THEN 1"
+                                  " WHEN 'mu_star' THEN 2 WHEN 'mu' THEN 3 ELSE 4 END",
+                           -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        for (int c = 0; c < 3; c++)
+            csvout_text(w, (const char *)sqlite3_column_text(s, c));
+        for (int c = 3; c < 6; c++)
+            if (sqlite3_column_type(s, c) == SQLITE_NULL)
+                csvout_null(w);
+            else
+                csvout_real(w, sqlite3_column_double(s, c));
+        if (csvout_end_row(w) != 0)
+            break;
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE && !w->error ? 0 : -1;
+}
+
 static int write_batch(const batch *b, export_batch_kind kind, csvout *w)
 {
+    if (kind == EXPORT_SENSITIVITY)
+        return write_sensitivity(b, w);
     return kind == EXPORT_RUNS ? write_runs(b, w) : write_points(b, w);
+}
+
+static const char *batch_file(export_batch_kind kind)
+{
+    return kind == EXPORT_RUNS ? "runs" : kind == EXPORT_POINTS ? "points" : "sensitivity";
 }
 
 static int ends_with_csv(const char *s)
@@ -217,7 +257,7 @@ static int write_out(const batch *b, export_batch_kind kind, const export_option
             fprintf(err, "capsim export: cannot create %s: %s\n", o->out, strerror(errno));
             return 1;
         }
-        snprintf(path, sizeof path, "%s/%s.csv", o->out, kind == EXPORT_RUNS ? "runs" : "points");
+        snprintf(path, sizeof path, "%s/%s.csv", o->out, batch_file(kind));
     }
     snprintf(part, sizeof part, "%s.part", path);
     export_part_begin(part);
@@ -245,9 +285,31 @@ static int write_out(const batch *b, export_batch_kind kind, const export_option
     return 1;
 }
 
+/* --sensitivity: refused (2) when the database has no indices. */
+static int export_sensitivity(batch *b, const export_options *o, FILE *err)
+{
+    int64_t rows = adb_has_relation(b->db, "sweep_sensitivity")
+                       ? adb_int(b->db, "SELECT count(*) FROM sweep_sensitivity", INT64_MIN, -1)
+                       : 0;
+    if (rows < 0) {
+        fprintf(err, "capsim export: reading sweep_sensitivity failed: %s\n",
+                sqlite3_errmsg(b->db));
+        return 1;
+    }
+    if (rows == 0) {
+        fprintf(err, "capsim export: --sensitivity: the database holds no sensitivity indices; "
+                     "a sweep with method = saltelli or morris computes them once all its runs "
+                     "are complete (capsim sweep --resume, or capsim merge of every shard)\n");
+        return 2;
+    }
+    return write_out(b, EXPORT_SENSITIVITY, o, err);
+}
+
 int export_batch(sqlite3 *db, export_batch_kind kind, const export_options *o, FILE *err)
 {
     batch b = {.db = db};
+    if (kind == EXPORT_SENSITIVITY)
+        return export_sensitivity(&b, o, err);
     groups_by by = kind == EXPORT_POINTS ? GROUPS_BY_POINT : GROUPS_BY_PARAMS;
     int code = 1;
     if (points_open(db, o->metric, by, &b.p) != 0 || load_params(&b, kind) != 0) {

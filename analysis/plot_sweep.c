@@ -8,6 +8,16 @@
  * band per combination; otherwise (random or LHS designs, where every
  * point is its own combination) one mark with its interval per point.
  * Chart names: sweep-<metric>-vs-<parameter>.
+ *
+ * A sweep with sensitivity indices (the report's `sensitivity` table) gets
+ * one chart per metric, for up to MAX_SENSITIVITY_CHARTS metrics, drawn
+ * before the response curves so that the chart limit never drops them:
+ *  - saltelli: bars of S and T per parameter with their bootstrap 95%
+ *    intervals, for the metrics with the largest T (the table's order);
+ *    chart sensitivity-<metric>;
+ *  - morris: mu* against sigma, one labelled mark per parameter with mu*'s
+ *    interval, for the market-wide metrics (names without a '.') first;
+ *    chart morris-<metric>.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -189,6 +199,111 @@ static int chart_response(plot_ctx *c, const atable *t, const atable *params, si
     return rc;
 }
 
+/* Sensitivity charts beyond this many metrics are left to export --sensitivity. */
+#define MAX_SENSITIVITY_CHARTS 8
+
+
+/* A cell as a number, `fallback` when NULL. */
+static double cell_or(const atable *t, size_t r, int col, double fallback)
+{
+    double v = cell_number(t, r, col);
+    return isnan(v) ? fallback : v;
+}
+
+/* The chart of one metric: rows [from, to) of the sensitivity table t. */
+static int chart_sensitivity(plot_ctx *c, const atable *t, size_t from, size_t to, int saltelli)
+{
+    const char *metric = atable_at(t, from, 0)->s;
+    char file[128];
+    int k = plot__new_data(c, file, sizeof file);
+    FILE *f = fopen(file, "w");
+    if (!f)
+        return -1;
+    double lo = 0, hi = saltelli ? 1 : 0;
+    for (size_t r = from; r < to; r++) {
+        const char *param = atable_at(t, r, 1)->s;
+        double v[6];
+        if (saltelli) {
+            for (int i = 0; i < 2; i++) {
+                double x = cell_or(t, r, 2 + 3 * i, 0);
+                v[3 * i] = x;
+                v[3 * i + 1] = cell_or(t, r, 3 + 3 * i, x);
+                v[3 * i + 2] = cell_or(t, r, 4 + 3 * i, x);
+                lo = fmin(lo, v[3 * i + 1]);
+                hi = fmax(hi, v[3 * i + 2]);
+            }
+            fprintf(f, "%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", param, v[0], v[1], v[2], v[3],
+                    v[4], v[5]);
+        } else {
+            double mu_star = cell_or(t, r, 2, 0), sigma = cell_or(t, r, 6, 0);
+            fprintf(f, "%s,%.17g,%.17g,%.17g,%.17g\n", param, mu_star, sigma,
+                    cell_or(t, r, 3, mu_star), cell_or(t, r, 4, mu_star));
+            hi = fmax(hi, fmax(cell_or(t, r, 4, mu_star), sigma));
+        }
+    }
+    if (fclose(f) != 0)
+        return -1;
+    char safe[40], name[64], title[200];
+    plot_safe_name(metric, safe, sizeof safe);
+    snprintf(name, sizeof name, "%s-%s", saltelli ? "sensitivity" : "morris", safe);
+    strbuf b = {0};
+    if (saltelli) {
+        snprintf(title, sizeof title, "%s: Sobol indices S (first order) and T (total) per "
+                 "parameter, bootstrap 95%% intervals", metric);
+        strbuf_addf(&b, "set style data histograms\nset style histogram errorbars gap 2 lw 1\n"
+                        "set style fill solid 0.7 border -1\nset grid ytics\n"
+                        "set key outside bottom center horizontal\nset ylabel 'index'\n"
+                        "set yrange [%.17g:%.17g]\nset xtics rotate by -15\nplot ",
+                    fmin(lo, 0) - 0.05, hi + 0.05);
+        plot__add_ref(&b, c, k);
+        strbuf_add(&b, " using 2:3:4:xtic(1) title 'S (first order)' lc rgb '#08519c', ");
+        plot__add_ref(&b, c, k);
+        strbuf_add(&b, " using 5:6:7 title 'T (total)' lc rgb '#d94801'\n");
+    } else {
+        snprintf(title, sizeof title, "%s: Morris mu* against sigma per parameter (effects per "
+                 "step of the normalised range), mu* with its 95%% interval", metric);
+        strbuf_add(&b, "set grid\nset key outside bottom center horizontal\n"
+                       "set xlabel 'mu* (mean |elementary effect|)'\nset ylabel 'sigma'\n");
+        strbuf_addf(&b, "set xrange [0:%.17g]\nset yrange [0:%.17g]\nplot ",
+                    hi > 0 ? hi * 1.6 : 1.0, hi > 0 ? hi * 1.25 : 1.0);   /* room for labels */
+        plot__add_ref(&b, c, k);
+        strbuf_add(&b, " using 2:3:4:5 with xerrorbars pt 7 lc rgb '#08519c' title "
+                       "'parameter: mu*, its interval, sigma', ");
+        plot__add_ref(&b, c, k);
+        strbuf_add(&b, " using 2:3:1 with labels left offset char 1,0.5 notitle, x title "
+                       "'sigma = mu*' dt 2 lc rgb '#888888'\n");
+    }
+    plot__emit_buf(c, name, title, 1000, 500, &b);
+    return 0;
+}
+
+/* The rows of the next metric from row `from`: returns the end. */
+static size_t metric_end(const atable *t, size_t from)
+{
+    size_t r = from + 1;
+    while (r < t->nrows && !strcmp(atable_at(t, r, 0)->s, atable_at(t, from, 0)->s))
+        r++;
+    return r;
+}
+
+static int sensitivity_charts(plot_ctx *c, const atable *t)
+{
+    int saltelli = t->ncols >= 3 && !strcmp(t->cols[2], "S");
+    int drawn = 0, rc = 0;
+    /* morris: pass 0 the market-wide metrics, pass 1 the others */
+    for (int pass = saltelli ? 1 : 0; pass < 2; pass++)
+        for (size_t r = 0; rc == 0 && r < t->nrows && drawn < MAX_SENSITIVITY_CHARTS;) {
+            size_t end = metric_end(t, r);
+            int wide = strchr(atable_at(t, r, 0)->s, '.') == NULL;
+            if (saltelli || (pass == 0) == wide) {
+                rc = chart_sensitivity(c, t, r, end, saltelli);
+                drawn++;
+            }
+            r = end;
+        }
+    return rc;
+}
+
 int plot__sweep_charts(plot_ctx *c, int64_t sweep)
 {
     atable_list l = {0};
@@ -197,7 +312,10 @@ int plot__sweep_charts(plot_ctx *c, int64_t sweep)
         return -1;
     }
     const atable *params = atable_list_find(&l, "sweep_params");
+    const atable *sens = atable_list_find(&l, "sensitivity");
     int rc = params ? 0 : -1;
+    if (rc == 0 && sens)
+        rc = sensitivity_charts(c, sens);
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const atable *t = l.items[i];
         if (strncmp(t->name, "points.", 7) != 0 || t->ncols != (int)(5 + params->nrows))

@@ -17,7 +17,9 @@
  * A sweep database has its own report (report_sweep.c): the tables sweep
  * (the plan, as field and value), sweep_params (each swept path, how many
  * values, the values) and one points.<metric> per chosen metric (point,
- * the parameters, mean, ci95_low, ci95_high, n), sorted by the parameters.
+ * the parameters, mean, ci95_low, ci95_high, n), sorted by the parameters,
+ * and for a saltelli or morris sweep with indices `sensitivity` (S and T
+ * with their intervals, or mu*, mu and sigma, per metric and parameter).
  */
 #ifndef CAPSIM_REPORT_H
 #define CAPSIM_REPORT_H

@@ -6,6 +6,12 @@
  * The statistics are those of export --points (points.h); the parameter
  * values are the point's sweep_param rows, as the sweep file wrote them.
  * Rows are sorted by the parameters in path order, numbers as numbers.
+ *
+ * A saltelli or morris sweep with indices adds one `sensitivity` table
+ * (sweep_sensitivity pivoted: one row per metric and parameter): S and T
+ * with their intervals, metrics ordered by their largest T (the metrics
+ * that matter first; those that do not vary have no rows), or mu*, its
+ * interval, mu and sigma, parameters by mu* within each metric.
  */
 #include "report.h"
 
@@ -271,6 +277,54 @@ static int point_stats(const points *p, const sweep_values *v, astats *stats)
     return 0;
 }
 
+/* The pivot of one index's value, low and high. */
+#define PIVOT(ix, name)                                                                    \
+    " max(CASE WHEN \"index\" = '" ix "' THEN value END) AS " name ","                  \
+    " max(CASE WHEN \"index\" = '" ix "' THEN low END) AS " name "_low,"                \
+    " max(CASE WHEN \"index\" = '" ix "' THEN high END) AS " name "_high"
+
+static const char saltelli_sql[] =
+    "WITH s AS (SELECT metric, param," PIVOT("S", "S") "," PIVOT("T", "T")
+    " FROM sweep_sensitivity WHERE sweep_id = ?1 AND (?2 IS NULL OR metric GLOB ?2)"
+    " GROUP BY metric, param),"
+    " m AS (SELECT metric, max(T) AS top FROM s GROUP BY metric)"
+    " SELECT s.metric, s.param, S, S_low, S_high, T, T_low, T_high"
+    " FROM s JOIN m ON m.metric = s.metric"
+    " ORDER BY m.top DESC, s.metric, s.T DESC, s.param";
+
+static const char morris_sql[] =
+    "SELECT metric, param," PIVOT("mu_star", "mu_star") ","
+    " max(CASE WHEN \"index\" = 'mu' THEN value END) AS mu,"
+    " max(CASE WHEN \"index\" = 'sigma' THEN value END) AS sigma"
+    " FROM sweep_sensitivity WHERE sweep_id = ?1 AND (?2 IS NULL OR metric GLOB ?2)"
+    " GROUP BY metric, param ORDER BY metric, mu_star DESC, param";
+
+/* The sensitivity table of a saltelli or morris sweep, or NULL in *out
+ * when it has no indices (or is another method). Returns 0 or -1. */
+static int sensitivity_table(sqlite3 *db, int64_t sweep, const char *glob, atable **out)
+{
+    *out = NULL;
+    if (!adb_has_relation(db, "sweep_sensitivity") ||
+        adb_int(db, "SELECT count(*) FROM sweep_sensitivity WHERE sweep_id = ?1", sweep, 0) == 0)
+        return 0;
+    sqlite3_stmt *s = NULL;
+    int saltelli = 0 != adb_int(db, "SELECT method = 'saltelli' FROM sweep WHERE id = ?1", sweep, 0);
+    if (sqlite3_prepare_v2(db, saltelli ? saltelli_sql : morris_sql, -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(s, 1, sweep);
+    if (glob)
+        sqlite3_bind_text(s, 2, glob, -1, SQLITE_STATIC);
+    *out = atable_from_stmt(s, "sensitivity",
+                            saltelli ? "Sensitivity: Sobol first-order (S) and total (T) indices "
+                                       "of each metric's mean over the replications, with "
+                                       "bootstrap 95% intervals; metrics by their largest T"
+                                     : "Sensitivity: Morris elementary effects per step of the "
+                                       "normalised parameter: mu* (mean |EE|, with its bootstrap "
+                                       "95% interval), mu and sigma, of each metric's mean over "
+                                       "the replications");
+    return *out ? 0 : -1;
+}
+
 int report_sweep_build(sqlite3 *db, int64_t sweep, const char *glob, atable_list *out)
 {
     points p;
@@ -301,6 +355,11 @@ int report_sweep_build(sqlite3 *db, int64_t sweep, const char *glob, atable_list
             rc = atable_list_add(out, params_table(&v));
         for (size_t m = 0; rc == 0 && m < p.n_metrics; m++)
             rc = atable_list_add(out, metric_table(&p, m, &v, rows, stats));
+        atable *sens = NULL;
+        if (rc == 0)
+            rc = sensitivity_table(db, sweep, glob, &sens);
+        if (rc == 0 && sens)
+            rc = atable_list_add(out, sens);
     }
     free(rows);
     free(stats);

@@ -19,7 +19,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: capsim export DB [options]\n"
-            "       capsim export DB --runs|--points [--metric GLOB] [-o FILE.csv|DIR|-]\n\n"
+            "       capsim export DB --runs|--points [--metric GLOB] [-o FILE.csv|DIR|-]\n"
+            "       capsim export DB --sensitivity [-o FILE.csv|DIR|-]\n\n"
             "Writes results tables as CSV (RFC 4180, UTF-8, header row, '.' decimals, dates\n"
             "'YYYY-MM-DD HH:MM:SS'). Text beginning with = + - @ TAB or CR gets a leading '\n"
             "so that spreadsheets do not run it as a formula; numbers stay numbers.\n\n"
@@ -40,6 +41,9 @@ static void usage(FILE *out)
             "                      with the same parameters apart from the seed): the\n"
             "                      varying parameters, then per metric mean, sd, 95%% CI\n"
             "                      (Student t), P10, P50, P90 and n (points.csv)\n"
+            "      --sensitivity   the sensitivity indices of a saltelli or morris sweep:\n"
+            "                      metric, param, index (S, T, mu_star, mu, sigma), value,\n"
+            "                      low, high (bootstrap 95%% interval) (sensitivity.csv)\n"
             "      --force         write files over 1,048,576 rows (a spreadsheet's limit)\n"
             "  -o, --out PATH      a directory (created), FILE.csv, or - for stdout\n"
             "                      (default: stdout when there is one file)\n"
@@ -66,13 +70,14 @@ static int parse_run(const char *s, int64_t *run)
 static int parse(int argc, char **argv, export_options *o, const char **tables,
                  const char **db, int *batch)
 {
-    enum { OPT_FORCE = 256, OPT_MONTHLY, OPT_RUNS, OPT_POINTS };
+    enum { OPT_FORCE = 256, OPT_MONTHLY, OPT_RUNS, OPT_POINTS, OPT_SENSITIVITY };
     static const struct option options[] = {
         {"run", required_argument, 0, 'r'}, {"table", required_argument, 0, 't'},
         {"all", no_argument, 0, 'a'}, {"daily", no_argument, 0, 'd'},
         {"monthly", no_argument, 0, OPT_MONTHLY}, {"wide", no_argument, 0, 'w'},
         {"metric", required_argument, 0, 'm'}, {"force", no_argument, 0, OPT_FORCE},
         {"runs", no_argument, 0, OPT_RUNS}, {"points", no_argument, 0, OPT_POINTS},
+        {"sensitivity", no_argument, 0, OPT_SENSITIVITY},
         {"out", required_argument, 0, 'o'}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
@@ -99,13 +104,15 @@ static int parse(int argc, char **argv, export_options *o, const char **tables,
         }
         case 'w': o->wide = 1; break;
         case 'm': o->metric = optarg; break;
-        case OPT_RUNS: case OPT_POINTS:
-            if (*batch && *batch != (c == OPT_RUNS ? EXPORT_RUNS : EXPORT_POINTS)) {
-                return cli_usage_error("export", "--runs and --points are two exports; "
-                                                 "give one");
-            }
-            *batch = c == OPT_RUNS ? EXPORT_RUNS : EXPORT_POINTS;
+        case OPT_RUNS: case OPT_POINTS: case OPT_SENSITIVITY: {
+            int kind = c == OPT_RUNS ? EXPORT_RUNS : c == OPT_POINTS ? EXPORT_POINTS
+                                                                     : EXPORT_SENSITIVITY;
+            if (*batch && *batch != kind)
+                return cli_usage_error("export", "--runs, --points and --sensitivity are "
+                                                 "separate exports; give one");
+            *batch = kind;
             break;
+        }
         case OPT_FORCE: o->force = 1; break;
         case 'o': o->out = optarg; break;
         case 'q': o->quiet = 1; break;
@@ -118,7 +125,13 @@ static int parse(int argc, char **argv, export_options *o, const char **tables,
     if (*batch && (o->n_tables || o->wide || o->period != ROLLUP_TICK || o->run)) {
         fprintf(stderr, "capsim export: --%s is a file of its own: it does not go with "
                         "--table, --wide, --daily, --monthly or --run\n",
-                *batch == EXPORT_RUNS ? "runs" : "points");
+                *batch == EXPORT_RUNS ? "runs" : *batch == EXPORT_POINTS ? "points"
+                                                                         : "sensitivity");
+        return CLI_BAD_INPUT;
+    }
+    if (o->metric && *batch == EXPORT_SENSITIVITY) {
+        fprintf(stderr, "capsim export: --sensitivity writes every metric's indices; it takes "
+                        "no --metric (filter the CSV, or SELECT from sweep_sensitivity)\n");
         return CLI_BAD_INPUT;
     }
     if (o->metric && !o->wide && !*batch) {

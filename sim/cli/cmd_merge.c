@@ -8,7 +8,9 @@
  * Every input is checked against the output before anything is copied; an
  * error found while copying (two inputs of different sweeps, or the same
  * run in two inputs) removes an output that this command created, so a
- * refused merge leaves nothing behind.
+ * refused merge leaves nothing behind. When the merged sweep is a
+ * complete saltelli or morris sweep, its sensitivity indices are computed
+ * (sim/sweep/sweep_indices.h).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include "cli.h"
 #include "../store/store.h"
 #include "../store/store_sweep.h"
+#include "../sweep/sweep_indices.h"
 
 static void usage(FILE *out)
 {
@@ -27,7 +30,8 @@ static void usage(FILE *out)
             "usage: capsim merge OUT.db IN.db...\n\n"
             "Joins the databases of one sweep's shards (capsim sweep --shard I/N) into OUT.db,\n"
             "a new file or a database of the same sweep. Refuses databases of different sweeps\n"
-            "and a (point, replication) that comes twice.\n\n"
+            "and a (point, replication) that comes twice. A saltelli or morris sweep that is\n"
+            "complete once merged gets its sensitivity indices (sweep_sensitivity).\n\n"
             "  -q, --quiet   no summary line\n"
             "  -h, --help    this help\n\n"
             "Exit codes: 0 merged, 1 runtime failure, 2 bad input.\n");
@@ -91,13 +95,16 @@ int cli_merge(int argc, char **argv)
             rc = store_sweep_merge_db(st, argv[i], pass == 0);
     if (rc != 0)
         fprintf(stderr, "capsim merge: %s\n", store_errmsg(st));
+    if (rc == 0 && !quiet)
+        printf("Merged %d databases into %s\n", argc - optind - 1, out);
+    /* a saltelli or morris sweep made whole gets its indices */
+    int indices = rc == 0 ? sweep_indices_update_stored(st, out, "capsim merge",
+                                                        quiet ? NULL : stdout, stderr) : 0;
     store_close(st);
     if (rc != 0) {
         if (created)
             remove_output(out);
         return capsim_status_in_input((capsim_status)rc) ? CLI_BAD_INPUT : CLI_RUNTIME_FAILURE;
     }
-    if (!quiet)
-        printf("Merged %d databases into %s\n", argc - optind - 1, out);
-    return CLI_OK;
+    return indices == 0 ? CLI_OK : CLI_RUNTIME_FAILURE;
 }

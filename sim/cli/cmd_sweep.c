@@ -25,7 +25,10 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: capsim sweep SWEEP.ini [options]\n\n"
             "Runs every point of a sweep plan, each replication a separate process, into one\n"
-            "results database. The sweep file format is in scenarios/README.md.\n\n"
+            "results database. The sweep file format is in scenarios/README.md. Methods:\n"
+            "grid, list, random, lhs, sobol, and the sensitivity designs saltelli (Sobol\n"
+            "first and total indices) and morris (elementary effects), whose indices are\n"
+            "written to sweep_sensitivity once every run of the plan is complete.\n\n"
             "  -o, --out FILE     sweep database (default sweep.db); must not exist unless --resume\n"
             "  -j, --jobs N       runs at a time (default: the number of cores)\n"
             "      --resume       run only what is missing, failed or interrupted in FILE\n"

@@ -154,8 +154,9 @@ static const char schema_ticks[] =
     " interruptions INTEGER, lost_gpu_hours REAL,"
     " PRIMARY KEY (run_id, tick, workload_id)) WITHOUT ROWID;";
 
-/* Sweeps (store_sweep.c): one sweep per database, its plan, and its runs
- * marked by run.sweep_point and run.replication. */
+/* Sweeps (store_sweep.c): one sweep per database, its plan, its runs
+ * marked by run.sweep_point and run.replication, and the sensitivity
+ * indices of the designs that have them. */
 static const char schema_sweep[] =
     "CREATE TABLE IF NOT EXISTS sweep ("
     " id INTEGER PRIMARY KEY,"
@@ -180,7 +181,18 @@ static const char schema_sweep[] =
     " path TEXT NOT NULL,"
     " point INTEGER NOT NULL,"
     " value TEXT,"
-    " PRIMARY KEY (sweep_id, point, path)) WITHOUT ROWID;";
+    " PRIMARY KEY (sweep_id, point, path)) WITHOUT ROWID;"
+    /* the indices of a saltelli or morris sweep (sweep_indices.c): index is
+     * an SQL keyword, so queries write it "index" */
+    "CREATE TABLE IF NOT EXISTS sweep_sensitivity ("
+    " sweep_id INTEGER NOT NULL REFERENCES sweep(id),"
+    " metric TEXT NOT NULL,"
+    " param TEXT NOT NULL,"
+    " \"index\" TEXT NOT NULL CHECK (\"index\" IN ('S','T','mu_star','mu','sigma')),"
+    " value REAL,"
+    " low REAL,"
+    " high REAL,"
+    " PRIMARY KEY (sweep_id, metric, param, \"index\")) WITHOUT ROWID;";
 
 /* Utilisation in the views is weighted: busy (or used) GPU-hours over
  * installed (or pool) GPU-hours, so idle hours before capacity exists do

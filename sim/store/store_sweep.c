@@ -12,6 +12,7 @@
  * and the run's tick_seconds becomes 86400, so every query written for
  * ticks reads a daily run as a run with a one-day tick.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,120 @@ int store_sweep_complete_runs(store *st, long replications, unsigned char *done,
     if (step != SQLITE_DONE)
         rc = store__fail(st, "read the complete runs");
     sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---- sensitivity indices ---- */
+
+static int bind_real_or_null(sqlite3_stmt *s, int i, double v)
+{
+    return isnan(v) ? sqlite3_bind_null(s, i) : sqlite3_bind_double(s, i, v);
+}
+
+int store_sweep_write_sensitivity(store *st, const store_sensitivity_row *rows, size_t n)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store__begin(st);
+    if (rc == STORE_OK)
+        rc = store__exec(st, "DELETE FROM main.sweep_sensitivity WHERE sweep_id = 1");
+    if (rc == STORE_OK)
+        rc = store__prepare(st, "INSERT INTO main.sweep_sensitivity VALUES (1, ?1, ?2, ?3, ?4,"
+                                " ?5, ?6)", &s);
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        const store_sensitivity_row *r = &rows[i];
+        int b = sqlite3_bind_text(s, 1, r->metric, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(s, 2, r->param, -1, SQLITE_STATIC);
+        b |= sqlite3_bind_text(s, 3, r->index, -1, SQLITE_STATIC);
+        b |= bind_real_or_null(s, 4, r->value);
+        b |= bind_real_or_null(s, 5, r->low);
+        b |= bind_real_or_null(s, 6, r->high);
+        rc = b != SQLITE_OK ? store__fail(st, "bind sweep_sensitivity")
+                            : store__step_done(st, s, "insert sweep_sensitivity");
+    }
+    sqlite3_finalize(s);
+    if (rc == STORE_OK)
+        return store__commit(st);
+    store__rollback(st);
+    return rc;
+}
+
+void store_sweep_metrics_free(store_sweep_metrics *m)
+{
+    for (size_t i = 0; m->names && i < m->n_metrics; i++)
+        free(m->names[i]);
+    free(m->names);
+    free(m->mean);
+    memset(m, 0, sizeof *m);
+}
+
+/* Appends metric `name` (its n_points means, from sum) to out; 0 or -1. */
+static int keep_metric(store_sweep_metrics *out, const char *name, const double *sum,
+                       long replications)
+{
+    size_t n = out->n_points, m = out->n_metrics;
+    char **names = realloc(out->names, (m + 1) * sizeof *names);
+    if (!names)
+        return -1;
+    out->names = names;
+    double *mean = realloc(out->mean, (m + 1) * n * sizeof *mean);
+    if (!mean)
+        return -1;
+    out->mean = mean;
+    if (!(out->names[m] = strdup(name)))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        out->mean[m * n + i] = sum[i] / (double)replications;
+    out->n_metrics++;
+    return 0;
+}
+
+int store_sweep_point_means(store *st, size_t n_points, long replications,
+                            store_sweep_metrics *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n_points = n_points;
+    sqlite3_stmt *s = NULL;
+    int rc = store__prepare(st, "SELECT m.metric, r.sweep_point, r.replication, m.value"
+                                " FROM main.run r JOIN main.run_metric m ON m.run_id = r.id"
+                                " WHERE r.status = 'complete' AND r.sweep_point IS NOT NULL"
+                                " ORDER BY m.metric, r.sweep_point, r.replication", &s);
+    if (rc != STORE_OK)
+        return rc;
+    double *sum = calloc(n_points ? n_points : 1, sizeof *sum);
+    char *current = NULL;
+    size_t count = 0;    /* values of the current metric in the plan */
+    size_t want = n_points * (size_t)replications;
+    int step;
+    if (!sum)
+        rc = store__failf(st, STORE_ERR_NOMEM, "out of memory");
+    while (rc == STORE_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 0);
+        int64_t point = sqlite3_column_int64(s, 1), rep = sqlite3_column_int64(s, 2);
+        if (!current || strcmp(current, name) != 0) {
+            if (current && count == want && keep_metric(out, current, sum, replications) != 0)
+                rc = store__failf(st, STORE_ERR_NOMEM, "out of memory");
+            free(current);
+            current = strdup(name);
+            if (!current)
+                rc = store__failf(st, STORE_ERR_NOMEM, "out of memory");
+            memset(sum, 0, n_points * sizeof *sum);
+            count = 0;
+        }
+        if (point >= 0 && (size_t)point < n_points && rep >= 0 && rep < replications) {
+            sum[point] += sqlite3_column_double(s, 3);
+            count++;
+        }
+    }
+    if (rc == STORE_OK && step != SQLITE_DONE)
+        rc = store__fail(st, "read the sweep's metrics");
+    if (rc == STORE_OK && current && count == want &&
+        keep_metric(out, current, sum, replications) != 0)
+        rc = store__failf(st, STORE_ERR_NOMEM, "out of memory");
+    sqlite3_finalize(s);
+    free(current);
+    free(sum);
+    if (rc != STORE_OK)
+        store_sweep_metrics_free(out);
     return rc;
 }
 

@@ -2,7 +2,10 @@
  * store_sweep: the sweep tables and the merging of runs between results
  * databases. A sweep database holds one sweep: one `sweep` row (the sweep
  * file's text and settings), its plan in `sweep_param` (one row per path
- * per point), and its runs, each with sweep_point and replication set.
+ * per point), its runs, each with sweep_point and replication set, and for
+ * a saltelli or morris sweep its indices in `sweep_sensitivity` (written by
+ * sim/sweep/sweep_indices.c, never copied by a merge: the merged sweep's
+ * indices are computed again).
  *
  * Run ids are a pure function of the plan: run (point, replication) has id
  * run_id_base + point x replications + replication + 1, where run_id_base
@@ -83,7 +86,33 @@ int store_sweep_record_failed(store *st, const scenario *sc, int64_t run_id, lon
  * (point, replication) that st already holds. */
 int store_sweep_merge_db(store *st, const char *in_path, int check_only);
 
+/* One row of sweep_sensitivity: an index of a metric for a parameter. */
+typedef struct store_sensitivity_row {
+    const char *metric;
+    const char *param;          /* the parameter's path */
+    const char *index;          /* S, T, mu_star, mu or sigma */
+    double value, low, high;    /* NaN is stored as NULL */
+} store_sensitivity_row;
+
+/* Replaces every sweep_sensitivity row of the database's sweep with
+ * rows[0..n), in one transaction (n = 0 just removes them). */
+int store_sweep_write_sensitivity(store *st, const store_sensitivity_row *rows, size_t n);
+
+/* The sweep's metrics averaged over each point's replications: for every
+ * run_metric name that every run of the plan has, mean[m * n_points +
+ * point] is the mean of its replications' values, summed in replication
+ * order. Call it on a complete sweep (store_sweep_complete_runs); a metric
+ * missing from any run is left out. Free with store_sweep_metrics_free. */
+typedef struct store_sweep_metrics {
+    size_t n_metrics, n_points;
+    char **names;               /* n_metrics, in name order */
+    double *mean;               /* n_metrics x n_points, row-major by metric */
+} store_sweep_metrics;
+
 /* queries */
+int store_sweep_point_means(store *st, size_t n_points, long replications,
+                            store_sweep_metrics *out);
+void store_sweep_metrics_free(store_sweep_metrics *m);
 /* 1 with the sweep file's text (malloc'd, the caller frees) and the run id
  * base when the database holds a sweep, 0 when it holds none. */
 int store_sweep_find(store *st, char **file_text, int64_t *run_id_base);

@@ -24,16 +24,27 @@
 
 static const char *const sweep_keys[] = {"name", "scenario", "method", "samples",
                                          "replications", "seeds", "seed", "record",
-                                         "until", "timeout_s", NULL};
+                                         "until", "timeout_s", "levels", NULL};
 static const char *const param_keys[] = {"values", "range", "step", "scale", "round", "link",
                                          NULL};
-static const char *const method_names[] = {"grid", "list", "random", "lhs", NULL};
+static const char *const method_names[] = {"grid", "list", "random", "lhs", "sobol",
+                                           "saltelli", "morris", NULL};
 static const char *const seeds_names[] = {"independent", "common", NULL};
 static const char *const record_names[] = {"ticks", "daily", "summary", NULL};
 
 const char *sweep_method_name(sweep_method m) { return method_names[m]; }
 const char *sweep_seeds_name(sweep_seeds s) { return seeds_names[s]; }
 const char *sweep_record_name(sweep_record r) { return record_names[r]; }
+
+int sweep_method_sampled(sweep_method m)
+{
+    return m != SWEEP_GRID && m != SWEEP_LIST;
+}
+
+int sweep_method_sensitivity(sweep_method m)
+{
+    return m == SWEEP_SALTELLI || m == SWEEP_MORRIS;
+}
 
 static int index_of(const char *word, const char *const *names)
 {
@@ -132,8 +143,8 @@ static int sweep_key(parser *p, const char *key, const char *value)
         const char *near = suggest_nearest_in(key, sweep_keys);
         if (near)
             FAIL(p, key, "unknown key; did you mean '%s'?", near);
-        FAIL(p, key, "unknown key; [sweep] takes name, scenario, method, samples, replications, "
-                     "seeds, seed, record, until and timeout_s");
+        FAIL(p, key, "unknown key; [sweep] takes name, scenario, method, samples, levels, "
+                     "replications, seeds, seed, record, until and timeout_s");
     }
     if (p->seen_keys[k])
         FAIL(p, key, "set twice (first at line %d); keep one", p->seen_keys[k]);
@@ -178,6 +189,16 @@ static int sweep_key(parser *p, const char *key, const char *value)
             return -1;
         if (!(f->timeout_s > 0))
             FAIL(p, key, "'%s': a timeout is a number of seconds above 0", value);
+        return 0;
+    case 10:
+        f->levels_line = p->line;
+        if (parse_count(p, key, value, 2, &f->levels) != 0)
+            return -1;
+        if (f->levels % 2 != 0)
+            FAIL(p, key, "'%s': Morris's step p / (2 (p - 1)) moves between grid levels only "
+                         "for an even number of levels; use 4 (the default), 6 or 8", value);
+        if (f->levels > 1000)
+            FAIL(p, key, "'%s': at most 1000 levels", value);
         return 0;
     }
     return 0;
@@ -361,9 +382,37 @@ static int check_whole(parser *p)
         FAIL(p, "scenario", "missing; name the scenario file, relative to this file");
     if (f->n_params == 0)
         FAIL(p, NULL, "no [param PATH] section: the sweep has nothing to vary");
-    int sampled = f->method == SWEEP_RANDOM || f->method == SWEEP_LHS;
+    int sampled = sweep_method_sampled(f->method);
     if (sampled && f->samples == 0)
-        FAIL(p, "samples", "missing; method = %s needs samples = N", sweep_method_name(f->method));
+        FAIL(p, "samples", "missing; method = %s needs samples = N%s", sweep_method_name(f->method),
+             f->method == SWEEP_SALTELLI ? " (N base points give N x (d + 2) runs)"
+             : f->method == SWEEP_MORRIS ? " (N trajectories of d + 1 points each)" : "");
+    if (sweep_method_sensitivity(f->method) && f->samples < 2) {
+        p->line = f->samples_line;
+        FAIL(p, "samples", "method = %s needs samples = 2 or more (the indices' intervals "
+                           "resample them)", sweep_method_name(f->method));
+    }
+    if (f->levels && f->method != SWEEP_MORRIS) {
+        p->line = f->levels_line;
+        FAIL(p, "levels", "levels is the grid of method = morris; method = %s takes none",
+             sweep_method_name(f->method));
+    }
+    if (f->method == SWEEP_MORRIS && f->levels == 0)
+        f->levels = SWEEP_MORRIS_DEFAULT_LEVELS;
+    size_t max_params = f->method == SWEEP_SALTELLI ? SWEEP_SALTELLI_MAX_PARAMS
+                        : f->method == SWEEP_SOBOL  ? SWEEP_SOBOL_MAX_PARAMS : (size_t)-1;
+    if (f->n_params > max_params) {
+        p->in_sweep = 0;
+        p->param = (int)max_params;
+        p->line = f->params[max_params].line;
+        FAIL(p, NULL, "method = %s takes at most %zu parameters (%s), and this is parameter "
+                      "%zu; drop some, or link = those that move together",
+             sweep_method_name(f->method), max_params,
+             f->method == SWEEP_SALTELLI ? "its points come from a Sobol sequence of 2d "
+                                           "dimensions, and gsl_qrng_sobol has 40"
+                                         : "gsl_qrng_sobol has 40 dimensions",
+             max_params + 1);
+    }
     if (!sampled && f->samples) {
         p->line = f->samples_line;
         FAIL(p, "samples", "method = %s takes no samples (its points come from the values)",
@@ -470,6 +519,19 @@ static char *read_all(const char *path, char *why, size_t why_len)
 
 sweep_file *sweep_file_read(const char *path, char *err, size_t err_len)
 {
+    char why[512];
+    char *text = read_all(path, why, sizeof why);
+    if (!text) {
+        snprintf(err, err_len, "%s", why);
+        return NULL;
+    }
+    sweep_file *f = sweep_file_parse(path, text, err, err_len);
+    free(text);
+    return f;
+}
+
+sweep_file *sweep_file_parse(const char *path, const char *text, char *err, size_t err_len)
+{
     parser p = {.param = -1};
     scenario_diag_init(&p.d, err, err_len);
     sweep_file *f = calloc(1, sizeof *f);
@@ -482,10 +544,8 @@ sweep_file *sweep_file_read(const char *path, char *err, size_t err_len)
     f->seed = 1;
     f->record = SWEEP_RECORD_SUMMARY;
     p.f = f;
-    char why[512];
-    f->text = read_all(path, why, sizeof why);
-    if (!f->text) {
-        snprintf(err, err_len, "%s", why);
+    if (!(f->text = strdup(text))) {
+        snprintf(err, err_len, "out of memory");
         sweep_file_destroy(f);
         return NULL;
     }

@@ -3,8 +3,8 @@
  * (scenarios/README.md, "Sweep files"):
  *
  *   [sweep]          name, scenario (relative to the sweep file), method,
- *                    samples, replications, seeds, seed, record, until,
- *                    timeout_s
+ *                    samples, levels, replications, seeds, seed, record,
+ *                    until, timeout_s
  *   [param PATH]     values = a, b, c  |  range = LO .. HI (+ step, scale),
  *                    round, link = OTHER_PATH
  *
@@ -25,7 +25,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum sweep_method { SWEEP_GRID = 0, SWEEP_LIST, SWEEP_RANDOM, SWEEP_LHS } sweep_method;
+typedef enum sweep_method {
+    SWEEP_GRID = 0, SWEEP_LIST, SWEEP_RANDOM, SWEEP_LHS,
+    SWEEP_SOBOL,      /* a Sobol sequence (gsl_qrng_sobol) */
+    SWEEP_SALTELLI,   /* pick and freeze: Sobol first and total indices */
+    SWEEP_MORRIS      /* elementary effects on trajectories */
+} sweep_method;
+
+/* The most parameters each quasi-random method takes: gsl_qrng_sobol has
+ * 40 dimensions, and a Saltelli design needs 2d of them. */
+#define SWEEP_SOBOL_MAX_PARAMS 40
+#define SWEEP_SALTELLI_MAX_PARAMS 20
+#define SWEEP_MORRIS_DEFAULT_LEVELS 4
 typedef enum sweep_seeds { SWEEP_SEEDS_INDEPENDENT = 0, SWEEP_SEEDS_COMMON } sweep_seeds;
 typedef enum sweep_record { SWEEP_RECORD_TICKS = 0, SWEEP_RECORD_DAILY, SWEEP_RECORD_SUMMARY }
     sweep_record;
@@ -59,6 +70,8 @@ typedef struct sweep_file {
     int method_line;
     long samples;            /* 0 when not given */
     int samples_line;
+    long levels;             /* morris: grid levels p (default 4, even, >= 2) */
+    int levels_line;
     long replications;       /* default 1 */
     sweep_seeds seeds;
     uint64_t seed;           /* default 1 */
@@ -75,12 +88,20 @@ typedef struct sweep_file {
 /* Reads and checks the sweep file at path. Returns it, or NULL with one
  * message "FILE:LINE: [section] key: ..." in err. */
 sweep_file *sweep_file_read(const char *path, char *err, size_t err_len);
+/* The same from a text already in memory (the copy a sweep database
+ * keeps); path names it in messages and resolves the scenario. */
+sweep_file *sweep_file_parse(const char *path, const char *text, char *err, size_t err_len);
 void sweep_file_destroy(sweep_file *f);
 
 /* queries */
 const char *sweep_method_name(sweep_method m);
 const char *sweep_seeds_name(sweep_seeds s);
 const char *sweep_record_name(sweep_record r);
+/* 1 for the methods whose points come from [0,1]^d (random, lhs, sobol,
+ * saltelli, morris): ranges, no steps, samples required. */
+int sweep_method_sampled(sweep_method m);
+/* 1 for saltelli and morris, whose sweeps get sensitivity indices. */
+int sweep_method_sensitivity(sweep_method m);
 /* 0 and *out for a name, -1 when it is none of them. */
 int sweep_record_parse(const char *name, sweep_record *out);
 

@@ -14,7 +14,29 @@
  *  - lhs: Latin hypercube: for each parameter the range (or its log) is cut
  *    into `samples` equal strata and each stratum holds exactly one point,
  *    the strata shuffled independently per parameter (McKay, Beckman and
- *    Conover 1979).
+ *    Conover 1979);
+ *  - sobol: the first `samples` points of the d-dimensional Sobol sequence
+ *    of gsl_qrng_sobol (plain, not scrambled; d <= 40). GSL's sequence
+ *    starts at (1/2, ..., 1/2): the all-zeros point is never used;
+ *  - saltelli: the pick-and-freeze design of Saltelli (2010) for Sobol
+ *    indices. With N = samples and d parameters, point j of a 2d-dimensional
+ *    Sobol sequence gives row j of matrix A (its first d coordinates) and of
+ *    B (its last d). The plan holds N x (d + 2) points in this order:
+ *        points [0, N)                  A
+ *        points [N, 2N)                 B
+ *        points [(2 + i) N, (3 + i) N)  A_B^i, i = 0 .. d-1: row j is A's
+ *                                       row j with column i taken from B's
+ *    so the estimator (sensitivity.h) finds f(A)_j at point j, f(B)_j at
+ *    N + j and f(A_B^i)_j at (2 + i) N + j;
+ *  - morris: `samples` = r trajectories of d + 1 points each (Morris 1991),
+ *    trajectory t at points [t (d + 1), (t + 1) (d + 1)). On the grid of
+ *    `levels` = p values {0, 1/(p-1), ..., 1} a trajectory starts at a
+ *    random grid point and moves one parameter at a time, in a random order,
+ *    by the step delta = p / (2 (p - 1)), up or down at random, so that
+ *    every point stays in [0, 1]: consecutive points differ in exactly one
+ *    parameter, by +-delta.
+ * Points of the sampled methods are drawn in [0, 1]^d (kept in `unit`) and
+ * mapped onto each parameter's range, or onto its log with scale = log.
  * Random streams come from sim/engine/rng (seeded from the sweep's seed).
  * `round = R` rounds a value to the nearest multiple of R, after sampling;
  * `link = PATH` adds PATH as a path of its own taking the same values.
@@ -38,11 +60,18 @@
 #define SWEEP_PLAN_MAX_RUNS 10000000
 
 typedef struct sweep_plan {
+    sweep_method method;
     size_t n_points;
+    size_t n_params;         /* [param] sections, in file order */
     size_t n_paths;          /* parameters, then linked paths */
     char **paths;            /* n_paths, owned */
     int *path_line;          /* the sweep file line that names each path */
     char **values;           /* n_points x n_paths, row-major by point; owned */
+    double *unit;            /* n_points x n_params: each point in [0, 1]^d before the
+                                mapping onto the ranges (and before round); NULL for grid
+                                and list. Owned */
+    long samples;            /* the file's samples (0 for grid and list) */
+    long levels;             /* morris: the grid's levels p; else 0 */
     long replications;
     sweep_seeds seeds;
     uint64_t seed;
@@ -57,6 +86,8 @@ void sweep_plan_destroy(sweep_plan *p);
 
 /* queries */
 size_t sweep_plan_runs(const sweep_plan *p);
+/* The coordinate in [0, 1] of parameter k at point i (sampled methods). */
+double sweep_plan_unit(const sweep_plan *p, size_t point, size_t param);
 /* The text of path k at point i. */
 const char *sweep_plan_value(const sweep_plan *p, size_t point, size_t path);
 /* The run seed of (point, replication). */

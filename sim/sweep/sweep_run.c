@@ -9,10 +9,13 @@
  * end.
  *
  * Worker exit codes: 0 complete, 3 interrupted (merged as 'interrupted'),
- * anything else failed.
+ * anything else failed. After the runs, the summary computes the
+ * sensitivity indices of a complete saltelli or morris sweep
+ * (sweep_indices.h).
  */
 #include "sweep_run.h"
 #include "sweep_run_internal.h"
+#include "sweep_indices.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -183,6 +186,19 @@ void sweep_print_plan(const sweep_file *f, const sweep_plan *p, const sweep_run_
             sweep_record_name(f->record), f->until ? "; until " : "", f->until ? f->until : "");
     if (o->n_shards > 1)
         fprintf(out, "shard %d/%d: %zu of the %zu runs\n", o->shard, o->n_shards, in_shard, runs);
+    if (p->method == SWEEP_SALTELLI) {
+        size_t n = (size_t)p->samples;
+        fprintf(out, "saltelli design: points 0-%zu are matrix A, %zu-%zu matrix B", n - 1, n,
+                2 * n - 1);
+        for (size_t i = 0; i < p->n_params; i++)
+            fprintf(out, ", %zu-%zu A with %s from B", (2 + i) * n, (3 + i) * n - 1,
+                    p->paths[i]);
+        fputc('\n', out);
+    } else if (p->method == SWEEP_MORRIS) {
+        fprintf(out, "morris design: %ld trajectories of %zu points on a grid of %ld levels "
+                     "(trajectory t: points t x %zu to t x %zu + %zu)\n", p->samples,
+                p->n_params + 1, p->levels, p->n_params + 1, p->n_params + 1, p->n_params);
+    }
     fprintf(out, "\npoints:\n");
     for (size_t i = 0; i < p->n_points; i++) {
         fprintf(out, "  %zu:", i);
@@ -678,6 +694,17 @@ int sweep__summarise(sweep_state *s)
     if (s->interrupted || not_started)
         fprintf(stderr, "capsim sweep: stopped early; `capsim sweep %s -o %s --resume` runs "
                         "what is missing\n", s->f->path, s->o->out_path);
+    if (!s->db_error) {
+        char hint[4400];
+        if (s->o->n_shards > 1)
+            snprintf(hint, sizeof hint, "; this is shard %d/%d: `capsim merge` of every shard "
+                     "computes them", s->o->shard, s->o->n_shards);
+        else
+            snprintf(hint, sizeof hint, "; `capsim sweep %s -o %s --resume` completes the "
+                     "sweep", s->f->path, s->o->out_path);
+        if (sweep_indices_update(s->st, s->p, "capsim sweep", hint, stdout, stderr) != 0)
+            s->db_error = 1;
+    }
     return s->db_error || s->failed || s->interrupted || not_started ? SWEEP_RUN_FAILED
                                                                      : SWEEP_RUN_OK;
 }

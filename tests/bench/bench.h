@@ -20,8 +20,9 @@ void bench_kernel_report(FILE *out);
 void bench_evq_report(FILE *out);
 
 /* Sweeps through the capsim binary (bench_sweep.c): -j2 against -j1 on
- * short runs, a one-run sweep against `capsim run`, record = summary
- * against ticks. dir: a scratch folder. */
+ * short runs, saltelli and morris designs against a grid of as many runs,
+ * a one-run sweep against `capsim run`, record = summary against ticks.
+ * dir: a scratch folder. */
 void bench_sweep_report(FILE *out, const char *capsim, const char *scenario, const char *dir);
 
 /* The goal search against a full scan of its step grid (bench_search.c):

@@ -14,8 +14,21 @@
  *    ticks the merge also copies every per-tick row into the sweep
  *    database, after the run (it does not overlap the simulation the way
  *    run's writer thread does).
+ *  - designs: runs per second of a saltelli sweep (N = 6, d = 1: 18 runs)
+ *    and a morris sweep (r = 9 trajectories of 2 points: 18 runs) against
+ *    a grid of the same 18 one-month runs, all with -j2. Their extra work
+ *    (the Sobol sequence or the trajectories, and after the runs the
+ *    indices of every metric with 1,000 bootstrap resamples) should not
+ *    show: target 0.95x or more. The three sweeps run the same 18
+ *    simulations (the sweep sets every run's scenario.seed from its seed
+ *    and the point's index, overriding the swept value), so on a quiet
+ *    machine any difference is the design's. The indices are also timed
+ *    alone: `capsim merge` of each sweep into a new file (which computes
+ *    them again) against the grid's, as a share of the grid sweep's wall
+ *    time.
  * The sweeps vary scenario.seed (one value; the sweep seeds its runs
- * itself), which every scenario has.
+ * itself), which every scenario has; the designs sample it as a range
+ * rounded to whole numbers.
  */
 #include "bench.h"
 
@@ -25,6 +38,7 @@
 
 #define REPS 4
 #define SHORT_RUNS 16
+#define DESIGN_RUNS 18
 
 static double now_seconds(void)
 {
@@ -47,6 +61,24 @@ static int write_sweep(const char *path, const char *scenario, int points, const
     for (int i = 0; i < points; i++)
         fprintf(f, "%s%d", i ? ", " : "", 42 + i);
     fputc('\n', f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* A sweep file of DESIGN_RUNS one-month runs over scenario.seed: a grid of
+ * DESIGN_RUNS values, or a saltelli (N x 3) or morris (r x 2) design. */
+static int write_design(const char *path, const char *scenario, const char *method)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "[sweep]\nname = bench %s\nscenario = %s\nmethod = %s\nseed = 7\n"
+               "record = summary\nuntil = 2025-01-31\n", method, scenario, method);
+    if (!strcmp(method, "saltelli"))
+        fprintf(f, "samples = %d\n", DESIGN_RUNS / 3);
+    else if (!strcmp(method, "morris"))
+        fprintf(f, "samples = %d\n", DESIGN_RUNS / 2);
+    fprintf(f, "\n[param scenario.seed]\nrange = 1 .. %s\n", !strcmp(method, "grid")
+               ? "18\nstep = 1" : "1000000\nround = 1");
     return fclose(f) == 0 ? 0 : -1;
 }
 
@@ -118,6 +150,47 @@ void bench_sweep_report(FILE *out, const char *capsim, const char *scenario, con
             fprintf(out, "  throughput   %d one-month runs: -j1 %.2f s, -j2 %.2f s; -j2 / -j1 "
                          "%.2fx (target >= 1.8x on 2 cores)\n", SHORT_RUNS, best[0], best[1],
                     best[0] / best[1]);
+    }
+
+    static const char *const designs[3] = {"grid", "saltelli", "morris"};
+    char design_file[3][1024], design_db[3][1024];
+    int written = 0;
+    for (int i = 0; i < 3; i++) {
+        snprintf(design_file[i], sizeof design_file[i], "%s/design-%s.ini", dir, designs[i]);
+        snprintf(design_db[i], sizeof design_db[i], "%s/design-%s.db", dir, designs[i]);
+        written += write_design(design_file[i], abs_scenario, designs[i]) == 0;
+        sweep_command(cmd[i], sizeof cmd[i], capsim, design_file[i], design_db[i], 2);
+        outs[i] = design_db[i];
+    }
+    if (written == 3) {
+        best_interleaved(3, cmds, outs, best);
+        if (best[0] > 0 && best[1] > 0 && best[2] > 0)
+            fprintf(out, "  designs      %d one-month runs, -j2: grid %.2f runs/s, saltelli %.2f, "
+                         "morris %.2f; saltelli / grid %.3fx, morris / grid %.3fx (target >= "
+                         "0.95x)\n", DESIGN_RUNS, DESIGN_RUNS / best[0], DESIGN_RUNS / best[1],
+                    DESIGN_RUNS / best[2], best[0] / best[1], best[0] / best[2]);
+        /* the indices alone, without the runs' noise: `capsim merge` of each
+         * sweep into a new file copies the runs and, for the designs,
+         * computes the indices again; the difference to the grid's merge is
+         * their cost, set against the grid sweep's wall time */
+        double sweep_grid = best[0];
+        char merged[3][1100];
+        int fits = 1;
+        for (int i = 0; i < 3; i++) {
+            fits &= snprintf(merged[i], sizeof merged[i], "%s-merged.db", design_db[i]) <
+                    (int)sizeof merged[i];
+            fits &= snprintf(cmd[i], sizeof cmd[i], "'%s' merge '%s' '%s' -q", capsim, merged[i],
+                             design_db[i]) < (int)sizeof cmd[i];
+            outs[i] = merged[i];
+        }
+        if (fits)
+            best_interleaved(3, cmds, outs, best);
+        if (fits && sweep_grid > 0 && best[0] > 0 && best[1] > 0 && best[2] > 0)
+            fprintf(out, "  indices      merge of the %d runs: grid %.3f s, saltelli %.3f s, morris "
+                         "%.3f s; the indices cost %.2f%% (saltelli) and %.2f%% (morris) of the "
+                         "grid sweep's %.2f s\n", DESIGN_RUNS, best[0], best[1], best[2],
+                    100.0 * (best[1] - best[0]) / sweep_grid,
+                    100.0 * (best[2] - best[0]) / sweep_grid, sweep_grid);
     }
 
     snprintf(year[0], sizeof year[0], "%s/year-summary.ini", dir);

@@ -264,6 +264,127 @@ static void test_errors(void **state)
     expect_error(d, HEAD "[parm a.x.k]\n", "did you mean [param PATH]?");
 }
 
+/* A saltelli plan: N (d + 2) points, A rows, B rows, then A_B^i with row j
+ * equal to A's row j but column i, which is B's. */
+static void test_saltelli_layout(void **state)
+{
+    testlib_dir *d = *state;
+    enum { N = 16, D = 3 };
+    sweep_plan *p = plan_of(d, HEAD "method = saltelli\nsamples = 16\nreplications = 2\n"
+                               "[param a.x.k]\nrange = 1 .. 2\n[param b.y.k]\nrange = 10 .. 1000\n"
+                               "scale = log\nlink = b.z.k\n[param c.z.k]\nrange = -5 .. 5\n", NULL);
+    assert_int_equal(p->n_points, N * (D + 2));
+    assert_int_equal(sweep_plan_runs(p), 2 * N * (D + 2));
+    assert_int_equal(p->n_params, D);
+    assert_int_equal(p->n_paths, D + 1);
+    for (size_t j = 0; j < N; j++)
+        for (size_t i = 0; i < D; i++)
+            for (size_t k = 0; k < D; k++) {
+                size_t from = k == i ? N + j : j;
+                size_t at = (2 + i) * N + j;
+                assert_real_equal(sweep_plan_unit(p, at, k), sweep_plan_unit(p, from, k));
+                assert_string_equal(sweep_plan_value(p, at, k), sweep_plan_value(p, from, k));
+            }
+    /* A and B are the two halves of one 6-dimensional Sobol point: the
+     * first is (1/2, ..., 1/2), the midpoints of the ranges (log for b) */
+    for (size_t k = 0; k < D; k++) {
+        assert_real_equal(sweep_plan_unit(p, 0, k), 0.5);
+        assert_real_equal(sweep_plan_unit(p, N, k), 0.5);
+    }
+    assert_string_equal(sweep_plan_value(p, 0, 0), "1.5");
+    assert_close(atof(sweep_plan_value(p, 0, 1)), 100, 1e-9);
+    assert_string_equal(sweep_plan_value(p, 0, 3), sweep_plan_value(p, 0, 1));   /* linked */
+    assert_true(sweep_plan_unit(p, 1, 0) != sweep_plan_unit(p, N + 1, 0) ||
+                sweep_plan_unit(p, 1, 1) != sweep_plan_unit(p, N + 1, 1));
+    sweep_plan_destroy(p);
+    /* sobol: the sequence itself, (1/2), (3/4, 1/4), (1/4, 3/4), ... */
+    p = plan_of(d, HEAD "method = sobol\nsamples = 3\n[param a.x.k]\nrange = 0 .. 8\n"
+                   "[param b.y.k]\nrange = 0 .. 8\n", NULL);
+    static const char *const want[3][2] = {{"4", "4"}, {"6", "2"}, {"2", "6"}};
+    for (size_t i = 0; i < 3; i++)
+        for (size_t k = 0; k < 2; k++)
+            assert_string_equal(sweep_plan_value(p, i, k), want[i][k]);
+    sweep_plan_destroy(p);
+}
+
+/* A morris plan: r trajectories of d + 1 points on the grid of p levels;
+ * consecutive points differ in one parameter by delta = p / (2 (p - 1)),
+ * each parameter moving once per trajectory. */
+static void test_morris_trajectories(void **state)
+{
+    testlib_dir *d = *state;
+    enum { R = 25, D = 3, P = 6 };
+    sweep_plan *p = plan_of(d, HEAD "method = morris\nsamples = 25\nlevels = 6\nseed = 8\n"
+                               "[param a.x.k]\nrange = 0 .. 10\n[param b.y.k]\nrange = 1 .. 100\n"
+                               "scale = log\n[param c.z.k]\nrange = 5 .. 6\n", NULL);
+    assert_int_equal(p->n_points, R * (D + 1));
+    assert_int_equal(p->levels, P);
+    const double delta = P / (2.0 * (P - 1));
+    int moved_up = 0, moved_down = 0;
+    for (size_t t = 0; t < R; t++) {
+        int moved[D] = {0};
+        for (size_t s = 0; s <= D; s++)
+            for (size_t k = 0; k < D; k++) {
+                double u = sweep_plan_unit(p, t * (D + 1) + s, k);
+                double level = u * (P - 1);
+                assert_close(level, round(level), 1e-12);
+                assert_true(u >= 0 && u <= 1);
+            }
+        for (size_t s = 1; s <= D; s++) {
+            size_t changed = 0, which = 0;
+            for (size_t k = 0; k < D; k++) {
+                double step = sweep_plan_unit(p, t * (D + 1) + s, k) -
+                              sweep_plan_unit(p, t * (D + 1) + s - 1, k);
+                if (step != 0) {
+                    changed++;
+                    which = k;
+                    assert_close(fabs(step), delta, 1e-12);
+                    moved_up += step > 0;
+                    moved_down += step < 0;
+                }
+            }
+            assert_int_equal(changed, 1);
+            moved[which]++;
+        }
+        for (size_t k = 0; k < D; k++)
+            assert_int_equal(moved[k], 1);
+    }
+    assert_true(moved_up > 10 && moved_down > 10);
+    /* the grid's ends are the range's ends, exactly */
+    for (size_t i = 0; i < p->n_points; i++) {
+        if (sweep_plan_unit(p, i, 1) == 0)
+            assert_string_equal(sweep_plan_value(p, i, 1), "1");
+        if (sweep_plan_unit(p, i, 1) == 1)
+            assert_string_equal(sweep_plan_value(p, i, 1), "100");
+    }
+    sweep_plan_destroy(p);
+}
+
+static void test_sensitivity_errors(void **state)
+{
+    testlib_dir *d = *state;
+    expect_error(d, HEAD "method = saltelli\n[param a.x.k]\nrange = 1 .. 2\n",
+                 "sweep.ini:1: [sweep] samples: missing; method = saltelli needs samples = N");
+    expect_error(d, HEAD "method = morris\nsamples = 1\n[param a.x.k]\nrange = 1 .. 2\n",
+                 "sweep.ini:4: [sweep] samples: method = morris needs samples = 2 or more");
+    expect_error(d, HEAD "method = morris\nsamples = 4\nlevels = 1\n[param a.x.k]\n"
+                         "range = 1 .. 2\n",
+                 "sweep.ini:5: [sweep] levels: '1' is not a whole number of at least 2");
+    expect_error(d, HEAD "method = morris\nsamples = 4\nlevels = 5\n[param a.x.k]\n"
+                         "range = 1 .. 2\n", "only for an even number of levels");
+    expect_error(d, HEAD "method = lhs\nsamples = 4\nlevels = 4\n[param a.x.k]\n"
+                         "range = 1 .. 2\n",
+                 "sweep.ini:5: [sweep] levels: levels is the grid of method = morris");
+    expect_error(d, HEAD "method = saltelli\nsamples = 4\n[param a.x.k]\nvalues = 1, 2\n",
+                 "method = saltelli samples a range");
+    char text[4096];
+    int n = snprintf(text, sizeof text, HEAD "method = saltelli\nsamples = 4\n");
+    for (int i = 0; i < 21; i++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "[param a.x.k%d]\nrange = 1 .. 2\n", i);
+    expect_error(d, text, "sweep.ini:45: [param a.x.k20]: method = saltelli takes at most 20 "
+                          "parameters");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +398,9 @@ int main(void)
         cmocka_unit_test(test_shards_partition),
         testlib_dir_test(test_file_settings),
         testlib_dir_test(test_errors),
+        testlib_dir_test(test_saltelli_layout),
+        testlib_dir_test(test_morris_trajectories),
+        testlib_dir_test(test_sensitivity_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

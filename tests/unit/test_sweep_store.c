@@ -3,8 +3,10 @@
  * each record level (ticks: every row; daily: one row per day whose flows
  * sum the ticks'; summary: no per-tick rows; the metrics the same in all
  * three), rerunning a run over its failed row, recording a failed run, and
- * merging sweep databases (another sweep and duplicates refused).
+ * merging sweep databases (another sweep and duplicates refused), the
+ * point means the sensitivity indices read and the sweep_sensitivity rows.
  */
+#include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -186,12 +188,81 @@ static void test_merge_databases(void **state)
     assert_int_equal(count(out, "SELECT count(*) FROM sweep_param"), 2);
 }
 
+/* Runs SQL on the database file (the store closed). */
+static void exec_sql(const char *db_path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+/* The point means: each metric's mean over a point's replications, summed
+ * in replication order; a metric missing from one run is left out. And the
+ * sweep_sensitivity rows: replaced as a whole, NaN stored as NULL. */
+static void test_point_means_and_indices(void **state)
+{
+    testlib_dir *d = *state;
+    run_into(d, "run.db", NULL);
+    char run_path[600], out[600];
+    snprintf(run_path, sizeof run_path, "%s/run.db", d->dir);
+    store *st = sweep_db(d, "sweep.db", "text", out, sizeof out);
+    for (int64_t id = 1; id <= 4; id++)
+        assert_int_equal(store_sweep_merge_run(st, run_path, id, (long)((id - 1) / 2),
+                                               (long)((id - 1) % 2), STORE_RECORD_SUMMARY), 0);
+    store_close(st);
+    /* energy_mwh of run i becomes 1.25 i^2; revenue_usd is dropped from run 3 */
+    exec_sql(out, "UPDATE run_metric SET value = 1.25 * run_id * run_id WHERE metric = "
+                  "'energy_mwh'; DELETE FROM run_metric WHERE run_id = 3 AND metric = "
+                  "'revenue_usd'");
+    int64_t per_run = count(out, "SELECT count(*) FROM run_metric WHERE run_id = 1");
+    st = open_store(out);
+    store_sweep_metrics m;
+    assert_int_equal(store_sweep_point_means(st, 2, 2, &m), 0);
+    assert_int_equal(m.n_points, 2);
+    assert_int_equal(m.n_metrics, per_run - 1);
+    size_t energy = m.n_metrics;
+    for (size_t i = 0; i < m.n_metrics; i++) {
+        if (!strcmp(m.names[i], "energy_mwh"))
+            energy = i;
+        if (!strcmp(m.names[i], "revenue_usd"))
+            fail_msg("revenue_usd is missing from run 3 but was kept");
+        if (i > 0 && strcmp(m.names[i - 1], m.names[i]) >= 0)
+            fail_msg("metrics out of order: %s then %s", m.names[i - 1], m.names[i]);
+    }
+    assert_true(energy < m.n_metrics);
+    assert_real_equal(m.mean[energy * 2 + 0], (1.25 * 1 + 1.25 * 4) / 2);
+    assert_real_equal(m.mean[energy * 2 + 1], (1.25 * 9 + 1.25 * 16) / 2);
+    store_sweep_metrics_free(&m);
+
+    const store_sensitivity_row first[] = {
+        {"energy_mwh", "contract.c.gpus", "S", 0.75, 0.5, 0.875},
+        {"energy_mwh", "contract.c.gpus", "T", 0.8125, NAN, NAN}};
+    assert_int_equal(store_sweep_write_sensitivity(st, first, 2), 0);
+    store_close(st);
+    assert_int_equal(count(out, "SELECT count(*) FROM sweep_sensitivity WHERE sweep_id = 1"), 2);
+    assert_int_equal(count(out, "SELECT count(*) FROM sweep_sensitivity WHERE \"index\" = 'T'"
+                                " AND value = 0.8125 AND low IS NULL AND high IS NULL"), 1);
+    assert_int_equal(count(out, "SELECT count(*) FROM sweep_sensitivity WHERE \"index\" = 'S'"
+                                " AND value = 0.75 AND low = 0.5 AND high = 0.875"), 1);
+    st = open_store(out);
+    const store_sensitivity_row again[] = {
+        {"margin_usd", "contract.c.gpus", "mu_star", 3.5, 3, 4}};
+    assert_int_equal(store_sweep_write_sensitivity(st, again, 1), 0);
+    store_close(st);
+    assert_int_equal(count(out, "SELECT count(*) FROM sweep_sensitivity"), 1);
+    assert_int_equal(count(out, "SELECT count(*) FROM sweep_sensitivity WHERE metric = "
+                                "'margin_usd'"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         testlib_dir_test(test_record_levels),
         testlib_dir_test(test_failed_then_rerun),
         testlib_dir_test(test_merge_databases),
+        testlib_dir_test(test_point_means_and_indices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
