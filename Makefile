@@ -2,7 +2,7 @@
 # `make test`, `make bench`, `make clean`; `make SANITIZER=address,undefined`
 # builds into build-san/ with sanitizers; `make WERROR=1` turns warnings into errors;
 # `make MPI=1` builds with mpicc into build-mpi/ (capsim sweep --mpi);
-# `make EVQ=heap2` builds with another event queue into build-evq-heap2/.
+# `make EVQ=heap4` builds with another event queue into build-evq-heap4/.
 
 CC      ?= cc
 PREFIX_BUILD := build
@@ -17,10 +17,11 @@ CC := mpicc
 MPIFLAGS := -DCAPSIM_MPI
 endif
 # EVQ: the event queue implementation behind sim/engine/evq.h, one of
-# sim/engine/evq_NAME.c: heap4 (the default, a 4-ary heap) or heap2 (a binary
-# heap). Any other than the default builds into its own directory
-# (build-evq-heap2/, build-san-evq-heap2/, ...), so that the builds coexist.
-EVQ_DEFAULT := heap4
+# sim/engine/evq_NAME.c: ladder (the default, a ladder queue), heap4 (a 4-ary
+# heap) or heap2 (a binary heap). Any other than the default builds into its
+# own directory (build-evq-heap4/, build-san-evq-heap2/, ...), so that the
+# builds coexist; make test runs the unit tests under every one.
+EVQ_DEFAULT := ladder
 EVQ ?= $(EVQ_DEFAULT)
 EVQ_ALL := $(patsubst sim/engine/evq_%.c,%,$(wildcard sim/engine/evq_*.c))
 ifeq ($(filter $(EVQ),$(EVQ_ALL)),)
@@ -165,6 +166,8 @@ else
 	@B=$(B) UNIT_ALSO="$(UNIT_ALSO)" bash tests/run.sh
 endif
 
+# The benches print which event queue they measure.
+$(call obj,$(BENCH_SRC)): CFLAGS += -DCAPSIM_EVQ_NAME='"$(EVQ)"'
 $(BENCH_BIN): $(call obj,$(BENCH_SRC)) $(LIBS_ALL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@

@@ -1,5 +1,5 @@
 /*
- * evq (EVQ=heap4, the default): a 4-ary min-heap of 16-byte entries, the
+ * evq (EVQ=heap4): a 4-ary min-heap of 16-byte entries, the
  * event's time and one 64-bit word that packs a 32-bit rank above the
  * 32-bit handle. The payload (seq, kind, arg, data) is kept by handle, so
  * sifting moves 16 bytes and the four children of a node, which sit in one
@@ -8,31 +8,43 @@
  * cache line instead of two (LaMarca and Ladner, "The influence of caches
  * on the performance of heaps", JEA 1996).
  *
+ * Cancellation is lazy: a cancelled event's entry stays in the heap, marked
+ * dead in its payload, and is dropped when it reaches the root (or when
+ * dead entries outnumber live ones, by one O(n) rebuild, so they never take
+ * more than half the heap; amortised O(1) per cancel). So nothing keeps
+ * the heap index of each handle, and moving an entry writes the entry only:
+ * a per-handle index would cost one more cache miss per level moved in a
+ * large heap, which is what made the binary heap (evq_heap2.c) slower than
+ * a plain one there. The root is always live, which keeps peek O(1).
+ *
  * The rank stands for seq. seq is 64-bit and cannot share the word with the
  * handle, but the order of events only needs the order of their seqs, and a
  * rank that increases with seq keeps it: ranks are handed out in push order
- * (next_rank), so for two live events rank order is seq order. When the
- * 32-bit ranks run out (every 2^32 pushes, EVQ_HEAP4_RANK_LIMIT) the live
- * entries are renumbered 0 .. size-1 in rank order: the relative order of
- * every pair is unchanged, so the heap stays a heap and nothing moves.
- * That costs O(n log n) once per 2^32 - n pushes. The true seq is kept in
- * the payload and is what evq_pop reports.
+ * (next_rank), so for two entries rank order is seq order. When the 32-bit
+ * ranks run out (every 2^32 pushes, EVQ_HEAP4_RANK_LIMIT) the entries are
+ * renumbered 0 .. n-1 in rank order: the relative order of every pair is
+ * unchanged, so the heap stays a heap and nothing moves. That costs
+ * O(n log n) once per 2^32 - n pushes. The true seq is kept in the payload
+ * and is what evq_pop reports.
  *
  * Invariants:
- *   - heap[0 .. size) is a min-heap on (time, rank), 4-ary: the children of
- *     i are 4i+1 .. 4i+4;
+ *   - heap[0 .. entries) is a min-heap on (time, rank), 4-ary: the children
+ *     of i are 4i+1 .. 4i+4; entries = live + dead;
  *   - heap is 48 bytes past a 64-byte boundary, so that every group of four
  *     children (indices 4i+1 .. 4i+4) fills exactly one cache line;
- *   - ranks of live entries are distinct and below next_rank, and for two
- *     live events rank order equals seq order;
- *   - for a live handle h, slot_of[h] is the index in heap of h's entry;
- *     for a free handle, slot_of[h] == EVQ_DEAD;
+ *   - ranks of entries are distinct and below next_rank, and for two
+ *     entries rank order equals seq order;
+ *   - payloads[h].seq is the event's seq for a live handle h, SEQ_DEAD for
+ *     a cancelled one whose entry is still in the heap, SEQ_FREE for a free
+ *     one; each handle has at most one entry;
+ *   - heap[0], when there is an entry, is live; dead <= live + DEAD_SLACK
+ *     after every operation;
  *   - handles [0, handle_count) have been issued; the free ones are stacked
- *     in free_handles[0 .. free_count), and live + free == handle_count;
+ *     in free_handles[0 .. free_count), and entries + free == handle_count;
  *   - next_seq is greater than the seq of every event ever pushed.
- * Sifting moves a hole and writes each displaced entry once, with its slot.
- * Memory grows by doubling: a push costs O(log4 n) plus amortised O(1), and
- * nothing is allocated in steady state.
+ * Sifting moves a hole and writes each displaced entry once. Memory grows
+ * by doubling: a push costs O(log4 n) plus amortised O(1), and nothing is
+ * allocated in steady state.
  */
 #include "evq.h"
 
@@ -42,9 +54,15 @@
 
 #include "../util/grow.h"
 
-#define EVQ_DEAD UINT32_MAX
-/* Handles are uint32 and EVQ_NO_HANDLE / EVQ_DEAD are reserved. */
+/* Handles are uint32 and EVQ_NO_HANDLE is reserved. */
 #define EVQ_MAX_EVENTS ((size_t)UINT32_MAX - 1)
+/* payload.seq of a cancelled event still in the heap, and of a free handle;
+ * real seqs stay far below (2^63 pushes would take centuries). */
+#define SEQ_DEAD UINT64_MAX
+#define SEQ_FREE (UINT64_MAX - 1)
+/* Dead entries allowed beyond the live count before a rebuild, so that a
+ * small queue is not rebuilt at every other cancel. */
+#define DEAD_SLACK 1024
 /* Ranks are renumbered when next_rank reaches this. A build may lower it
  * (tests/unit/test_evq_heap4.c does, to exercise renumbering). */
 #ifndef EVQ_HEAP4_RANK_LIMIT
@@ -61,18 +79,18 @@ typedef struct heap_entry {
 } heap_entry;
 
 typedef struct payload {
-    uint64_t seq;
+    uint64_t seq;  /* or SEQ_DEAD, SEQ_FREE */
     int32_t kind;
     int32_t arg;
     void *data;
 } payload;
 
 struct evq {
-    heap_entry *heap;         /* [capacity], first size in use; inside block */
+    heap_entry *heap;         /* [capacity], first entries in use; inside block */
     void *block;              /* the allocation that holds heap */
-    size_t size;
-    size_t capacity;          /* of heap, slot_of, payloads and free_handles */
-    uint32_t *slot_of;        /* [capacity] by handle */
+    size_t entries;           /* live + dead */
+    size_t dead;              /* cancelled events whose entries are still in the heap */
+    size_t capacity;          /* of heap, payloads and free_handles */
     payload *payloads;        /* [capacity] by handle */
     evq_handle *free_handles; /* [capacity] stack of recycled handles */
     size_t free_count;
@@ -82,10 +100,20 @@ struct evq {
 };
 
 /* Strict (time, rank) order; ranks are distinct, so entries never tie.
- * Written without short-circuit so that it compiles to flags, not jumps. */
+ * One unsigned 128-bit comparison (time with its sign bit flipped above
+ * order), which compiles to a compare and a subtract-with-borrow: no
+ * branch, so choosing among four children costs no misprediction. */
 static inline int entry_less(heap_entry a, heap_entry b)
 {
-    return (a.time < b.time) | ((a.time == b.time) & (a.order < b.order));
+    const unsigned __int128 ka = (unsigned __int128)((uint64_t)a.time ^ (UINT64_C(1) << 63)) << 64 | a.order;
+    const unsigned __int128 kb = (unsigned __int128)((uint64_t)b.time ^ (UINT64_C(1) << 63)) << 64 | b.order;
+    return ka < kb;
+}
+
+/* x when !pick, else y; without a branch. */
+static inline size_t select_index(int pick, size_t x, size_t y)
+{
+    return x ^ ((x ^ y) & ((size_t)0 - (size_t)pick));
 }
 
 static inline evq_handle entry_handle(heap_entry e)
@@ -93,25 +121,18 @@ static inline evq_handle entry_handle(heap_entry e)
     return (evq_handle)(e.order & UINT32_MAX);
 }
 
-/* Writes entry e at heap index i and records the slot of its handle. */
-static inline void place(evq *q, size_t i, heap_entry e)
-{
-    q->heap[i] = e;
-    q->slot_of[entry_handle(e)] = (uint32_t)i;
-}
-
 /* Moves the hole at index i up while e is less than the parent, then puts e
  * there. */
-static void sift_up(evq *q, size_t i, heap_entry e)
+static void sift_up(heap_entry *h, size_t i, heap_entry e)
 {
     while (i > 0) {
         size_t parent = (i - 1) / 4;
-        if (!entry_less(e, q->heap[parent]))
+        if (!entry_less(e, h[parent]))
             break;
-        place(q, i, q->heap[parent]);
+        h[i] = h[parent];
         i = parent;
     }
-    place(q, i, e);
+    h[i] = e;
 }
 
 /* The index of the least of the children first .. first+3 (all present). */
@@ -119,18 +140,26 @@ static inline size_t least_of_four(const heap_entry *h, size_t first)
 {
     size_t a = first + (size_t)entry_less(h[first + 1], h[first]);
     size_t b = first + 2 + (size_t)entry_less(h[first + 3], h[first + 2]);
-    return entry_less(h[b], h[a]) ? b : a;
+    return select_index(entry_less(h[b], h[a]), a, b);
 }
 
-/* Moves the hole at index i down while a child is less than e, then puts e
- * there. */
-static void sift_down(evq *q, size_t i, heap_entry e)
+/* Moves the hole at index i of a heap of `size` entries down while a child
+ * is less than e, then puts e there. */
+static void sift_down(heap_entry *h, size_t size, size_t i, heap_entry e)
 {
-    const heap_entry *h = q->heap;
-    const size_t size = q->size;
     for (;;) {
         size_t first = 4 * i + 1;
         size_t least;
+        /* The 16 grandchildren, 16i+5 .. 16i+20, are four whole cache
+         * lines in a row: fetch them while this level is compared, so that
+         * the next level's line is on its way before it is known which. */
+        if (16 * i + 5 < size) {
+            const char *line = (const char *)&h[16 * i + 5];
+            __builtin_prefetch(line);
+            __builtin_prefetch(line + CACHE_LINE);
+            __builtin_prefetch(line + 2 * CACHE_LINE);
+            __builtin_prefetch(line + 3 * CACHE_LINE);
+        }
         if (first + 3 < size) {
             least = least_of_four(h, first);
         } else if (first < size) {  /* the last, partial group */
@@ -143,10 +172,10 @@ static void sift_down(evq *q, size_t i, heap_entry e)
         }
         if (!entry_less(h[least], e))
             break;
-        place(q, i, h[least]);
+        h[i] = h[least];
         i = least;
     }
-    place(q, i, e);
+    h[i] = e;
 }
 
 /* Moves the heap into a new block of new_capacity entries. Returns 0, or -1
@@ -159,8 +188,8 @@ static int grow_heap(evq *q, size_t new_capacity)
     if (!block)
         return -1;
     heap_entry *heap = (heap_entry *)block + HEAP_OFFSET;
-    if (q->size > 0)
-        memcpy(heap, q->heap, q->size * sizeof *heap);
+    if (q->entries > 0)
+        memcpy(heap, q->heap, q->entries * sizeof *heap);
     free(q->block);
     q->block = block;
     q->heap = heap;
@@ -171,8 +200,7 @@ static int grow_heap(evq *q, size_t new_capacity)
  * (the queue is then unchanged, though some arrays may be larger). */
 static int grow(evq *q, size_t new_capacity)
 {
-    if (grow_resize((void **)&q->slot_of, new_capacity, sizeof *q->slot_of) != 0 ||
-        grow_resize((void **)&q->payloads, new_capacity, sizeof *q->payloads) != 0 ||
+    if (grow_resize((void **)&q->payloads, new_capacity, sizeof *q->payloads) != 0 ||
         grow_resize((void **)&q->free_handles, new_capacity, sizeof *q->free_handles) != 0 ||
         grow_heap(q, new_capacity) != 0)
         return -1;
@@ -202,7 +230,6 @@ void evq_destroy(evq *q)
         return;
     free(q->free_handles);
     free(q->payloads);
-    free(q->slot_of);
     free(q->block);
     free(q);
 }
@@ -227,7 +254,7 @@ static evq_handle take_handle(evq *q)
  * the number of handles ever issued). */
 static void release_handle(evq *q, evq_handle h)
 {
-    q->slot_of[h] = EVQ_DEAD;
+    q->payloads[h].seq = SEQ_FREE;
     q->free_handles[q->free_count++] = h;
 }
 
@@ -237,24 +264,25 @@ static int compare_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Renumbers the live ranks 0 .. size-1 in their present order, so that
- * next_rank = size. The order of every pair of entries is unchanged, so no
- * entry moves. Returns 0, or -1 when out of memory (nothing changed). */
+/* Renumbers the ranks of the entries 0 .. entries-1 in their present
+ * order, so that next_rank = entries. The order of every pair of entries is
+ * unchanged, so no entry moves. Returns 0, or -1 when out of memory
+ * (nothing changed). */
 static int renumber_ranks(evq *q)
 {
     /* rank << 32 | index: sorting the words sorts by rank. */
-    uint64_t *by_rank = malloc((q->size > 0 ? q->size : 1) * sizeof *by_rank);
+    uint64_t *by_rank = malloc((q->entries > 0 ? q->entries : 1) * sizeof *by_rank);
     if (!by_rank)
         return -1;
-    for (size_t i = 0; i < q->size; i++)
+    for (size_t i = 0; i < q->entries; i++)
         by_rank[i] = (q->heap[i].order & ~(uint64_t)UINT32_MAX) | (uint64_t)i;
-    qsort(by_rank, q->size, sizeof *by_rank, compare_u64);
-    for (size_t r = 0; r < q->size; r++) {
+    qsort(by_rank, q->entries, sizeof *by_rank, compare_u64);
+    for (size_t r = 0; r < q->entries; r++) {
         heap_entry *e = &q->heap[by_rank[r] & UINT32_MAX];
         e->order = (uint64_t)r << 32 | (e->order & UINT32_MAX);
     }
     free(by_rank);
-    q->next_rank = q->size;
+    q->next_rank = q->entries;
     return 0;
 }
 
@@ -269,7 +297,7 @@ evq_handle evq_push(evq *q, int64_t time, int32_t kind, int32_t arg, void *data)
         return EVQ_NO_HANDLE;
     q->payloads[h] = (payload){.seq = q->next_seq++, .kind = kind, .arg = arg, .data = data};
     heap_entry e = {.time = time, .order = q->next_rank++ << 32 | h};
-    sift_up(q, q->size++, e);
+    sift_up(q->heap, q->entries++, e);
     return h;
 }
 
@@ -281,47 +309,83 @@ static void fill_event(const evq *q, heap_entry e, evq_event *out)
                        .arg = p->arg, .data = p->data};
 }
 
-/* Removes the entry at heap index i, restoring the heap. O(log4 n). */
-static void remove_at(evq *q, size_t i)
+/* Removes the root entry and releases its handle. O(log4 n). */
+static void remove_root(evq *q)
 {
-    release_handle(q, entry_handle(q->heap[i]));
-    q->size--;
-    if (i == q->size)
-        return;
-    heap_entry last = q->heap[q->size];
-    /* The last entry may belong above or below the hole it fills. */
-    if (i > 0 && entry_less(last, q->heap[(i - 1) / 4]))
-        sift_up(q, i, last);
-    else
-        sift_down(q, i, last);
+    release_handle(q, entry_handle(q->heap[0]));
+    if (--q->entries > 0)
+        sift_down(q->heap, q->entries, 0, q->heap[q->entries]);
+}
+
+/* Drops dead entries from the root until it is live (or the heap empty).
+ * Then fetches the new root's payload into the cache ahead of the next peek
+ * or pop, which would otherwise wait for it (in a large queue it is a miss;
+ * the caller's handler runs in between). */
+static void drop_dead_roots(evq *q)
+{
+    while (q->dead > 0 && q->entries > 0 &&
+           q->payloads[entry_handle(q->heap[0])].seq == SEQ_DEAD) {
+        q->dead--;
+        remove_root(q);
+    }
+    if (q->entries > 0)
+        __builtin_prefetch(&q->payloads[entry_handle(q->heap[0])]);
+}
+
+/* Removes every dead entry and rebuilds the heap bottom-up (Floyd's
+ * heapify, O(n)). The order of live events is a total order, so whatever
+ * layout the rebuild gives, they pop as before. */
+static void drop_all_dead(evq *q)
+{
+    heap_entry *h = q->heap;
+    size_t kept = 0;
+    for (size_t i = 0; i < q->entries; i++) {
+        if (q->payloads[entry_handle(h[i])].seq == SEQ_DEAD)
+            release_handle(q, entry_handle(h[i]));
+        else
+            h[kept++] = h[i];
+    }
+    q->entries = kept;
+    q->dead = 0;
+    for (size_t i = kept / 4 + 1; i-- > 0;)
+        if (i < kept)
+            sift_down(h, kept, i, h[i]);
 }
 
 /* Pops the least event; see evq.h. Returns 1, or 0 when empty. */
 int evq_pop(evq *q, evq_event *out)
 {
-    if (q->size == 0)
+    if (q->entries == 0)
         return 0;
     fill_event(q, q->heap[0], out);
-    remove_at(q, 0);
+    remove_root(q);
+    drop_dead_roots(q);
     return 1;
 }
 
 /* Cancels by handle; see evq.h. Returns 1 if the event was live, else 0
- * (already popped or cancelled, or a handle never issued). O(log4 n). */
+ * (already popped or cancelled, or a handle never issued). Amortised O(1);
+ * O(log4 n) when it is the least event. */
 int evq_cancel(evq *q, evq_handle h)
 {
-    if (h >= q->handle_count || q->slot_of[h] == EVQ_DEAD)
+    if (h >= q->handle_count || q->payloads[h].seq >= SEQ_FREE)
         return 0;
-    size_t i = q->slot_of[h];
-    assert(i < q->size && entry_handle(q->heap[i]) == h);
-    remove_at(q, i);
+    if (entry_handle(q->heap[0]) == h) {
+        remove_root(q);
+        drop_dead_roots(q);
+        return 1;
+    }
+    q->payloads[h].seq = SEQ_DEAD;
+    q->dead++;
+    if (q->dead > q->entries - q->dead + DEAD_SLACK)
+        drop_all_dead(q);
     return 1;
 }
 
 /* Copies the least event; see evq.h. Returns 1, or 0 when empty. */
 int evq_peek(const evq *q, evq_event *out)
 {
-    if (q->size == 0)
+    if (q->entries == 0)
         return 0;
     fill_event(q, q->heap[0], out);
     return 1;
@@ -329,5 +393,5 @@ int evq_peek(const evq *q, evq_event *out)
 
 size_t evq_size(const evq *q)
 {
-    return q->size;
+    return q->entries - q->dead;
 }

@@ -1,0 +1,51 @@
+"""SimPy, whichever major version is installed, for capsim's benchmarks.
+
+Debian bookworm's python3-simpy is SimPy 2.3 (module SimPy.Simulation, the
+process-class API with `yield hold, self, t`); pip's simpy is SimPy 3 or 4
+(module simpy, `yield env.timeout(t)`). simpy_hold.py and simpy_mmcc.py run
+the same model on either and print which one they ran on.
+"""
+import time
+
+try:
+    import simpy  # SimPy 3 / 4
+
+    VERSION = "SimPy " + getattr(simpy, "__version__", "3+")
+    API = 4
+except ImportError:
+    try:
+        import SimPy  # SimPy 2
+        import SimPy.Simulation as sim2
+
+        VERSION = "SimPy " + getattr(SimPy, "__version__", "2")
+        API = 2
+    except ImportError:
+        VERSION = None
+        API = 0
+
+
+def missing():
+    """Prints why nothing ran and returns the scripts' exit code for it."""
+    print("SimPy not installed")
+    return 3
+
+
+def run_until(env, t):
+    """Runs env (a SimPy 4 Environment or a SimPy 2 Simulation) to time t.
+    SimPy 2's simulate() marks the run stopped when it returns and has no
+    call to go on, so the flag is cleared first: the event list, the clock
+    and every process are kept, as SimPy 4's env.run(until=) keeps them."""
+    if API == 4:
+        env.run(until=t)
+    else:
+        env._stop = False
+        env.simulate(until=t)
+
+
+def timed_rate(env, warmup_t, horizon_t, counter):
+    """Runs to warmup_t untimed, then to horizon_t timed; returns counter[0]
+    increments per wall second over the timed part."""
+    run_until(env, warmup_t)
+    c0, t0 = counter[0], time.perf_counter()
+    run_until(env, horizon_t)
+    return (counter[0] - c0) / (time.perf_counter() - t0)
