@@ -71,6 +71,8 @@ BENCH_BIN  := $(B)/bench/capsim-bench
 
 DEB_PACKAGES := libgsl-dev libsqlite3-dev libcsv-dev libinih-dev libcmocka-dev sqlite3 pkg-config \
                 gnuplot-nox python3 libopenmpi-dev openmpi-bin
+# SimPy (Debian's is SimPy 2.3) for make bench's comparison; optional.
+DEB_OPTIONAL := python3-simpy
 SCENARIO ?= scenarios/openai-google-coreweave.ini
 OUT      ?= out
 
@@ -87,6 +89,12 @@ deps:
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	else echo "make deps: all packages present"; fi
+	@# Optional, for make bench's SimPy comparison: a failure here is not one of deps.
+	@dpkg-query -W -f='$${Status}' $(DEB_OPTIONAL) 2>/dev/null | grep -q "install ok installed" || { \
+	  echo "make deps: trying optional $(DEB_OPTIONAL)"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_OPTIONAL) >/dev/null 2>&1 \
+	    || echo "make deps: $(DEB_OPTIONAL) not installed (make bench will skip SimPy)"; }
 
 # Objects depend on a stamp of the compiler flags, so changing WERROR, OPT or
 # SANITIZER rebuilds everything.

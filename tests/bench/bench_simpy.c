@@ -16,8 +16,8 @@
  *    Resource of capacity 100, one process per job. Jobs per second.
  *    (Both report the lost share; Erlang B(100, 90) = 0.0269.)
  *
- * Both sides warm up before the timed part and time about the same number
- * of events. SimPy runs under /usr/bin/python3 when it exists (a pyenv or
+ * Both sides warm up, then time ROUNDS spans of simulated time and keep the
+ * best, so that a busy machine slows neither side more. SimPy runs under /usr/bin/python3 when it exists (a pyenv or
  * virtualenv python3 first in PATH may not see Debian's packages), else
  * python3; when neither imports SimPy the comparison prints "SimPy not
  * installed, skipped" and only capsim's figures. Debian bookworm's
@@ -43,15 +43,17 @@
 
 #define HOLD_MEAN_S 3600.0
 #define HOLD_KIND 1
-#define HOLD_EVENTS 2000000.0         /* timed, capsim */
-#define SIMPY_HOLD_EVENTS 300000      /* timed, SimPy */
+/* Both sides time ROUNDS spans of simulated time and keep the best rate,
+ * so that a busy machine slows neither more than the other. */
+#define ROUNDS 10
+#define HOLD_EVENTS 200000.0          /* per round, capsim */
+#define SIMPY_HOLD_EVENTS 30000       /* per round, SimPy */
 #define MMCC_SERVERS 100
 #define MMCC_ERLANGS 90.0
 #define MMCC_MEAN_DURATION_H 2.0
-#define MMCC_JOBS 2000000.0           /* timed, capsim */
-#define SIMPY_MMCC_JOBS 200000        /* timed, SimPy */
+#define MMCC_JOBS 200000.0            /* arrivals per round, capsim */
+#define SIMPY_MMCC_JOBS 20000         /* arrivals per round, SimPy */
 #define TICK_KIND 2
-#define ROUNDS 3                      /* capsim: best of */
 
 static double now_seconds(void)
 {
@@ -232,7 +234,7 @@ void bench_simpy_report(FILE *out)
     static const size_t holds[] = {1000, 100000};
     for (size_t k = 0; k < 2; k++) {
         const double rate = engine_hold_rate(holds[k]);
-        snprintf(args, sizeof args, "%zu %d", holds[k], SIMPY_HOLD_EVENTS);
+        snprintf(args, sizeof args, "%zu %d %d", holds[k], SIMPY_HOLD_EVENTS, ROUNDS);
         if (simpy != 0.0)
             simpy = simpy_rate("simpy_hold.py", args, "events_per_second", version,
                                sizeof version);
@@ -240,7 +242,8 @@ void bench_simpy_report(FILE *out)
         print_pair(out, what, "events/s", rate, simpy, version);
     }
     /* SimPy has no ticks: one run serves both lines. */
-    snprintf(args, sizeof args, "%d %g %d", MMCC_SERVERS, MMCC_ERLANGS, SIMPY_MMCC_JOBS);
+    snprintf(args, sizeof args, "%d %g %d %d", MMCC_SERVERS, MMCC_ERLANGS, SIMPY_MMCC_JOBS,
+             ROUNDS);
     if (simpy != 0.0)
         simpy = simpy_rate("simpy_mmcc.py", args, "jobs_per_second", version, sizeof version);
     static const int64_t ticks[] = {3600, 86400};

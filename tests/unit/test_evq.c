@@ -206,6 +206,28 @@ static void test_random_all_ties(void **unused)
     run_phases(mixes, operations, 2, 0x13198a2e03707344ULL, 4);
 }
 
+/* Most of a queue of 6,000 cancelled at once: lazy cancellation (ladder,
+ * heap4) has to drop or rebuild past thousands of dead events, then the
+ * survivors and later pushes pop in order. */
+static void test_random_mass_cancel(void **unused)
+{
+    (void)unused;
+    const evq_script_mix mixes[] = {{85, 5, 86400}, {5, 5, 86400}, {50, 30, 3600}};
+    const int operations[] = {8000, 6000, 20000};
+    run_phases(mixes, operations, 3, 0xa4093822299f31d0ULL, 16);
+}
+
+/* Times spread over 10^16 s: bucket widths and index arithmetic far from
+ * whole hours, next to ties at one second. */
+static void test_random_wide_spans(void **unused)
+{
+    (void)unused;
+    const int64_t wide = 10000000000000000LL;
+    const evq_script_mix mixes[] = {{70, 20, wide}, {45, 45, 2}, {45, 45, wide}};
+    const int operations[] = {5000, 20000, 20000};
+    run_phases(mixes, operations, 3, 0x082efa98ec4e6c89ULL, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +240,8 @@ int main(void)
         cmocka_unit_test(test_random_against_reference),
         cmocka_unit_test(test_random_deep_queue),
         cmocka_unit_test(test_random_all_ties),
+        cmocka_unit_test(test_random_mass_cancel),
+        cmocka_unit_test(test_random_wide_spans),
     };
     return cmocka_run_group_tests_name("evq", tests, NULL, NULL);
 }
