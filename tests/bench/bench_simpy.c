@@ -21,8 +21,8 @@
  * virtualenv python3 first in PATH may not see Debian's packages), else
  * python3; when neither imports SimPy the comparison prints "SimPy not
  * installed, skipped" and only capsim's figures. Debian bookworm's
- * python3-simpy is SimPy 2.3; the scripts also run on SimPy 3 and 4 (pip)
- * and print which one they ran on.
+ * python3-simpy is SimPy 2.3; the scripts are also written for SimPy 3 and
+ * 4's API (pip) and print which one they ran on.
  */
 #include "bench.h"
 

@@ -2,8 +2,9 @@
 
 Debian bookworm's python3-simpy is SimPy 2.3 (module SimPy.Simulation, the
 process-class API with `yield hold, self, t`); pip's simpy is SimPy 3 or 4
-(module simpy, `yield env.timeout(t)`). simpy_hold.py and simpy_mmcc.py run
-the same model on either and print which one they ran on.
+(module simpy, `yield env.timeout(t)`). simpy_hold.py and simpy_mmcc.py
+write the same model for either and print which one they ran on (the SimPy
+2.3 path is the one capsim's figures were measured against).
 """
 import time
 
