@@ -103,11 +103,15 @@ struct evq {
  * One unsigned 128-bit comparison (time with its sign bit flipped above
  * order), which compiles to a compare and a subtract-with-borrow: no
  * branch, so choosing among four children costs no misprediction. */
+static inline unsigned __int128 entry_key(heap_entry e)
+{
+    const uint64_t time_bits = (uint64_t)e.time ^ (UINT64_C(1) << 63);  /* int64 order, unsigned */
+    return (unsigned __int128)time_bits << 64 | e.order;
+}
+
 static inline int entry_less(heap_entry a, heap_entry b)
 {
-    const unsigned __int128 ka = (unsigned __int128)((uint64_t)a.time ^ (UINT64_C(1) << 63)) << 64 | a.order;
-    const unsigned __int128 kb = (unsigned __int128)((uint64_t)b.time ^ (UINT64_C(1) << 63)) << 64 | b.order;
-    return ka < kb;
+    return entry_key(a) < entry_key(b);
 }
 
 /* x when !pick, else y; without a branch. */

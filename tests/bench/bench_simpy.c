@@ -14,13 +14,15 @@
  *    the engine, with a tick event every hour (and, apart, every day) that
  *    reads what the market's tick reads for a training workload; SimPy: a
  *    Resource of capacity 100, one process per job. Jobs per second.
- *    (Both report the lost share; Erlang B(100, 90) = 0.0269.)
+ *    (capsim's line shows its lost share, simpy_mmcc.py prints its own;
+ *    Erlang B(100, 90) = 0.0270.)
  *
  * Both sides warm up, then time ROUNDS spans of simulated time and keep the
- * best, so that a busy machine slows neither side more. SimPy runs under /usr/bin/python3 when it exists (a pyenv or
- * virtualenv python3 first in PATH may not see Debian's packages), else
- * python3; when neither imports SimPy the comparison prints "SimPy not
- * installed, skipped" and only capsim's figures. Debian bookworm's
+ * best, so that a busy machine slows neither side more. SimPy runs under
+ * /usr/bin/python3 when it exists (a pyenv or virtualenv python3 first in
+ * PATH may not see Debian's packages), else python3; when neither imports
+ * SimPy the comparison prints "SimPy not installed, skipped" and only
+ * capsim's figures. Debian bookworm's
  * python3-simpy is SimPy 2.3; the scripts are also written for SimPy 3 and
  * 4's API (pip) and print which one they ran on.
  */
