@@ -1,7 +1,8 @@
 # capsim — GNU make. `make deps` installs the Debian packages; `make`, `make run`,
 # `make test`, `make bench`, `make clean`; `make SANITIZER=address,undefined`
 # builds into build-san/ with sanitizers; `make WERROR=1` turns warnings into errors;
-# `make MPI=1` builds with mpicc into build-mpi/ (capsim sweep --mpi).
+# `make MPI=1` builds with mpicc into build-mpi/ (capsim sweep --mpi);
+# `make EVQ=heap4` builds with another event queue into build-evq-heap4/.
 
 CC      ?= cc
 PREFIX_BUILD := build
@@ -15,7 +16,21 @@ PREFIX_BUILD := build-mpi
 CC := mpicc
 MPIFLAGS := -DCAPSIM_MPI
 endif
-B := $(PREFIX_BUILD)
+# EVQ: the event queue implementation behind sim/engine/evq.h, one of
+# sim/engine/evq_NAME.c: ladder (the default, a ladder queue), heap4 (a 4-ary
+# heap) or heap2 (a binary heap). Any other than the default builds into its
+# own directory (build-evq-heap4/, build-san-evq-heap2/, ...), so that the
+# builds coexist; make test runs the unit tests under every one.
+EVQ_DEFAULT := ladder
+EVQ ?= $(EVQ_DEFAULT)
+EVQ_ALL := $(patsubst sim/engine/evq_%.c,%,$(wildcard sim/engine/evq_*.c))
+ifeq ($(filter $(EVQ),$(EVQ_ALL)),)
+$(error EVQ=$(EVQ): there is no sim/engine/evq_$(EVQ).c; choose one of: $(EVQ_ALL))
+endif
+# The build directory of base directory $(1) (build, build-san, build-mpi)
+# with event queue $(2).
+evq_dir = $(1)$(if $(filter $(2),$(EVQ_DEFAULT)),,-evq-$(2))
+B := $(call evq_dir,$(PREFIX_BUILD),$(EVQ))
 
 OPT     ?= -O2
 # Warnings: the STYLE.md set, minus -Wsign-conversion (too noisy for size_t/int64 mixes).
@@ -30,7 +45,7 @@ LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
 LDLIBS  := -lgsl -lgslcblas -lsqlite3 -lcsv -linih -lm -lpthread
 
 UTIL_SRC   := $(wildcard sim/util/*.c)
-ENGINE_SRC := $(wildcard sim/engine/*.c)
+ENGINE_SRC := $(filter-out sim/engine/evq_%.c,$(wildcard sim/engine/*.c)) sim/engine/evq_$(EVQ).c
 MODEL_SRC  := $(wildcard sim/model/*.c)
 SCENARIO_SRC := $(wildcard sim/scenario/*.c)
 STORE_SRC  := $(wildcard sim/store/*.c)
@@ -56,6 +71,8 @@ BENCH_BIN  := $(B)/bench/capsim-bench
 
 DEB_PACKAGES := libgsl-dev libsqlite3-dev libcsv-dev libinih-dev libcmocka-dev sqlite3 pkg-config \
                 gnuplot-nox python3 libopenmpi-dev openmpi-bin
+# SimPy (Debian's is SimPy 2.3) for make bench's comparison; optional.
+DEB_OPTIONAL := python3-simpy
 SCENARIO ?= scenarios/openai-google-coreweave.ini
 OUT      ?= out
 
@@ -72,6 +89,12 @@ deps:
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	else echo "make deps: all packages present"; fi
+	@# Optional, for make bench's SimPy comparison: a failure here is not one of deps.
+	@dpkg-query -W -f='$${Status}' $(DEB_OPTIONAL) 2>/dev/null | grep -q "install ok installed" || { \
+	  echo "make deps: trying optional $(DEB_OPTIONAL)"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_OPTIONAL) >/dev/null 2>&1 \
+	    || echo "make deps: $(DEB_OPTIONAL) not installed (make bench will skip SimPy)"; }
 
 # The headers of the core libraries, checked before the first compile so that a
 # fresh machine gets "run make deps" instead of a compiler error.
@@ -150,15 +173,22 @@ unit: $(UNIT_BIN) $(CAPSIM)
 # make test also builds build-mpi/ (MPI=1) and hands it to the suites as
 # CAPSIM_MPI, so tests/e2e/test_sweep.sh checks --mpi under mpirun -np 3;
 # not in sanitizer builds (OpenMPI's own leaks and races are not ours).
+# It also builds the unit tests with every other event queue (EVQ_OTHER)
+# and runs them in the same suite (UNIT_ALSO), so one run covers them all.
+EVQ_OTHER := $(filter-out $(EVQ),$(EVQ_ALL))
+UNIT_ALSO := $(foreach e,$(EVQ_OTHER),$(call evq_dir,$(PREFIX_BUILD),$(e)))
 test: deps
 	@$(MAKE) --no-print-directory unit
+	@for e in $(EVQ_OTHER); do $(MAKE) --no-print-directory EVQ=$$e unit || exit 1; done
 ifeq ($(SANITIZER)$(MPI),)
 	@$(MAKE) --no-print-directory MPI=1 all
-	@B=$(B) CAPSIM_MPI=$(CURDIR)/build-mpi/capsim bash tests/run.sh
+	@B=$(B) UNIT_ALSO="$(UNIT_ALSO)" CAPSIM_MPI=$(CURDIR)/$(call evq_dir,build-mpi,$(EVQ))/capsim bash tests/run.sh
 else
-	@B=$(B) bash tests/run.sh
+	@B=$(B) UNIT_ALSO="$(UNIT_ALSO)" bash tests/run.sh
 endif
 
+# The benches print which event queue they measure.
+$(call obj,$(BENCH_SRC)): CFLAGS += -DCAPSIM_EVQ_NAME='"$(EVQ)"'
 $(BENCH_BIN): $(call obj,$(BENCH_SRC)) $(LIBS_ALL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -168,7 +198,7 @@ bench: deps
 	$(BENCH_BIN) $(SCENARIO)
 
 clean:
-	rm -rf build build-san build-fuzz build-mpi
+	rm -rf build build-san build-fuzz build-mpi build-evq-* build-san-evq-* build-mpi-evq-*
 
 # ---- fuzzing: `make fuzz` builds one libFuzzer harness per parser
 # (tests/fuzz/fuzz_*.c) with clang and ASan+UBSan into build-fuzz/, then runs

@@ -4,6 +4,8 @@
 #   TEST_SCOPE=all (default) | unit | quick: quick runs the unit tests, the bad-input
 #   corpus and the end-to-end checks on a shortened horizon (used for sanitizer builds).
 #   CAPSIM_MPI=build-mpi/capsim (make test sets it): test_sweep.sh also checks --mpi.
+#   UNIT_ALSO="build-evq-heap2 ..." (make test sets it): the unit tests of these builds
+#   (other event queues, make EVQ=...) run too, in the same count.
 set -u
 B=${B:-build}
 SCOPE=${TEST_SCOPE:-all}
@@ -23,6 +25,16 @@ for t in "$root/$B"/tests/test_*; do
   [ -x "$t" ] || continue
   "$t"; status=$?
   record "unit $(basename "$t")" $status
+done
+for other in ${UNIT_ALSO:-}; do
+  found=0
+  for t in "$root/$other"/tests/test_*; do
+    [ -x "$t" ] || continue
+    found=1
+    "$t"; status=$?
+    record "unit ($other) $(basename "$t")" $status
+  done
+  [ "$found" -eq 1 ] || record "unit ($other): no test binaries" 1
 done
 
 if [ "$SCOPE" != unit ]; then

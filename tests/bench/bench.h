@@ -15,9 +15,15 @@
  * reads and writes the same bytes, and against the smallest fleet. */
 void bench_kernel_report(FILE *out);
 
-/* The event queue's hold time (pop the least, push it back later) at 1,000
- * and 100,000 pending events, against a sorted-array queue. */
+/* The event queue's hold time (pop the least, push it back later) at 1e3
+ * to 1e6 pending events and four increment distributions, against a plain
+ * binary heap. */
 void bench_evq_report(FILE *out);
+
+/* The engine's hold model and an M/M/100/100 job stream (hourly and daily
+ * ticks) against the same models on SimPy (tests/bench/simpy_*.py), when
+ * a python3 with SimPy is there. */
+void bench_simpy_report(FILE *out);
 
 /* Sweeps through the capsim binary (bench_sweep.c): -j2 against -j1 on
  * short runs, saltelli and morris designs against a grid of as many runs,

@@ -5,7 +5,8 @@
  *    through the capsim binary, with rows/s against plain SQLite inserts of
  *    rows of the same width;
  *  - the fleet kernel's ns per GPU-tick against a copy loop over the same bytes;
- *  - the event queue's hold time;
+ *  - the event queue's hold time against a plain binary heap;
+ *  - the engine and the job stream against SimPy;
  *  - the scenario with failures on against off (scenario.failures=false);
  *  - the goal search against a full scan of its step grid (bench_search.c).
  */
@@ -136,6 +137,8 @@ int main(int argc, char **argv)
     printf("capsim benchmarks (ratios against baselines run in this process)\n\n");
     bench_kernel_report(stdout);
     bench_evq_report(stdout);
+    bench_simpy_report(stdout);
+    fflush(stdout);
     bench_sweep_report(stdout, capsim, scenario, dir);
     bench_search_report(stdout, capsim, dir);
 

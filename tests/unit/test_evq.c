@@ -1,7 +1,9 @@
 /*
- * Unit tests for evq: (time, seq) order, ties in insertion order, cancel by
- * handle anywhere in the heap, handle reuse, and long random sequences of
- * push / pop / cancel checked against a simple sorted reference.
+ * Unit tests for evq, whichever implementation the build chose (make
+ * EVQ=...; make test runs them under each): (time, seq) order, ties in
+ * insertion order, cancel by handle anywhere in the heap, handle reuse, and
+ * long random scripts of push / pop / cancel checked pop by pop against a
+ * sorted reference (evq_script.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <cmocka.h>
 
 #include "testlib.h"
+#include "evq_script.h"
 
 #include "../../sim/engine/evq.h"
 
@@ -115,7 +118,8 @@ static void test_cancel_root_middle_last(void **unused)
     evq_destroy(q);
 }
 
-/* Cancelling a middle element whose replacement must move up, not down. */
+/* Cancelling a middle element whose replacement must move up, not down, in
+ * a binary heap's layout (test_evq_heap4.c has the 4-ary case). */
 static void test_cancel_moves_replacement_up(void **unused)
 {
     (void)unused;
@@ -152,103 +156,76 @@ static void test_cancel_after_pop_and_bad_handles(void **unused)
     evq_destroy(q);
 }
 
-/* ---- random sequences against a sorted reference ---- */
+/* ---- random scripts against a sorted reference (evq_script.h) ---- */
 
-typedef struct ref_event {
-    int64_t time;
-    uint64_t seq;
-    int32_t arg;
-    evq_handle handle;
-} ref_event;
-
-typedef struct reference {
-    ref_event *events;  /* sorted by (time, seq) */
-    size_t size;
-} reference;
-
-static int ref_less(const ref_event *a, int64_t time, uint64_t seq)
+/* Runs each phase of mixes on one queue and one reference, then drains. */
+static void run_phases(const evq_script_mix *mixes, const int *operations, int phases,
+                       uint64_t seed, size_t capacity_hint)
 {
-    return a->time < time || (a->time == time && a->seq < seq);
+    evq *q = evq_create(capacity_hint);
+    assert_non_null(q);
+    evq_reference r = {0};
+    uint64_t rng = seed;
+    int64_t now = 0;
+    for (int k = 0; k < phases; k++)
+        evq_script_run(q, &r, &mixes[k], operations[k], &rng, &now);
+    evq_script_drain(q, &r);
+    evq_destroy(q);
+    free(r.events);
 }
 
-static void ref_insert(reference *r, ref_event e)
-{
-    size_t lo = 0, hi = r->size;
-    while (lo < hi) {  /* first element not less than e */
-        size_t mid = (lo + hi) / 2;
-        if (ref_less(&r->events[mid], e.time, e.seq))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t k = r->size; k > lo; k--)
-        r->events[k] = r->events[k - 1];
-    r->events[lo] = e;
-    r->size++;
-}
-
-static void ref_remove_at(reference *r, size_t k)
-{
-    for (; k + 1 < r->size; k++)
-        r->events[k] = r->events[k + 1];
-    r->size--;
-}
-
-/* xorshift64*: a fixed, self-contained sequence for the test. */
-static uint64_t next_random(uint64_t *state)
-{
-    *state ^= *state >> 12;
-    *state ^= *state << 25;
-    *state ^= *state >> 27;
-    return *state * 0x2545f4914f6cdd1dULL;
-}
-
-/* One random operation: push (45%), pop (30%) or cancel (25%) of a random
- * live event, anywhere in the heap. Times fall in [0, 5000), so ties are
- * common and the order among them is checked through seq. */
-static void random_step(evq *q, reference *r, uint64_t *rng, uint64_t *seq)
-{
-    uint64_t roll = next_random(rng) % 100;
-    evq_event ev;
-    if (roll < 45 || r->size == 0) {
-        int64_t time = (int64_t)(next_random(rng) % 5000);  /* many ties */
-        int32_t arg = (int32_t)(next_random(rng) % 1000000);
-        evq_handle h = evq_push(q, time, 1, arg, NULL);
-        assert_int_not_equal(h, EVQ_NO_HANDLE);
-        ref_insert(r, (ref_event){time, (*seq)++, arg, h});
-    } else if (roll < 75) {
-        assert_int_equal(evq_pop(q, &ev), 1);
-        assert_int_equal(ev.time, r->events[0].time);
-        assert_int_equal(ev.seq, r->events[0].seq);
-        assert_int_equal(ev.arg, r->events[0].arg);
-        ref_remove_at(r, 0);
-    } else {
-        size_t k = next_random(rng) % r->size;
-        assert_int_equal(evq_cancel(q, r->events[k].handle), 1);
-        ref_remove_at(r, k);
-    }
-    assert_int_equal(evq_size(q), r->size);
-}
-
+/* A small queue (pushes and removals balance near empty), times in a span
+ * of 5,000 s so that ties are common. */
 static void test_random_against_reference(void **unused)
 {
     (void)unused;
+    const evq_script_mix mix = {45, 30, 5000};
     const int operations = 100000;
-    reference r = {calloc((size_t)operations, sizeof(ref_event)), 0};
-    assert_non_null(r.events);
-    evq *q = evq_create(8);
-    uint64_t rng = 0x9e3779b97f4a7c15ULL, seq = 0;
-    for (int i = 0; i < operations; i++)
-        random_step(q, &r, &rng, &seq);
-    evq_event ev;
-    while (r.size > 0) {  /* drain */
-        assert_int_equal(evq_pop(q, &ev), 1);
-        assert_int_equal(ev.seq, r.events[0].seq);
-        ref_remove_at(&r, 0);
-    }
-    assert_int_equal(evq_pop(q, &ev), 0);
-    evq_destroy(q);
-    free(r.events);
+    run_phases(&mix, &operations, 1, 0x9e3779b97f4a7c15ULL, 8);
+}
+
+/* A deep queue: grows to about 4,000 events from a capacity of 16, holds
+ * there while popping and cancelling, shrinks; spans from one hour to 31
+ * years, so both ties and far-apart times occur. */
+static void test_random_deep_queue(void **unused)
+{
+    (void)unused;
+    const evq_script_mix mixes[] = {
+        {80, 10, 3600}, {50, 35, 86400}, {50, 40, 1000000000}, {30, 55, 3600},
+    };
+    const int operations[] = {6000, 60000, 60000, 12000};
+    run_phases(mixes, operations, 4, 0x243f6a8885a308d3ULL, 0);
+}
+
+/* Every event at the same second: the pop order is push order alone. */
+static void test_random_all_ties(void **unused)
+{
+    (void)unused;
+    const evq_script_mix mixes[] = {{70, 20, 1}, {40, 40, 1}};
+    const int operations[] = {5000, 40000};
+    run_phases(mixes, operations, 2, 0x13198a2e03707344ULL, 4);
+}
+
+/* Most of a queue of 6,000 cancelled at once: lazy cancellation (ladder,
+ * heap4) has to drop or rebuild past thousands of dead events, then the
+ * survivors and later pushes pop in order. */
+static void test_random_mass_cancel(void **unused)
+{
+    (void)unused;
+    const evq_script_mix mixes[] = {{85, 5, 86400}, {5, 5, 86400}, {50, 30, 3600}};
+    const int operations[] = {8000, 6000, 20000};
+    run_phases(mixes, operations, 3, 0xa4093822299f31d0ULL, 16);
+}
+
+/* Times spread over 10^13 s: bucket widths and index arithmetic far from
+ * whole hours, next to ties at one second. */
+static void test_random_wide_spans(void **unused)
+{
+    (void)unused;
+    const int64_t wide = 10000000000000LL;  /* < 20,000 pops of <= 1e13 s: now < 2e17 */
+    const evq_script_mix mixes[] = {{70, 20, wide}, {45, 45, 2}, {45, 45, wide}};
+    const int operations[] = {5000, 20000, 20000};
+    run_phases(mixes, operations, 3, 0x082efa98ec4e6c89ULL, 0);
 }
 
 int main(void)
@@ -261,6 +238,10 @@ int main(void)
         cmocka_unit_test(test_cancel_moves_replacement_up),
         cmocka_unit_test(test_cancel_after_pop_and_bad_handles),
         cmocka_unit_test(test_random_against_reference),
+        cmocka_unit_test(test_random_deep_queue),
+        cmocka_unit_test(test_random_all_ties),
+        cmocka_unit_test(test_random_mass_cancel),
+        cmocka_unit_test(test_random_wide_spans),
     };
     return cmocka_run_group_tests_name("evq", tests, NULL, NULL);
 }

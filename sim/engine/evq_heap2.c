@@ -1,7 +1,8 @@
 /*
- * evq: a binary min-heap of (time, seq, handle) keys, with the payload of
- * each event (kind, arg, data) kept by handle so that sifting moves only the
- * 24-byte keys.
+ * evq (EVQ=heap2): a binary min-heap of (time, seq, handle) keys, with the
+ * payload of each event (kind, arg, data) kept by handle so that sifting
+ * moves only the 24-byte keys. The plain implementation, kept as the
+ * reference that evq_heap4.c is measured and checked against.
  *
  * Invariants:
  *   - heap[0 .. size) is a min-heap on (time, seq);
