@@ -16,11 +16,12 @@
 #include "../scenario/scenario_diag.h"
 #include "../scenario/scenario_raw.h"
 #include "../util/grow.h"
+#include "../util/infile.h"
 #include "../util/suggest.h"
 #include "../util/text.h"
 #include "../util/textnum.h"
 
-#define MAX_SWEEP_FILE_BYTES (16 * 1024 * 1024)
+#define MAX_SWEEP_FILE_BYTES INFILE_MAX_INI_BYTES
 
 static const char *const sweep_keys[] = {"name", "scenario", "method", "samples",
                                          "replications", "seeds", "seed", "record",
@@ -477,11 +478,13 @@ static int check_whole(parser *p)
 
 static char *read_all(const char *path, char *why, size_t why_len)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(why, why_len, "cannot read '%s': %s", path, strerror(errno));
+    infile in;
+    char reason[256];
+    if (infile_open(&in, path, INFILE_MAX_INI_BYTES, reason, sizeof reason) != 0) {
+        snprintf(why, why_len, "cannot read '%s': %s", path, reason);
         return NULL;
     }
+    FILE *fp = in.fp;   /* a regular file or a pipe, within the INI limit */
     char *buf = NULL;
     size_t n = 0, cap = 0;
     for (;;) {

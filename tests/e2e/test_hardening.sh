@@ -49,8 +49,12 @@ for cmd in "report r.db" "export r.db --table dc_tick -o -" "compare r.db r.db" 
   expect_eq "$cmd into a full device: exit 1" 1 $?
   expect_eq "$cmd into a full device says so" 1 "$(grep -c 'No space left on device' err)"
 done
-( "$CAPSIM" validate "$scenario" --print 2> err; echo $? > rc ) | head -c 10 > /dev/null
-expect_eq "validate --print into a closed pipe: exit 1" 1 "$(cat rc)"
+# a pipe whose reader has already gone: every write fails with EPIPE
+closed_pipe() { python3 -c 'import os, subprocess, sys
+r, w = os.pipe(); os.close(r)
+sys.exit(subprocess.call(sys.argv[1:], stdout=w))' "$@"; }
+closed_pipe "$CAPSIM" validate "$scenario" --print 2> err
+expect_eq "validate --print into a closed pipe: exit 1" 1 $?
 expect_eq "validate --print into a closed pipe says so" 1 "$(grep -c 'Broken pipe' err)"
 ( "$CAPSIM" run "$scenario" -o "$tmp/pipe.db" --until 2025-09-30 --progress 2>&1; echo $? > rc ) | head -1 > /dev/null
 expect_eq "run whose progress reader is gone: exit 1" 1 "$(cat rc)"
@@ -104,6 +108,9 @@ expect_eq "plot of an interrupted run warns" 1 "$(grep -c "warning: run 1 is 'in
 "$CAPSIM" validate /dev/zero > /dev/null 2> err
 expect_eq "/dev/zero as a scenario: exit 2" 2 $?
 expect_eq "it is named a character device" 1 "$(grep -c 'character device' err)"
+"$CAPSIM" sweep /dev/zero -o "$tmp/sw.db" > /dev/null 2> err
+expect_eq "/dev/zero as a sweep file: exit 2" 2 $?
+expect_eq "the sweep file is named a character device" 1 "$(grep -c 'character device' err)"
 printf '[scenario]\ninclude = /dev/zero\n' > inc.ini
 "$CAPSIM" validate inc.ini > /dev/null 2> err
 expect_eq "include = /dev/zero: exit 2" 2 $?
