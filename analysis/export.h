@@ -55,6 +55,8 @@ typedef struct export_options {
     int force;                 /* write even above the row limit */
     const char *out;           /* NULL or "-": stdout; *.csv: a file; else a directory */
     int quiet;                 /* no "file: N rows" lines */
+    int sql_reference;         /* tests only: per-tick tables through the views' SQL and
+                                * the wide reference path, not the streaming pass */
 } export_options;
 
 /* Exports. Messages go to err. Returns an exit code: 0, 1 runtime failure,
