@@ -448,6 +448,7 @@ typedef struct pass {
     int32_t period;            /* the current period, -1 before a row */
     int64_t long_rows;
     int overflow;
+    int write_failed;          /* stop: a file cannot be written */
 } pass;
 
 static int pass_wants_long(const pass *ps)
@@ -526,7 +527,8 @@ static void write_rolled_row(pass *ps, size_t k, const char *label)
             else
                 csvout_null(w);
         }
-        csvout_end_row(w);
+        if (csvout_end_row(w) != 0)
+            ps->write_failed = 1;
     }
     t->ticks[k] = 0;
     if (t->n_acc > 0)
@@ -547,7 +549,9 @@ static void flush_period(pass *ps)
                 write_rolled_row(ps, t->order[i], label);
     for (int k = 0; k < ps->o->n_wide; k++) {
         wide_sink *s = &ps->wide[k];
-        export__wide_write_row(s->w, ps->run, label, s->sum, s->count, ps->map.ncols, s->flow);
+        if (export__wide_write_row(s->w, ps->run, label, s->sum, s->count, ps->map.ncols,
+                                   s->flow) != 0)
+            ps->write_failed = 1;
         memset(s->sum, 0, (size_t)ps->map.ncols * sizeof *s->sum);
         memset(s->count, 0, (size_t)ps->map.ncols * sizeof *s->count);
     }
@@ -586,7 +590,8 @@ static void write_tick_row(pass *ps, sqlite3_stmt *s, size_t k)
         csvout_text(w, ps->slots.name[k]);
     for (int v = 0; v < ps->n_sel; v++)
         export__write_value(w, s, 3 + v);
-    csvout_end_row(w);
+    if (csvout_end_row(w) != 0)
+        ps->write_failed = 1;
 }
 
 /* One stored row. Returns 0 or -1 (memory). The values come from
@@ -752,9 +757,13 @@ static int run_pass(pass *ps, sqlite3 *db, int64_t run)
             rc = SQLITE_NOMEM;
             break;
         }
+        if (ps->write_failed)
+            break;
     }
     if (rc == SQLITE_DONE)
         flush_period(ps);
+    if (ps->write_failed)
+        rc = SQLITE_DONE;   /* the pass stopped for a write: reported as one */
     sqlite3_mutex_leave(mutex);
 done:
     sqlite3_finalize(rows);
@@ -800,7 +809,7 @@ int export_stream_table(sqlite3 *db, const rollup_table *t, rollup_period p, int
     if (rc == 0)
         rc = run_pass(ps, db, run);
     int result = rc != 0 ? EXPORT_STREAM_SQLITE : 0;
-    int write_failed = o->long_out && o->long_out->error;
+    int write_failed = ps->write_failed || (o->long_out && o->long_out->error);
     for (int k = 0; k < o->n_wide; k++) {
         write_failed |= ps->wide[k].w && ps->wide[k].w->error;
         free(ps->wide[k].sum);
