@@ -31,6 +31,10 @@
  * An export whose file would have more than EXPORT_MAX_ROWS rows (header
  * included; a spreadsheet's limit) is refused, unless forced, and nothing
  * is written.
+ *
+ * The long, rolled-up and wide files of a per-tick table are written by
+ * one streaming pass over it (export_stream.h), with the bytes of the SQL
+ * of the views (rollup.h) and of the wide reference path (export_wide).
  */
 #ifndef CAPSIM_EXPORT_H
 #define CAPSIM_EXPORT_H
