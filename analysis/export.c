@@ -1,8 +1,11 @@
 /*
  * export: plans the files (which tables, which layout, where), checks the
  * row limit for every file before writing any, then writes each file to
- * FILE.part and renames it into place, so a failed export leaves no
- * half-written CSV behind.
+ * FILE.part and renames the parts into place once every file is written,
+ * so a failed (or refused) export leaves no half-written CSV behind. The
+ * files of one per-tick table are written together by one streaming pass
+ * (export_stream.h); other tables, and everything in the SQL reference
+ * mode (export_options.sql_reference), through SQL.
  */
 #include "export.h"
 
@@ -14,6 +17,8 @@
 #include <sys/stat.h>
 
 #include "adb.h"
+#include "export_internal.h"
+#include "export_stream.h"
 #include "../sim/util/grow.h"
 #include "../sim/util/strbuf.h"
 
@@ -25,7 +30,20 @@ typedef struct export_job {
     char column[ROLLUP_NAME_MAX];  /* JOB_WIDE */
     char file[3 * ROLLUP_NAME_MAX];
     int64_t rows;                  /* header included */
+    int count_while_writing;       /* rows known once written (rolled up, streamed) */
+    char path[4096];               /* where it goes */
+    char part[4200];               /* path.part while written */
+    FILE *fp;
+    csvout w;
 } export_job;
+
+/* Where the jobs go and how they are read. */
+typedef struct export_plan {
+    int single;                    /* one file: stdout or FILE.csv */
+    int to_stdout;
+    int streamed;                  /* per-tick tables stream (export_stream_survey) */
+    int64_t periods;               /* (run, period) pairs of the tick table, when streamed */
+} export_plan;
 
 typedef struct job_list {
     export_job *items;
@@ -114,6 +132,20 @@ static void list_tables(sqlite3 *db, FILE *err)
     fprintf(err, "\n");
 }
 
+/* A table named twice is written once: the later jobs of a file go. */
+static void drop_repeats(job_list *l)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        int seen = 0;
+        for (size_t k = 0; k < kept && !seen; k++)
+            seen = !strcmp(l->items[k].file, l->items[i].file);
+        if (!seen)
+            l->items[kept++] = l->items[i];
+    }
+    l->n = kept;
+}
+
 static int plan(sqlite3 *db, const export_options *o, job_list *l, FILE *err)
 {
     if (o->tables) {
@@ -140,6 +172,7 @@ static int plan(sqlite3 *db, const export_options *o, job_list *l, FILE *err)
         if (code >= 0)
             return code;
     }
+    drop_repeats(l);
     if (o->metric && l->n == 0) {
         fprintf(err, "capsim export: no per-tick column '%s' in the tables exported\n",
                 o->metric);
@@ -172,9 +205,15 @@ static int64_t count_sql(sqlite3 *db, const char *sql, int64_t run)
     return n;
 }
 
-/* Data rows of a long job; the exact roll-up count only when the cheap
- * bound (the stored rows) is over the limit. */
-static int64_t count_long(sqlite3 *db, const export_job *j, const export_options *o)
+/* 1 when job j is written by a streaming pass (export_stream.h). */
+static int job_streams(const export_job *j, const export_plan *p)
+{
+    return p->streamed && j->kind != JOB_PLAIN && export_stream_can(&j->rt);
+}
+
+/* Data rows of a long job: the stored rows (exact per tick, a bound when
+ * rolled up). */
+static int64_t count_stored(sqlite3 *db, const export_job *j, const export_options *o)
 {
     strbuf b = {0};
     if (j->kind == JOB_PLAIN)
@@ -186,37 +225,81 @@ static int64_t count_long(sqlite3 *db, const export_job *j, const export_options
     const char *sql = strbuf_str(&b);
     int64_t n = sql ? count_sql(db, sql, o->run) : -1;
     strbuf_free(&b);
-    if (j->kind == JOB_LONG && o->period != ROLLUP_TICK && n + 1 > EXPORT_MAX_ROWS) {
-        char *rollup = rollup_long_sql(&j->rt, o->period, o->run > 0 ? "x.run_id = ?1" : NULL);
-        strbuf_addf(&b, "SELECT count(*) FROM (%s)", rollup ? rollup : "");
-        n = rollup && (sql = strbuf_str(&b)) ? count_sql(db, sql, o->run) : -1;
-        free(rollup);
-        strbuf_free(&b);
-    }
     return n;
 }
 
-/* Counts every job's rows; refuses (2) when one is over the limit. */
-static int check_limits(sqlite3 *db, job_list *l, const export_options *o, FILE *err)
+/* The exact rows of a rolled-up long job: by a counting pass, or by the
+ * views' SQL when the job does not stream. */
+static int64_t count_rolled(sqlite3 *db, const export_job *j, const export_options *o,
+                            const export_plan *p)
 {
+    int64_t n = -1;
+    if (job_streams(j, p)) {
+        export_stream_out so = {0};
+        so.count_only = 1;
+        return export_stream_table(db, &j->rt, o->period, o->run, &so, &n) == 0 ? n : -1;
+    }
+    strbuf b = {0};
+    char *rollup = rollup_long_sql(&j->rt, o->period, o->run > 0 ? "x.run_id = ?1" : NULL);
+    strbuf_addf(&b, "SELECT count(*) FROM (%s)", rollup ? rollup : "");
+    const char *sql = strbuf_str(&b);
+    n = rollup && sql ? count_sql(db, sql, o->run) : -1;
+    free(rollup);
+    strbuf_free(&b);
+    return n;
+}
+
+static void refuse_rows(const export_job *j, FILE *err)
+{
+    fprintf(err, "capsim export: %s would have %lld rows (header included), more than "
+                 "a spreadsheet's %d; roll it up with --daily or --monthly, pick one run "
+                 "with --run, or write it anyway with --force\n", j->file,
+            (long long)j->rows, EXPORT_MAX_ROWS);
+}
+
+/* Counts every job's rows; refuses (2) when one is over the limit. A
+ * rolled-up long file whose stored rows are over the limit is counted
+ * exactly: as it is written when it streams into a file (the files are
+ * renamed into place only after the check, so a refusal still leaves
+ * nothing), before writing otherwise. */
+static int check_limits(sqlite3 *db, job_list *l, const export_options *o, export_plan *p,
+                        FILE *err)
+{
+    int64_t wide_rows = p->streamed ? p->periods : -1, cols = 0;
+    const char *cols_of = NULL;
     for (size_t i = 0; i < l->n; i++) {
         export_job *j = &l->items[i];
-        int64_t n = j->kind == JOB_WIDE ? export_wide_rows(db, o->period, o->run)
-                                        : count_long(db, j, o);
+        int64_t n;
+        if (j->kind == JOB_WIDE) {
+            if (wide_rows < 0)
+                wide_rows = export_wide_rows(db, o->period, o->run);
+            n = wide_rows;
+        } else {
+            n = count_stored(db, j, o);
+        }
+        if (n >= 0 && j->kind == JOB_LONG && o->period != ROLLUP_TICK &&
+            n + 1 > EXPORT_MAX_ROWS && !o->force) {
+            if (job_streams(j, p) && !p->to_stdout)
+                j->count_while_writing = 1;
+            else
+                n = count_rolled(db, j, o, p);
+        }
         if (n < 0) {
             fprintf(err, "capsim export: counting rows of %s: %s\n", j->rt.name,
                     sqlite3_errmsg(db));
             return 1;
         }
         j->rows = n + 1;
-        if (j->rows > EXPORT_MAX_ROWS && !o->force) {
-            fprintf(err, "capsim export: %s would have %lld rows (header included), more than "
-                         "a spreadsheet's %d; roll it up with --daily or --monthly, pick one run "
-                         "with --run, or write it anyway with --force\n", j->file,
-                    (long long)j->rows, EXPORT_MAX_ROWS);
+        if (j->rows > EXPORT_MAX_ROWS && !o->force && !j->count_while_writing) {
+            refuse_rows(j, err);
             return 2;
         }
-        int64_t cols = j->kind == JOB_WIDE ? export_wide_columns(db, &j->rt, o->run) + 2 : 0;
+        if (j->kind != JOB_WIDE)
+            continue;
+        if (!cols_of || strcmp(cols_of, j->rt.name) != 0) {
+            cols = export_wide_columns(db, &j->rt, o->run) + 2;
+            cols_of = j->rt.name;
+        }
         if (cols > EXPORT_MAX_COLUMNS && !o->force) {
             fprintf(err, "capsim export: %s would have %lld columns, more than a spreadsheet's "
                          "%d; use the long layout (no --wide) or --force\n", j->file,
@@ -227,7 +310,7 @@ static int check_limits(sqlite3 *db, job_list *l, const export_options *o, FILE 
     return -1;
 }
 
-static void write_value(csvout *w, sqlite3_stmt *s, int c)
+void export__write_value(csvout *w, sqlite3_stmt *s, int c)
 {
     switch (sqlite3_column_type(s, c)) {
     case SQLITE_INTEGER: csvout_int(w, sqlite3_column_int64(s, c)); break;
@@ -251,30 +334,12 @@ static int write_query(sqlite3 *db, const char *sql, int64_t run, csvout *w)
     csvout_end_row(w);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         for (int c = 0; c < n; c++)
-            write_value(w, s, c);
+            export__write_value(w, s, c);
         if (csvout_end_row(w) != 0)
             break;
     }
     sqlite3_finalize(s);
     return rc == SQLITE_DONE && !w->error ? 0 : -1;
-}
-
-static int write_job(sqlite3 *db, const export_job *j, const export_options *o, csvout *w)
-{
-    const char *where = o->run > 0 ? "x.run_id = ?1" : NULL;
-    if (j->kind == JOB_WIDE)
-        return export_wide(db, &j->rt, j->column, o->period, o->run, w);
-    if (j->kind == JOB_LONG) {
-        char *sql = rollup_long_sql(&j->rt, o->period, where);
-        int rc = write_query(db, sql, o->run, w);
-        free(sql);
-        return rc;
-    }
-    strbuf b = {0};
-    strbuf_addf(&b, "SELECT * FROM \"%s\"%s", j->rt.name, plain_where(db, j->rt.name, o->run));
-    int rc = write_query(db, strbuf_str(&b), o->run, w);
-    strbuf_free(&b);
-    return rc;
 }
 
 /* mkdir -p */
@@ -310,41 +375,201 @@ void export_part_end(void)
     part_is_live = 0;
 }
 
+/* The parts of write_files: jobs [0, parts_opened) have (or are about to
+ * have) a part on disk, and [0, parts_renamed) are in place; a stopping
+ * signal removes the others. */
+static export_job *volatile part_jobs;
+static volatile sig_atomic_t parts_opened, parts_renamed;
+
+static void parts_begin(export_job *jobs)
+{
+    parts_opened = parts_renamed = 0;
+    part_jobs = jobs;
+}
+
+/* Removes the parts not renamed into place. */
+static void parts_end(void)
+{
+    for (sig_atomic_t i = parts_renamed; i < parts_opened; i++)
+        remove(part_jobs[i].part);
+    part_jobs = NULL;
+    parts_opened = parts_renamed = 0;
+}
+
 void export_discard_part(void)
 {
     if (part_is_live)
         unlink(live_part);
     part_is_live = 0;
+    export_job *jobs = part_jobs;
+    if (jobs)
+        for (sig_atomic_t i = parts_renamed; i < parts_opened; i++)
+            unlink(jobs[i].part);
+    parts_opened = 0;
 }
 
-static int write_file(sqlite3 *db, const export_job *j, const export_options *o,
-                      const char *path, FILE *err)
+/* One job through SQL: the views' SELECT (rolled up), the wide reference
+ * path, or the relation as stored. Returns 0, or an EXPORT_STREAM_ code. */
+static int write_job(sqlite3 *db, const export_job *j, const export_options *o, csvout *w)
 {
-    char part[4200];
-    snprintf(part, sizeof part, "%s.part", path);
-    export_part_begin(part);
-    FILE *fp = fopen(part, "wb");
-    if (!fp) {
-        export_part_end();
-        fprintf(err, "capsim export: cannot write %s: %s\n", part, strerror(errno));
+    const char *where = o->run > 0 ? "x.run_id = ?1" : NULL;
+    int rc;
+    if (j->kind == JOB_WIDE) {
+        rc = export_wide(db, &j->rt, j->column, o->period, o->run, w);
+    } else if (j->kind == JOB_LONG) {
+        char *sql = rollup_long_sql(&j->rt, o->period, where);
+        rc = write_query(db, sql, o->run, w);
+        free(sql);
+    } else {
+        strbuf b = {0};
+        strbuf_addf(&b, "SELECT * FROM \"%s\"%s", j->rt.name,
+                    plain_where(db, j->rt.name, o->run));
+        rc = write_query(db, strbuf_str(&b), o->run, w);
+        strbuf_free(&b);
+    }
+    return rc == 0 ? 0 : w->error ? EXPORT_STREAM_WRITE : EXPORT_STREAM_SQLITE;
+}
+
+/* The jobs from `first` that one call of write_group writes: the long file
+ * and the wide files of one per-tick table, when they stream; else one. */
+static size_t group_size(const job_list *l, size_t first, const export_plan *p)
+{
+    const export_job *j = &l->items[first];
+    if (!job_streams(j, p))
         return 1;
+    size_t n = 1;
+    int longs = j->kind == JOB_LONG;
+    while (first + n < l->n && n < ROLLUP_COLUMNS_MAX) {
+        const export_job *k = &l->items[first + n];
+        if (!job_streams(k, p) || strcmp(k->rt.name, j->rt.name) != 0 ||
+            (k->kind == JOB_LONG && longs++))
+            break;
+        n++;
     }
-    csvout w;
-    csvout_init(&w, fp);
-    int rc = write_job(db, j, o, &w);
-    if (fclose(fp) != 0)
-        rc = -1;
-    if (rc == 0 && rename(part, path) == 0) {
-        export_part_end();
+    return n;
+}
+
+/* Writes jobs[0..n) (a group) to their csvout. Returns 0, or an
+ * EXPORT_STREAM_ code. */
+static int write_group(sqlite3 *db, export_job *jobs, size_t n, const export_options *o,
+                       const export_plan *p)
+{
+    if (!job_streams(&jobs[0], p))
+        return write_job(db, &jobs[0], o, &jobs[0].w);
+    export_stream_out so = {0};
+    export_job *long_job = NULL;
+    for (size_t k = 0; k < n; k++) {
+        if (jobs[k].kind == JOB_LONG) {
+            long_job = &jobs[k];
+            so.long_out = &jobs[k].w;
+        } else {
+            so.wide_column[so.n_wide] = jobs[k].column;
+            so.wide_out[so.n_wide++] = &jobs[k].w;
+        }
+    }
+    int64_t rows = 0;
+    int rc = export_stream_table(db, &jobs[0].rt, o->period, o->run, &so, &rows);
+    if (long_job && long_job->count_while_writing)
+        long_job->rows = rows + 1;
+    return rc;
+}
+
+static void report_failure(sqlite3 *db, const export_job *j, size_t n, int rc, FILE *err)
+{
+    for (size_t k = 0; k < n && rc == EXPORT_STREAM_WRITE; k++)
+        if (j[k].w.error) {
+            j += k;
+            break;
+        }
+    fprintf(err, "capsim export: writing %s failed: %s\n", j->path,
+            rc == EXPORT_STREAM_WRITE ? strerror(errno)
+            : rc == EXPORT_STREAM_OVERFLOW ? "integer overflow in a sum"
+            : sqlite3_errmsg(db));
+}
+
+/* Opens the parts of a group. Returns 0 or 1 (reported). */
+static int open_parts(export_job *jobs, size_t n, FILE *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        export_job *j = &jobs[k];
+        snprintf(j->part, sizeof j->part, "%s.part", j->path);
+        parts_opened++;
+        j->fp = fopen(j->part, "wb");
+        if (!j->fp) {
+            fprintf(err, "capsim export: cannot write %s: %s\n", j->part, strerror(errno));
+            return 1;
+        }
+        csvout_init(&j->w, j->fp);
+    }
+    return 0;
+}
+
+/* Closes the parts of a group; 0, or -1 when a close failed. */
+static int close_parts(export_job *jobs, size_t n)
+{
+    int rc = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (jobs[k].fp && fclose(jobs[k].fp) != 0) {
+            jobs[k].w.error = 1;
+            rc = -1;
+        }
+        jobs[k].fp = NULL;
+    }
+    return rc;
+}
+
+/* Every part written: checks the rows counted while writing, then renames
+ * the parts into place. Returns 0, 1 or 2 (reported). */
+static int finish_parts(job_list *l, const export_options *o, FILE *err)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const export_job *j = &l->items[i];
+        if (j->count_while_writing && j->rows > EXPORT_MAX_ROWS) {
+            refuse_rows(j, err);
+            return 2;
+        }
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        const export_job *j = &l->items[i];
+        if (rename(j->part, j->path) != 0) {
+            fprintf(err, "capsim export: cannot rename %s to %s: %s\n", j->part, j->path,
+                    strerror(errno));
+            return 1;
+        }
+        parts_renamed = (sig_atomic_t)(i + 1);
         if (!o->quiet)
-            printf("%s: %llu rows\n", path, (unsigned long long)w.rows);
-        return 0;
+            printf("%s: %llu rows\n", j->path, (unsigned long long)j->w.rows);
     }
-    fprintf(err, "capsim export: writing %s failed: %s\n", path,
-            w.error ? strerror(errno) : sqlite3_errmsg(db));
-    remove(part);
-    export_part_end();
-    return 1;
+    return 0;
+}
+
+/* Writes every job to its path (FILE.part, renamed once all are written).
+ * Returns 0, 1 or 2 (reported). */
+static int write_files(sqlite3 *db, job_list *l, const export_options *o,
+                       const export_plan *p, FILE *err)
+{
+    parts_begin(l->items);
+    int code = 0;
+    for (size_t i = 0; i < l->n && code == 0;) {
+        size_t n = group_size(l, i, p);
+        if (open_parts(&l->items[i], n, err) != 0) {
+            close_parts(&l->items[i], n);
+            code = 1;
+            break;
+        }
+        int rc = write_group(db, &l->items[i], n, o, p);
+        if (close_parts(&l->items[i], n) != 0 && rc == 0)
+            rc = EXPORT_STREAM_WRITE;
+        if (rc != 0) {
+            report_failure(db, &l->items[i], n, rc, err);
+            code = 1;
+        }
+        i += n;
+    }
+    if (code == 0)
+        code = finish_parts(l, o, err);
+    parts_end();
+    return code;
 }
 
 static int ends_with_csv(const char *s)
@@ -353,56 +578,86 @@ static int ends_with_csv(const char *s)
     return n >= 4 && !strcmp(s + n - 4, ".csv");
 }
 
-static int write_all(sqlite3 *db, const job_list *l, const export_options *o, FILE *err)
+static int write_stdout(sqlite3 *db, export_job *j, const export_options *o,
+                        const export_plan *p, FILE *err)
 {
-    int single = !o->out || !strcmp(o->out, "-") || ends_with_csv(o->out);
-    if (single && l->n != 1) {
-        fprintf(err, "capsim export: %zu files to write; give a directory with -o DIR "
-                     "(or pick one table with --table and one column with --metric)\n", l->n);
-        return 2;
+    csvout_init(&j->w, stdout);
+    int rc = write_group(db, j, 1, o, p);
+    if (rc != 0 && rc != EXPORT_STREAM_WRITE) {
+        fprintf(err, "capsim export: reading the rows failed: %s\n",
+                rc == EXPORT_STREAM_OVERFLOW ? "integer overflow in a sum" : sqlite3_errmsg(db));
+        return 1;
     }
-    if (single && (!o->out || !strcmp(o->out, "-"))) {
-        csvout w;
-        csvout_init(&w, stdout);
-        if (write_job(db, &l->items[0], o, &w) != 0 && !w.error) {
-            fprintf(err, "capsim export: reading the rows failed: %s\n", sqlite3_errmsg(db));
-            return 1;
-        }
-        errno = 0;
-        if (fflush(stdout) != 0 || w.error || ferror(stdout)) {
-            fprintf(err, "capsim export: writing to standard output failed: %s\n",
-                    errno ? strerror(errno) : "a write failed");
-            return 1;
-        }
-        return 0;
+    errno = 0;
+    if (fflush(stdout) != 0 || j->w.error || ferror(stdout)) {
+        fprintf(err, "capsim export: writing to standard output failed: %s\n",
+                errno ? strerror(errno) : "a write failed");
+        return 1;
     }
-    if (single)
-        return write_file(db, &l->items[0], o, o->out, err);
+    return 0;
+}
+
+static int write_all(sqlite3 *db, job_list *l, const export_options *o, const export_plan *p,
+                     FILE *err)
+{
+    if (p->to_stdout)
+        return write_stdout(db, &l->items[0], o, p, err);
+    if (p->single) {
+        snprintf(l->items[0].path, sizeof l->items[0].path, "%s", o->out);
+        return write_files(db, l, o, p, err);
+    }
     if (make_dirs(o->out) != 0) {
         fprintf(err, "capsim export: cannot create %s: %s\n", o->out, strerror(errno));
         return 1;
     }
-    for (size_t i = 0; i < l->n; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", o->out, l->items[i].file);
-        if (write_file(db, &l->items[i], o, path, err) != 0)
-            return 1;
+    for (size_t i = 0; i < l->n; i++)
+        snprintf(l->items[i].path, sizeof l->items[i].path, "%s/%s", o->out,
+                 l->items[i].file);
+    return write_files(db, l, o, p, err);
+}
+
+/* Where the files go, and whether the per-tick tables stream. Returns -1
+ * to go on, or an exit code. */
+static int plan_output(sqlite3 *db, const job_list *l, const export_options *o,
+                       export_plan *p, FILE *err)
+{
+    p->single = !o->out || !strcmp(o->out, "-") || ends_with_csv(o->out);
+    p->to_stdout = p->single && (!o->out || !strcmp(o->out, "-"));
+    if (p->single && l->n != 1) {
+        fprintf(err, "capsim export: %zu files to write; give a directory with -o DIR "
+                     "(or pick one table with --table and one column with --metric)\n", l->n);
+        return 2;
     }
-    return 0;
+    int ticks = 0;
+    for (size_t i = 0; i < l->n; i++)
+        ticks |= l->items[i].kind != JOB_PLAIN;
+    p->streamed = 0;
+    if (!ticks || o->sql_reference)
+        return -1;
+    int ordered = export_stream_survey(db, o->period, o->run, &p->periods);
+    if (ordered < 0) {
+        fprintf(err, "capsim export: reading the tick table: %s\n", sqlite3_errmsg(db));
+        return 1;
+    }
+    p->streamed = ordered;
+    return -1;
 }
 
 int export_run(sqlite3 *db, const export_options *o, FILE *err)
 {
     job_list l = {0};
+    export_plan p = {0};
     int code = plan(db, o, &l, err);
     if (code < 0 && l.n == 0) {
         fprintf(err, "capsim export: nothing to export\n");
         code = 2;
     }
     if (code < 0)
-        code = check_limits(db, &l, o, err);
+        code = plan_output(db, &l, o, &p, err);
     if (code < 0)
-        code = write_all(db, &l, o, err);
+        code = check_limits(db, &l, o, &p, err);
+    if (code < 0)
+        code = write_all(db, &l, o, &p, err);
     free(l.items);
     return code;
 }

@@ -34,6 +34,10 @@
  * An export whose file would have more than EXPORT_MAX_ROWS rows (header
  * included; a spreadsheet's limit) is refused, unless forced, and nothing
  * is written.
+ *
+ * The long, rolled-up and wide files of a per-tick table are written by
+ * one streaming pass over it (export_stream.h), with the bytes of the SQL
+ * of the views (rollup.h) and of the wide reference path (export_wide).
  */
 #ifndef CAPSIM_EXPORT_H
 #define CAPSIM_EXPORT_H
@@ -58,6 +62,8 @@ typedef struct export_options {
     int force;                 /* write even above the row limit */
     const char *out;           /* NULL or "-": stdout; *.csv: a file; else a directory */
     int quiet;                 /* no "file: N rows" lines */
+    int sql_reference;         /* tests only: per-tick tables through the views' SQL and
+                                * the wide reference path, not the streaming pass */
 } export_options;
 
 /* Exports. Messages go to err. Returns an exit code: 0, 1 runtime failure,

@@ -1,11 +1,14 @@
 /*
- * export_wide: pivots one column of a per-tick table so that entities
- * become columns. Per-tick rows stream from SQL in key order (no sort) and
- * are gathered into one output row per (run, period), summing flows and
- * averaging levels on the way (the roll-up rule of rollup.h); entities map
- * to columns by name, so the replications of a scenario share columns.
+ * export_wide: the wide layout's column map and row writer (shared with the
+ * streaming pass of export_stream.c), and the SQL reference path that
+ * pivots one column of a per-tick table at a time: per-tick rows stream
+ * from SQL in key order (no sort) and are gathered into one output row per
+ * (run, period), summing flows and averaging levels on the way (the
+ * roll-up rule of rollup.h, summed in row order); entities map to columns
+ * by name, so the replications of a scenario share columns.
  */
 #include "export.h"
+#include "export_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -14,17 +17,7 @@
 #include "../sim/util/strbuf.h"
 #include "../sim/util/grow.h"
 
-/* (run, entity id) -> column, sorted by (run, id) for binary search. */
-typedef struct wide_map {
-    int64_t *run, *id;
-    int *col;
-    size_t n, cap;
-    char **names;
-    size_t cap_names;
-    int ncols;
-} wide_map;
-
-static void map_free(wide_map *m)
+void export__wide_map_free(export_wide_map *m)
 {
     for (int c = 0; c < m->ncols; c++)
         free(m->names[c]);
@@ -34,7 +27,7 @@ static void map_free(wide_map *m)
     free(m->col);
 }
 
-static int name_column(wide_map *m, const char *name)
+static int name_column(export_wide_map *m, const char *name)
 {
     for (int c = 0; c < m->ncols; c++)
         if (!strcmp(m->names[c], name))
@@ -49,7 +42,7 @@ static int name_column(wide_map *m, const char *name)
     return m->ncols++;
 }
 
-static int map_add(wide_map *m, int64_t run, int64_t id, const char *name)
+static int map_add(export_wide_map *m, int64_t run, int64_t id, const char *name)
 {
     if (m->n == m->cap) {
         const size_t cap = grow_capacity(m->cap, m->n + 1, 64);
@@ -68,7 +61,7 @@ static int map_add(wide_map *m, int64_t run, int64_t id, const char *name)
     return 0;
 }
 
-static int map_find(const wide_map *m, int64_t run, int64_t id)
+int export__wide_map_find(const export_wide_map *m, int64_t run, int64_t id)
 {
     size_t lo = 0, hi = m->n;
     while (lo < hi) {
@@ -99,7 +92,7 @@ static char *entity_sql(const rollup_table *t, int64_t run)
     return b.error ? (strbuf_free(&b), NULL) : b.s;
 }
 
-static int load_map(sqlite3 *db, const rollup_table *t, int64_t run, wide_map *m)
+int export__wide_map_load(sqlite3 *db, const rollup_table *t, int64_t run, export_wide_map *m)
 {
     char *sql = entity_sql(t, run);
     sqlite3_stmt *s = NULL;
@@ -123,9 +116,9 @@ static int load_map(sqlite3 *db, const rollup_table *t, int64_t run, wide_map *m
 
 int64_t export_wide_columns(sqlite3 *db, const rollup_table *t, int64_t run)
 {
-    wide_map m = {0};
-    int64_t n = load_map(db, t, run, &m) == 0 ? m.ncols : -1;
-    map_free(&m);
+    export_wide_map m = {0};
+    int64_t n = export__wide_map_load(db, t, run, &m) == 0 ? m.ncols : -1;
+    export__wide_map_free(&m);
     return n;
 }
 
@@ -147,81 +140,79 @@ int64_t export_wide_rows(sqlite3 *db, rollup_period p, int64_t run)
     return n;
 }
 
-/* One output row being gathered: per entity column, the sum and the count
- * of the values of the period's ticks. */
-typedef struct wide_row {
-    double *sum;
-    int64_t *count;
-    int flow;                  /* write sums, not means */
-} wide_row;
-
-static void write_row(csvout *w, int64_t run, const char *date, const wide_row *r, int ncols)
+int export__wide_write_row(csvout *w, int64_t run, const char *label, const double *sum,
+                           const int64_t *count, int ncols, int flow)
 {
     csvout_int(w, run);
-    csvout_text(w, date);
+    csvout_text(w, label);
     for (int c = 0; c < ncols; c++) {
-        if (r->count[c] == 0)
+        if (count[c] == 0)
             csvout_null(w);
         else
-            csvout_real(w, r->flow ? r->sum[c] : r->sum[c] / (double)r->count[c]);
+            csvout_real(w, flow ? sum[c] : sum[c] / (double)count[c]);
     }
+    return csvout_end_row(w);
+}
+
+void export__wide_header(csvout *w, const export_wide_map *m)
+{
+    csvout_text(w, "run_id");
+    csvout_text(w, "date");
+    for (int c = 0; c < m->ncols; c++)
+        csvout_text(w, m->names[c]);
     csvout_end_row(w);
 }
 
 /* Streams the per-tick series into one row per (run, period). */
-static int pivot(sqlite3_stmt *s, const wide_map *m, int flow, csvout *w)
+static int pivot(sqlite3_stmt *s, const export_wide_map *m, int flow, csvout *w)
 {
-    wide_row r = {calloc((size_t)m->ncols + 1, sizeof *r.sum),
-                  calloc((size_t)m->ncols + 1, sizeof *r.count), flow};
+    double *sum = calloc((size_t)m->ncols + 1, sizeof *sum);
+    int64_t *count = calloc((size_t)m->ncols + 1, sizeof *count);
     char date[40] = "";
     int64_t cur = -1;
-    int rc = r.sum && r.count ? SQLITE_ROW : SQLITE_NOMEM;
+    int rc = sum && count ? SQLITE_ROW : SQLITE_NOMEM;
     while (rc == SQLITE_ROW && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t run = sqlite3_column_int64(s, 0);
         const char *d = (const char *)sqlite3_column_text(s, 1);
         d = d ? d : "";
         if (run != cur || strcmp(d, date) != 0) {
             if (cur >= 0)
-                write_row(w, cur, date, &r, m->ncols);
+                export__wide_write_row(w, cur, date, sum, count, m->ncols, flow);
             cur = run;
             snprintf(date, sizeof date, "%s", d);
-            memset(r.sum, 0, (size_t)m->ncols * sizeof *r.sum);
-            memset(r.count, 0, (size_t)m->ncols * sizeof *r.count);
+            memset(sum, 0, (size_t)m->ncols * sizeof *sum);
+            memset(count, 0, (size_t)m->ncols * sizeof *count);
         }
-        int col = map_find(m, run, sqlite3_column_int64(s, 2));
+        int col = export__wide_map_find(m, run, sqlite3_column_int64(s, 2));
         if (col >= 0 && sqlite3_column_type(s, 3) != SQLITE_NULL) {
-            r.sum[col] += sqlite3_column_double(s, 3);
-            r.count[col]++;
+            sum[col] += sqlite3_column_double(s, 3);
+            count[col]++;
         }
     }
     if (rc == SQLITE_DONE && cur >= 0)
-        write_row(w, cur, date, &r, m->ncols);
-    free(r.sum);
-    free(r.count);
+        export__wide_write_row(w, cur, date, sum, count, m->ncols, flow);
+    free(sum);
+    free(count);
     return rc == SQLITE_DONE && !w->error ? 0 : -1;
 }
 
 int export_wide(sqlite3 *db, const rollup_table *t, const char *column, rollup_period p,
                 int64_t run, csvout *w)
 {
-    wide_map m = {0};
+    export_wide_map m = {0};
     sqlite3_stmt *s = NULL;
     char *sql = rollup_series_sql(t, p, column, run > 0 ? "x.run_id = ?1" : NULL);
     int rc = -1;
-    if (sql && load_map(db, t, run, &m) == 0 &&
+    if (sql && export__wide_map_load(db, t, run, &m) == 0 &&
         sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
         if (run > 0)
             sqlite3_bind_int64(s, 1, run);
-        csvout_text(w, "run_id");
-        csvout_text(w, "date");
-        for (int c = 0; c < m.ncols; c++)
-            csvout_text(w, m.names[c]);
-        csvout_end_row(w);
+        export__wide_header(w, &m);
         int flow = p != ROLLUP_TICK && rollup_classify(column, NULL) == ROLLUP_FLOW;
         rc = pivot(s, &m, flow, w);
     }
     sqlite3_finalize(s);
     free(sql);
-    map_free(&m);
+    export__wide_map_free(&m);
     return rc;
 }

@@ -143,8 +143,9 @@ static int parse(int argc, char **argv, export_options *o, const char **tables,
     return -1;
 }
 
-/* SIGINT or SIGTERM during an export: remove the file being written, then
- * die of the signal as usual (files already renamed into place are kept). */
+/* SIGINT or SIGTERM during an export: remove the .part files being written
+ * (an export renames its files into place only once all are written), then
+ * die of the signal as usual. */
 static void on_stop_signal(int sig)
 {
     export_discard_part();

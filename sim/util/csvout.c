@@ -73,6 +73,14 @@ void csvout_real(csvout *w, double v)
     separator(w);
     if (!isfinite(v))
         return;
+    /* A whole number under 10^15 in magnitude has at most 15 digits, which
+     * "%.15g" writes as they are: the same text as an integer, without the
+     * formatting and the read-back (-0 excepted: "%g" keeps its sign). */
+    if (fabs(v) < 1e15 && v == (double)(int64_t)v && !(v == 0.0 && signbit(v))) {
+        if (fprintf(w->fp, "%lld", (long long)v) < 0)
+            w->error = 1;
+        return;
+    }
     char buf[40];
     csvout_format_real(v, buf, sizeof buf);
     if (fputs(buf, w->fp) == EOF)

@@ -35,5 +35,10 @@ void bench_sweep_report(FILE *out, const char *capsim, const char *scenario, con
  * runs and wall time of `capsim search` against a grid sweep of every
  * point, on tests/fixtures/search-linear.ini (run from the repository). */
 void bench_search_report(FILE *out, const char *capsim, const char *dir);
+/* `make run` step by step through the capsim binary (run, export --daily,
+ * export --daily --wide, report, plot), each as a ratio to the run's wall
+ * time; and the export's streaming pass against its SQL reference path in
+ * this process (bench_export.c). dir: a scratch folder. */
+void bench_export_report(FILE *out, const char *capsim, const char *scenario, const char *dir);
 
 #endif

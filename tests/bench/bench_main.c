@@ -9,6 +9,8 @@
  *  - the engine and the job stream against SimPy;
  *  - the scenario with failures on against off (scenario.failures=false);
  *  - the goal search against a full scan of its step grid (bench_search.c).
+ *  - `make run` step by step, as ratios to the run's own wall time, and the
+ *    export's streaming pass against its SQL reference path.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +156,7 @@ int main(int argc, char **argv)
     printf("  rows/s       %12.0f   plain SQLite insert baseline %.0f rows/s; ratio %.2f\n",
            rows, baseline, baseline > 0 ? rows / baseline : 0.0);
     failures_cost(capsim, scenario, dir);
+    bench_export_report(stdout, capsim, scenario, dir);
     char cleanup[4200];
     snprintf(cleanup, sizeof cleanup, "rm -rf '%s'", dir);
     return system(cleanup) == 0 ? 0 : 1;

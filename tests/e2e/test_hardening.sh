@@ -20,7 +20,11 @@ cd "$tmp"
 # ---- results that are lost or land in the wrong place
 "$CAPSIM" run "$scenario" -o "$tmp/busy.db" --until 2025-04-30 -q >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 50); do [ -s "$tmp/busy.db" ] && break; sleep 0.1; done
+# wait until it is writing ticks (it holds its lock from the moment its file is set up)
+for _ in $(seq 100); do
+  [ "$(q "$tmp/busy.db" "SELECT count(*) FROM tick" 2>/dev/null || echo 0)" -gt 0 ] && break
+  sleep 0.1
+done
 "$CAPSIM" run "$base" -o "$tmp/busy.db" --until 2025-01-02 -q --replace >/dev/null 2> err
 expect_eq "--replace while another run writes: exit 1" 1 $?
 expect_eq "--replace says the database is in use" 1 "$(grep -c 'in use by another capsim process' err)"

@@ -98,6 +98,33 @@ static void test_round_trip(void **state)
                         "0.5886399999999999");
 }
 
+/* Whole numbers take csvout_real's integer path below 10^15; every one
+ * must read exactly as the "%.15g" search writes it, -0 and 10^15 too. */
+static void cells_whole(csvout *w)
+{
+    const double v[] = {0.0, -0.0, 7.0, -123456.0, 999999999999999.0, -999999999999999.0,
+                        1e15, 4503599627370497.0, 2.5e17, 1048576.0};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        csvout_real(w, v[i]);
+}
+
+static void test_whole_numbers(void **state)
+{
+    (void)state;
+    char buf[512], want[512] = "", cell[40];
+    csv_row(cells_whole, buf, sizeof buf);
+    const double v[] = {0.0, -0.0, 7.0, -123456.0, 999999999999999.0, -999999999999999.0,
+                        1e15, 4503599627370497.0, 2.5e17, 1048576.0};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        strcat(want, i ? "," : "");
+        strcat(want, csvout_format_real(v[i], cell, sizeof cell));
+    }
+    strcat(want, "\r\n");
+    assert_string_equal(buf, want);
+    assert_string_equal(buf, "0,-0,7,-123456,999999999999999,-999999999999999,1e+15,"
+                             "4503599627370497,2.5e+17,1048576\r\n");
+}
+
 static void test_classify(void **state)
 {
     (void)state;
@@ -219,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_text_cells),
         cmocka_unit_test(test_number_cells),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_whole_numbers),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_t_quantiles),
         cmocka_unit_test(test_stats),
