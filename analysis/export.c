@@ -408,6 +408,44 @@ void export_discard_part(void)
     parts_opened = 0;
 }
 
+/* The entity an id column names, for the name written beside it: a
+ * spreadsheet user reads "coreweave", not provider 0. */
+static const struct { const char *column, *table, *name; } named_ids[] = {
+    {"lessor_id", "provider", "lessor"},     {"lessee_id", "provider", "lessee"},
+    {"owner_id", "provider", "owner"},       {"tenant_id", "provider", "tenant"},
+    {"datacenter_id", "datacenter", "datacenter"}, {"gpu_type_id", "gpu_type", "gpu_type"},
+    {"parent_id", "contract", "parent"},
+};
+
+/* SELECT of a relation as stored, with each entity id of a run's entity
+ * table followed by that entity's name (contract: lessor_id, lessor, ...). */
+static void plain_select(sqlite3 *db, const char *name, int64_t run, strbuf *b)
+{
+    sqlite3_stmt *s = NULL;
+    strbuf_add(b, "SELECT ");
+    int n = 0;
+    const int has_run = adb_has_column(db, name, "run_id");
+    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1) ORDER BY cid", -1, &s,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            const char *c = (const char *)sqlite3_column_text(s, 0);
+            strbuf_addf(b, "%sx.\"%s\"", n++ ? ", " : "", c);
+            for (size_t k = 0; has_run && k < sizeof named_ids / sizeof named_ids[0]; k++)
+                if (!strcmp(c, named_ids[k].column) && adb_has_relation(db, named_ids[k].table))
+                    strbuf_addf(b, ", (SELECT e.name FROM \"%s\" e WHERE e.run_id = x.run_id"
+                                   " AND e.id = x.\"%s\") AS \"%s\"", named_ids[k].table, c,
+                                named_ids[k].name);
+        }
+    }
+    sqlite3_finalize(s);
+    if (!n)
+        strbuf_add(b, "*");
+    const char *where = plain_where(db, name, run);
+    strbuf_addf(b, " FROM \"%s\" x%s%s", name, where[0] ? " WHERE x." : "",
+                where[0] ? where + 7 : "");
+}
+
 /* One job through SQL: the views' SELECT (rolled up), the wide reference
  * path, or the relation as stored. Returns 0, or an EXPORT_STREAM_ code. */
 static int write_job(sqlite3 *db, const export_job *j, const export_options *o, csvout *w)
@@ -422,8 +460,7 @@ static int write_job(sqlite3 *db, const export_job *j, const export_options *o, 
         free(sql);
     } else {
         strbuf b = {0};
-        strbuf_addf(&b, "SELECT * FROM \"%s\"%s", j->rt.name,
-                    plain_where(db, j->rt.name, o->run));
+        plain_select(db, j->rt.name, o->run, &b);
         rc = write_query(db, strbuf_str(&b), o->run, w);
         strbuf_free(&b);
     }

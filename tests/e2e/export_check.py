@@ -157,7 +157,20 @@ def plain(db, out, name, run):
         where = ' WHERE id = ?'
     elif run and 'run_id' in cols:
         where = ' WHERE run_id = ?'
-    cur = db.execute(f'SELECT * FROM "{name}"{where}', (run,) if where else ())
+    # each entity id of a run's entity table is followed by the entity's name
+    named = {'lessor_id': ('provider', 'lessor'), 'lessee_id': ('provider', 'lessee'),
+             'owner_id': ('provider', 'owner'), 'tenant_id': ('provider', 'tenant'),
+             'datacenter_id': ('datacenter', 'datacenter'),
+             'gpu_type_id': ('gpu_type', 'gpu_type'), 'parent_id': ('contract', 'parent')}
+    sel = []
+    for c in cols:
+        sel.append(f'x."{c}"')
+        if c in named and 'run_id' in cols:
+            t, n = named[c]
+            sel.append(f'(SELECT e.name FROM "{t}" e WHERE e.run_id = x.run_id AND e.id = x."{c}")'
+                       f' AS "{n}"')
+    cur = db.execute(f'SELECT {", ".join(sel)} FROM "{name}" x{where.replace("WHERE ", "WHERE x.")}',
+                     (run,) if where else ())
     write(os.path.join(out, name + '.csv'), [d[0] for d in cur.description], cur)
 
 
