@@ -84,6 +84,26 @@ def compare_rows(path, rows, header, rel=0.0):
     check(bad == 0, f'{path}: {bad} rows differ')
 
 
+NAMED_IDS = {'lessor_id': ('provider', 'lessor'), 'lessee_id': ('provider', 'lessee'),
+             'owner_id': ('provider', 'owner'), 'tenant_id': ('provider', 'tenant'),
+             'datacenter_id': ('datacenter', 'datacenter'),
+             'gpu_type_id': ('gpu_type', 'gpu_type'), 'parent_id': ('contract', 'parent')}
+
+
+def named_select(db, name):
+    """A relation as the long export writes it: each entity id of a run's
+    entity table followed by that entity's name."""
+    cols = [c for (c,) in db.execute("SELECT name FROM pragma_table_info(?)", (name,))]
+    sel = []
+    for c in cols:
+        sel.append(f'x."{c}"')
+        if c in NAMED_IDS and 'run_id' in cols:
+            t, n = NAMED_IDS[c]
+            sel.append(f'(SELECT e.name FROM "{t}" e WHERE e.run_id = x.run_id AND e.id = x."{c}")'
+                       f' AS "{n}"')
+    return f'SELECT {", ".join(sel)} FROM "{name}" x'
+
+
 def cmd_long(db_path, folder):
     """Every table's long export equals the database row for row."""
     db = sqlite3.connect(db_path)
@@ -101,9 +121,9 @@ def cmd_long(db_path, folder):
                    f" JOIN {ent} e ON e.run_id=x.run_id AND e.id=x.{ec} ORDER BY 1, 2, 4")
             header = ['run_id', 'tick', 'date', ec, ent] + values
         else:
-            cur = db.execute(f"SELECT * FROM {name}")
+            sql = named_select(db, name)
+            cur = db.execute(sql)
             header = [d[0] for d in cur.description]
-            sql = f"SELECT * FROM {name}"
         rows = db.execute(sql).fetchall()
         compare_rows(path, rows, header)
         n = db.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
