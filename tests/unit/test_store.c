@@ -501,7 +501,9 @@ static void test_interrupted_run(void **state)
 }
 
 /* A process that dies without store_end_run or store_close keeps the ticks
- * of every committed batch, and its run still says 'running'. */
+ * of every committed batch, and its run still says 'running'. The child
+ * dies once the writer thread has committed the first batch: the 100 ticks
+ * handed over after it are lost with the process. */
 static void test_hard_death_keeps_committed_ticks(void **state)
 {
     fixture *f = *state;
@@ -512,7 +514,9 @@ static void test_hard_death_keeps_committed_ticks(void **state)
         store *st = open_ok(f->db, 0);
         int64_t run;
         simulate(f, st, ticks * 3600, 0, &run);
-        _exit(0);  /* no end_run, no close */
+        for (int i = 0; i < 30000 && store_ticks_committed(st) < STORE_TICKS_PER_COMMIT; i++)
+            usleep(1000);
+        _exit(store_ticks_committed(st) == STORE_TICKS_PER_COMMIT ? 0 : 3);  /* no end_run */
     }
     int wstatus = 0;
     assert_int_equal(waitpid(pid, &wstatus, 0), pid);
@@ -525,7 +529,9 @@ static void test_hard_death_keeps_committed_ticks(void **state)
 
 /* A tick that fails half-way (here a trigger on contract_tick, standing in
  * for a full disk) is removed whole; the ticks before it are kept and the
- * run is marked failed. */
+ * run is marked failed. The writer thread meets the failure; the
+ * simulation, at most STORE_RING_SLOTS ticks ahead, sees it at a later
+ * hand-off and stops, and nothing after tick 29 is stored. */
 static void test_failed_tick_is_not_half_stored(void **state)
 {
     fixture *f = *state;
@@ -539,10 +545,14 @@ static void test_failed_tick_is_not_half_stored(void **state)
     store *st = open_ok(f->db, 0);
     run_ctx rc = {.st = st};
     int64_t run;
-    assert_int_equal(simulate_ctx(f, &rc, TICKS * 3600, &run), ENGINE_HANDLER_FAILED);
+    const int64_t horizon = (29 + STORE_RING_SLOTS + 2) * 3600;
+    assert_int_equal(simulate_ctx(f, &rc, horizon, &run), ENGINE_HANDLER_FAILED);
     assert_int_equal(rc.write_status, STORE_ERR_SQLITE);
     assert_non_null(strstr(store_errmsg(st), "disk on fire"));
-    assert_int_equal(store_end_run(st, STORE_RUN_FAILED, 0.1, 30), STORE_OK);
+    assert_non_null(strstr(store_errmsg(st), "tick 29: "));
+    /* the failure is the run's error; the whole ticks before it are kept */
+    assert_int_equal(store_end_run(st, STORE_RUN_FAILED, 0.1, 30), STORE_ERR_SQLITE);
+    assert_non_null(strstr(store_errmsg(st), "disk on fire"));
     store_close(st);
     assert_status(f->db, run, "failed");
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM tick"), 29);
