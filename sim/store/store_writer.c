@@ -9,8 +9,13 @@
  * the simulation for room. The slots in use by the writer are the `count`
  * slots before `head`; the simulation fills `head` only when count <
  * STORE_RING_SLOTS, so the two never touch the same slot.
+ *
+ * The writer sleeps until WAKE_BATCH slots are pending (or the run ends) and
+ * then writes until none is: one wake-up per batch rather than per tick,
+ * which matters most when the machine has no core to spare for it.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +25,7 @@
 struct store_writer {
     pthread_t thread;
     pthread_mutex_t lock;
-    pthread_cond_t has_work;      /* count > 0 or stopping */
+    pthread_cond_t has_work;      /* count reached WAKE_BATCH, or stopping */
     pthread_cond_t has_room;      /* count < STORE_RING_SLOTS */
     size_t head;                  /* the slot the simulation fills next */
     size_t count;                 /* handed over, not yet released */
@@ -29,6 +34,9 @@ struct store_writer {
     atomic_int failed;            /* the writer's status once it failed, else 0 */
     store_snapshot slots[STORE_RING_SLOTS];
 };
+
+/* Slots pending before the sleeping writer is woken (< STORE_RING_SLOTS). */
+#define WAKE_BATCH 32
 
 static _Thread_local int writer_thread;
 
@@ -60,8 +68,9 @@ static void *writer_main(void *arg)
     writer_thread = 1;
     pthread_mutex_lock(&w->lock);
     for (;;) {
-        while (w->count == 0 && !w->stopping)
-            pthread_cond_wait(&w->has_work, &w->lock);
+        if (w->count == 0)  /* drained: sleep until a batch is pending */
+            while (w->count < WAKE_BATCH && !w->stopping)
+                pthread_cond_wait(&w->has_work, &w->lock);
         if (w->count == 0)
             break;
         store_snapshot *s = &w->slots[(w->head + STORE_RING_SLOTS - w->count) % STORE_RING_SLOTS];
@@ -91,7 +100,14 @@ int store__writer_start(store *st)
     atomic_store(&st->ticks_committed, 0);
     st->writer_status = STORE_OK;
     st->writer_errmsg[0] = '\0';
-    if (pthread_create(&w->thread, NULL, writer_main, st) != 0) {
+    /* Signals (Ctrl-C, SIGTERM) stay with the simulation thread, which stops
+     * the run: the writer starts with every signal blocked. */
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    const int created = pthread_create(&w->thread, NULL, writer_main, st);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    if (created != 0) {
         st->writer = NULL;
         pthread_cond_destroy(&w->has_room);
         pthread_cond_destroy(&w->has_work);
@@ -128,7 +144,8 @@ void store__writer_publish(store *st)
     w->head = (w->head + 1) % STORE_RING_SLOTS;
     w->count++;
     w->filling = 0;
-    pthread_cond_signal(&w->has_work);
+    if (w->count == WAKE_BATCH)
+        pthread_cond_signal(&w->has_work);
     pthread_mutex_unlock(&w->lock);
 }
 

@@ -23,4 +23,9 @@ void bench_evq_report(FILE *out);
  * against ticks. dir: a scratch folder. */
 void bench_sweep_report(FILE *out, const char *capsim, const char *scenario, const char *dir);
 
+/* Storage against the default run (bench_store.c): the run into a database
+ * against the same run storing nothing and against inserting its rows alone
+ * through the store's statements. dir: a scratch folder. */
+void bench_store_report(FILE *out, const char *scenario, const char *dir);
+
 #endif

@@ -6,7 +6,9 @@
  *    rows of the same width;
  *  - the fleet kernel's ns per GPU-tick against a copy loop over the same bytes;
  *  - the event queue's hold time;
- *  - the scenario with failures on against off (scenario.failures=false).
+ *  - the scenario with failures on against off (scenario.failures=false);
+ *  - storage: the default run against the same run storing nothing and
+ *    against inserting its rows alone (bench_store.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +137,7 @@ int main(int argc, char **argv)
     bench_kernel_report(stdout);
     bench_evq_report(stdout);
     bench_sweep_report(stdout, capsim, scenario, dir);
+    bench_store_report(stdout, scenario, dir);
 
     double events, gpu_ticks, rows;
     double baseline = sqlite_baseline_rows_per_second(dir);
