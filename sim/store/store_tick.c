@@ -1,6 +1,11 @@
 /*
- * store_tick: the hot path (one tick's rows) and the rest of a run's
- * lifecycle: events, metrics, and the end of the run.
+ * store_tick: the hot path and the rest of a run's lifecycle. On the
+ * simulation thread, store_write_tick copies the tick's rows out of the
+ * market (through its row accessors), with the datacenters and contracts
+ * added since the last tick, into a ring slot, and store_log_event adds
+ * events to the same slot; on the writer thread, store__write_snapshot
+ * inserts a slot: events, new entities, then the tick. store_end_run lets
+ * the writer drain, then inserts the metrics and closes the run.
  *
  * Each per-tick entity table is written with multi-row INSERT statements
  * (STORE_ROWS_PER_INSERT rows each), which cost far less per row than
