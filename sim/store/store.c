@@ -44,10 +44,17 @@
 
 /* ---- error routing -------------------------------------------------- */
 
+/* The writer thread has its own message buffer, so that a failure there
+ * never races with the simulation thread's use of errmsg. */
+static char *message_buffer(store *st)
+{
+    return store__on_writer_thread() ? st->writer_errmsg : st->errmsg;
+}
+
 int store__fail(store *st, const char *what)
 {
     int code = sqlite3_errcode(st->db);
-    snprintf(st->errmsg, sizeof st->errmsg, "%s: %s", what, sqlite3_errmsg(st->db));
+    snprintf(message_buffer(st), sizeof st->errmsg, "%s: %s", what, sqlite3_errmsg(st->db));
     return capsim_fail(code == SQLITE_NOMEM ? STORE_ERR_NOMEM : STORE_ERR_SQLITE);
 }
 
@@ -55,7 +62,7 @@ int store__failf(store *st, store_status status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(st->errmsg, sizeof st->errmsg, fmt, ap);
+    vsnprintf(message_buffer(st), sizeof st->errmsg, fmt, ap);
     va_end(ap);
     return capsim_fail(status);
 }
@@ -398,9 +405,11 @@ void store_close(store *st)
 {
     if (!st)
         return;
+    (void)store__writer_stop(st);  /* a run left open: what was handed over is written */
     if (st->in_tx && store__commit(st) != STORE_OK)
         store__rollback(st);
     store__finalize_run_statements(st);
+    store__metrics_destroy(st->metrics);
     sqlite3_close(st->db);
     unlock_file(st);
     free(st);

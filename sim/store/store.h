@@ -11,6 +11,15 @@
  * committed every STORE_TICKS_PER_COMMIT ticks and at the end, so an
  * interrupted run keeps every committed tick and is marked 'interrupted'.
  *
+ * Threads: between store_begin_run and the end of the run a writer thread
+ * owns the SQLite connection. store_write_tick and store_log_event copy
+ * what they are given into a snapshot and hand it over (they wait only when
+ * STORE_RING_SLOTS snapshots are pending); a write failure shows at the next
+ * hand-off, and nothing is written after it. store_metric, store_get_metric,
+ * store_end_run and store_close first let the writer drain and stop. The
+ * end-of-run metrics are accumulated tick by tick as the writer stores them,
+ * so store_end_run does not read the per-tick tables back.
+ *
  * Errors: functions return STORE_OK (0) or a negative store_status, a code
  * of the status list (util/status.h), and leave a message for store_errmsg.
  */
@@ -28,6 +37,10 @@
 typedef struct market market;
 
 #define STORE_TICKS_PER_COMMIT 512
+/* Snapshots handed to the writer thread and not yet written: the simulation
+ * runs at most this many ticks ahead of the database. A process killed
+ * outright loses at most STORE_TICKS_PER_COMMIT - 1 + STORE_RING_SLOTS ticks. */
+#define STORE_RING_SLOTS 256
 
 typedef struct store store;
 
@@ -73,8 +86,10 @@ int store_metric(store *st, const char *metric, double value);
 /* Reads one run_metric of the current (or last ended) run: 1 and *value
  * when it exists, 0 when it does not, a negative store_status on error. */
 int store_get_metric(store *st, const char *metric, double *value);
-/* Commits, computes the end-of-run metrics from the stored ticks, and sets
- * the run's status, wall seconds and events processed. */
+/* Lets the writer drain and stop, commits, inserts the end-of-run metrics
+ * accumulated from the stored ticks, and sets the run's status, wall seconds
+ * and events processed. After a write failure the ticks before it are kept,
+ * the run is marked 'failed' and the failure is returned. */
 int store_end_run(store *st, store_run_status status, double wall_seconds,
                   uint64_t events_processed);
 
@@ -85,6 +100,9 @@ int store_print_summary(store *st, FILE *out);
 
 /* queries */
 int64_t store_run_id(const store *st);
+/* Ticks of the current run in committed transactions so far (any thread:
+ * the writer's progress). */
+int64_t store_ticks_committed(const store *st);
 uint64_t store_rows_written(const store *st);
 const char *store_errmsg(const store *st);
 

@@ -1,30 +1,40 @@
 /*
  * store_internal: what the store's .c files share and nobody else sees.
  * store.c opens and closes the database, store_schema.c holds the schema
- * and the views, store_run.c begins a run (run row, parameters, entity
- * tables), store_tick.c writes ticks and events and ends the run,
- * store_metrics.c computes the end-of-run metrics and store_summary.c
- * prints the summary.
+ * and the views, store_rows.c describes the per-tick rows, store_run.c
+ * begins a run (run row, parameters, entity tables), store_tick.c takes
+ * the per-tick snapshots, writes them and ends the run, store_writer.c runs
+ * the writer thread, store_metrics.c accumulates the end-of-run metrics and
+ * store_summary.c prints the summary.
  *
  * Invariants: the per-tick statements are non-NULL exactly while a run is
  * open (between store_begin_run and store_end_run); in_tx says whether a
- * transaction opened by the store is pending. Every SQLite failure goes
- * through store__fail(), and every other error through store__failf();
- * both pass it on to capsim_fail(), the one breakpoint of every layer.
+ * transaction opened by the store is pending. While a run is open the
+ * writer thread owns the connection and everything it writes through
+ * (statements, in_tx, ticks_in_tx, tables, rows_written, metrics); the
+ * simulation thread owns snap_dcs, snap_contracts and event_seq. Every SQLite
+ * failure goes through store__fail(), and every other error through
+ * store__failf(); both pass it on to capsim_fail(), the one breakpoint of
+ * every layer, and write the message into errmsg, or on the writer thread
+ * into writer_errmsg (the simulation thread copies it once it sees the
+ * failure).
  */
 #ifndef CAPSIM_STORE_INTERNAL_H
 #define CAPSIM_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include "store.h"
+#include "store_rows.h"
+#include "store_writer.h"
 #include "../model/market.h"
 
 /* Rows per INSERT statement of a per-tick table: one multi-row VALUES
  * statement costs far less than as many single-row ones. */
 #define STORE_ROWS_PER_INSERT 32
 
-enum { STORE_DC_TICK, STORE_PROVIDER_TICK, STORE_CONTRACT_TICK, STORE_WORKLOAD_TICK,
-       STORE_N_TICK_TABLES };
+typedef struct store_writer store_writer;
+typedef struct store_metrics store_metrics;
 
 /* One per-tick entity table: n rows per tick, written by `full` (chunk rows
  * each) as often as it fits and `rest` (n % chunk rows) for the remainder.
@@ -57,10 +67,18 @@ struct store {
     int ticks_in_tx;          /* ticks written since the last commit */
     int64_t event_seq;        /* last event_log seq of the current run */
     uint64_t rows_written;    /* every row inserted since store_open */
-    char date[20];            /* the current tick's date, bound SQLITE_STATIC */
     char errmsg[768];
     char sqlite_name[4096];   /* the path as handed to SQLite (store_file_sqlite_name) */
     int lock_fd;              /* holds the flock on the file; -1 for none */
+
+    /* the open run's writer thread (store_writer.c) and what feeds it */
+    store_writer *writer;     /* NULL when no run is open */
+    store_metrics *metrics;   /* end-of-run metrics accumulated per tick (store_metrics.c) */
+    size_t snap_dcs;          /* datacenters and contracts already in a snapshot */
+    size_t snap_contracts;
+    atomic_int_fast64_t ticks_committed; /* ticks of the run in committed transactions */
+    int writer_status;        /* the run's writer failure (store_writer_stop), or STORE_OK */
+    char writer_errmsg[768];  /* the writer thread's errors: its failure's message */
 };
 
 /* Records "what: sqlite's message" as the store's error message and returns
@@ -93,14 +111,27 @@ int store__create_schema(store *st);
  * in run_file (store_files.c), creating the table when it is missing. */
 int store__insert_files(store *st, const scenario *sc);
 
-/* Inserts the computed run_metric rows of the current run (store_metrics.c). */
-int store__compute_metrics(store *st);
+/* End-of-run metrics (store_metrics.c), accumulated on the writer thread
+ * from each snapshot it wrote, in the order the SQL over the stored rows
+ * would add them. create: at store_begin_run, with the market's providers,
+ * workloads and initial datacenters and contracts; NULL when out of memory.
+ * add_*: STORE_OK or STORE_ERR_NOMEM. */
+store_metrics *store__metrics_create(const store *st, const market *m);
+void store__metrics_destroy(store_metrics *acc);
+int store__metrics_add_datacenter(store_metrics *acc, const store *st,
+                                  const spec_datacenter *d);
+int store__metrics_add_contract(store_metrics *acc, const spec_contract *c);
+int store__metrics_add_tick(store_metrics *acc, const store_snapshot *s);
+/* Inserts the accumulated run_metric rows of the current run. */
+int store__metrics_insert(store *st);
 
-/* Inserts the datacenter (with their phases) and contract rows the market
- * added since they were last written (store_run.c); sets *changed when it
- * wrote any, and updates the per-tick tables' counts (the caller must then
- * prepare the per-tick statements again). */
-int store__add_new_entities(store *st, const market *m, int *changed);
+/* Inserts a snapshot's datacenter (with their phases) and contract rows
+ * (store_run.c), and updates the per-tick tables' counts (the caller must
+ * then prepare the per-tick statements again). */
+int store__insert_new_entities(store *st, const store_snapshot *s);
+/* Writes one snapshot: its events, new entities and tick (store_tick.c);
+ * on the writer thread. */
+int store__write_snapshot(store *st, const store_snapshot *s);
 /* Prepares the per-tick statements for the entity counts in st (store_tick.c);
  * binds the run id. STORE_OK or store__fail(). */
 int store__prepare_tick_statements(store *st);

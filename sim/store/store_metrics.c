@@ -1,172 +1,474 @@
 /*
- * store_metrics: the end-of-run metrics (run_metric), computed in SQL from
- * the rows the run stored, so they always agree with the data.
+ * store_metrics: the end-of-run metrics (run_metric), accumulated on the
+ * writer thread from every tick it stores, so that store_end_run only
+ * inserts them: nothing rescans the per-tick tables at the end of a run.
+ *
+ * They are the figures the SQL over the stored rows gives (the queries are
+ * kept as the test oracle, tests/tools/metrics-oracle.sql), term by term:
+ * each sum adds the same doubles in the order SQLite's sum() meets them
+ * (the rows in key order: tick, then entity), starting from 0.0 and with
+ * plain double additions (SQLite 3.40's sum(); -ffp-contract=off keeps C
+ * from fusing them), and integer columns are summed as integers. Sums
+ * SQLite groups through a sort (per year, per lessor and lessee) may meet
+ * their terms in another order; those agree to rounding (1e-9 relative).
  *
  * Metrics are named "<metric>.<entity name>" per entity, or "<metric>" for
- * the whole market. Each statement aggregates one per-tick table of one
- * run in a single pass (the run's rows are one contiguous key range), and
- * ?1 is the run id, ?2 the tick length in hours. NULL values (a mean over
- * nothing) are not stored. Utilisation is weighted: used GPU-hours over
- * pool GPU-hours.
+ * the whole market; a metric with no rows behind it (a mean over nothing,
+ * a sum over no contract) is not stored, as SQL's NULL was not.
  */
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "store_internal.h"
+#include "../util/grow.h"
 #include "../util/units.h"
 
-static const char *const metric_sql[] = {
-    /* t (seconds since start) of the first tick with any shortfall, per
-     * workload: each lookup walks the run's rows in tick order and stops at
-     * the first match */
-    "INSERT OR REPLACE INTO run_metric"
-    " SELECT ?1, 'first_shortfall_t.' || name, first_t FROM ("
-    "  SELECT w.name AS name, (SELECT t.t FROM workload_tick wt"
-    "   JOIN tick t ON t.run_id = wt.run_id AND t.tick = wt.tick"
-    "   WHERE wt.run_id = ?1 AND wt.workload_id = w.id AND wt.shortfall_h100 > 1e-9"
-    "   ORDER BY wt.tick LIMIT 1) AS first_t"
-    "  FROM workload w WHERE w.run_id = ?1)"
-    " WHERE first_t IS NOT NULL",
+/* Shortfall below this is rounding, not a shortfall (H100-eq GPUs). */
+#define SHORTFALL_EPSILON 1e-9
 
-    "WITH g AS (SELECT workload_id AS id, sum(demand_h100) AS demand,"
-    "  sum(served_h100) AS served, sum(shortfall_h100) AS shortfall,"
-    "  sum(goodput_h100_hours) AS goodput"
-    "  FROM workload_tick WHERE run_id = ?1 GROUP BY workload_id),"
-    " a AS (SELECT g.*, w.name AS name FROM g JOIN workload w ON w.run_id = ?1 AND w.id = g.id)"
-    " INSERT OR REPLACE INTO run_metric SELECT ?1, metric, value FROM ("
-    "  SELECT 'demand_h100_hours.' || name AS metric, demand * ?2 AS value FROM a"
-    "  UNION ALL SELECT 'served_h100_hours.' || name, served * ?2 FROM a"
-    "  UNION ALL SELECT 'shortfall_h100_hours.' || name, shortfall * ?2 FROM a"
-    "  UNION ALL SELECT 'goodput_h100_hours.' || name, goodput FROM a"
-    "  UNION ALL SELECT 'shortfall_h100_hours', sum(shortfall) * ?2 FROM a)"
-    " WHERE value IS NOT NULL",
+typedef char entity_name[SPEC_NAME_MAX];
 
-    /* payments_net_usd: revenue and lease cost are the two sides of every
-     * payment, so in a closed market they net to ~0 (rounding only) */
-    "WITH g AS (SELECT provider_id AS id, sum(used) / NULLIF(sum(pool), 0) AS util,"
-    "  sum(revenue_usd) AS revenue, sum(lease_cost_usd) AS lease,"
-    "  sum(energy_cost_usd) AS energy, sum(depreciation_usd) AS depreciation,"
-    "  sum(opex_usd) AS opex, sum(interest_usd) AS interest, sum(margin_usd) AS margin"
-    "  FROM provider_tick WHERE run_id = ?1 GROUP BY provider_id),"
-    " a AS (SELECT g.*, p.name AS name FROM g JOIN provider p ON p.run_id = ?1 AND p.id = g.id)"
-    " INSERT OR REPLACE INTO run_metric SELECT ?1, metric, value FROM ("
-    "  SELECT 'mean_utilisation.' || name AS metric, util AS value FROM a"
-    "  UNION ALL SELECT 'revenue_usd.' || name, revenue FROM a"
-    "  UNION ALL SELECT 'lease_cost_usd.' || name, lease FROM a"
-    "  UNION ALL SELECT 'energy_cost_usd.' || name, energy FROM a"
-    "  UNION ALL SELECT 'depreciation_usd.' || name, depreciation FROM a"
-    "  UNION ALL SELECT 'opex_usd.' || name, opex FROM a"
-    "  UNION ALL SELECT 'interest_usd.' || name, interest FROM a"
-    "  UNION ALL SELECT 'ebitda_usd.' || name, revenue - lease - energy - opex FROM a"
-    "  UNION ALL SELECT 'margin_usd.' || name, margin FROM a"
-    "  UNION ALL SELECT 'payments_net_usd', sum(revenue) - sum(lease) FROM a"
-    "  UNION ALL SELECT 'revenue_usd', sum(revenue) FROM a"
-    "  UNION ALL SELECT 'margin_usd', sum(margin) FROM a)"
-    " WHERE value IS NOT NULL",
+/* One calendar year of the run's ticks. */
+typedef struct year_block {
+    int year;
+    double *revenue, *ebitda, *net;   /* per provider */
+    double *quarter_revenue;          /* [quarter * providers + provider] */
+    unsigned char quarter_seen[4];
+    double *paid;                     /* [lessor * providers + lessee]: payment - credit + fee */
+    unsigned char *paid_seen;
+} year_block;
 
-    "INSERT OR REPLACE INTO run_metric"
-    " SELECT ?1, 'payment_usd.' || c.name, g.payment"
-    " FROM (SELECT contract_id AS id, sum(payment_usd) AS payment FROM contract_tick"
-    "  WHERE run_id = ?1 GROUP BY contract_id) g"
-    " JOIN contract c ON c.run_id = ?1 AND c.id = g.id"
-    " WHERE g.payment IS NOT NULL",
+typedef struct contract_info {
+    entity_name name;
+    int lessor, lessee;
+    int procured;
+    int seen;                         /* has per-tick rows */
+    double payment;
+} contract_info;
 
-    /* market dynamics: spot preemption, SLA credits, termination fees,
-     * procured contracts */
-    "INSERT OR REPLACE INTO run_metric SELECT ?1, metric, value FROM ("
-    "  SELECT 'preempted_gpu_hours' AS metric, sum(preempted) * ?2 AS value"
-    "   FROM contract_tick WHERE run_id = ?1"
-    "  UNION ALL SELECT 'sla_credit_usd', sum(sla_credit_usd) FROM contract_tick"
-    "   WHERE run_id = ?1"
-    "  UNION ALL SELECT 'termination_fee_usd', sum(fee_usd) FROM contract_tick"
-    "   WHERE run_id = ?1"
-    "  UNION ALL SELECT 'contracts_procured', count(*) FROM contract"
-    "   WHERE run_id = ?1 AND origin = 'procured')"
-    " WHERE value IS NOT NULL",
+typedef struct datacenter_info {
+    int owner;
+    double power_mw;
+    char online_date[20];
+} datacenter_info;
 
-    /* calibration: revenue, EBITDA and net income (margin) per provider per
-     * calendar year */
-    "WITH g AS (SELECT pt.provider_id AS id, substr(t.date, 1, 4) AS year,"
-    "  sum(pt.revenue_usd) AS revenue,"
-    "  sum(pt.revenue_usd - pt.lease_cost_usd - pt.energy_cost_usd - pt.opex_usd) AS ebitda,"
-    "  sum(pt.margin_usd) AS net"
-    "  FROM provider_tick pt JOIN tick t ON t.run_id = pt.run_id AND t.tick = pt.tick"
-    "  WHERE pt.run_id = ?1 GROUP BY pt.provider_id, year),"
-    " a AS (SELECT g.*, p.name AS name FROM g JOIN provider p ON p.run_id = ?1 AND p.id = g.id)"
-    " INSERT OR REPLACE INTO run_metric SELECT ?1, metric, value FROM ("
-    "  SELECT 'revenue_usd.' || name || '.' || year AS metric, revenue AS value FROM a"
-    "  UNION ALL SELECT 'ebitda_usd.' || name || '.' || year, ebitda FROM a"
-    "  UNION ALL SELECT 'net_income_usd.' || name || '.' || year, net FROM a)"
-    " WHERE value IS NOT NULL",
+struct store_metrics {
+    double tick_hours;
+    size_t n_providers, n_workloads;
+    entity_name *provider_names, *workload_names;
+    int64_t ticks;
 
-    /* calibration: revenue per provider per calendar quarter, named
-     * revenue_usd.<provider>.<year>Q<quarter> (revenue_usd.coreweave.2025Q1) */
-    "INSERT OR REPLACE INTO run_metric"
-    " SELECT ?1, 'revenue_usd.' || p.name || '.' || g.quarter, g.revenue FROM ("
-    "  SELECT pt.provider_id AS id,"
-    "  substr(t.date, 1, 4) || 'Q' || ((CAST(substr(t.date, 6, 2) AS INTEGER) + 2) / 3)"
-    "   AS quarter, sum(pt.revenue_usd) AS revenue"
-    "  FROM provider_tick pt JOIN tick t ON t.run_id = pt.run_id AND t.tick = pt.tick"
-    "  WHERE pt.run_id = ?1 GROUP BY pt.provider_id, quarter) g"
-    " JOIN provider p ON p.run_id = ?1 AND p.id = g.id",
+    /* per workload */
+    int64_t *first_shortfall_t;
+    unsigned char *fell_short;
+    double *demand, *served, *shortfall, *goodput;
 
-    /* calibration: the IT power capacity (sum of power_mw caps) of each
-     * owner's datacenters online by the end of each calendar year the run
-     * reaches, named it_power_online_mw.<owner>.<year> */
-    "WITH years AS (SELECT DISTINCT substr(date, 1, 4) AS year FROM tick WHERE run_id = ?1)"
-    " INSERT OR REPLACE INTO run_metric"
-    " SELECT ?1, 'it_power_online_mw.' || p.name || '.' || y.year, sum(d.power_mw)"
-    " FROM years y JOIN datacenter d ON d.run_id = ?1"
-    "  AND d.online_date < printf('%04d-01-01', CAST(y.year AS INTEGER) + 1)"
-    " JOIN provider p ON p.run_id = ?1 AND p.id = d.owner_id"
-    " GROUP BY p.name, y.year",
+    /* per provider */
+    double *used;
+    int64_t *pool;
+    double *revenue, *lease, *energy, *depreciation, *opex, *interest, *margin;
 
-    /* calibration: each lessee's share of its lessor's contract payments per
-     * calendar year (payments net of SLA credits, plus termination fees) */
-    "WITH pay AS (SELECT c.lessor_id AS lessor, c.lessee_id AS lessee,"
-    "  substr(t.date, 1, 4) AS year,"
-    "  sum(ct.payment_usd - ct.sla_credit_usd + ct.fee_usd) AS paid"
-    "  FROM contract_tick ct JOIN contract c ON c.run_id = ct.run_id AND c.id = ct.contract_id"
-    "  JOIN tick t ON t.run_id = ct.run_id AND t.tick = ct.tick"
-    "  WHERE ct.run_id = ?1 GROUP BY lessor, lessee, year),"
-    " total AS (SELECT lessor, year, sum(paid) AS paid FROM pay GROUP BY lessor, year)"
-    " INSERT OR REPLACE INTO run_metric"
-    " SELECT ?1, 'revenue_share.' || l.name || '.' || e.name || '.' || pay.year,"
-    "  pay.paid / total.paid"
-    " FROM pay JOIN total ON total.lessor = pay.lessor AND total.year = pay.year"
-    " JOIN provider l ON l.run_id = ?1 AND l.id = pay.lessor"
-    " JOIN provider e ON e.run_id = ?1 AND e.id = pay.lessee"
-    " WHERE total.paid > 0",
+    /* contracts and every contract row */
+    contract_info *contracts;
+    size_t n_contracts, cap_contracts;
+    int64_t contract_rows, preempted;
+    double sla_credit, fee;
 
-    /* grouped by tick, which is the key order: no sort */
-    "WITH a AS (SELECT sum(power_mw) AS power, sum(energy_mwh) AS energy"
-    "  FROM dc_tick WHERE run_id = ?1 GROUP BY tick)"
-    " INSERT OR REPLACE INTO run_metric SELECT ?1, metric, value FROM ("
-    "  SELECT 'energy_mwh' AS metric, sum(energy) AS value FROM a"
-    "  UNION ALL SELECT 'peak_power_mw', max(power) FROM a)"
-    " WHERE value IS NOT NULL",
+    /* datacenters and the per-tick totals over them */
+    datacenter_info *datacenters;
+    size_t n_datacenters, cap_datacenters;
+    int64_t dc_ticks;
+    double energy_mwh, peak_power_mw;
+
+    year_block *years;
+    size_t n_years, cap_years;
 };
 
-static int run_metric_statement(store *st, const char *sql, double tick_hours)
+/* ---- create / destroy ----------------------------------------------- */
+
+static void free_year(year_block *y)
 {
-    sqlite3_stmt *s = NULL;
-    int rc = store__prepare(st, sql, &s);
-    if (rc != STORE_OK)
-        return rc;
-    int b = sqlite3_bind_int64(s, 1, st->run_id);
-    if (sqlite3_bind_parameter_count(s) >= 2)
-        b |= sqlite3_bind_double(s, 2, tick_hours);
-    rc = b != SQLITE_OK ? store__fail(st, "bind metrics") : store__step_done(st, s, "metrics");
-    if (rc == STORE_OK)
-        st->rows_written += (uint64_t)sqlite3_changes(st->db);
-    sqlite3_finalize(s);
-    return rc;
+    free(y->revenue);
+    free(y->ebitda);
+    free(y->net);
+    free(y->quarter_revenue);
+    free(y->paid);
+    free(y->paid_seen);
 }
 
-int store__compute_metrics(store *st)
+void store__metrics_destroy(store_metrics *acc)
 {
-    double tick_hours = (double)st->tick_seconds / UNITS_SECONDS_PER_HOUR_REAL;
-    for (size_t i = 0; i < sizeof metric_sql / sizeof metric_sql[0]; i++) {
-        int rc = run_metric_statement(st, metric_sql[i], tick_hours);
-        if (rc != STORE_OK)
-            return rc;
+    if (!acc)
+        return;
+    for (size_t i = 0; i < acc->n_years; i++)
+        free_year(&acc->years[i]);
+    void *arrays[] = {acc->provider_names, acc->workload_names, acc->first_shortfall_t,
+                      acc->fell_short, acc->demand, acc->served, acc->shortfall, acc->goodput,
+                      acc->used, acc->pool, acc->revenue, acc->lease, acc->energy,
+                      acc->depreciation, acc->opex, acc->interest, acc->margin, acc->contracts,
+                      acc->datacenters, acc->years};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        free(arrays[i]);
+    free(acc);
+}
+
+store_metrics *store__metrics_create(const store *st, const market *m)
+{
+    const spec *sp = market_spec(m);
+    store_metrics *acc = calloc(1, sizeof *acc);
+    if (!acc)
+        return NULL;
+    const size_t np = sp->n_providers, nw = sp->n_workloads;
+    acc->tick_hours = (double)st->tick_seconds / UNITS_SECONDS_PER_HOUR_REAL;
+    acc->n_providers = np;
+    acc->n_workloads = nw;
+    /* one spare element, so that a market without workloads has arrays */
+    acc->provider_names = calloc(np + 1, sizeof *acc->provider_names);
+    acc->workload_names = calloc(nw + 1, sizeof *acc->workload_names);
+    acc->first_shortfall_t = calloc(nw + 1, sizeof *acc->first_shortfall_t);
+    acc->fell_short = calloc(nw + 1, 1);
+    double **per_workload[] = {&acc->demand, &acc->served, &acc->shortfall, &acc->goodput};
+    double **per_provider[] = {&acc->used, &acc->revenue, &acc->lease, &acc->energy,
+                               &acc->depreciation, &acc->opex, &acc->interest, &acc->margin};
+    int ok = acc->provider_names && acc->workload_names && acc->first_shortfall_t
+             && acc->fell_short;
+    for (size_t i = 0; i < sizeof per_workload / sizeof per_workload[0]; i++)
+        ok &= (*per_workload[i] = calloc(nw + 1, sizeof(double))) != NULL;
+    for (size_t i = 0; i < sizeof per_provider / sizeof per_provider[0]; i++)
+        ok &= (*per_provider[i] = calloc(np + 1, sizeof(double))) != NULL;
+    ok &= (acc->pool = calloc(np + 1, sizeof *acc->pool)) != NULL;
+    if (!ok) {
+        store__metrics_destroy(acc);
+        return NULL;
     }
+    for (size_t i = 0; i < np; i++)
+        snprintf(acc->provider_names[i], SPEC_NAME_MAX, "%s", sp->providers[i].name);
+    for (size_t i = 0; i < nw; i++)
+        snprintf(acc->workload_names[i], SPEC_NAME_MAX, "%s", sp->workloads[i].name);
+    /* the initial entities, written by store_begin_run */
+    int rc = STORE_OK;
+    for (size_t i = 0; rc == STORE_OK && i < market_n_datacenters(m); i++)
+        rc = store__metrics_add_datacenter(acc, st, market_datacenter(m, i));
+    for (size_t i = 0; rc == STORE_OK && i < market_n_contracts(m); i++)
+        rc = store__metrics_add_contract(acc, market_contract(m, i));
+    if (rc != STORE_OK) {
+        store__metrics_destroy(acc);
+        return NULL;
+    }
+    return acc;
+}
+
+/* ---- accumulating --------------------------------------------------- */
+
+int store__metrics_add_datacenter(store_metrics *acc, const store *st,
+                                  const spec_datacenter *d)
+{
+    if (grow_reserve((void **)&acc->datacenters, &acc->cap_datacenters, acc->n_datacenters + 1,
+                     16, sizeof *acc->datacenters) != CAPSIM_OK)
+        return STORE_ERR_NOMEM;
+    datacenter_info *info = &acc->datacenters[acc->n_datacenters++];
+    info->owner = d->owner;
+    info->power_mw = d->power_mw;
+    store__date(st, d->online, info->online_date);  /* as datacenter.online_date holds it */
     return STORE_OK;
+}
+
+int store__metrics_add_contract(store_metrics *acc, const spec_contract *c)
+{
+    if (grow_reserve((void **)&acc->contracts, &acc->cap_contracts, acc->n_contracts + 1, 16,
+                     sizeof *acc->contracts) != CAPSIM_OK)
+        return STORE_ERR_NOMEM;
+    contract_info *info = &acc->contracts[acc->n_contracts++];
+    memset(info, 0, sizeof *info);
+    snprintf(info->name, SPEC_NAME_MAX, "%s", c->name);
+    info->lessor = c->lessor;
+    info->lessee = c->lessee;
+    info->procured = c->origin == SPEC_ORIGIN_PROCURED;
+    return STORE_OK;
+}
+
+/* The year block of a tick's date ("YYYY-MM-DD ..."): ticks come in date
+ * order, so it is the last block or a new one. */
+static year_block *year_of(store_metrics *acc, const char *date)
+{
+    const int year = atoi(date) /* stops at the '-' */;
+    if (acc->n_years && acc->years[acc->n_years - 1].year == year)
+        return &acc->years[acc->n_years - 1];
+    if (grow_reserve((void **)&acc->years, &acc->cap_years, acc->n_years + 1, 8,
+                     sizeof *acc->years) != CAPSIM_OK)
+        return NULL;
+    const size_t np = acc->n_providers;
+    year_block y = {.year = year};
+    y.revenue = calloc(np + 1, sizeof(double));
+    y.ebitda = calloc(np + 1, sizeof(double));
+    y.net = calloc(np + 1, sizeof(double));
+    y.quarter_revenue = calloc(4 * np + 1, sizeof(double));
+    y.paid = calloc(np * np + 1, sizeof(double));
+    y.paid_seen = calloc(np * np + 1, 1);
+    if (!y.revenue || !y.ebitda || !y.net || !y.quarter_revenue || !y.paid || !y.paid_seen) {
+        free_year(&y);
+        return NULL;
+    }
+    acc->years[acc->n_years] = y;
+    return &acc->years[acc->n_years++];
+}
+
+static void add_workloads(store_metrics *acc, const store_snapshot *s)
+{
+    const market_workload_row *rows = s->rows[STORE_WORKLOAD_TICK];
+    for (size_t w = 0; w < s->n[STORE_WORKLOAD_TICK]; w++) {
+        const market_workload_row *r = &rows[w];
+        if (r->shortfall_h100 > SHORTFALL_EPSILON && !acc->fell_short[w]) {
+            acc->fell_short[w] = 1;
+            acc->first_shortfall_t[w] = s->tick.t;
+        }
+        acc->demand[w] += r->demand_h100;
+        acc->served[w] += r->served_h100;
+        acc->shortfall[w] += r->shortfall_h100;
+        acc->goodput[w] += r->goodput_h100_hours;
+    }
+}
+
+static void add_providers(store_metrics *acc, const store_snapshot *s, year_block *y,
+                          int quarter)
+{
+    const market_provider_row *rows = s->rows[STORE_PROVIDER_TICK];
+    const size_t np = s->n[STORE_PROVIDER_TICK];
+    for (size_t p = 0; p < np; p++) {
+        const market_provider_row *r = &rows[p];
+        acc->used[p] += r->used;
+        acc->pool[p] += r->pool;
+        acc->revenue[p] += r->revenue_usd;
+        acc->lease[p] += r->lease_cost_usd;
+        acc->energy[p] += r->energy_cost_usd;
+        acc->depreciation[p] += r->depreciation_usd;
+        acc->opex[p] += r->opex_usd;
+        acc->interest[p] += r->interest_usd;
+        acc->margin[p] += r->margin_usd;
+        y->revenue[p] += r->revenue_usd;
+        y->ebitda[p] += r->revenue_usd - r->lease_cost_usd - r->energy_cost_usd - r->opex_usd;
+        y->net[p] += r->margin_usd;
+        y->quarter_revenue[(size_t)quarter * np + p] += r->revenue_usd;
+    }
+    y->quarter_seen[quarter] = 1;
+}
+
+static void add_contracts(store_metrics *acc, const store_snapshot *s, year_block *y)
+{
+    const market_contract_row *rows = s->rows[STORE_CONTRACT_TICK];
+    const size_t np = acc->n_providers;
+    for (size_t c = 0; c < s->n[STORE_CONTRACT_TICK]; c++) {
+        const market_contract_row *r = &rows[c];
+        contract_info *info = &acc->contracts[c];
+        info->seen = 1;
+        info->payment += r->payment_usd;
+        acc->preempted += r->preempted;
+        acc->sla_credit += r->sla_credit_usd;
+        acc->fee += r->fee_usd;
+        const size_t pair = (size_t)info->lessor * np + (size_t)info->lessee;
+        y->paid[pair] += r->payment_usd - r->sla_credit_usd + r->fee_usd;
+        y->paid_seen[pair] = 1;
+    }
+    acc->contract_rows += (int64_t)s->n[STORE_CONTRACT_TICK];
+}
+
+/* Per tick first, as SQL's GROUP BY tick: the facility power and energy of
+ * all DCs; then the run's energy and the peak over ticks. */
+static void add_datacenters(store_metrics *acc, const store_snapshot *s)
+{
+    const market_dc_row *rows = s->rows[STORE_DC_TICK];
+    const size_t nd = s->n[STORE_DC_TICK];
+    if (nd == 0)
+        return;
+    double power = 0.0, energy = 0.0;
+    for (size_t d = 0; d < nd; d++) {
+        power += rows[d].power_mw;
+        energy += rows[d].energy_mwh;
+    }
+    acc->energy_mwh += energy;
+    if (acc->dc_ticks == 0 || power > acc->peak_power_mw)
+        acc->peak_power_mw = power;
+    acc->dc_ticks++;
+}
+
+int store__metrics_add_tick(store_metrics *acc, const store_snapshot *s)
+{
+    year_block *y = year_of(acc, s->tick.date);
+    if (!y)
+        return STORE_ERR_NOMEM;
+    const int month = atoi(s->tick.date + 5);
+    const int quarter = (month + 2) / 3 - 1;
+    assert(s->n[STORE_CONTRACT_TICK] <= acc->n_contracts);
+    add_workloads(acc, s);
+    add_providers(acc, s, y, quarter);
+    add_contracts(acc, s, y);
+    add_datacenters(acc, s);
+    acc->ticks++;
+    return STORE_OK;
+}
+
+/* ---- inserting ------------------------------------------------------ */
+
+typedef struct metric_writer {
+    store *st;
+    sqlite3_stmt *insert;
+    int rc;
+} metric_writer;
+
+static void put(metric_writer *mw, double value, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void put(metric_writer *mw, double value, const char *fmt, ...)
+{
+    if (mw->rc != STORE_OK || isnan(value))  /* SQL's NULL: not stored */
+        return;
+    char name[4 * SPEC_NAME_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof name, fmt, ap);
+    va_end(ap);
+    int b = sqlite3_bind_text(mw->insert, 2, name, -1, SQLITE_TRANSIENT);
+    b |= sqlite3_bind_double(mw->insert, 3, value);
+    mw->rc = b != SQLITE_OK ? store__fail(mw->st, "bind run_metric")
+                            : store__step_done(mw->st, mw->insert, "insert run_metric");
+    mw->st->rows_written += mw->rc == STORE_OK;
+}
+
+static void put_workloads(metric_writer *mw, const store_metrics *acc)
+{
+    const double h = acc->tick_hours;
+    double shortfall = 0.0;
+    for (size_t w = 0; w < acc->n_workloads; w++) {
+        const char *name = acc->workload_names[w];
+        if (acc->fell_short[w])
+            put(mw, (double)acc->first_shortfall_t[w], "first_shortfall_t.%s", name);
+        if (acc->ticks == 0)
+            continue;
+        put(mw, acc->demand[w] * h, "demand_h100_hours.%s", name);
+        put(mw, acc->served[w] * h, "served_h100_hours.%s", name);
+        put(mw, acc->shortfall[w] * h, "shortfall_h100_hours.%s", name);
+        put(mw, acc->goodput[w], "goodput_h100_hours.%s", name);
+        shortfall += acc->shortfall[w];
+    }
+    if (acc->ticks && acc->n_workloads)
+        put(mw, shortfall * h, "shortfall_h100_hours");
+}
+
+static void put_providers(metric_writer *mw, const store_metrics *acc)
+{
+    if (acc->ticks == 0 || acc->n_providers == 0)
+        return;
+    double revenue = 0.0, lease = 0.0, margin = 0.0;
+    for (size_t p = 0; p < acc->n_providers; p++) {
+        const char *name = acc->provider_names[p];
+        if (acc->pool[p] != 0)
+            put(mw, acc->used[p] / (double)acc->pool[p], "mean_utilisation.%s", name);
+        put(mw, acc->revenue[p], "revenue_usd.%s", name);
+        put(mw, acc->lease[p], "lease_cost_usd.%s", name);
+        put(mw, acc->energy[p], "energy_cost_usd.%s", name);
+        put(mw, acc->depreciation[p], "depreciation_usd.%s", name);
+        put(mw, acc->opex[p], "opex_usd.%s", name);
+        put(mw, acc->interest[p], "interest_usd.%s", name);
+        put(mw, acc->revenue[p] - acc->lease[p] - acc->energy[p] - acc->opex[p], "ebitda_usd.%s",
+            name);
+        put(mw, acc->margin[p], "margin_usd.%s", name);
+        revenue += acc->revenue[p];
+        lease += acc->lease[p];
+        margin += acc->margin[p];
+    }
+    put(mw, revenue - lease, "payments_net_usd");
+    put(mw, revenue, "revenue_usd");
+    put(mw, margin, "margin_usd");
+}
+
+/* payment_usd per contract; spot preemption, SLA credits, termination
+ * fees and procured contracts over the market. */
+static void put_contracts(metric_writer *mw, const store_metrics *acc)
+{
+    int64_t procured = 0;
+    for (size_t c = 0; c < acc->n_contracts; c++) {
+        const contract_info *info = &acc->contracts[c];
+        if (info->seen)
+            put(mw, info->payment, "payment_usd.%s", info->name);
+        procured += info->procured;
+    }
+    if (acc->contract_rows) {
+        put(mw, (double)acc->preempted * acc->tick_hours, "preempted_gpu_hours");
+        put(mw, acc->sla_credit, "sla_credit_usd");
+        put(mw, acc->fee, "termination_fee_usd");
+    }
+    put(mw, (double)procured, "contracts_procured");
+}
+
+/* Calibration: revenue, EBITDA and net income per provider per year and
+ * revenue per quarter; the IT power of each owner's DCs online by each
+ * year's end; each lessee's share of its lessor's payments per year. */
+static void put_years(metric_writer *mw, const store_metrics *acc)
+{
+    const size_t np = acc->n_providers;
+    for (size_t i = 0; i < acc->n_years; i++) {
+        const year_block *y = &acc->years[i];
+        for (size_t p = 0; p < np; p++) {
+            const char *name = acc->provider_names[p];
+            put(mw, y->revenue[p], "revenue_usd.%s.%04d", name, y->year);
+            put(mw, y->ebitda[p], "ebitda_usd.%s.%04d", name, y->year);
+            put(mw, y->net[p], "net_income_usd.%s.%04d", name, y->year);
+            for (int q = 0; q < 4; q++)
+                if (y->quarter_seen[q])
+                    put(mw, y->quarter_revenue[(size_t)q * np + p], "revenue_usd.%s.%04dQ%d",
+                        name, y->year, q + 1);
+        }
+        char bound[24];
+        snprintf(bound, sizeof bound, "%04d-01-01", y->year + 1);
+        for (size_t p = 0; p < np; p++) {
+            double power = 0.0;
+            int any = 0;
+            for (size_t d = 0; d < acc->n_datacenters; d++) {
+                const datacenter_info *dc = &acc->datacenters[d];
+                if (dc->owner == (int)p && strcmp(dc->online_date, bound) < 0) {
+                    power += dc->power_mw;
+                    any = 1;
+                }
+            }
+            if (any)
+                put(mw, power, "it_power_online_mw.%s.%04d", acc->provider_names[p], y->year);
+        }
+        for (size_t l = 0; l < np; l++) {
+            double total = 0.0;
+            for (size_t e = 0; e < np; e++)
+                if (y->paid_seen[l * np + e])
+                    total += y->paid[l * np + e];
+            if (!(total > 0.0))
+                continue;
+            for (size_t e = 0; e < np; e++)
+                if (y->paid_seen[l * np + e])
+                    put(mw, y->paid[l * np + e] / total, "revenue_share.%s.%s.%04d",
+                        acc->provider_names[l], acc->provider_names[e], y->year);
+        }
+    }
+}
+
+int store__metrics_insert(store *st)
+{
+    const store_metrics *acc = st->metrics;
+    if (!acc)
+        return STORE_OK;
+    metric_writer mw = {.st = st};
+    mw.rc = store__prepare(st, "INSERT OR REPLACE INTO run_metric VALUES (?1,?2,?3)",
+                           &mw.insert);
+    if (mw.rc == STORE_OK && sqlite3_bind_int64(mw.insert, 1, st->run_id) != SQLITE_OK)
+        mw.rc = store__fail(st, "bind run_metric");
+    put_workloads(&mw, acc);
+    put_providers(&mw, acc);
+    put_contracts(&mw, acc);
+    put_years(&mw, acc);
+    if (acc->dc_ticks) {
+        put(&mw, acc->energy_mwh, "energy_mwh");
+        put(&mw, acc->peak_power_mw, "peak_power_mw");
+    }
+    sqlite3_finalize(mw.insert);
+    return mw.rc;
 }

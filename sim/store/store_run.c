@@ -1,17 +1,14 @@
 /*
  * store_run: writing one run. store_begin_run writes the run row, its
  * parameters and the entity tables in one transaction, prepares the
- * per-tick statements and opens the first tick transaction.
- * store_write_tick binds each row by index into those statements; the run
- * id and the tick index stay bound across sqlite3_reset, so a row costs
- * only its own columns. Nothing is allocated per tick: the date is
- * formatted into the store and bound SQLITE_STATIC.
- *
- * A transaction is committed every STORE_TICKS_PER_COMMIT ticks. A tick is
- * never half stored: when one of its rows fails, the rows already written
- * for it are deleted before the error is returned.
+ * per-tick statements, opens the first tick transaction and starts the
+ * writer thread (store_writer.h), which from then on owns the connection.
+ * The datacenters and contracts the market adds during the run reach the
+ * writer as copies in a snapshot (store__insert_new_entities), so the
+ * market is only read on the simulation thread.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -87,16 +84,18 @@ static int insert_params(store *st, const scenario *sc)
 
 /* ---- entity tables -------------------------------------------------- */
 
-/* One entity row: binds columns 3.. of `s` for entity i (1 and 2 are the
- * run id and the entity id, bound by insert_entities). */
-typedef int (*bind_entity_fn)(const store *st, sqlite3_stmt *s, const market *m, size_t i,
+/* One entity row: binds columns 3.. of `s` from the entity (1 and 2 are
+ * the run id and the entity id, bound by insert_range). */
+typedef int (*bind_entity_fn)(const store *st, sqlite3_stmt *s, const void *entity,
                               char *date_a, char *date_b);
+/* Entity i of a source (the market, or a snapshot's copies). */
+typedef const void *(*entity_at_fn)(const void *source, size_t i);
 
-static int bind_gpu(const store *st, sqlite3_stmt *s, const market *m, size_t i,
-                    char *date_a, char *date_b)
+static int bind_gpu(const store *st, sqlite3_stmt *s, const void *entity, char *date_a,
+                    char *date_b)
 {
     (void)st, (void)date_a, (void)date_b;
-    const spec_gpu *g = &market_spec(m)->gpus[i];
+    const spec_gpu *g = entity;
     int b = bind_text(s, 3, g->name);
     b |= sqlite3_bind_double(s, 4, g->tdp_w);
     b |= sqlite3_bind_double(s, 5, g->idle_w);
@@ -110,23 +109,22 @@ static int bind_gpu(const store *st, sqlite3_stmt *s, const market *m, size_t i,
     return b;
 }
 
-static int bind_provider(const store *st, sqlite3_stmt *s, const market *m, size_t i,
-                         char *date_a, char *date_b)
+static int bind_provider(const store *st, sqlite3_stmt *s, const void *entity, char *date_a,
+                         char *date_b)
 {
     (void)st, (void)date_a, (void)date_b;
-    const spec *sp = market_spec(m);
-    const spec_provider *p = &sp->providers[i];
+    const spec_provider *p = entity;
     int b = bind_text(s, 3, p->name);
     b |= bind_text(s, 4, spec_provider_kind_name(p->kind));
     b |= sqlite3_bind_double(s, 5, p->debt_share);
     return b | sqlite3_bind_double(s, 6, p->interest_rate);
 }
 
-static int bind_datacenter(const store *st, sqlite3_stmt *s, const market *m, size_t i,
-                           char *date_a, char *date_b)
+static int bind_datacenter(const store *st, sqlite3_stmt *s, const void *entity, char *date_a,
+                           char *date_b)
 {
     (void)date_b;
-    const spec_datacenter *d = market_datacenter(m, i);
+    const spec_datacenter *d = entity;
     store__date(st, d->online, date_a);
     int b = bind_text(s, 3, d->name);
     b |= sqlite3_bind_int(s, 4, d->owner);
@@ -138,11 +136,11 @@ static int bind_datacenter(const store *st, sqlite3_stmt *s, const market *m, si
     return b | sqlite3_bind_double(s, 10, d->opex_per_mw_year);
 }
 
-static int bind_phase(const store *st, sqlite3_stmt *s, const market *m, size_t i,
-                      char *date_a, char *date_b)
+static int bind_phase(const store *st, sqlite3_stmt *s, const void *entity, char *date_a,
+                      char *date_b)
 {
     (void)date_b;
-    const spec_phase *p = market_phase(m, i);
+    const spec_phase *p = entity;
     store__date(st, p->online, date_a);
     int b = bind_text(s, 3, p->name);
     b |= sqlite3_bind_int(s, 4, p->datacenter);
@@ -163,10 +161,10 @@ static int bind_time(const store *st, sqlite3_stmt *s, int i, int64_t t, char *b
 /* Contracts from the scenario were signed before the run: signed_date is
  * NULL. Contracts procured during a run carry origin 'procured', their
  * signing date and, for a back-to-back contract, the parent sale. */
-static int bind_contract(const store *st, sqlite3_stmt *s, const market *m, size_t i,
-                         char *date_a, char *date_b)
+static int bind_contract(const store *st, sqlite3_stmt *s, const void *entity, char *date_a,
+                         char *date_b)
 {
-    const spec_contract *c = market_contract(m, i);
+    const spec_contract *c = entity;
     char signed_date[20], terminate_date[20];
     store__date(st, c->start, date_a);
     store__date(st, c->end, date_b);
@@ -192,11 +190,11 @@ static int bind_contract(const store *st, sqlite3_stmt *s, const market *m, size
     return b | sqlite3_bind_double(s, 19, c->termination_fee_months);
 }
 
-static int bind_workload(const store *st, sqlite3_stmt *s, const market *m, size_t i,
-                         char *date_a, char *date_b)
+static int bind_workload(const store *st, sqlite3_stmt *s, const void *entity, char *date_a,
+                         char *date_b)
 {
     (void)date_b;
-    const spec_workload *w = &market_spec(m)->workloads[i];
+    const spec_workload *w = entity;
     store__date(st, w->start, date_a);
     int b = bind_text(s, 3, w->name);
     b |= sqlite3_bind_int(s, 4, w->tenant);
@@ -206,9 +204,30 @@ static int bind_workload(const store *st, sqlite3_stmt *s, const market *m, size
     return b | sqlite3_bind_double(s, 8, w->demand_h100);
 }
 
-/* Inserts the rows of entities [lo, hi); the entity id is the index. */
-static int insert_range(store *st, const market *m, const char *sql, size_t lo, size_t hi,
-                        bind_entity_fn bind, const char *what)
+/* The market's entities, through its accessors. */
+static const void *gpu_at(const void *m, size_t i) { return &market_spec(m)->gpus[i]; }
+static const void *provider_at(const void *m, size_t i) { return &market_spec(m)->providers[i]; }
+static const void *workload_at(const void *m, size_t i) { return &market_spec(m)->workloads[i]; }
+static const void *datacenter_at(const void *m, size_t i) { return market_datacenter(m, i); }
+static const void *contract_at(const void *m, size_t i) { return market_contract(m, i); }
+static const void *phase_at(const void *m, size_t i) { return market_phase(m, i); }
+
+/* A snapshot's copies, by entity id. */
+static const void *new_datacenter_at(const void *snap, size_t i)
+{
+    const store_snapshot *s = snap;
+    return &s->new_dcs[i - s->first_new_dc];
+}
+
+static const void *new_contract_at(const void *snap, size_t i)
+{
+    const store_snapshot *s = snap;
+    return &s->new_contracts[i - s->first_new_contract];
+}
+
+/* Inserts the rows of entities [lo, hi) of a source; the entity id is the index. */
+static int insert_range(store *st, const char *sql, const void *source, entity_at_fn at,
+                        size_t lo, size_t hi, bind_entity_fn bind, const char *what)
 {
     sqlite3_stmt *s = NULL;
     char date_a[20], date_b[20];
@@ -216,7 +235,7 @@ static int insert_range(store *st, const market *m, const char *sql, size_t lo, 
     for (size_t i = lo; rc == STORE_OK && i < hi; i++) {
         int b = sqlite3_bind_int64(s, 1, st->run_id);
         b |= sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
-        b |= bind(st, s, m, i, date_a, date_b);
+        b |= bind(st, s, at(source, i), date_a, date_b);
         rc = b != SQLITE_OK ? store__fail(st, what) : store__step_done(st, s, what);
         st->rows_written += rc == STORE_OK;
     }
@@ -240,7 +259,7 @@ static int insert_phases_of(store *st, const market *m, size_t dc_lo, size_t dc_
         const int d = market_phase(m, i)->datacenter;
         if (d < 0 || (size_t)d < dc_lo || (size_t)d >= dc_hi)
             continue;
-        int rc = insert_range(st, m, sql_insert_phase, i, i + 1, bind_phase,
+        int rc = insert_range(st, sql_insert_phase, m, phase_at, i, i + 1, bind_phase,
                               "insert phase");
         if (rc != STORE_OK)
             return rc;
@@ -251,49 +270,61 @@ static int insert_phases_of(store *st, const market *m, size_t dc_lo, size_t dc_
 static int insert_all_entities(store *st, const market *m)
 {
     const spec *sp = market_spec(m);
-    int rc = insert_range(st, m, "INSERT INTO gpu_type VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-                          "?10,?11,?12)", 0, sp->n_gpus, bind_gpu, "insert gpu_type");
+    int rc = insert_range(st, "INSERT INTO gpu_type VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+                          "?10,?11,?12)", m, gpu_at, 0, sp->n_gpus, bind_gpu, "insert gpu_type");
     if (rc == STORE_OK)
-        rc = insert_range(st, m, "INSERT INTO provider VALUES (?1,?2,?3,?4,?5,?6)", 0,
-                          sp->n_providers, bind_provider, "insert provider");
+        rc = insert_range(st, "INSERT INTO provider VALUES (?1,?2,?3,?4,?5,?6)", m, provider_at,
+                          0, sp->n_providers, bind_provider, "insert provider");
     if (rc == STORE_OK)
-        rc = insert_range(st, m, sql_insert_datacenter, 0, market_n_datacenters(m),
-                          bind_datacenter, "insert datacenter");
+        rc = insert_range(st, sql_insert_datacenter, m, datacenter_at, 0,
+                          market_n_datacenters(m), bind_datacenter, "insert datacenter");
     if (rc == STORE_OK)
         rc = insert_phases_of(st, m, 0, market_n_datacenters(m));
     if (rc == STORE_OK)
-        rc = insert_range(st, m, sql_insert_contract, 0, market_n_contracts(m), bind_contract,
-                          "insert contract");
+        rc = insert_range(st, sql_insert_contract, m, contract_at, 0, market_n_contracts(m),
+                          bind_contract, "insert contract");
     if (rc == STORE_OK)
-        rc = insert_range(st, m, "INSERT INTO workload VALUES (?1,?2,?3,?4,?5,?6,?7,?8)", 0,
-                          sp->n_workloads, bind_workload, "insert workload");
+        rc = insert_range(st, "INSERT INTO workload VALUES (?1,?2,?3,?4,?5,?6,?7,?8)", m,
+                          workload_at, 0, sp->n_workloads, bind_workload, "insert workload");
     return rc;
 }
 
-int store__add_new_entities(store *st, const market *m, int *changed)
+/* On the writer thread: the entities a snapshot carries, then the metrics
+ * learn them. */
+int store__insert_new_entities(store *st, const store_snapshot *s)
 {
-    *changed = 0;
-    const size_t nd = market_n_datacenters(m), nc = market_n_contracts(m);
     store_tick_table *dcs = &st->tables[STORE_DC_TICK], *cs = &st->tables[STORE_CONTRACT_TICK];
-    int rc = STORE_OK;
-    if (nd > dcs->n) {
-        rc = insert_range(st, m, sql_insert_datacenter, dcs->n, nd, bind_datacenter,
-                          "insert datacenter");
-        if (rc == STORE_OK)
-            rc = insert_phases_of(st, m, dcs->n, nd);
+    int rc = insert_range(st, sql_insert_datacenter, s, new_datacenter_at, s->first_new_dc,
+                          s->first_new_dc + s->n_new_dcs, bind_datacenter, "insert datacenter");
+    for (size_t i = 0; rc == STORE_OK && i < s->n_new_phases; i++) {
+        const store_phase_copy *p = &s->new_phases[i];
+        sqlite3_stmt *stmt = NULL;
+        char date_a[20];
+        rc = store__prepare(st, sql_insert_phase, &stmt);
         if (rc != STORE_OK)
-            return rc;
-        dcs->n = nd;
-        *changed = 1;
+            break;
+        int b = sqlite3_bind_int64(stmt, 1, st->run_id);
+        b |= sqlite3_bind_int64(stmt, 2, (sqlite3_int64)p->index);
+        b |= bind_phase(st, stmt, &p->phase, date_a, NULL);
+        rc = b != SQLITE_OK ? store__fail(st, "insert phase")
+                            : store__step_done(st, stmt, "insert phase");
+        st->rows_written += rc == STORE_OK;
+        sqlite3_finalize(stmt);
     }
-    if (nc > cs->n) {
-        rc = insert_range(st, m, sql_insert_contract, cs->n, nc, bind_contract,
+    if (rc == STORE_OK)
+        rc = insert_range(st, sql_insert_contract, s, new_contract_at, s->first_new_contract,
+                          s->first_new_contract + s->n_new_contracts, bind_contract,
                           "insert contract");
-        if (rc != STORE_OK)
-            return rc;
-        cs->n = nc;
-        *changed = 1;
-    }
+    for (size_t i = 0; rc == STORE_OK && i < s->n_new_dcs; i++)
+        rc = store__metrics_add_datacenter(st->metrics, st, &s->new_dcs[i]);
+    for (size_t i = 0; rc == STORE_OK && i < s->n_new_contracts; i++)
+        rc = store__metrics_add_contract(st->metrics, &s->new_contracts[i]);
+    if (rc != STORE_OK)
+        return rc;
+    if (s->n_new_dcs)
+        dcs->n = s->first_new_dc + s->n_new_dcs;
+    if (s->n_new_contracts)
+        cs->n = s->first_new_contract + s->n_new_contracts;
     return STORE_OK;
 }
 
@@ -317,14 +348,19 @@ void store__finalize_run_statements(store *st)
  * sqlite3_reset keeps. */
 static int prepare_run_statements(store *st)
 {
-    static const char *const sql[] = {
-        "INSERT INTO tick VALUES (?1,?2,?3,?4)",
+    char *tick_sql = store_rows_insert_sql(store_rows_tick(), 1);
+    if (!tick_sql)
+        return store__failf(st, STORE_ERR_NOMEM, "out of memory preparing the tick statement");
+    const char *const sql[] = {
+        tick_sql,
         "INSERT INTO event_log VALUES (?1,?2,?3,?4,?5,?6,?7)",
         "INSERT OR REPLACE INTO run_metric VALUES (?1,?2,?3)",
     };
     sqlite3_stmt **out[] = {&st->insert_tick, &st->insert_event, &st->insert_metric};
     for (size_t i = 0; i < sizeof out / sizeof out[0]; i++) {
         int rc = store__prepare(st, sql[i], out[i]);
+        if (i == 0)
+            free(tick_sql);
         if (rc != STORE_OK)
             return rc;
         if (sqlite3_bind_int64(*out[i], 1, st->run_id) != SQLITE_OK)
@@ -349,6 +385,8 @@ static void set_run_layout(store *st, const market *m)
     st->tables[STORE_PROVIDER_TICK].n = sp->n_providers;
     st->tables[STORE_CONTRACT_TICK].n = market_n_contracts(m);
     st->tables[STORE_WORKLOAD_TICK].n = sp->n_workloads;
+    st->snap_dcs = market_n_datacenters(m);
+    st->snap_contracts = market_n_contracts(m);
     st->event_seq = 0;
     st->ticks_in_tx = 0;
 }
@@ -390,7 +428,15 @@ int64_t store_begin_run(store *st, const scenario *sc, const market *m,
     rc = prepare_run_statements(st);
     if (rc == STORE_OK)
         rc = store__begin(st);
+    st->metrics = rc == STORE_OK ? store__metrics_create(st, m) : NULL;
+    if (rc == STORE_OK && !st->metrics)
+        rc = store__failf(st, STORE_ERR_NOMEM, "out of memory for the run's metrics");
+    if (rc == STORE_OK)
+        rc = store__writer_start(st);  /* from here on the writer owns the connection */
     if (rc != STORE_OK) {
+        store__metrics_destroy(st->metrics);
+        st->metrics = NULL;
+        store__rollback(st);
         store__finalize_run_statements(st);
         char sql[96];  /* best effort: the run row should not claim 'running' */
         snprintf(sql, sizeof sql, "UPDATE run SET status = 'failed' WHERE id = %lld",

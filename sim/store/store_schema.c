@@ -121,38 +121,8 @@ static const char schema_entities[] =
     " demand_h100 REAL,"
     " PRIMARY KEY (run_id, id)) WITHOUT ROWID;";
 
-static const char schema_ticks[] =
-    "CREATE TABLE IF NOT EXISTS tick ("
-    " run_id INTEGER NOT NULL, tick INTEGER NOT NULL,"
-    " t INTEGER NOT NULL, date TEXT NOT NULL,"
-    " PRIMARY KEY (run_id, tick)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS dc_tick ("
-    " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, datacenter_id INTEGER NOT NULL,"
-    " installed INTEGER, healthy INTEGER, failed INTEGER, maintenance INTEGER,"
-    " allocated INTEGER, busy REAL, mean_utilisation REAL,"
-    " power_mw REAL, energy_mwh REAL, failures INTEGER,"
-    " PRIMARY KEY (run_id, tick, datacenter_id)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS provider_tick ("
-    " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, provider_id INTEGER NOT NULL,"
-    " owned INTEGER, leased_in INTEGER, leased_out INTEGER, pool INTEGER,"
-    " used REAL, utilisation REAL,"
-    " demand_h100 REAL, served_h100 REAL, shortfall_h100 REAL,"
-    " revenue_usd REAL, lease_cost_usd REAL, energy_cost_usd REAL,"
-    " depreciation_usd REAL, opex_usd REAL, interest_usd REAL, margin_usd REAL,"
-    " PRIMARY KEY (run_id, tick, provider_id)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS contract_tick ("
-    " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, contract_id INTEGER NOT NULL,"
-    " active INTEGER, committed INTEGER, delivered INTEGER,"
-    " used REAL, utilisation REAL, payment_usd REAL, sla_credit_usd REAL,"
-    " preempted INTEGER, fee_usd REAL, price_per_gpu_hour REAL, lessor_unleased INTEGER,"
-    " undelivered INTEGER,"
-    " PRIMARY KEY (run_id, tick, contract_id)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS workload_tick ("
-    " run_id INTEGER NOT NULL, tick INTEGER NOT NULL, workload_id INTEGER NOT NULL,"
-    " demand_h100 REAL, capacity_h100 REAL, served_h100 REAL, shortfall_h100 REAL,"
-    " jobs_running INTEGER, jobs_queued INTEGER, goodput_h100_hours REAL,"
-    " interruptions INTEGER, lost_gpu_hours REAL,"
-    " PRIMARY KEY (run_id, tick, workload_id)) WITHOUT ROWID;";
+/* The per-tick tables (tick, dc_tick, provider_tick, contract_tick,
+ * workload_tick) are generated from their column tables: store_rows.c. */
 
 /* Sweeps (store_sweep.c): one sweep per database, its plan, its runs
  * marked by run.sweep_point and run.replication, and the sensitivity
@@ -234,6 +204,19 @@ static const char schema_views[] =
     " JOIN datacenter d ON d.run_id = dt.run_id AND d.id = dt.datacenter_id"
     " GROUP BY dt.run_id, dt.datacenter_id, d.name, day;";
 
+static int create_tick_tables(store *st)
+{
+    char sql[2048];
+    int rc = STORE_OK;
+    for (int i = -1; rc == STORE_OK && i < STORE_N_TICK_TABLES; i++) {
+        const store_row_table *t = i < 0 ? store_rows_tick() : store_rows_table(i);
+        if (store_rows_create_sql(t, sql, sizeof sql) >= sizeof sql)
+            return store__failf(st, STORE_ERR_SQLITE, "the schema of %s is too long", t->name);
+        rc = store__exec(st, sql);
+    }
+    return rc;
+}
+
 int store__create_schema(store *st)
 {
     int rc = store__begin(st);
@@ -242,7 +225,7 @@ int store__create_schema(store *st)
     if (rc == STORE_OK)
         rc = store__exec(st, schema_entities);
     if (rc == STORE_OK)
-        rc = store__exec(st, schema_ticks);
+        rc = create_tick_tables(st);
     if (rc == STORE_OK)
         rc = store__exec(st, schema_sweep);
     if (rc == STORE_OK)

@@ -1,6 +1,11 @@
 /*
- * store_tick: the hot path (one tick's rows) and the rest of a run's
- * lifecycle: events, metrics, and the end of the run.
+ * store_tick: the hot path and the rest of a run's lifecycle. On the
+ * simulation thread, store_write_tick copies the tick's rows out of the
+ * market (through its row accessors), with the datacenters and contracts
+ * added since the last tick, into a ring slot, and store_log_event adds
+ * events to the same slot; on the writer thread, store__write_snapshot
+ * inserts a slot: events, new entities, then the tick. store_end_run lets
+ * the writer drain, then inserts the metrics and closes the run.
  *
  * Each per-tick entity table is written with multi-row INSERT statements
  * (STORE_ROWS_PER_INSERT rows each), which cost far less per row than
@@ -9,6 +14,7 @@
  * The run id was bound when the statements were prepared and survives
  * sqlite3_reset.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +22,7 @@
 
 #include "store_internal.h"
 #include "../util/caltime.h"
+#include "../util/grow.h"
 
 static int no_run(store *st, const char *fn)
 {
@@ -24,107 +31,14 @@ static int no_run(store *st, const char *fn)
 
 /* ---- per-tick statements ------------------------------------------- */
 
-/* Binds one row's values from column `at` on; returns the OR of the
- * sqlite3_bind_* codes (SQLITE_OK when all succeeded). */
-typedef int (*bind_row_fn)(sqlite3_stmt *s, int at, const void *row);
-
-static int bind_dc(sqlite3_stmt *s, int at, const void *row)
-{
-    const market_dc_row *r = row;
-    int b = sqlite3_bind_int64(s, at, r->installed);
-    b |= sqlite3_bind_int64(s, at + 1, r->healthy);
-    b |= sqlite3_bind_int64(s, at + 2, r->failed);
-    b |= sqlite3_bind_int64(s, at + 3, r->maintenance);
-    b |= sqlite3_bind_int64(s, at + 4, r->allocated);
-    b |= sqlite3_bind_double(s, at + 5, r->busy);
-    b |= sqlite3_bind_double(s, at + 6, r->mean_utilisation);
-    b |= sqlite3_bind_double(s, at + 7, r->power_mw);
-    b |= sqlite3_bind_double(s, at + 8, r->energy_mwh);
-    return b | sqlite3_bind_int64(s, at + 9, r->failures);
-}
-
-static int bind_provider(sqlite3_stmt *s, int at, const void *row)
-{
-    const market_provider_row *r = row;
-    int b = sqlite3_bind_int64(s, at, r->owned);
-    b |= sqlite3_bind_int64(s, at + 1, r->leased_in);
-    b |= sqlite3_bind_int64(s, at + 2, r->leased_out);
-    b |= sqlite3_bind_int64(s, at + 3, r->pool);
-    b |= sqlite3_bind_double(s, at + 4, r->used);
-    b |= sqlite3_bind_double(s, at + 5, r->utilisation);
-    b |= sqlite3_bind_double(s, at + 6, r->demand_h100);
-    b |= sqlite3_bind_double(s, at + 7, r->served_h100);
-    b |= sqlite3_bind_double(s, at + 8, r->shortfall_h100);
-    b |= sqlite3_bind_double(s, at + 9, r->revenue_usd);
-    b |= sqlite3_bind_double(s, at + 10, r->lease_cost_usd);
-    b |= sqlite3_bind_double(s, at + 11, r->energy_cost_usd);
-    b |= sqlite3_bind_double(s, at + 12, r->depreciation_usd);
-    b |= sqlite3_bind_double(s, at + 13, r->opex_usd);
-    b |= sqlite3_bind_double(s, at + 14, r->interest_usd);
-    return b | sqlite3_bind_double(s, at + 15, r->margin_usd);
-}
-
-static int bind_contract(sqlite3_stmt *s, int at, const void *row)
-{
-    const market_contract_row *r = row;
-    int b = sqlite3_bind_int(s, at, r->active);
-    b |= sqlite3_bind_int64(s, at + 1, r->committed);
-    b |= sqlite3_bind_int64(s, at + 2, r->delivered);
-    b |= sqlite3_bind_double(s, at + 3, r->used);
-    b |= sqlite3_bind_double(s, at + 4, r->utilisation);
-    b |= sqlite3_bind_double(s, at + 5, r->payment_usd);
-    b |= sqlite3_bind_double(s, at + 6, r->sla_credit_usd);
-    b |= sqlite3_bind_int64(s, at + 7, r->preempted);
-    b |= sqlite3_bind_double(s, at + 8, r->fee_usd);
-    b |= sqlite3_bind_double(s, at + 9, r->price_per_gpu_hour);
-    b |= sqlite3_bind_int64(s, at + 10, r->lessor_unleased);
-    return b | sqlite3_bind_int64(s, at + 11, r->undelivered);
-}
-
-static int bind_workload(sqlite3_stmt *s, int at, const void *row)
-{
-    const market_workload_row *r = row;
-    int b = sqlite3_bind_double(s, at, r->demand_h100);
-    b |= sqlite3_bind_double(s, at + 1, r->capacity_h100);
-    b |= sqlite3_bind_double(s, at + 2, r->served_h100);
-    b |= sqlite3_bind_double(s, at + 3, r->shortfall_h100);
-    b |= sqlite3_bind_int64(s, at + 4, r->jobs_running);
-    b |= sqlite3_bind_int64(s, at + 5, r->jobs_queued);
-    b |= sqlite3_bind_double(s, at + 6, r->goodput_h100_hours);
-    b |= sqlite3_bind_int64(s, at + 7, r->interruptions);
-    return b | sqlite3_bind_double(s, at + 8, r->lost_gpu_hours);
-}
-
-/* How each per-tick entity table is written. Indexed by STORE_*_TICK. */
-static const struct {
-    const char *name;
-    int n_values;             /* value columns after (run_id, tick, <entity>_id) */
-    size_t row_size;
-    bind_row_fn bind;
-} tick_tables[STORE_N_TICK_TABLES] = {
-    {"dc_tick", 10, sizeof(market_dc_row), bind_dc},
-    {"provider_tick", 16, sizeof(market_provider_row), bind_provider},
-    {"contract_tick", 12, sizeof(market_contract_row), bind_contract},
-    {"workload_tick", 9, sizeof(market_workload_row), bind_workload},
-};
-
-/* "INSERT INTO t VALUES (?1,?2,?3+0,?4,..),(?1,?2,?3+1,..)" for `rows` rows. */
+/* "INSERT INTO t VALUES (?1,?2,?3+0,?4,..),(?1,?2,?3+1,..)" for `rows` rows,
+ * generated from the table's columns (store_rows.c). */
 static int prepare_multi_row(store *st, int table, size_t rows, sqlite3_stmt **out)
 {
-    const int n_values = tick_tables[table].n_values;
-    size_t cap = 64 + rows * (32 + 8 * (size_t)n_values), len = 0;
-    char *sql = malloc(cap);
+    char *sql = store_rows_insert_sql(store_rows_table(table), rows);
     if (!sql)
         return store__failf(st, STORE_ERR_NOMEM, "out of memory preparing %s",
-                            tick_tables[table].name);
-    len += (size_t)snprintf(sql, cap, "INSERT INTO %s VALUES ", tick_tables[table].name);
-    for (size_t r = 0; r < rows; r++) {
-        len += (size_t)snprintf(sql + len, cap - len, "%s(?1,?2,?3+%zu", r ? "," : "", r);
-        for (int c = 0; c < n_values; c++)
-            len += (size_t)snprintf(sql + len, cap - len, ",?%zu", 4 + r * (size_t)n_values
-                                                                   + (size_t)c);
-        len += (size_t)snprintf(sql + len, cap - len, ")");
-    }
+                            store_rows_table(table)->name);
     int rc = store__prepare(st, sql, out);
     free(sql);
     if (rc == STORE_OK && sqlite3_bind_int64(*out, 1, st->run_id) != SQLITE_OK)
@@ -149,24 +63,111 @@ int store__prepare_tick_statements(store *st)
     return STORE_OK;
 }
 
-/* ---- one tick ------------------------------------------------------- */
+/* ---- taking a snapshot (simulation thread) -------------------------- */
+
+/* Copies n elements of `size` bytes into a slot buffer grown as needed. */
+static int copy_into(void **buf, size_t *cap, const void *src, size_t n, size_t size)
+{
+    if (grow_reserve(buf, cap, n, 16, size) != CAPSIM_OK)
+        return STORE_ERR_NOMEM;
+    if (n)
+        memcpy(*buf, src, n * size);
+    return STORE_OK;
+}
+
+/* The datacenters (with their phases) and contracts the market added since
+ * the last snapshot, copied into the slot. */
+static int copy_new_entities(store *st, store_snapshot *s, const market *m)
+{
+    const size_t nd = market_n_datacenters(m), nc = market_n_contracts(m);
+    if (nd > st->snap_dcs) {
+        s->first_new_dc = st->snap_dcs;
+        s->n_new_dcs = nd - st->snap_dcs;
+        if (grow_reserve((void **)&s->new_dcs, &s->cap_new_dcs, s->n_new_dcs, 4,
+                         sizeof *s->new_dcs) != CAPSIM_OK)
+            return STORE_ERR_NOMEM;
+        for (size_t i = 0; i < s->n_new_dcs; i++)
+            s->new_dcs[i] = *market_datacenter(m, st->snap_dcs + i);
+        for (size_t i = 0; i < market_n_phases(m); i++) {
+            const spec_phase *p = market_phase(m, i);
+            if (p->datacenter < 0 || (size_t)p->datacenter < st->snap_dcs
+                || (size_t)p->datacenter >= nd)
+                continue;
+            if (grow_reserve((void **)&s->new_phases, &s->cap_new_phases, s->n_new_phases + 1, 4,
+                             sizeof *s->new_phases) != CAPSIM_OK)
+                return STORE_ERR_NOMEM;
+            s->new_phases[s->n_new_phases++] = (store_phase_copy){.index = i, .phase = *p};
+        }
+    }
+    if (nc > st->snap_contracts) {
+        s->first_new_contract = st->snap_contracts;
+        s->n_new_contracts = nc - st->snap_contracts;
+        if (grow_reserve((void **)&s->new_contracts, &s->cap_new_contracts, s->n_new_contracts,
+                         4, sizeof *s->new_contracts) != CAPSIM_OK)
+            return STORE_ERR_NOMEM;
+        for (size_t i = 0; i < s->n_new_contracts; i++)
+            s->new_contracts[i] = *market_contract(m, st->snap_contracts + i);
+    }
+    st->snap_dcs = nd;
+    st->snap_contracts = nc;
+    return STORE_OK;
+}
+
+static int take_snapshot(store *st, store_snapshot *s, const market *m, int64_t tick_index,
+                         int64_t t)
+{
+    int rc = copy_new_entities(st, s, m);
+    const void *rows[STORE_N_TICK_TABLES] = {market_dc_rows(m), market_provider_rows(m),
+                                             market_contract_rows(m), market_workload_rows(m)};
+    const size_t n[STORE_N_TICK_TABLES] = {st->snap_dcs, market_spec(m)->n_providers,
+                                           st->snap_contracts, market_spec(m)->n_workloads};
+    for (int i = 0; rc == STORE_OK && i < STORE_N_TICK_TABLES; i++) {
+        rc = copy_into(&s->rows[i], &s->cap[i], rows[i], n[i], store_rows_table(i)->row_size);
+        s->n[i] = n[i];
+    }
+    if (rc != STORE_OK)
+        return rc;
+    s->has_tick = 1;
+    s->tick_index = tick_index;
+    s->tick.t = t;
+    store__date(st, t, s->tick.date);
+    return STORE_OK;
+}
+
+int store_write_tick(store *st, const market *m, int64_t tick_index, int64_t t)
+{
+    if (!st->insert_tick || !st->writer)
+        return no_run(st, "store_write_tick");
+    int rc = store__writer_failed(st);
+    if (rc != STORE_OK)
+        return rc;  /* nothing more is handed over after a failure */
+    if (take_snapshot(st, store__writer_slot(st), m, tick_index, t) != STORE_OK) {
+        (void)store__writer_stop(st);  /* the connection is ours again, and errmsg */
+        return store__failf(st, STORE_ERR_NOMEM, "out of memory taking the snapshot of tick "
+                            "%lld", (long long)tick_index);
+    }
+    store__writer_publish(st);
+    return STORE_OK;
+}
+
+/* ---- writing a snapshot (writer thread) ----------------------------- */
 
 /* Writes one entity table's rows for the tick whose index is bound. */
 static int write_table(store *st, int table, const void *rows)
 {
     const store_tick_table *tt = &st->tables[table];
-    const size_t row_size = tick_tables[table].row_size;
-    const int n_values = tick_tables[table].n_values;
+    const store_row_table *desc = store_rows_table(table);
+    const int n_values = (int)desc->n_columns;
     for (size_t base = 0; base < tt->n; base += tt->chunk) {
         const size_t k = tt->n - base < tt->chunk ? tt->n - base : tt->chunk;
         sqlite3_stmt *s = k == tt->chunk ? tt->full : tt->rest;
         int b = sqlite3_bind_int64(s, 3, (sqlite3_int64)base);
         for (size_t r = 0; r < k; r++)
-            b |= tick_tables[table].bind(s, 4 + (int)r * n_values,
-                                         (const char *)rows + (base + r) * row_size);
+            b |= store_rows_bind(s, 4 + (int)r * n_values, desc,
+                                 (const char *)rows + (base + r) * desc->row_size);
         if (b != SQLITE_OK)
-            return store__fail(st, tick_tables[table].name);
-        int rc = store__step_done(st, s, tick_tables[table].name);
+            return store__fail(st, desc->name);
+        int rc = store__step_done(st, s, desc->name);
         if (rc != STORE_OK)
             return rc;
     }
@@ -175,17 +176,16 @@ static int write_table(store *st, int table, const void *rows)
 
 /* Binds the tick index (?2) of every per-tick statement and writes the
  * tick row. */
-static int write_tick_row(store *st, int64_t tick_index, int64_t t)
+static int write_tick_row(store *st, const store_snapshot *snap)
 {
-    int b = sqlite3_bind_int64(st->insert_tick, 2, tick_index);
+    int b = sqlite3_bind_int64(st->insert_tick, 2, snap->tick_index);
     for (int i = 0; i < STORE_N_TICK_TABLES; i++) {
         if (st->tables[i].full)
-            b |= sqlite3_bind_int64(st->tables[i].full, 2, tick_index);
+            b |= sqlite3_bind_int64(st->tables[i].full, 2, snap->tick_index);
         if (st->tables[i].rest)
-            b |= sqlite3_bind_int64(st->tables[i].rest, 2, tick_index);
+            b |= sqlite3_bind_int64(st->tables[i].rest, 2, snap->tick_index);
     }
-    b |= sqlite3_bind_int64(st->insert_tick, 3, t);
-    b |= sqlite3_bind_text(st->insert_tick, 4, st->date, -1, SQLITE_STATIC);
+    b |= store_rows_bind(st->insert_tick, 3, store_rows_tick(), &snap->tick);
     if (b != SQLITE_OK)
         return store__fail(st, "bind tick");
     return store__step_done(st, st->insert_tick, "insert tick");
@@ -210,82 +210,131 @@ static void undo_partial_tick(store *st, int64_t tick_index)
     }
 }
 
-static int write_tick_rows(store *st, const market *m)
+static int write_event(store *st, const store_snapshot *snap, const store_event_copy *e)
 {
-    const void *rows[STORE_N_TICK_TABLES] = {market_dc_rows(m), market_provider_rows(m),
-                                             market_contract_rows(m), market_workload_rows(m)};
-    for (int i = 0; i < STORE_N_TICK_TABLES; i++) {
-        int rc = write_table(st, i, rows[i]);
-        if (rc != STORE_OK)
-            return rc;
-        st->rows_written += st->tables[i].n;
-    }
-    return STORE_OK;
+    char date[20];
+    store__date(st, e->t, date);
+    sqlite3_stmt *s = st->insert_event;
+    const char *text = snap->text;
+    int b = sqlite3_bind_int64(s, 2, e->seq);
+    b |= sqlite3_bind_int64(s, 3, e->t);
+    b |= sqlite3_bind_text(s, 4, date, -1, SQLITE_TRANSIENT);
+    b |= sqlite3_bind_text(s, 5, text + e->kind, -1, SQLITE_STATIC);
+    b |= e->entity != STORE_NO_TEXT ? sqlite3_bind_text(s, 6, text + e->entity, -1, SQLITE_STATIC)
+                                    : sqlite3_bind_null(s, 6);
+    b |= e->message != STORE_NO_TEXT ? sqlite3_bind_text(s, 7, text + e->message, -1,
+                                                         SQLITE_STATIC)
+                                     : sqlite3_bind_null(s, 7);
+    if (b != SQLITE_OK)
+        return store__fail(st, "bind event_log");
+    int rc = store__step_done(st, s, "insert event_log");
+    st->rows_written += rc == STORE_OK;
+    return rc;
 }
 
-int store_write_tick(store *st, const market *m, int64_t tick_index, int64_t t)
+static int write_tick(store *st, const store_snapshot *snap)
 {
-    if (!st->insert_tick)
-        return no_run(st, "store_write_tick");
-    int rc = store__begin(st);  /* a no-op unless an error ended the last one */
-    if (rc != STORE_OK)
-        return rc;
-    int changed = 0;
-    rc = store__add_new_entities(st, m, &changed);
-    if (rc == STORE_OK && changed)  /* at signings and build decisions only */
-        rc = store__prepare_tick_statements(st);
-    if (rc != STORE_OK)
-        return rc;
-    store__date(st, t, st->date);
     uint64_t rows_before = st->rows_written;
-    rc = write_tick_row(st, tick_index, t);
-    if (rc == STORE_OK)
-        rc = write_tick_rows(st, m);
+    int rc = write_tick_row(st, snap);
+    for (int i = 0; rc == STORE_OK && i < STORE_N_TICK_TABLES; i++) {
+        assert(snap->n[i] == st->tables[i].n);
+        rc = write_table(st, i, snap->rows[i]);
+        st->rows_written += st->tables[i].n;
+    }
     if (rc != STORE_OK) {
+        char what[sizeof st->writer_errmsg - 32];
+        memcpy(what, st->writer_errmsg, sizeof what - 1);
+        what[sizeof what - 1] = '\0';
+        snprintf(st->writer_errmsg, sizeof st->writer_errmsg, "tick %lld: %s",
+                 (long long)snap->tick_index, what);
         st->rows_written = rows_before;
-        undo_partial_tick(st, tick_index);
+        undo_partial_tick(st, snap->tick_index);
         return rc;
     }
     st->rows_written++;
+    rc = store__metrics_add_tick(st->metrics, snap);
+    if (rc != STORE_OK)
+        return store__failf(st, rc, "out of memory for the metrics of tick %lld",
+                            (long long)snap->tick_index);
     if (++st->ticks_in_tx < STORE_TICKS_PER_COMMIT)
         return STORE_OK;
-    st->ticks_in_tx = 0;
     rc = store__commit(st);
-    return rc == STORE_OK ? store__begin(st) : rc;
+    if (rc != STORE_OK)
+        return rc;
+    atomic_fetch_add(&st->ticks_committed, st->ticks_in_tx);
+    st->ticks_in_tx = 0;
+    return store__begin(st);
+}
+
+int store__write_snapshot(store *st, const store_snapshot *snap)
+{
+    int rc = store__begin(st);  /* a no-op unless an error ended the last one */
+    for (size_t i = 0; rc == STORE_OK && i < snap->n_events; i++)
+        rc = write_event(st, snap, &snap->events[i]);
+    if (rc == STORE_OK && (snap->n_new_dcs || snap->n_new_contracts)) {
+        rc = store__insert_new_entities(st, snap);  /* at signings and build decisions only */
+        if (rc == STORE_OK)
+            rc = store__prepare_tick_statements(st);
+    }
+    if (rc == STORE_OK && snap->has_tick)
+        rc = write_tick(st, snap);
+    return rc;
 }
 
 /* ---- events and metrics --------------------------------------------- */
 
+/* Appends a string to the slot's text; its offset, or STORE_NO_TEXT. */
+static int add_text(store_snapshot *s, const char *text, size_t *offset)
+{
+    *offset = STORE_NO_TEXT;
+    if (!text)
+        return STORE_OK;
+    size_t n = strlen(text) + 1;
+    if (grow_reserve((void **)&s->text, &s->text_cap, s->text_len + n, 256, 1) != CAPSIM_OK)
+        return STORE_ERR_NOMEM;
+    memcpy(s->text + s->text_len, text, n);
+    *offset = s->text_len;
+    s->text_len += n;
+    return STORE_OK;
+}
+
+/* The event joins the slot being filled: the writer inserts it before the
+ * next tick, in the order the events happened. */
 int store_log_event(store *st, int64_t t, const char *kind, const char *entity,
                     const char *message)
 {
-    if (!st->insert_event)
+    if (!st->insert_event || !st->writer)
         return no_run(st, "store_log_event");
-    char date[20];
-    store__date(st, t, date);
-    sqlite3_stmt *s = st->insert_event;
-    int b = sqlite3_bind_int64(s, 2, st->event_seq + 1);
-    b |= sqlite3_bind_int64(s, 3, t);
-    b |= sqlite3_bind_text(s, 4, date, -1, SQLITE_TRANSIENT);
-    b |= sqlite3_bind_text(s, 5, kind ? kind : "", -1, SQLITE_TRANSIENT);
-    b |= entity ? sqlite3_bind_text(s, 6, entity, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, 6);
-    b |= message ? sqlite3_bind_text(s, 7, message, -1, SQLITE_TRANSIENT)
-                 : sqlite3_bind_null(s, 7);
-    if (b != SQLITE_OK)
-        return store__fail(st, "bind event_log");
-    int rc = store__step_done(st, s, "insert event_log");
-    if (rc == STORE_OK) {
-        st->event_seq++;
-        st->rows_written++;
+    int rc = store__writer_failed(st);
+    if (rc != STORE_OK)
+        return rc;
+    store_snapshot *s = store__writer_slot(st);
+    store_event_copy e = {.seq = st->event_seq + 1, .t = t};
+    rc = grow_reserve((void **)&s->events, &s->cap_events, s->n_events + 1, 8, sizeof *s->events)
+             != CAPSIM_OK ? STORE_ERR_NOMEM : STORE_OK;
+    if (rc == STORE_OK)
+        rc = add_text(s, kind ? kind : "", &e.kind);
+    if (rc == STORE_OK)
+        rc = add_text(s, entity, &e.entity);
+    if (rc == STORE_OK)
+        rc = add_text(s, message, &e.message);
+    if (rc != STORE_OK) {
+        (void)store__writer_stop(st);
+        return store__failf(st, STORE_ERR_NOMEM, "out of memory logging an event");
     }
-    return rc;
+    s->events[s->n_events++] = e;
+    st->event_seq++;
+    return STORE_OK;
 }
 
-/* Works during a run and after store_end_run (for the last run). */
+/* Works during a run and after store_end_run (for the last run). During
+ * a run it ends the hand-offs: the writer drains and the connection is this
+ * thread's again (a failure it met is kept for store_end_run). */
 int store_metric(store *st, const char *metric, double value)
 {
     if (st->run_id <= 0)
         return no_run(st, "store_metric");
+    (void)store__writer_stop(st);
     sqlite3_stmt *s = st->insert_metric;
     sqlite3_stmt *one_off = NULL;
     if (!s) {
@@ -312,6 +361,7 @@ int store_get_metric(store *st, const char *metric, double *value)
 {
     if (st->run_id <= 0)
         return no_run(st, "store_get_metric");
+    (void)store__writer_stop(st);
     sqlite3_stmt *s = NULL;
     int rc = store__prepare(st, "SELECT value FROM run_metric WHERE run_id = ?1 AND metric = ?2",
                             &s);
@@ -371,19 +421,28 @@ static int update_run(store *st, store_run_status status, double wall_seconds,
     return rc;
 }
 
-/* Metrics and the run row change in one transaction. If the metrics fail,
- * the run is recorded as 'failed' on its own, so the run row never claims
- * 'running' for a run that ended, nor 'complete' for one whose last ticks
- * or metrics were not kept. Returns the first error. */
+/* The writer drains what was handed over and stops first; after a write
+ * failure the whole ticks before it are committed and the failure is the
+ * error returned. Metrics and the run row change in one transaction. If the
+ * metrics fail, the run is recorded as 'failed' on its own, so the run row
+ * never claims 'running' for a run that ended, nor 'complete' for one whose
+ * last ticks or metrics were not kept. Returns the first error. */
 int store_end_run(store *st, store_run_status status, double wall_seconds,
                   uint64_t events_processed)
 {
     if (st->run_id <= 0)
         return no_run(st, "store_end_run");
     char first_msg[sizeof st->errmsg];
-    int first = store__commit(st);
-    if (first != STORE_OK) {
-        memcpy(first_msg, st->errmsg, sizeof first_msg);
+    (void)store__writer_stop(st);
+    int first = st->writer_status;
+    if (first != STORE_OK)
+        memcpy(first_msg, st->writer_errmsg, sizeof first_msg);
+    int committed = store__commit(st);
+    if (committed != STORE_OK) {
+        if (first == STORE_OK) {
+            first = committed;
+            memcpy(first_msg, st->errmsg, sizeof first_msg);
+        }
         store__rollback(st);
     }
     store__finalize_run_statements(st);
@@ -391,7 +450,7 @@ int store_end_run(store *st, store_run_status status, double wall_seconds,
         status = STORE_RUN_FAILED;   /* ticks were lost: never 'complete' */
     int rc = store__begin(st);
     if (rc == STORE_OK)
-        rc = store__compute_metrics(st);
+        rc = store__metrics_insert(st);
     if (rc == STORE_OK)
         rc = update_run(st, status, wall_seconds, events_processed);
     if (rc == STORE_OK)
@@ -403,6 +462,8 @@ int store_end_run(store *st, store_run_status status, double wall_seconds,
         update_run(st, STORE_RUN_FAILED, wall_seconds, events_processed);
         memcpy(st->errmsg, keep, sizeof keep);
     }
+    store__metrics_destroy(st->metrics);
+    st->metrics = NULL;
     if (first != STORE_OK)
         memcpy(st->errmsg, first_msg, sizeof first_msg);
     return first != STORE_OK ? first : rc;

@@ -40,5 +40,9 @@ void bench_search_report(FILE *out, const char *capsim, const char *dir);
  * time; and the export's streaming pass against its SQL reference path in
  * this process (bench_export.c). dir: a scratch folder. */
 void bench_export_report(FILE *out, const char *capsim, const char *scenario, const char *dir);
+/* Storage against the default run (bench_store.c): the run into a database
+ * against the same run storing nothing and against inserting its rows alone
+ * through the store's statements. dir: a scratch folder. */
+void bench_store_report(FILE *out, const char *scenario, const char *dir);
 
 #endif

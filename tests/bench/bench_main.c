@@ -11,6 +11,8 @@
  *  - the goal search against a full scan of its step grid (bench_search.c).
  *  - `make run` step by step, as ratios to the run's own wall time, and the
  *    export's streaming pass against its SQL reference path.
+ *  - storage: the default run against the same run storing nothing and
+ *    against inserting its rows alone (bench_store.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +145,7 @@ int main(int argc, char **argv)
     fflush(stdout);
     bench_sweep_report(stdout, capsim, scenario, dir);
     bench_search_report(stdout, capsim, dir);
+    bench_store_report(stdout, scenario, dir);
 
     double events, gpu_ticks, rows;
     double baseline = sqlite_baseline_rows_per_second(dir);

@@ -2,8 +2,9 @@
  * Unit tests for the run driver (sim/run/run.c): a small scenario run into
  * a fresh database gives the expected status, tick count and run row; a
  * stop requested from the per-tick callback ends the run 'interrupted' with
- * every written tick kept; --until is resolved against the start and the
- * end; targets are checked and reported.
+ * every written tick kept; a failed write fails the run with the tick it
+ * names; --until is resolved against the start and the end; targets are
+ * checked and reported.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -198,6 +199,38 @@ static void test_interrupted_run_keeps_its_ticks(void **state)
     scenario_destroy(sc);
 }
 
+/* A write the store's writer thread fails (a trigger standing in for a full
+ * disk) fails the run, whether the simulation saw it at a hand-off or only
+ * at the end: the error names the tick, the ticks before it are kept, and
+ * the run row says 'failed'. */
+static void test_write_failure_fails_the_run(void **state)
+{
+    const paths *p = *state;
+    store_close(open_store(p));
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(p->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "CREATE TRIGGER full BEFORE INSERT ON provider_tick"
+                                  " WHEN NEW.tick = 20 BEGIN SELECT RAISE(ABORT, 'disk full');"
+                                  " END", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    scenario *sc = load(p);
+    store *st = open_store(p);
+    run_result r;
+    assert_int_equal(run_scenario(sc, st, NULL, &r), -1);
+    assert_int_equal(r.status, RUN_FAILED);
+    assert_non_null(strstr(r.error, "tick 20: "));
+    assert_non_null(strstr(r.error, "disk full"));
+    assert_null(r.targets_report);
+    store_close(st);
+    char text[64];
+    query_text(p->db, "SELECT status || ' ' || ticks FROM run WHERE id = 1", text, sizeof text);
+    assert_string_equal(text, "failed 20");
+    query_text(p->db, "SELECT count(*) FROM dc_tick WHERE run_id = 1", text, sizeof text);
+    assert_string_equal(text, "20");
+    run_result_free(&r);
+    scenario_destroy(sc);
+}
+
 static void test_stop_from_until(void **state)
 {
     const paths *p = *state;
@@ -234,6 +267,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_complete_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupted_run_keeps_its_ticks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_failure_fails_the_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_from_until, setup, teardown),
         cmocka_unit_test(test_status_names),
     };

@@ -5,7 +5,9 @@
  * with SQL: identity pragmas, row counts per table, run status transitions,
  * metrics, views, the summary; appending a second run, --replace, refusing
  * non-capsim files byte for byte, schema versions, and what survives an
- * interrupted run, a failed tick and a process that dies without closing.
+ * interrupted run, a failed tick (seen at a hand-off or only at the end)
+ * and a process that dies without closing; and the accumulated metrics
+ * against the SQL over the stored rows (tests/tools/metrics-oracle.sql).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -261,6 +263,95 @@ static int exists(const char *path)
     return stat(path, &sb) == 0;
 }
 
+
+/* ---- the metrics against the SQL over the stored rows --------------- */
+
+/* tests/tools/metrics-oracle.sql, from the repository root or from the
+ * binary's place in it (build/tests/test_store); the caller frees it. */
+static char *read_oracle(void)
+{
+    static const char rel[] = "tests/tools/metrics-oracle.sql";
+    FILE *fp = fopen(rel, "rb");
+    char exe[1024] = "";
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 64);
+    if (!fp && n > 0) {
+        exe[n] = '\0';
+        for (int up = 0; up < 3; up++) {
+            char *slash = strrchr(exe, '/');
+            if (slash)
+                *slash = '\0';
+        }
+        strcat(exe, "/");
+        strcat(exe, rel);
+        fp = fopen(exe, "rb");
+    }
+    assert_non_null(fp);
+    char *text = calloc(1, 1 << 16);
+    assert_non_null(text);
+    fread(text, 1, (1 << 16) - 1, fp);
+    fclose(fp);
+    return text;
+}
+
+/* Runs the oracle for a run into temp.oracle_metric and compares it with
+ * the run_metric rows of the accumulated families: every metric the SQL
+ * gives is stored with the same bits, and none is stored that it does not
+ * give. Returns how many were compared. */
+static int check_metrics_against_sql(const char *db, int64_t run, double tick_hours)
+{
+    char *oracle = read_oracle();
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "CREATE TEMP TABLE oracle_metric (run_id INTEGER,"
+                                  " metric TEXT, value REAL, PRIMARY KEY (run_id, metric))",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    const char *sql = oracle;
+    while (*sql) {
+        sqlite3_stmt *s = NULL;
+        const char *tail = NULL;
+        if (sqlite3_prepare_v2(h, sql, -1, &s, &tail) != SQLITE_OK)
+            fail_msg("oracle: %s", sqlite3_errmsg(h));
+        if (s) {
+            sqlite3_bind_int64(s, 1, run);
+            if (sqlite3_bind_parameter_count(s) >= 2)
+                sqlite3_bind_double(s, 2, tick_hours);
+            assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+            sqlite3_finalize(s);
+        }
+        sql = tail;
+    }
+    free(oracle);
+    sqlite3_stmt *s = NULL;
+    char q[1024];
+    snprintf(q, sizeof q, "SELECT o.metric, o.value, m.value FROM temp.oracle_metric o"
+             " LEFT JOIN run_metric m ON m.run_id = o.run_id AND m.metric = o.metric"
+             " WHERE o.run_id = %lld", (long long)run);
+    assert_int_equal(sqlite3_prepare_v2(h, q, -1, &s, NULL), SQLITE_OK);
+    int compared = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 0);
+        if (sqlite3_column_type(s, 2) == SQLITE_NULL)
+            fail_msg("%s: the SQL gives %.17g, the store has none", name,
+                     sqlite3_column_double(s, 1));
+        if (sqlite3_column_double(s, 1) != sqlite3_column_double(s, 2))
+            fail_msg("%s: the SQL gives %.17g, the store %.17g", name,
+                     sqlite3_column_double(s, 1), sqlite3_column_double(s, 2));
+        compared++;
+    }
+    sqlite3_finalize(s);
+    /* nothing of those families beyond what the SQL gives (the model's own
+     * metrics and "custom" are not the store's) */
+    snprintf(q, sizeof q, "SELECT count(*) FROM run_metric m WHERE run_id = %lld AND metric"
+             " NOT IN (SELECT metric FROM temp.oracle_metric) AND metric NOT IN ('custom', 'late')"
+             " AND metric NOT LIKE 'undelivered_gpu_hours.%%'", (long long)run);
+    assert_int_equal(sqlite3_prepare_v2(h, q, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(s, 0), 0);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return compared;
+}
+
 /* ---- tests ---------------------------------------------------------- */
 
 static void test_new_database_identity(void **state)
@@ -399,6 +490,7 @@ static void test_full_run(void **state)
     check_views(f->db);
     check_summary(st);
     store_close(st);
+    assert_true(check_metrics_against_sql(f->db, 1, 1.0) >= 30);
 }
 
 static void test_append_then_replace(void **state)
@@ -501,7 +593,9 @@ static void test_interrupted_run(void **state)
 }
 
 /* A process that dies without store_end_run or store_close keeps the ticks
- * of every committed batch, and its run still says 'running'. */
+ * of every committed batch, and its run still says 'running'. The child
+ * dies once the writer thread has committed the first batch: the 100 ticks
+ * handed over after it are lost with the process. */
 static void test_hard_death_keeps_committed_ticks(void **state)
 {
     fixture *f = *state;
@@ -512,7 +606,9 @@ static void test_hard_death_keeps_committed_ticks(void **state)
         store *st = open_ok(f->db, 0);
         int64_t run;
         simulate(f, st, ticks * 3600, 0, &run);
-        _exit(0);  /* no end_run, no close */
+        for (int i = 0; i < 30000 && store_ticks_committed(st) < STORE_TICKS_PER_COMMIT; i++)
+            usleep(1000);
+        _exit(store_ticks_committed(st) == STORE_TICKS_PER_COMMIT ? 0 : 3);  /* no end_run */
     }
     int wstatus = 0;
     assert_int_equal(waitpid(pid, &wstatus, 0), pid);
@@ -525,7 +621,9 @@ static void test_hard_death_keeps_committed_ticks(void **state)
 
 /* A tick that fails half-way (here a trigger on contract_tick, standing in
  * for a full disk) is removed whole; the ticks before it are kept and the
- * run is marked failed. */
+ * run is marked failed. The writer thread meets the failure; the
+ * simulation, at most STORE_RING_SLOTS ticks ahead, sees it at a later
+ * hand-off and stops, and nothing after tick 29 is stored. */
 static void test_failed_tick_is_not_half_stored(void **state)
 {
     fixture *f = *state;
@@ -539,10 +637,14 @@ static void test_failed_tick_is_not_half_stored(void **state)
     store *st = open_ok(f->db, 0);
     run_ctx rc = {.st = st};
     int64_t run;
-    assert_int_equal(simulate_ctx(f, &rc, TICKS * 3600, &run), ENGINE_HANDLER_FAILED);
+    const int64_t horizon = (29 + STORE_RING_SLOTS + 2) * 3600;
+    assert_int_equal(simulate_ctx(f, &rc, horizon, &run), ENGINE_HANDLER_FAILED);
     assert_int_equal(rc.write_status, STORE_ERR_SQLITE);
     assert_non_null(strstr(store_errmsg(st), "disk on fire"));
-    assert_int_equal(store_end_run(st, STORE_RUN_FAILED, 0.1, 30), STORE_OK);
+    assert_non_null(strstr(store_errmsg(st), "tick 29: "));
+    /* the failure is the run's error; the whole ticks before it are kept */
+    assert_int_equal(store_end_run(st, STORE_RUN_FAILED, 0.1, 30), STORE_ERR_SQLITE);
+    assert_non_null(strstr(store_errmsg(st), "disk on fire"));
     store_close(st);
     assert_status(f->db, run, "failed");
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM tick"), 29);
@@ -649,6 +751,41 @@ static void test_procured_contracts_and_sites(void **state)
     assert_int_equal(sql_int(db, "SELECT count(*) FROM run_metric"
                                  " WHERE metric IN ('preempted_gpu_hours', 'sla_credit_usd',"
                                  " 'termination_fee_usd')"), 3);
+    /* with contracts and a site added during the run, and 6-hour ticks */
+    assert_true(check_metrics_against_sql(db, 1, 6.0) >= 30);
+}
+
+/* A failure the simulation has not seen when it finishes (the writer may
+ * lag by up to STORE_RING_SLOTS ticks) is store_end_run's error: the run is
+ * failed, the ticks before it are kept, and its metrics are those of the
+ * stored ticks. */
+static void test_failure_seen_at_the_end(void **state)
+{
+    fixture *f = *state;
+    store_close(open_ok(f->db, 0));
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "CREATE TRIGGER boom BEFORE INSERT ON dc_tick"
+                                  " WHEN NEW.tick = 41 BEGIN SELECT RAISE(ABORT, 'disk full');"
+                                  " END", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    store *st = open_ok(f->db, 0);
+    run_ctx rc = {.st = st};
+    int64_t run;
+    engine_outcome out = simulate_ctx(f, &rc, TICKS * 3600, &run);
+    /* either way round, the run ends failed with the writer's message */
+    assert_true(out == ENGINE_FINISHED || out == ENGINE_HANDLER_FAILED);
+    assert_int_equal(store_end_run(st, out == ENGINE_FINISHED ? STORE_RUN_COMPLETE
+                                                              : STORE_RUN_FAILED, 0.1, 30),
+                     STORE_ERR_SQLITE);
+    assert_non_null(strstr(store_errmsg(st), "tick 41: "));
+    assert_non_null(strstr(store_errmsg(st), "disk full"));
+    store_close(st);
+    assert_status(f->db, run, "failed");
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM tick"), 41);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM dc_tick"), 41 * N_DC);
+    assert_int_equal(sql_int(f->db, "SELECT ticks FROM run"), 41);
+    assert_true(check_metrics_against_sql(f->db, run, 1.0) >= 30);
 }
 
 int main(void)
@@ -664,6 +801,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_tick_is_not_half_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_misuse_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_procured_contracts_and_sites, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failure_seen_at_the_end, setup, teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
