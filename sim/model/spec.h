@@ -332,6 +332,8 @@ typedef struct spec {
                                     the end date (the end date is inclusive); ticks run at
                                     t = k * tick_seconds for every t < end */
     int64_t tick_seconds;
+    double sustained_shortfall_share; /* a day whose shortfall exceeds this share of its demand
+                                         is a sustained shortfall (metric sustained_shortfall_t) */
     uint64_t seed;
     int failures_on;             /* 0: every [failure] mode is off (what failures cost, by
                                     comparison); the resolver then leaves n_failures 0 */

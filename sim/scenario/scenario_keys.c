@@ -49,6 +49,8 @@ static const scenario_keys_key scenario_section_keys[] = {
      .unit = "integer"},
     {.name = "failures", .type = SCENARIO_KEYS_BOOL, .default_text = "true",
      .offset = FIELD(spec, failures_on), .unit = "true/false"},
+    {.name = "sustained_shortfall_share", .type = SCENARIO_KEYS_REAL, .default_text = "0.01",
+     .lo = 0, .hi = 1, .lo_open = 1, .offset = FIELD(spec, sustained_shortfall_share), .unit = "share of demand"},
     {.name = "include", .type = SCENARIO_KEYS_INCLUDE, .offset = SCENARIO_KEYS_NO_FIELD, .unit = "path"},
 };
 

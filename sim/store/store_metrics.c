@@ -65,6 +65,13 @@ struct store_metrics {
     /* per workload */
     int64_t *first_shortfall_t;
     unsigned char *fell_short;
+    /* sustained shortfall: the first whole day whose shortfall exceeds
+     * sustained_share of its demand (H100-equivalents summed over its ticks) */
+    double sustained_share;
+    int64_t ticks_per_day;      /* ticks that make a whole day (1 for ticks of a day or more) */
+    int64_t day, day_ticks;     /* the day being summed (t / 86400) and its ticks so far */
+    double *day_demand, *day_shortfall;
+    int64_t *sustained_t;       /* start of that day, seconds since the start; -1: none */
     double *demand, *served, *shortfall, *goodput;
 
     /* per provider */
@@ -110,7 +117,8 @@ void store__metrics_destroy(store_metrics *acc)
                       acc->fell_short, acc->demand, acc->served, acc->shortfall, acc->goodput,
                       acc->used, acc->pool, acc->revenue, acc->lease, acc->energy,
                       acc->depreciation, acc->opex, acc->interest, acc->margin, acc->contracts,
-                      acc->datacenters, acc->years};
+                      acc->datacenters, acc->years, acc->day_demand, acc->day_shortfall,
+                      acc->sustained_t};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
     free(acc);
@@ -124,6 +132,10 @@ store_metrics *store__metrics_create(const store *st, const market *m)
         return NULL;
     const size_t np = sp->n_providers, nw = sp->n_workloads;
     acc->tick_hours = (double)st->tick_seconds / UNITS_SECONDS_PER_HOUR_REAL;
+    acc->sustained_share = sp->sustained_shortfall_share;
+    acc->ticks_per_day = st->tick_seconds >= UNITS_SECONDS_PER_DAY
+                             ? 1 : UNITS_SECONDS_PER_DAY / st->tick_seconds;
+    acc->day = -1;
     acc->n_providers = np;
     acc->n_workloads = nw;
     /* one spare element, so that a market without workloads has arrays */
@@ -131,11 +143,15 @@ store_metrics *store__metrics_create(const store *st, const market *m)
     acc->workload_names = calloc(nw + 1, sizeof *acc->workload_names);
     acc->first_shortfall_t = calloc(nw + 1, sizeof *acc->first_shortfall_t);
     acc->fell_short = calloc(nw + 1, 1);
-    double **per_workload[] = {&acc->demand, &acc->served, &acc->shortfall, &acc->goodput};
+    acc->sustained_t = calloc(nw + 1, sizeof *acc->sustained_t);
+    for (size_t w = 0; acc->sustained_t && w < nw; w++)
+        acc->sustained_t[w] = -1;
+    double **per_workload[] = {&acc->demand, &acc->served, &acc->shortfall, &acc->goodput,
+                               &acc->day_demand, &acc->day_shortfall};
     double **per_provider[] = {&acc->used, &acc->revenue, &acc->lease, &acc->energy,
                                &acc->depreciation, &acc->opex, &acc->interest, &acc->margin};
     int ok = acc->provider_names && acc->workload_names && acc->first_shortfall_t
-             && acc->fell_short;
+             && acc->fell_short && acc->sustained_t;
     for (size_t i = 0; i < sizeof per_workload / sizeof per_workload[0]; i++)
         ok &= (*per_workload[i] = calloc(nw + 1, sizeof(double))) != NULL;
     for (size_t i = 0; i < sizeof per_provider / sizeof per_provider[0]; i++)
@@ -217,9 +233,34 @@ static year_block *year_of(store_metrics *acc, const char *date)
     return &acc->years[acc->n_years++];
 }
 
+/* Closes the day being summed: a whole day whose shortfall exceeds the
+ * share of its demand is the workload's sustained shortfall, if it has none
+ * yet. A day the run covers only in part (its last) does not count. */
+static void close_day(store_metrics *acc, size_t n_workloads)
+{
+    if (acc->day >= 0 && acc->day_ticks >= acc->ticks_per_day)
+        for (size_t w = 0; w < n_workloads; w++)
+            if (acc->sustained_t[w] < 0 && acc->day_demand[w] > 0.0 &&
+                acc->day_shortfall[w] > acc->sustained_share * acc->day_demand[w])
+                acc->sustained_t[w] = acc->day * UNITS_SECONDS_PER_DAY;
+    for (size_t w = 0; w < n_workloads; w++)
+        acc->day_demand[w] = acc->day_shortfall[w] = 0.0;
+    acc->day_ticks = 0;
+}
+
 static void add_workloads(store_metrics *acc, const store_snapshot *s)
 {
     const market_workload_row *rows = s->rows[STORE_WORKLOAD_TICK];
+    const int64_t day = s->tick.t / UNITS_SECONDS_PER_DAY;
+    if (day != acc->day) {
+        close_day(acc, s->n[STORE_WORKLOAD_TICK]);
+        acc->day = day;
+    }
+    acc->day_ticks++;
+    for (size_t w = 0; w < s->n[STORE_WORKLOAD_TICK]; w++) {
+        acc->day_demand[w] += rows[w].demand_h100;
+        acc->day_shortfall[w] += rows[w].shortfall_h100;
+    }
     for (size_t w = 0; w < s->n[STORE_WORKLOAD_TICK]; w++) {
         const market_workload_row *r = &rows[w];
         if (r->shortfall_h100 > SHORTFALL_EPSILON && !acc->fell_short[w]) {
@@ -345,6 +386,8 @@ static void put_workloads(metric_writer *mw, const store_metrics *acc)
         const char *name = acc->workload_names[w];
         if (acc->fell_short[w])
             put(mw, (double)acc->first_shortfall_t[w], "first_shortfall_t.%s", name);
+        if (acc->sustained_t[w] >= 0)
+            put(mw, (double)acc->sustained_t[w], "sustained_shortfall_t.%s", name);
         if (acc->ticks == 0)
             continue;
         put(mw, acc->demand[w] * h, "demand_h100_hours.%s", name);
@@ -453,9 +496,10 @@ static void put_years(metric_writer *mw, const store_metrics *acc)
 
 int store__metrics_insert(store *st)
 {
-    const store_metrics *acc = st->metrics;
+    store_metrics *acc = st->metrics;
     if (!acc)
         return STORE_OK;
+    close_day(acc, acc->n_workloads);   /* the last day, if the run covers it whole */
     metric_writer mw = {.st = st};
     mw.rc = store__prepare(st, "INSERT OR REPLACE INTO run_metric VALUES (?1,?2,?3)",
                            &mw.insert);

@@ -59,4 +59,20 @@ for sig in INT TERM; do
                  WHERE p.tick = t.tick) <> (SELECT count(*) FROM provider)")"
   check "SIG$sig" "$db"
 done
+# The sustained shortfall against a hand-computed case: tests/fixtures/search-linear.ini's
+# demand grows linearly from 2,000 (2025-01-01) to 12,000 H100-equivalents (2026-01-01), one
+# lease of 8,000 GPUs at speed 1.25 serves 10,000, daily ticks. Day k's demand is
+# 2000 + 10000 k / 365: the first shortfall is the first k with demand > 10,000 (k = 293), the
+# sustained one the first k whose shortfall exceeds 1% of demand, 0.99 demand > 10,000
+# (k > 295.69: k = 296); with a share of 5%, 0.95 demand > 10,000 (k > 311.58: k = 312).
+"$CAPSIM" run "$root/tests/fixtures/search-linear.ini" -o "$tmp/lin.db" -q > /dev/null
+expect_eq "first shortfall on day 293" 293 \
+  "$(q "$tmp/lin.db" "SELECT CAST(value / 86400 AS INTEGER) FROM run_metric WHERE metric = 'first_shortfall_t.lab-inference'")"
+expect_eq "sustained shortfall (1%) on day 296" 296 \
+  "$(q "$tmp/lin.db" "SELECT CAST(value / 86400 AS INTEGER) FROM run_metric WHERE metric = 'sustained_shortfall_t.lab-inference'")"
+"$CAPSIM" run "$root/tests/fixtures/search-linear.ini" -o "$tmp/lin.db" -q \
+  --set scenario.sustained_shortfall_share=0.05 > /dev/null
+expect_eq "sustained shortfall (5%) on day 312" 312 \
+  "$(q "$tmp/lin.db" "SELECT CAST(value / 86400 AS INTEGER) FROM run_metric WHERE run_id = 2 AND metric = 'sustained_shortfall_t.lab-inference'")"
+check "the 5% run" "$tmp/lin.db"
 finish

@@ -17,7 +17,7 @@ hours=$(sqlite3 -readonly "$db" "SELECT tick_seconds / 3600.0 FROM run WHERE id 
 
 # The families the store accumulates; the model's own metrics (jobs,
 # failures, undelivered GPU-hours) and targets are not the oracle's.
-families="('first_shortfall_t.%'),('demand_h100_hours.%'),('served_h100_hours.%'),
+families="('first_shortfall_t.%'),('sustained_shortfall_t.%'),('demand_h100_hours.%'),('served_h100_hours.%'),
  ('shortfall_h100_hours%'),('goodput_h100_hours.%'),('mean_utilisation.%'),('revenue_usd%'),
  ('lease_cost_usd.%'),('energy_cost_usd.%'),('depreciation_usd.%'),('opex_usd.%'),
  ('interest_usd.%'),('ebitda_usd.%'),('margin_usd%'),('payment_usd.%'),('payments_net_usd'),
