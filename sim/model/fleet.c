@@ -13,11 +13,40 @@
  * allocation changes (fleet_sum_perf), which is what inference capacity
  * uses.
  *
- * One float per GPU for failures: the remaining hazard R = E - H, not H and
- * E apart. "H >= E" is "R <= 0", and the pass moves 4 bytes per GPU fewer
- * each way. R is rounded once per pass instead of H: both are float sums of
- * per-tick hazards, so the failure tick can differ from an H-and-E
- * implementation only when H lands within a float ulp of E.
+ * Failures by range clock. Every healthy GPU of a kernel range accumulates
+ * the same hazard per tick, so instead of a remaining hazard R per GPU,
+ * decremented every tick (which made the pass move 18 bytes per GPU, not
+ * 9), each range r keeps a clock C_r, the hazard it has accumulated, and
+ * each healthy GPU a threshold T = C_r at its entry + its remaining hazard.
+ * "R <= 0" is "C_r >= T". Per range the fleet also keeps least_r, a lower
+ * bound on the thresholds of its healthy GPUs, and per block of 64 GPUs
+ * (fixed fleet positions) block_least, a lower bound on the thresholds of
+ * the block's healthy GPUs; only when C_r reaches least_r does the pass
+ * look at thresholds, and then only in the blocks whose bound C_r reached,
+ * plus the partial blocks at the range's ends. The scan makes both bounds
+ * exact again. Invariants:
+ *   - ranges partition [0, n); a healthy GPU's T is in its range's clock,
+ *     an unhealthy GPU's threshold is its remaining hazard, frozen (it
+ *     accumulates nothing while down, as before);
+ *   - least_r <= T for every healthy GPU of r, and block_least <= T for
+ *     every healthy GPU of the block, whatever its range: every write of a
+ *     healthy T lowers both, so they only ever need to be lower bounds (a
+ *     stale one costs one scan that makes it exact).
+ * A GPU moving between ranges (fleet_swap, fleet_set_ranges) is
+ * re-expressed: T' = C_new + (T - C_old).
+ *
+ * Clocks and thresholds are doubles. A float clock would not do: at
+ * C ~ 1 its ulp is 1.2e-7, so adding a tick's hazard of ~2e-5 (an H100 at
+ * Llama 3's rates, hourly ticks) would round by up to 0.3% every tick, and
+ * over 43,824 ticks the clock would drift from the hazard actually
+ * accumulated. With doubles (ulp 2.2e-16 at 1) the drift over a
+ * five-year run is below 1e-11 of the clock, far below the spread of an
+ * Exp(1) draw; clocks only grow by a few units per GPU lifetime of
+ * hazard, so no rebasing is needed. Against decrementing a per-GPU
+ * remaining hazard in double, a GPU's failure tick can differ only when its
+ * threshold lands within that rounding of a tick boundary
+ * (test_fleet.c checks the two forms fail the same GPUs in the same ticks
+ * on a random history of ticks, loads, moves and renewals).
  *
  * Perf sums: the market sums perf over every allocation at every
  * rebuild, and with failures a rebuild follows nearly every tick, so
@@ -46,6 +75,25 @@
 #define FLEET_CHUNK_GPUS 1024
 _Static_assert(FLEET_CHUNK_GPUS % FLEET_LANES == 0 && FLEET_CHUNK_GPUS / FLEET_LANES <= UINT8_MAX,
                "chunks keep each GPU in its lane, and the uint8 healthy counts cannot overflow");
+/* GPUs per threshold block (block_least): fixed fleet positions [64 b, 64 b + 64). */
+#define FLEET_BLOCK_GPUS 64
+
+/* One partition of [0, n) into ranges, with their clocks. */
+typedef struct range_table {
+    size_t n, cap;        /* ranges; capacity of the arrays (start has cap + 1) */
+    size_t *start;        /* range k is [start[k], start[k + 1]); start[n] = the fleet's n */
+    double *clock;        /* hazard the range has accumulated */
+    double *least;        /* <= T of every healthy GPU of the range (INFINITY: none) */
+} range_table;
+
+struct fleet_clocks {
+    range_table now, spare;   /* fleet_set_ranges builds in spare, then swaps */
+    double *block_least;      /* per block: <= T of every healthy GPU of the block */
+    uint32_t *block_range;    /* per block: the range holding its first GPU (range_of) */
+    size_t n;                 /* ranges of now (a copy, for range_of) */
+    size_t *start;            /* now.start, clock and least, for the hot helpers */
+    double *clock, *least;
+};
 
 /* aligned_alloc of `bytes` rounded up to a multiple of 64 (64 for 0).
  * Returns NULL when out of memory; the caller frees with free(). */
@@ -57,8 +105,83 @@ static void *alloc_aligned(size_t bytes)
     return aligned_alloc(FLEET_ALIGN_BYTES, rounded == 0 ? FLEET_ALIGN_BYTES : rounded);
 }
 
-/* Sets every GPU healthy, perf 1, util 0, power 0, remaining hazard
- * INFINITY (never fails), allocation -1, and builds perf_tree over perf in
+static void table_free(range_table *t)
+{
+    free(t->start);
+    free(t->clock);
+    free(t->least);
+}
+
+/* Grows t to hold `ranges` ranges. Returns 0 or -1 (out of memory; t keeps
+ * what it had, with a larger capacity in whichever arrays grew). */
+static int table_reserve(range_table *t, size_t ranges)
+{
+    if (ranges <= t->cap)
+        return 0;
+    size_t cap = t->cap ? t->cap : 16;
+    while (cap < ranges)
+        cap *= 2;
+    size_t *start = realloc(t->start, (cap + 1) * sizeof *start);
+    if (!start)
+        return -1;
+    t->start = start;
+    double *clock = realloc(t->clock, cap * sizeof *clock);
+    if (!clock)
+        return -1;
+    t->clock = clock;
+    double *least = realloc(t->least, cap * sizeof *least);
+    if (!least)
+        return -1;
+    t->least = least;
+    t->cap = cap;
+    return 0;
+}
+
+static void clocks_sync(fleet_clocks *c)
+{
+    c->n = c->now.n;
+    c->start = c->now.start;
+    c->clock = c->now.clock;
+    c->least = c->now.least;
+}
+
+static void clocks_destroy(fleet_clocks *c)
+{
+    if (!c)
+        return;
+    table_free(&c->now);
+    table_free(&c->spare);
+    free(c->block_least);
+    free(c->block_range);
+    free(c);
+}
+
+/* One range [0, n) at clock 0 with no threshold (least INFINITY). NULL
+ * when out of memory. */
+static fleet_clocks *clocks_create(size_t n)
+{
+    fleet_clocks *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    const size_t blocks = n / FLEET_BLOCK_GPUS + 1;
+    if (table_reserve(&c->now, 1) != 0 || !(c->block_least = malloc(blocks * sizeof *c->block_least)) ||
+        !(c->block_range = calloc(blocks, sizeof *c->block_range))) {
+        clocks_destroy(c);
+        return NULL;
+    }
+    for (size_t b = 0; b < blocks; b++)
+        c->block_least[b] = INFINITY;
+    c->now.n = 1;
+    c->now.start[0] = 0;
+    c->now.start[1] = n;
+    c->now.clock[0] = 0.0;
+    c->now.least[0] = INFINITY;
+    clocks_sync(c);
+    return c;
+}
+
+/* Sets every GPU healthy, perf 1, util 0, power 0, threshold INFINITY
+ * (never fails), allocation -1, and builds perf_tree over perf in
  * O(n): each node adds itself into its parent, in index order. */
 static void fill_defaults(fleet *f)
 {
@@ -67,7 +190,7 @@ static void fill_defaults(fleet *f)
     memset(f->power_w, 0, f->n * sizeof *f->power_w);
     for (size_t i = 0; i < f->n; i++) {
         f->perf[i] = 1.0f;
-        f->hazard_left[i] = INFINITY;
+        f->threshold[i] = INFINITY;
         f->allocation[i] = -1;
     }
     f->perf_tree[0] = 0.0;
@@ -99,11 +222,13 @@ fleet *fleet_create(size_t n)
         goto fail;
     if (!(f->power_w = alloc_aligned(n * sizeof *f->power_w)))
         goto fail;
-    if (!(f->hazard_left = alloc_aligned(n * sizeof *f->hazard_left)))
+    if (!(f->threshold = alloc_aligned(n * sizeof *f->threshold)))
         goto fail;
     if (!(f->allocation = alloc_aligned(n * sizeof *f->allocation)))
         goto fail;
     if (!(f->perf_tree = alloc_aligned((n + 1) * sizeof *f->perf_tree)))
+        goto fail;
+    if (!(f->clocks = clocks_create(n)))
         goto fail;
     fill_defaults(f);
     return f;
@@ -119,7 +244,8 @@ void fleet_destroy(fleet *f)
         return;
     free(f->perf_tree);
     free(f->allocation);
-    free(f->hazard_left);
+    free(f->threshold);
+    clocks_destroy(f->clocks);
     free(f->power_w);
     free(f->util);
     free(f->perf);
@@ -132,22 +258,18 @@ void fleet_destroy(fleet *f)
  * n <= FLEET_CHUNK_GPUS). Each GPU i:
  *   h = (state == FLEET_HEALTHY) ? 1 : 0;
  *   util = h * load;  power = h * power_on_w;
- *   R -= h * dh;  fail = h and R <= 0;  state += fail * FLEET_NEW_FAILURE;
  * which is fleet.h's contract computed exactly: multiplying by 1 or 0 rounds
- * nothing, every healthy GPU of the range has the same power_on_w = idle +
- * (tdp - idle) * load * power_scale, and subtracting 0 leaves R unchanged (a
- * failed GPU keeps its R until fleet_renew). fail implies state was
- * FLEET_HEALTHY (0), so the addition writes FLEET_NEW_FAILURE exactly. The
- * R update is element-wise (no reduction), so every vector width computes
- * the same R bit for bit. Healthy GPUs and new failures are counted in
- * uint8 lanes (at most 1,024 / 32 = 32 per lane, no overflow) and their
- * totals written to counts_out[0] and [1].
+ * nothing, and every healthy GPU of the range has the same power_on_w =
+ * idle + (tdp - idle) * load * power_scale. It reads state and writes util
+ * and power: 9 bytes per GPU, with failures or without (failures are the
+ * range's clock, fleet_tick_range). Healthy GPUs are counted in uint8
+ * lanes (at most 1,024 / 32 = 32 per lane, no overflow) and their total
+ * written to *healthy_out.
  *
  * Written for the vectoriser, and each choice below was needed:
  *   - one select per GPU, then products: with several selects on the same
  *     condition, gcc's jump threading rebuilt the branch and sank the
- *     stores into it ("control flow in loop"); the failure test is a
- *     comparison turned into 0/1 and multiplied, not a second select;
+ *     stores into it ("control flow in loop");
  *   - restrict parameters: gcc only trusts restrict on parameters, not on
  *     locals, and otherwise versions the loop for aliasing (uint8 state may
  *     alias anything);
@@ -171,25 +293,30 @@ void fleet_destroy(fleet *f)
  *
  * Vectorisation (gcc 12.2, Makefile CFLAGS, -fopt-info-vec-optimized):
  *   default (SSE2) clone:
- *     fleet.c:199:30: optimized: loop vectorized using 16 byte vectors  (lanes)
- *     fleet.c:213:26: optimized: loop vectorized using 16 byte vectors  (tail)
- *     fleet.c:213:26: optimized: loop vectorized using 8 byte vectors   (its
+ *     fleet.c:336:30: optimized: loop vectorized using 16 byte vectors  (lanes)
+ *     fleet.c:345:26: optimized: loop vectorized using 16 byte vectors  (tail)
+ *     fleet.c:345:26: optimized: loop vectorized using 8 byte vectors   (its
  *                                                               epilogue)
- *     fleet.c:226:26: optimized: loop vectorized using 16 byte vectors  (counts out)
+ *     fleet.c:353:26: optimized: loop vectorized using 16 byte vectors  (counts out)
  *   x86-64-v3 (AVX2) and x86-64-v4 (AVX-512) clones (gcc prefers 256-bit
  *   vectors for AVX-512 too; what v4 adds is 32 vector registers and mask
  *   registers, so the byte compare of state becomes one mask for all 32
  *   GPUs and nothing spills):
- *     fleet.c:199:30: optimized: loop vectorized using 32 byte vectors  (lanes)
- *     fleet.c:213:26: optimized: loop vectorized using 32 byte vectors  (tail)
- *     fleet.c:213:26: optimized: loop vectorized using 16 or 8 byte vectors
+ *     fleet.c:336:30: optimized: loop vectorized using 32 byte vectors  (lanes)
+ *     fleet.c:345:26: optimized: loop vectorized using 32 byte vectors  (tail)
+ *     fleet.c:345:26: optimized: loop vectorized using 16 or 8 byte vectors
  *                                                               (its epilogue)
- *     fleet.c:226:26: optimized: loop vectorized using 32 byte vectors  (counts out)
- *   tick_kernel_plain (the same pass without hazard, below): every clone
- *     vectorises its lanes (249), tail (258) and counts out (266) loops in
- *     the same widths as above.
+ *     fleet.c:353:26: optimized: loop vectorized using 32 byte vectors  (counts out)
+ *   This is the loop the failure-free pass always ran (it was
+ *   tick_kernel_plain); the pass with failures now runs it too, where it
+ *   ran a loop that also read and wrote hazard_left (18 bytes per GPU).
+ *   scan_block is not vectorised: its least-threshold reduction would need
+ *   finite-math-only, which the INFINITY thresholds rule out. It runs only
+ *   when a range's clock reaches a block's bound: about 180,000 blocks of 64
+ *   GPUs in the default scenario's two years to 2026 (some 10 per tick),
+ *   against 9.3e9 GPU-ticks of the pass.
  *   fleet_min_perf:
- *     fleet.c:370:27: optimized: loop vectorized using 16 byte vectors
+ *     fleet.c:593:27: optimized: loop vectorized using 16 byte vectors
  * The clones were "avx2" and "avx512f" before: the avx512f clone spilled
  * its 256-bit work to the stack (without AVX512VL it has 16 ymm registers)
  * and ran 2.6 times slower per GPU than the x86-64-v4 one (bench_kernel,
@@ -198,60 +325,9 @@ void fleet_destroy(fleet *f)
  */
 __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"),
                optimize("O3", "no-trapping-math")))
-static void tick_kernel(size_t n, uint8_t *restrict state, float *restrict util,
-                        float *restrict power_w, float *restrict hazard_left, float load,
-                        float power_on_w, float dh, uint32_t counts_out[restrict 2])
-{
-    uint8_t healthy[FLEET_LANES] = {0};
-    uint8_t failed[FLEET_LANES] = {0};
-
-    size_t i = 0;
-    for (; i + FLEET_LANES <= n; i += FLEET_LANES) {
-        for (size_t j = 0; j < FLEET_LANES; j++) {
-            const uint8_t up = state[i + j] == FLEET_HEALTHY;
-            const float h = up ? 1.0f : 0.0f;
-            const float left = hazard_left[i + j] - h * dh;
-            const uint8_t fail = (uint8_t)(up & (left <= 0.0f));
-            util[i + j] = h * load;
-            power_w[i + j] = h * power_on_w;
-            hazard_left[i + j] = left;
-            state[i + j] = (uint8_t)(state[i + j] + fail * FLEET_NEW_FAILURE);
-            healthy[j] = (uint8_t)(healthy[j] + up);
-            failed[j] = (uint8_t)(failed[j] + fail);
-        }
-    }
-    /* Tail: fewer than FLEET_LANES GPUs. */
-    for (size_t j = 0; i < n; i++, j++) {
-        const uint8_t up = state[i] == FLEET_HEALTHY;
-        const float h = up ? 1.0f : 0.0f;
-        const float left = hazard_left[i] - h * dh;
-        const uint8_t fail = (uint8_t)(up & (left <= 0.0f));
-        util[i] = h * load;
-        power_w[i] = h * power_on_w;
-        hazard_left[i] = left;
-        state[i] = (uint8_t)(state[i] + fail * FLEET_NEW_FAILURE);
-        healthy[j] = (uint8_t)(healthy[j] + up);
-        failed[j] = (uint8_t)(failed[j] + fail);
-    }
-    uint32_t count = 0, fails = 0;
-    for (size_t j = 0; j < FLEET_LANES; j++) {
-        count += healthy[j];
-        fails += failed[j];
-    }
-    counts_out[0] = count;
-    counts_out[1] = fails;
-}
-
-/* The same pass for a range whose GPUs accumulate no hazard (no GPU-scope
- * failure mode for their type): it neither reads nor writes hazard_left, so
- * it moves 9 bytes per GPU, not 18. With dh = 0 the hazard kernel would
- * compute exactly this: R - 0 = R, and a GPU without a GPU-scope mode has
- * R = INFINITY, which is never <= 0. */
-__attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"),
-               optimize("O3", "no-trapping-math")))
-static void tick_kernel_plain(size_t n, const uint8_t *restrict state, float *restrict util,
-                              float *restrict power_w, float load, float power_on_w,
-                              uint32_t *restrict healthy_out)
+static void tick_kernel(size_t n, const uint8_t *restrict state, float *restrict util,
+                        float *restrict power_w, float load, float power_on_w,
+                        uint32_t *restrict healthy_out)
 {
     uint8_t healthy[FLEET_LANES] = {0};
 
@@ -279,9 +355,119 @@ static void tick_kernel_plain(size_t n, const uint8_t *restrict state, float *re
     *healthy_out = count;
 }
 
+/* ---- range clocks ---- */
+
+/* The range containing GPU i (i < n): the last k with start[k] <= i. From
+ * the range of i's block, forward over the ranges that start inside the
+ * block: O(1) unless ranges are much shorter than a block. */
+static size_t range_of(const fleet_clocks *c, size_t i)
+{
+    size_t k = c->block_range[i / FLEET_BLOCK_GPUS];
+    while (c->start[k + 1] <= i)
+        k++;
+    return k;
+}
+
+/* block_range for the current table: O(blocks + ranges), one store per
+ * block (the blocks whose first GPU lies in range k). */
+static void index_blocks(fleet_clocks *c)
+{
+    for (size_t k = 0; k < c->n; k++) {
+        const size_t lo = c->start[k], hi = c->start[k + 1];
+        const size_t first = (lo + FLEET_BLOCK_GPUS - 1) / FLEET_BLOCK_GPUS;
+        const size_t end = (hi + FLEET_BLOCK_GPUS - 1) / FLEET_BLOCK_GPUS;
+        for (size_t b = first; b < end; b++)
+            c->block_range[b] = (uint32_t)k;
+    }
+}
+
+/* Keeps the bounds after GPU i (healthy, in range k) got threshold t. */
+static void lower_bounds(fleet *f, size_t k, size_t i, double t)
+{
+    fleet_clocks *c = f->clocks;
+    if (t < c->least[k])
+        c->least[k] = t;
+    double *block = &c->block_least[i / FLEET_BLOCK_GPUS];
+    if (t < *block)
+        *block = t;
+}
+
+/* Checks healthy GPU i against clock `now`: a new failure when T <= now
+ * (its threshold becomes its remaining hazard, T - now), else T enters
+ * *least. Returns 1 for a new failure. */
+static uint32_t check_gpu(fleet *f, size_t i, double now, double *least)
+{
+    if (f->state[i] != FLEET_HEALTHY)
+        return 0;
+    const double t = f->threshold[i];
+    if (t <= now) {
+        f->state[i] = FLEET_NEW_FAILURE;
+        f->threshold[i] = t - now;
+        return 1;
+    }
+    if (t < *least)
+        *least = t;
+    return 0;
+}
+
+/* Checks the FLEET_BLOCK_GPUS GPUs of one block against `now` (as
+ * check_gpu) and returns the least threshold of those still healthy
+ * (INFINITY: none). Branch-free; not vectorised (see the report at
+ * tick_kernel), and rare. */
+static double scan_block(uint8_t *restrict state, double *restrict threshold, double now,
+                         uint32_t *restrict fails_out)
+{
+    double least = INFINITY;
+    uint32_t fails = 0;
+    for (size_t j = 0; j < FLEET_BLOCK_GPUS; j++) {
+        const double t = threshold[j];
+        const uint8_t up = state[j] == FLEET_HEALTHY;
+        const uint8_t fail = (uint8_t)(up & (t <= now));
+        state[j] = (uint8_t)(state[j] + fail * FLEET_NEW_FAILURE);
+        threshold[j] = fail ? t - now : t;
+        const double alive = up & !fail ? t : INFINITY;
+        least = alive < least ? alive : least;
+        fails += fail;
+    }
+    *fails_out = fails;
+    return least;
+}
+
+/* Range k's clock reached its bound: marks its new failures, makes least
+ * and the bounds of the blocks it scanned exact. Returns the new failures.
+ * O(range / 64) bounds read, plus 64 GPUs per block whose bound the clock
+ * reached and the partial blocks at the ends. */
+static uint32_t scan_range(fleet *f, size_t k)
+{
+    fleet_clocks *c = f->clocks;
+    const size_t lo = c->start[k], hi = c->start[k + 1];
+    const double now = c->clock[k];
+    double least = INFINITY;
+    uint32_t fails = 0;
+    size_t i = lo;
+    for (; i < hi && i % FLEET_BLOCK_GPUS != 0; i++)
+        fails += check_gpu(f, i, now, &least);
+    for (; i + FLEET_BLOCK_GPUS <= hi; i += FLEET_BLOCK_GPUS) {
+        double *block = &c->block_least[i / FLEET_BLOCK_GPUS];
+        if (*block <= now) {
+            uint32_t got;
+            *block = scan_block(f->state + i, f->threshold + i, now, &got);
+            fails += got;
+        }
+        least = *block < least ? *block : least;
+    }
+    for (; i < hi; i++)
+        fails += check_gpu(f, i, now, &least);
+    c->least[k] = least;
+    return fails;
+}
+
 /*
  * The tick kernel over GPUs [lo, hi); contract in fleet.h. An empty range
- * adds nothing.
+ * adds nothing. With failures, the pass is the same kernel, then one
+ * addition to the range's clock and one comparison with its least
+ * threshold; scan_range runs only in the ticks where a GPU of the range
+ * fails (or a bound went stale at a move).
  *
  * The range is cut into chunks of FLEET_CHUNK_GPUS, so the kernel's uint8
  * count lanes cannot overflow; the counts are exact integers. One ifunc
@@ -299,15 +485,19 @@ void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet
     size_t healthy_count = 0, failed_count = 0;
     for (size_t start = lo; start < hi; start += FLEET_CHUNK_GPUS) {
         size_t count = hi - start < FLEET_CHUNK_GPUS ? hi - start : FLEET_CHUNK_GPUS;
-        uint32_t chunk[2] = {0, 0};
-        if (p->hazard > 0.0f)
-            tick_kernel(count, f->state + start, f->util + start, f->power_w + start,
-                        f->hazard_left + start, p->load, power_on_w, p->hazard, chunk);
-        else
-            tick_kernel_plain(count, f->state + start, f->util + start, f->power_w + start,
-                              p->load, power_on_w, &chunk[0]);
-        healthy_count += chunk[0];
-        failed_count += chunk[1];
+        uint32_t chunk = 0;
+        tick_kernel(count, f->state + start, f->util + start, f->power_w + start, p->load,
+                    power_on_w, &chunk);
+        healthy_count += chunk;
+    }
+    if (p->hazard > 0.0f && hi > lo) {
+        /* after the pass: a GPU failing this tick served it */
+        fleet_clocks *c = f->clocks;
+        const size_t k = range_of(c, lo);
+        assert(c->start[k] == lo && c->start[k + 1] == hi);
+        c->clock[k] += (double)p->hazard;
+        if (c->clock[k] >= c->least[k])
+            failed_count = scan_range(f, k);
     }
     const double healthy = (double)healthy_count;
     sums->healthy += healthy;
@@ -364,12 +554,26 @@ void fleet_set_perf(fleet *f, size_t i, float v)
 void fleet_swap(fleet *f, size_t i, size_t j)
 {
     assert(i < f->n && j < f->n);
-    const uint8_t st = f->state[i];
-    f->state[i] = f->state[j];
-    f->state[j] = st;
-    const float left = f->hazard_left[i];
-    f->hazard_left[i] = f->hazard_left[j];
-    f->hazard_left[j] = left;
+    fleet_clocks *c = f->clocks;
+    const uint8_t st_i = f->state[i], st_j = f->state[j];
+    double t_i = f->threshold[i], t_j = f->threshold[j];
+    if (st_i == FLEET_HEALTHY || st_j == FLEET_HEALTHY) {
+        const size_t ki = range_of(c, i), kj = range_of(c, j);
+        if (st_i == FLEET_HEALTHY) {       /* GPU i moves to slot j: range kj's clock */
+            if (ki != kj)
+                t_i = c->clock[kj] + (t_i - c->clock[ki]);
+            lower_bounds(f, kj, j, t_i);
+        }
+        if (st_j == FLEET_HEALTHY) {
+            if (ki != kj)
+                t_j = c->clock[ki] + (t_j - c->clock[kj]);
+            lower_bounds(f, ki, i, t_j);
+        }
+    }
+    f->state[i] = st_j;
+    f->state[j] = st_i;
+    f->threshold[i] = t_j;
+    f->threshold[j] = t_i;
     const float perf_i = f->perf[i], perf_j = f->perf[j];
     if (perf_i != perf_j) {
         fleet_set_perf(f, i, perf_j);
@@ -391,9 +595,121 @@ float fleet_min_perf(const fleet *f, size_t lo, size_t hi)
     return least;
 }
 
-void fleet_renew(fleet *f, size_t i, float threshold)
+void fleet_renew(fleet *f, size_t i, double remaining)
 {
     assert(i < f->n);
     f->state[i] = FLEET_HEALTHY;
-    f->hazard_left[i] = threshold;
+    fleet_set_remaining(f, i, remaining);
+}
+
+void fleet_set_remaining(fleet *f, size_t i, double remaining)
+{
+    assert(i < f->n);
+    if (f->state[i] != FLEET_HEALTHY) {
+        f->threshold[i] = remaining;
+        return;
+    }
+    const size_t k = range_of(f->clocks, i);
+    const double t = f->clocks->clock[k] + remaining;
+    f->threshold[i] = t;
+    lower_bounds(f, k, i, t);
+}
+
+int fleet_take_down(fleet *f, size_t i, uint8_t to)
+{
+    assert(i < f->n && to != FLEET_HEALTHY);
+    if (f->state[i] != FLEET_HEALTHY)
+        return 0;
+    f->threshold[i] = fleet_remaining_hazard(f, i);   /* frozen while down */
+    f->state[i] = to;
+    return 1;
+}
+
+void fleet_bring_up(fleet *f, size_t i)
+{
+    assert(i < f->n && f->state[i] != FLEET_HEALTHY);
+    const double remaining = f->threshold[i];
+    f->state[i] = FLEET_HEALTHY;
+    fleet_set_remaining(f, i, remaining);
+}
+
+double fleet_remaining_hazard(const fleet *f, size_t i)
+{
+    assert(i < f->n);
+    if (f->state[i] != FLEET_HEALTHY)
+        return f->threshold[i];
+    return f->threshold[i] - f->clocks->clock[range_of(f->clocks, i)];
+}
+
+/* Healthy GPUs of [x, y) move from clock `from` to clock `to` (range k of
+ * the new table). */
+static void reexpress(fleet *f, size_t x, size_t y, double from, double to, double *least)
+{
+    double *block = f->clocks->block_least;
+    for (size_t i = x; i < y; i++) {
+        if (f->state[i] != FLEET_HEALTHY)
+            continue;
+        const double t = to + (f->threshold[i] - from);
+        f->threshold[i] = t;
+        if (t < *least)
+            *least = t;
+        if (t < block[i / FLEET_BLOCK_GPUS])
+            block[i / FLEET_BLOCK_GPUS] = t;
+    }
+}
+
+int fleet_set_ranges(fleet *f, const size_t *bounds, size_t n_bounds)
+{
+    fleet_clocks *c = f->clocks;
+    range_table *next = &c->spare;
+    const range_table *old = &c->now;
+    if (n_bounds >= UINT32_MAX || table_reserve(next, n_bounds + 1) != 0)
+        return -1;                /* block_range holds range indices in 32 bits */
+    size_t n = 0;
+    next->start[0] = 0;
+    for (size_t b = 0; b < n_bounds; b++) {
+        assert(bounds[b] <= f->n && (b == 0 || bounds[b] >= bounds[b - 1]));
+        if (bounds[b] > next->start[n] && bounds[b] < f->n)
+            next->start[++n] = bounds[b];
+    }
+    next->start[++n] = f->n;
+    next->n = n;
+    /* Each new range: the clock of the old range it overlaps most (the
+     * first of equals); the parts from old ranges at another clock are
+     * re-expressed. Both tables are sorted, so one walk over the old. */
+    size_t o = 0;
+    for (size_t k = 0; k < n; k++) {
+        const size_t a = next->start[k], b = next->start[k + 1];
+        while (o + 1 < old->n && old->start[o + 1] <= a)
+            o++;
+        size_t best = o, best_len = 0;
+        for (size_t q = o; q < old->n && (old->start[q] < b || q == o); q++) {
+            const size_t x = old->start[q] > a ? old->start[q] : a;
+            const size_t y = old->start[q + 1] < b ? old->start[q + 1] : b;
+            if (y > x && y - x > best_len) {
+                best = q;
+                best_len = y - x;
+            }
+        }
+        const double clock = old->clock[best];
+        double least = INFINITY;
+        for (size_t q = o; q < old->n && (old->start[q] < b || q == o); q++) {
+            const size_t x = old->start[q] > a ? old->start[q] : a;
+            const size_t y = old->start[q + 1] < b ? old->start[q + 1] : b;
+            if (y <= x)
+                continue;
+            if (old->clock[q] == clock)
+                least = old->least[q] < least ? old->least[q] : least;
+            else
+                reexpress(f, x, y, old->clock[q], clock, &least);
+        }
+        next->clock[k] = clock;
+        next->least[k] = least;
+    }
+    const range_table swap = c->now;
+    c->now = c->spare;
+    c->spare = swap;
+    clocks_sync(c);
+    index_blocks(c);
+    return 0;
 }

@@ -6,9 +6,22 @@
  * one scalar load factor per range: no gathers, no branches.
  *
  * The arrays are visible on purpose: they are the hot data, and the kernel
- * and tests sweep them directly. One rule: perf is written only through
+ * and tests sweep them directly. Two rules: perf is written only through
  * fleet_set_perf and fleet_swap, which keep its prefix sums (perf_tree)
- * in step; the other arrays may be written directly.
+ * in step; threshold, and state between healthy and not, only through the
+ * functions below, which keep the range clocks in step. util, power_w,
+ * allocation, and state between the unhealthy states, may be written
+ * directly.
+ *
+ * Failures by hazard clock. Within one kernel range (one allocation, one
+ * GPU type, one DC throttle) every healthy GPU accumulates the same hazard
+ * each tick, so the fleet keeps one clock per range (the hazard the range
+ * has accumulated) and per healthy GPU a threshold in that clock: the GPU
+ * fails in the tick where the clock reaches it, which is when its own
+ * accumulated hazard reaches its Exp(1) draw. The pass then moves no
+ * per-GPU hazard at all; the thresholds are read only in the rare ticks
+ * where a range's clock reaches the least of them. The market tells the
+ * fleet its ranges after every rebuild (fleet_set_ranges).
  */
 #ifndef CAPSIM_FLEET_H
 #define CAPSIM_FLEET_H
@@ -24,18 +37,25 @@ enum fleet_gpu_state {
                                   turns it into FLEET_FAILED */
 };
 
+/* The hazard clocks of the fleet's ranges (fleet.c): opaque. */
+typedef struct fleet_clocks fleet_clocks;
+
 typedef struct fleet {
     size_t n;             /* GPUs */
-    uint8_t *state;       /* enum fleet_gpu_state */
+    uint8_t *state;       /* enum fleet_gpu_state; HEALTHY <-> not healthy only through
+                             fleet_take_down, fleet_bring_up, fleet_renew and the pass */
     float *perf;          /* performance multiplier: 1.0, or the straggler speed, in
                              (0, 1]; read-only outside fleet.c (fleet_set_perf) */
     float *util;          /* utilisation 0..1, written by every tick */
     float *power_w;       /* board power, W, written by every tick */
-    float *hazard_left;   /* remaining hazard R = E - H until the GPU fails: E is an
-                             Exp(1) draw at install or repair (INFINITY, the default:
-                             never fails) and H the hazard accumulated since */
+    double *threshold;    /* read-only outside fleet.c (fleet_remaining_hazard). A healthy
+                             GPU: T, the clock of its range at which it fails (the range's
+                             clock when it entered the range plus its remaining hazard);
+                             any other GPU: its remaining hazard itself, frozen. INFINITY
+                             (the default): never fails */
     int32_t *allocation;  /* index of the allocation the GPU serves, -1 for none */
     double *perf_tree;    /* n + 1 entries: a Fenwick tree of perf, for fleet_sum_perf */
+    fleet_clocks *clocks; /* per range: hazard clock and the least T of its healthy GPUs */
 } fleet;
 
 /* What one kernel call applies to its range: one allocation, one GPU type,
@@ -63,24 +83,37 @@ typedef struct fleet_sums {
 } fleet_sums;
 
 /* create / destroy */
-/* Allocates n GPUs, all healthy, perf 1, util 0, allocation -1. NULL when out of memory. */
+/* Allocates n GPUs, all healthy, perf 1, util 0, allocation -1, threshold
+ * INFINITY, and one range [0, n) at clock 0. NULL when out of memory. */
 fleet *fleet_create(size_t n);
 void fleet_destroy(fleet *f);
 
 /* operations */
 /* The tick kernel over GPUs [lo, hi): every GPU of the range serves one
- * allocation and is of one type (*p). A healthy GPU gets util = load,
- * power = idle + (tdp - idle) * util * power_scale, and R -= p->hazard; when
- * R reaches 0 (H reaches E) it becomes FLEET_NEW_FAILURE (it served this
- * tick: its util and power count). Failed, maintenance and new-failure GPUs
- * get util 0 and power 0 and accumulate nothing. No branch per GPU. Moves
- * 18 bytes per GPU (reads state and hazard_left, 5 B; writes util,
- * power_w, hazard_left and state, 13 B), 9 when p->hazard is 0 (reads
- * state, writes util and power_w; hazard_left is neither read nor
- * written). Adds the range's sums into *sums. Deterministic: the
- * same inputs give bit-identical results on every x86-64, whatever vector
- * width the CPU has. */
+ * allocation and is of one type (*p). A healthy GPU gets util = load and
+ * power = idle + (tdp - idle) * util * power_scale; failed, maintenance and
+ * new-failure GPUs get util 0 and power 0. No branch per GPU, and the same
+ * 9 bytes per GPU with failures or without (reads state, writes util and
+ * power_w). When p->hazard > 0, [lo, hi) must be one range of the last
+ * fleet_set_ranges (asserted): its clock C advances by p->hazard, and
+ * only when C reaches the least threshold of its healthy GPUs does the pass
+ * read their thresholds (state and threshold, 9 bytes per GPU, of only the
+ * 64-GPU blocks whose least threshold C reached): each healthy GPU with
+ * T <= C becomes FLEET_NEW_FAILURE (it served this tick: its util and power
+ * count) and keeps its remaining hazard T - C (<= 0). That is the same
+ * failure tick as subtracting p->hazard from each GPU's remaining hazard
+ * every tick (fleet.c). Adds the range's sums into *sums. Deterministic:
+ * the same inputs give bit-identical results on every x86-64, whatever
+ * vector width the CPU has. */
 void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet_sums *sums);
+/* Sets the ranges the clocks belong to: the partition of [0, n) at the
+ * given boundaries (sorted, each in [0, n]; repeats and 0 or n are allowed
+ * and ignored). Each new range takes the clock of the old range it overlaps
+ * most, and the healthy GPUs that come from other old ranges have their
+ * thresholds re-expressed (T' = C_new + (T - C_old)): O(ranges + GPUs that
+ * change clock). Returns 0, or -1 when out of memory (the old ranges are
+ * then kept). */
+int fleet_set_ranges(fleet *f, const size_t *bounds, size_t n_bounds);
 /* Collects the FLEET_NEW_FAILURE GPUs of [lo, hi), in index order: marks
  * each FLEET_FAILED and writes its index into out while fewer than cap are
  * written. Returns how many there were. O(hi - lo) bytes scanned (memchr). */
@@ -97,12 +130,27 @@ double fleet_sum_perf(const fleet *f, size_t lo, size_t hi);
 /* Sets GPU i's perf to v, in (0, 1]. O(log n). */
 void fleet_set_perf(fleet *f, size_t i, float v);
 /* Swaps GPUs i and j's state, perf and remaining hazard (the facts that
- * belong to the GPU, not to its slot: util, power and allocation stay).
- * O(log n) when their perf differ, O(1) otherwise. */
+ * belong to the GPU, not to its slot: util, power and allocation stay); a
+ * healthy GPU's threshold is re-expressed in its new range's clock.
+ * O(log n) when their perf differ or their ranges do, O(1) otherwise. */
 void fleet_swap(fleet *f, size_t i, size_t j);
-/* Starts GPU i afresh (installed or repaired): healthy, with R = threshold
- * (H = 0, E = threshold: an Exp(1) draw, or INFINITY when no failure mode
- * applies). */
-void fleet_renew(fleet *f, size_t i, float threshold);
+/* Starts GPU i afresh (installed or repaired): healthy, with remaining
+ * hazard `remaining` (an Exp(1) draw, or INFINITY when no failure mode
+ * applies). O(log ranges). */
+void fleet_renew(fleet *f, size_t i, double remaining);
+/* Sets GPU i's remaining hazard, leaving its state. O(log ranges). */
+void fleet_set_remaining(fleet *f, size_t i, double remaining);
+/* Takes GPU i out of service in state `to` (FLEET_FAILED or
+ * FLEET_MAINTENANCE): its remaining hazard is frozen until it is back.
+ * Returns 1 when it was healthy, 0 (and leaves it) otherwise. */
+int fleet_take_down(fleet *f, size_t i, uint8_t to);
+/* Returns a GPU in maintenance to service with the remaining hazard it had
+ * when drained. O(log ranges). */
+void fleet_bring_up(fleet *f, size_t i);
+
+/* queries */
+/* GPU i's remaining hazard: T - C for a healthy GPU, the frozen value
+ * otherwise (<= 0 for a GPU that failed by hazard). O(log ranges). */
+double fleet_remaining_hazard(const fleet *f, size_t i);
 
 #endif

@@ -1,10 +1,11 @@
 /*
  * market_failures: failures, repairs, planned maintenance and power caps
  * (the [failure] and [curtailment] sections; scenarios/README.md has the
- * rules). The per-GPU facts live in the fleet (fleet.h): the remaining
- * hazard per GPU, advanced by the tick pass; this file gives the pass its
- * per-range hazard and throttle, and turns what the pass reports into state
- * changes and events.
+ * rules). The per-GPU facts live in the fleet (fleet.h): each GPU's
+ * threshold in the hazard clock of its kernel range, which the tick pass
+ * advances; this file gives the fleet its ranges after every rebuild and
+ * the pass its per-range hazard and throttle, and turns what the pass
+ * reports into state changes and events.
  *
  * GPU-scope modes. For each GPU type the modes that apply add up to a
  * hazard per tick of (r0 + r1 x load) x dt, r0 = sum of rates and r1 = sum
@@ -112,6 +113,8 @@ struct failures_state {
     int64_t *online_by;           /* per (DC, GPU type): scratch of failures__tick */
     size_t cap_leaves;
     size_t *batch;                /* FAIL_BATCH GPU indices */
+    size_t *range_bounds;         /* 2 per segment: the fleet's clock ranges (fleet_set_ranges) */
+    size_t cap_range_bounds;
 
     float *dc_clock;              /* per DC: this tick's throttle (1: none) */
     double *full_draw_w;          /* per DC: IT power with every installed GPU at tdp_w + host_w,
@@ -168,9 +171,10 @@ static int applies(const spec_failure *f, int gpu)
 }
 
 /* Every array the state owns, for one allocation check and one free: the
- * N_AT_CREATE allocated by failures__create, then the two grown later
- * (repairs at failures, leaf offsets at rebuilds), which start NULL. */
-enum { N_AT_CREATE = 22, N_OWNED = 24 };
+ * N_AT_CREATE allocated by failures__create, then the three grown later
+ * (repairs at failures, leaf offsets and range bounds at rebuilds), which
+ * start NULL. */
+enum { N_AT_CREATE = 22, N_OWNED = 25 };
 static void owned_arrays(failures_state *fs, void *out[N_OWNED])
 {
     void *all[N_OWNED] = {fs->r0, fs->r1, fs->gpu_rng, fs->mode_rng, fs->unit_h, fs->unit_e,
@@ -178,7 +182,7 @@ static void owned_arrays(failures_state *fs, void *out[N_OWNED])
                           fs->online_by, fs->batch, fs->dc_clock, fs->full_draw_w, fs->curtailed,
                           fs->gang, fs->gpu_failures, fs->node_failures, fs->site_failures,
                           fs->planned_drains, fs->tick_failed, fs->outage_end,
-                          fs->repairs, fs->leaf_offset};
+                          fs->repairs, fs->leaf_offset, fs->range_bounds};
     memcpy(out, all, sizeof all);
 }
 
@@ -268,9 +272,9 @@ void failures__destroy(market *m)
 
 /* ---- thresholds ---- */
 
-static float exp1(gsl_rng *r)
+static double exp1(gsl_rng *r)
 {
-    return (float)gsl_ran_exponential(r, 1.0);
+    return gsl_ran_exponential(r, 1.0);
 }
 
 /* Exp(1) thresholds for the count GPUs from fleet index first, of a type
@@ -284,7 +288,7 @@ static capsim_status arm_range(market *m, size_t dc, int gpu, size_t first, size
     if (!r)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     for (size_t i = first; i < first + count; i++)   /* state is left as it is */
-        f->hazard_left[i] = exp1(r);
+        fleet_set_remaining(f, i, exp1(r));
     return CAPSIM_OK;
 }
 
@@ -403,7 +407,7 @@ static int64_t restore(market *m, size_t dc, const alloc_group *gr, uint8_t from
                 gsl_rng *r = m->fail->r0[gr->gpu] > 0.0 ? gpu_stream(m, dc) : NULL;
                 fleet_renew(f, i, r ? exp1(r) : INFINITY);
             } else {
-                f->state[i] = FLEET_HEALTHY;
+                fleet_bring_up(f, i);
             }
             done++;
         }
@@ -463,6 +467,18 @@ capsim_status failures__after_rebuild(market *m)
             return capsim_fail(CAPSIM_ERR_NO_MEMORY);
         fs->cap_leaves = cap;
     }
+    /* the fleet's clock ranges: the kernel segments */
+    size_t n_segments;
+    const alloc_segment *segs = alloc_segments(m->alloc, &n_segments);
+    if (grow_reserve((void **)&fs->range_bounds, &fs->cap_range_bounds, 2 * n_segments + 1, 64,
+                     sizeof *fs->range_bounds) != 0)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    for (size_t i = 0; i < n_segments; i++) {
+        fs->range_bounds[2 * i] = segs[i].lo;
+        fs->range_bounds[2 * i + 1] = segs[i].hi;
+    }
+    if (fleet_set_ranges(m->fleet, fs->range_bounds, 2 * n_segments) != 0)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     /* leaves are grouped by group, in fleet order */
     size_t l = 0;
     for (size_t g = 0; g <= n_groups; g++) {
@@ -578,12 +594,8 @@ static int leaf_of(const market *m, size_t g, size_t i)
 static int64_t take_down(market *m, size_t lo, size_t hi, uint8_t to)
 {
     int64_t n = 0;
-    for (size_t i = lo; i < hi; i++) {
-        if (m->fleet->state[i] != FLEET_HEALTHY)
-            continue;
-        m->fleet->state[i] = to;
-        n++;
-    }
+    for (size_t i = lo; i < hi; i++)
+        n += fleet_take_down(m->fleet, i, to);
     return n;
 }
 

@@ -390,7 +390,8 @@ static void test_stragglers(void **state)
  * xorshift sequence): after every rebuild the layout is exact (each leaf's
  * range holds its index, everything else -1), every group's healthy GPUs
  * are its prefix, and every GPU keeps its own perf and remaining hazard
- * (the multiset of (state, perf, hazard_left) is unchanged by the partition). */
+ * (the multiset of (state, perf, remaining hazard) is unchanged by the
+ * partition). */
 static void test_rebuilds_under_failures(void **state)
 {
     (void)state;
@@ -398,7 +399,7 @@ static void test_rebuilds_under_failures(void **state)
     fleet *f = w.fleet;
     for (size_t i = 0; i < f->n; i++) {
         fleet_set_perf(f, i, 1.0f - (float)(i % 7) * 0.01f);
-        f->hazard_left[i] = (float)i;       /* a tag: which GPU this is */
+        fleet_set_remaining(f, i, (double)i);   /* a tag: which GPU this is */
     }
     uint64_t x = 0x9e3779b97f4a7c15ULL;
     for (int round = 0; round < 200; round++) {
@@ -417,7 +418,7 @@ static void test_rebuilds_under_failures(void **state)
                 assert_int_equal(f->state[i] == FLEET_HEALTHY, i < groups[g].healthy_hi);
         }
         for (size_t i = 0; i < f->n; i++) {
-            const size_t tag = (size_t)f->hazard_left[i];
+            const size_t tag = (size_t)fleet_remaining_hazard(f, i);   /* one range, clock 0 */
             if (f->perf[i] != 1.0f - (float)(tag % 7) * 0.01f)
                 fail_msg("GPU at %zu (tag %zu) lost its perf", i, tag);
         }

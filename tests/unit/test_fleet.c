@@ -3,8 +3,10 @@
  * the tick kernel's per-GPU known answers (healthy, failed, maintenance),
  * its sums against a scalar double reference and their exact integer
  * arithmetic (which is what makes every vector width agree), the perf sums
- * against a plain sum through sets and swaps, bit-identical repeats, and
- * failures by remaining hazard against closed forms.
+ * against a plain sum through sets and swaps, bit-identical repeats,
+ * failures by remaining hazard against closed forms, and the range clocks
+ * against a per-GPU remaining hazard through ticks, loads, moves, drains
+ * and renewals.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -56,14 +58,14 @@ static void test_create_defaults_and_alignment(void **unused)
         assert_aligned(f->perf);
         assert_aligned(f->util);
         assert_aligned(f->power_w);
-        assert_aligned(f->hazard_left);
+        assert_aligned(f->threshold);
         assert_aligned(f->allocation);
         for (size_t i = 0; i < f->n; i++) {
             assert_int_equal(f->state[i], FLEET_HEALTHY);
             assert_float_equal(f->perf[i], 1.0f, 0.0f);
             assert_float_equal(f->util[i], 0.0f, 0.0f);
             assert_float_equal(f->power_w[i], 0.0f, 0.0f);
-            assert_true(isinf(f->hazard_left[i]) && f->hazard_left[i] > 0.0f);   /* never fails */
+            assert_true(isinf(f->threshold[i]) && f->threshold[i] > 0.0);   /* never fails */
             assert_int_equal(f->allocation[i], -1);
         }
         fleet_destroy(f);
@@ -261,9 +263,11 @@ static void test_kernel_exact_lane_arithmetic(void **unused)
 {
     (void)unused;
     fleet *f = random_fleet(10007, 0xfee1900dULL);
+    /* the hazard pass runs on the fleet's ranges (fleet_set_ranges) */
+    assert_int_equal(fleet_set_ranges(f, range_bounds, RANGE_COUNT + 1), 0);
     for (size_t r = 0; r < 2 * RANGE_COUNT; r++) {
-        /* the plain pass (no hazard), then the hazard pass with remaining
-         * hazards that never run out: the same sums bit for bit */
+        /* the plain pass (no hazard), then the hazard pass with thresholds
+         * that are never reached: the same sums bit for bit */
         const float dh = r < RANGE_COUNT ? 0.0f : 1e-6f;
         size_t lo = range_bounds[r % RANGE_COUNT], hi = range_bounds[r % RANGE_COUNT + 1];
         fleet_sums got = {0};
@@ -307,7 +311,7 @@ static void test_perf_sums_through_sets_and_swaps(void **unused)
     assert_bits_equal(fleet_sum_perf(f, 3, f->n - 1), plain_perf_sum(f, 3, f->n - 1));
 
     fleet *g = small_fleet();                        /* 2 failed, 11 at perf 0.71 */
-    g->hazard_left[2] = 0.5f;
+    fleet_set_remaining(g, 2, 0.5);                  /* GPU 2 is failed: kept as is */
     g->util[2] = 0.25f;
     g->allocation[2] = 7;
     fleet_swap(g, 2, 11);
@@ -315,8 +319,8 @@ static void test_perf_sums_through_sets_and_swaps(void **unused)
     assert_int_equal(g->state[2], FLEET_HEALTHY);
     assert_float_equal(g->perf[2], 0.71f, 0.0f);
     assert_float_equal(g->perf[11], 1.0f, 0.0f);
-    assert_float_equal(g->hazard_left[11], 0.5f, 0.0f);
-    assert_true(isinf(g->hazard_left[2]));
+    assert_close(fleet_remaining_hazard(g, 11), 0.5, 0.0);
+    assert_true(isinf(fleet_remaining_hazard(g, 2)));
     assert_float_equal(g->util[2], 0.25f, 0.0f);     /* the slot's, not the GPU's */
     assert_int_equal(g->allocation[2], 7);
     assert_close(fleet_sum_perf(g, 0, 3), 2.71, 1e-7);
@@ -375,10 +379,10 @@ static void test_kernel_failure_by_accumulated_hazard(void **unused)
 {
     (void)unused;
     fleet *f = small_fleet();                       /* 2, 17, 36 failed; 5, 20 in maintenance */
-    f->hazard_left[3] = 0.25f;                      /* fails in pass 3 at 0.1 per pass */
-    f->hazard_left[9] = 0.1f;                       /* fails in pass 1: H = E exactly */
-    f->hazard_left[2] = 0.0f;                       /* already failed: never again */
-    f->hazard_left[5] = 0.0f;                       /* in maintenance: never */
+    fleet_set_remaining(f, 3, 0.25);                /* fails in pass 3 at 0.1 per pass */
+    fleet_set_remaining(f, 9, (double)0.1f);        /* fails in pass 1: H = E exactly */
+    fleet_set_remaining(f, 2, 0.0);                 /* already failed: never again */
+    fleet_set_remaining(f, 5, 0.0);                 /* in maintenance: never */
     const fleet_pass p = {LOAD, IDLE_W, TDP_W, 1.0f, 0.1f};
     size_t idx[8];
     fleet_sums s1 = {0};
@@ -391,23 +395,23 @@ static void test_kernel_failure_by_accumulated_hazard(void **unused)
     assert_int_equal(idx[0], 9);
     assert_int_equal(f->state[9], FLEET_FAILED);
     assert_int_equal(f->state[2], FLEET_FAILED);
-    assert_float_equal(f->hazard_left[2], 0.0f, 0.0f);   /* down GPUs accumulate nothing */
-    assert_float_equal(f->hazard_left[5], 0.0f, 0.0f);
-    assert_float_equal(f->hazard_left[3], 0.25f - 0.1f, 0.0f);
-    assert_true(isinf(f->hazard_left[0]));              /* no failure mode: never runs out */
+    assert_close(fleet_remaining_hazard(f, 2), 0.0, 0.0);   /* down GPUs accumulate nothing */
+    assert_close(fleet_remaining_hazard(f, 5), 0.0, 0.0);
+    assert_close(fleet_remaining_hazard(f, 3), 0.25 - (double)0.1f, 1e-15);
+    assert_true(isinf(fleet_remaining_hazard(f, 0)));      /* no failure mode: never runs out */
     fleet_sums s2 = {0}, s3 = {0};
     fleet_tick_range(f, 0, 37, &p, &s2);
     assert_close(s2.new_failures, 0.0, 0.0);
     assert_close(s2.healthy, 31.0, 0.0);
-    assert_float_equal(f->hazard_left[9], 0.0f, 0.0f);   /* kept until renewed */
+    assert_close(fleet_remaining_hazard(f, 9), 0.0, 0.0);   /* kept until renewed */
     fleet_tick_range(f, 0, 37, &p, &s3);
     assert_close(s3.new_failures, 1.0, 0.0);
     assert_int_equal(fleet_take_failures(f, 0, 37, idx, 0), 1);   /* counted, not written */
     assert_int_equal(f->state[3], FLEET_FAILED);
     assert_int_equal(fleet_take_failures(f, 0, 37, idx, 8), 0);
-    fleet_renew(f, 9, 5.0f);
+    fleet_renew(f, 9, 5.0);
     assert_int_equal(f->state[9], FLEET_HEALTHY);
-    assert_float_equal(f->hazard_left[9], 5.0f, 0.0f);
+    assert_close(fleet_remaining_hazard(f, 9), 5.0, 1e-15);
     fleet_destroy(f);
 }
 
@@ -435,7 +439,7 @@ static void run_renewal(fleet *f, gsl_rng *r, const float *dh, size_t n_dh, size
     size_t *idx = malloc(f->n * sizeof *idx);
     assert_non_null(idx);
     for (size_t i = 0; i < f->n; i++)
-        fleet_renew(f, i, (float)gsl_ran_exponential(r, 1.0));
+        fleet_renew(f, i, gsl_ran_exponential(r, 1.0));
     for (size_t k = 0; k < passes; k++) {
         fleet_sums s = {0};
         fleet_tick_range(f, 0, f->n, &(fleet_pass){0.5f, IDLE_W, TDP_W, 1, dh[k % n_dh]}, &s);
@@ -445,7 +449,7 @@ static void run_renewal(fleet *f, gsl_rng *r, const float *dh, size_t n_dh, size
             counts[idx[j]]++;
             if (first && first[idx[j]] == 0)
                 first[idx[j]] = (uint32_t)(k + 1);
-            fleet_renew(f, idx[j], (float)gsl_ran_exponential(r, 1.0));
+            fleet_renew(f, idx[j], gsl_ran_exponential(r, 1.0));
         }
     }
     free(idx);
@@ -543,6 +547,154 @@ static void test_failures_follow_load_dependent_hazard(void **unused)
     fleet_destroy(f);
 }
 
+/* ---- the range clock against a per-GPU remaining hazard ---- */
+
+#define CLOCK_GPUS 3000
+#define CLOCK_TICKS 2000
+
+/* The reference: each GPU's remaining hazard R in double, decremented by
+ * its range's hazard every tick it is healthy; it fails when R <= 0. */
+typedef struct reference {
+    double left[CLOCK_GPUS];
+    uint8_t state[CLOCK_GPUS];
+} reference;
+
+static void ref_swap(reference *ref, size_t i, size_t j)
+{
+    const double l = ref->left[i];
+    ref->left[i] = ref->left[j];
+    ref->left[j] = l;
+    const uint8_t s = ref->state[i];
+    ref->state[i] = ref->state[j];
+    ref->state[j] = s;
+}
+
+/* Random ranges: 1 to 40 boundaries anywhere in [0, n], sorted. */
+static size_t random_bounds(uint64_t *seed, size_t *bounds)
+{
+    const size_t n = 1 + next_random(seed) % 40;
+    for (size_t k = 0; k < n; k++)
+        bounds[k] = next_random(seed) % (CLOCK_GPUS + 1);
+    for (size_t a = 1; a < n; a++)              /* insertion sort */
+        for (size_t b = a; b > 0 && bounds[b - 1] > bounds[b]; b--) {
+            const size_t t = bounds[b];
+            bounds[b] = bounds[b - 1];
+            bounds[b - 1] = t;
+        }
+    return n;
+}
+
+/* A random history of 2,000 ticks over 3,000 GPUs: every tick each range
+ * at its own load (hazard 1e-3 x (1 + 1.5 load)); every 25 ticks new
+ * ranges (fleet_set_ranges); every tick 20 random swaps, a drain or two
+ * (fleet_take_down, fleet_bring_up later) and renewals of the failed GPUs
+ * after a random delay. The clock form and the reference must fail the same
+ * GPUs in the same ticks, and agree on every remaining hazard at the end.
+ * They could differ only where a threshold lands within double rounding
+ * (~1e-16 relative) of a tick boundary, which this seed never hits. */
+static void test_clock_matches_per_gpu_decrement(void **unused)
+{
+    (void)unused;
+    fleet *f = fleet_create(CLOCK_GPUS);
+    reference *ref = calloc(1, sizeof *ref);
+    size_t *bounds = calloc(64, sizeof *bounds), *idx = calloc(CLOCK_GPUS, sizeof *idx);
+    uint32_t *down_until = calloc(CLOCK_GPUS, sizeof *down_until);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_true(f && ref && bounds && idx && down_until && r);
+    gsl_rng_set(r, 31337);
+    uint64_t seed = 0xc10c4ULL;
+    for (size_t i = 0; i < CLOCK_GPUS; i++) {
+        const double e = i % 10 == 9 ? INFINITY : gsl_ran_exponential(r, 1.0);  /* 10%: no mode */
+        fleet_renew(f, i, e);
+        ref->left[i] = e;
+    }
+    size_t n_bounds = 0, total_failures = 0;
+    for (uint32_t tick = 1; tick <= CLOCK_TICKS; tick++) {
+        if (tick % 25 == 1) {
+            n_bounds = random_bounds(&seed, bounds);
+            assert_int_equal(fleet_set_ranges(f, bounds, n_bounds), 0);
+        }
+        for (int k = 0; k < 20; k++) {
+            const size_t i = next_random(&seed) % CLOCK_GPUS, j = next_random(&seed) % CLOCK_GPUS;
+            fleet_swap(f, i, j);
+            ref_swap(ref, i, j);
+            const uint32_t d = down_until[i];
+            down_until[i] = down_until[j];
+            down_until[j] = d;
+        }
+        for (int k = 0; k < 2; k++) {                 /* drains: the hazard freezes */
+            const size_t i = next_random(&seed) % CLOCK_GPUS;
+            if (fleet_take_down(f, i, FLEET_MAINTENANCE)) {
+                assert_int_equal(ref->state[i], FLEET_HEALTHY);
+                ref->state[i] = FLEET_MAINTENANCE;
+                down_until[i] = tick + 1 + (uint32_t)(next_random(&seed) % 30);
+            }
+        }
+        for (size_t i = 0; i < CLOCK_GPUS; i++) {     /* repairs and returns */
+            if (f->state[i] == FLEET_HEALTHY || down_until[i] > tick)
+                continue;
+            if (f->state[i] == FLEET_FAILED) {
+                const double e = gsl_ran_exponential(r, 1.0);
+                fleet_renew(f, i, e);
+                ref->left[i] = e;
+            } else {
+                fleet_bring_up(f, i);
+            }
+            ref->state[i] = FLEET_HEALTHY;
+        }
+        /* the ranges, each at its own load */
+        size_t lo = 0;
+        for (size_t b = 0; b <= n_bounds; b++) {
+            const size_t hi = b < n_bounds ? bounds[b] : CLOCK_GPUS;
+            if (hi <= lo)
+                continue;
+            const float load = (float)(next_random(&seed) % 1000) / 1000.0f;
+            const float h = 1e-3f * (1.0f + 1.5f * load);
+            fleet_sums s = {0};
+            fleet_tick_range(f, lo, hi, &(fleet_pass){load, IDLE_W, TDP_W, 1.0f, h}, &s);
+            size_t want = 0;
+            for (size_t i = lo; i < hi; i++) {
+                if (ref->state[i] != FLEET_HEALTHY)
+                    continue;
+                ref->left[i] -= (double)h;
+                if (ref->left[i] <= 0.0) {
+                    ref->state[i] = FLEET_FAILED;
+                    want++;
+                    if (f->state[i] != FLEET_NEW_FAILURE)
+                        fail_msg("tick %u: GPU %zu fails in the reference (left %.17g), not "
+                                 "by the clock (remaining %.17g)", tick, i, ref->left[i],
+                                 fleet_remaining_hazard(f, i));
+                } else if (f->state[i] == FLEET_NEW_FAILURE) {
+                    fail_msg("tick %u: GPU %zu fails by the clock, not in the reference "
+                             "(left %.17g)", tick, i, ref->left[i]);
+                }
+            }
+            assert_int_equal((size_t)s.new_failures, want);
+            assert_int_equal(fleet_take_failures(f, lo, hi, idx, CLOCK_GPUS), want);
+            for (size_t k = 0; k < want; k++)
+                down_until[idx[k]] = tick + 1 + (uint32_t)(next_random(&seed) % 50);
+            total_failures += want;
+            lo = hi;
+        }
+    }
+    for (size_t i = 0; i < CLOCK_GPUS; i++) {
+        assert_int_equal(f->state[i], ref->state[i]);
+        if (isinf(ref->left[i]))
+            assert_true(isinf(fleet_remaining_hazard(f, i)));
+        else
+            assert_close(fleet_remaining_hazard(f, i), ref->left[i], 1e-12);
+    }
+    /* about 3,000 x 2,000 x 1.75e-3 x 0.9 / (1 + repair time) failures: the
+     * history exercised the scans, not just the clocks */
+    assert_true(total_failures > 2000);
+    gsl_rng_free(r);
+    free(down_until);
+    free(idx);
+    free(bounds);
+    free(ref);
+    fleet_destroy(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -560,6 +712,7 @@ int main(void)
         cmocka_unit_test(test_failures_are_poisson_at_constant_load),
         cmocka_unit_test(test_hazard_matches_direct_exponential),
         cmocka_unit_test(test_failures_follow_load_dependent_hazard),
+        cmocka_unit_test(test_clock_matches_per_gpu_decrement),
     };
     return cmocka_run_group_tests_name("fleet", tests, NULL, NULL);
 }
