@@ -38,6 +38,11 @@ void plot__gp_string(FILE *f, const char *s);
  * c->set (charts beyond PLOT_MAX_CHARTS are dropped). */
 void plot__emit_buf(plot_ctx *c, const char *name, const char *title, int w, int h, strbuf *b);
 
+/* index.html's headline block and timeline (plot_story.c). Return 0 or -1
+ * (SQLite). */
+int plot__write_headline(FILE *f, sqlite3 *db, int64_t run);
+int plot__write_timeline(FILE *f, sqlite3 *db, int64_t run);
+
 /* The response curves of a sweep (plot_sweep.c). Returns 0 or -1. */
 int plot__sweep_charts(plot_ctx *c, int64_t sweep);
 
