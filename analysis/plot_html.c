@@ -52,11 +52,55 @@ static void write_head(FILE *f, const char *db_path, int64_t run, int64_t sweep,
                "<a href=\"#replications\">Replications</a> ");
 }
 
+/* Headline metrics of the replications' summary: the metric name up to
+ * its first '.', and at most one '.' (per workload or provider, not per
+ * year). */
+static int is_headline_metric(const char *m)
+{
+    static const char *const keep[] = {"shortfall_h100_hours", "first_shortfall_t",
+                                       "revenue_usd", "margin_usd", "energy_mwh",
+                                       "peak_power_mw", "contracts_procured"};
+    const char *dot = strchr(m, '.');
+    size_t n = dot ? (size_t)(dot - m) : strlen(m);
+    if (dot && strchr(dot + 1, '.'))
+        return 0;
+    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+        if (strlen(keep[i]) == n && !strncmp(m, keep[i], n))
+            return 1;
+    return 0;
+}
+
+/* metric_stats cut to the headline metrics (the full table is with the
+ * others, after the charts). */
+static void write_headline_stats(FILE *f, const atable *t)
+{
+    atable *h = atable_new("metric_stats_headline", "Headline metrics over the replications: "
+                           "mean, 95% interval of the mean, P10-P90 (all metrics: below the "
+                           "charts)", t->ncols, (const char *const *)t->cols);
+    for (size_t r = 0; h && r < t->nrows; r++) {
+        const atable_cell *m = atable_at(t, r, 0);
+        if (m->type != SQLITE_TEXT || !is_headline_metric(m->s))
+            continue;
+        size_t row = atable_add_row(h);
+        for (int c = 0; row != (size_t)-1 && c < t->ncols; c++) {
+            const atable_cell *v = atable_at(t, r, c);
+            if (v->type == SQLITE_TEXT)
+                atable_set_text(h, row, c, v->s);
+            else if (v->type == SQLITE_INTEGER)
+                atable_set_int(h, row, c, v->i);
+            else if (v->type == SQLITE_FLOAT)
+                atable_set_real(h, row, c, v->r);
+        }
+    }
+    if (h)
+        atable_write_html(h, f);
+    atable_free(h);
+}
+
 /* The report's tables on replications and groups of runs. */
 static int is_replication_table(const atable *t)
 {
-    return !strcmp(t->name, "replications") || !strcmp(t->name, "metric_stats") ||
-           !strcmp(t->name, "groups") || !strncmp(t->name, "metric_stats_group_", 19);
+    return !strcmp(t->name, "replications") || !strcmp(t->name, "groups");
 }
 
 static void write_charts(FILE *f, const plot_set *set)
@@ -123,7 +167,8 @@ int plot_write_index(sqlite3 *db, const char *db_path, int64_t run, const plot_s
         if (is_replication_table(l.items[i])) {
             atable_write_html(l.items[i], f);
             n_rep++;
-        }
+        } else if (!strcmp(l.items[i]->name, "metric_stats"))
+            write_headline_stats(f, l.items[i]);
     if (n_rep == 0)
         fputs("<h2>Replications</h2>\n<p>This run has no replications (other complete runs of "
               "the same parameters and period with other seeds), so no intervals.</p>\n", f);

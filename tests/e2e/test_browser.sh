@@ -57,8 +57,10 @@ for kind in run replicated; do
   $PY "$here/browser_check.py" "$tmp/$kind-dom.html" "$tmp/plots-$kind"
   expect_eq "$kind: every image and link resolves, sections in order" 0 $?
 done
-expect_eq "replicated: the page shows the replications' intervals" 1 \
-  "$(grep -c '<table class="metric_stats">' "$tmp/replicated-dom.html")"
+expect_eq "replicated: the replications' intervals before the timeline, all metrics after the charts" \
+  "metric_stats_headline timeline charts metric_stats" \
+  "$(grep -oE '<table class="metric_stats(_headline)?">|<section id="(timeline|charts)">' "$tmp/replicated-dom.html" \
+     | sed -E 's/.*"([a-z_]+)".*/\1/' | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "replicated: a shortfall fan chart per workload" 3 \
   "$(grep -o 'src="fan-shortfall-[0-9]*-[^"]*\.png"' "$tmp/replicated-dom.html" | sort -u | wc -l | tr -d ' ')"
 # The checks themselves fail: a missing image, a script error.
