@@ -193,40 +193,61 @@ static void add_quoted(strbuf *b, const char *s)
     strbuf_add(b, "'");
 }
 
-/* Marks the tenant's notable events on a daily chart: a dotted vertical
- * line and a rotated label per day with contracts it leases in signed,
- * started or ended, or sites it owns coming online (at most 14 days, the
- * first ones). Failures are not marked: there are too many. */
+/* One event marker: a dotted vertical line and its rotated label. */
+static void add_marker(strbuf *b, const char *day, const char *text)
+{
+    char label[56];
+    snprintf(label, sizeof label, strlen(text) < sizeof label ? "%s" : "%.48s ...", text);
+    strbuf_addf(b, "set arrow from '%s', graph 0 to '%s', graph 1 nohead dt 3"
+                " lc rgb '#777777' back\nset label ", day, day);
+    add_quoted(b, label);
+    strbuf_addf(b, " at '%s', graph 0.98 right rotate by 90 offset -0.6,0 font ',8'"
+                " tc rgb '#444444' front\n", day);
+}
+
+/* Marks the tenant's notable events on a daily chart, those that move its
+ * capacity: contracts it leases in starting, ending or terminated, and
+ * sites it owns coming online (the first 40 days with such events; the
+ * signatures are in index.html's timeline). Events within ten days of a marker join its
+ * label, so labels do not print over each other. Failures are not marked:
+ * there are too many. */
 static void mark_events(plot_ctx *c, strbuf *b, int64_t tenant)
 {
     static const char sql[] =
-        "SELECT substr(date, 1, 10), group_concat(label, ', ') FROM ("
-        " SELECT e.date, e.seq, CASE e.kind WHEN 'contract_signed' THEN 'signed '"
-        "  WHEN 'contract_start' THEN 'start ' ELSE 'end ' END || e.entity AS label"
+        "SELECT substr(date, 1, 10), group_concat(label, ', '), julianday(substr(date, 1, 10))"
+        " FROM (SELECT e.date, e.seq, CASE e.kind WHEN 'contract_start' THEN 'start '"
+        "  ELSE 'end ' END || e.entity AS label"
         "  FROM event_log e JOIN contract k ON k.run_id = e.run_id AND k.name = e.entity"
         "  WHERE e.run_id = ?1 AND k.lessee_id = ?2"
-        "  AND e.kind IN ('contract_signed', 'contract_start', 'contract_end')"
+        "  AND e.kind IN ('contract_start', 'contract_end', 'contract_terminated')"
         " UNION ALL SELECT e.date, e.seq, 'online ' || e.entity FROM event_log e"
         "  JOIN datacenter d ON d.run_id = e.run_id AND e.message LIKE '% online at ' || d.name"
         "  WHERE e.run_id = ?1 AND e.kind = 'phase_online' AND d.owner_id = ?2"
-        " ORDER BY 1, 2) GROUP BY 1 ORDER BY 1 LIMIT 14";
+        " ORDER BY 1, 2) GROUP BY 1 ORDER BY 1 LIMIT 40";
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
         return;
     sqlite3_bind_int64(s, 1, c->run);
     sqlite3_bind_int64(s, 2, tenant);
+    char day[16] = "";
+    double day_jd = 0;
+    strbuf text = {0};
     while (sqlite3_step(s) == SQLITE_ROW) {
-        const char *day = (const char *)sqlite3_column_text(s, 0);
-        char label[72];
-        const char *text = (const char *)sqlite3_column_text(s, 1);
-        size_t n = strlen(text);
-        snprintf(label, sizeof label, n < sizeof label ? "%s" : "%.64s ...", text);
-        strbuf_addf(b, "set arrow from '%s', graph 0 to '%s', graph 1 nohead dt 3"
-                    " lc rgb '#777777' back\nset label ", day, day);
-        add_quoted(b, label);
-        strbuf_addf(b, " at '%s', graph 0.98 right rotate by 90 offset -0.6,0 font ',8'"
-                    " tc rgb '#444444' front\n", day);
+        double jd = sqlite3_column_double(s, 2);
+        if (day[0] && jd - day_jd < 10) {
+            strbuf_addf(&text, "; %s", sqlite3_column_text(s, 1));
+            continue;
+        }
+        if (day[0] && strbuf_str(&text))
+            add_marker(b, day, strbuf_str(&text));
+        strbuf_free(&text);
+        snprintf(day, sizeof day, "%s", sqlite3_column_text(s, 0));
+        day_jd = jd;
+        strbuf_add(&text, (const char *)sqlite3_column_text(s, 1));
     }
+    if (day[0] && strbuf_str(&text))
+        add_marker(b, day, strbuf_str(&text));
+    strbuf_free(&text);
     sqlite3_finalize(s);
 }
 
