@@ -76,7 +76,7 @@ DEB_OPTIONAL := python3-simpy
 SCENARIO ?= scenarios/openai-google-coreweave.ini
 OUT      ?= out
 
-.PHONY: all deps run test unit bench clean check-deps fuzz fuzz-deps
+.PHONY: all deps run test unit bench clean check-deps fuzz fuzz-deps browser-deps
 all: $(CAPSIM)
 
 # Installs whichever packages are missing (sudo when not root).
@@ -95,6 +95,15 @@ deps:
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_OPTIONAL) >/dev/null 2>&1 \
 	    || echo "make deps: $(DEB_OPTIONAL) not installed (make bench will skip SimPy)"; }
+
+# Headless Chromium, for tests/e2e/test_browser.sh only (it opens index.html):
+# not one of deps, so a build never waits for a browser (sudo when not root).
+browser-deps:
+	@command -v chromium > /dev/null 2>&1 || { \
+	  echo "make browser-deps: installing chromium"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
 # The headers of the core libraries, checked before the first compile so that a
 # fresh machine gets "run make deps" instead of a compiler error.

@@ -20,9 +20,41 @@
 #include "../sim/util/strbuf.h"
 
 
-static const char time_axis[] =
-    "set xdata time\nset timefmt '%Y-%m-%d'\nset format x '%Y-%m-%d'\nset xtics rotate by -30\n"
-    "set grid\nset key top left\n";
+/* The x axis of a daily chart: the run's whole period (first day to the
+ * day after the last, so the last label is drawn), monthly or quarterly
+ * labels, a right margin wide enough for the rotated last label. */
+void plot__time_axis(strbuf *b, const plot_ctx *c)
+{
+    const char *q = *c->first_day ? "'" : "";
+    int step = c->months > 24 ? 6 : c->months > 8 ? 3 : 1;
+    strbuf_addf(b, "set xdata time\nset timefmt '%%Y-%%m-%%d'\nset format x '%%Y-%%m'\n"
+                "set xrange [%s%s%s:%s%s%s]\nset xtics %d * 30.4375 * 86400 rotate by -30\n"
+                "set mxtics %d\nset rmargin 6\nset grid xtics ytics lc rgb '#dddddd'\n",
+                q, *c->first_day ? c->first_day : "*", q, q, *c->end_day ? c->end_day : "*", q,
+                step, step);
+}
+
+/* The first day of the run and the day after its last tick (plot_ctx);
+ * empty when the run stored no ticks. */
+static void run_period(plot_ctx *c)
+{
+    sqlite3_stmt *s = NULL;
+    int ok = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT substr(min(date), 1, 10), date(max(date), '+1 day'),"
+                           " CAST(round((julianday(max(date)) - julianday(min(date))) / 30.4375)"
+                           " AS INTEGER) FROM tick WHERE run_id = ?1", -1, &s, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(s, 1, c->run);
+        if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_TEXT) {
+            snprintf(c->first_day, sizeof c->first_day, "%s", sqlite3_column_text(s, 0));
+            snprintf(c->end_day, sizeof c->end_day, "%s", sqlite3_column_text(s, 1));
+            c->months = sqlite3_column_int(s, 2);
+            ok = 1;
+        }
+    }
+    sqlite3_finalize(s);
+    if (!ok)
+        c->first_day[0] = c->end_day[0] = '\0';
+}
 
 void plot_safe_name(const char *name, char *out, size_t len)
 {
@@ -151,19 +183,90 @@ void plot__add_ref(strbuf *b, plot_ctx *c, int k)
     strbuf_add(b, path);
 }
 
+/* Text for a gnuplot single-quoted string, quotes doubled. */
+static void add_quoted(strbuf *b, const char *s)
+{
+    strbuf_add(b, "'");
+    for (; *s; s++)
+        if (*s != '\n' && *s != '\r')
+            strbuf_add(b, *s == '\'' ? "''" : (char[2]){*s, 0});
+    strbuf_add(b, "'");
+}
+
+/* One event marker: a dotted vertical line and its rotated label. */
+static void add_marker(strbuf *b, const char *day, const char *text)
+{
+    char label[56];
+    snprintf(label, sizeof label, strlen(text) < sizeof label ? "%s" : "%.48s ...", text);
+    strbuf_addf(b, "set arrow from '%s', graph 0 to '%s', graph 1 nohead dt 3"
+                " lc rgb '#777777' back\nset label ", day, day);
+    add_quoted(b, label);
+    strbuf_addf(b, " at '%s', graph 0.98 right rotate by 90 offset -0.6,0 font ',8'"
+                " tc rgb '#444444' front\n", day);
+}
+
+/* Marks the tenant's notable events on a daily chart, those that move its
+ * capacity: contracts it leases in starting, ending or terminated, and
+ * sites it owns coming online (the first 40 days with such events; the
+ * signatures are in index.html's timeline). Events within ten days of a marker join its
+ * label, so labels do not print over each other. Failures are not marked:
+ * there are too many. */
+static void mark_events(plot_ctx *c, strbuf *b, int64_t tenant)
+{
+    static const char sql[] =
+        "SELECT substr(date, 1, 10), group_concat(label, ', '), julianday(substr(date, 1, 10))"
+        " FROM (SELECT e.date, e.seq, CASE e.kind WHEN 'contract_start' THEN 'start '"
+        "  ELSE 'end ' END || e.entity AS label"
+        "  FROM event_log e JOIN contract k ON k.run_id = e.run_id AND k.name = e.entity"
+        "  WHERE e.run_id = ?1 AND k.lessee_id = ?2"
+        "  AND e.kind IN ('contract_start', 'contract_end', 'contract_terminated')"
+        " UNION ALL SELECT e.date, e.seq, 'online ' || e.entity FROM event_log e"
+        "  JOIN datacenter d ON d.run_id = e.run_id AND e.message LIKE '% online at ' || d.name"
+        "  WHERE e.run_id = ?1 AND e.kind = 'phase_online' AND d.owner_id = ?2"
+        " ORDER BY 1, 2) GROUP BY 1 ORDER BY 1 LIMIT 40";
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_int64(s, 1, c->run);
+    sqlite3_bind_int64(s, 2, tenant);
+    char day[16] = "";
+    double day_jd = 0;
+    strbuf text = {0};
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        double jd = sqlite3_column_double(s, 2);
+        if (day[0] && jd - day_jd < 10) {
+            strbuf_addf(&text, "; %s", sqlite3_column_text(s, 1));
+            continue;
+        }
+        if (day[0] && strbuf_str(&text))
+            add_marker(b, day, strbuf_str(&text));
+        strbuf_free(&text);
+        snprintf(day, sizeof day, "%s", sqlite3_column_text(s, 0));
+        day_jd = jd;
+        strbuf_add(&text, (const char *)sqlite3_column_text(s, 1));
+    }
+    if (day[0] && strbuf_str(&text))
+        add_marker(b, day, strbuf_str(&text));
+    strbuf_free(&text);
+    sqlite3_finalize(s);
+}
+
+/* Per workload: demand (black), the capacity assigned to it, what it was
+ * served (thick, drawn under demand so both show when they coincide) and the
+ * shortfall shaded between served and demand, in thousands of GPUs. */
 static int chart_workloads(plot_ctx *c)
 {
     static const char sql[] =
-        "SELECT substr(t.date, 1, 10), avg(x.demand_h100), avg(x.capacity_h100),"
-        " avg(x.served_h100) FROM workload_tick x"
+        "SELECT substr(t.date, 1, 10), avg(x.demand_h100) / 1e3, avg(x.capacity_h100) / 1e3,"
+        " avg(x.served_h100) / 1e3 FROM workload_tick x"
         " JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
         " WHERE x.run_id = ?1 AND x.workload_id = ?2 GROUP BY 1 ORDER BY 1";
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT id, name FROM workload WHERE run_id = ?1 ORDER BY id",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(c->db, "SELECT id, name, tenant_id FROM workload WHERE run_id = ?1"
+                           " ORDER BY id", -1, &s, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(s, 1, c->run);
-    while (sqlite3_step(s) == SQLITE_ROW && c->set.n < PLOT_MAX_CHARTS - 8) {
+    while (sqlite3_step(s) == SQLITE_ROW && c->set.n < PLOT_MAX_CHARTS - 16) {
         int64_t id = sqlite3_column_int64(s, 0);
         const char *wname = (const char *)sqlite3_column_text(s, 1);
         int k = write_data(c, sql, id);
@@ -172,146 +275,166 @@ static int chart_workloads(plot_ctx *c)
         char safe[64], name[96], title[160];
         plot_safe_name(wname, safe, sizeof safe);
         snprintf(name, sizeof name, "workload-%lld-%s", (long long)id, safe);
-        snprintf(title, sizeof title, "Workload %s: demand, capacity and served (daily means)",
-                 wname);
+        snprintf(title, sizeof title, "Workload %s: demand, capacity, served and shortfall"
+                 " (daily means)", wname);
         strbuf b = {0};
-        strbuf_addf(&b, "%sset ylabel 'H100-equivalent GPUs'\nplot ", time_axis);
+        plot__time_axis(&b, c);
+        mark_events(c, &b, sqlite3_column_int64(s, 2));
+        strbuf_add(&b, "set ylabel 'H100-equivalent GPUs (thousands)'\nset format y '%g'\n"
+                       "set yrange [0:*]\nset key outside bottom center horizontal\nplot ");
         plot__add_ref(&b, c, k);
-        strbuf_add(&b, " using 1:2 with lines lw 2 title 'demand', '' using 1:3 with lines lw 2"
-                       " title 'capacity', '' using 1:4 with lines dt 2 title 'served'");
-        plot__emit_buf(c, name, title, 1000, 450, &b);
+        strbuf_add(&b, " using 1:4:2 with filledcurves fc rgb '#e6550d' fs transparent solid 0.45"
+                       " noborder title 'shortfall (demand not served)',"
+                       " '' using 1:3 with lines lw 2 dt 2 lc rgb '#31a354' title 'capacity',"
+                       " '' using 1:4 with lines lw 5 lc rgb '#9ecae1' title 'served',"
+                       " '' using 1:2 with lines lw 1.5 lc rgb '#000000' title 'demand'");
+        plot__emit_buf(c, name, title, 1000, 480, &b);
     }
     sqlite3_finalize(s);
     return 0;
 }
 
-/* Heatmap rows: epoch seconds of the day, DC id, utilisation; a blank line
+/* The data centers the heatmap shows (those with GPUs installed at some
+ * tick of the run), numbered 0.. in id order: row, id, name. */
+#define SHOWN_DCS                                                                              \
+    "shown AS (SELECT ROW_NUMBER() OVER (ORDER BY d.id) - 1 AS row, d.id, d.name"              \
+    " FROM datacenter d WHERE d.run_id = ?1 AND EXISTS (SELECT 1 FROM dc_tick x"               \
+    " WHERE x.run_id = ?1 AND x.datacenter_id = d.id AND x.installed > 0))"
+
+/* Heatmap rows: epoch seconds of the day, row, utilisation; a blank line
  * after each DC (gnuplot's scan lines). `with image` needs a full grid, so
- * every DC has a row for every day of the run: NaN (not drawn) on the days
- * before a site exists or while it has no GPUs installed. */
+ * every shown DC has a row for every day of the run: NaN (not drawn, the
+ * grey background shows) on the days before a site exists or while it has
+ * no GPUs installed. */
 static int heatmap_data(plot_ctx *c)
 {
     static const char sql[] =
         "WITH days AS (SELECT DISTINCT substr(date, 1, 10) AS day FROM tick WHERE run_id = ?1),"
+        SHOWN_DCS ","
         " agg AS (SELECT x.datacenter_id AS dc, substr(t.date, 1, 10) AS day,"
         "  sum(x.busy) / NULLIF(sum(x.installed), 0) AS u FROM dc_tick x"
         "  JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
         "  WHERE x.run_id = ?1 GROUP BY x.datacenter_id, day)"
-        " SELECT CAST(strftime('%s', days.day) AS INTEGER), d.id, agg.u"
-        " FROM datacenter d CROSS JOIN days"
-        " LEFT JOIN agg ON agg.dc = d.id AND agg.day = days.day"
-        " WHERE d.run_id = ?1 ORDER BY d.id, days.day";
+        " SELECT CAST(strftime('%s', days.day) AS INTEGER), shown.row, agg.u"
+        " FROM shown CROSS JOIN days"
+        " LEFT JOIN agg ON agg.dc = shown.id AND agg.day = days.day"
+        " ORDER BY shown.row, days.day";
     return write_blocks(c, sql, 0, 1);
 }
 
-/* "set ytics ('name' id, ...)" from an entity table. Returns the count. */
-static int64_t name_tics(plot_ctx *c, strbuf *b, const char *sql, const char *axis)
+/* "set ytics ('name' row, ...)" for the shown data centers. Returns the count. */
+static int64_t dc_tics(plot_ctx *c, strbuf *b)
 {
     sqlite3_stmt *s = NULL;
     int64_t n = 0;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(c->db, "WITH " SHOWN_DCS " SELECT row, name FROM shown ORDER BY row",
+                           -1, &s, NULL) != SQLITE_OK)
         return 0;
     sqlite3_bind_int64(s, 1, c->run);
-    strbuf_addf(b, "set %s (", axis);
+    strbuf_add(b, "set ytics font ',8' (");
     while (sqlite3_step(s) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(s, 1);
-        strbuf_add(b, n++ ? ", '" : "'");
-        for (const char *p = name; *p; p++)
-            strbuf_add(b, *p == '\'' ? "''" : (char[2]){*p, 0});
-        strbuf_addf(b, "' %lld", (long long)sqlite3_column_int64(s, 0));
+        strbuf_add(b, n++ ? ", " : "");
+        add_quoted(b, (const char *)sqlite3_column_text(s, 1));
+        strbuf_addf(b, " %lld", (long long)sqlite3_column_int64(s, 0));
     }
     strbuf_add(b, ")\n");
     sqlite3_finalize(s);
     return n;
 }
 
+/* Each pixel is a day, centred on its noon, so the image spans exactly the
+ * run's period. Grey behind the image is "not built / nothing installed";
+ * the palette starts at a pale yellow, so 0% busy is not the same colour. */
 static int chart_heatmap(plot_ctx *c)
 {
     int k = heatmap_data(c);
     if (k < 0)
         return 0;
     strbuf b = {0};
-    int64_t n = name_tics(c, &b, "SELECT id, name FROM datacenter WHERE run_id = ?1 ORDER BY id",
-                          "ytics font ',8'");
+    int64_t n = dc_tics(c, &b);
     strbuf_addf(&b, "set yrange [%lld.5:-0.5]\n", (long long)(n - 1));
-    strbuf_add(&b, "set xdata time\nset timefmt '%s'\nset format x '%Y-%m-%d'\n"
-                   "set xtics rotate by -30\nset cbrange [0:1]\n"
-                   "set cblabel 'utilisation'\nset palette defined (0 '#f7fbff', 0.5 '#6baed6',"
-                   " 1 '#08306b')\nplot ");
+    strbuf_addf(&b, "set xdata time\nset timefmt '%%Y-%%m-%%d'\nset format x '%%Y-%%m'\n"
+                "set xrange ['%s':'%s']\nset xtics %d * 30.4375 * 86400 rotate by -30\n"
+                "set rmargin 12\nset cbrange [0:100]\nset cblabel 'utilisation (%% busy)'\n"
+                "set object 1 rectangle from graph 0,0 to graph 1,1 behind"
+                " fc rgb '#bdbdbd' fs solid noborder\n"
+                "set palette defined (0 '#ffffcc', 30 '#a1dab4', 60 '#41b6c4', 80 '#2c7fb8',"
+                " 100 '#253494')\nset key outside bottom center horizontal\nplot ",
+                c->first_day, c->end_day, c->months > 24 ? 6 : c->months > 8 ? 3 : 1);
     plot__add_ref(&b, c, k);
-    strbuf_add(&b, " using 1:2:3 with image notitle");
-    int h = 160 + 14 * (int)(n < 200 ? n : 200);
-    plot__emit_buf(c, "dc-utilisation", "Utilisation per data center (daily, busy / installed GPUs)",
-             1100, h, &b);
+    strbuf_add(&b, " using ($1 + 43200):2:($3 * 100) with image notitle, keyentry with boxes"
+                   " fc rgb '#bdbdbd' fs solid title 'not built / no GPUs installed'");
+    int h = 200 + 14 * (int)(n < 200 ? n : 200);
+    plot__emit_buf(c, "dc-utilisation", "Utilisation per data center (daily busy / installed"
+                   " GPU-hours; sites with GPUs during the run)", 1100, h, &b);
     return 0;
 }
 
-/* Monthly sums of a provider_tick column in $M, one column per provider. */
-static int finance_data(plot_ctx *c, const char *column)
-{
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT substr(t.date, 1, 7) || '-01', x.provider_id, sum(x.\"%s\") / 1e6"
-             " FROM provider_tick x JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
-             " WHERE x.run_id = ?1 GROUP BY 1, 2 ORDER BY 1, 2", column);
-    FILE *f;
-    sqlite3_stmt *s;
-    int k = open_data(c, sql, 0, &f, &s);
-    if (k < 0)
-        return -1;
-    char month[16] = "";
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *m = (const char *)sqlite3_column_text(s, 0);
-        if (strcmp(m, month) != 0) {
-            fprintf(f, "%s%s", month[0] ? "\n" : "", m);
-            snprintf(month, sizeof month, "%s", m);
-        }
-        fprintf(f, ",%.10g", sqlite3_column_double(s, 2));
-    }
-    fputc('\n', f);
-    sqlite3_finalize(s);
-    return fclose(f) == 0 && rc == SQLITE_DONE && month[0] ? k : -1;
-}
+/* Quarterly revenue and margin of one provider ($M): the quarter's first
+ * day, revenue, margin. A quarter the run covers only partly is a partial
+ * sum (the page's headline gives the period). */
+static const char finance_sql[] =
+    "SELECT substr(t.date, 1, 5) || printf('%02d', (CAST(substr(t.date, 6, 2) AS INTEGER) - 1)"
+    " / 3 * 3 + 1) || '-01', sum(x.revenue_usd) / 1e6, sum(x.margin_usd) / 1e6"
+    " FROM provider_tick x JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
+    " WHERE x.run_id = ?1 AND x.provider_id = ?2 GROUP BY 1 ORDER BY 1";
 
-static void finance_panel(plot_ctx *c, strbuf *b, int k, const char *label)
+/* One panel per provider, each on its own scale, revenue and margin as
+ * side-by-side bars per quarter (quarter sums do not zig-zag with the
+ * length of the month as monthly sums do). */
+/* The first day of the quarter of day (YYYY-MM-DD), plus `ahead` quarters. */
+static void quarter_start(const char *day, int ahead, char *out, size_t len)
 {
-    sqlite3_stmt *s = NULL;
-    strbuf_addf(b, "set ylabel '%s ($M per month)'\nplot ", label);
-    if (sqlite3_prepare_v2(c->db, "SELECT id, name FROM provider WHERE run_id = ?1 ORDER BY id",
-                           -1, &s, NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_int64(s, 1, c->run);
-    int i = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        if (i)
-            strbuf_add(b, ", ");
-        if (i == 0)
-            plot__add_ref(b, c, k);
-        else
-            strbuf_add(b, "''");
-        strbuf_addf(b, " using 1:%d with lines lw 2 title '", i + 2);
-        for (const char *p = (const char *)sqlite3_column_text(s, 1); *p; p++)
-            strbuf_add(b, *p == '\'' ? "''" : (char[2]){*p, 0});
-        strbuf_add(b, "'");
-        i++;
-    }
-    strbuf_add(b, "\n");
-    sqlite3_finalize(s);
+    int y = atoi(day), m = atoi(day + 5);
+    int q = (m - 1) / 3 + ahead;
+    snprintf(out, len, "%04d-%02d-01", y + q / 4, q % 4 * 3 + 1);
 }
 
 static int chart_finance(plot_ctx *c)
 {
-    int kr = finance_data(c, "revenue_usd"), km = finance_data(c, "margin_usd");
-    if (kr < 0 || km < 0)
+    static const char title[] = "Revenue and margin per provider per quarter ($M, each"
+                                " provider on its own scale)";
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(c->db, "SELECT id, name, count(*) OVER () FROM provider"
+                           " WHERE run_id = ?1 ORDER BY id LIMIT 12", -1, &s, NULL) != SQLITE_OK)
         return 0;
+    sqlite3_bind_int64(s, 1, c->run);
     strbuf b = {0};
-    strbuf_addf(&b, "%sset multiplot layout 2,1\n", time_axis);
-    finance_panel(c, &b, kr, "revenue");
-    strbuf_add(&b, "set title ''\n");
-    finance_panel(c, &b, km, "margin");
-    strbuf_add(&b, "unset multiplot");
-    plot__emit_buf(c, "finance", "Revenue and margin per provider per month", 1000, 800, &b);
+    int n = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int k = write_data(c, finance_sql, sqlite3_column_int64(s, 0));
+        if (k < 0)
+            break;
+        if (n++ == 0) {
+            int panels = sqlite3_column_int(s, 2);
+            char from[16], to[16];
+            quarter_start(c->first_day, 0, from, sizeof from);
+            quarter_start(c->end_day, 0, to, sizeof to);
+            if (strcmp(to, c->end_day) != 0)   /* the run ends inside that quarter */
+                quarter_start(c->end_day, 1, to, sizeof to);
+            plot__time_axis(&b, c);
+            strbuf_addf(&b, "set xrange ['%s':'%s']\nset xtics %d * 30.4375 * 86400\n", from, to,
+                        c->months > 36 ? 12 : 3);
+            strbuf_addf(&b, "set multiplot layout %d,1 title ", panels < 12 ? panels : 12);
+            add_quoted(&b, title);
+            strbuf_add(&b, "\nset boxwidth 25 * 86400 absolute\nset style fill solid 0.85"
+                           " noborder\nset xzeroaxis lt -1\nset ylabel '$M per quarter'\n"
+                           "set format y '%g'\nset key outside right center vertical\nset rmargin 16\n");
+        }
+        strbuf_add(&b, "set title ");
+        add_quoted(&b, (const char *)sqlite3_column_text(s, 1));
+        strbuf_add(&b, "\nplot ");
+        plot__add_ref(&b, c, k);
+        strbuf_add(&b, " using (timecolumn(1) + 32 * 86400):2 with boxes lc rgb '#3182bd'"
+                       " title 'revenue', '' using (timecolumn(1) + 59 * 86400):3 with boxes"
+                       " lc rgb '#e6550d' title 'margin'\n");
+    }
+    sqlite3_finalize(s);
+    if (n > 0) {
+        strbuf_add(&b, "unset multiplot");
+        plot__emit_buf(c, "finance", title, 1000, 100 + 230 * n, &b);
+    } else
+        strbuf_free(&b);
     return 0;
 }
 
@@ -325,7 +448,9 @@ static int chart_power(plot_ctx *c)
     if (k < 0)
         return 0;
     strbuf b = {0};
-    strbuf_addf(&b, "%sset ylabel 'MW'\nplot ", time_axis);
+    plot__time_axis(&b, c);
+    strbuf_add(&b, "set ylabel 'MW'\nset format y '%g'\nset key outside bottom center horizontal\n"
+                   "plot ");
     plot__add_ref(&b, c, k);
     strbuf_add(&b, " using 1:2 with lines lw 2 title 'daily mean', '' using 1:3 with lines"
                    " dt 2 title 'daily peak'");
@@ -364,11 +489,12 @@ static int fan_rows(sqlite3_stmt *s, FILE *f, size_t n_runs)
 
 /* Quantiles over runs of the daily mean of a per-tick total. */
 static int fan_data(plot_ctx *c, const int64_t *runs, size_t n, const char *table,
-                    const char *column)
+                    const char *column, const char *filter)
 {
     strbuf b = {0};
     strbuf_addf(&b, "SELECT substr(t.date, 1, 10), s.run_id, avg(s.v) FROM (SELECT run_id, tick,"
-                " sum(\"%s\") AS v FROM \"%s\" WHERE run_id IN (", column, table);
+                " sum(\"%s\") AS v FROM \"%s\" WHERE %s AND run_id IN (", column, table,
+                filter);
     for (size_t i = 0; i < n; i++)
         strbuf_addf(&b, "%s%lld", i ? "," : "", (long long)runs[i]);
     strbuf_add(&b, ") GROUP BY run_id, tick) s JOIN tick t ON t.run_id = s.run_id AND"
@@ -387,21 +513,52 @@ static int fan_data(plot_ctx *c, const int64_t *runs, size_t n, const char *tabl
     return rows > 0 ? k : -1;
 }
 
+/* A fan chart: the P10-P90 band over the runs (drawn with its edges, so a
+ * narrow band still shows) and the median. filter is an SQL condition on
+ * the table ("1" for all rows). */
 static void chart_fan(plot_ctx *c, const int64_t *runs, size_t n, const char *table,
-                      const char *column, const char *name, const char *what, const char *unit)
+                      const char *column, const char *filter, const char *name,
+                      const char *what, const char *unit, double scale)
 {
-    int k = fan_data(c, runs, n, table, column);
+    int k = fan_data(c, runs, n, table, column, filter);
     if (k < 0)
         return;
-    char title[160];
+    char title[200];
     snprintf(title, sizeof title, "%s over %zu runs: median and P10-P90 band (daily means)",
              what, n);
     strbuf b = {0};
-    strbuf_addf(&b, "%sset ylabel '%s'\nplot ", time_axis, unit);
+    plot__time_axis(&b, c);
+    strbuf_addf(&b, "set ylabel '%s'\nset format y '%%g'\nset yrange [0:*]\n"
+                "set key outside bottom center horizontal\nplot ", unit);
     plot__add_ref(&b, c, k);
-    strbuf_add(&b, " using 1:2:4 with filledcurves fc rgb '#9ecae1' fs solid 0.6 title"
-                   " 'P10-P90', '' using 1:3 with lines lw 2 lc rgb '#08519c' title 'median'");
+    strbuf_addf(&b, " using 1:($2 / %g):($4 / %g) with filledcurves fc rgb '#6baed6'"
+                " fs solid 0.55 title 'P10-P90 over runs', '' using 1:($2 / %g) with lines"
+                " lw 1 lc rgb '#2171b5' notitle, '' using 1:($4 / %g) with lines lw 1"
+                " lc rgb '#2171b5' notitle, '' using 1:($3 / %g) with lines lw 2"
+                " lc rgb '#000000' title 'median'", scale, scale, scale, scale, scale);
     plot__emit_buf(c, name, title, 1000, 450, &b);
+}
+
+/* Per workload, the fan of its shortfall over the replications. */
+static void fan_workloads(plot_ctx *c, const int64_t *runs, size_t n)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(c->db, "SELECT id, name FROM workload WHERE run_id = ?1 ORDER BY id",
+                           -1, &s, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_int64(s, 1, c->run);
+    while (sqlite3_step(s) == SQLITE_ROW && c->set.n < PLOT_MAX_CHARTS - 12) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        const char *wname = (const char *)sqlite3_column_text(s, 1);
+        char safe[64], name[96], what[120], filter[48];
+        plot_safe_name(wname, safe, sizeof safe);
+        snprintf(name, sizeof name, "fan-shortfall-%lld-%s", (long long)id, safe);
+        snprintf(what, sizeof what, "Shortfall of %s", wname);
+        snprintf(filter, sizeof filter, "workload_id = %lld", (long long)id);
+        chart_fan(c, runs, n, "workload_tick", "shortfall_h100", filter, name, what,
+                  "H100-equivalent GPUs (thousands)", 1e3);
+    }
+    sqlite3_finalize(s);
 }
 
 /* Runs gnuplot on the script. Returns 0, or -1 with a message. */
@@ -466,6 +623,7 @@ static int build_script(plot_ctx *c, const char *script)
 {
     int64_t *runs = NULL;
     size_t n = 0;
+    run_period(c);   /* no ticks (a sweep's runs with --record summary): no daily charts */
     if (!(c->gp = fopen(script, "w")))
         return -1;
     chart_workloads(c);
@@ -473,9 +631,10 @@ static int build_script(plot_ctx *c, const char *script)
     chart_finance(c);
     chart_power(c);
     if (adb_replications(c->db, c->run, &runs, &n) == 0 && n >= 2) {
-        chart_fan(c, runs, n, "workload_tick", "shortfall_h100", "fan-shortfall",
-                  "Total shortfall", "H100-equivalent GPUs");
-        chart_fan(c, runs, n, "dc_tick", "power_mw", "fan-power", "Facility power", "MW");
+        chart_fan(c, runs, n, "workload_tick", "shortfall_h100", "1", "fan-shortfall",
+                  "Total shortfall", "H100-equivalent GPUs (thousands)", 1e3);
+        fan_workloads(c, runs, n);
+        chart_fan(c, runs, n, "dc_tick", "power_mw", "1", "fan-power", "Facility power", "MW", 1);
     }
     free(runs);
     int64_t sweep = report_sweep_id(c->db);

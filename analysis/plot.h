@@ -3,16 +3,21 @@
  * index.html beside them that shows the charts with the report's tables,
  * with relative links only, so the folder can be copied and read offline.
  *
- * Charts (daily values; <name>.png and <name>.svg):
+ * Charts (daily values over the run's whole period; <name>.png and .svg;
+ * analysis/README.md describes each):
  * - workload-<id>-<name>: demand, capacity and served H100-equivalents of
- *   each workload (daily means);
+ *   each workload (daily means, thousands), the shortfall shaded, the
+ *   tenant's contracts and sites marked;
  * - dc-utilisation: a heatmap of each data center's daily utilisation
- *   (busy GPU-hours / installed GPU-hours; blank while nothing is installed);
- * - finance: revenue and margin per provider per month ($M);
+ *   (busy GPU-hours / installed GPU-hours), only DCs with GPUs during the
+ *   run, grey while nothing is installed;
+ * - finance: revenue and margin per provider per quarter ($M), one panel
+ *   per provider;
  * - power: facility power of all data centers, daily mean and daily peak;
  * - with two or more replications, fan charts over the runs: the P10-P90
  *   band and the median (P50) of the daily mean total shortfall
- *   (fan-shortfall) and total power (fan-power);
+ *   (fan-shortfall), of each workload's (fan-shortfall-<id>-<name>) and of
+ *   total power (fan-power);
  * - in a sweep database (plot_sweep.c): sweep-<metric>-vs-<parameter>, the
  *   response of each headline metric to each swept parameter, mean and 95%
  *   CI per point, one line per value of the other parameter.
@@ -44,7 +49,9 @@ typedef struct plot_set {
  * code: 0, 1 (gnuplot missing or failed, I/O, SQLite). */
 int plot_run(sqlite3 *db, const char *db_path, int64_t run, const char *out_dir, FILE *err);
 
-/* index.html (plot_html.c). Returns 0 or -1. */
+/* index.html (plot_html.c): the sweep's summary, the run's headline, the
+ * replications, the timeline of events, the charts, the tables. Returns 0
+ * or -1. */
 int plot_write_index(sqlite3 *db, const char *db_path, int64_t run, const plot_set *charts,
                      const char *out_dir);
 

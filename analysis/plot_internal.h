@@ -20,6 +20,9 @@ typedef struct plot_ctx {
     const char *out;           /* output folder */
     FILE *gp;                  /* the script */
     int n_data;                /* data files written: d0.csv ... */
+    char first_day[16];        /* the run's first day, YYYY-MM-DD */
+    char end_day[16];          /* the day after its last tick */
+    int months;                /* its length in months, rounded */
     plot_set set;
 } plot_ctx;
 
@@ -27,11 +30,18 @@ typedef struct plot_ctx {
 int plot__new_data(plot_ctx *c, char *path, size_t len);
 /* Plot command text referring to data file k ('TMP/dK.csv'). */
 void plot__add_ref(strbuf *b, plot_ctx *c, int k);
+/* The x axis of a daily chart over the whole run (see plot.c). */
+void plot__time_axis(strbuf *b, const plot_ctx *c);
 /* Writes s as a gnuplot single-quoted string ('' is a quote inside). */
 void plot__gp_string(FILE *f, const char *s);
 /* Emits a chart (body on b, freed) for both terminals and records it in
  * c->set (charts beyond PLOT_MAX_CHARTS are dropped). */
 void plot__emit_buf(plot_ctx *c, const char *name, const char *title, int w, int h, strbuf *b);
+
+/* index.html's headline block and timeline (plot_story.c). Return 0 or -1
+ * (SQLite). */
+int plot__write_headline(FILE *f, sqlite3 *db, int64_t run);
+int plot__write_timeline(FILE *f, sqlite3 *db, int64_t run);
 
 /* The response curves of a sweep (plot_sweep.c). Returns 0 or -1. */
 int plot__sweep_charts(plot_ctx *c, int64_t sweep);

@@ -621,6 +621,63 @@ def cmd_plots(folder, *expected):
         check(f'src="{n}.png"' in html, f'index.html does not show {n}.png')
 
 
+def html_table(html, name):
+    """The rows (lists of cell texts) of <table class="name"> in index.html."""
+    m = re.search(r'<table class="%s">(.*?)</table>' % re.escape(name), html, re.S)
+    check(m is not None, f'index.html has no table {name}')
+    if not m:
+        return []
+    rows = re.findall(r'<tr>(.*?)</tr>', m.group(1), re.S)
+    return [[re.sub(r'<[^>]+>', '', c) for c in re.findall(r'<t[dh][^>]*>(.*?)</t[dh]>', r, re.S)]
+            for r in rows]
+
+
+def cmd_headline(db_path, folder, run='1'):
+    """index.html's headline recomputed from workload_tick in Python: the first
+    day whose shortfall exceeds 1% of its demand, the share of demand served;
+    then the order of the page: headline before the charts, the timeline
+    without datacenter_failure rows."""
+    html = open(os.path.join(folder, 'index.html'), encoding='utf-8').read()
+    db = sqlite3.connect(db_path)
+    rows = html_table(html, 'headline_workloads')
+    head, body = rows[0], rows[1:]
+    names = [r[0] for r in db.execute('SELECT name FROM workload WHERE run_id = ? ORDER BY id',
+                                      (run,))]
+    check([r[0] for r in body] == names, f'headline workloads {[r[0] for r in body]} != {names}')
+    for r in body:
+        cell = dict(zip(head, r))
+        days = {}
+        for day, dem, sf, served in db.execute(
+                'SELECT substr(t.date, 1, 10), x.demand_h100, x.shortfall_h100, x.served_h100'
+                ' FROM workload_tick x JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick'
+                ' JOIN workload w ON w.run_id = x.run_id AND w.id = x.workload_id'
+                ' WHERE x.run_id = ? AND w.name = ?', (run, r[0])):
+            d = days.setdefault(day, [0.0, 0.0, 0.0])
+            d[0] += dem or 0
+            d[1] += sf or 0
+            d[2] += served or 0
+        short = sorted(day for day, d in days.items() if d[1] > 0.01 * d[0])
+        want = short[0] if short else 'never'
+        check(cell['first_sustained_shortfall'] == want,
+              f"{r[0]}: first sustained shortfall {cell['first_sustained_shortfall']} != {want}")
+        check(int(cell['days_short_over_1pct']) == len(short),
+              f"{r[0]}: days short {cell['days_short_over_1pct']} != {len(short)}")
+        dem = sum(d[0] for d in days.values())
+        share = 100 * sum(d[2] for d in days.values()) / dem
+        got = float(cell['demand_served_pct'].replace(',', ''))
+        check(abs(got - share) < 0.006, f'{r[0]}: served {got}% != {share:.4f}%')
+    years = db.execute('SELECT count(DISTINCT substr(date, 1, 4)) FROM tick WHERE run_id = ?',
+                       (run,)).fetchone()[0]
+    providers = db.execute('SELECT count(*) FROM provider WHERE run_id = ?', (run,)).fetchone()[0]
+    check(len(html_table(html, 'headline_providers')) - 1 == years * providers,
+          'one headline row per provider and year')
+    timeline = html_table(html, 'timeline')
+    check(len(timeline) > 1, 'the timeline lists events')
+    check(all(r[1] != 'datacenter_failure' for r in timeline[1:]), 'no failures in the timeline')
+    pos = [html.find(f'<section id="{s}">') for s in ('headline', 'timeline', 'charts', 'tables')]
+    check(-1 not in pos and pos == sorted(pos), f'sections out of order: {pos}')
+
+
 def cmd_neutral(*paths):
     """No text cell of any CSV can run as a formula; numbers stay numbers."""
     negatives = 0
@@ -642,7 +699,7 @@ def main():
             'compare_runs': cmd_compare_runs, 'groups': cmd_groups,
             'runs_csv': cmd_runs_csv, 'points_csv': cmd_points_csv,
             'runs_list': cmd_runs_list, 'sweep_report': cmd_sweep_report,
-            'plots': cmd_plots, 'neutral': cmd_neutral}
+            'plots': cmd_plots, 'headline': cmd_headline, 'neutral': cmd_neutral}
     cmds[sys.argv[1]](*sys.argv[2:])
     print(f'    {sys.argv[1]}: {CHECKS[0] - len(FAILS)} of {CHECKS[0]} checks passed')
     sys.exit(1 if FAILS else 0)

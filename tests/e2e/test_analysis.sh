@@ -84,8 +84,10 @@ $check compare "$tmp/a.db" "$tmp/m.db" "$tmp/c.json"; expect_eq "compare: values
 # --- plot
 if command -v gnuplot > /dev/null; then
   "$CAPSIM" plot "$tmp/m.db" -o "$tmp/plots" > /dev/null 2>&1; expect_eq "plot: exit 0" 0 $?
-  $check plots "$tmp/plots" 'workload-0-.*' dc-utilisation finance power fan-shortfall fan-power
+  $check plots "$tmp/plots" 'workload-0-.*' dc-utilisation finance power fan-shortfall fan-power 'fan-shortfall-2-microsoft-copilot'
   expect_eq "charts valid, index.html links existing files" 0 $?
+  "$CAPSIM" plot "$tmp/a.db" -o "$tmp/aplots" > /dev/null 2>&1; expect_eq "plot of one run: exit 0" 0 $?
+  $check headline "$tmp/a.db" "$tmp/aplots"; expect_eq "index.html headline equals a recomputation, in order" 0 $?
   "$CAPSIM" plot "$tmp/f.db" -o "$tmp/fplots" > /dev/null 2>&1; expect_eq "plot formula names: exit 0" 0 $?
   $check plots "$tmp/fplots" 'workload-0-.*chat' dc-utilisation; expect_eq "formula-name charts" 0 $?
 else
