@@ -98,7 +98,8 @@ chmod 755 "$tmp"
 as_nobody "$CAPSIM" report "$tmp/ro/r.db" > out 2> err
 expect_eq "a database on read-only storage is read: exit 0" 0 $?
 expect_eq "its report is there" 1 "$(grep -c '^  scenario_name' out)"
-as_nobody "$CAPSIM" run "$base" -o "$tmp/ro/new.db" --until 2025-01-02 -q > /dev/null 2> err
+cp "$base" "$tmp/base-copy.ini"; chmod 644 "$tmp/base-copy.ini"   # readable where the checkout is not
+as_nobody "$CAPSIM" run "$tmp/base-copy.ini" -o "$tmp/ro/new.db" --until 2025-01-02 -q > /dev/null 2> err
 expect_eq "a run into read-only storage: exit 1" 1 $?
 expect_eq "it says read-only" 1 "$(grep -c 'read-only' err)"
 "$CAPSIM" report "$tmp/pipe.db" > /dev/null 2> err
