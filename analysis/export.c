@@ -21,6 +21,7 @@
 #include "export_stream.h"
 #include "../sim/util/grow.h"
 #include "../sim/util/strbuf.h"
+#include "../sim/util/suggest.h"
 
 typedef enum job_kind { JOB_PLAIN, JOB_LONG, JOB_WIDE } job_kind;
 
@@ -120,16 +121,29 @@ static int plan_relation(sqlite3 *db, job_list *l, const char *name, int explici
     return -1;
 }
 
-static void list_tables(sqlite3 *db, FILE *err)
+/* "did you mean 'dc_tick'? tables and views: ..." for a name not there. */
+static void list_tables(sqlite3 *db, const char *wrong, FILE *err)
 {
     sqlite3_stmt *s = NULL;
-    fprintf(err, "tables and views:");
+    char *names[256];
+    size_t n = 0;
     if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type IN ('table','view')"
-                               " ORDER BY rowid", -1, &s, NULL) == SQLITE_OK)
-        while (sqlite3_step(s) == SQLITE_ROW)
-            fprintf(err, " %s", sqlite3_column_text(s, 0));
+                               " UNION ALL SELECT name FROM sqlite_temp_master WHERE type = 'view'",
+                           -1, &s, NULL) == SQLITE_OK)
+        while (n + 1 < sizeof names / sizeof names[0] && sqlite3_step(s) == SQLITE_ROW)
+            if ((names[n] = strdup((const char *)sqlite3_column_text(s, 0))))
+                n++;
     sqlite3_finalize(s);
+    names[n] = NULL;
+    const char *near = suggest_nearest_in(wrong, (const char *const *)names);
+    if (near)
+        fprintf(err, "did you mean '%s'? ", near);
+    fprintf(err, "tables and views:");
+    for (size_t i = 0; i < n; i++)
+        fprintf(err, " %s", names[i]);
     fprintf(err, "\n");
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
 }
 
 /* A table named twice is written once: the later jobs of a file go. */
@@ -152,7 +166,7 @@ static int plan(sqlite3 *db, const export_options *o, job_list *l, FILE *err)
         for (int i = 0; i < o->n_tables; i++) {
             if (!adb_has_relation(db, o->tables[i])) {
                 fprintf(err, "capsim export: no table or view '%s'; ", o->tables[i]);
-                list_tables(db, err);
+                list_tables(db, o->tables[i], err);
                 return 2;
             }
             int code = plan_relation(db, l, o->tables[i], 1, o, err);

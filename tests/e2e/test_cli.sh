@@ -90,6 +90,8 @@ expect_eq "--daily --monthly is refused as two roll-ups" 1 "$(grep -c 'two roll-
 "$CAPSIM" run "$scenario" -o "$tmp/late.db" --until 2041-01-01 --set scenario.end=2025-01-02 -q > /dev/null 2> "$tmp/e"
 expect_eq "--until past the end: exit 0" 0 $?
 expect_eq "--until past the end is warned about" 1 "$(grep -c "past the scenario's last day 2025-01-02" "$tmp/e")"
+"$CAPSIM" export "$tmp/u.db" --table dc_tik -o - > /dev/null 2> "$tmp/e"
+expect_eq "a mistyped table gets the nearest" 1 "$(grep -c "did you mean 'dc_tick'" "$tmp/e")"
 "$CAPSIM" report "$tmp/u.db" --run 99 2> "$tmp/e"
 expect_eq "a missing run names the ids there are" 1 "$(grep -c 'no run 99 in this database; its' "$tmp/e")"
 "$CAPSIM" validate "$scenario" --seed 7 -q > "$tmp/o" 2>&1
