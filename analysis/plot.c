@@ -251,16 +251,14 @@ static void mark_events(plot_ctx *c, strbuf *b, int64_t tenant)
     sqlite3_finalize(s);
 }
 
-/* Per workload: demand (black), the capacity assigned to it, what it was
- * served (thick, drawn under demand so both show when they coincide) and the
- * shortfall shaded between served and demand, in thousands of GPUs. */
+/* Per workload: its capacity as filled layers stacked by source (own GPUs,
+ * then each lessor's leases: plot_sources.c), the shortfall shaded between
+ * served and demand above them, and the demand line on top, in thousands of
+ * H100-equivalent GPUs. The legend goes under the plot. */
 static int chart_workloads(plot_ctx *c)
 {
-    static const char sql[] =
-        "SELECT substr(t.date, 1, 10), avg(x.demand_h100) / 1e3, avg(x.capacity_h100) / 1e3,"
-        " avg(x.served_h100) / 1e3 FROM workload_tick x"
-        " JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
-        " WHERE x.run_id = ?1 AND x.workload_id = ?2 GROUP BY 1 ORDER BY 1";
+    static const char *const colours[PLOT_MAX_SOURCES] = {
+        "#3182bd", "#74c476", "#fdae6b", "#9e9ac8", "#17becf", "#bdbdbd"};
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(c->db, "SELECT id, name, tenant_id FROM workload WHERE run_id = ?1"
                            " ORDER BY id", -1, &s, NULL) != SQLITE_OK)
@@ -269,26 +267,42 @@ static int chart_workloads(plot_ctx *c)
     while (sqlite3_step(s) == SQLITE_ROW && c->set.n < PLOT_MAX_CHARTS - 16) {
         int64_t id = sqlite3_column_int64(s, 0);
         const char *wname = (const char *)sqlite3_column_text(s, 1);
-        int k = write_data(c, sql, id);
+        plot_sources src;
+        int k = plot__workload_sources(c->db, c->run, id, &src) == 0
+                    ? write_data(c, strbuf_str(&src.sql), id)
+                    : -1;
+        strbuf_free(&src.sql);
         if (k < 0)
             continue;
         char safe[64], name[96], title[160];
         plot_safe_name(wname, safe, sizeof safe);
         snprintf(name, sizeof name, "workload-%lld-%s", (long long)id, safe);
-        snprintf(title, sizeof title, "Workload %s: demand, capacity, served and shortfall"
+        snprintf(title, sizeof title, "Workload %s: capacity by source, demand and shortfall"
                  " (daily means)", wname);
         strbuf b = {0};
         plot__time_axis(&b, c);
         mark_events(c, &b, sqlite3_column_int64(s, 2));
         strbuf_add(&b, "set ylabel 'H100-equivalent GPUs (thousands)'\nset format y '%g'\n"
-                       "set yrange [0:*]\nset key outside bottom center horizontal\nplot ");
-        plot__add_ref(&b, c, k);
-        strbuf_add(&b, " using 1:4:2 with filledcurves fc rgb '#e6550d' fs transparent solid 0.45"
-                       " noborder title 'shortfall (demand not served)',"
-                       " '' using 1:3 with lines lw 2 dt 2 lc rgb '#31a354' title 'capacity',"
-                       " '' using 1:4 with lines lw 5 lc rgb '#9ecae1' title 'served',"
+                       "set yrange [0:*]\nset key outside bottom center horizontal maxcols 2"
+                       " Left reverse samplen 2 noautotitle\nplot ");
+        for (int i = 0; i < src.n; i++) {
+            if (i == 0 && !src.has_own)
+                continue;   /* an empty layer and no legend entry */
+            if (i > (src.has_own ? 0 : 1))
+                strbuf_add(&b, ", ");
+            plot__add_ref(&b, c, k);
+            if (i == 0)
+                strbuf_add(&b, " using 1:(0):4");
+            else
+                strbuf_addf(&b, " using 1:%d:%d", 3 + i, 4 + i);
+            strbuf_addf(&b, " with filledcurves fc rgb '%s' fs solid 0.85 noborder title ",
+                        colours[i]);
+            add_quoted(&b, src.label[i]);
+        }
+        strbuf_add(&b, ", '' using 1:3:2 with filledcurves fc rgb '#d62728'"
+                       " fs transparent solid 0.6 noborder title 'shortfall (demand not served)',"
                        " '' using 1:2 with lines lw 1.5 lc rgb '#000000' title 'demand'");
-        plot__emit_buf(c, name, title, 1000, 480, &b);
+        plot__emit_buf(c, name, title, 1000, 560, &b);
     }
     sqlite3_finalize(s);
     return 0;
