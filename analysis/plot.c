@@ -385,17 +385,31 @@ static int chart_heatmap(plot_ctx *c)
 }
 
 /* Quarterly revenue and margin of one provider ($M): the quarter's first
- * day, revenue, margin. A quarter the run covers only partly is a partial
- * sum (the page's headline gives the period). */
+ * day, then revenue and margin of a quarter the run covers whole, then
+ * those of a quarter it covers only partly (its first or last) at their run
+ * rate: the sum x the quarter's days / the days covered (ticks x tick
+ * length). Each pair is NULL (NaN) in the other kind of quarter. A quarter
+ * short of its length by less than half a tick counts as whole. */
 static const char finance_sql[] =
-    "SELECT substr(t.date, 1, 5) || printf('%02d', (CAST(substr(t.date, 6, 2) AS INTEGER) - 1)"
-    " / 3 * 3 + 1) || '-01', sum(x.revenue_usd) / 1e6, sum(x.margin_usd) / 1e6"
-    " FROM provider_tick x JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
-    " WHERE x.run_id = ?1 AND x.provider_id = ?2 GROUP BY 1 ORDER BY 1";
+    "WITH q AS (SELECT substr(t.date, 1, 5) || printf('%02d', (CAST(substr(t.date, 6, 2)"
+    "  AS INTEGER) - 1) / 3 * 3 + 1) || '-01' AS quarter, sum(x.revenue_usd) / 1e6 AS revenue,"
+    "  sum(x.margin_usd) / 1e6 AS margin,"
+    "  count(*) * (SELECT tick_seconds FROM run WHERE id = ?1) / 86400.0 AS covered"
+    "  FROM provider_tick x JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
+    "  WHERE x.run_id = ?1 AND x.provider_id = ?2 GROUP BY 1),"
+    " r AS (SELECT quarter, revenue, margin, covered, julianday(date(quarter, '+3 months'))"
+    "  - julianday(quarter) AS days, covered >= julianday(date(quarter, '+3 months'))"
+    "  - julianday(quarter) - (SELECT tick_seconds FROM run WHERE id = ?1) / 172800.0 AS whole"
+    "  FROM q)"
+    " SELECT quarter, CASE WHEN whole THEN revenue END, CASE WHEN whole THEN margin END,"
+    " CASE WHEN NOT whole THEN revenue * days / covered END,"
+    " CASE WHEN NOT whole THEN margin * days / covered END FROM r ORDER BY 1";
 
 /* One panel per provider, each on its own scale, revenue and margin as
  * side-by-side bars per quarter (quarter sums do not zig-zag with the
- * length of the month as monthly sums do). */
+ * length of the month as monthly sums do); a partial quarter's bars are
+ * hatched, at its run rate, so the run's first and last quarters do not
+ * look like a collapse. */
 /* The first day of the quarter of day (YYYY-MM-DD), plus `ahead` quarters. */
 static void quarter_start(const char *day, int ahead, char *out, size_t len)
 {
@@ -406,8 +420,17 @@ static void quarter_start(const char *day, int ahead, char *out, size_t len)
 
 static int chart_finance(plot_ctx *c)
 {
-    static const char title[] = "Revenue and margin per provider per quarter ($M, each"
-                                " provider on its own scale)";
+    /* the axis: whole quarters; partial when the run starts or ends inside one */
+    char from[16], to[16];
+    quarter_start(c->first_day, 0, from, sizeof from);
+    quarter_start(c->end_day, 0, to, sizeof to);
+    if (strcmp(to, c->end_day) != 0)   /* the run ends inside that quarter */
+        quarter_start(c->end_day, 1, to, sizeof to);
+    const int partial = strcmp(from, c->first_day) != 0 || strcmp(to, c->end_day) != 0;
+    char title[192];
+    snprintf(title, sizeof title, "Revenue and margin per provider per quarter ($M, each provider"
+             " on its own scale%s)", partial ? "; hatched: a quarter the run covers partly, at"
+             " its run rate" : "");
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(c->db, "SELECT id, name, count(*) OVER () FROM provider"
                            " WHERE run_id = ?1 ORDER BY id LIMIT 12", -1, &s, NULL) != SQLITE_OK)
@@ -421,19 +444,15 @@ static int chart_finance(plot_ctx *c)
             break;
         if (n++ == 0) {
             int panels = sqlite3_column_int(s, 2);
-            char from[16], to[16];
-            quarter_start(c->first_day, 0, from, sizeof from);
-            quarter_start(c->end_day, 0, to, sizeof to);
-            if (strcmp(to, c->end_day) != 0)   /* the run ends inside that quarter */
-                quarter_start(c->end_day, 1, to, sizeof to);
             plot__time_axis(&b, c);
             strbuf_addf(&b, "set xrange ['%s':'%s']\nset xtics %d * 30.4375 * 86400\n", from, to,
                         c->months > 36 ? 12 : 3);
             strbuf_addf(&b, "set multiplot layout %d,1 title ", panels < 12 ? panels : 12);
             add_quoted(&b, title);
-            strbuf_add(&b, "\nset boxwidth 25 * 86400 absolute\nset style fill solid 0.85"
-                           " noborder\nset xzeroaxis lt -1\nset ylabel '$M per quarter'\n"
-                           "set format y '%g'\nset key outside right center vertical\nset rmargin 16\n");
+            strbuf_addf(&b, "\nset boxwidth 25 * 86400 absolute\nset style fill solid 0.85"
+                        " noborder\nset xzeroaxis lt -1\nset ylabel '$M per quarter'\n"
+                        "set format y '%%g'\nset key outside right center vertical Left reverse"
+                        " samplen 2\nset rmargin %d\n", partial ? 28 : 14);
         }
         strbuf_add(&b, "set title ");
         add_quoted(&b, (const char *)sqlite3_column_text(s, 1));
@@ -441,7 +460,13 @@ static int chart_finance(plot_ctx *c)
         plot__add_ref(&b, c, k);
         strbuf_add(&b, " using (timecolumn(1) + 32 * 86400):2 with boxes lc rgb '#3182bd'"
                        " title 'revenue', '' using (timecolumn(1) + 59 * 86400):3 with boxes"
-                       " lc rgb '#e6550d' title 'margin'\n");
+                       " lc rgb '#e6550d' title 'margin'");
+        if (partial)
+            strbuf_add(&b, ", '' using (timecolumn(1) + 32 * 86400):4 with boxes lc rgb '#3182bd'"
+                           " fs pattern 5 border title 'revenue, partial quarter',"
+                           " '' using (timecolumn(1) + 59 * 86400):5 with boxes lc rgb '#e6550d'"
+                           " fs pattern 5 border title 'margin, partial quarter'");
+        strbuf_add(&b, "\n");
     }
     sqlite3_finalize(s);
     if (n > 0) {

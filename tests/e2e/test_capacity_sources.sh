@@ -95,6 +95,8 @@ if command -v gnuplot > /dev/null; then
     "$(legend workload-2-lab-chat 'own GPUs')"
   expect_eq "neo-inference is its own GPUs alone" "own GPUs;" \
     "$(legend workload-0-neo-inference 'own GPUs\|lease from [^<]*')"
+  expect_eq "finance: a run of whole quarters has no partial-quarter bars" 0 \
+    "$(grep -c 'partial quarter' "$tmp/plots/finance.svg")"
   expect_eq "the shortfall and demand are in every workload chart's legend" 5 \
     "$(grep -l 'shortfall (demand not served)' "$tmp"/plots/workload-*.svg | xargs grep -l '>demand<' | wc -l)"
 else
