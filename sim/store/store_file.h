@@ -27,7 +27,8 @@ struct sqlite3;   /* SQLite's connection (sqlite3.h); only a pointer crosses her
                                    match its runs after that capsim resumed or merged into
                                    it (it neither writes nor replaces them); 6:
                                    provider_tick.capacity_h100 and
-                                   contract_tick.capacity_h100 (capacity by source) */
+                                   contract_tick.capacity_h100 (capacity by source); the
+                                   roll-up views' date is 'YYYY-MM-DD' or 'YYYY-MM' */
 #define STORE_APPLICATION_ID 0x43415053 /* "CAPS" */
 
 /* The codes the store returns, from the status list (sim/util/status.h). */
