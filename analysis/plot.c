@@ -283,7 +283,8 @@ static int chart_workloads(plot_ctx *c)
         plot__time_axis(&b, c);
         mark_events(c, &b, sqlite3_column_int64(s, 2));
         strbuf_add(&b, "set ylabel 'H100-equivalent GPUs (thousands)'\nset format y '%g'\n"
-                       "set yrange [0:*]\nset key outside bottom center horizontal maxcols 2"
+                       "set yrange [0:*]\nset offsets 0, 0, graph 0.04, 0\n"
+                       "set key outside bottom center horizontal maxcols 2"
                        " Left reverse samplen 2 noautotitle\nplot ");
         for (int i = 0; i < src.n; i++) {
             if (i == 0 && !src.has_own)
