@@ -9,7 +9,7 @@
 #     step that moves capacity (perf, throttle, preemption both ways, training)
 #     moves it at the right contract.
 #  2. Every provider: 0 <= each contract's capacity, their sum <= its capacity; an
-#     inactive contract gives nothing; a lessee with no workloads keeps nothing.
+#     inactive contract gives nothing; a lessee that sublets its whole pool keeps nothing.
 #  3. The inference workloads of a tenant share its capacity: their
 #     workload_tick.capacity_h100 sum to provider_tick.capacity_h100 whenever the
 #     tenant has inference demand.
@@ -57,11 +57,12 @@ for f in "$db" "$default"; do
   expect_zero_rows "$(basename "$f"): contract capacity is never negative, and 0 when inactive" "$f" \
     "SELECT contract_id, tick, active, capacity_h100 FROM contract_tick
      WHERE capacity_h100 < 0 OR (NOT active AND capacity_h100 != 0)"
-  expect_zero_rows "$(basename "$f"): a lessee with no workloads keeps nothing of what it leases" "$f" \
-    "SELECT ct.contract_id, ct.tick, ct.capacity_h100 FROM contract_tick ct
-     JOIN contract k ON k.run_id = ct.run_id AND k.id = ct.contract_id
-     WHERE ct.capacity_h100 != 0 AND NOT EXISTS (SELECT 1 FROM workload w
-     WHERE w.run_id = k.run_id AND w.tenant_id = k.lessee_id)"
+  # a lessee that sublets its whole pool (Google in the default scenario) keeps nothing
+  sublets_all="FROM contract_tick ct JOIN contract k ON k.run_id = ct.run_id AND k.id = ct.contract_id
+     JOIN provider_tick pt ON pt.run_id = ct.run_id AND pt.tick = ct.tick AND pt.provider_id = k.lessee_id
+     WHERE ct.active AND pt.pool = pt.leased_out"
+  expect_zero_rows "$(basename "$f"): a lessee that sublets its whole pool keeps nothing of what it leases" "$f" \
+    "SELECT ct.contract_id, ct.tick, ct.capacity_h100 $sublets_all AND ct.capacity_h100 != 0"
   expect_zero_rows "$(basename "$f"): inference workloads share their tenant's capacity, every row with demand" "$f" \
     "SELECT pt.provider_id, pt.tick, pt.capacity_h100, s.capacity FROM provider_tick pt
      JOIN (SELECT x.run_id, x.tick, w.tenant_id, sum(x.capacity_h100) AS capacity,
@@ -84,6 +85,8 @@ for f in "$db" "$default"; do
        WHERE w.type = 'inference') x
      WHERE own < -1e-6 * (1 + x.capacity_h100) OR abs(own + lease - x.capacity_h100) > 1e-6 * (1 + x.capacity_h100)"
 done
+expect_eq "default: Google sublets its whole pool on over 1,000 ticks (the check above is not empty)" 1 \
+  "$(q "$default" "SELECT count(*) > 1000 $sublets_all")"
 
 if command -v gnuplot > /dev/null; then
   "$CAPSIM" plot "$db" -o "$tmp/plots" > /dev/null 2>&1; expect_eq "plot: exit 0" 0 $?
