@@ -257,8 +257,6 @@ static void mark_events(plot_ctx *c, strbuf *b, int64_t tenant)
  * H100-equivalent GPUs. The legend goes under the plot. */
 static int chart_workloads(plot_ctx *c)
 {
-    static const char *const colours[PLOT_MAX_SOURCES] = {
-        "#3182bd", "#74c476", "#fdae6b", "#9e9ac8", "#17becf", "#bdbdbd"};
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(c->db, "SELECT id, name, tenant_id FROM workload WHERE run_id = ?1"
                            " ORDER BY id", -1, &s, NULL) != SQLITE_OK)
@@ -297,7 +295,7 @@ static int chart_workloads(plot_ctx *c)
             else
                 strbuf_addf(&b, " using 1:%d:%d", 3 + i, 4 + i);
             strbuf_addf(&b, " with filledcurves fc rgb '%s' fs solid 0.85 noborder title ",
-                        colours[i]);
+                        src.colour[i]);
             add_quoted(&b, src.label[i]);
         }
         strbuf_add(&b, ", '' using 1:3:2 with filledcurves fc rgb '#d62728'"

@@ -45,6 +45,8 @@ typedef struct plot_sources {
     int has_own;                            /* 0 when the tenant owns no datacenter: its
                                                own layer is empty and left out */
     char label[PLOT_MAX_SOURCES][128];
+    const char *colour[PLOT_MAX_SOURCES];   /* gnuplot colours: one per lessor, the same
+                                               on every chart of the run */
     strbuf sql;                             /* ?1 = run, ?2 = workload: day, demand,
                                                served, then the n cumulative layers in
                                                thousands (the last is the capacity) */

@@ -32,6 +32,28 @@ static const char lessors_sql[] =
     " WHERE ct.run_id = ?1 AND k.lessee_id = ?2 AND ct.capacity_h100 > 0"
     " GROUP BY k.lessor_id ORDER BY sum(ct.capacity_h100) DESC, k.lessor_id";
 
+/* Layer colours: own GPUs, the leases' palette, the merged rest. A lessor
+ * takes the palette entry of its provider id (mod its size), the next free
+ * one when a larger lessor of the chart has it, so that a lessor keeps its
+ * colour from chart to chart. */
+static const char own_colour[] = "#3182bd", other_colour[] = "#bdbdbd";
+static const char *const lease_colours[] = {"#74c476", "#fdae6b", "#9e9ac8", "#17becf",
+                                            "#e7ba52"};
+#define N_LEASE_COLOURS (sizeof lease_colours / sizeof *lease_colours)
+
+static const char *lessor_colour(const plot_sources *out, int layer, int64_t lessor)
+{
+    for (size_t step = 0; step < N_LEASE_COLOURS; step++) {
+        const char *c = lease_colours[((size_t)lessor + step) % N_LEASE_COLOURS];
+        int used = 0;
+        for (int i = 1; i < layer; i++)
+            used |= out->colour[i] == c;
+        if (!used)
+            return c;
+    }
+    return other_colour;   /* not reached: fewer lease layers than colours */
+}
+
 /* "lease from Google, resold from CoreWeave (10 contracts)" */
 static void lessor_label(sqlite3_stmt *s, char *out, size_t len)
 {
@@ -61,10 +83,11 @@ static int lease_layers(sqlite3 *db, int64_t run, int64_t tenant, plot_sources *
     int64_t ids[PLOT_MAX_SOURCES];
     int n = 0, rows = 0, rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (n < max_leases)
+        if (n < max_leases) {
             ids[n] = sqlite3_column_int64(s, 0);
-        if (n < max_leases)
             lessor_label(s, out->label[1 + n], sizeof out->label[0]);
+            out->colour[1 + n] = lessor_colour(out, 1 + n, ids[n]);
+        }
         n += n < max_leases;
         rows++;
     }
@@ -82,6 +105,7 @@ static int lease_layers(sqlite3 *db, int64_t run, int64_t tenant, plot_sources *
         strbuf_addf(src, ") THEN ct.capacity_h100 ELSE 0 END) AS s%d", n);
         snprintf(out->label[n], sizeof out->label[0], "other leases (%d lessors)",
                  rows - named);
+        out->colour[n] = other_colour;
     }
     return n;
 }
@@ -113,6 +137,7 @@ int plot__workload_sources(sqlite3 *db, int64_t run, int64_t workload, plot_sour
     snprintf(out->label[0], sizeof out->label[0], "%s",
              training ? "capacity for its jobs (GPUs it may use x train_speed)" : "own GPUs");
     out->n = 1 + leases;
+    out->colour[0] = own_colour;
     if (sqlite3_prepare_v2(db, "SELECT count(*) FROM datacenter WHERE run_id = ?1 AND owner_id = ?2",
                            -1, &s, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(s, 1, run);
