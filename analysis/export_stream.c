@@ -177,8 +177,7 @@ char *export_stream_label(const char *date, rollup_period p, char *buf, size_t l
         return buf;
     }
     int n = p == ROLLUP_DAY ? 10 : 7;
-    snprintf(buf, len, "%.*s%s", (int)prefix_bytes(date, n), date,
-             p == ROLLUP_DAY ? " 00:00:00" : "-01 00:00:00");
+    snprintf(buf, len, "%.*s", (int)prefix_bytes(date, n), date);
     return buf;
 }
 

@@ -69,8 +69,9 @@ export_sum_kind export_sum_mean(const export_sum *s, double *mean);
 /* --- periods */
 
 /* The label of a tick's period, as the views write it: the date itself
- * (per tick), its first 10 characters + ' 00:00:00' (day) or first 7 +
- * '-01 00:00:00' (month). Returns buf (truncated to len). */
+ * (per tick), its first 10 characters 'YYYY-MM-DD' (day) or first 7
+ * 'YYYY-MM' (month), counted in UTF-8 characters as SQLite's substr.
+ * Returns buf (truncated to len). */
 char *export_stream_label(const char *date, rollup_period p, char *buf, size_t len);
 
 /* Reads the tick table (run <= 0: every run). Returns 1 when every run's

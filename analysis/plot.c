@@ -251,16 +251,12 @@ static void mark_events(plot_ctx *c, strbuf *b, int64_t tenant)
     sqlite3_finalize(s);
 }
 
-/* Per workload: demand (black), the capacity assigned to it, what it was
- * served (thick, drawn under demand so both show when they coincide) and the
- * shortfall shaded between served and demand, in thousands of GPUs. */
+/* Per workload: its capacity as filled layers stacked by source (own GPUs,
+ * then each lessor's leases: plot_sources.c), the shortfall shaded between
+ * served and demand above them, and the demand line on top, in thousands of
+ * H100-equivalent GPUs. The legend goes under the plot. */
 static int chart_workloads(plot_ctx *c)
 {
-    static const char sql[] =
-        "SELECT substr(t.date, 1, 10), avg(x.demand_h100) / 1e3, avg(x.capacity_h100) / 1e3,"
-        " avg(x.served_h100) / 1e3 FROM workload_tick x"
-        " JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
-        " WHERE x.run_id = ?1 AND x.workload_id = ?2 GROUP BY 1 ORDER BY 1";
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(c->db, "SELECT id, name, tenant_id FROM workload WHERE run_id = ?1"
                            " ORDER BY id", -1, &s, NULL) != SQLITE_OK)
@@ -269,26 +265,43 @@ static int chart_workloads(plot_ctx *c)
     while (sqlite3_step(s) == SQLITE_ROW && c->set.n < PLOT_MAX_CHARTS - 16) {
         int64_t id = sqlite3_column_int64(s, 0);
         const char *wname = (const char *)sqlite3_column_text(s, 1);
-        int k = write_data(c, sql, id);
+        plot_sources src;
+        int k = plot__workload_sources(c->db, c->run, id, &src) == 0
+                    ? write_data(c, strbuf_str(&src.sql), id)
+                    : -1;
+        strbuf_free(&src.sql);
         if (k < 0)
             continue;
         char safe[64], name[96], title[160];
         plot_safe_name(wname, safe, sizeof safe);
         snprintf(name, sizeof name, "workload-%lld-%s", (long long)id, safe);
-        snprintf(title, sizeof title, "Workload %s: demand, capacity, served and shortfall"
+        snprintf(title, sizeof title, "Workload %s: capacity by source, demand and shortfall"
                  " (daily means)", wname);
         strbuf b = {0};
         plot__time_axis(&b, c);
         mark_events(c, &b, sqlite3_column_int64(s, 2));
         strbuf_add(&b, "set ylabel 'H100-equivalent GPUs (thousands)'\nset format y '%g'\n"
-                       "set yrange [0:*]\nset key outside bottom center horizontal\nplot ");
-        plot__add_ref(&b, c, k);
-        strbuf_add(&b, " using 1:4:2 with filledcurves fc rgb '#e6550d' fs transparent solid 0.45"
-                       " noborder title 'shortfall (demand not served)',"
-                       " '' using 1:3 with lines lw 2 dt 2 lc rgb '#31a354' title 'capacity',"
-                       " '' using 1:4 with lines lw 5 lc rgb '#9ecae1' title 'served',"
+                       "set yrange [0:*]\nset offsets 0, 0, graph 0.04, 0\n"
+                       "set key outside bottom center horizontal maxcols 2"
+                       " Left reverse samplen 2 noautotitle\nplot ");
+        for (int i = 0; i < src.n; i++) {
+            if (i == 0 && !src.has_own)
+                continue;   /* an empty layer and no legend entry */
+            if (i > (src.has_own ? 0 : 1))
+                strbuf_add(&b, ", ");
+            plot__add_ref(&b, c, k);
+            if (i == 0)
+                strbuf_add(&b, " using 1:(0):4");
+            else
+                strbuf_addf(&b, " using 1:%d:%d", 3 + i, 4 + i);
+            strbuf_addf(&b, " with filledcurves fc rgb '%s' fs solid 0.85 noborder title ",
+                        src.colour[i]);
+            add_quoted(&b, src.label[i]);
+        }
+        strbuf_add(&b, ", '' using 1:3:2 with filledcurves fc rgb '#d62728'"
+                       " fs transparent solid 0.6 noborder title 'shortfall (demand not served)',"
                        " '' using 1:2 with lines lw 1.5 lc rgb '#000000' title 'demand'");
-        plot__emit_buf(c, name, title, 1000, 480, &b);
+        plot__emit_buf(c, name, title, 1000, 560, &b);
     }
     sqlite3_finalize(s);
     return 0;
@@ -371,17 +384,31 @@ static int chart_heatmap(plot_ctx *c)
 }
 
 /* Quarterly revenue and margin of one provider ($M): the quarter's first
- * day, revenue, margin. A quarter the run covers only partly is a partial
- * sum (the page's headline gives the period). */
+ * day, then revenue and margin of a quarter the run covers whole, then
+ * those of a quarter it covers only partly (its first or last) at their run
+ * rate: the sum x the quarter's days / the days covered (ticks x tick
+ * length). Each pair is NULL (NaN) in the other kind of quarter. A quarter
+ * short of its length by less than half a tick counts as whole. */
 static const char finance_sql[] =
-    "SELECT substr(t.date, 1, 5) || printf('%02d', (CAST(substr(t.date, 6, 2) AS INTEGER) - 1)"
-    " / 3 * 3 + 1) || '-01', sum(x.revenue_usd) / 1e6, sum(x.margin_usd) / 1e6"
-    " FROM provider_tick x JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
-    " WHERE x.run_id = ?1 AND x.provider_id = ?2 GROUP BY 1 ORDER BY 1";
+    "WITH q AS (SELECT substr(t.date, 1, 5) || printf('%02d', (CAST(substr(t.date, 6, 2)"
+    "  AS INTEGER) - 1) / 3 * 3 + 1) || '-01' AS quarter, sum(x.revenue_usd) / 1e6 AS revenue,"
+    "  sum(x.margin_usd) / 1e6 AS margin,"
+    "  count(*) * (SELECT tick_seconds FROM run WHERE id = ?1) / 86400.0 AS covered"
+    "  FROM provider_tick x JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
+    "  WHERE x.run_id = ?1 AND x.provider_id = ?2 GROUP BY 1),"
+    " r AS (SELECT quarter, revenue, margin, covered, julianday(date(quarter, '+3 months'))"
+    "  - julianday(quarter) AS days, covered >= julianday(date(quarter, '+3 months'))"
+    "  - julianday(quarter) - (SELECT tick_seconds FROM run WHERE id = ?1) / 172800.0 AS whole"
+    "  FROM q)"
+    " SELECT quarter, CASE WHEN whole THEN revenue END, CASE WHEN whole THEN margin END,"
+    " CASE WHEN NOT whole THEN revenue * days / covered END,"
+    " CASE WHEN NOT whole THEN margin * days / covered END FROM r ORDER BY 1";
 
 /* One panel per provider, each on its own scale, revenue and margin as
  * side-by-side bars per quarter (quarter sums do not zig-zag with the
- * length of the month as monthly sums do). */
+ * length of the month as monthly sums do); a partial quarter's bars are
+ * hatched, at its run rate, so the run's first and last quarters do not
+ * look like a collapse. */
 /* The first day of the quarter of day (YYYY-MM-DD), plus `ahead` quarters. */
 static void quarter_start(const char *day, int ahead, char *out, size_t len)
 {
@@ -392,8 +419,17 @@ static void quarter_start(const char *day, int ahead, char *out, size_t len)
 
 static int chart_finance(plot_ctx *c)
 {
-    static const char title[] = "Revenue and margin per provider per quarter ($M, each"
-                                " provider on its own scale)";
+    /* the axis: whole quarters; partial when the run starts or ends inside one */
+    char from[16], to[16];
+    quarter_start(c->first_day, 0, from, sizeof from);
+    quarter_start(c->end_day, 0, to, sizeof to);
+    if (strcmp(to, c->end_day) != 0)   /* the run ends inside that quarter */
+        quarter_start(c->end_day, 1, to, sizeof to);
+    const int partial = strcmp(from, c->first_day) != 0 || strcmp(to, c->end_day) != 0;
+    char title[192];
+    snprintf(title, sizeof title, "Revenue and margin per provider per quarter ($M, each provider"
+             " on its own scale%s)", partial ? "; hatched: a quarter the run covers partly, at"
+             " its run rate" : "");
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(c->db, "SELECT id, name, count(*) OVER () FROM provider"
                            " WHERE run_id = ?1 ORDER BY id LIMIT 12", -1, &s, NULL) != SQLITE_OK)
@@ -407,19 +443,15 @@ static int chart_finance(plot_ctx *c)
             break;
         if (n++ == 0) {
             int panels = sqlite3_column_int(s, 2);
-            char from[16], to[16];
-            quarter_start(c->first_day, 0, from, sizeof from);
-            quarter_start(c->end_day, 0, to, sizeof to);
-            if (strcmp(to, c->end_day) != 0)   /* the run ends inside that quarter */
-                quarter_start(c->end_day, 1, to, sizeof to);
             plot__time_axis(&b, c);
             strbuf_addf(&b, "set xrange ['%s':'%s']\nset xtics %d * 30.4375 * 86400\n", from, to,
                         c->months > 36 ? 12 : 3);
             strbuf_addf(&b, "set multiplot layout %d,1 title ", panels < 12 ? panels : 12);
             add_quoted(&b, title);
-            strbuf_add(&b, "\nset boxwidth 25 * 86400 absolute\nset style fill solid 0.85"
-                           " noborder\nset xzeroaxis lt -1\nset ylabel '$M per quarter'\n"
-                           "set format y '%g'\nset key outside right center vertical\nset rmargin 16\n");
+            strbuf_addf(&b, "\nset boxwidth 25 * 86400 absolute\nset style fill solid 0.85"
+                        " noborder\nset xzeroaxis lt -1\nset ylabel '$M per quarter'\n"
+                        "set format y '%%g'\nset key outside right center vertical Left reverse"
+                        " samplen 2\nset rmargin %d\n", partial ? 28 : 14);
         }
         strbuf_add(&b, "set title ");
         add_quoted(&b, (const char *)sqlite3_column_text(s, 1));
@@ -427,7 +459,13 @@ static int chart_finance(plot_ctx *c)
         plot__add_ref(&b, c, k);
         strbuf_add(&b, " using (timecolumn(1) + 32 * 86400):2 with boxes lc rgb '#3182bd'"
                        " title 'revenue', '' using (timecolumn(1) + 59 * 86400):3 with boxes"
-                       " lc rgb '#e6550d' title 'margin'\n");
+                       " lc rgb '#e6550d' title 'margin'");
+        if (partial)
+            strbuf_add(&b, ", '' using (timecolumn(1) + 32 * 86400):4 with boxes lc rgb '#3182bd'"
+                           " fs pattern 5 border title 'revenue, partial quarter',"
+                           " '' using (timecolumn(1) + 59 * 86400):5 with boxes lc rgb '#e6550d'"
+                           " fs pattern 5 border title 'margin, partial quarter'");
+        strbuf_add(&b, "\n");
     }
     sqlite3_finalize(s);
     if (n > 0) {

@@ -38,6 +38,23 @@ void plot__gp_string(FILE *f, const char *s);
  * c->set (charts beyond PLOT_MAX_CHARTS are dropped). */
 void plot__emit_buf(plot_ctx *c, const char *name, const char *title, int w, int h, strbuf *b);
 
+/* The stacked capacity layers of a workload's chart (plot_sources.c). */
+#define PLOT_MAX_SOURCES 6
+typedef struct plot_sources {
+    int n;                                  /* layers: own GPUs first, then leases */
+    int has_own;                            /* 0 when the tenant owns no datacenter: its
+                                               own layer is empty and left out */
+    char label[PLOT_MAX_SOURCES][128];
+    const char *colour[PLOT_MAX_SOURCES];   /* gnuplot colours: one per lessor, the same
+                                               on every chart of the run */
+    strbuf sql;                             /* ?1 = run, ?2 = workload: day, demand,
+                                               served, then the n cumulative layers in
+                                               thousands (the last is the capacity) */
+} plot_sources;
+/* Fills *out for workload `workload` of run `run`. Returns 0, or -1 (SQLite,
+ * memory, no such workload); the caller frees out->sql either way. */
+int plot__workload_sources(sqlite3 *db, int64_t run, int64_t workload, plot_sources *out);
+
 /* index.html's headline block and timeline (plot_story.c). Return 0 or -1
  * (SQLite). */
 int plot__write_headline(FILE *f, sqlite3 *db, int64_t run);

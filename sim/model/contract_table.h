@@ -56,6 +56,9 @@ typedef struct market_contract_row {
     int64_t lessor_unleased;  /* whole-node GPUs of the contract's type (any: of every type)
                                  that its lessor's pool kept after serving its contracts */
     int64_t undelivered;      /* active: max(0, committed - delivered), GPUs; 0 when inactive */
+    double capacity_h100;     /* H100-equivalent capacity it gives its lessee's inference
+                                 workloads this tick (market_tick.c has the definition);
+                                 0 when the lessee sublets all of it */
 } market_contract_row;
 
 typedef struct contract_table {

@@ -81,10 +81,12 @@ static capsim_status allocate_rows(market *m)
     m->provider_load = calloc(nv, sizeof *m->provider_load);
     m->provider_capacity_h100 = calloc(nv, sizeof *m->provider_capacity_h100);
     m->provider_own_busy = calloc(nv, sizeof *m->provider_own_busy);
+    m->provider_leased_capacity = calloc(nv, sizeof *m->provider_leased_capacity);
     m->provider_n_workloads = calloc(nv, sizeof *m->provider_n_workloads);
     m->dc_sums = calloc(nd, sizeof *m->dc_sums);
     return m->dc_rows && m->provider_rows && m->workload_rows && m->curves &&
                    m->provider_load && m->provider_capacity_h100 && m->provider_own_busy &&
+                   m->provider_leased_capacity &&
                    m->provider_n_workloads && m->dc_sums
                ? CAPSIM_OK
                : capsim_fail(CAPSIM_ERR_NO_MEMORY);
@@ -172,7 +174,7 @@ void market_destroy(market *m)
     void *arrays[] = {
         m->curves, m->dc_rows, m->provider_rows,
         m->workload_rows, m->provider_load, m->provider_capacity_h100, m->provider_own_busy,
-        m->provider_n_workloads, m->dc_sums, m->leaf_load, m->leaf_preempted,
+        m->provider_leased_capacity, m->provider_n_workloads, m->dc_sums, m->leaf_load, m->leaf_preempted,
         m->leaf_preempt_by, m->leaf_preempt_hop, m->leaf_perf_h100, m->leaf_prev_lo,
         m->leaf_prev_hi, m->leaf_prev_group,
     };

@@ -120,6 +120,9 @@ typedef struct market_provider_row {
     double used;              /* GPU-equivalents of its pool in use (own workloads + lessees' use) */
     double utilisation;       /* used / pool (0 when pool is 0) */
     double demand_h100;       /* own workloads' demand, H100-equivalent GPUs */
+    double capacity_h100;     /* own-use capacity its inference workloads share, H100-eq:
+                                 healthy GPUs x perf x infer_speed x throttle, after spot
+                                 preemption and less its running training jobs' GPUs */
     double served_h100;
     double shortfall_h100;
     double revenue_usd;       /* this tick */

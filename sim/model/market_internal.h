@@ -126,6 +126,7 @@ struct market {
     double *provider_capacity_h100;   /* own-use capacity after preemption
                                          (market_training.c takes the jobs' share) */
     double *provider_own_busy;        /* own-use GPU-equivalents in use */
+    double *provider_leased_capacity; /* scratch: the sum of its contracts' capacity_h100 */
     fleet_sums *dc_sums;              /* cap_datacenters */
     size_t cap_leaf_work;             /* per leaf, indexed like alloc_leaves */
     float *leaf_load;                 /* kernel load of each leaf */

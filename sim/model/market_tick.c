@@ -53,6 +53,61 @@ int market__reserve_leaf_work(market *m)
 
 /* ---- 1. demand ---- */
 
+/* Own-use capacity by source. contract_tick.capacity_h100 of contract c is
+ * the part of its lessee's own-use capacity (provider_capacity_h100) that
+ * reaches the lessee through c as the last contract of the chain: over the
+ * leaves whose chain ends at c, perf x infer_speed x the throttle, less
+ * their running training jobs' share of the leaf's GPUs x infer_speed, less
+ * the GPUs a spot lessor took back from them x infer_speed, plus the GPUs
+ * the lessee itself took back as a spot lessor from leaves that reached it
+ * through c; each step as the provider's capacity takes it. A contract is
+ * floored at 0, and when a lessee's capacity was floored below the sum of
+ * its contracts they are scaled down to it pro rata, so that its own
+ * capacity, provider_capacity_h100 - the sum, is never negative. GPUs a
+ * lessee sublets count at the contract that delivers them to their final
+ * user, never at the lessee's. Training workloads are not split by source.
+ */
+static double *leaf_source(market *m, const alloc_leaf *leaf)
+{
+    const alloc_hop *hops = alloc_hops(m->alloc, NULL);
+    return leaf->hop >= 0 ? &m->contracts.rows[hops[leaf->hop].contract].capacity_h100 : NULL;
+}
+
+/* The training jobs' share of each leased leaf leaves its contract's
+ * capacity, as market__training_reserve takes it from the provider's. */
+static void source_training(market *m)
+{
+    size_t n_leaves;
+    const alloc_leaf *leaves = alloc_leaves(m->alloc, &n_leaves);
+    const alloc_group *groups = alloc_groups(m->alloc, NULL);
+    for (size_t l = 0; l < n_leaves; l++) {
+        double *source = leaf_source(m, &leaves[l]);
+        const double train = source ? market__leaf_training_share(m, &leaves[l]) : 0.0;
+        if (train > 0.0)
+            *source -= train * (double)leaves[l].gpus *
+                       m->spec->gpus[groups[leaves[l].group].gpu].infer_speed;
+    }
+}
+
+/* The floor and the pro rata cut (see leaf_source). O(contracts). */
+static void source_settle(market *m)
+{
+    const size_t n_providers = m->spec->n_providers;
+    memset(m->provider_leased_capacity, 0, n_providers * sizeof *m->provider_leased_capacity);
+    for (size_t c = 0; c < m->contracts.n; c++) {
+        market_contract_row *r = &m->contracts.rows[c];
+        if (r->capacity_h100 < 0.0)
+            r->capacity_h100 = 0.0;
+        m->provider_leased_capacity[m->contracts.terms[c].lessee] += r->capacity_h100;
+    }
+    for (size_t c = 0; c < m->contracts.n; c++) {
+        const int lessee = m->contracts.terms[c].lessee;
+        const double leased = m->provider_leased_capacity[lessee];
+        if (leased > m->provider_capacity_h100[lessee])
+            m->contracts.rows[c].capacity_h100 *= m->provider_capacity_h100[lessee] / leased;
+    }
+}
+
 static void tick_demand(market *m, int64_t t)
 {
     const spec *s = m->spec;
@@ -60,14 +115,20 @@ static void tick_demand(market *m, int64_t t)
         m->provider_rows[p].demand_h100 = 0.0;
         m->provider_capacity_h100[p] = 0.0;
     }
+    for (size_t c = 0; c < m->contracts.n; c++)
+        m->contracts.rows[c].capacity_h100 = 0.0;
     /* own-use capacity: perf over healthy GPUs x infer_speed x the throttle */
     size_t n_leaves;
     const alloc_leaf *leaves = alloc_leaves(m->alloc, &n_leaves);
     const alloc_group *groups = alloc_groups(m->alloc, NULL);
     for (size_t l = 0; l < n_leaves; l++) {
         const alloc_group *gr = &groups[leaves[l].group];
-        m->provider_capacity_h100[leaves[l].user] +=
+        const double h100 =
             m->leaf_perf_h100[l] * failures__capacity_scale(m, gr->datacenter, gr->gpu);
+        m->provider_capacity_h100[leaves[l].user] += h100;
+        double *source = leaf_source(m, &leaves[l]);
+        if (source)
+            *source += h100;
     }
     for (size_t w = 0; w < s->n_workloads; w++) {
         if (s->workloads[w].type != SPEC_INFERENCE)
@@ -76,6 +137,7 @@ static void tick_demand(market *m, int64_t t)
         m->provider_rows[s->workloads[w].tenant].demand_h100 += m->workload_rows[w].demand_h100;
     }
     market__training_reserve(m);
+    source_training(m);
 }
 
 /* ---- 2. spot preemption ---- */
@@ -110,6 +172,10 @@ static double preempt_contract(market *m, int c, double deficit)
         const double h100 = (double)take * speed;
         m->provider_capacity_h100[lessor] += h100;
         m->provider_capacity_h100[leaf->user] -= h100;
+        *leaf_source(m, leaf) -= h100;   /* under a contract: it has a hop */
+        const int back = hops[ref.hop].parent;   /* how the GPUs reached the lessor */
+        if (back >= 0)
+            m->contracts.rows[hops[back].contract].capacity_h100 += h100;
         if (m->provider_capacity_h100[leaf->user] < 0.0)
             m->provider_capacity_h100[leaf->user] = 0.0;
         deficit -= h100;
@@ -142,6 +208,7 @@ static void tick_preempt(market *m)
         if (deficit > 1e-9)
             preempt_contract(m, c, deficit);
     }
+    source_settle(m);
 }
 
 /* ---- 3. service ---- */
@@ -154,6 +221,7 @@ static void tick_service(market *m, double dt_h)
     for (size_t p = 0; p < s->n_providers; p++) {
         market_provider_row *r = &m->provider_rows[p];
         const double capacity = m->provider_capacity_h100[p];
+        r->capacity_h100 = capacity;
         r->served_h100 = r->demand_h100 < capacity ? r->demand_h100 : capacity;
         r->shortfall_h100 = r->demand_h100 - r->served_h100;
         m->provider_load[p] = capacity > 0.0 ? (float)(r->served_h100 / capacity) : 0.0f;

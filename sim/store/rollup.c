@@ -127,12 +127,15 @@ int rollup_tables(sqlite3 *db, rollup_table *out, int max)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
 }
 
-/* The period start as 'YYYY-MM-DD HH:MM:SS'. */
+/* The period: the day 'YYYY-MM-DD' or the month 'YYYY-MM' (a tick keeps its
+ * 'YYYY-MM-DD HH:MM:SS'). Spreadsheets and SQLite's date functions read
+ * both; the streaming export labels periods the same way
+ * (export_stream_label). */
 static const char *period_expr(rollup_period p)
 {
     switch (p) {
-    case ROLLUP_DAY: return "substr(t.date, 1, 10) || ' 00:00:00'";
-    case ROLLUP_MONTH: return "substr(t.date, 1, 7) || '-01 00:00:00'";
+    case ROLLUP_DAY: return "substr(t.date, 1, 10)";
+    case ROLLUP_MONTH: return "substr(t.date, 1, 7)";
     default: return "t.date";
     }
 }

@@ -17,7 +17,7 @@
  * stored per tick but left out of roll-ups and wide files.
  *
  * Views: <table minus _tick>_daily and _monthly (dc_daily, provider_monthly,
- * ...), columns run_id, date (start of the period, 'YYYY-MM-DD 00:00:00'),
+ * ...), columns run_id, date (the period: 'YYYY-MM-DD' or 'YYYY-MM'),
  * the entity id and name, ticks (ticks in the period), then each rolled-up
  * column under its own name.
  */

@@ -16,7 +16,7 @@
 
 struct sqlite3;   /* SQLite's connection (sqlite3.h); only a pointer crosses here */
 
-#define STORE_SCHEMA_VERSION 5  /* 2: procured contracts, spot, SLA, termination; 3: contract_tick
+#define STORE_SCHEMA_VERSION 6  /* 2: procured contracts, spot, SLA, termination; 3: contract_tick
                                    price_per_gpu_hour, lessor_unleased and undelivered; host
                                    power, opex and interest; 4: dc_tick.failures,
                                    workload_tick.interruptions and lost_gpu_hours; 5:
@@ -25,7 +25,10 @@ struct sqlite3;   /* SQLite's connection (sqlite3.h); only a pointer crosses her
                                    the database they extend, and a version-4 file opened
                                    by an older capsim would keep indices that no longer
                                    match its runs after that capsim resumed or merged into
-                                   it (it neither writes nor replaces them) */
+                                   it (it neither writes nor replaces them); 6:
+                                   provider_tick.capacity_h100 and
+                                   contract_tick.capacity_h100 (capacity by source); the
+                                   roll-up views' date is 'YYYY-MM-DD' or 'YYYY-MM' */
 #define STORE_APPLICATION_ID 0x43415053 /* "CAPS" */
 
 /* The codes the store returns, from the status list (sim/util/status.h). */

@@ -44,6 +44,7 @@ static const store_column provider_columns[] = {
     DBL(market_provider_row, used, gpus),
     DBL(market_provider_row, utilisation, share),
     DBL(market_provider_row, demand_h100, h100),
+    DBL(market_provider_row, capacity_h100, h100),
     DBL(market_provider_row, served_h100, h100),
     DBL(market_provider_row, shortfall_h100, h100),
     DBL(market_provider_row, revenue_usd, usd),
@@ -68,6 +69,7 @@ static const store_column contract_columns[] = {
     DBL(market_contract_row, price_per_gpu_hour, "USD/GPU-hour"),
     I64(market_contract_row, lessor_unleased, gpus),
     I64(market_contract_row, undelivered, gpus),
+    DBL(market_contract_row, capacity_h100, h100),
 };
 
 static const store_column workload_columns[] = {

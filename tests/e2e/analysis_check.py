@@ -132,10 +132,9 @@ def cmd_long(db_path, folder):
 
 def rollup_sql(name, ec, ent, values, period):
     cut = 10 if period == 'daily' else 7
-    pad = " || ' 00:00:00'" if period == 'daily' else " || '-01 00:00:00'"
     aggs = ', '.join(('sum' if re.search(r'_(usd|mwh|hours)$', v) or v in ('failures', 'interruptions')
                       else 'avg') + f'(x.{v})' for v in values)
-    return (f"SELECT x.run_id, substr(t.date, 1, {cut}){pad} AS p, x.{ec}, e.name, count(*), {aggs}"
+    return (f"SELECT x.run_id, substr(t.date, 1, {cut}) AS p, x.{ec}, e.name, count(*), {aggs}"
             f" FROM {name} x JOIN tick t ON t.run_id=x.run_id AND t.tick=x.tick"
             f" JOIN {ent} e ON e.run_id=x.run_id AND e.id=x.{ec}"
             f" GROUP BY x.run_id, p, x.{ec} ORDER BY x.run_id, p, x.{ec}")

@@ -85,8 +85,8 @@ def short(name):
 
 
 def label_sql(period):
-    return {'daily': "substr(t.date, 1, 10) || ' 00:00:00'",
-            'monthly': "substr(t.date, 1, 7) || '-01 00:00:00'"}.get(period, 't.date')
+    return {'daily': "substr(t.date, 1, 10)",
+            'monthly': "substr(t.date, 1, 7)"}.get(period, 't.date')
 
 
 def long_tick(db, out, t, run):

@@ -88,6 +88,9 @@ if command -v gnuplot > /dev/null; then
   expect_eq "charts valid, index.html links existing files" 0 $?
   "$CAPSIM" plot "$tmp/a.db" -o "$tmp/aplots" > /dev/null 2>&1; expect_eq "plot of one run: exit 0" 0 $?
   $check headline "$tmp/a.db" "$tmp/aplots"; expect_eq "index.html headline equals a recomputation, in order" 0 $?
+  expect_eq "finance: a run ending inside a quarter hatches it, at its run rate (each provider's panel)" \
+    "$(q "$tmp/a.db" "SELECT 2 * count(*) FROM provider WHERE run_id = 1")" \
+    "$(grep -c -e '>revenue, partial quarter<' -e '>margin, partial quarter<' "$tmp/aplots/finance.svg")"
   "$CAPSIM" plot "$tmp/f.db" -o "$tmp/fplots" > /dev/null 2>&1; expect_eq "plot formula names: exit 0" 0 $?
   $check plots "$tmp/fplots" 'workload-0-.*chat' dc-utilisation; expect_eq "formula-name charts" 0 $?
 else

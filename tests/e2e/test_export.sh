@@ -58,6 +58,17 @@ done
 same "$tmp/m.db" daily --table dc_tick --table workload_tick
 same "$tmp/m.db" long --table provider_tick --table contract
 same "$tmp/m.db" wide-daily --run 1 --table provider_tick --table workload_tick
+# daily rows read YYYY-MM-DD and monthly rows YYYY-MM, long and wide, no time of day
+dates() { # FILE PATTERN: how many data rows' dates do not match ("no rows" when there are none)
+  [ "$(tail -n +2 "$1" 2>/dev/null | wc -l)" -gt 0 ] || { echo "no rows"; return; }
+  tail -n +2 "$1" | cut -d, -f2 | grep -cv "$2"
+}
+expect_eq "daily dates are YYYY-MM-DD" 0 "$(dates "$tmp/got/a-daily/workload_daily.csv" '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]$')"
+expect_eq "monthly dates are YYYY-MM" 0 "$(dates "$tmp/got/m-monthly/provider_monthly.csv" '^[0-9]\{4\}-[0-9][0-9]$')"
+expect_eq "wide daily dates are YYYY-MM-DD" 0 \
+  "$(dates "$tmp/got/a-wide-daily/workload_shortfall_h100_daily.csv" '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]$')"
+expect_eq "the daily file has one row per day and workload (90 days x 3)" 270 \
+  "$(tail -n +2 "$tmp/got/a-daily/workload_daily.csv" | wc -l | tr -d ' ')"
 expect_eq "no .part file is left" 0 "$(find "$tmp/got" -name '*.part' | wc -l | tr -d ' ')"
 
 # make run's two exports, the second into a folder below the first

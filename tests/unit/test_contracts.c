@@ -103,6 +103,13 @@ static void test_spot_preempted_by_own_demand(void **state)
     assert_close(r->provider[24][A].shortfall_h100, 0.0, 1e-9);
     assert_close(r->provider[24][B].served_h100, 500.0, 1e-9);
     assert_close(r->workload[24][1].capacity_h100, 720.0, 1e-9);
+    /* by source: B owns nothing, so the spot contract gives all of B's
+     * capacity; A's own capacity is the GPUs it took back */
+    assert_close(r->provider[23][B].capacity_h100, 1024.0, 1e-9);
+    assert_close(r->contract[23][0].capacity_h100, 1024.0, 1e-9);
+    assert_close(r->provider[24][A].capacity_h100, 304.0, 1e-9);
+    assert_close(r->provider[24][B].capacity_h100, 720.0, 1e-9);
+    assert_close(r->contract[24][0].capacity_h100, 720.0, 1e-9);
     /* used on the spot contract is B's use only (float load factor) */
     assert_close(r->contract[24][0].used, 500.0, 1e-3);
     assert_close(r->contract[24][0].payment_usd, 500 * 1.50, 1e-2);
@@ -110,6 +117,38 @@ static void test_spot_preempted_by_own_demand(void **state)
     assert_close(r->dc[24][0].busy, 800.0, 1e-2);
     assert_close(r->provider[24][A].used, 300.0 + 500.0, 1e-2);
     check_conservation(r, 2);
+    market_destroy(m);
+    spec_destroy(s);
+    free(r);
+}
+
+/* Capacity by source through a chain: A owns 1024 H100 and leases all of
+ * them reserved to B, which owns nothing and sublets 512 spot to C. B keeps
+ * 512 for itself (the reserved contract's capacity; the spot contract's 512
+ * count at the spot contract, C's). From day 1 B's demand of 800 takes back
+ * 288 GPUs (36 nodes) from C: they return through the reserved contract. */
+static void test_capacity_by_source_chain(void **state)
+{
+    (void)state;
+    spec *s = testlib_market_spec(3, 2 * TESTLIB_DAY, TESTLIB_HOUR);
+    testlib_add_dc(s, "a-dc", A, 0, 1024, -TESTLIB_DAY);
+    testlib_add_contract(s, "a-b", A, B, 0, 1024, -TESTLIB_DAY, 10 * TESTLIB_DAY, 2.0,
+                         SPEC_RESERVED);
+    testlib_add_contract(s, "b-c-spot", B, C, 0, 512, -TESTLIB_DAY, 10 * TESTLIB_DAY, 1.5,
+                         SPEC_SPOT);
+    testlib_add_workload(s, "b-own", B, TESTLIB_DAY, 800);
+    testlib_add_workload(s, "c-infer", C, 0, 500);
+    testlib_recording *r = calloc(1, sizeof *r);
+    market *m = testlib_run(s, r);
+    assert_close(r->contract[23][0].capacity_h100, 512.0, 1e-9);
+    assert_close(r->contract[23][1].capacity_h100, 512.0, 1e-9);
+    assert_close(r->provider[23][A].capacity_h100, 0.0, 0.0);
+    assert_int_equal(r->contract[24][1].preempted, 288);
+    assert_close(r->provider[24][B].capacity_h100, 800.0, 1e-9);
+    assert_close(r->contract[24][0].capacity_h100, 800.0, 1e-9);
+    assert_close(r->provider[24][C].capacity_h100, 224.0, 1e-9);
+    assert_close(r->contract[24][1].capacity_h100, 224.0, 1e-9);
+    check_conservation(r, 3);
     market_destroy(m);
     spec_destroy(s);
     free(r);
@@ -373,6 +412,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spot_preempted_by_reserved),
         cmocka_unit_test(test_spot_preempted_by_own_demand),
+        cmocka_unit_test(test_capacity_by_source_chain),
         cmocka_unit_test(test_ramp_daily_steps),
         cmocka_unit_test(test_sla_credit),
         cmocka_unit_test(test_termination_fee),

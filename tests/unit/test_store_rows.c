@@ -188,7 +188,7 @@ static void test_bind_reads_each_field(void **state)
         .active = 1, .committed = 96000, .delivered = 95992, .used = 81234.5,
         .utilisation = 0.8462863, .payment_usd = 201583.2, .sla_credit_usd = 1007.9,
         .preempted = 24, .fee_usd = 3.5e6, .price_per_gpu_hour = 2.1, .lessor_unleased = 4096,
-        .undelivered = 8};
+        .undelivered = 8, .capacity_h100 = 123456.75};
     const store_row_table *t = store_rows_table(STORE_CONTRACT_TICK);
     sqlite3 *db = NULL;
     sqlite3_stmt *s = NULL;
