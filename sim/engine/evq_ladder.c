@@ -6,7 +6,8 @@
  *   - bottom: a short array sorted by (time, seq), the next events; pop
  *     takes its head; a push that would grow it past BOTTOM_MAX spreads it
  *     over a new finest rung first;
- *   - rungs 0 .. rungs-1: arrays of buckets of equal width, each bucket an
+ *   - rungs 0 .. rungs-1: arrays of buckets of equal width (a power of two
+ *     seconds, so that finding a bucket is a shift), each bucket an
  *     unsorted list. Rung r+1 splits one bucket of rung r, so its times all
  *     come before rung r's current bucket; a push goes into the finest rung
  *     whose current bucket it does not precede, in O(1);
@@ -30,8 +31,10 @@
  * count: a push writes its entry's cache line and nothing else of the chunk
  * (in a large queue the tails of the buckets that pushes go to do not all
  * fit in the cache, and each line read is a miss). A rung has about
- * EVENTS_PER_BUCKET events per bucket when it is made (the paper has one),
- * so that most buckets fill their chunks.
+ * EVENTS_PER_BUCKET (2) events per bucket when it is made, where the paper
+ * has one: fewer buckets, and so fewer cold tails, for a few more events
+ * sorted per bucket (tests/bench measured 1, 2, 4 and 8; 2 was best or
+ * near it at every size).
  *
  * Order without seq. Every list, and bottom, keeps the events of any one
  * time in seq order: a push has the greatest seq yet and goes to the end of
@@ -68,22 +71,32 @@
 
 #define NIL UINT32_MAX
 #define DEAD_SLACK 1024
+/* The tuning constants below may be set by the build (-D), to measure
+ * others with the bench. */
 /* A bucket of at most this many events is sorted into bottom; a larger one
  * is spread over a finer rung (the paper's THRES is 50). */
+#ifndef BUCKET_SORT_MAX
 #define BUCKET_SORT_MAX 48
+#endif
 /* Buckets of a new rung: its events / EVENTS_PER_BUCKET (at least one). */
-#define EVENTS_PER_BUCKET 8
+#ifndef EVENTS_PER_BUCKET
+#define EVENTS_PER_BUCKET 2
+#endif
 #define MAX_RUNGS 16
 /* A bottom with this many events that a push would grow is spread over a
  * new, finer rung instead, so that sorted inserts stay short. */
+#ifndef BOTTOM_MAX
 #define BOTTOM_MAX 128
+#endif
 /* Entries per chunk: 7 x 16 bytes after a 16-byte header, 128 bytes. */
 #define CHUNK_ENTRIES 7
 #define CACHE_LINE 64
 /* Sorted by insertion up to this many entries, by qsort beyond. */
 #define INSERTION_SORT_MAX 64
 /* Pops ahead of the one whose payload is fetched into the cache. */
+#ifndef PREFETCH_AHEAD
 #define PREFETCH_AHEAD 8
+#endif
 
 typedef struct entry {
     int64_t time;
@@ -104,7 +117,8 @@ typedef struct list {
 
 typedef struct rung {
     int64_t start;        /* time of bucket 0 */
-    uint64_t width;       /* seconds per bucket, >= 1 */
+    uint64_t width;       /* seconds per bucket: 1 << shift */
+    unsigned shift;
     size_t n_buckets;
     size_t cur;           /* buckets before cur are spent */
     list *buckets;        /* [bucket_capacity] */
@@ -284,12 +298,12 @@ static void sort_by_time(entry *a, size_t n)
 /* The time at which rung r's current bucket starts. */
 static int64_t rung_position(const rung *r)
 {
-    return (int64_t)((uint64_t)r->start + (uint64_t)r->cur * r->width);
+    return (int64_t)((uint64_t)r->start + ((uint64_t)r->cur << r->shift));
 }
 
 static void rung_add(evq *q, rung *r, entry e)
 {
-    const size_t b = (size_t)(((uint64_t)e.time - (uint64_t)r->start) / r->width);
+    const size_t b = (size_t)(((uint64_t)e.time - (uint64_t)r->start) >> r->shift);
     assert(b >= r->cur && b < r->n_buckets);
     list_append(q, &r->buckets[b], e);
 }
@@ -311,9 +325,15 @@ static rung *new_rung(evq *q, size_t count, int64_t start, uint64_t span)
         return NULL;
     rung *r = &q->rungs[q->n_rungs];
     const uint64_t want = count / EVENTS_PER_BUCKET > 0 ? count / EVENTS_PER_BUCKET : 1;
-    uint64_t width = span / want + (span % want != 0);
-    width = width ? width : 1;
-    const size_t n = (size_t)(span / width + (span % width != 0));
+    /* The width is a power of two, so that a bucket index is a shift, not
+     * a division: the least one that spreads span over at most want buckets
+     * (2^63 at most, so that span, below 2^64, takes at most two). */
+    const uint64_t least = span / want + (span % want != 0);
+    unsigned shift = 0;
+    while (shift < 63 && ((uint64_t)1 << shift) < least)
+        shift++;
+    const uint64_t width = (uint64_t)1 << shift;
+    const size_t n = (size_t)((span >> shift) + ((span & (width - 1)) != 0));
     /* Each non-empty bucket starts a chunk; the rest fill them. */
     const size_t chunks = (n < count ? n : count) + count / CHUNK_ENTRIES + 1;
     if (grow_reserve((void **)&r->buckets, &r->bucket_capacity, n, 64, sizeof *r->buckets) != 0 ||
@@ -321,6 +341,7 @@ static rung *new_rung(evq *q, size_t count, int64_t start, uint64_t span)
         return NULL;
     r->start = start;
     r->width = width;
+    r->shift = shift;
     r->n_buckets = n;
     r->cur = 0;
     for (size_t b = 0; b < n; b++)
@@ -482,21 +503,27 @@ static int refill(evq *q)
         const size_t b = r->cur++;
         const list l = r->buckets[b];
         r->buckets[b] = EMPTY_LIST;
-        if (l.count <= BUCKET_SORT_MAX || r->width == 1 || q->n_rungs == MAX_RUNGS) {
-            if (to_bottom(q, l, r->width == 1) != 0) {
-                r->buckets[b] = l;
-                r->cur = b;
-                return -1;
-            }
+        const uint64_t width = r->width;
+        const int64_t start = (int64_t)((uint64_t)r->start + ((uint64_t)b << r->shift));
+        /* A rung whose last bucket is taken is spent: drop it now (its
+         * position past the end could overflow), and what comes after it
+         * (a coarser rung's position or top_start) bounds what it held. */
+        const int spent = r->cur == r->n_buckets;
+        q->n_rungs -= (size_t)spent;
+        int status;
+        if (l.count <= BUCKET_SORT_MAX || width == 1 || q->n_rungs == MAX_RUNGS) {
+            status = to_bottom(q, l, width == 1);
         } else {
-            const int64_t start = (int64_t)((uint64_t)r->start + (uint64_t)b * r->width);
-            rung *finer = new_rung(q, l.count, start, r->width);
-            if (!finer) {
-                r->buckets[b] = l;
-                r->cur = b;
-                return -1;
-            }
-            move_to_rung(q, l, finer);
+            rung *finer = new_rung(q, l.count, start, width);  /* r's place when spent */
+            status = finer ? 0 : -1;
+            if (finer)
+                move_to_rung(q, l, finer);
+        }
+        if (status != 0) {  /* nothing moved: put the bucket back */
+            q->n_rungs += (size_t)spent;
+            r->buckets[b] = l;
+            r->cur = b;
+            return -1;
         }
     }
     return 0;
