@@ -43,8 +43,10 @@
  * time in seq order: a push has the greatest seq yet and goes to the end of
  * its list (or after every bottom entry of its time), and spreading or
  * moving a list keeps the order of its entries. So sorting a bucket into
- * bottom needs only a stable sort by time (none at all for a bucket one
- * second wide), and only the rebuild below ever compares seqs.
+ * bottom needs only a stable sort by time: none at all for a bucket one
+ * second wide, a counting sort for one dense with events (at least 16 over
+ * at most 256 seconds), an insertion sort for the rest; only the rebuild
+ * below ever compares seqs.
  *
  * Cancellation is lazy: the payload is marked dead (seq = EVQ__SEQ_DEAD) and
  * the entry dropped when it reaches bottom's head; when dead events
@@ -74,8 +76,8 @@
 
 #define NIL UINT32_MAX
 #define DEAD_SLACK 1024
-/* The tuning constants below may be set by the build (-D), to measure
- * others with the bench. */
+/* The limits below may be set before this file is compiled (-D, or
+ * tests/unit/test_evq_ladder.c, which makes them tiny). */
 /* A bucket of at most this many events is sorted into bottom; a larger one
  * is spread over a finer rung (the paper's THRES is 50). */
 #ifndef BUCKET_SORT_MAX
@@ -85,7 +87,9 @@
 #ifndef EVENTS_PER_BUCKET
 #define EVENTS_PER_BUCKET 2
 #endif
+#ifndef MAX_RUNGS
 #define MAX_RUNGS 16
+#endif
 /* A bottom with this many events that a push would grow is spread over a
  * new, finer rung instead, so that sorted inserts stay short. */
 #ifndef BOTTOM_MAX
@@ -94,8 +98,18 @@
 /* Entries per chunk: 7 x 16 bytes after a 16-byte header, 128 bytes. */
 #define CHUNK_ENTRIES 7
 #define CACHE_LINE 64
-/* Sorted by insertion up to this many entries, by qsort beyond. */
+/* A list of at least COUNTING_SORT_MIN entries over at most
+ * COUNTING_SORT_SPAN seconds is sorted by counting. */
+#ifndef COUNTING_SORT_MIN
+#define COUNTING_SORT_MIN 16
+#endif
+#ifndef COUNTING_SORT_SPAN
+#define COUNTING_SORT_SPAN 256
+#endif
+/* Otherwise by insertion up to this many entries, by qsort beyond. */
+#ifndef INSERTION_SORT_MAX
 #define INSERTION_SORT_MAX 64
+#endif
 /* Pops ahead of the one whose payload is fetched into the cache. */
 #ifndef PREFETCH_AHEAD
 #define PREFETCH_AHEAD 8
@@ -436,27 +450,54 @@ static int place(evq *q, entry e)
 
 /* ---- refilling bottom ---- */
 
-/* Moves list l into the empty bottom, sorted by (time, seq): `sorted` says
- * its entries are in that order already (one time, or a bucket one second
- * wide). Frees l's chunks. Returns 0, or -1 when out of memory (nothing
- * changed). */
-static int to_bottom(evq *q, list l, int sorted)
+/* Counting sort of list l's entries, whose times lie in [lo, lo + span),
+ * into out (stable: a histogram of times, then each entry in list order to
+ * its time's next slot). span <= COUNTING_SORT_SPAN. */
+static void counting_sort(const evq *q, const list *l, int64_t lo, uint64_t span, entry *out)
+{
+    uint32_t next_slot[COUNTING_SORT_SPAN + 1];
+    memset(next_slot, 0, (span + 1) * sizeof *next_slot);
+    for (uint32_t c = l->head; c != NIL; c = q->chunks[c].next) {
+        const chunk *k = &q->chunks[c];
+        const uint32_t fill = chunk_fill(l, c);
+        for (uint32_t i = 0; i < fill; i++)
+            next_slot[(uint64_t)k->entries[i].time - (uint64_t)lo + 1]++;
+    }
+    for (uint64_t t = 1; t <= span; t++)
+        next_slot[t] += next_slot[t - 1];
+    for (uint32_t c = l->head; c != NIL; c = q->chunks[c].next) {
+        const chunk *k = &q->chunks[c];
+        const uint32_t fill = chunk_fill(l, c);
+        for (uint32_t i = 0; i < fill; i++)
+            out[next_slot[(uint64_t)k->entries[i].time - (uint64_t)lo]++] = k->entries[i];
+    }
+}
+
+/* Moves list l, whose times lie in [lo, lo + span) (span 0: anywhere), into
+ * the empty bottom, sorted by (time, seq); with span 1 (one time) it is in
+ * that order already. Frees l's chunks. Returns 0, or -1 when out of memory
+ * (nothing changed). */
+static int to_bottom(evq *q, list l, int64_t lo, uint64_t span)
 {
     q->bottom_head = q->bottom_size = 0;
     if (reserve_bottom(q, l.count) != 0)
         return -1;
+    const int counting = l.count >= COUNTING_SORT_MIN && span > 1 && span <= COUNTING_SORT_SPAN;
+    if (counting)
+        counting_sort(q, &l, lo, span, q->bottom);
     entry *out = q->bottom;
     for (uint32_t c = l.head; c != NIL;) {
         const chunk *k = &q->chunks[c];
         const uint32_t fill = chunk_fill(&l, c);
-        memcpy(out, k->entries, fill * sizeof *out);
+        if (!counting)
+            memcpy(out, k->entries, fill * sizeof *out);
         out += fill;
         const uint32_t next = k->next;
         release_chunk(q, c);
         c = next;
     }
     q->bottom_size = l.count;
-    if (!sorted)
+    if (!counting && span != 1)
         sort_by_time(q->bottom, l.count);
     /* The first pops' payloads, which the next pops will read. */
     for (size_t i = 0; i < l.count && i < PREFETCH_AHEAD; i++)
@@ -472,7 +513,7 @@ static int take_top(evq *q)
     const int64_t lo = q->top_min, hi = q->top_max;
     const uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;  /* 0: the whole int64 range */
     if (l.count <= BUCKET_SORT_MAX || hi == lo || span == 0) {
-        if (to_bottom(q, l, hi == lo) != 0)
+        if (to_bottom(q, l, lo, span) != 0)
             return -1;
     } else {
         rung *r = new_rung(q, l.count, lo, span);
@@ -515,7 +556,7 @@ static int refill(evq *q)
         q->n_rungs -= (size_t)spent;
         int status;
         if (l.count <= BUCKET_SORT_MAX || width == 1 || q->n_rungs == MAX_RUNGS) {
-            status = to_bottom(q, l, width == 1);
+            status = to_bottom(q, l, start, width);
         } else {
             rung *finer = new_rung(q, l.count, start, width);  /* r's place when spent */
             status = finer ? 0 : -1;
