@@ -21,9 +21,11 @@ endif
 # heap) or heap2 (a binary heap). Any other than the default builds into its
 # own directory (build-evq-heap4/, build-san-evq-heap2/, ...), so that the
 # builds coexist; make test runs the unit tests under every one.
+# sim/engine/evq_handles.c is not one: it is the handle pool they all share.
 EVQ_DEFAULT := ladder
 EVQ ?= $(EVQ_DEFAULT)
-EVQ_ALL := $(patsubst sim/engine/evq_%.c,%,$(wildcard sim/engine/evq_*.c))
+EVQ_SHARED := sim/engine/evq_handles.c
+EVQ_ALL := $(patsubst sim/engine/evq_%.c,%,$(filter-out $(EVQ_SHARED),$(wildcard sim/engine/evq_*.c)))
 ifeq ($(filter $(EVQ),$(EVQ_ALL)),)
 $(error EVQ=$(EVQ): there is no sim/engine/evq_$(EVQ).c; choose one of: $(EVQ_ALL))
 endif
@@ -45,7 +47,7 @@ LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
 LDLIBS  := -lgsl -lgslcblas -lsqlite3 -lcsv -linih -lm -lpthread
 
 UTIL_SRC   := $(wildcard sim/util/*.c)
-ENGINE_SRC := $(filter-out sim/engine/evq_%.c,$(wildcard sim/engine/*.c)) sim/engine/evq_$(EVQ).c
+ENGINE_SRC := $(filter-out sim/engine/evq_%.c,$(wildcard sim/engine/*.c)) $(EVQ_SHARED) sim/engine/evq_$(EVQ).c
 MODEL_SRC  := $(wildcard sim/model/*.c)
 SCENARIO_SRC := $(wildcard sim/scenario/*.c)
 STORE_SRC  := $(wildcard sim/store/*.c)

@@ -107,9 +107,8 @@ engine_outcome engine_run(engine *e, int64_t stop_time)
     evq_event ev;
     e->handler_code = 0;
     while (!stop_requested) {
-        if (!evq_peek(e->queue, &ev) || ev.time > stop_time)
+        if (!evq_pop_until(e->queue, stop_time, &ev))
             return ENGINE_FINISHED;
-        evq_pop(e->queue, &ev);
         int code = dispatch(e, &ev);
         if (code != 0) {
             e->handler_code = code;

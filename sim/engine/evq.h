@@ -11,7 +11,8 @@
  * EVQ=NAME, one of sim/engine/evq_NAME.c), behind this one header:
  *   - ladder (the default): a ladder queue (Tang, Goh and Thng, TOMACS
  *     2005): a short sorted bottom, rungs of unsorted buckets, an unsorted
- *     top; push and pop O(1) amortised for the usual increment
+ *     top, moving 16-byte (time, handle) entries in chunked lists; push
+ *     and pop O(1) amortised for the usual increment
  *     distributions; cancel lazy, O(1) amortised;
  *   - heap4: a 4-ary heap of 16-byte (time, rank|handle) entries aligned so
  *     that a node's four children share one cache line; push and pop
@@ -19,6 +20,8 @@
  *   - heap2: a binary heap of 24-byte (time, seq, handle) keys with a slot
  *     index by handle; push, pop and cancel O(log n).
  * In all: peek and size are O(1), and nothing is allocated in steady state.
+ * All three take their handles and keep their payloads (seq, kind, arg,
+ * data) in one shared pool (evq_handles.h, internal).
  * tests/unit/test_evq.c checks each against a sorted reference, `make test`
  * runs the unit tests under every implementation, and `make bench` measures
  * the built one against plain binary heaps.
@@ -54,6 +57,10 @@ void evq_destroy(evq *q);                       /* NULL is a no-op */
 evq_handle evq_push(evq *q, int64_t time, int32_t kind, int32_t arg, void *data);
 /* Pops the least event into *out. Returns 1 when an event was popped, 0 when empty. */
 int evq_pop(evq *q, evq_event *out);
+/* Pops the least event into *out if its time is <= limit: peek and pop in
+ * one call, for the run loop. Returns 1 when an event was popped, 0 when
+ * the queue is empty or its least event is later than limit (it stays). */
+int evq_pop_until(evq *q, int64_t limit, evq_event *out);
 /* Cancels a live event. Returns 1 if it was live, 0 if it had already gone. */
 int evq_cancel(evq *q, evq_handle h);
 

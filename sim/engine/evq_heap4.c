@@ -6,7 +6,8 @@
  * 64-byte cache line, are compared without touching anything else. A 4-ary
  * heap is half as deep as a binary one, and each level it moves costs one
  * cache line instead of two (LaMarca and Ladner, "The influence of caches
- * on the performance of heaps", JEA 1996).
+ * on the performance of heaps", JEA 1996). Handles and payloads come from
+ * the shared pool (evq_handles.h).
  *
  * Cancellation is lazy: a cancelled event's entry stays in the heap, marked
  * dead in its payload, and is dropped when it reaches the root (or when
@@ -34,13 +35,13 @@
  *     children (indices 4i+1 .. 4i+4) fills exactly one cache line;
  *   - ranks of entries are distinct and below next_rank, and for two
  *     entries rank order equals seq order;
- *   - payloads[h].seq is the event's seq for a live handle h, SEQ_DEAD for
- *     a cancelled one whose entry is still in the heap, SEQ_FREE for a free
- *     one; each handle has at most one entry;
+ *   - the pool's payloads[h].seq is the event's seq for a live handle h,
+ *     EVQ__SEQ_DEAD for a cancelled one whose entry is still in the heap,
+ *     EVQ__SEQ_FREE for a free one; each handle has at most one entry, and
+ *     entries + free handles == handles issued;
  *   - heap[0], when there is an entry, is live; dead <= live + DEAD_SLACK
  *     after every operation;
- *   - handles [0, handle_count) have been issued; the free ones are stacked
- *     in free_handles[0 .. free_count), and entries + free == handle_count;
+ *   - heap_capacity >= the pool's capacity;
  *   - next_seq is greater than the seq of every event ever pushed.
  * Sifting moves a hole and writes each displaced entry once. Memory grows
  * by doubling: a push costs O(log4 n) plus amortised O(1), and nothing is
@@ -52,14 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/grow.h"
-
-/* Handles are uint32 and EVQ_NO_HANDLE is reserved. */
-#define EVQ_MAX_EVENTS ((size_t)UINT32_MAX - 1)
-/* payload.seq of a cancelled event still in the heap, and of a free handle;
- * real seqs stay far below (2^63 pushes would take centuries). */
-#define SEQ_DEAD UINT64_MAX
-#define SEQ_FREE (UINT64_MAX - 1)
+#include "evq_handles.h"
 /* Dead entries allowed beyond the live count before a rebuild, so that a
  * small queue is not rebuilt at every other cancel. */
 #define DEAD_SLACK 1024
@@ -78,23 +72,13 @@ typedef struct heap_entry {
     uint64_t order;  /* rank << 32 | handle */
 } heap_entry;
 
-typedef struct payload {
-    uint64_t seq;  /* or SEQ_DEAD, SEQ_FREE */
-    int32_t kind;
-    int32_t arg;
-    void *data;
-} payload;
-
 struct evq {
-    heap_entry *heap;         /* [capacity], first entries in use; inside block */
+    heap_entry *heap;         /* [heap_capacity], first entries in use; inside block */
     void *block;              /* the allocation that holds heap */
     size_t entries;           /* live + dead */
     size_t dead;              /* cancelled events whose entries are still in the heap */
-    size_t capacity;          /* of heap, payloads and free_handles */
-    payload *payloads;        /* [capacity] by handle */
-    evq_handle *free_handles; /* [capacity] stack of recycled handles */
-    size_t free_count;
-    size_t handle_count;      /* handles issued so far */
+    size_t heap_capacity;
+    evq__handles handles;     /* payloads by handle */
     uint64_t next_seq;
     uint64_t next_rank;       /* < EVQ_HEAP4_RANK_LIMIT */
 };
@@ -182,10 +166,14 @@ static void sift_down(heap_entry *h, size_t size, size_t i, heap_entry e)
     h[i] = e;
 }
 
-/* Moves the heap into a new block of new_capacity entries. Returns 0, or -1
- * when out of memory (the heap is then unchanged). */
-static int grow_heap(evq *q, size_t new_capacity)
+/* Moves the heap into a new block as large as the pool's capacity (when it
+ * is not already). Returns 0, or -1 when out of memory (the heap is then
+ * unchanged). */
+static int grow_heap(evq *q)
 {
+    const size_t new_capacity = q->handles.capacity;
+    if (q->heap_capacity >= new_capacity)
+        return 0;
     size_t bytes = (new_capacity + HEAP_OFFSET) * sizeof(heap_entry);
     bytes = (bytes + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;  /* aligned_alloc's rule */
     void *block = aligned_alloc(CACHE_LINE, bytes);
@@ -197,18 +185,7 @@ static int grow_heap(evq *q, size_t new_capacity)
     free(q->block);
     q->block = block;
     q->heap = heap;
-    return 0;
-}
-
-/* Grows every array to new_capacity. Returns 0, or -1 when out of memory
- * (the queue is then unchanged, though some arrays may be larger). */
-static int grow(evq *q, size_t new_capacity)
-{
-    if (grow_resize((void **)&q->payloads, new_capacity, sizeof *q->payloads) != 0 ||
-        grow_resize((void **)&q->free_handles, new_capacity, sizeof *q->free_handles) != 0 ||
-        grow_heap(q, new_capacity) != 0)
-        return -1;
-    q->capacity = new_capacity;
+    q->heap_capacity = new_capacity;
     return 0;
 }
 
@@ -219,8 +196,7 @@ evq *evq_create(size_t capacity_hint)
     evq *q = calloc(1, sizeof *q);
     if (!q)
         return NULL;
-    size_t capacity = capacity_hint < 16 ? 16 : capacity_hint;
-    if (capacity > EVQ_MAX_EVENTS || grow(q, capacity) != 0) {
+    if (evq__handles_init(&q->handles, capacity_hint, 0) != 0 || grow_heap(q) != 0) {
         evq_destroy(q);
         return NULL;
     }
@@ -232,34 +208,9 @@ void evq_destroy(evq *q)
 {
     if (!q)
         return;
-    free(q->free_handles);
-    free(q->payloads);
+    evq__handles_free(&q->handles);
     free(q->block);
     free(q);
-}
-
-/* A free handle: a recycled one, else the next new one. Growing first when
- * needed. Returns EVQ_NO_HANDLE when out of memory or out of handles. */
-static evq_handle take_handle(evq *q)
-{
-    if (q->free_count > 0)
-        return q->free_handles[--q->free_count];
-    if (q->handle_count == q->capacity) {
-        if (q->capacity >= EVQ_MAX_EVENTS)
-            return EVQ_NO_HANDLE;
-        size_t want = q->capacity > EVQ_MAX_EVENTS / 2 ? EVQ_MAX_EVENTS : 2 * q->capacity;
-        if (grow(q, want) != 0)
-            return EVQ_NO_HANDLE;
-    }
-    return (evq_handle)q->handle_count++;
-}
-
-/* Returns a handle to the free stack (it always has room: capacity bounds
- * the number of handles ever issued). */
-static void release_handle(evq *q, evq_handle h)
-{
-    q->payloads[h].seq = SEQ_FREE;
-    q->free_handles[q->free_count++] = h;
 }
 
 static int compare_u64(const void *a, const void *b)
@@ -296,10 +247,15 @@ evq_handle evq_push(evq *q, int64_t time, int32_t kind, int32_t arg, void *data)
 {
     if (q->next_rank >= EVQ_HEAP4_RANK_LIMIT && renumber_ranks(q) != 0)
         return EVQ_NO_HANDLE;
-    evq_handle h = take_handle(q);
+    evq_handle h = evq__handle_take(&q->handles);
     if (h == EVQ_NO_HANDLE)
         return EVQ_NO_HANDLE;
-    q->payloads[h] = (payload){.seq = q->next_seq++, .kind = kind, .arg = arg, .data = data};
+    if (grow_heap(q) != 0) {
+        evq__handle_release(&q->handles, h);
+        return EVQ_NO_HANDLE;
+    }
+    q->handles.payloads[h] =
+        (evq__payload){.seq = q->next_seq++, .kind = kind, .arg = arg, .data = data};
     heap_entry e = {.time = time, .order = q->next_rank++ << 32 | h};
     sift_up(q->heap, q->entries++, e);
     return h;
@@ -308,15 +264,13 @@ evq_handle evq_push(evq *q, int64_t time, int32_t kind, int32_t arg, void *data)
 /* Copies the event of entry e into *out. */
 static void fill_event(const evq *q, heap_entry e, evq_event *out)
 {
-    const payload *p = &q->payloads[entry_handle(e)];
-    *out = (evq_event){.time = e.time, .seq = p->seq, .kind = p->kind,
-                       .arg = p->arg, .data = p->data};
+    evq__fill_event(&q->handles, entry_handle(e), e.time, out);
 }
 
 /* Removes the root entry and releases its handle. O(log4 n). */
 static void remove_root(evq *q)
 {
-    release_handle(q, entry_handle(q->heap[0]));
+    evq__handle_release(&q->handles, entry_handle(q->heap[0]));
     if (--q->entries > 0)
         sift_down(q->heap, q->entries, 0, q->heap[q->entries]);
 }
@@ -328,12 +282,12 @@ static void remove_root(evq *q)
 static void drop_dead_roots(evq *q)
 {
     while (q->dead > 0 && q->entries > 0 &&
-           q->payloads[entry_handle(q->heap[0])].seq == SEQ_DEAD) {
+           q->handles.payloads[entry_handle(q->heap[0])].seq == EVQ__SEQ_DEAD) {
         q->dead--;
         remove_root(q);
     }
     if (q->entries > 0)
-        __builtin_prefetch(&q->payloads[entry_handle(q->heap[0])]);
+        __builtin_prefetch(&q->handles.payloads[entry_handle(q->heap[0])]);
 }
 
 /* Removes every dead entry and rebuilds the heap bottom-up (Floyd's
@@ -344,8 +298,8 @@ static void drop_all_dead(evq *q)
     heap_entry *h = q->heap;
     size_t kept = 0;
     for (size_t i = 0; i < q->entries; i++) {
-        if (q->payloads[entry_handle(h[i])].seq == SEQ_DEAD)
-            release_handle(q, entry_handle(h[i]));
+        if (q->handles.payloads[entry_handle(h[i])].seq == EVQ__SEQ_DEAD)
+            evq__handle_release(&q->handles, entry_handle(h[i]));
         else
             h[kept++] = h[i];
     }
@@ -367,19 +321,27 @@ int evq_pop(evq *q, evq_event *out)
     return 1;
 }
 
+/* Pops the least event if it is due by `limit`; see evq.h. */
+int evq_pop_until(evq *q, int64_t limit, evq_event *out)
+{
+    if (q->entries == 0 || q->heap[0].time > limit)
+        return 0;
+    return evq_pop(q, out);
+}
+
 /* Cancels by handle; see evq.h. Returns 1 if the event was live, else 0
  * (already popped or cancelled, or a handle never issued). Amortised O(1);
  * O(log4 n) when it is the least event. */
 int evq_cancel(evq *q, evq_handle h)
 {
-    if (h >= q->handle_count || q->payloads[h].seq >= SEQ_FREE)
+    if (!evq__handle_live(&q->handles, h))
         return 0;
     if (entry_handle(q->heap[0]) == h) {
         remove_root(q);
         drop_dead_roots(q);
         return 1;
     }
-    q->payloads[h].seq = SEQ_DEAD;
+    q->handles.payloads[h].seq = EVQ__SEQ_DEAD;
     q->dead++;
     if (q->dead > q->entries - q->dead + DEAD_SLACK)
         drop_all_dead(q);

@@ -6,7 +6,8 @@
  *   - bottom: a short array sorted by (time, seq), the next events; pop
  *     takes its head; a push that would grow it past BOTTOM_MAX spreads it
  *     over a new finest rung first;
- *   - rungs 0 .. rungs-1: arrays of buckets of equal width, each bucket an
+ *   - rungs 0 .. rungs-1: arrays of buckets of equal width (a power of two
+ *     seconds, so that finding a bucket is a shift), each bucket an
  *     unsorted list. Rung r+1 splits one bucket of rung r, so its times all
  *     come before rung r's current bucket; a push goes into the finest rung
  *     whose current bucket it does not precede, in O(1);
@@ -15,29 +16,54 @@
  * it, sorted, if it holds at most BUCKET_SORT_MAX events (or is one second
  * wide, when all its events share a time and only seq orders them); a
  * larger one is spread over a new, finer rung. When the rungs run out, top
- * is spread over a new rung 0 with as many buckets as events. Each event is
- * moved a bounded number of times on average, so push and pop are O(1)
- * amortised for the usual increment distributions, and the lists touch
- * memory in order where a heap jumps from level to level.
+ * is spread over a new rung 0. Each event is moved a bounded number of
+ * times on average, so push and pop are O(1) amortised for the usual
+ * increment distributions.
  *
- * Events live in one node array by handle (time, seq, payload, next), so
- * the lists need no memory of their own; bottom holds (time, seq, handle).
- * Sorting by (time, seq), FIFO among ties, makes the pop order the same as
- * every other queue's.
+ * Layout. The ladder moves 16-byte entries (time, handle); the payload
+ * (seq, kind, arg, data) stays in the shared handle pool (evq_handles.h)
+ * and is read once, when the event pops. A list (a bucket or top) is a chain
+ * of chunks of CHUNK_ENTRIES entries from one pool of chunks, appended at
+ * its tail, so that walking a list reads memory in order, a cache line at a
+ * time, where a list threaded through per-event nodes would wait for one
+ * cache miss per event. Chunks are two cache lines, aligned, and only a
+ * list's tail chunk is partly filled, so its fill follows from the list's
+ * count: a push writes its entry's cache line and nothing else of the chunk
+ * (in a large queue the tails of the buckets that pushes go to do not all
+ * fit in the cache, and each line read is a miss). A rung has about
+ * EVENTS_PER_BUCKET (2) events per bucket when it is made, where the paper
+ * has one: fewer buckets, and so fewer cold tails, for a few more events
+ * sorted per bucket (tests/bench measured 1, 2, 4 and 8; 2 was best or
+ * near it at every size). The price is memory: partly filled tail chunks
+ * bring a queue of 1e6 hold-model events to about 60 bytes per event
+ * (entries, chunks, payload and free stack), where per-event nodes took
+ * about 40.
  *
- * Cancellation is lazy: the node is marked dead (seq = SEQ_DEAD) and dropped
- * when its bucket moves to bottom or when it reaches bottom's head; when
- * dead events outnumber live ones (plus DEAD_SLACK), every live event is
- * gathered back into top and the ladder is rebuilt from it.
+ * Order without seq. Every list, and bottom, keeps the events of any one
+ * time in seq order: a push has the greatest seq yet and goes to the end of
+ * its list (or after every bottom entry of its time), and spreading or
+ * moving a list keeps the order of its entries. So sorting a bucket into
+ * bottom needs only a stable sort by time: none at all for a bucket one
+ * second wide, a counting sort for one dense with events (at least 16 over
+ * at most 256 seconds), an insertion sort for the rest; only the rebuild
+ * below ever compares seqs.
+ *
+ * Cancellation is lazy: the payload is marked dead (seq = EVQ__SEQ_DEAD) and
+ * the entry dropped when it reaches bottom's head; when dead events
+ * outnumber live ones (plus DEAD_SLACK), the live ones are sorted into
+ * bottom and the ladder is rebuilt from it.
  *
  * Invariants:
  *   - every time in bottom < every time in rung rungs-1's buckets from cur
  *     on < ... < rung 0's < top_start <= every time in top;
  *   - bottom[head .. size) is sorted by (time, seq); bottom[head], when
  *     there is a live event, is live (so peek is O(1));
- *   - nodes[h].seq is the seq of a live event, SEQ_DEAD for a cancelled one
- *     still stored, SEQ_FREE for a free handle;
- *   - stored = live + dead; stored + free == handle_count.
+ *   - within bottom and within each list, entries of equal time are in seq
+ *     order;
+ *   - live + dead entries are stored, one for each handle that is not free;
+ *   - a list's count is the number of entries in its chunks (dead included);
+ *     its head and tail are NIL when it is empty, and only its tail chunk
+ *     may be partly filled.
  */
 #include "evq.h"
 
@@ -46,87 +72,168 @@
 #include <string.h>
 
 #include "../util/grow.h"
+#include "evq_handles.h"
 
-/* Handles are uint32 and EVQ_NO_HANDLE is reserved (it also ends a list). */
-#define EVQ_MAX_EVENTS ((size_t)UINT32_MAX - 1)
 #define NIL UINT32_MAX
-#define SEQ_DEAD UINT64_MAX
-#define SEQ_FREE (UINT64_MAX - 1)
 #define DEAD_SLACK 1024
+/* The limits below may be set before this file is compiled (-D, or
+ * tests/unit/test_evq_ladder.c, which makes them tiny). */
 /* A bucket of at most this many events is sorted into bottom; a larger one
  * is spread over a finer rung (the paper's THRES is 50). */
+#ifndef BUCKET_SORT_MAX
 #define BUCKET_SORT_MAX 48
+#endif
+/* Buckets of a new rung: its events / EVENTS_PER_BUCKET (at least one). */
+#ifndef EVENTS_PER_BUCKET
+#define EVENTS_PER_BUCKET 2
+#endif
+#ifndef MAX_RUNGS
 #define MAX_RUNGS 16
+#endif
 /* A bottom with this many events that a push would grow is spread over a
  * new, finer rung instead, so that sorted inserts stay short. */
+#ifndef BOTTOM_MAX
 #define BOTTOM_MAX 128
+#endif
+/* Entries per chunk: 7 x 16 bytes after a 16-byte header, 128 bytes. */
+#define CHUNK_ENTRIES 7
+#define CACHE_LINE 64
+/* A list of at least COUNTING_SORT_MIN entries over at most
+ * COUNTING_SORT_SPAN seconds is sorted by counting. */
+#ifndef COUNTING_SORT_MIN
+#define COUNTING_SORT_MIN 16
+#endif
+#ifndef COUNTING_SORT_SPAN
+#define COUNTING_SORT_SPAN 256
+#endif
+/* Otherwise by insertion up to this many entries, by qsort beyond. */
+#ifndef INSERTION_SORT_MAX
+#define INSERTION_SORT_MAX 64
+#endif
+/* Pops ahead of the one whose payload is fetched into the cache. */
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 8
+#endif
 
-typedef struct node {
+typedef struct entry {
     int64_t time;
-    uint64_t seq;        /* or SEQ_DEAD, SEQ_FREE */
-    void *data;
-    int32_t kind;
-    int32_t arg;
-    uint32_t next;       /* in its bucket or top list, NIL at the end */
-} node;
-
-typedef struct bottom_entry {
-    int64_t time;
-    uint64_t seq;
     evq_handle handle;
-} bottom_entry;
+    uint32_t order;   /* position in its list, set only while sorting by time */
+} entry;
+
+typedef struct chunk {
+    uint32_t next;    /* the next chunk of its list, NIL at the end */
+    uint32_t unused[3];
+    entry entries[CHUNK_ENTRIES];
+} chunk;
+
+typedef struct list {
+    uint32_t head, tail;  /* chunks, NIL when empty */
+    uint32_t count;       /* entries, dead included */
+} list;
 
 typedef struct rung {
-    int64_t start;       /* time of bucket 0 */
-    uint64_t width;      /* seconds per bucket, >= 1 */
+    int64_t start;        /* time of bucket 0 */
+    uint64_t width;       /* seconds per bucket: 1 << shift */
+    unsigned shift;
     size_t n_buckets;
-    size_t cur;          /* buckets before cur are spent */
-    uint32_t *heads;     /* [bucket_capacity] list heads */
-    uint32_t *counts;    /* [bucket_capacity] events per bucket (dead included) */
+    size_t cur;           /* buckets before cur are spent */
+    list *buckets;        /* [bucket_capacity] */
     size_t bucket_capacity;
 } rung;
 
 struct evq {
-    node *nodes;                /* [capacity] by handle */
-    evq_handle *free_handles;   /* [capacity] stack of free handles */
-    size_t capacity, free_count, handle_count;
+    evq__handles handles;       /* payloads by handle */
     size_t live, dead;
     uint64_t next_seq;
 
-    bottom_entry *bottom;       /* [bottom_capacity]; [head, size) in use */
+    chunk *chunks;              /* [chunk_capacity], CACHE_LINE-aligned; [0, chunks_used) carved */
+    size_t chunk_capacity, chunks_used, free_chunk_count;
+    uint32_t free_chunks;       /* stack of released chunks, through next */
+
+    entry *bottom;              /* [bottom_capacity]; [head, size) in use */
     size_t bottom_head, bottom_size, bottom_capacity;
 
     rung rungs[MAX_RUNGS];
     size_t n_rungs;
 
-    uint32_t top;               /* list head */
-    size_t top_count;
+    list top;
     int64_t top_start, top_min, top_max;
 };
 
-static int bottom_less(const bottom_entry *a, int64_t time, uint64_t seq)
+static const list EMPTY_LIST = {NIL, NIL, 0};
+
+/* ---- chunks and lists ---- */
+
+/* Makes sure that n chunks can be taken without allocating. Returns 0, or
+ * -1 when out of memory (nothing changed). */
+static int reserve_chunks(evq *q, size_t n)
 {
-    return a->time < time || (a->time == time && a->seq < seq);
+    const size_t available = q->free_chunk_count + (q->chunk_capacity - q->chunks_used);
+    if (available >= n)
+        return 0;
+    const size_t need = q->chunks_used + (n - q->free_chunk_count);
+    const size_t capacity = grow_capacity(q->chunk_capacity, need, 64);
+    if (capacity == 0 || capacity >= NIL || capacity > SIZE_MAX / sizeof *q->chunks)
+        return -1;
+    /* aligned_alloc, not realloc: a chunk must not straddle more lines. */
+    chunk *grown = aligned_alloc(CACHE_LINE, capacity * sizeof *q->chunks);
+    if (!grown)
+        return -1;
+    if (q->chunks_used > 0)
+        memcpy(grown, q->chunks, q->chunks_used * sizeof *q->chunks);
+    free(q->chunks);
+    q->chunks = grown;
+    q->chunk_capacity = capacity;
+    return 0;
 }
 
-static int compare_bottom(const void *pa, const void *pb)
+/* An empty chunk; reserve_chunks must have made room. */
+static uint32_t take_chunk(evq *q)
 {
-    const bottom_entry *a = pa, *b = pb;
-    if (a->time != b->time)
-        return a->time < b->time ? -1 : 1;
-    return (a->seq > b->seq) - (a->seq < b->seq);
+    uint32_t c;
+    if (q->free_chunks != NIL) {
+        c = q->free_chunks;
+        q->free_chunks = q->chunks[c].next;
+        q->free_chunk_count--;
+    } else {
+        assert(q->chunks_used < q->chunk_capacity);
+        c = (uint32_t)q->chunks_used++;
+    }
+    q->chunks[c].next = NIL;
+    return c;
+}
+
+static void release_chunk(evq *q, uint32_t c)
+{
+    q->chunks[c].next = q->free_chunks;
+    q->free_chunks = c;
+    q->free_chunk_count++;
+}
+
+/* Entries in the chunk c of list l: all but the tail are full. */
+static uint32_t chunk_fill(const list *l, uint32_t c)
+{
+    return c != l->tail ? CHUNK_ENTRIES : (l->count - 1) % CHUNK_ENTRIES + 1;
+}
+
+/* Appends e to l; a chunk must be reserved (one at most is taken). */
+static void list_append(evq *q, list *l, entry e)
+{
+    const uint32_t fill = l->count % CHUNK_ENTRIES;  /* of the tail, 0 when full or none */
+    if (fill == 0) {
+        const uint32_t c = take_chunk(q);
+        if (l->tail == NIL)
+            l->head = c;
+        else
+            q->chunks[l->tail].next = c;
+        l->tail = c;
+    }
+    q->chunks[l->tail].entries[fill] = e;
+    l->count++;
 }
 
 /* ---- memory ---- */
-
-static int grow_nodes(evq *q, size_t new_capacity)
-{
-    if (grow_resize((void **)&q->nodes, new_capacity, sizeof *q->nodes) != 0 ||
-        grow_resize((void **)&q->free_handles, new_capacity, sizeof *q->free_handles) != 0)
-        return -1;
-    q->capacity = new_capacity;
-    return 0;
-}
 
 /* Room in bottom for `extra` more entries after compacting it. */
 static int reserve_bottom(evq *q, size_t extra)
@@ -141,114 +248,158 @@ static int reserve_bottom(evq *q, size_t extra)
                         sizeof *q->bottom) == 0 ? 0 : -1;
 }
 
-static int reserve_buckets(rung *r, size_t n)
-{
-    size_t cap = r->bucket_capacity;
-    if (grow_reserve((void **)&r->heads, &cap, n, 64, sizeof *r->heads) != 0)
-        return -1;
-    cap = r->bucket_capacity;
-    if (grow_reserve((void **)&r->counts, &cap, n, 64, sizeof *r->counts) != 0)
-        return -1;
-    r->bucket_capacity = cap;
-    return 0;
-}
-
+/* Creates an empty queue with room for capacity_hint events. Returns NULL
+ * when out of memory; free with evq_destroy. */
 evq *evq_create(size_t capacity_hint)
 {
     evq *q = calloc(1, sizeof *q);
     if (!q)
         return NULL;
-    size_t capacity = capacity_hint < 16 ? 16 : capacity_hint;
-    q->top = NIL;
+    q->free_chunks = NIL;
+    q->top = EMPTY_LIST;
     q->top_start = INT64_MIN;
-    if (capacity > EVQ_MAX_EVENTS || grow_nodes(q, capacity) != 0) {
+    if (evq__handles_init(&q->handles, capacity_hint, 0) != 0 ||
+        reserve_chunks(q, q->handles.capacity / CHUNK_ENTRIES + MAX_RUNGS) != 0) {
         evq_destroy(q);
         return NULL;
     }
     return q;
 }
 
+/* Frees the queue. Payload pointers are not owned and not freed. */
 void evq_destroy(evq *q)
 {
     if (!q)
         return;
-    for (size_t r = 0; r < MAX_RUNGS; r++) {
-        free(q->rungs[r].heads);
-        free(q->rungs[r].counts);
-    }
+    for (size_t r = 0; r < MAX_RUNGS; r++)
+        free(q->rungs[r].buckets);
     free(q->bottom);
-    free(q->free_handles);
-    free(q->nodes);
+    free(q->chunks);
+    evq__handles_free(&q->handles);
     free(q);
 }
 
-static evq_handle take_handle(evq *q)
+/* ---- sorting ---- */
+
+static int compare_time_then_order(const void *pa, const void *pb)
 {
-    if (q->free_count > 0)
-        return q->free_handles[--q->free_count];
-    if (q->handle_count == q->capacity) {
-        if (q->capacity >= EVQ_MAX_EVENTS)
-            return EVQ_NO_HANDLE;
-        size_t want = q->capacity > EVQ_MAX_EVENTS / 2 ? EVQ_MAX_EVENTS : 2 * q->capacity;
-        if (grow_nodes(q, want) != 0)
-            return EVQ_NO_HANDLE;
-    }
-    return (evq_handle)q->handle_count++;
+    const entry *a = pa, *b = pb;
+    if (a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    return (a->order > b->order) - (a->order < b->order);
 }
 
-static void release_handle(evq *q, evq_handle h)
+/* Sorts a[0 .. n) by time, keeping the order of equal times (stable), so
+ * that (time, seq) order follows from the per-time seq order of lists. */
+static void sort_by_time(entry *a, size_t n)
 {
-    q->nodes[h].seq = SEQ_FREE;
-    q->free_handles[q->free_count++] = h;
+    if (n > INSERTION_SORT_MAX) {
+        for (size_t i = 0; i < n; i++)
+            a[i].order = (uint32_t)i;
+        qsort(a, n, sizeof *a, compare_time_then_order);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        const entry e = a[i];
+        size_t j = i;
+        while (j > 0 && a[j - 1].time > e.time) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = e;
+    }
 }
 
 /* ---- placing events ---- */
 
-static void top_add(evq *q, evq_handle h)
-{
-    const int64_t t = q->nodes[h].time;
-    q->top_min = q->top_count == 0 || t < q->top_min ? t : q->top_min;
-    q->top_max = q->top_count == 0 || t > q->top_max ? t : q->top_max;
-    q->nodes[h].next = q->top;
-    q->top = h;
-    q->top_count++;
-}
-
 /* The time at which rung r's current bucket starts. */
 static int64_t rung_position(const rung *r)
 {
-    return (int64_t)((uint64_t)r->start + (uint64_t)r->cur * r->width);
+    return (int64_t)((uint64_t)r->start + ((uint64_t)r->cur << r->shift));
 }
 
-static void bucket_add(evq *q, rung *r, evq_handle h)
+static void rung_add(evq *q, rung *r, entry e)
 {
-    size_t b = (size_t)(((uint64_t)q->nodes[h].time - (uint64_t)r->start) / r->width);
+    const size_t b = (size_t)(((uint64_t)e.time - (uint64_t)r->start) >> r->shift);
     assert(b >= r->cur && b < r->n_buckets);
-    q->nodes[h].next = r->heads[b];
-    r->heads[b] = h;
-    r->counts[b]++;
+    list_append(q, &r->buckets[b], e);
 }
 
-/* Inserts into bottom, sorted. Returns 0 or -1 when out of memory. */
-static int bottom_add(evq *q, int64_t time, uint64_t seq, evq_handle h)
+static void top_add(evq *q, entry e)
+{
+    const int64_t t = e.time;
+    q->top_min = q->top.count == 0 || t < q->top_min ? t : q->top_min;
+    q->top_max = q->top.count == 0 || t > q->top_max ? t : q->top_max;
+    list_append(q, &q->top, e);
+}
+
+/* Makes rung n_rungs over [start, start + span) for `count` events, with
+ * empty buckets, and room for moving them in. Returns it, or NULL when out
+ * of memory (nothing changed) or when there is no rung left. */
+static rung *new_rung(evq *q, size_t count, int64_t start, uint64_t span)
+{
+    if (q->n_rungs == MAX_RUNGS)
+        return NULL;
+    rung *r = &q->rungs[q->n_rungs];
+    const uint64_t want = count / EVENTS_PER_BUCKET > 0 ? count / EVENTS_PER_BUCKET : 1;
+    /* The width is a power of two, so that a bucket index is a shift, not
+     * a division: the least one that spreads span over at most want buckets
+     * (2^63 at most, so that span, below 2^64, takes at most two). */
+    const uint64_t least = span / want + (span % want != 0);
+    unsigned shift = 0;
+    while (shift < 63 && ((uint64_t)1 << shift) < least)
+        shift++;
+    const uint64_t width = (uint64_t)1 << shift;
+    const size_t n = (size_t)((span >> shift) + ((span & (width - 1)) != 0));
+    /* Each non-empty bucket starts a chunk; the rest fill them. */
+    const size_t chunks = (n < count ? n : count) + count / CHUNK_ENTRIES + 1;
+    if (grow_reserve((void **)&r->buckets, &r->bucket_capacity, n, 64, sizeof *r->buckets) != 0 ||
+        reserve_chunks(q, chunks) != 0)
+        return NULL;
+    r->start = start;
+    r->width = width;
+    r->shift = shift;
+    r->n_buckets = n;
+    r->cur = 0;
+    for (size_t b = 0; b < n; b++)
+        r->buckets[b] = EMPTY_LIST;
+    q->n_rungs++;
+    return r;
+}
+
+/* Moves every entry of list l into rung r, in order, and frees l's chunks. */
+static void move_to_rung(evq *q, list l, rung *r)
+{
+    for (uint32_t c = l.head; c != NIL;) {
+        const chunk *k = &q->chunks[c];
+        const uint32_t fill = chunk_fill(&l, c);
+        for (uint32_t i = 0; i < fill; i++)
+            rung_add(q, r, k->entries[i]);
+        const uint32_t next = k->next;
+        release_chunk(q, c);
+        c = next;
+    }
+}
+
+/* Inserts e into bottom after every entry of its time or earlier (it has the
+ * greatest seq yet). Returns 0 or -1 when out of memory. */
+static int bottom_insert(evq *q, entry e)
 {
     if (q->bottom_size == q->bottom_capacity && reserve_bottom(q, 1) != 0)
         return -1;
     size_t lo = q->bottom_head, hi = q->bottom_size;
-    while (lo < hi) {  /* the first entry not less than the new one */
-        size_t mid = lo + (hi - lo) / 2;
-        if (bottom_less(&q->bottom[mid], time, seq))
+    while (lo < hi) {  /* the first entry later than e */
+        const size_t mid = lo + (hi - lo) / 2;
+        if (q->bottom[mid].time <= e.time)
             lo = mid + 1;
         else
             hi = mid;
     }
     memmove(&q->bottom[lo + 1], &q->bottom[lo], (q->bottom_size - lo) * sizeof *q->bottom);
-    q->bottom[lo] = (bottom_entry){time, seq, h};
+    q->bottom[lo] = e;
     q->bottom_size++;
     return 0;
 }
-
-static int spread(evq *q, uint32_t head, size_t count, int64_t start, uint64_t span);
 
 /* Turns a full bottom into a new finest rung over [its least time, the
  * start of what comes after it), when that spans more than one second.
@@ -264,27 +415,28 @@ static int spread_bottom(evq *q)
         q->n_rungs > 0 ? rung_position(&q->rungs[q->n_rungs - 1]) : q->top_start;
     if (upper <= lo || upper - 1 == lo)
         return 0;  /* every time in bottom is one second: nothing to split */
-    uint32_t list = NIL;
-    for (size_t i = q->bottom_head; i < q->bottom_size; i++) {
-        q->nodes[q->bottom[i].handle].next = list;
-        list = q->bottom[i].handle;
-    }
+    rung *r = new_rung(q, count, lo, (uint64_t)upper - (uint64_t)lo);
+    if (!r)
+        return -1;
+    for (size_t i = q->bottom_head; i < q->bottom_size; i++)
+        rung_add(q, r, q->bottom[i]);
     q->bottom_head = q->bottom_size = 0;
-    return spread(q, list, count, lo, (uint64_t)upper - (uint64_t)lo) == 0 ? 1 : -1;
+    return 1;
 }
 
-/* Puts stored event h where its time belongs. Returns 0 or -1 (out of
- * memory: only bottom and a new rung can need memory). */
-static int place(evq *q, evq_handle h)
+/* Puts a new entry (the greatest seq yet) where its time belongs. Returns 0
+ * or -1 when out of memory (nothing changed). */
+static int place(evq *q, entry e)
 {
-    const int64_t t = q->nodes[h].time;
-    if (t >= q->top_start) {
-        top_add(q, h);
+    if (reserve_chunks(q, 1) != 0)
+        return -1;
+    if (e.time >= q->top_start) {
+        top_add(q, e);
         return 0;
     }
     for (size_t r = 0; r < q->n_rungs; r++) {
-        if (t >= rung_position(&q->rungs[r])) {
-            bucket_add(q, &q->rungs[r], h);
+        if (e.time >= rung_position(&q->rungs[r])) {
+            rung_add(q, &q->rungs[r], e);
             return 0;
         }
     }
@@ -292,75 +444,87 @@ static int place(evq *q, evq_handle h)
     if (spread_status < 0)
         return -1;
     if (spread_status == 1)
-        return place(q, h);  /* once: bottom is empty now */
-    return bottom_add(q, t, q->nodes[h].seq, h);
+        return place(q, e);  /* once: bottom is empty now */
+    return bottom_insert(q, e);
 }
 
 /* ---- refilling bottom ---- */
 
-/* Spreads the list at `head` (count events, times in [start, start +
- * span)) over a new rung of about `count` buckets. Returns 0 or -1. */
-static int spread(evq *q, uint32_t head, size_t count, int64_t start, uint64_t span)
+/* Counting sort of list l's entries, whose times lie in [lo, lo + span),
+ * into out (stable: a histogram of times, then each entry in list order to
+ * its time's next slot). span <= COUNTING_SORT_SPAN. */
+static void counting_sort(const evq *q, const list *l, int64_t lo, uint64_t span, entry *out)
 {
-    rung *r = &q->rungs[q->n_rungs];
-    uint64_t width = span / count + (span % count != 0);
-    width = width ? width : 1;
-    size_t n = (size_t)(span / width + (span % width != 0));
-    if (reserve_buckets(r, n) != 0)
+    uint32_t next_slot[COUNTING_SORT_SPAN + 1];
+    memset(next_slot, 0, (span + 1) * sizeof *next_slot);
+    for (uint32_t c = l->head; c != NIL; c = q->chunks[c].next) {
+        const chunk *k = &q->chunks[c];
+        const uint32_t fill = chunk_fill(l, c);
+        for (uint32_t i = 0; i < fill; i++)
+            next_slot[(uint64_t)k->entries[i].time - (uint64_t)lo + 1]++;
+    }
+    for (uint64_t t = 1; t <= span; t++)
+        next_slot[t] += next_slot[t - 1];
+    for (uint32_t c = l->head; c != NIL; c = q->chunks[c].next) {
+        const chunk *k = &q->chunks[c];
+        const uint32_t fill = chunk_fill(l, c);
+        for (uint32_t i = 0; i < fill; i++)
+            out[next_slot[(uint64_t)k->entries[i].time - (uint64_t)lo]++] = k->entries[i];
+    }
+}
+
+/* Moves list l, whose times lie in [lo, lo + span) (span 0: anywhere), into
+ * the empty bottom, sorted by (time, seq); with span 1 (one time) it is in
+ * that order already. Frees l's chunks. Returns 0, or -1 when out of memory
+ * (nothing changed). */
+static int to_bottom(evq *q, list l, int64_t lo, uint64_t span)
+{
+    q->bottom_head = q->bottom_size = 0;
+    if (reserve_bottom(q, l.count) != 0)
         return -1;
-    r->start = start;
-    r->width = width;
-    r->n_buckets = n;
-    r->cur = 0;
-    for (size_t b = 0; b < n; b++) {
-        r->heads[b] = NIL;
-        r->counts[b] = 0;
+    const int counting = l.count >= COUNTING_SORT_MIN && span > 1 && span <= COUNTING_SORT_SPAN;
+    if (counting)
+        counting_sort(q, &l, lo, span, q->bottom);
+    entry *out = q->bottom;
+    for (uint32_t c = l.head; c != NIL;) {
+        const chunk *k = &q->chunks[c];
+        const uint32_t fill = chunk_fill(&l, c);
+        if (!counting)
+            memcpy(out, k->entries, fill * sizeof *out);
+        out += fill;
+        const uint32_t next = k->next;
+        release_chunk(q, c);
+        c = next;
     }
-    q->n_rungs++;
-    while (head != NIL) {
-        uint32_t next = q->nodes[head].next;
-        bucket_add(q, r, head);
-        head = next;
-    }
+    q->bottom_size = l.count;
+    if (!counting && span != 1)
+        sort_by_time(q->bottom, l.count);
+    /* The first pops' payloads, which the next pops will read. */
+    for (size_t i = 0; i < l.count && i < PREFETCH_AHEAD; i++)
+        __builtin_prefetch(&q->handles.payloads[q->bottom[i].handle]);
     return 0;
 }
 
-/* Moves the list at `head` into bottom (which is empty), dropping dead
- * events, sorted by (time, seq). Returns 0 or -1. */
-static int to_bottom(evq *q, uint32_t head, size_t count)
-{
-    if (reserve_bottom(q, count) != 0)
-        return -1;
-    while (head != NIL) {
-        node *e = &q->nodes[head];
-        uint32_t next = e->next;
-        if (e->seq == SEQ_DEAD) {
-            q->dead--;
-            release_handle(q, head);
-        } else {
-            q->bottom[q->bottom_size++] = (bottom_entry){e->time, e->seq, head};
-        }
-        head = next;
-    }
-    qsort(q->bottom + q->bottom_head, q->bottom_size - q->bottom_head, sizeof *q->bottom,
-          compare_bottom);
-    return 0;
-}
-
-/* Top becomes rung 0 (or, when small or all at one time, bottom). */
+/* Top becomes rung 0 (or, when small or all at one time, bottom). Returns 0
+ * or -1 when out of memory (nothing changed). */
 static int take_top(evq *q)
 {
-    uint32_t head = q->top;
-    size_t count = q->top_count;
+    const list l = q->top;
     const int64_t lo = q->top_min, hi = q->top_max;
-    q->top = NIL;
-    q->top_count = 0;
+    const uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;  /* 0: the whole int64 range */
+    if (l.count <= BUCKET_SORT_MAX || hi == lo || span == 0) {
+        if (to_bottom(q, l, lo, span) != 0)
+            return -1;
+    } else {
+        rung *r = new_rung(q, l.count, lo, span);
+        if (!r)
+            return -1;
+        move_to_rung(q, l, r);
+    }
+    q->top = EMPTY_LIST;
     /* Later pushes at or after hi + 1 go to top again (saturating). */
     q->top_start = hi == INT64_MAX ? INT64_MAX : hi + 1;
-    const uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;  /* 0: the whole int64 range */
-    if (count <= BUCKET_SORT_MAX || hi == lo || span == 0)
-        return to_bottom(q, head, count);
-    return spread(q, head, count, lo, span);
+    return 0;
 }
 
 /* Fills the empty bottom from the ladder. Returns 0 or -1. */
@@ -368,45 +532,64 @@ static int refill(evq *q)
 {
     while (q->bottom_head == q->bottom_size && q->live > 0) {
         if (q->n_rungs == 0) {
-            assert(q->top_count > 0);  /* the live events must be somewhere */
+            assert(q->top.count > 0);  /* the live events must be somewhere */
             if (take_top(q) != 0)
                 return -1;
             continue;
         }
         rung *r = &q->rungs[q->n_rungs - 1];
-        while (r->cur < r->n_buckets && r->counts[r->cur] == 0)
+        while (r->cur < r->n_buckets && r->buckets[r->cur].count == 0)
             r->cur++;
         if (r->cur == r->n_buckets) {
             q->n_rungs--;
             continue;
         }
         const size_t b = r->cur++;
-        const uint32_t head = r->heads[b];
-        const size_t count = r->counts[b];
-        if (count <= BUCKET_SORT_MAX || r->width == 1 || q->n_rungs == MAX_RUNGS) {
-            if (to_bottom(q, head, count) != 0)
-                return -1;
+        const list l = r->buckets[b];
+        r->buckets[b] = EMPTY_LIST;
+        const uint64_t width = r->width;
+        const int64_t start = (int64_t)((uint64_t)r->start + ((uint64_t)b << r->shift));
+        /* A rung whose last bucket is taken is spent: drop it now (its
+         * position past the end could overflow), and what comes after it
+         * (a coarser rung's position or top_start) bounds what it held. */
+        const int spent = r->cur == r->n_buckets;
+        q->n_rungs -= (size_t)spent;
+        int status;
+        if (l.count <= BUCKET_SORT_MAX || width == 1 || q->n_rungs == MAX_RUNGS) {
+            status = to_bottom(q, l, start, width);
         } else {
-            const int64_t start = (int64_t)((uint64_t)r->start + (uint64_t)b * r->width);
-            if (spread(q, head, count, start, r->width) != 0)
-                return -1;
+            rung *finer = new_rung(q, l.count, start, width);  /* r's place when spent */
+            status = finer ? 0 : -1;
+            if (finer)
+                move_to_rung(q, l, finer);
+        }
+        if (status != 0) {  /* nothing moved: put the bucket back */
+            q->n_rungs += (size_t)spent;
+            r->buckets[b] = l;
+            r->cur = b;
+            return -1;
         }
     }
     return 0;
 }
 
 /* Drops dead events from bottom's head, then refills it: afterwards
- * bottom's head is the least live event, if any. Returns 0 or -1. */
+ * bottom's head is the least live event, if any. Fetches the payload that
+ * is PREFETCH_AHEAD pops away into the cache. Returns 0 or -1. */
 static int settle(evq *q)
 {
     for (;;) {
         while (q->bottom_head < q->bottom_size) {
             const evq_handle h = q->bottom[q->bottom_head].handle;
-            if (q->nodes[h].seq != SEQ_DEAD)
+            if (q->handles.payloads[h].seq != EVQ__SEQ_DEAD) {
+                if (q->bottom_head + PREFETCH_AHEAD < q->bottom_size)
+                    __builtin_prefetch(
+                        &q->handles.payloads[q->bottom[q->bottom_head + PREFETCH_AHEAD].handle]);
                 return 0;
+            }
             q->bottom_head++;
             q->dead--;
-            release_handle(q, h);
+            evq__handle_release(&q->handles, h);
         }
         if (q->live == 0)
             return 0;
@@ -415,87 +598,132 @@ static int settle(evq *q)
     }
 }
 
-/* Gathers every stored live event into top, freeing the dead, and empties
- * the rungs and bottom; the next settle rebuilds the ladder. */
-static void rebuild(evq *q)
+/* ---- rebuilding without the dead ---- */
+
+typedef struct keyed_entry {
+    int64_t time;
+    uint64_t seq;
+    evq_handle handle;
+} keyed_entry;
+
+static int compare_keyed(const void *pa, const void *pb)
 {
-    uint32_t list = q->top;
-    q->top = NIL;
-    q->top_count = 0;
-    for (size_t r = 0; r < q->n_rungs; r++) {
-        rung *g = &q->rungs[r];
-        for (size_t b = g->cur; b < g->n_buckets; b++) {
-            uint32_t h = g->heads[b];
-            while (h != NIL) {
-                uint32_t next = q->nodes[h].next;
-                q->nodes[h].next = list;
-                list = h;
-                h = next;
-            }
+    const keyed_entry *a = pa, *b = pb;
+    if (a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Appends the live entries of list l to keyed[*n], releasing the dead. */
+static void gather_list(evq *q, list l, keyed_entry *keyed, size_t *n)
+{
+    for (uint32_t c = l.head; c != NIL; c = q->chunks[c].next) {
+        const chunk *k = &q->chunks[c];
+        const uint32_t fill = chunk_fill(&l, c);
+        for (uint32_t i = 0; i < fill; i++) {
+            const entry e = k->entries[i];
+            const uint64_t seq = q->handles.payloads[e.handle].seq;
+            if (seq == EVQ__SEQ_DEAD)
+                evq__handle_release(&q->handles, e.handle);
+            else
+                keyed[(*n)++] = (keyed_entry){e.time, seq, e.handle};
         }
     }
-    q->n_rungs = 0;
+}
+
+/* Frees every dead event and puts the live ones, sorted, into bottom, with
+ * no rungs and an empty top after them. When out of memory it does nothing
+ * (the dead then stay until they reach bottom's head, which is correct,
+ * only slower). */
+static void rebuild(evq *q)
+{
+    const size_t stored = q->live + q->dead;
+    keyed_entry *keyed = malloc((stored > 0 ? stored : 1) * sizeof *keyed);
+    if (!keyed || reserve_bottom(q, q->live) != 0) {  /* bottom may hold all the live */
+        free(keyed);
+        return;
+    }
+    size_t n = 0;
     for (size_t i = q->bottom_head; i < q->bottom_size; i++) {
-        q->nodes[q->bottom[i].handle].next = list;
-        list = q->bottom[i].handle;
-    }
-    q->bottom_head = q->bottom_size = 0;
-    q->top_start = INT64_MIN;
-    while (list != NIL) {
-        uint32_t next = q->nodes[list].next;
-        if (q->nodes[list].seq == SEQ_DEAD)
-            release_handle(q, list);
+        const entry e = q->bottom[i];
+        const uint64_t seq = q->handles.payloads[e.handle].seq;
+        if (seq == EVQ__SEQ_DEAD)
+            evq__handle_release(&q->handles, e.handle);
         else
-            top_add(q, list);
-        list = next;
+            keyed[n++] = (keyed_entry){e.time, seq, e.handle};
     }
+    for (size_t r = 0; r < q->n_rungs; r++)
+        for (size_t b = q->rungs[r].cur; b < q->rungs[r].n_buckets; b++)
+            gather_list(q, q->rungs[r].buckets[b], keyed, &n);
+    gather_list(q, q->top, keyed, &n);
+    assert(n == q->live);
+    qsort(keyed, n, sizeof *keyed, compare_keyed);
+    for (size_t i = 0; i < n; i++)
+        q->bottom[i] = (entry){.time = keyed[i].time, .handle = keyed[i].handle};
+    q->bottom_head = 0;
+    q->bottom_size = n;
+    free(keyed);
+    /* Every chunk is free again. */
+    q->chunks_used = q->free_chunk_count = 0;
+    q->free_chunks = NIL;
+    q->n_rungs = 0;
+    q->top = EMPTY_LIST;
+    q->top_start = n == 0 ? INT64_MIN
+                   : q->bottom[n - 1].time == INT64_MAX ? INT64_MAX
+                                                        : q->bottom[n - 1].time + 1;
     q->dead = 0;
 }
 
 /* ---- the interface ---- */
 
+/* Pushes an event; see evq.h. Returns its handle, or EVQ_NO_HANDLE when out
+ * of memory. O(1) amortised. */
 evq_handle evq_push(evq *q, int64_t time, int32_t kind, int32_t arg, void *data)
 {
-    evq_handle h = take_handle(q);
+    const evq_handle h = evq__handle_take(&q->handles);
     if (h == EVQ_NO_HANDLE)
         return EVQ_NO_HANDLE;
-    q->nodes[h] = (node){.time = time, .seq = q->next_seq, .data = data, .kind = kind,
-                         .arg = arg, .next = NIL};
-    if (place(q, h) != 0) {
-        release_handle(q, h);
+    if (place(q, (entry){.time = time, .handle = h}) != 0) {
+        evq__handle_release(&q->handles, h);
         return EVQ_NO_HANDLE;
     }
-    q->next_seq++;
+    q->handles.payloads[h] =
+        (evq__payload){.seq = q->next_seq++, .kind = kind, .arg = arg, .data = data};
+    const int was_empty = q->live == 0;
     q->live++;
-    if (q->bottom_head == q->bottom_size && settle(q) != 0)
+    /* Bottom's head can be dead (or bottom empty) only when nothing was live. */
+    if ((was_empty || q->bottom_head == q->bottom_size) && settle(q) != 0)
         return EVQ_NO_HANDLE;  /* not reachable in practice: the event is queued */
     return h;
 }
 
-static void fill_event(const evq *q, evq_handle h, evq_event *out)
-{
-    const node *e = &q->nodes[h];
-    *out = (evq_event){.time = e->time, .seq = e->seq, .kind = e->kind, .arg = e->arg,
-                       .data = e->data};
-}
-
+/* Pops the least event; see evq.h. Returns 1, or 0 when empty. */
 int evq_pop(evq *q, evq_event *out)
 {
     if (q->live == 0)
         return 0;
-    const evq_handle h = q->bottom[q->bottom_head++].handle;
-    fill_event(q, h, out);
-    release_handle(q, h);
+    const entry e = q->bottom[q->bottom_head++];
+    evq__fill_event(&q->handles, e.handle, e.time, out);
+    evq__handle_release(&q->handles, e.handle);
     q->live--;
     (void)settle(q);  /* out of memory here leaves bottom empty; the next push refills */
     return 1;
 }
 
+/* Pops the least event if it is due by `limit`; see evq.h. */
+int evq_pop_until(evq *q, int64_t limit, evq_event *out)
+{
+    if (q->live == 0 || q->bottom[q->bottom_head].time > limit)
+        return 0;
+    return evq_pop(q, out);
+}
+
+/* Cancels by handle; see evq.h. Amortised O(1). */
 int evq_cancel(evq *q, evq_handle h)
 {
-    if (h >= q->handle_count || q->nodes[h].seq >= SEQ_FREE)
+    if (!evq__handle_live(&q->handles, h))
         return 0;
-    q->nodes[h].seq = SEQ_DEAD;
+    q->handles.payloads[h].seq = EVQ__SEQ_DEAD;
     q->live--;
     q->dead++;
     if (q->dead > q->live + DEAD_SLACK)
@@ -504,11 +732,13 @@ int evq_cancel(evq *q, evq_handle h)
     return 1;
 }
 
+/* Copies the least event; see evq.h. Returns 1, or 0 when empty. */
 int evq_peek(const evq *q, evq_event *out)
 {
     if (q->live == 0)
         return 0;
-    fill_event(q, q->bottom[q->bottom_head].handle, out);
+    const entry e = q->bottom[q->bottom_head];
+    evq__fill_event(&q->handles, e.handle, e.time, out);
     return 1;
 }
 

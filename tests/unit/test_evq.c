@@ -228,6 +228,72 @@ static void test_random_wide_spans(void **unused)
     run_phases(mixes, operations, 3, 0x082efa98ec4e6c89ULL, 0);
 }
 
+/* Times anywhere in int64, both ends included, some negative, and pushes
+ * before what has already popped (the queue allows it; the engine does
+ * not): ladder buckets as wide as 2^63 s, and rungs that end past INT64_MAX. */
+static void test_random_extreme_times(void **unused)
+{
+    (void)unused;
+    evq *q = evq_create(0);
+    assert_non_null(q);
+    evq_reference r = {0};
+    uint64_t rng = 0x452821e638d01377ULL;
+    static const int64_t edges[] = {INT64_MIN, INT64_MIN + 1, -1, 0, 1, INT64_MAX - 1, INT64_MAX};
+    for (int i = 0; i < 60000; i++) {
+        const uint64_t roll = script_random(&rng) % 100;
+        if (roll < 55 || r.size == 0) {
+            const uint64_t pick = script_random(&rng);
+            int64_t time;
+            if (pick % 4 == 0)
+                time = edges[(pick >> 8) % 7];
+            else if (pick % 4 == 1)  /* near the top of the range: ties and one-second buckets */
+                time = INT64_MAX - (int64_t)((pick >> 8) % 5000);
+            else
+                time = (int64_t)script_random(&rng);
+            const int32_t arg = (int32_t)(pick % 1000003);
+            const evq_handle h = evq_push(q, time, 5, arg, NULL);
+            assert_int_not_equal(h, EVQ_NO_HANDLE);
+            ref_insert(&r, (ref_event){time, r.next_seq++, 5, arg, h});
+        } else if (roll < 90) {
+            script_pop_and_compare(q, &r);
+        } else {
+            const size_t k = script_random(&rng) % r.size;
+            assert_int_equal(evq_cancel(q, r.events[k].handle), 1);
+            ref_remove_at(&r, k);
+        }
+        assert_int_equal(evq_size(q), r.size);
+    }
+    evq_script_drain(q, &r);
+    evq_destroy(q);
+    free(r.events);
+}
+
+/* evq_pop_until pops only what is due by its limit, and leaves the rest. */
+static void test_pop_until(void **unused)
+{
+    (void)unused;
+    evq *q = evq_create(4);
+    evq_event ev;
+    assert_int_equal(evq_pop_until(q, INT64_MAX, &ev), 0);  /* empty */
+    static const int64_t times[] = {7207, 3593, 86413, 3593};
+    for (int i = 0; i < 4; i++)
+        evq_push(q, times[i], 1, i, NULL);
+    assert_int_equal(evq_pop_until(q, 3592, &ev), 0);
+    assert_int_equal(evq_size(q), 4);
+    assert_int_equal(evq_pop_until(q, 3593, &ev), 1);
+    assert_int_equal(ev.arg, 1);
+    assert_int_equal(evq_pop_until(q, 3593, &ev), 1);
+    assert_int_equal(ev.arg, 3);
+    assert_int_equal(evq_pop_until(q, 86412, &ev), 1);
+    assert_int_equal(ev.time, 7207);
+    assert_int_equal(evq_pop_until(q, 86412, &ev), 0);
+    assert_int_equal(evq_size(q), 1);
+    assert_int_equal(evq_pop_until(q, 86413, &ev), 1);
+    assert_int_equal(ev.arg, 2);
+    assert_int_equal(evq_size(q), 0);
+    evq_destroy(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +308,8 @@ int main(void)
         cmocka_unit_test(test_random_all_ties),
         cmocka_unit_test(test_random_mass_cancel),
         cmocka_unit_test(test_random_wide_spans),
+        cmocka_unit_test(test_random_extreme_times),
+        cmocka_unit_test(test_pop_until),
     };
     return cmocka_run_group_tests_name("evq", tests, NULL, NULL);
 }

@@ -29,15 +29,15 @@ static void check_invariants(const evq *q)
 {
     assert_int_equal((uintptr_t)&q->heap[1] % CACHE_LINE, 0);
     /* Above the limit only while more entries than that were there. */
-    assert_true(q->next_rank <= EVQ_HEAP4_RANK_LIMIT || q->next_rank <= q->handle_count);
+    assert_true(q->next_rank <= EVQ_HEAP4_RANK_LIMIT || q->next_rank <= q->handles.handle_count);
     size_t dead = 0;
     uint64_t *ranks = malloc((q->entries + 1) * sizeof *ranks);
     assert_non_null(ranks);
     for (size_t i = 0; i < q->entries; i++) {
         const heap_entry e = q->heap[i];
-        const uint64_t seq = q->payloads[entry_handle(e)].seq;
-        assert_int_not_equal(seq, SEQ_FREE);
-        dead += seq == SEQ_DEAD;
+        const uint64_t seq = q->handles.payloads[entry_handle(e)].seq;
+        assert_int_not_equal(seq, EVQ__SEQ_FREE);
+        dead += seq == EVQ__SEQ_DEAD;
         ranks[i] = e.order >> 32;
         assert_true(ranks[i] < q->next_rank);
         if (i > 0)
@@ -50,10 +50,10 @@ static void check_invariants(const evq *q)
     assert_int_equal(dead, q->dead);
     assert_true(q->dead <= q->entries - q->dead + DEAD_SLACK);
     if (q->entries > 0)
-        assert_int_not_equal(q->payloads[entry_handle(q->heap[0])].seq, SEQ_DEAD);
-    for (size_t k = 0; k < q->free_count; k++)
-        assert_int_equal(q->payloads[q->free_handles[k]].seq, SEQ_FREE);
-    assert_int_equal(q->entries + q->free_count, q->handle_count);
+        assert_int_not_equal(q->handles.payloads[entry_handle(q->heap[0])].seq, EVQ__SEQ_DEAD);
+    for (size_t k = 0; k < q->handles.free_count; k++)
+        assert_int_equal(q->handles.payloads[q->handles.free_handles[k]].seq, EVQ__SEQ_FREE);
+    assert_int_equal(q->entries + q->handles.free_count, q->handles.handle_count);
 }
 
 /* Runs the mixes, checking the invariants after each phase and that ranks
