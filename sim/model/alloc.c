@@ -70,6 +70,9 @@ struct alloc {
     size_t n_pool, cap_pool;
     int *pool;                      /* block indices of one provider's pool */
     size_t *group_cursor;           /* n_groups + 1 */
+    int64_t *group_failed;          /* n_groups + 1: FLEET_FAILED GPUs of the group's
+                                       installed range at the last rebuild */
+    int64_t *group_maintenance;     /* n_groups + 1: its FLEET_MAINTENANCE GPUs */
     int *sorted_phases;             /* phases in fleet order */
     size_t *group_first_phase;      /* n_groups + 1: group g's phases are
                                        sorted_phases[first[g], first[g + 1]) */
@@ -142,7 +145,10 @@ static capsim_status lay_out(alloc *a)
     a->groups = calloc(a->n_groups + 1, sizeof *a->groups);
     a->group_first_phase = calloc(a->n_groups + 1, sizeof *a->group_first_phase);
     a->group_cursor = calloc(a->n_groups + 1, sizeof *a->group_cursor);
-    if (!a->groups || !a->group_first_phase || !a->group_cursor)
+    a->group_failed = calloc(a->n_groups + 1, sizeof *a->group_failed);
+    a->group_maintenance = calloc(a->n_groups + 1, sizeof *a->group_maintenance);
+    if (!a->groups || !a->group_first_phase || !a->group_cursor || !a->group_failed ||
+        !a->group_maintenance)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     size_t g = 0, at = 0;
     for (size_t i = 0; i < s->n_phases; i++) {
@@ -307,6 +313,7 @@ void alloc_destroy(alloc *a)
         a->contract_leaves, a->hops, a->segments, a->blocks, a->dc_installed, a->dc_healthy, a->dc_failed,
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
         a->group_cursor, a->sorted_phases, a->group_first_phase, a->gpu_order,
+        a->group_failed, a->group_maintenance,
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
@@ -372,31 +379,10 @@ static size_t online_end(const alloc *a, size_t g)
     return end;
 }
 
-/* From i, skips whole 64-byte blocks of FLEET_HEALTHY (0) states: returns
- * the start of the first block that holds another state, or of the first
- * that would pass hi. Eight word loads and seven ORs per block. (A memcpy
- * of the block into an array of eight words went through the stack, and
- * that scan was half of every rebuild's time in the default scenario.) */
-static size_t clean_blocks_end(const uint8_t *restrict state, size_t i, size_t hi)
+/* The first GPU of [i, hi) that is not healthy, or hi: eight states at a
+ * time (FLEET_HEALTHY is 0), then one. */
+static size_t first_unhealthy(const uint8_t *state, size_t i, size_t hi)
 {
-    for (; i + 64 <= hi; i += 64) {
-        uint64_t any = 0;
-        for (size_t k = 0; k < 64; k += 8) {
-            uint64_t word;
-            memcpy(&word, state + i + k, sizeof word);
-            any |= word;
-        }
-        if (any != 0)
-            break;
-    }
-    return i;
-}
-
-/* The first GPU of [i, hi) that is not healthy, or hi: 64 states, then
- * eight, at a time (FLEET_HEALTHY is 0), so a clean group costs a fast scan. */
-static size_t next_unhealthy(const uint8_t *state, size_t i, size_t hi)
-{
-    i = clean_blocks_end(state, i, hi);
     while (i + 8 <= hi) {
         uint64_t word;
         memcpy(&word, state + i, sizeof word);
@@ -409,21 +395,69 @@ static size_t next_unhealthy(const uint8_t *state, size_t i, size_t hi)
     return i;
 }
 
-/* Moves the healthy GPUs of [lo, hi) to the front by swapping each
- * unhealthy GPU near the front with the last healthy one (each GPU's facts,
- * state, perf and remaining hazard, move with it). Not stable, but
- * deterministic; GPUs of one type in one DC are interchangeable. O(hi - lo)
- * bytes scanned, O(swaps) moved. Returns the end of the healthy part. */
-static size_t partition_healthy(alloc *a, fleet *f, size_t lo, size_t hi)
+/* The first GPU of [i, hi) that is not healthy, or hi. A block that
+ * state_changed leaves unmarked and that ends at or before clean_hi holds
+ * only healthy GPUs (see partition_healthy) and is skipped unread. */
+static size_t next_unhealthy(const fleet *f, size_t i, size_t hi, size_t clean_hi)
 {
-    (void)a;
-    size_t i = lo, j = hi;
+    while (i < hi) {
+        const size_t block = i / FLEET_BLOCK_GPUS, block_end = (block + 1) * FLEET_BLOCK_GPUS;
+        if (block_end <= clean_hi && !f->state_changed[block]) {
+            i = block_end;
+            continue;
+        }
+        const size_t stop = block_end < hi ? block_end : hi;
+        i = first_unhealthy(f->state, i, stop);
+        if (i < stop)
+            return i;
+    }
+    return hi;
+}
+
+/* The largest j' in [i, j] with GPU j' - 1 healthy, or i when there is
+ * none. A block that state_changed leaves unmarked and that lies within
+ * [tail_lo, tail_hi) holds no healthy GPU and is skipped unread. */
+static size_t prev_healthy_end(const fleet *f, size_t i, size_t j, size_t tail_lo,
+                               size_t tail_hi)
+{
+    while (j > i) {
+        const size_t block = (j - 1) / FLEET_BLOCK_GPUS, block_lo = block * FLEET_BLOCK_GPUS;
+        if (block_lo >= tail_lo && block_lo + FLEET_BLOCK_GPUS <= tail_hi &&
+            !f->state_changed[block]) {
+            j = block_lo > i ? block_lo : i;
+            continue;
+        }
+        if (f->state[j - 1] == FLEET_HEALTHY)
+            return j;
+        j--;
+    }
+    return j;
+}
+
+/* Moves the healthy GPUs of group gr's installed range [lo, online_hi) to
+ * the front by swapping each unhealthy GPU near the front with the last
+ * healthy one (each GPU's facts, state, perf and remaining hazard, move
+ * with it). Not stable, but deterministic; GPUs of one type in one DC are
+ * interchangeable. Returns the end of the healthy part.
+ *
+ * Incremental, with the same swaps as a full scan. gr->healthy_hi and
+ * old_online_hi are what the last partition of this group left: [lo,
+ * healthy_hi) healthy and [healthy_hi, old_online_hi) not, and since then
+ * states changed only in blocks that state_changed marks (GPUs past
+ * old_online_hi were installed since, and are read). The scans only read
+ * the GPUs in [i, j), which no swap of this partition has touched, so an
+ * unmarked block there still holds what the last partition left, and is
+ * skipped: O(blocks of the group + GPUs of marked blocks + swaps). A group
+ * never partitioned has healthy_hi = old_online_hi = lo: nothing skipped. */
+static size_t partition_healthy(fleet *f, const alloc_group *gr, size_t old_online_hi)
+{
+    const size_t clean_hi = gr->healthy_hi;
+    size_t i = gr->lo, j = gr->online_hi;
     for (;;) {
-        i = next_unhealthy(f->state, i, j);
+        i = next_unhealthy(f, i, j, clean_hi);
         if (i >= j)
             return j;                 /* [lo, j) healthy, [j, hi) not */
-        while (j > i && f->state[j - 1] != FLEET_HEALTHY)
-            j--;
+        j = prev_healthy_end(f, i, j, clean_hi, old_online_hi);
         if (j == i)
             return i;
         fleet_swap(f, i, j - 1);      /* i unhealthy, j - 1 healthy */
@@ -432,7 +466,28 @@ static size_t partition_healthy(alloc *a, fleet *f, size_t lo, size_t hi)
     }
 }
 
-/* Updates every group's installed and healthy ranges and the DC counts. */
+/* Whether a state in [lo, hi) may have changed since the last
+ * fleet_clear_changed: a block of it marked in state_changed. */
+static int range_changed(const fleet *f, size_t lo, size_t hi)
+{
+    if (hi <= lo)
+        return 0;
+    for (size_t b = lo / FLEET_BLOCK_GPUS; b <= (hi - 1) / FLEET_BLOCK_GPUS; b++)
+        if (f->state_changed[b])
+            return 1;
+    return 0;
+}
+
+/* Updates every group's installed and healthy ranges, its failed and
+ * maintenance counts, and the DC counts, then clears the fleet's
+ * state_changed. Only a group whose installed range grew, or with a state
+ * changed since the last rebuild (state_changed), is repartitioned and
+ * recounted: any other keeps the layout and counts of the last rebuild,
+ * which a full repartition would leave exactly as they are (it would find
+ * no unhealthy GPU before healthy_hi and no healthy one after it, and make
+ * no swap). The first rebuild repartitions every group (all blocks are
+ * marked at fleet_create; a rebuild that repartitions after a direct write
+ * to state needs that write marked). */
 static void refresh_groups(alloc *a, fleet *f)
 {
     const size_t nd = a->ent->n_datacenters;
@@ -442,8 +497,18 @@ static void refresh_groups(alloc *a, fleet *f)
     memset(a->dc_maintenance, 0, nd * sizeof *a->dc_maintenance);
     for (size_t g = 0; g < a->n_groups; g++) {
         alloc_group *gr = &a->groups[g];
+        const size_t old_online_hi = gr->online_hi;
         gr->online_hi = online_end(a, g);
-        gr->healthy_hi = partition_healthy(a, f, gr->lo, gr->online_hi);
+        if (gr->online_hi != old_online_hi || range_changed(f, gr->lo, gr->online_hi)) {
+            gr->healthy_hi = partition_healthy(f, gr, old_online_hi);
+            int64_t failed = 0, maintenance = 0;
+            for (size_t i = gr->healthy_hi; i < gr->online_hi; i++) {
+                failed += f->state[i] == FLEET_FAILED;
+                maintenance += f->state[i] == FLEET_MAINTENANCE;
+            }
+            a->group_failed[g] = failed;
+            a->group_maintenance[g] = maintenance;
+        }
         const int dc = gr->datacenter;
         if (dc < 0) {   /* a reserved site not yet decided: nothing online */
             assert(gr->online_hi == gr->lo);
@@ -451,11 +516,10 @@ static void refresh_groups(alloc *a, fleet *f)
         }
         a->dc_installed[dc] += (int64_t)(gr->online_hi - gr->lo);
         a->dc_healthy[dc] += (int64_t)(gr->healthy_hi - gr->lo);
-        for (size_t i = gr->healthy_hi; i < gr->online_hi; i++) {
-            a->dc_failed[dc] += f->state[i] == FLEET_FAILED;
-            a->dc_maintenance[dc] += f->state[i] == FLEET_MAINTENANCE;
-        }
+        a->dc_failed[dc] += a->group_failed[g];
+        a->dc_maintenance[dc] += a->group_maintenance[g];
     }
+    fleet_clear_changed(f);
 }
 
 /* ---- rebuild: carving ---- */

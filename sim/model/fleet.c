@@ -75,8 +75,6 @@
 #define FLEET_CHUNK_GPUS 1024
 _Static_assert(FLEET_CHUNK_GPUS % FLEET_LANES == 0 && FLEET_CHUNK_GPUS / FLEET_LANES <= UINT8_MAX,
                "chunks keep each GPU in its lane, and the uint8 healthy counts cannot overflow");
-/* GPUs per threshold block (block_least): fixed fleet positions [64 b, 64 b + 64). */
-#define FLEET_BLOCK_GPUS 64
 
 /* One partition of [0, n) into ranges, with their clocks. */
 typedef struct range_table {
@@ -186,6 +184,7 @@ static fleet_clocks *clocks_create(size_t n)
 static void fill_defaults(fleet *f)
 {
     memset(f->state, FLEET_HEALTHY, f->n);
+    memset(f->state_changed, 1, f->n / FLEET_BLOCK_GPUS + 1);
     memset(f->util, 0, f->n * sizeof *f->util);     /* all-zero bits = 0.0f */
     memset(f->power_w, 0, f->n * sizeof *f->power_w);
     for (size_t i = 0; i < f->n; i++) {
@@ -228,6 +227,8 @@ fleet *fleet_create(size_t n)
         goto fail;
     if (!(f->perf_tree = alloc_aligned((n + 1) * sizeof *f->perf_tree)))
         goto fail;
+    if (!(f->state_changed = alloc_aligned(n / FLEET_BLOCK_GPUS + 1)))
+        goto fail;
     if (!(f->clocks = clocks_create(n)))
         goto fail;
     fill_defaults(f);
@@ -242,6 +243,7 @@ void fleet_destroy(fleet *f)
 {
     if (!f)
         return;
+    free(f->state_changed);
     free(f->perf_tree);
     free(f->allocation);
     free(f->threshold);
@@ -402,6 +404,7 @@ static uint32_t check_gpu(fleet *f, size_t i, double now, double *least)
     const double t = f->threshold[i];
     if (t <= now) {
         f->state[i] = FLEET_NEW_FAILURE;
+        f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
         f->threshold[i] = t - now;
         return 1;
     }
@@ -452,6 +455,7 @@ static uint32_t scan_range(fleet *f, size_t k)
         if (*block <= now) {
             uint32_t got;
             *block = scan_block(f->state + i, f->threshold + i, now, &got);
+            f->state_changed[i / FLEET_BLOCK_GPUS] |= got != 0;
             fails += got;
         }
         least = *block < least ? *block : least;
@@ -517,6 +521,7 @@ size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t c
             break;
         i = (size_t)(hit - base);
         f->state[i] = FLEET_FAILED;
+        f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
         if (found < cap)
             out[found] = i;
         found++;
@@ -570,8 +575,12 @@ void fleet_swap(fleet *f, size_t i, size_t j)
             lower_bounds(f, ki, i, t_j);
         }
     }
-    f->state[i] = st_j;
-    f->state[j] = st_i;
+    if (st_i != st_j) {
+        f->state[i] = st_j;
+        f->state[j] = st_i;
+        f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
+        f->state_changed[j / FLEET_BLOCK_GPUS] = 1;
+    }
     f->threshold[i] = t_j;
     f->threshold[j] = t_i;
     const float perf_i = f->perf[i], perf_j = f->perf[j];
@@ -599,6 +608,7 @@ void fleet_renew(fleet *f, size_t i, double remaining)
 {
     assert(i < f->n);
     f->state[i] = FLEET_HEALTHY;
+    f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
     fleet_set_remaining(f, i, remaining);
 }
 
@@ -622,6 +632,7 @@ int fleet_take_down(fleet *f, size_t i, uint8_t to)
         return 0;
     f->threshold[i] = fleet_remaining_hazard(f, i);   /* frozen while down */
     f->state[i] = to;
+    f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
     return 1;
 }
 
@@ -630,7 +641,13 @@ void fleet_bring_up(fleet *f, size_t i)
     assert(i < f->n && f->state[i] != FLEET_HEALTHY);
     const double remaining = f->threshold[i];
     f->state[i] = FLEET_HEALTHY;
+    f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
     fleet_set_remaining(f, i, remaining);
+}
+
+void fleet_clear_changed(fleet *f)
+{
+    memset(f->state_changed, 0, f->n / FLEET_BLOCK_GPUS + 1);
 }
 
 double fleet_remaining_hazard(const fleet *f, size_t i)
