@@ -68,6 +68,9 @@
 #include <string.h>
 
 #define FLEET_ALIGN_BYTES 64
+/* GPUs per span of the range index (span_range): fixed fleet positions
+ * [4096 s, 4096 s + 4096). */
+#define FLEET_SPAN_GPUS 4096
 /* Count lanes of the kernel (see tick_kernel). */
 #define FLEET_LANES 32
 /* GPUs per chunk: 32 per lane, so a uint8 count lane cannot overflow; a
@@ -87,7 +90,10 @@ typedef struct range_table {
 struct fleet_clocks {
     range_table now, spare;   /* fleet_set_ranges builds in spare, then swaps */
     double *block_least;      /* per block: <= T of every healthy GPU of the block */
-    uint32_t *block_range;    /* per block: the range holding its first GPU (range_of) */
+    uint32_t *span_range;     /* per span of FLEET_SPAN_GPUS, and one more: the range
+                                 holding the span's first GPU (the last range for a span
+                                 past the fleet's end); see range_of */
+    size_t n_spans;           /* spans that hold a GPU: n / FLEET_SPAN_GPUS + 1 */
     size_t n;                 /* ranges of now (a copy, for range_of) */
     size_t *start;            /* now.start, clock and least, for the hot helpers */
     double *clock, *least;
@@ -150,7 +156,7 @@ static void clocks_destroy(fleet_clocks *c)
     table_free(&c->now);
     table_free(&c->spare);
     free(c->block_least);
-    free(c->block_range);
+    free(c->span_range);
     free(c);
 }
 
@@ -163,7 +169,7 @@ static fleet_clocks *clocks_create(size_t n)
         return NULL;
     const size_t blocks = n / FLEET_BLOCK_GPUS + 1;
     if (table_reserve(&c->now, 1) != 0 || !(c->block_least = malloc(blocks * sizeof *c->block_least)) ||
-        !(c->block_range = calloc(blocks, sizeof *c->block_range))) {
+        !(c->span_range = calloc(n / FLEET_SPAN_GPUS + 2, sizeof *c->span_range))) {
         clocks_destroy(c);
         return NULL;
     }
@@ -174,6 +180,7 @@ static fleet_clocks *clocks_create(size_t n)
     c->now.start[1] = n;
     c->now.clock[0] = 0.0;
     c->now.least[0] = INFINITY;
+    c->n_spans = n / FLEET_SPAN_GPUS + 1;
     clocks_sync(c);
     return c;
 }
@@ -359,28 +366,38 @@ static void tick_kernel(size_t n, const uint8_t *restrict state, float *restrict
 
 /* ---- range clocks ---- */
 
-/* The range containing GPU i (i < n): the last k with start[k] <= i. From
- * the range of i's block, forward over the ranges that start inside the
- * block: O(1) unless ranges are much shorter than a block. */
+/* The range containing GPU i (i < n): the last k with start[k] <= i. It
+ * lies between the ranges of the first GPUs of i's span and of the next
+ * span: a binary search over the ranges that start inside the span, O(1)
+ * unless ranges are much shorter than a span. */
 static size_t range_of(const fleet_clocks *c, size_t i)
 {
-    size_t k = c->block_range[i / FLEET_BLOCK_GPUS];
-    while (c->start[k + 1] <= i)
-        k++;
-    return k;
+    const size_t span = i / FLEET_SPAN_GPUS;
+    size_t lo = c->span_range[span], hi = c->span_range[span + 1];
+    while (lo < hi) {                  /* start[lo] <= i < start[hi + 1] */
+        const size_t mid = lo + (hi - lo + 1) / 2;
+        if (c->start[mid] <= i)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
 }
 
-/* block_range for the current table: O(blocks + ranges), one store per
- * block (the blocks whose first GPU lies in range k). */
-static void index_blocks(fleet_clocks *c)
+/* span_range for the current table: O(spans + ranges). (Its per-64-GPU
+ * predecessor stored an entry per block at every rebuild: 25,000 of them
+ * for the default scenario's 1.6 million GPUs, most never installed, and
+ * the stores were three quarters of fleet_set_ranges.) */
+static void index_spans(fleet_clocks *c)
 {
-    for (size_t k = 0; k < c->n; k++) {
-        const size_t lo = c->start[k], hi = c->start[k + 1];
-        const size_t first = (lo + FLEET_BLOCK_GPUS - 1) / FLEET_BLOCK_GPUS;
-        const size_t end = (hi + FLEET_BLOCK_GPUS - 1) / FLEET_BLOCK_GPUS;
-        for (size_t b = first; b < end; b++)
-            c->block_range[b] = (uint32_t)k;
+    size_t k = 0;
+    for (size_t span = 0; span < c->n_spans; span++) {
+        const size_t first = span * FLEET_SPAN_GPUS;
+        while (k + 1 < c->n && c->start[k + 1] <= first)
+            k++;
+        c->span_range[span] = (uint32_t)k;
     }
+    c->span_range[c->n_spans] = (uint32_t)(c->n - 1);
 }
 
 /* Keeps the bounds after GPU i (healthy, in range k) got threshold t. */
@@ -681,7 +698,7 @@ int fleet_set_ranges(fleet *f, const size_t *bounds, size_t n_bounds)
     range_table *next = &c->spare;
     const range_table *old = &c->now;
     if (n_bounds >= UINT32_MAX || table_reserve(next, n_bounds + 1) != 0)
-        return -1;                /* block_range holds range indices in 32 bits */
+        return -1;                /* span_range holds range indices in 32 bits */
     size_t n = 0;
     next->start[0] = 0;
     for (size_t b = 0; b < n_bounds; b++) {
@@ -727,6 +744,6 @@ int fleet_set_ranges(fleet *f, const size_t *bounds, size_t n_bounds)
     c->now = c->spare;
     c->spare = swap;
     clocks_sync(c);
-    index_blocks(c);
+    index_spans(c);
     return 0;
 }
