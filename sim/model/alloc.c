@@ -23,6 +23,11 @@
 #include "../engine/rng.h"
 #include "../util/grow.h"
 
+/* A range of fleet positions [lo, hi). */
+typedef struct alloc_span {
+    size_t lo, hi;
+} alloc_span;
+
 struct alloc {
     const spec *spec;
     const entities *ent;            /* what is read at every rebuild */
@@ -73,6 +78,11 @@ struct alloc {
     int64_t *group_failed;          /* n_groups + 1: FLEET_FAILED GPUs of the group's
                                        installed range at the last rebuild */
     int64_t *group_maintenance;     /* n_groups + 1: its FLEET_MAINTENANCE GPUs */
+    size_t n_leaf_written, cap_leaf_written;
+    alloc_span *leaf_written;       /* per leaf of the last rebuild: the range of
+                                       f->allocation that holds its index */
+    alloc_span *tail_written;       /* n_groups + 1: the unhealthy tail the last rebuild
+                                       set to -1 */
     int *sorted_phases;             /* phases in fleet order */
     size_t *group_first_phase;      /* n_groups + 1: group g's phases are
                                        sorted_phases[first[g], first[g + 1]) */
@@ -147,8 +157,9 @@ static capsim_status lay_out(alloc *a)
     a->group_cursor = calloc(a->n_groups + 1, sizeof *a->group_cursor);
     a->group_failed = calloc(a->n_groups + 1, sizeof *a->group_failed);
     a->group_maintenance = calloc(a->n_groups + 1, sizeof *a->group_maintenance);
+    a->tail_written = calloc(a->n_groups + 1, sizeof *a->tail_written);
     if (!a->groups || !a->group_first_phase || !a->group_cursor || !a->group_failed ||
-        !a->group_maintenance)
+        !a->group_maintenance || !a->tail_written)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     size_t g = 0, at = 0;
     for (size_t i = 0; i < s->n_phases; i++) {
@@ -313,7 +324,7 @@ void alloc_destroy(alloc *a)
         a->contract_leaves, a->hops, a->segments, a->blocks, a->dc_installed, a->dc_healthy, a->dc_failed,
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
         a->group_cursor, a->sorted_phases, a->group_first_phase, a->gpu_order,
-        a->group_failed, a->group_maintenance,
+        a->group_failed, a->group_maintenance, a->leaf_written, a->tail_written,
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
@@ -395,15 +406,32 @@ static size_t first_unhealthy(const uint8_t *state, size_t i, size_t hi)
     return i;
 }
 
+/* The first block of [b, end) marked in state_changed, or end: eight
+ * marks at a time. */
+static size_t first_marked(const uint8_t *marks, size_t b, size_t end)
+{
+    while (b + 8 <= end) {
+        uint64_t word;
+        memcpy(&word, marks + b, sizeof word);
+        if (word != 0)
+            break;
+        b += 8;
+    }
+    while (b < end && !marks[b])
+        b++;
+    return b;
+}
+
 /* The first GPU of [i, hi) that is not healthy, or hi. A block that
  * state_changed leaves unmarked and that ends at or before clean_hi holds
  * only healthy GPUs (see partition_healthy) and is skipped unread. */
 static size_t next_unhealthy(const fleet *f, size_t i, size_t hi, size_t clean_hi)
 {
+    const size_t clean_blocks = clean_hi / FLEET_BLOCK_GPUS;   /* blocks that end by clean_hi */
     while (i < hi) {
         const size_t block = i / FLEET_BLOCK_GPUS, block_end = (block + 1) * FLEET_BLOCK_GPUS;
-        if (block_end <= clean_hi && !f->state_changed[block]) {
-            i = block_end;
+        if (block < clean_blocks && !f->state_changed[block]) {
+            i = first_marked(f->state_changed, block, clean_blocks) * FLEET_BLOCK_GPUS;
             continue;
         }
         const size_t stop = block_end < hi ? block_end : hi;
@@ -472,10 +500,8 @@ static int range_changed(const fleet *f, size_t lo, size_t hi)
 {
     if (hi <= lo)
         return 0;
-    for (size_t b = lo / FLEET_BLOCK_GPUS; b <= (hi - 1) / FLEET_BLOCK_GPUS; b++)
-        if (f->state_changed[b])
-            return 1;
-    return 0;
+    const size_t end = (hi - 1) / FLEET_BLOCK_GPUS + 1;
+    return first_marked(f->state_changed, lo / FLEET_BLOCK_GPUS, end) < end;
 }
 
 /* Updates every group's installed and healthy ranges, its failed and
@@ -734,41 +760,27 @@ static capsim_status make_leaves(alloc *a)
     return 0;
 }
 
-/* Writes v over allocation[lo, hi), skipping what already holds v. The
- * last rebuild wrote each leaf over one contiguous range, so the GPUs that
- * already hold v form one interval: when it touches an end of [lo, hi), a
- * binary search finds its other end and only the rest is written (a leaf
- * that grew or shrank by a node costs a node, not its whole range). */
-static void write_leaf(int32_t *allocation, size_t lo, size_t hi, int32_t v)
+static void fill_allocation(int32_t *allocation, size_t lo, size_t hi, int32_t v)
 {
-    if (hi <= lo)
+    for (size_t i = lo; i < hi; i++)
+        allocation[i] = v;
+}
+
+/* Writes v over allocation[lo, hi), where v held exactly allocation[was)
+ * after the last rebuild: only the part of [lo, hi) outside `was` is
+ * written (a leaf that grew or shrank by a node costs a node, not its
+ * whole range). Since the last rebuild nothing else writes f->allocation,
+ * and this rebuild's other writes go to the other leaves' and tails'
+ * ranges, which are disjoint from [lo, hi), so the overlap still holds v. */
+static void write_range(int32_t *allocation, size_t lo, size_t hi, alloc_span was, int32_t v)
+{
+    const size_t keep_lo = was.lo > lo ? was.lo : lo, keep_hi = was.hi < hi ? was.hi : hi;
+    if (keep_lo >= keep_hi) {
+        fill_allocation(allocation, lo, hi, v);
         return;
-    if (allocation[lo] == v) {               /* [lo, e) holds v: find e */
-        size_t a = lo + 1, b = hi;
-        while (a < b) {
-            const size_t mid = a + (b - a) / 2;
-            if (allocation[mid] == v)
-                a = mid + 1;
-            else
-                b = mid;
-        }
-        for (size_t i = a; i < hi; i++)
-            allocation[i] = v;
-    } else if (allocation[hi - 1] == v) {    /* [e, hi) holds v: find e */
-        size_t a = lo, b = hi - 1;
-        while (a < b) {
-            const size_t mid = a + (b - a) / 2;
-            if (allocation[mid] == v)
-                b = mid;
-            else
-                a = mid + 1;
-        }
-        for (size_t i = lo; i < a; i++)
-            allocation[i] = v;
-    } else {
-        for (size_t i = lo; i < hi; i++)
-            allocation[i] = v;
     }
+    fill_allocation(allocation, lo, keep_lo, v);
+    fill_allocation(allocation, keep_hi, hi, v);
 }
 
 /* Appends a kernel segment. The caller reserved room. */
@@ -784,7 +796,8 @@ static void add_segment(alloc *a, size_t lo, size_t hi, int leaf, const alloc_gr
 static capsim_status place_leaves(alloc *a, fleet *f)
 {
     const spec *s = a->spec;
-    if (RESERVE(a, segments, a->n_leaves + a->n_groups) != 0)
+    if (RESERVE(a, segments, a->n_leaves + a->n_groups) != 0 ||
+        RESERVE(a, leaf_written, a->n_leaves) != 0)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     a->n_segments = 0;
     memset(a->dc_allocated, 0, a->ent->n_datacenters * sizeof *a->dc_allocated);
@@ -797,7 +810,9 @@ static capsim_status place_leaves(alloc *a, fleet *f)
             alloc_leaf *l = &a->leaves[j];
             l->lo = at;
             l->hi = at += (size_t)l->gpus;
-            write_leaf(f->allocation, l->lo, l->hi, (int32_t)j);
+            const alloc_span was = j < a->n_leaf_written ? a->leaf_written[j] : (alloc_span){0, 0};
+            write_range(f->allocation, l->lo, l->hi, was, (int32_t)j);
+            a->leaf_written[j] = (alloc_span){l->lo, l->hi};
             add_segment(a, l->lo, l->hi, (int)j, gr);
             a->dc_allocated[gr->datacenter] += l->allocated ? l->gpus : 0;
             a->provider_capacity_h100[l->user] += (double)l->gpus * s->gpus[gr->gpu].infer_speed;
@@ -805,8 +820,10 @@ static capsim_status place_leaves(alloc *a, fleet *f)
         assert(at == gr->healthy_hi);
         add_segment(a, gr->healthy_hi, gr->online_hi, -1, gr);
         /* GPUs past online_hi were never installed and hold -1 since fleet_create */
-        write_leaf(f->allocation, gr->healthy_hi, gr->online_hi, -1);
+        write_range(f->allocation, gr->healthy_hi, gr->online_hi, a->tail_written[g], -1);
+        a->tail_written[g] = (alloc_span){gr->healthy_hi, gr->online_hi};
     }
+    a->n_leaf_written = a->n_leaves;
     return 0;
 }
 

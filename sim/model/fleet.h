@@ -11,7 +11,8 @@
  * in step; threshold only through the functions below, which keep the
  * range clocks in step; and state only through the functions below, which
  * mark its block in state_changed (alloc repartitions only what changed).
- * util, power_w and allocation may be written directly.
+ * util and power_w may be written directly; allocation is written by
+ * alloc_rebuild alone (it rewrites only what moved since its last rebuild).
  *
  * Failures by hazard clock. Within one kernel range (one allocation, one
  * GPU type, one DC throttle) every healthy GPU accumulates the same hazard
