@@ -494,6 +494,31 @@ static size_t partition_healthy(fleet *f, const alloc_group *gr, size_t old_onli
     }
 }
 
+/* The bytes of word that equal v, each marked by its top bit (0x80):
+ * exact, with no carry between bytes (Hacker's Delight, 6-1, "find
+ * leftmost 0-byte", on word ^ v in every byte). */
+static uint64_t bytes_equal(uint64_t word, uint8_t v)
+{
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+    const uint64_t x = word ^ (0x0101010101010101ULL * v);
+    return ~(((x & low7) + low7) | x | low7);
+}
+
+/* How many of state[lo, hi) equal v: eight at a time. */
+static int64_t count_state(const uint8_t *state, size_t lo, size_t hi, uint8_t v)
+{
+    int64_t n = 0;
+    size_t i = lo;
+    for (; i + 8 <= hi; i += 8) {
+        uint64_t word;
+        memcpy(&word, state + i, sizeof word);
+        n += __builtin_popcountll(bytes_equal(word, v));
+    }
+    for (; i < hi; i++)
+        n += state[i] == v;
+    return n;
+}
+
 /* Whether a state in [lo, hi) may have changed since the last
  * fleet_clear_changed: a block of it marked in state_changed. */
 static int range_changed(const fleet *f, size_t lo, size_t hi)
@@ -527,13 +552,9 @@ static void refresh_groups(alloc *a, fleet *f)
         gr->online_hi = online_end(a, g);
         if (gr->online_hi != old_online_hi || range_changed(f, gr->lo, gr->online_hi)) {
             gr->healthy_hi = partition_healthy(f, gr, old_online_hi);
-            int64_t failed = 0, maintenance = 0;
-            for (size_t i = gr->healthy_hi; i < gr->online_hi; i++) {
-                failed += f->state[i] == FLEET_FAILED;
-                maintenance += f->state[i] == FLEET_MAINTENANCE;
-            }
-            a->group_failed[g] = failed;
-            a->group_maintenance[g] = maintenance;
+            a->group_failed[g] = count_state(f->state, gr->healthy_hi, gr->online_hi, FLEET_FAILED);
+            a->group_maintenance[g] =
+                count_state(f->state, gr->healthy_hi, gr->online_hi, FLEET_MAINTENANCE);
         }
         const int dc = gr->datacenter;
         if (dc < 0) {   /* a reserved site not yet decided: nothing online */

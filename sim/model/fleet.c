@@ -94,6 +94,9 @@ struct fleet_clocks {
                                  holding the span's first GPU (the last range for a span
                                  past the fleet's end); see range_of */
     size_t n_spans;           /* spans that hold a GPU: n / FLEET_SPAN_GPUS + 1 */
+    size_t next_range;        /* the range after the last fleet_tick_range's: the market
+                                 sweeps the ranges in fleet order, so range_of is rarely
+                                 needed there */
     size_t n;                 /* ranges of now (a copy, for range_of) */
     size_t *start;            /* now.start, clock and least, for the hot helpers */
     double *clock, *least;
@@ -514,7 +517,9 @@ void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet
     if (p->hazard > 0.0f && hi > lo) {
         /* after the pass: a GPU failing this tick served it */
         fleet_clocks *c = f->clocks;
-        const size_t k = range_of(c, lo);
+        const size_t k = c->next_range < c->n && c->start[c->next_range] == lo ? c->next_range
+                                                                             : range_of(c, lo);
+        c->next_range = k + 1;
         assert(c->start[k] == lo && c->start[k + 1] == hi);
         c->clock[k] += (double)p->hazard;
         if (c->clock[k] >= c->least[k])
