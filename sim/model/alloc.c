@@ -75,6 +75,8 @@ struct alloc {
     size_t n_pool, cap_pool;
     int *pool;                      /* block indices of one provider's pool */
     size_t *group_cursor;           /* n_groups + 1 */
+    size_t n_swaps, cap_swaps;
+    alloc_span *swaps;              /* one group's partition: the GPU pairs to swap */
     int64_t *group_failed;          /* n_groups + 1: FLEET_FAILED GPUs of the group's
                                        installed range at the last rebuild */
     int64_t *group_maintenance;     /* n_groups + 1: its FLEET_MAINTENANCE GPUs */
@@ -324,7 +326,7 @@ void alloc_destroy(alloc *a)
         a->contract_leaves, a->hops, a->segments, a->blocks, a->dc_installed, a->dc_healthy, a->dc_failed,
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
         a->group_cursor, a->sorted_phases, a->group_first_phase, a->gpu_order,
-        a->group_failed, a->group_maintenance, a->leaf_written, a->tail_written,
+        a->group_failed, a->group_maintenance, a->leaf_written, a->tail_written, a->swaps,
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
@@ -462,36 +464,65 @@ static size_t prev_healthy_end(const fleet *f, size_t i, size_t j, size_t tail_l
     return j;
 }
 
+/* Swaps ahead of the current one whose GPUs' facts apply_swaps prefetches. */
+#define SWAP_PREFETCH_AHEAD 8
+
+/* Makes the swaps of a->swaps in order, prefetching the facts of the GPUs
+ * a few swaps ahead: the GPUs taken down since the last rebuild lie
+ * anywhere in their group, and their threshold and perf are seldom cached. */
+static void apply_swaps(alloc *a, fleet *f)
+{
+    for (size_t k = 0; k < a->n_swaps; k++) {
+        if (k + SWAP_PREFETCH_AHEAD < a->n_swaps) {
+            const size_t x = a->swaps[k + SWAP_PREFETCH_AHEAD].lo;
+            __builtin_prefetch(&f->threshold[x], 1);
+            __builtin_prefetch(&f->perf[x], 1);
+        }
+        fleet_swap(f, a->swaps[k].lo, a->swaps[k].hi);
+    }
+}
+
 /* Moves the healthy GPUs of group gr's installed range [lo, online_hi) to
  * the front by swapping each unhealthy GPU near the front with the last
  * healthy one (each GPU's facts, state, perf and remaining hazard, move
  * with it). Not stable, but deterministic; GPUs of one type in one DC are
- * interchangeable. Returns the end of the healthy part.
+ * interchangeable. Sets *healthy_hi to the end of the healthy part.
+ * Returns 0, or CAPSIM_ERR_NO_MEMORY (then nothing moved).
  *
  * Incremental, with the same swaps as a full scan. gr->healthy_hi and
  * old_online_hi are what the last partition of this group left: [lo,
  * healthy_hi) healthy and [healthy_hi, old_online_hi) not, and since then
  * states changed only in blocks that state_changed marks (GPUs past
  * old_online_hi were installed since, and are read). The scans only read
- * the GPUs in [i, j), which no swap of this partition has touched, so an
+ * the GPUs in [i, j), which no swap of this partition touches, so an
  * unmarked block there still holds what the last partition left, and is
  * skipped: O(blocks of the group + GPUs of marked blocks + swaps). A group
- * never partitioned has healthy_hi = old_online_hi = lo: nothing skipped. */
-static size_t partition_healthy(fleet *f, const alloc_group *gr, size_t old_online_hi)
+ * never partitioned has healthy_hi = old_online_hi = lo: nothing skipped.
+ * For the same reason the swaps can all be found first and made after
+ * (apply_swaps), in the order a scan that swapped as it went would make
+ * them. */
+static capsim_status partition_healthy(alloc *a, fleet *f, const alloc_group *gr,
+                                       size_t old_online_hi, size_t *healthy_hi)
 {
     const size_t clean_hi = gr->healthy_hi;
     size_t i = gr->lo, j = gr->online_hi;
+    a->n_swaps = 0;
     for (;;) {
         i = next_unhealthy(f, i, j, clean_hi);
         if (i >= j)
-            return j;                 /* [lo, j) healthy, [j, hi) not */
+            break;                    /* [lo, j) healthy, [j, hi) not */
         j = prev_healthy_end(f, i, j, clean_hi, old_online_hi);
         if (j == i)
-            return i;
-        fleet_swap(f, i, j - 1);      /* i unhealthy, j - 1 healthy */
+            break;
+        if (RESERVE(a, swaps, a->n_swaps + 1) != 0)
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+        a->swaps[a->n_swaps++] = (alloc_span){i, j - 1};   /* i unhealthy, j - 1 healthy */
         i++;
         j--;
     }
+    apply_swaps(a, f);
+    *healthy_hi = j;
+    return CAPSIM_OK;
 }
 
 /* The bytes of word that equal v, each marked by its top bit (0x80):
@@ -540,7 +571,7 @@ static int range_changed(const fleet *f, size_t lo, size_t hi)
  * no swap). The first rebuild repartitions every group (all blocks are
  * marked at fleet_create; a rebuild that repartitions after a direct write
  * to state needs that write marked). */
-static void refresh_groups(alloc *a, fleet *f)
+static capsim_status refresh_groups(alloc *a, fleet *f)
 {
     const size_t nd = a->ent->n_datacenters;
     memset(a->dc_installed, 0, nd * sizeof *a->dc_installed);
@@ -552,7 +583,13 @@ static void refresh_groups(alloc *a, fleet *f)
         const size_t old_online_hi = gr->online_hi;
         gr->online_hi = online_end(a, g);
         if (gr->online_hi != old_online_hi || range_changed(f, gr->lo, gr->online_hi)) {
-            gr->healthy_hi = partition_healthy(f, gr, old_online_hi);
+            size_t healthy_hi = gr->healthy_hi;
+            const capsim_status st = partition_healthy(a, f, gr, old_online_hi, &healthy_hi);
+            if (st != CAPSIM_OK) {
+                gr->online_hi = old_online_hi;   /* as the last rebuild left it */
+                return st;
+            }
+            gr->healthy_hi = healthy_hi;
             a->group_failed[g] = count_state(f->state, gr->healthy_hi, gr->online_hi, FLEET_FAILED);
             a->group_maintenance[g] =
                 count_state(f->state, gr->healthy_hi, gr->online_hi, FLEET_MAINTENANCE);
@@ -568,6 +605,7 @@ static void refresh_groups(alloc *a, fleet *f)
         a->dc_maintenance[dc] += a->group_maintenance[g];
     }
     fleet_clear_changed(f);
+    return CAPSIM_OK;
 }
 
 /* ---- rebuild: carving ---- */
@@ -900,8 +938,8 @@ capsim_status alloc_rebuild(alloc *a, fleet *f)
     capsim_status st;
     if (RESERVE(a, spot_contracts, a->table->n + 1) != 0)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    refresh_groups(a, f);
-    if ((st = add_own_blocks(a)) != CAPSIM_OK || (st = carve_contracts(a)) != CAPSIM_OK ||
+    if ((st = refresh_groups(a, f)) != CAPSIM_OK || (st = add_own_blocks(a)) != CAPSIM_OK ||
+        (st = carve_contracts(a)) != CAPSIM_OK ||
         (st = make_leaves(a)) != CAPSIM_OK || (st = place_leaves(a, f)) != CAPSIM_OK ||
         (st = index_spot_leaves(a)) != CAPSIM_OK)
         return st;
