@@ -23,6 +23,11 @@
 #include "../engine/rng.h"
 #include "../util/grow.h"
 
+/* A range of fleet positions [lo, hi). */
+typedef struct alloc_span {
+    size_t lo, hi;
+} alloc_span;
+
 struct alloc {
     const spec *spec;
     const entities *ent;            /* what is read at every rebuild */
@@ -70,6 +75,16 @@ struct alloc {
     size_t n_pool, cap_pool;
     int *pool;                      /* block indices of one provider's pool */
     size_t *group_cursor;           /* n_groups + 1 */
+    size_t n_swaps, cap_swaps;
+    alloc_span *swaps;              /* one group's partition: the GPU pairs to swap */
+    int64_t *group_failed;          /* n_groups + 1: FLEET_FAILED GPUs of the group's
+                                       installed range at the last rebuild */
+    int64_t *group_maintenance;     /* n_groups + 1: its FLEET_MAINTENANCE GPUs */
+    size_t n_leaf_written, cap_leaf_written;
+    alloc_span *leaf_written;       /* per leaf of the last rebuild: the range of
+                                       f->allocation that holds its index */
+    alloc_span *tail_written;       /* n_groups + 1: the unhealthy tail the last rebuild
+                                       set to -1 */
     int *sorted_phases;             /* phases in fleet order */
     size_t *group_first_phase;      /* n_groups + 1: group g's phases are
                                        sorted_phases[first[g], first[g + 1]) */
@@ -142,7 +157,11 @@ static capsim_status lay_out(alloc *a)
     a->groups = calloc(a->n_groups + 1, sizeof *a->groups);
     a->group_first_phase = calloc(a->n_groups + 1, sizeof *a->group_first_phase);
     a->group_cursor = calloc(a->n_groups + 1, sizeof *a->group_cursor);
-    if (!a->groups || !a->group_first_phase || !a->group_cursor)
+    a->group_failed = calloc(a->n_groups + 1, sizeof *a->group_failed);
+    a->group_maintenance = calloc(a->n_groups + 1, sizeof *a->group_maintenance);
+    a->tail_written = calloc(a->n_groups + 1, sizeof *a->tail_written);
+    if (!a->groups || !a->group_first_phase || !a->group_cursor || !a->group_failed ||
+        !a->group_maintenance || !a->tail_written)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     size_t g = 0, at = 0;
     for (size_t i = 0; i < s->n_phases; i++) {
@@ -307,6 +326,7 @@ void alloc_destroy(alloc *a)
         a->contract_leaves, a->hops, a->segments, a->blocks, a->dc_installed, a->dc_healthy, a->dc_failed,
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
         a->group_cursor, a->sorted_phases, a->group_first_phase, a->gpu_order,
+        a->group_failed, a->group_maintenance, a->leaf_written, a->tail_written, a->swaps,
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
@@ -372,31 +392,10 @@ static size_t online_end(const alloc *a, size_t g)
     return end;
 }
 
-/* From i, skips whole 64-byte blocks of FLEET_HEALTHY (0) states: returns
- * the start of the first block that holds another state, or of the first
- * that would pass hi. Eight word loads and seven ORs per block. (A memcpy
- * of the block into an array of eight words went through the stack, and
- * that scan was half of every rebuild's time in the default scenario.) */
-static size_t clean_blocks_end(const uint8_t *restrict state, size_t i, size_t hi)
+/* The first GPU of [i, hi) that is not healthy, or hi: eight states at a
+ * time (FLEET_HEALTHY is 0), then one. */
+static size_t first_unhealthy(const uint8_t *state, size_t i, size_t hi)
 {
-    for (; i + 64 <= hi; i += 64) {
-        uint64_t any = 0;
-        for (size_t k = 0; k < 64; k += 8) {
-            uint64_t word;
-            memcpy(&word, state + i + k, sizeof word);
-            any |= word;
-        }
-        if (any != 0)
-            break;
-    }
-    return i;
-}
-
-/* The first GPU of [i, hi) that is not healthy, or hi: 64 states, then
- * eight, at a time (FLEET_HEALTHY is 0), so a clean group costs a fast scan. */
-static size_t next_unhealthy(const uint8_t *state, size_t i, size_t hi)
-{
-    i = clean_blocks_end(state, i, hi);
     while (i + 8 <= hi) {
         uint64_t word;
         memcpy(&word, state + i, sizeof word);
@@ -409,31 +408,170 @@ static size_t next_unhealthy(const uint8_t *state, size_t i, size_t hi)
     return i;
 }
 
-/* Moves the healthy GPUs of [lo, hi) to the front by swapping each
- * unhealthy GPU near the front with the last healthy one (each GPU's facts,
- * state, perf and remaining hazard, move with it). Not stable, but
- * deterministic; GPUs of one type in one DC are interchangeable. O(hi - lo)
- * bytes scanned, O(swaps) moved. Returns the end of the healthy part. */
-static size_t partition_healthy(alloc *a, fleet *f, size_t lo, size_t hi)
+/* The first block of [b, end) marked in state_changed, or end: eight
+ * marks at a time. */
+static size_t first_marked(const uint8_t *marks, size_t b, size_t end)
 {
-    (void)a;
-    size_t i = lo, j = hi;
-    for (;;) {
-        i = next_unhealthy(f->state, i, j);
-        if (i >= j)
-            return j;                 /* [lo, j) healthy, [j, hi) not */
-        while (j > i && f->state[j - 1] != FLEET_HEALTHY)
-            j--;
-        if (j == i)
+    while (b + 8 <= end) {
+        uint64_t word;
+        memcpy(&word, marks + b, sizeof word);
+        if (word != 0)
+            break;
+        b += 8;
+    }
+    while (b < end && !marks[b])
+        b++;
+    return b;
+}
+
+/* The first GPU of [i, hi) that is not healthy, or hi. A block that
+ * state_changed leaves unmarked and that ends at or before clean_hi holds
+ * only healthy GPUs (see partition_healthy) and is skipped unread. */
+static size_t next_unhealthy(const fleet *f, size_t i, size_t hi, size_t clean_hi)
+{
+    const size_t clean_blocks = clean_hi / FLEET_BLOCK_GPUS;   /* blocks that end by clean_hi */
+    while (i < hi) {
+        const size_t block = i / FLEET_BLOCK_GPUS, block_end = (block + 1) * FLEET_BLOCK_GPUS;
+        if (block < clean_blocks && !f->state_changed[block]) {
+            i = first_marked(f->state_changed, block, clean_blocks) * FLEET_BLOCK_GPUS;
+            continue;
+        }
+        const size_t stop = block_end < hi ? block_end : hi;
+        i = first_unhealthy(f->state, i, stop);
+        if (i < stop)
             return i;
-        fleet_swap(f, i, j - 1);      /* i unhealthy, j - 1 healthy */
-        i++;
+    }
+    return hi;
+}
+
+/* The largest j' in [i, j] with GPU j' - 1 healthy, or i when there is
+ * none. A block that state_changed leaves unmarked and that lies within
+ * [tail_lo, tail_hi) holds no healthy GPU and is skipped unread. */
+static size_t prev_healthy_end(const fleet *f, size_t i, size_t j, size_t tail_lo,
+                               size_t tail_hi)
+{
+    while (j > i) {
+        const size_t block = (j - 1) / FLEET_BLOCK_GPUS, block_lo = block * FLEET_BLOCK_GPUS;
+        if (block_lo >= tail_lo && block_lo + FLEET_BLOCK_GPUS <= tail_hi &&
+            !f->state_changed[block]) {
+            j = block_lo > i ? block_lo : i;
+            continue;
+        }
+        if (f->state[j - 1] == FLEET_HEALTHY)
+            return j;
         j--;
+    }
+    return j;
+}
+
+/* Swaps ahead of the current one whose GPUs' facts apply_swaps prefetches. */
+#define SWAP_PREFETCH_AHEAD 8
+
+/* Makes the swaps of a->swaps in order, prefetching the facts of the GPUs
+ * a few swaps ahead: the GPUs taken down since the last rebuild lie
+ * anywhere in their group, and their threshold and perf are seldom cached. */
+static void apply_swaps(alloc *a, fleet *f)
+{
+    for (size_t k = 0; k < a->n_swaps; k++) {
+        if (k + SWAP_PREFETCH_AHEAD < a->n_swaps) {
+            const size_t x = a->swaps[k + SWAP_PREFETCH_AHEAD].lo;
+            __builtin_prefetch(&f->threshold[x], 1);
+            __builtin_prefetch(&f->perf[x], 1);
+        }
+        fleet_swap(f, a->swaps[k].lo, a->swaps[k].hi);
     }
 }
 
-/* Updates every group's installed and healthy ranges and the DC counts. */
-static void refresh_groups(alloc *a, fleet *f)
+/* Moves the healthy GPUs of group gr's installed range [lo, online_hi) to
+ * the front by swapping each unhealthy GPU near the front with the last
+ * healthy one (each GPU's facts, state, perf and remaining hazard, move
+ * with it). Not stable, but deterministic; GPUs of one type in one DC are
+ * interchangeable. Sets *healthy_hi to the end of the healthy part.
+ * Returns 0, or CAPSIM_ERR_NO_MEMORY (then nothing moved).
+ *
+ * Incremental, with the same swaps as a full scan. gr->healthy_hi and
+ * old_online_hi are what the last partition of this group left: [lo,
+ * healthy_hi) healthy and [healthy_hi, old_online_hi) not, and since then
+ * states changed only in blocks that state_changed marks (GPUs past
+ * old_online_hi were installed since, and are read). The scans only read
+ * the GPUs in [i, j), which no swap of this partition touches, so an
+ * unmarked block there still holds what the last partition left, and is
+ * skipped: O(blocks of the group + GPUs of marked blocks + swaps). A group
+ * never partitioned has healthy_hi = old_online_hi = lo: nothing skipped.
+ * For the same reason the swaps can all be found first and made after
+ * (apply_swaps), in the order a scan that swapped as it went would make
+ * them. */
+static capsim_status partition_healthy(alloc *a, fleet *f, const alloc_group *gr,
+                                       size_t old_online_hi, size_t *healthy_hi)
+{
+    const size_t clean_hi = gr->healthy_hi;
+    size_t i = gr->lo, j = gr->online_hi;
+    a->n_swaps = 0;
+    for (;;) {
+        i = next_unhealthy(f, i, j, clean_hi);
+        if (i >= j)
+            break;                    /* [lo, j) healthy, [j, hi) not */
+        j = prev_healthy_end(f, i, j, clean_hi, old_online_hi);
+        if (j == i)
+            break;
+        if (RESERVE(a, swaps, a->n_swaps + 1) != 0)
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+        a->swaps[a->n_swaps++] = (alloc_span){i, j - 1};   /* i unhealthy, j - 1 healthy */
+        i++;
+        j--;
+    }
+    apply_swaps(a, f);
+    *healthy_hi = j;
+    return CAPSIM_OK;
+}
+
+/* The bytes of word that equal v, each marked by its top bit (0x80):
+ * exact, with no carry between bytes (Hacker's Delight, 6-1, "find
+ * leftmost 0-byte", on word ^ v in every byte). */
+static uint64_t bytes_equal(uint64_t word, uint8_t v)
+{
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+    const uint64_t x = word ^ (0x0101010101010101ULL * v);
+    return ~(((x & low7) + low7) | x | low7);
+}
+
+/* How many of state[lo, hi) equal v: eight at a time. */
+static int64_t count_state(const uint8_t *state, size_t lo, size_t hi, uint8_t v)
+{
+    int64_t n = 0;
+    size_t i = lo;
+    for (; i + 8 <= hi; i += 8) {
+        uint64_t word;
+        memcpy(&word, state + i, sizeof word);
+        /* one bit per matching byte, at bit 0 of it; the multiply adds the bytes into the top one */
+        n += (int64_t)(((bytes_equal(word, v) >> 7) * 0x0101010101010101ULL) >> 56);
+    }
+    for (; i < hi; i++)
+        n += state[i] == v;
+    return n;
+}
+
+/* Whether a state in [lo, hi) may have changed since the last
+ * fleet_clear_changed: a block of it marked in state_changed. */
+static int range_changed(const fleet *f, size_t lo, size_t hi)
+{
+    if (hi <= lo)
+        return 0;
+    const size_t end = (hi - 1) / FLEET_BLOCK_GPUS + 1;
+    return first_marked(f->state_changed, lo / FLEET_BLOCK_GPUS, end) < end;
+}
+
+/* Updates every group's installed and healthy ranges, its failed and
+ * maintenance counts, and the DC counts, then clears the fleet's
+ * state_changed. Only a group whose installed range grew, or with a state
+ * changed since the last rebuild (state_changed), is repartitioned and
+ * recounted: any other keeps the layout and counts of the last rebuild,
+ * which a full repartition would leave exactly as they are (it would find
+ * no unhealthy GPU before healthy_hi and no healthy one after it, and make
+ * no swap). The first rebuild repartitions every group (all blocks are
+ * marked at fleet_create; a rebuild that repartitions after a direct write
+ * to state needs that write marked). */
+static capsim_status refresh_groups(alloc *a, fleet *f)
 {
     const size_t nd = a->ent->n_datacenters;
     memset(a->dc_installed, 0, nd * sizeof *a->dc_installed);
@@ -442,8 +580,20 @@ static void refresh_groups(alloc *a, fleet *f)
     memset(a->dc_maintenance, 0, nd * sizeof *a->dc_maintenance);
     for (size_t g = 0; g < a->n_groups; g++) {
         alloc_group *gr = &a->groups[g];
+        const size_t old_online_hi = gr->online_hi;
         gr->online_hi = online_end(a, g);
-        gr->healthy_hi = partition_healthy(a, f, gr->lo, gr->online_hi);
+        if (gr->online_hi != old_online_hi || range_changed(f, gr->lo, gr->online_hi)) {
+            size_t healthy_hi = gr->healthy_hi;
+            const capsim_status st = partition_healthy(a, f, gr, old_online_hi, &healthy_hi);
+            if (st != CAPSIM_OK) {
+                gr->online_hi = old_online_hi;   /* as the last rebuild left it */
+                return st;
+            }
+            gr->healthy_hi = healthy_hi;
+            a->group_failed[g] = count_state(f->state, gr->healthy_hi, gr->online_hi, FLEET_FAILED);
+            a->group_maintenance[g] =
+                count_state(f->state, gr->healthy_hi, gr->online_hi, FLEET_MAINTENANCE);
+        }
         const int dc = gr->datacenter;
         if (dc < 0) {   /* a reserved site not yet decided: nothing online */
             assert(gr->online_hi == gr->lo);
@@ -451,11 +601,11 @@ static void refresh_groups(alloc *a, fleet *f)
         }
         a->dc_installed[dc] += (int64_t)(gr->online_hi - gr->lo);
         a->dc_healthy[dc] += (int64_t)(gr->healthy_hi - gr->lo);
-        for (size_t i = gr->healthy_hi; i < gr->online_hi; i++) {
-            a->dc_failed[dc] += f->state[i] == FLEET_FAILED;
-            a->dc_maintenance[dc] += f->state[i] == FLEET_MAINTENANCE;
-        }
+        a->dc_failed[dc] += a->group_failed[g];
+        a->dc_maintenance[dc] += a->group_maintenance[g];
     }
+    fleet_clear_changed(f);
+    return CAPSIM_OK;
 }
 
 /* ---- rebuild: carving ---- */
@@ -670,41 +820,27 @@ static capsim_status make_leaves(alloc *a)
     return 0;
 }
 
-/* Writes v over allocation[lo, hi), skipping what already holds v. The
- * last rebuild wrote each leaf over one contiguous range, so the GPUs that
- * already hold v form one interval: when it touches an end of [lo, hi), a
- * binary search finds its other end and only the rest is written (a leaf
- * that grew or shrank by a node costs a node, not its whole range). */
-static void write_leaf(int32_t *allocation, size_t lo, size_t hi, int32_t v)
+static void fill_allocation(int32_t *allocation, size_t lo, size_t hi, int32_t v)
 {
-    if (hi <= lo)
+    for (size_t i = lo; i < hi; i++)
+        allocation[i] = v;
+}
+
+/* Writes v over allocation[lo, hi), where v held exactly allocation[was)
+ * after the last rebuild: only the part of [lo, hi) outside `was` is
+ * written (a leaf that grew or shrank by a node costs a node, not its
+ * whole range). Since the last rebuild nothing else writes f->allocation,
+ * and this rebuild's other writes go to the other leaves' and tails'
+ * ranges, which are disjoint from [lo, hi), so the overlap still holds v. */
+static void write_range(int32_t *allocation, size_t lo, size_t hi, alloc_span was, int32_t v)
+{
+    const size_t keep_lo = was.lo > lo ? was.lo : lo, keep_hi = was.hi < hi ? was.hi : hi;
+    if (keep_lo >= keep_hi) {
+        fill_allocation(allocation, lo, hi, v);
         return;
-    if (allocation[lo] == v) {               /* [lo, e) holds v: find e */
-        size_t a = lo + 1, b = hi;
-        while (a < b) {
-            const size_t mid = a + (b - a) / 2;
-            if (allocation[mid] == v)
-                a = mid + 1;
-            else
-                b = mid;
-        }
-        for (size_t i = a; i < hi; i++)
-            allocation[i] = v;
-    } else if (allocation[hi - 1] == v) {    /* [e, hi) holds v: find e */
-        size_t a = lo, b = hi - 1;
-        while (a < b) {
-            const size_t mid = a + (b - a) / 2;
-            if (allocation[mid] == v)
-                b = mid;
-            else
-                a = mid + 1;
-        }
-        for (size_t i = lo; i < a; i++)
-            allocation[i] = v;
-    } else {
-        for (size_t i = lo; i < hi; i++)
-            allocation[i] = v;
     }
+    fill_allocation(allocation, lo, keep_lo, v);
+    fill_allocation(allocation, keep_hi, hi, v);
 }
 
 /* Appends a kernel segment. The caller reserved room. */
@@ -720,7 +856,8 @@ static void add_segment(alloc *a, size_t lo, size_t hi, int leaf, const alloc_gr
 static capsim_status place_leaves(alloc *a, fleet *f)
 {
     const spec *s = a->spec;
-    if (RESERVE(a, segments, a->n_leaves + a->n_groups) != 0)
+    if (RESERVE(a, segments, a->n_leaves + a->n_groups) != 0 ||
+        RESERVE(a, leaf_written, a->n_leaves) != 0)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     a->n_segments = 0;
     memset(a->dc_allocated, 0, a->ent->n_datacenters * sizeof *a->dc_allocated);
@@ -733,7 +870,9 @@ static capsim_status place_leaves(alloc *a, fleet *f)
             alloc_leaf *l = &a->leaves[j];
             l->lo = at;
             l->hi = at += (size_t)l->gpus;
-            write_leaf(f->allocation, l->lo, l->hi, (int32_t)j);
+            const alloc_span was = j < a->n_leaf_written ? a->leaf_written[j] : (alloc_span){0, 0};
+            write_range(f->allocation, l->lo, l->hi, was, (int32_t)j);
+            a->leaf_written[j] = (alloc_span){l->lo, l->hi};
             add_segment(a, l->lo, l->hi, (int)j, gr);
             a->dc_allocated[gr->datacenter] += l->allocated ? l->gpus : 0;
             a->provider_capacity_h100[l->user] += (double)l->gpus * s->gpus[gr->gpu].infer_speed;
@@ -741,8 +880,10 @@ static capsim_status place_leaves(alloc *a, fleet *f)
         assert(at == gr->healthy_hi);
         add_segment(a, gr->healthy_hi, gr->online_hi, -1, gr);
         /* GPUs past online_hi were never installed and hold -1 since fleet_create */
-        write_leaf(f->allocation, gr->healthy_hi, gr->online_hi, -1);
+        write_range(f->allocation, gr->healthy_hi, gr->online_hi, a->tail_written[g], -1);
+        a->tail_written[g] = (alloc_span){gr->healthy_hi, gr->online_hi};
     }
+    a->n_leaf_written = a->n_leaves;
     return 0;
 }
 
@@ -797,8 +938,8 @@ capsim_status alloc_rebuild(alloc *a, fleet *f)
     capsim_status st;
     if (RESERVE(a, spot_contracts, a->table->n + 1) != 0)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    refresh_groups(a, f);
-    if ((st = add_own_blocks(a)) != CAPSIM_OK || (st = carve_contracts(a)) != CAPSIM_OK ||
+    if ((st = refresh_groups(a, f)) != CAPSIM_OK || (st = add_own_blocks(a)) != CAPSIM_OK ||
+        (st = carve_contracts(a)) != CAPSIM_OK ||
         (st = make_leaves(a)) != CAPSIM_OK || (st = place_leaves(a, f)) != CAPSIM_OK ||
         (st = index_spot_leaves(a)) != CAPSIM_OK)
         return st;

@@ -38,15 +38,21 @@
  * Within a group's online prefix, healthy GPUs are moved to the front (state
  * and perf move together; GPUs of one type in one DC are interchangeable),
  * the leaves take consecutive healthy ranges, and the failed or maintenance
- * tail serves no leaf (allocation -1).
+ * tail serves no leaf (allocation -1). A rebuild repartitions only the
+ * groups whose installed range grew or that hold a 64-GPU block the fleet
+ * marked changed (fleet.h, state_changed), and within those reads only the
+ * marked blocks, with the same swaps as a scan of every GPU; so every state
+ * write between rebuilds must go through fleet.h's functions, and every
+ * rebuild of an alloc must get the same fleet.
  *
  * The results are flat arrays read through the queries below, which return
  * a const pointer and a count: the tick path sweeps them directly, with no
  * call per element. They stay valid until the next alloc_rebuild.
  * Per-contract results go to the contract table (contract_table.h), the
- * rest stay here. Rebuilding is O(GPUs online + blocks x GPU
- * types + providers x contracts) and
- * happens only at events; its arrays keep their capacity across rebuilds.
+ * rest stay here. Rebuilding is O(groups + 64-GPU blocks online / 8 + GPUs
+ * of marked blocks + unhealthy GPUs of changed groups + GPUs moved + blocks x
+ * GPU types + providers x contracts) and happens only at events; its arrays
+ * keep their capacity across rebuilds.
  */
 #ifndef CAPSIM_ALLOC_H
 #define CAPSIM_ALLOC_H

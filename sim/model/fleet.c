@@ -68,6 +68,9 @@
 #include <string.h>
 
 #define FLEET_ALIGN_BYTES 64
+/* GPUs per span of the range index (span_range): fixed fleet positions
+ * [4096 s, 4096 s + 4096). */
+#define FLEET_SPAN_GPUS 4096
 /* Count lanes of the kernel (see tick_kernel). */
 #define FLEET_LANES 32
 /* GPUs per chunk: 32 per lane, so a uint8 count lane cannot overflow; a
@@ -75,8 +78,6 @@
 #define FLEET_CHUNK_GPUS 1024
 _Static_assert(FLEET_CHUNK_GPUS % FLEET_LANES == 0 && FLEET_CHUNK_GPUS / FLEET_LANES <= UINT8_MAX,
                "chunks keep each GPU in its lane, and the uint8 healthy counts cannot overflow");
-/* GPUs per threshold block (block_least): fixed fleet positions [64 b, 64 b + 64). */
-#define FLEET_BLOCK_GPUS 64
 
 /* One partition of [0, n) into ranges, with their clocks. */
 typedef struct range_table {
@@ -89,7 +90,13 @@ typedef struct range_table {
 struct fleet_clocks {
     range_table now, spare;   /* fleet_set_ranges builds in spare, then swaps */
     double *block_least;      /* per block: <= T of every healthy GPU of the block */
-    uint32_t *block_range;    /* per block: the range holding its first GPU (range_of) */
+    uint32_t *span_range;     /* per span of FLEET_SPAN_GPUS, and one more: the range
+                                 holding the span's first GPU (the last range for a span
+                                 past the fleet's end); see range_of */
+    size_t n_spans;           /* spans that hold a GPU: n / FLEET_SPAN_GPUS + 1 */
+    size_t next_range;        /* the range after the last fleet_tick_range's: the market
+                                 sweeps the ranges in fleet order, so range_of is rarely
+                                 needed there */
     size_t n;                 /* ranges of now (a copy, for range_of) */
     size_t *start;            /* now.start, clock and least, for the hot helpers */
     double *clock, *least;
@@ -152,7 +159,7 @@ static void clocks_destroy(fleet_clocks *c)
     table_free(&c->now);
     table_free(&c->spare);
     free(c->block_least);
-    free(c->block_range);
+    free(c->span_range);
     free(c);
 }
 
@@ -165,7 +172,7 @@ static fleet_clocks *clocks_create(size_t n)
         return NULL;
     const size_t blocks = n / FLEET_BLOCK_GPUS + 1;
     if (table_reserve(&c->now, 1) != 0 || !(c->block_least = malloc(blocks * sizeof *c->block_least)) ||
-        !(c->block_range = calloc(blocks, sizeof *c->block_range))) {
+        !(c->span_range = calloc(n / FLEET_SPAN_GPUS + 2, sizeof *c->span_range))) {
         clocks_destroy(c);
         return NULL;
     }
@@ -176,6 +183,7 @@ static fleet_clocks *clocks_create(size_t n)
     c->now.start[1] = n;
     c->now.clock[0] = 0.0;
     c->now.least[0] = INFINITY;
+    c->n_spans = n / FLEET_SPAN_GPUS + 1;
     clocks_sync(c);
     return c;
 }
@@ -186,6 +194,7 @@ static fleet_clocks *clocks_create(size_t n)
 static void fill_defaults(fleet *f)
 {
     memset(f->state, FLEET_HEALTHY, f->n);
+    memset(f->state_changed, 1, f->n / FLEET_BLOCK_GPUS + 1);
     memset(f->util, 0, f->n * sizeof *f->util);     /* all-zero bits = 0.0f */
     memset(f->power_w, 0, f->n * sizeof *f->power_w);
     for (size_t i = 0; i < f->n; i++) {
@@ -228,6 +237,8 @@ fleet *fleet_create(size_t n)
         goto fail;
     if (!(f->perf_tree = alloc_aligned((n + 1) * sizeof *f->perf_tree)))
         goto fail;
+    if (!(f->state_changed = alloc_aligned(n / FLEET_BLOCK_GPUS + 1)))
+        goto fail;
     if (!(f->clocks = clocks_create(n)))
         goto fail;
     fill_defaults(f);
@@ -242,6 +253,7 @@ void fleet_destroy(fleet *f)
 {
     if (!f)
         return;
+    free(f->state_changed);
     free(f->perf_tree);
     free(f->allocation);
     free(f->threshold);
@@ -357,28 +369,38 @@ static void tick_kernel(size_t n, const uint8_t *restrict state, float *restrict
 
 /* ---- range clocks ---- */
 
-/* The range containing GPU i (i < n): the last k with start[k] <= i. From
- * the range of i's block, forward over the ranges that start inside the
- * block: O(1) unless ranges are much shorter than a block. */
+/* The range containing GPU i (i < n): the last k with start[k] <= i. It
+ * lies between the ranges of the first GPUs of i's span and of the next
+ * span: a binary search over the ranges that start inside the span, O(1)
+ * unless ranges are much shorter than a span. */
 static size_t range_of(const fleet_clocks *c, size_t i)
 {
-    size_t k = c->block_range[i / FLEET_BLOCK_GPUS];
-    while (c->start[k + 1] <= i)
-        k++;
-    return k;
+    const size_t span = i / FLEET_SPAN_GPUS;
+    size_t lo = c->span_range[span], hi = c->span_range[span + 1];
+    while (lo < hi) {                  /* start[lo] <= i < start[hi + 1] */
+        const size_t mid = lo + (hi - lo + 1) / 2;
+        if (c->start[mid] <= i)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
 }
 
-/* block_range for the current table: O(blocks + ranges), one store per
- * block (the blocks whose first GPU lies in range k). */
-static void index_blocks(fleet_clocks *c)
+/* span_range for the current table: O(spans + ranges). (Its per-64-GPU
+ * predecessor stored an entry per block at every rebuild: 25,000 of them
+ * for the default scenario's 1.6 million GPUs, most never installed, and
+ * the stores were three quarters of fleet_set_ranges.) */
+static void index_spans(fleet_clocks *c)
 {
-    for (size_t k = 0; k < c->n; k++) {
-        const size_t lo = c->start[k], hi = c->start[k + 1];
-        const size_t first = (lo + FLEET_BLOCK_GPUS - 1) / FLEET_BLOCK_GPUS;
-        const size_t end = (hi + FLEET_BLOCK_GPUS - 1) / FLEET_BLOCK_GPUS;
-        for (size_t b = first; b < end; b++)
-            c->block_range[b] = (uint32_t)k;
+    size_t k = 0;
+    for (size_t span = 0; span < c->n_spans; span++) {
+        const size_t first = span * FLEET_SPAN_GPUS;
+        while (k + 1 < c->n && c->start[k + 1] <= first)
+            k++;
+        c->span_range[span] = (uint32_t)k;
     }
+    c->span_range[c->n_spans] = (uint32_t)(c->n - 1);
 }
 
 /* Keeps the bounds after GPU i (healthy, in range k) got threshold t. */
@@ -402,6 +424,7 @@ static uint32_t check_gpu(fleet *f, size_t i, double now, double *least)
     const double t = f->threshold[i];
     if (t <= now) {
         f->state[i] = FLEET_NEW_FAILURE;
+        f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
         f->threshold[i] = t - now;
         return 1;
     }
@@ -452,6 +475,7 @@ static uint32_t scan_range(fleet *f, size_t k)
         if (*block <= now) {
             uint32_t got;
             *block = scan_block(f->state + i, f->threshold + i, now, &got);
+            f->state_changed[i / FLEET_BLOCK_GPUS] |= got != 0;
             fails += got;
         }
         least = *block < least ? *block : least;
@@ -493,7 +517,9 @@ void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet
     if (p->hazard > 0.0f && hi > lo) {
         /* after the pass: a GPU failing this tick served it */
         fleet_clocks *c = f->clocks;
-        const size_t k = range_of(c, lo);
+        const size_t k = c->next_range < c->n && c->start[c->next_range] == lo ? c->next_range
+                                                                             : range_of(c, lo);
+        c->next_range = k + 1;
         assert(c->start[k] == lo && c->start[k + 1] == hi);
         c->clock[k] += (double)p->hazard;
         if (c->clock[k] >= c->least[k])
@@ -517,6 +543,7 @@ size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t c
             break;
         i = (size_t)(hit - base);
         f->state[i] = FLEET_FAILED;
+        f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
         if (found < cap)
             out[found] = i;
         found++;
@@ -570,8 +597,12 @@ void fleet_swap(fleet *f, size_t i, size_t j)
             lower_bounds(f, ki, i, t_j);
         }
     }
-    f->state[i] = st_j;
-    f->state[j] = st_i;
+    if (st_i != st_j) {
+        f->state[i] = st_j;
+        f->state[j] = st_i;
+        f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
+        f->state_changed[j / FLEET_BLOCK_GPUS] = 1;
+    }
     f->threshold[i] = t_j;
     f->threshold[j] = t_i;
     const float perf_i = f->perf[i], perf_j = f->perf[j];
@@ -599,6 +630,7 @@ void fleet_renew(fleet *f, size_t i, double remaining)
 {
     assert(i < f->n);
     f->state[i] = FLEET_HEALTHY;
+    f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
     fleet_set_remaining(f, i, remaining);
 }
 
@@ -622,6 +654,7 @@ int fleet_take_down(fleet *f, size_t i, uint8_t to)
         return 0;
     f->threshold[i] = fleet_remaining_hazard(f, i);   /* frozen while down */
     f->state[i] = to;
+    f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
     return 1;
 }
 
@@ -630,7 +663,13 @@ void fleet_bring_up(fleet *f, size_t i)
     assert(i < f->n && f->state[i] != FLEET_HEALTHY);
     const double remaining = f->threshold[i];
     f->state[i] = FLEET_HEALTHY;
+    f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
     fleet_set_remaining(f, i, remaining);
+}
+
+void fleet_clear_changed(fleet *f)
+{
+    memset(f->state_changed, 0, f->n / FLEET_BLOCK_GPUS + 1);
 }
 
 double fleet_remaining_hazard(const fleet *f, size_t i)
@@ -664,7 +703,7 @@ int fleet_set_ranges(fleet *f, const size_t *bounds, size_t n_bounds)
     range_table *next = &c->spare;
     const range_table *old = &c->now;
     if (n_bounds >= UINT32_MAX || table_reserve(next, n_bounds + 1) != 0)
-        return -1;                /* block_range holds range indices in 32 bits */
+        return -1;                /* span_range holds range indices in 32 bits */
     size_t n = 0;
     next->start[0] = 0;
     for (size_t b = 0; b < n_bounds; b++) {
@@ -710,6 +749,6 @@ int fleet_set_ranges(fleet *f, const size_t *bounds, size_t n_bounds)
     c->now = c->spare;
     c->spare = swap;
     clocks_sync(c);
-    index_blocks(c);
+    index_spans(c);
     return 0;
 }

@@ -6,12 +6,13 @@
  * one scalar load factor per range: no gathers, no branches.
  *
  * The arrays are visible on purpose: they are the hot data, and the kernel
- * and tests sweep them directly. Two rules: perf is written only through
+ * and tests sweep them directly. Three rules: perf is written only through
  * fleet_set_perf and fleet_swap, which keep its prefix sums (perf_tree)
- * in step; threshold, and state between healthy and not, only through the
- * functions below, which keep the range clocks in step. util, power_w,
- * allocation, and state between the unhealthy states, may be written
- * directly.
+ * in step; threshold only through the functions below, which keep the
+ * range clocks in step; and state only through the functions below, which
+ * mark its block in state_changed (alloc repartitions only what changed).
+ * util and power_w may be written directly; allocation is written by
+ * alloc_rebuild alone (it rewrites only what moved since its last rebuild).
  *
  * Failures by hazard clock. Within one kernel range (one allocation, one
  * GPU type, one DC throttle) every healthy GPU accumulates the same hazard
@@ -29,6 +30,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* GPUs per state block: fixed fleet positions [64 b, 64 b + 64). The
+ * blocks of state_changed, and of the kernel's threshold bounds. */
+#define FLEET_BLOCK_GPUS 64
+
 enum fleet_gpu_state {
     FLEET_HEALTHY = 0,
     FLEET_FAILED = 1,
@@ -42,8 +47,13 @@ typedef struct fleet_clocks fleet_clocks;
 
 typedef struct fleet {
     size_t n;             /* GPUs */
-    uint8_t *state;       /* enum fleet_gpu_state; HEALTHY <-> not healthy only through
-                             fleet_take_down, fleet_bring_up, fleet_renew and the pass */
+    uint8_t *state;       /* enum fleet_gpu_state; written by fleet_take_down,
+                             fleet_bring_up, fleet_renew, fleet_swap, fleet_take_failures
+                             and the pass, which mark state_changed (a test that writes it
+                             directly marks it too) */
+    uint8_t *state_changed; /* per block of FLEET_BLOCK_GPUS GPUs (n / 64 + 1 of them): 1
+                             when a state in it may have changed since the last
+                             fleet_clear_changed (1 at create) */
     float *perf;          /* performance multiplier: 1.0, or the straggler speed, in
                              (0, 1]; read-only outside fleet.c (fleet_set_perf) */
     float *util;          /* utilisation 0..1, written by every tick */
@@ -147,6 +157,9 @@ int fleet_take_down(fleet *f, size_t i, uint8_t to);
 /* Returns a GPU in maintenance to service with the remaining hazard it had
  * when drained. O(log ranges). */
 void fleet_bring_up(fleet *f, size_t i);
+
+/* Clears state_changed: every block unchanged from now on. O(n / 64). */
+void fleet_clear_changed(fleet *f);
 
 /* queries */
 /* GPU i's remaining hazard: T - C for a healthy GPU, the frozen value

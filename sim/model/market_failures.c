@@ -110,7 +110,9 @@ struct failures_state {
                                      last rebuild (their perf may have moved) */
     int64_t *leaf_offset;         /* per leaf: offset among its user's GPUs in its group */
     int64_t *running;             /* per provider: scratch of the offsets */
-    int64_t *online_by;           /* per (DC, GPU type): scratch of failures__tick */
+    int64_t *online_by;           /* per (DC, GPU type): scratch of count_mode_units */
+    int64_t *mode_online;         /* per (mode, DC): GPUs online of the mode's types, at the
+                                     last rebuild (count_mode_units) */
     size_t cap_leaves;
     size_t *batch;                /* FAIL_BATCH GPU indices */
     size_t *range_bounds;         /* 2 per segment: the fleet's clock ranges (fleet_set_ranges) */
@@ -174,7 +176,7 @@ static int applies(const spec_failure *f, int gpu)
  * N_AT_CREATE allocated by failures__create, then the three grown later
  * (repairs at failures, leaf offsets and range bounds at rebuilds), which
  * start NULL. */
-enum { N_AT_CREATE = 22, N_OWNED = 25 };
+enum { N_AT_CREATE = 23, N_OWNED = 26 };
 static void owned_arrays(failures_state *fs, void *out[N_OWNED])
 {
     void *all[N_OWNED] = {fs->r0, fs->r1, fs->gpu_rng, fs->mode_rng, fs->unit_h, fs->unit_e,
@@ -182,7 +184,7 @@ static void owned_arrays(failures_state *fs, void *out[N_OWNED])
                           fs->online_by, fs->batch, fs->dc_clock, fs->full_draw_w, fs->curtailed,
                           fs->gang, fs->gpu_failures, fs->node_failures, fs->site_failures,
                           fs->planned_drains, fs->tick_failed, fs->outage_end,
-                          fs->repairs, fs->leaf_offset, fs->range_bounds};
+                          fs->mode_online, fs->repairs, fs->leaf_offset, fs->range_bounds};
     memcpy(out, all, sizeof all);
 }
 
@@ -204,6 +206,7 @@ capsim_status failures__create(market *m)
     fs->mode_rng = calloc((nm + 1) * ndc, sizeof *fs->mode_rng);
     fs->unit_h = calloc((nm + 1) * ndc, sizeof *fs->unit_h);
     fs->unit_e = calloc((nm + 1) * ndc, sizeof *fs->unit_e);
+    fs->mode_online = calloc((nm + 1) * ndc, sizeof *fs->mode_online);
     fs->repair_dist = calloc(nm + 1, sizeof *fs->repair_dist);
     fs->group_leaf_lo = calloc(n_groups + 2, sizeof *fs->group_leaf_lo);
     fs->group_touched = malloc(n_groups + 1);
@@ -401,8 +404,10 @@ static int64_t restore(market *m, size_t dc, const alloc_group *gr, uint8_t from
     const size_t spans[2][2] = {{gr->healthy_hi, gr->online_hi}, {gr->lo, gr->healthy_hi}};
     for (int k = 0; k < 2 && done < want; k++) {
         for (size_t i = spans[k][0]; i < spans[k][1] && done < want; i++) {
-            if (f->state[i] != from)
-                continue;
+            const uint8_t *hit = memchr(f->state + i, from, spans[k][1] - i);   /* in order */
+            if (!hit)
+                break;
+            i = (size_t)(hit - f->state);
             if (from == FLEET_FAILED) {
                 gsl_rng *r = m->fail->r0[gr->gpu] > 0.0 ? gpu_stream(m, dc) : NULL;
                 fleet_renew(f, i, r ? exp1(r) : INFINITY);
@@ -446,6 +451,35 @@ void failures__attach(market *m, engine *e)
 
 /* ---- layout: leaf offsets and gang speed ---- */
 
+/* Per (node, rack or datacenter mode, DC): the GPUs online of the mode's
+ * types, which change only at rebuilds. */
+static void count_mode_units(market *m)
+{
+    const spec *s = m->spec;
+    failures_state *fs = m->fail;
+    size_t n_groups;
+    const alloc_group *groups = alloc_groups(m->alloc, &n_groups);
+    const size_t n_types = s->n_gpus;
+    int64_t *online_by = fs->online_by;     /* per (DC, type) */
+    memset(online_by, 0, m->n_datacenters * n_types * sizeof *online_by);
+    for (size_t g = 0; g < n_groups; g++)
+        if (groups[g].datacenter >= 0)
+            online_by[(size_t)groups[g].datacenter * n_types + (size_t)groups[g].gpu] +=
+                (int64_t)(groups[g].online_hi - groups[g].lo);
+    for (size_t k = 0; k < s->n_failures; k++) {
+        const spec_failure *f = &s->failures[k];
+        if (f->scope == SPEC_SCOPE_GPU)
+            continue;
+        for (size_t d = 0; d < m->n_datacenters; d++) {
+            int64_t online = 0;
+            for (size_t type = 0; type < n_types; type++)
+                if (applies(f, (int)type))
+                    online += online_by[d * n_types + type];
+            fs->mode_online[mode_cell(m, k, d)] = online;
+        }
+    }
+}
+
 capsim_status failures__after_rebuild(market *m)
 {
     failures_state *fs = m->fail;
@@ -479,6 +513,7 @@ capsim_status failures__after_rebuild(market *m)
     }
     if (fleet_set_ranges(m->fleet, fs->range_bounds, 2 * n_segments) != 0)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    count_mode_units(m);
     /* leaves are grouped by group, in fleet order */
     size_t l = 0;
     for (size_t g = 0; g <= n_groups; g++) {
@@ -767,24 +802,12 @@ int failures__tick(market *m, int64_t t, double dt_s)
     }
     if (s->n_failures == 0)
         return 0;
-    size_t n_groups;
-    const alloc_group *groups = alloc_groups(m->alloc, &n_groups);
-    const size_t n_types = s->n_gpus;
-    int64_t *online_by = fs->online_by;     /* per (DC, type) */
-    memset(online_by, 0, m->n_datacenters * n_types * sizeof *online_by);
-    for (size_t g = 0; g < n_groups; g++)
-        if (groups[g].datacenter >= 0)
-            online_by[(size_t)groups[g].datacenter * n_types + (size_t)groups[g].gpu] +=
-                (int64_t)(groups[g].online_hi - groups[g].lo);
     for (size_t k = 0; k < s->n_failures; k++) {
         const spec_failure *f = &s->failures[k];
         if (f->scope == SPEC_SCOPE_GPU)
             continue;
         for (size_t d = 0; d < m->n_datacenters; d++) {
-            int64_t online = 0;
-            for (size_t type = 0; type < n_types; type++)
-                if (applies(f, (int)type))
-                    online += online_by[d * n_types + type];
+            const int64_t online = fs->mode_online[mode_cell(m, k, d)];
             if (online <= 0)
                 continue;
             const int64_t unit = spec_failure_scope_gpus(f->scope);

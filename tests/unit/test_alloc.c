@@ -194,7 +194,7 @@ static void test_unhealthy_and_under_delivery(void **state)
     for (size_t i = 0; i < 4096; i++)
         fleet_set_perf(w.fleet, i, 0.5f + (float)(i % 97) / 256.0f);
     for (size_t k = 0; k < 3; k++) {
-        w.fleet->state[bad[k]] = states[k];
+        assert_int_equal(fleet_take_down(w.fleet, bad[k], states[k]), 1);
         fleet_set_perf(w.fleet, bad[k], 0.25f + (float)k / 16);
     }
     double before = 0;
@@ -408,7 +408,10 @@ static void test_rebuilds_under_failures(void **state)
             x ^= x >> 7;
             x ^= x << 17;
             const size_t i = (size_t)(x % f->n);
-            f->state[i] = f->state[i] == FLEET_HEALTHY ? (uint8_t)(1 + x % 2) : FLEET_HEALTHY;
+            if (f->state[i] == FLEET_HEALTHY)
+                fleet_take_down(f, i, (uint8_t)(1 + x % 2));
+            else
+                fleet_bring_up(f, i);
         }
         assert_int_equal(alloc_rebuild(w.alloc, f), 0);
         check_layout(&w);
@@ -426,6 +429,134 @@ static void test_rebuilds_under_failures(void **state)
     free_world(&w);
 }
 
+/* One xorshift64 step. */
+static uint64_t next_random(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* Takes GPU i down (failed or drained, by r) when healthy, else brings it
+ * back (repaired afresh or returned from a drain, by r). */
+static void toggle(fleet *f, size_t i, uint64_t r)
+{
+    if (f->state[i] == FLEET_HEALTHY)
+        fleet_take_down(f, i, (uint8_t)(1 + r % 2));
+    else if (r % 3 == 0)
+        fleet_renew(f, i, (double)(r % 1000));
+    else
+        fleet_bring_up(f, i);
+}
+
+/* Fails with both values when the two worlds differ in any per-GPU fact,
+ * group range, DC count or leaf. */
+static void check_same_layout(const world *inc, const world *full, int round)
+{
+    const fleet *a = inc->fleet, *b = full->fleet;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->state[i] != b->state[i] || a->perf[i] != b->perf[i] ||
+            a->allocation[i] != b->allocation[i] ||
+            memcmp(&a->threshold[i], &b->threshold[i], sizeof a->threshold[i]) != 0)
+            fail_msg("round %d, GPU %zu: incremental (state %d, perf %g, allocation %d, "
+                     "threshold %.17g), full (%d, %g, %d, %.17g)",
+                     round, i, a->state[i], (double)a->perf[i], a->allocation[i],
+                     a->threshold[i], b->state[i], (double)b->perf[i], b->allocation[i],
+                     b->threshold[i]);
+    size_t n_groups;
+    const alloc_group *ga = alloc_groups(inc->alloc, &n_groups);
+    const alloc_group *gb = alloc_groups(full->alloc, NULL);
+    for (size_t g = 0; g < n_groups; g++)
+        if (ga[g].online_hi != gb[g].online_hi || ga[g].healthy_hi != gb[g].healthy_hi)
+            fail_msg("round %d, group %zu: incremental online %zu healthy %zu, full %zu %zu",
+                     round, g, ga[g].online_hi, ga[g].healthy_hi, gb[g].online_hi,
+                     gb[g].healthy_hi);
+    const alloc_dc_counts ca = alloc_datacenter_counts(inc->alloc);
+    const alloc_dc_counts cb = alloc_datacenter_counts(full->alloc);
+    for (size_t d = 0; d < inc->spec->n_datacenters; d++) {
+        assert_int_equal(ca.installed[d], cb.installed[d]);
+        assert_int_equal(ca.healthy[d], cb.healthy[d]);
+        assert_int_equal(ca.failed[d], cb.failed[d]);
+        assert_int_equal(ca.maintenance[d], cb.maintenance[d]);
+        assert_int_equal(ca.allocated[d], cb.allocated[d]);
+    }
+    assert_int_equal(count_leaves(inc->alloc), count_leaves(full->alloc));
+    for (size_t l = 0; l < count_leaves(inc->alloc); l++) {
+        assert_int_equal(alloc_leaves(inc->alloc, NULL)[l].lo, alloc_leaves(full->alloc, NULL)[l].lo);
+        assert_int_equal(alloc_leaves(inc->alloc, NULL)[l].hi, alloc_leaves(full->alloc, NULL)[l].hi);
+    }
+}
+
+/* The incremental rebuild (only groups with a block marked in
+ * state_changed are repartitioned, and the scans skip unmarked blocks)
+ * against a full one: two worlds get the same random history of
+ * take-downs, repairs and returns, and the GB200 phase comes online
+ * midway; one is rebuilt as it is, the other after marking every block
+ * changed, which makes the partition read every GPU. Rounds change
+ * nothing, or GPUs at random, or a run of up to 150 consecutive GPUs
+ * (within a block or across blocks and groups), or GPUs of a group's
+ * unhealthy tail and the blocks around its healthy end. After every
+ * rebuild both have the same per-GPU facts, layout and counts, and the
+ * incremental one's layout is exact. */
+static void test_incremental_rebuild_matches_full(void **state)
+{
+    (void)state;
+    world inc = make_world(testlib_chain(), 0);
+    world full = make_world(testlib_chain(), 0);
+    assert_int_equal(alloc_phase_online(inc.alloc)[PH_PLANO_GB200], 0);
+    world *both[2] = {&inc, &full};
+    for (int w = 0; w < 2; w++)
+        for (size_t i = 0; i < both[w]->fleet->n; i++) {
+            fleet_set_perf(both[w]->fleet, i, 1.0f - (float)(i % 7) * 0.01f);
+            fleet_set_remaining(both[w]->fleet, i, (double)i);
+        }
+    uint64_t x = 0x2545f4914f6cdd1dULL;
+    for (int round = 0; round < 400; round++) {
+        if (round == 150)
+            for (int w = 0; w < 2; w++)
+                alloc_set_phase_online(both[w]->alloc, PH_PLANO_GB200, 1);
+        const uint64_t mode = next_random(&x) % 5;
+        const size_t n = inc.fleet->n;
+        const alloc_group *groups = alloc_groups(inc.alloc, NULL);
+        const size_t g = (size_t)(next_random(&x) % count_groups(inc.alloc));
+        const int changes = (int)(next_random(&x) % 40);
+        size_t run_lo = (size_t)(next_random(&x) % n), run_len = 1 + (size_t)(x % 150);
+        for (int k = 0; k < (mode == 0 ? 0 : mode == 2 ? 1 : changes); k++) {
+            const uint64_t r = next_random(&x);
+            if (mode == 2) {            /* one run of consecutive GPUs */
+                for (size_t i = run_lo; i < run_lo + run_len && i < n; i++)
+                    for (int w = 0; w < 2; w++)
+                        toggle(both[w]->fleet, i, r + i);
+                continue;
+            }
+            size_t i = (size_t)(r % n);
+            if (mode == 3 && groups[g].online_hi > groups[g].healthy_hi)   /* the tail */
+                i = groups[g].healthy_hi + (size_t)(r % (groups[g].online_hi - groups[g].healthy_hi));
+            else if (mode == 4)         /* around the healthy end */
+                i = groups[g].healthy_hi + (size_t)(r % 129) >= 64 + groups[g].lo
+                        ? groups[g].healthy_hi + (size_t)(r % 129) - 64
+                        : groups[g].lo;
+            if (i >= n)
+                i = n - 1;
+            for (int w = 0; w < 2; w++)
+                toggle(both[w]->fleet, i, r);
+        }
+        memset(full.fleet->state_changed, 1, full.fleet->n / FLEET_BLOCK_GPUS + 1);
+        for (int w = 0; w < 2; w++)
+            assert_int_equal(alloc_rebuild(both[w]->alloc, both[w]->fleet), 0);
+        check_same_layout(&inc, &full, round);
+        check_layout(&inc);
+        for (size_t k = 0; k < count_groups(inc.alloc); k++) {
+            const alloc_group *gr = &alloc_groups(inc.alloc, NULL)[k];
+            for (size_t i = gr->lo; i < gr->online_hi; i++)
+                assert_int_equal(inc.fleet->state[i] == FLEET_HEALTHY, i < gr->healthy_hi);
+        }
+    }
+    free_world(&inc);
+    free_world(&full);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_unhealthy_and_under_delivery),
         cmocka_unit_test(test_topological_order),
         cmocka_unit_test(test_stragglers),
+        cmocka_unit_test(test_incremental_rebuild_matches_full),
         cmocka_unit_test(test_rebuilds_under_failures),
     };
     return cmocka_run_group_tests_name("alloc", tests, NULL, NULL);

@@ -549,7 +549,7 @@ static void test_failures_follow_load_dependent_hazard(void **unused)
 
 /* ---- the range clock against a per-GPU remaining hazard ---- */
 
-#define CLOCK_GPUS 3000
+#define CLOCK_GPUS 9000   /* three spans of the range index (fleet.c) */
 #define CLOCK_TICKS 2000
 
 /* The reference: each GPU's remaining hazard R in double, decremented by
@@ -557,7 +557,20 @@ static void test_failures_follow_load_dependent_hazard(void **unused)
 typedef struct reference {
     double left[CLOCK_GPUS];
     uint8_t state[CLOCK_GPUS];
+    uint8_t seen[CLOCK_GPUS];     /* the fleet's states at the last fleet_clear_changed */
 } reference;
+
+/* Every GPU whose state differs from ref->seen is in a block marked in
+ * state_changed; then clears the marks and takes a new snapshot. */
+static void check_changed_marks(fleet *f, reference *ref, uint32_t tick)
+{
+    for (size_t i = 0; i < CLOCK_GPUS; i++)
+        if (f->state[i] != ref->seen[i] && !f->state_changed[i / FLEET_BLOCK_GPUS])
+            fail_msg("tick %u: GPU %zu went from state %d to %d, its block unmarked", tick, i,
+                     ref->seen[i], f->state[i]);
+    fleet_clear_changed(f);
+    memcpy(ref->seen, f->state, CLOCK_GPUS);
+}
 
 static void ref_swap(reference *ref, size_t i, size_t j)
 {
@@ -584,12 +597,14 @@ static size_t random_bounds(uint64_t *seed, size_t *bounds)
     return n;
 }
 
-/* A random history of 2,000 ticks over 3,000 GPUs: every tick each range
+/* A random history of 2,000 ticks over 9,000 GPUs: every tick each range
  * at its own load (hazard 1e-3 x (1 + 1.5 load)); every 25 ticks new
  * ranges (fleet_set_ranges); every tick 20 random swaps, a drain or two
  * (fleet_take_down, fleet_bring_up later) and renewals of the failed GPUs
  * after a random delay. The clock form and the reference must fail the same
- * GPUs in the same ticks, and agree on every remaining hazard at the end.
+ * GPUs in the same ticks, and agree on every remaining hazard at the end;
+ * after every step that writes states, each GPU whose state changed is in
+ * a block marked in state_changed.
  * They could differ only where a threshold lands within double rounding
  * (~1e-16 relative) of a tick boundary, which this seed never hits. */
 static void test_clock_matches_per_gpu_decrement(void **unused)
@@ -614,6 +629,7 @@ static void test_clock_matches_per_gpu_decrement(void **unused)
             n_bounds = random_bounds(&seed, bounds);
             assert_int_equal(fleet_set_ranges(f, bounds, n_bounds), 0);
         }
+        check_changed_marks(f, ref, tick);
         for (int k = 0; k < 20; k++) {
             const size_t i = next_random(&seed) % CLOCK_GPUS, j = next_random(&seed) % CLOCK_GPUS;
             fleet_swap(f, i, j);
@@ -622,6 +638,7 @@ static void test_clock_matches_per_gpu_decrement(void **unused)
             down_until[i] = down_until[j];
             down_until[j] = d;
         }
+        check_changed_marks(f, ref, tick);
         for (int k = 0; k < 2; k++) {                 /* drains: the hazard freezes */
             const size_t i = next_random(&seed) % CLOCK_GPUS;
             if (fleet_take_down(f, i, FLEET_MAINTENANCE)) {
@@ -630,6 +647,7 @@ static void test_clock_matches_per_gpu_decrement(void **unused)
                 down_until[i] = tick + 1 + (uint32_t)(next_random(&seed) % 30);
             }
         }
+        check_changed_marks(f, ref, tick);
         for (size_t i = 0; i < CLOCK_GPUS; i++) {     /* repairs and returns */
             if (f->state[i] == FLEET_HEALTHY || down_until[i] > tick)
                 continue;
@@ -642,6 +660,7 @@ static void test_clock_matches_per_gpu_decrement(void **unused)
             }
             ref->state[i] = FLEET_HEALTHY;
         }
+        check_changed_marks(f, ref, tick);
         /* the ranges, each at its own load */
         size_t lo = 0;
         for (size_t b = 0; b <= n_bounds; b++) {
@@ -670,7 +689,9 @@ static void test_clock_matches_per_gpu_decrement(void **unused)
                 }
             }
             assert_int_equal((size_t)s.new_failures, want);
+            check_changed_marks(f, ref, tick);
             assert_int_equal(fleet_take_failures(f, lo, hi, idx, CLOCK_GPUS), want);
+            check_changed_marks(f, ref, tick);
             for (size_t k = 0; k < want; k++)
                 down_until[idx[k]] = tick + 1 + (uint32_t)(next_random(&seed) % 50);
             total_failures += want;
