@@ -67,7 +67,8 @@ expect_eq "daily dates are YYYY-MM-DD" 0 "$(dates "$tmp/got/a-daily/workload_dai
 expect_eq "monthly dates are YYYY-MM" 0 "$(dates "$tmp/got/m-monthly/provider_monthly.csv" '^[0-9]\{4\}-[0-9][0-9]$')"
 expect_eq "wide daily dates are YYYY-MM-DD" 0 \
   "$(dates "$tmp/got/a-wide-daily/workload_shortfall_h100_daily.csv" '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]$')"
-expect_eq "the daily file has one row per day and workload (90 days x 3)" 270 \
+days=$(( ($(date -u -d "$until" +%s) - $(date -u -d 2025-01-01 +%s)) / 86400 + 1 ))  # the run starts 2025-01-01
+expect_eq "the daily file has one row per day and workload ($days days x 3)" $((days * 3)) \
   "$(tail -n +2 "$tmp/got/a-daily/workload_daily.csv" | wc -l | tr -d ' ')"
 expect_eq "no .part file is left" 0 "$(find "$tmp/got" -name '*.part' | wc -l | tr -d ' ')"
 
