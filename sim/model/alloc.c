@@ -392,36 +392,21 @@ static size_t online_end(const alloc *a, size_t g)
     return end;
 }
 
-/* The first GPU of [i, hi) that is not healthy, or hi: eight states at a
- * time (FLEET_HEALTHY is 0), then one. */
-static size_t first_unhealthy(const uint8_t *state, size_t i, size_t hi)
+/* The first nonzero byte of bytes[i, hi), or hi: eight bytes at a time,
+ * then one. Finds the first GPU that is not healthy in a state array
+ * (FLEET_HEALTHY is 0) and the first marked block in state_changed. */
+static size_t first_nonzero(const uint8_t *bytes, size_t i, size_t hi)
 {
     while (i + 8 <= hi) {
         uint64_t word;
-        memcpy(&word, state + i, sizeof word);
+        memcpy(&word, bytes + i, sizeof word);
         if (word != 0)
             break;
         i += 8;
     }
-    while (i < hi && state[i] == FLEET_HEALTHY)
+    while (i < hi && bytes[i] == 0)
         i++;
     return i;
-}
-
-/* The first block of [b, end) marked in state_changed, or end: eight
- * marks at a time. */
-static size_t first_marked(const uint8_t *marks, size_t b, size_t end)
-{
-    while (b + 8 <= end) {
-        uint64_t word;
-        memcpy(&word, marks + b, sizeof word);
-        if (word != 0)
-            break;
-        b += 8;
-    }
-    while (b < end && !marks[b])
-        b++;
-    return b;
 }
 
 /* The first GPU of [i, hi) that is not healthy, or hi. A block that
@@ -433,11 +418,11 @@ static size_t next_unhealthy(const fleet *f, size_t i, size_t hi, size_t clean_h
     while (i < hi) {
         const size_t block = i / FLEET_BLOCK_GPUS, block_end = (block + 1) * FLEET_BLOCK_GPUS;
         if (block < clean_blocks && !f->state_changed[block]) {
-            i = first_marked(f->state_changed, block, clean_blocks) * FLEET_BLOCK_GPUS;
+            i = first_nonzero(f->state_changed, block, clean_blocks) * FLEET_BLOCK_GPUS;
             continue;
         }
         const size_t stop = block_end < hi ? block_end : hi;
-        i = first_unhealthy(f->state, i, stop);
+        i = first_nonzero(f->state, i, stop);
         if (i < stop)
             return i;
     }
@@ -558,7 +543,7 @@ static int range_changed(const fleet *f, size_t lo, size_t hi)
     if (hi <= lo)
         return 0;
     const size_t end = (hi - 1) / FLEET_BLOCK_GPUS + 1;
-    return first_marked(f->state_changed, lo / FLEET_BLOCK_GPUS, end) < end;
+    return first_nonzero(f->state_changed, lo / FLEET_BLOCK_GPUS, end) < end;
 }
 
 /* Updates every group's installed and healthy ranges, its failed and
