@@ -17,6 +17,9 @@
  */
 #include "rng.h"
 
+#include <assert.h>
+#include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 
 #define FNV_OFFSET_BASIS 0xcbf29ce484222325ULL
@@ -61,4 +64,67 @@ gsl_rng *rng_stream_create(uint64_t run_seed, const char *name)
         return NULL;
     gsl_rng_set(r, (unsigned long)rng_stream_seed(run_seed, name));
     return r;
+}
+
+/* ---- rng_exponential: the ziggurat for Exp(1) ----
+ *
+ * Marsaglia and Tsang, "The Ziggurat Method for Generating Random
+ * Variables", J. Stat. Software 5(8), 2000. The area under e^-x is cut into
+ * 256 layers of equal area V: layer 0 is the rectangle [0, R] x [0, e^-R]
+ * with the tail beyond R (its width as a rectangle, x[0] = V / e^-R); layer
+ * i >= 1 spans heights [e^-x[i], e^-x[i+1]] with width x[i], where x[1] = R,
+ * x[i+1] = -log(e^-x[i] + V / x[i]) and x[256] = 0. A draw picks a layer i
+ * (8 bits) and u in [0, 1) (53 other bits); x = u x[i] lies under the curve
+ * for sure when x < x[i+1] (probability ratio[i], 98.9% overall); else layer
+ * 0 returns R plus an Exp(1) tail draw (memoryless), and a wedge accepts x
+ * when a uniform height under the layer lies below e^-x, otherwise draws
+ * anew. R and V are the paper's constants for 256 layers. */
+#define ZIG_LAYERS 256
+#define ZIG_R 7.69711747013104972
+#define ZIG_V 3.949659822581572e-3
+#define ZIG_U53 (1.0 / 9007199254740992.0)   /* 2^-53 */
+
+static double zig_x[ZIG_LAYERS + 1];   /* layer widths, x[256] = 0 */
+static double zig_f[ZIG_LAYERS + 1];   /* e^-x[i] */
+static double zig_ratio[ZIG_LAYERS];   /* x[i+1] / x[i]: u below it is accepted */
+static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
+
+static void zig_setup(void)
+{
+    zig_x[0] = ZIG_V / exp(-ZIG_R);
+    zig_x[1] = ZIG_R;
+    for (int i = 1; i < ZIG_LAYERS - 1; i++)
+        zig_x[i + 1] = -log(exp(-zig_x[i]) + ZIG_V / zig_x[i]);
+    zig_x[ZIG_LAYERS] = 0.0;
+    for (int i = 0; i <= ZIG_LAYERS; i++)
+        zig_f[i] = exp(-zig_x[i]);
+    zig_f[0] = 0.0;   /* layer 0 spans heights [0, e^-R] */
+    for (int i = 0; i < ZIG_LAYERS; i++)
+        zig_ratio[i] = zig_x[i + 1] / zig_x[i];
+}
+
+/* 64 random bits from two 32-bit words. */
+static uint64_t bits64(gsl_rng *r)
+{
+    const uint64_t hi = gsl_rng_get(r);
+    return hi << 32 | gsl_rng_get(r);
+}
+
+double rng_exponential(gsl_rng *r, double mean)
+{
+    assert(gsl_rng_min(r) == 0 && gsl_rng_max(r) == 0xffffffffUL);
+    pthread_once(&zig_once, zig_setup);
+    for (;;) {
+        const uint64_t b = bits64(r);
+        const int i = (int)(b & (ZIG_LAYERS - 1));
+        const double u = (double)(b >> 11) * ZIG_U53;
+        if (u < zig_ratio[i])
+            return u * zig_x[i] * mean;
+        if (i == 0)   /* the tail: R + Exp(1); 1 - U is in (0, 1] */
+            return (ZIG_R - log(1.0 - (double)(bits64(r) >> 11) * ZIG_U53)) * mean;
+        const double x = u * zig_x[i];
+        const double y = zig_f[i] + (double)(bits64(r) >> 11) * ZIG_U53 * (zig_f[i + 1] - zig_f[i]);
+        if (y < exp(-x))
+            return x * mean;
+    }
 }

@@ -18,4 +18,13 @@ uint64_t rng_stream_seed(uint64_t run_seed, const char *name);
  * NULL when out of memory. */
 gsl_rng *rng_stream_create(uint64_t run_seed, const char *name);
 
+/* An exponential draw of the given mean by Marsaglia and Tsang's ziggurat
+ * (256 layers): two 32-bit words of r per draw, 53 bits of resolution, a
+ * logarithm only in the 1.1% of draws that fall in a wedge or the tail, so
+ * about a third of gsl_ran_exponential's cost. Exact in distribution, but
+ * not the same numbers as gsl_ran_exponential for the same stream. r must
+ * give full 32-bit words (min 0, max 2^32 - 1, as mt19937 and every
+ * rng_stream_create stream do; asserted). Thread-safe. */
+double rng_exponential(gsl_rng *r, double mean);
+
 #endif

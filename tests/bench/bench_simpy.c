@@ -6,8 +6,11 @@
  *  - the hold model (bench_evq.c has its history): N pending events, each
  *    popped event pushes one more an exponential time (mean 3600 s) later.
  *    capsim: one handler on the engine (engine.h) drawing from a GSL stream
- *    (rng.h); SimPy: N processes looping on a timeout. Events per second,
- *    at N = 1,000 and 100,000.
+ *    with the ziggurat (rng_exponential, rng.h; Python's expovariate is its
+ *    own cheapest exponential too); SimPy: N processes looping on a timeout.
+ *    Events per second, at N = 1,000 and 100,000; the N = 1,000 line also
+ *    shows the engine with gsl_ran_exponential (a logarithm per draw), to
+ *    show what the sampler alone costs.
  *  - an M/M/c/c job stream (Erlang's loss system), c = 100 nodes, offered
  *    load 90 Erlangs, exponential durations of mean 2 h: capsim's training
  *    job stream (jobs.h: Poisson arrivals, gang scheduling, max_wait 0) on
@@ -68,21 +71,29 @@ static double now_seconds(void)
 
 static int hold_again(engine *e, const evq_event *ev, void *ctx)
 {
+    const int64_t wait = (int64_t)rng_exponential((gsl_rng *)ctx, HOLD_MEAN_S);
+    return engine_schedule(e, ev->time + wait, HOLD_KIND, 0, NULL) == EVQ_NO_HANDLE;
+}
+
+/* The same with GSL's inversion sampler (-mean log u). */
+static int hold_again_gsl(engine *e, const evq_event *ev, void *ctx)
+{
     const int64_t wait = (int64_t)gsl_ran_exponential((gsl_rng *)ctx, HOLD_MEAN_S);
     return engine_schedule(e, ev->time + wait, HOLD_KIND, 0, NULL) == EVQ_NO_HANDLE;
 }
 
-/* Events per second of the engine with n pending holds; 0 on failure. */
-static double engine_hold_rate(size_t n)
+/* Events per second of the engine with n pending holds, drawing with the
+ * ziggurat or (gsl) with gsl_ran_exponential; 0 on failure. */
+static double engine_hold_rate(size_t n, int gsl)
 {
     engine *e = engine_create();
     gsl_rng *r = rng_stream_create(42, "bench/hold");
     double best = 0.0;
     if (!e || !r)
         goto done;
-    engine_on(e, HOLD_KIND, hold_again, r);
+    engine_on(e, HOLD_KIND, gsl ? hold_again_gsl : hold_again, r);
     for (size_t i = 0; i < n; i++)
-        if (engine_schedule(e, (int64_t)gsl_ran_exponential(r, HOLD_MEAN_S), HOLD_KIND, 0,
+        if (engine_schedule(e, (int64_t)rng_exponential(r, HOLD_MEAN_S), HOLD_KIND, 0,
                             NULL) == EVQ_NO_HANDLE)
             goto done;
     int64_t until = (int64_t)(2.0 * HOLD_MEAN_S);  /* warm-up, as in simpy_hold.py */
@@ -235,13 +246,17 @@ void bench_simpy_report(FILE *out)
     double simpy = 1.0;  /* > 0: keep asking */
     static const size_t holds[] = {1000, 100000};
     for (size_t k = 0; k < 2; k++) {
-        const double rate = engine_hold_rate(holds[k]);
+        const double rate = engine_hold_rate(holds[k], 0);
         snprintf(args, sizeof args, "%zu %d %d", holds[k], SIMPY_HOLD_EVENTS, ROUNDS);
         if (simpy != 0.0)
             simpy = simpy_rate("simpy_hold.py", args, "events_per_second", version,
                                sizeof version);
         snprintf(what, sizeof what, "hold model, N=%zu", holds[k]);
         print_pair(out, what, "events/s", rate, simpy, version);
+        if (k == 0) {
+            snprintf(what, sizeof what, "  the same, gsl_ran_exponential");
+            print_pair(out, what, "events/s", engine_hold_rate(holds[k], 1), simpy, version);
+        }
     }
     /* SimPy has no ticks: one run serves both lines. */
     snprintf(args, sizeof args, "%d %g %d %d", MMCC_SERVERS, MMCC_ERLANGS, SIMPY_MMCC_JOBS,

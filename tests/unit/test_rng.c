@@ -6,12 +6,20 @@
  * The known answers were computed once from the formula in rng.c and
  * checked against an independent Python transcription of it; the draws are
  * GSL's mt19937 with gsl_rng_uniform_int(r, 1000000).
+ *
+ * rng_exponential (the ziggurat) is held to the closed form of Exp(mean):
+ * mean and variance within 4 standard errors of n draws, the
+ * Kolmogorov-Smirnov distance below its 0.1% critical value 1.95 / sqrt(n),
+ * and the tail shares P(X > q mean) = e^-q within 4 binomial standard
+ * errors, beyond the ziggurat's base (q = R = 7.697) too. Fixed seed.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <math.h>
 #include <cmocka.h>
 
 #include "testlib.h"
@@ -117,6 +125,80 @@ static void test_adding_a_stream_shifts_nothing(void **unused)
     gsl_rng_free(after);
 }
 
+#define EXP_DRAWS 400000
+#define EXP_MEAN 3600.0
+
+static int compare_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* |measured - expected| within 4 standard errors. */
+static void assert_within_4se(double measured, double expected, double se)
+{
+    if (fabs(measured - expected) > 4.0 * se)
+        fail_msg("%.9g is not within 4 x %.3g of %.9g", measured, se, expected);
+}
+
+static void test_exponential_matches_closed_form(void **unused)
+{
+    (void)unused;
+    const double n = EXP_DRAWS;
+    double *x = malloc(EXP_DRAWS * sizeof *x);
+    assert_non_null(x);
+    gsl_rng *r = rng_stream_create(42, "test/exponential");
+    double sum = 0.0;
+    for (int i = 0; i < EXP_DRAWS; i++) {
+        x[i] = rng_exponential(r, EXP_MEAN);
+        assert_true(x[i] >= 0.0 && isfinite(x[i]));
+        sum += x[i];
+    }
+    const double mean = sum / n;
+    double ss = 0.0;
+    for (int i = 0; i < EXP_DRAWS; i++)
+        ss += (x[i] - mean) * (x[i] - mean);
+    /* Exp: sd = mean; the sample variance's sd is sqrt((mu4 - sigma^4) / n) = sqrt(8 / n) sigma^2 */
+    assert_within_4se(mean, EXP_MEAN, EXP_MEAN / sqrt(n));
+    assert_within_4se(ss / (n - 1.0), EXP_MEAN * EXP_MEAN, sqrt(8.0 / n) * EXP_MEAN * EXP_MEAN);
+    /* tail shares, through the layers, at the base and in the tail */
+    static const double q[] = {0.01, 0.5, 1.0, 3.0, 7.69711747013104972, 9.0};
+    for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
+        int above = 0;
+        for (int i = 0; i < EXP_DRAWS; i++)
+            above += x[i] > q[k] * EXP_MEAN;
+        const double p = exp(-q[k]);
+        assert_within_4se((double)above / n, p, sqrt(p * (1.0 - p) / n));
+    }
+    /* Kolmogorov-Smirnov distance to F(x) = 1 - e^(-x / mean) */
+    qsort(x, EXP_DRAWS, sizeof *x, compare_double);
+    double d = 0.0;
+    for (int i = 0; i < EXP_DRAWS; i++) {
+        const double f = 1.0 - exp(-x[i] / EXP_MEAN);
+        const double lo = f - (double)i / n, hi = (double)(i + 1) / n - f;
+        d = fmax(d, fmax(lo, hi));
+    }
+    if (d > 1.95 / sqrt(n))
+        fail_msg("KS distance %.5f above the 0.1%% critical value %.5f", d, 1.95 / sqrt(n));
+    gsl_rng_free(r);
+    free(x);
+}
+
+/* The same stream gives the same exponential draws; the mean scales them. */
+static void test_exponential_deterministic_and_scaled(void **unused)
+{
+    (void)unused;
+    gsl_rng *a = rng_stream_create(7, "test/exponential");
+    gsl_rng *b = rng_stream_create(7, "test/exponential");
+    for (int i = 0; i < 10000; i++) {
+        const double one = rng_exponential(a, 1.0);
+        const double scaled = rng_exponential(b, 250.0);
+        assert_true(scaled == one * 250.0);
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -126,6 +208,8 @@ int main(void)
         cmocka_unit_test(test_same_name_same_stream),
         cmocka_unit_test(test_other_name_or_seed_other_stream),
         cmocka_unit_test(test_adding_a_stream_shifts_nothing),
+        cmocka_unit_test(test_exponential_matches_closed_form),
+        cmocka_unit_test(test_exponential_deterministic_and_scaled),
     };
     return cmocka_run_group_tests_name("rng", tests, NULL, NULL);
 }
