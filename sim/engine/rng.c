@@ -20,6 +20,7 @@
 #include <assert.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #define FNV_OFFSET_BASIS 0xcbf29ce484222325ULL
@@ -73,8 +74,10 @@ gsl_rng *rng_stream_create(uint64_t run_seed, const char *name)
  * 256 layers of equal area V: layer 0 is the rectangle [0, R] x [0, e^-R]
  * with the tail beyond R (its width as a rectangle, x[0] = V / e^-R); layer
  * i >= 1 spans heights [e^-x[i], e^-x[i+1]] with width x[i], where x[1] = R,
- * x[i+1] = -log(e^-x[i] + V / x[i]) and x[256] = 0. A draw picks a layer i
- * (8 bits) and u in [0, 1) (53 other bits); x = u x[i] lies under the curve
+ * x[i+1] = -log(e^-x[i] + V / x[i]) and x[256] = 0. A draw takes one 32-bit
+ * word: a layer i from its low 8 bits and u in [0, 1) from the other 24
+ * (so a draw lies on a grid of x[i] / 2^24 <= 4.6e-7 of the mean within
+ * its layer, far below a second for any hold or repair time); x = u x[i] lies under the curve
  * for sure when x < x[i+1] (probability ratio[i], 98.9% overall); else layer
  * 0 returns R plus an Exp(1) tail draw (memoryless), and a wedge accepts x
  * when a uniform height under the layer lies below e^-x, otherwise draws
@@ -82,12 +85,13 @@ gsl_rng *rng_stream_create(uint64_t run_seed, const char *name)
 #define ZIG_LAYERS 256
 #define ZIG_R 7.69711747013104972
 #define ZIG_V 3.949659822581572e-3
-#define ZIG_U53 (1.0 / 9007199254740992.0)   /* 2^-53 */
+#define ZIG_U24 (1.0 / 16777216.0)   /* 2^-24 */
 
 static double zig_x[ZIG_LAYERS + 1];   /* layer widths, x[256] = 0 */
 static double zig_f[ZIG_LAYERS + 1];   /* e^-x[i] */
 static double zig_ratio[ZIG_LAYERS];   /* x[i+1] / x[i]: u below it is accepted */
 static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
+static atomic_int zig_ready;           /* 1 once the tables are set */
 
 static void zig_setup(void)
 {
@@ -101,29 +105,30 @@ static void zig_setup(void)
     zig_f[0] = 0.0;   /* layer 0 spans heights [0, e^-R] */
     for (int i = 0; i < ZIG_LAYERS; i++)
         zig_ratio[i] = zig_x[i + 1] / zig_x[i];
+    atomic_store_explicit(&zig_ready, 1, memory_order_release);
 }
 
-/* 64 random bits from two 32-bit words. */
-static uint64_t bits64(gsl_rng *r)
+/* u in [0, 1) from the top 24 bits of a 32-bit word. */
+static double top24(uint32_t word)
 {
-    const uint64_t hi = gsl_rng_get(r);
-    return hi << 32 | gsl_rng_get(r);
+    return (double)(word >> 8) * ZIG_U24;
 }
 
 double rng_exponential(gsl_rng *r, double mean)
 {
-    assert(gsl_rng_min(r) == 0 && gsl_rng_max(r) == 0xffffffffUL);
-    pthread_once(&zig_once, zig_setup);
+    assert(r->type->min == 0 && r->type->max == 0xffffffffUL);
+    if (!atomic_load_explicit(&zig_ready, memory_order_acquire))
+        pthread_once(&zig_once, zig_setup);
     for (;;) {
-        const uint64_t b = bits64(r);
-        const int i = (int)(b & (ZIG_LAYERS - 1));
-        const double u = (double)(b >> 11) * ZIG_U53;
+        const uint32_t word = (uint32_t)gsl_rng_get(r);
+        const unsigned i = word & (ZIG_LAYERS - 1);    /* the low 8 bits: the layer */
+        const double u = top24(word);                   /* the other 24: where in it */
         if (u < zig_ratio[i])
             return u * zig_x[i] * mean;
-        if (i == 0)   /* the tail: R + Exp(1); 1 - U is in (0, 1] */
-            return (ZIG_R - log(1.0 - (double)(bits64(r) >> 11) * ZIG_U53)) * mean;
+        if (i == 0)   /* the tail: R + Exp(1), by inversion; 1 - U is in (0, 1] */
+            return (ZIG_R - log(1.0 - gsl_rng_uniform(r))) * mean;
         const double x = u * zig_x[i];
-        const double y = zig_f[i] + (double)(bits64(r) >> 11) * ZIG_U53 * (zig_f[i + 1] - zig_f[i]);
+        const double y = zig_f[i] + gsl_rng_uniform(r) * (zig_f[i + 1] - zig_f[i]);
         if (y < exp(-x))
             return x * mean;
     }
