@@ -327,6 +327,7 @@ static int resolve_all(scenario_resolve_ctx *rc)
            resolve_kind(rc, SCENARIO_KEYS_PRICELIST, &s->n_pricelists, scenario_resolve__pricelist) ||
            resolve_kind(rc, SCENARIO_KEYS_PROCUREMENT, &s->n_procurements, scenario_resolve__procurement) ||
            resolve_kind(rc, SCENARIO_KEYS_BUILDOUT, &s->n_buildouts, scenario_resolve__buildout) ||
+           scenario_resolve__oversubscription(rc) ||
            resolve_kind(rc, SCENARIO_KEYS_TARGET, &s->n_targets, scenario_resolve__target) ||
            resolve_kind(rc, SCENARIO_KEYS_FAILURE, &s->n_failures, scenario_resolve__failure) ||
            scenario_resolve__failures_switch(rc) ||

@@ -394,14 +394,16 @@ static int visit(scenario_resolve_ctx *rc, int p, char *state, int *path, int de
 /* A warning when a lessor cannot deliver what it has committed at a
  * contract's start or at the end of its ramp, by the one capacity-position
  * rule (sim/model/position.h: typed commitments from their type, `any`
- * ones from what is left): once per (lessor, date). */
-static void check_oversubscription(scenario_resolve_ctx *rc)
+ * ones from what is left): once per (lessor, date). It counts what the
+ * lessor holds or has scheduled, not what a build-out policy may build
+ * during the run; for a lessor with one the warning names it. */
+int scenario_resolve__oversubscription(scenario_resolve_ctx *rc)
 {
     const spec *s = rc->s;
     const entities view = entities_of_spec(s);
     position pos;
     if (position_init(&pos, s->n_gpus) != CAPSIM_OK)
-        return;
+        return 0;   /* a warning only: no memory, no warning */
     for (size_t k = 0; k < 2 * s->n_contracts; k++) {
         size_t i = k / 2;
         const spec_contract *c = &s->contracts[i];
@@ -426,17 +428,28 @@ static void check_oversubscription(scenario_resolve_ctx *rc)
         for (size_t q = 0; q < s->n_contracts; q++)
             if (s->contracts[q].lessee == p)
                 in += position_contract_committed(&s->contracts[q], t);
+        /* a build-out policy of the lessor may build what is missing during the run */
+        const char *builder = NULL;
+        for (size_t b = 0; b < s->n_buildouts && !builder; b++)
+            if (s->buildouts[b].owner == p)
+                builder = s->buildouts[b].name;
+        char consequence[SPEC_NAME_MAX + 128];
+        if (builder)
+            snprintf(consequence, sizeof consequence, "unless its build-out [buildout %s] has them "
+                     "online by then, its lessees will get less than committed", builder);
+        else
+            snprintf(consequence, sizeof consequence, "its lessees will get less than committed");
         char date[11];
         scenario_resolve__date(rc, t, date);
         scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_CONTRACT, i, "gpus");
         scenario_resolve__warn(rc, &w, "oversubscribed: on %s provider '%s' has committed %lld GPUs "
                          "to lessees but holds %lld (%lld owned + %lld leased in); %lld cannot be "
-                         "delivered (a typed contract only from its type); its lessees will get "
-                         "less than committed", date, s->providers[p].name, (long long)out,
-                         (long long)held, (long long)(held - in), (long long)in,
-                         (long long)short_gpus);
+                         "delivered (a typed contract only from its type); %s", date,
+                         s->providers[p].name, (long long)out, (long long)held,
+                         (long long)(held - in), (long long)in, (long long)short_gpus, consequence);
     }
     position_free(&pos);
+    return 0;
 }
 
 int scenario_resolve__lease_graph(scenario_resolve_ctx *rc)
@@ -450,7 +463,5 @@ int scenario_resolve__lease_graph(scenario_resolve_ctx *rc)
             status = visit(rc, (int)p, state, path, 0);
     free(state);
     free(path);
-    if (status == 0)
-        check_oversubscription(rc);
     return status;
 }

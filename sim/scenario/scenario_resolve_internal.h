@@ -44,6 +44,9 @@ int scenario_resolve__gpu(scenario_resolve_ctx *rc, size_t i);
 int scenario_resolve__phases(scenario_resolve_ctx *rc);
 int scenario_resolve__contract(scenario_resolve_ctx *rc, size_t i);
 int scenario_resolve__lease_graph(scenario_resolve_ctx *rc);
+/* Warns of lessors that commit more than they hold (after the build-outs
+ * are resolved, so that a warning can name the lessor's). Always 0. */
+int scenario_resolve__oversubscription(scenario_resolve_ctx *rc);
 int scenario_resolve__workload(scenario_resolve_ctx *rc, size_t i);
 int scenario_resolve__pricelist(scenario_resolve_ctx *rc, size_t i);
 int scenario_resolve__procurement(scenario_resolve_ctx *rc, size_t i);

@@ -480,6 +480,29 @@ static void test_oversubscription_ramp_past_the_end(void **state)
     scenario_destroy(sc);
 }
 
+/* The check counts what a lessor holds, not what its build-out policy may
+ * build during the run: for a lessor with one, the warning names it. */
+static void test_oversubscription_names_the_buildout(void **state)
+{
+    testlib_dir *f = *state;
+    testlib_dir_write(f, "base.ini", testlib_base_ini);
+    testlib_dir_write(f, "build.ini",
+                      "[scenario]\n"
+                      "include = base.ini\n"
+                      TESTLIB_CONTRACT("coreweave", "google", "16800")
+                      "[buildout sites]\n"
+                      "owner = coreweave\n"
+                      "gpu = H100\n"
+                      "site_power_mw = 10\n");
+    scenario *sc = testlib_dir_load_ok(f, "build.ini", NULL, 0);
+    assert_int_equal(sc->n_warnings, 1);
+    assert_contains(sc->warnings[0], "oversubscribed: on 2025-06-01 provider 'coreweave' has "
+                    "committed 16800 GPUs to lessees but holds 16000");
+    assert_contains(sc->warnings[0], "unless its build-out [buildout sites] has them online by "
+                    "then, its lessees will get less than committed");
+    scenario_destroy(sc);
+}
+
 static void test_ignored_key_warning(void **state)
 {
     testlib_dir *f = *state;
@@ -576,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_add_months),
         testlib_dir_test(test_oversubscription_warning),
         testlib_dir_test(test_oversubscription_ramp_past_the_end),
+        testlib_dir_test(test_oversubscription_names_the_buildout),
         testlib_dir_test(test_ignored_key_warning),
         testlib_dir_test(test_training_ignored_keys),
         testlib_dir_test(test_market_warnings),
