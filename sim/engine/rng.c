@@ -77,11 +77,12 @@ gsl_rng *rng_stream_create(uint64_t run_seed, const char *name)
  * x[i+1] = -log(e^-x[i] + V / x[i]) and x[256] = 0. A draw takes one 32-bit
  * word: a layer i from its low 8 bits and u in [0, 1) from the other 24
  * (so a draw lies on a grid of x[i] / 2^24 <= 4.6e-7 of the mean within
- * its layer, far below a second for any hold or repair time); x = u x[i] lies under the curve
- * for sure when x < x[i+1] (probability ratio[i], 98.9% overall); else layer
- * 0 returns R plus an Exp(1) tail draw (memoryless), and a wedge accepts x
- * when a uniform height under the layer lies below e^-x, otherwise draws
- * anew. R and V are the paper's constants for 256 layers. */
+ * its layer, far below a second for any hold or repair time). x = u x[i]
+ * lies under the curve for sure when x < x[i+1] (probability ratio[i],
+ * 97.8% over the layers); else layer 0 returns R plus an Exp(1) tail draw
+ * (memoryless), and a wedge accepts x when a uniform height under the
+ * layer lies below e^-x, otherwise draws anew. R and V are the paper's
+ * constants for 256 layers. */
 #define ZIG_LAYERS 256
 #define ZIG_R 7.69711747013104972
 #define ZIG_V 3.949659822581572e-3
