@@ -1,5 +1,6 @@
 /*
- * rng: one GSL mt19937 per stream, seeded from (run seed, stream name).
+ * rng: one mt19937 per stream (GSL's generator, rng_mt19937 below), seeded
+ * from (run seed, stream name).
  *
  * The seed is a pure function of its inputs, with no global state:
  *   x = FNV-1a-64(name) XOR splitmix64(run_seed)
@@ -55,12 +56,97 @@ uint64_t rng_stream_seed(uint64_t run_seed, const char *name)
     return folded != 0 ? folded : 1;
 }
 
-/* Allocates an mt19937 seeded for stream `name`. Returns NULL when out of
- * memory (GSL's error handler is called first, as for any gsl_rng_alloc);
- * the caller frees with gsl_rng_free. */
+/* ---- rng_mt19937: GSL's mt19937, a block at a time ----
+ *
+ * Matsumoto and Nishimura's MT19937 ("Mersenne Twister", ACM TOMACS 8(1),
+ * 1998) with GSL's seeding (gsl_rng_mt19937: the 2002 initialisation, seed
+ * 0 meaning 4357): the same words as GSL's generator for every seed, which
+ * test_rng checks word for word, so every seeded result is unchanged. GSL's
+ * own makes one tempered word per call through two calls (gsl_rng_get, then
+ * the type's get) on 64-bit words; this one twists the 624 32-bit words and
+ * tempers them all in two vectorisable passes when its block is spent, so a
+ * draw is a load, and rng_exponential reads it without a call. */
+#define MT_N 624
+#define MT_M 397
+#define MT_UPPER 0x80000000u
+#define MT_LOWER 0x7fffffffu
+#define MT_MATRIX_A 0x9908b0dfu
+#define MT_DEFAULT_SEED 4357u
+
+typedef struct mt_state {
+    uint32_t out[MT_N];   /* the tempered words of the current block */
+    uint32_t mt[MT_N];    /* the generator's state after the block */
+    uint32_t next;        /* the next word of out; MT_N: the block is spent */
+} mt_state;
+
+static uint32_t mt_twist(uint32_t this_word, uint32_t next_word, uint32_t far_word)
+{
+    const uint32_t y = (this_word & MT_UPPER) | (next_word & MT_LOWER);
+    return far_word ^ (y >> 1) ^ (MT_MATRIX_A & (0u - (y & 1u)));
+}
+
+/* The next block: the state's twist (in three parts, so that each reads only
+ * words that part does not write) and the tempering of every word. */
+static void mt_refill(mt_state *s)
+{
+    uint32_t *restrict mt = s->mt;
+    for (int k = 0; k < MT_N - MT_M; k++)
+        mt[k] = mt_twist(mt[k], mt[k + 1], mt[k + MT_M]);
+    for (int k = MT_N - MT_M; k < MT_N - 1; k++)
+        mt[k] = mt_twist(mt[k], mt[k + 1], mt[k + MT_M - MT_N]);
+    mt[MT_N - 1] = mt_twist(mt[MT_N - 1], mt[0], mt[MT_M - 1]);
+    uint32_t *restrict out = s->out;
+    for (int k = 0; k < MT_N; k++) {
+        uint32_t y = mt[k];
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680u;
+        y ^= (y << 15) & 0xefc60000u;
+        y ^= y >> 18;
+        out[k] = y;
+    }
+    s->next = 0;
+}
+
+static inline uint32_t mt_word(mt_state *s)
+{
+    if (s->next == MT_N)
+        mt_refill(s);
+    return s->out[s->next++];
+}
+
+static void mt_set(void *state, unsigned long seed)
+{
+    mt_state *s = state;
+    uint32_t x = seed == 0 ? MT_DEFAULT_SEED : (uint32_t)seed;
+    s->mt[0] = x;
+    for (uint32_t k = 1; k < MT_N; k++) {
+        x = 1812433253u * (x ^ (x >> 30)) + k;
+        s->mt[k] = x;
+    }
+    s->next = MT_N;
+}
+
+static unsigned long mt_get(void *state)
+{
+    return mt_word(state);
+}
+
+static double mt_get_double(void *state)
+{
+    return mt_word(state) / 4294967296.0;
+}
+
+static const gsl_rng_type mt_type = {
+    "mt19937", 0xffffffffUL, 0, sizeof(mt_state), mt_set, mt_get, mt_get_double};
+
+const gsl_rng_type *const rng_mt19937 = &mt_type;
+
+/* Allocates an mt19937 (rng_mt19937) seeded for stream `name`. Returns NULL
+ * when out of memory (GSL's error handler is called first, as for any
+ * gsl_rng_alloc); the caller frees with gsl_rng_free. */
 gsl_rng *rng_stream_create(uint64_t run_seed, const char *name)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *r = gsl_rng_alloc(rng_mt19937);
     if (!r)
         return NULL;
     gsl_rng_set(r, (unsigned long)rng_stream_seed(run_seed, name));
@@ -120,8 +206,9 @@ double rng_exponential(gsl_rng *r, double mean)
     assert(r->type->min == 0 && r->type->max == 0xffffffffUL);
     if (!atomic_load_explicit(&zig_ready, memory_order_acquire))
         pthread_once(&zig_once, zig_setup);
+    const int own = r->type == &mt_type;   /* the word without a call */
     for (;;) {
-        const uint32_t word = (uint32_t)gsl_rng_get(r);
+        const uint32_t word = own ? mt_word(r->state) : (uint32_t)gsl_rng_get(r);
         const unsigned i = word & (ZIG_LAYERS - 1);    /* the low 8 bits: the layer */
         const double u = top24(word);                   /* the other 24: where in it */
         if (u < zig_ratio[i])

@@ -1,7 +1,8 @@
 /*
  * rng: independent random streams. Every subsystem and entity draws from its
- * own GSL generator (mt19937), seeded from a 64-bit hash (FNV-1a then a
- * splitmix64 finaliser) of the run seed and the stream's name, for example
+ * own GSL generator (mt19937, rng_mt19937 below), seeded from a 64-bit hash
+ * (FNV-1a then a splitmix64 finaliser) of the run seed and the stream's
+ * name, for example
  * "demand/openai-chat". Adding an entity therefore never shifts the numbers
  * another entity sees, and the same seed always gives the same streams.
  */
@@ -10,6 +11,12 @@
 
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
+
+/* GSL's mt19937 (gsl_rng_mt19937): the same words for every seed, made a
+ * block of 624 at a time, so that a draw costs a load rather than two
+ * calls. Every rng_stream_create stream is one; any gsl_ran_* function
+ * takes it. */
+extern const gsl_rng_type *const rng_mt19937;
 
 /* The seed a stream gets: a pure function of (run_seed, name). */
 uint64_t rng_stream_seed(uint64_t run_seed, const char *name);

@@ -21,12 +21,57 @@
 #include <stdlib.h>
 #include <math.h>
 #include <cmocka.h>
+#include <gsl/gsl_randist.h>
 
 #include "testlib.h"
 
 #include "../../sim/engine/rng.h"
 
 #define DRAW_RANGE 1000000UL
+
+/* rng_mt19937 gives GSL's mt19937 words for every seed: seed 0 (GSL's
+ * default, 4357), 1, the largest 32-bit seed, a seed above 32 bits (GSL
+ * keeps the low 32) and stream seeds, over 5 blocks of 624 words and
+ * through every interface a model uses (words, doubles, uniform_int and a
+ * gsl_ran_* sampler, interleaved). */
+static void test_mt19937_is_gsls(void **unused)
+{
+    (void)unused;
+    const unsigned long seeds[] = {0UL, 1UL, 4357UL, 0xffffffffUL, 0x1234567890UL,
+                                   (unsigned long)rng_stream_seed(42, "demand/x"),
+                                   (unsigned long)rng_stream_seed(7, "failure/gpu/dc")};
+    for (size_t k = 0; k < sizeof seeds / sizeof seeds[0]; k++) {
+        gsl_rng *ours = gsl_rng_alloc(rng_mt19937), *gsl = gsl_rng_alloc(gsl_rng_mt19937);
+        assert_non_null(ours);
+        assert_non_null(gsl);
+        gsl_rng_set(ours, seeds[k]);
+        gsl_rng_set(gsl, seeds[k]);
+        int mismatches = 0;
+        for (int i = 0; i < 5 * 624; i++) {
+            switch (i % 4) {
+            case 0: mismatches += gsl_rng_get(ours) != gsl_rng_get(gsl); break;
+            case 1: mismatches += gsl_rng_uniform(ours) != gsl_rng_uniform(gsl); break;
+            case 2:
+                mismatches += gsl_rng_uniform_int(ours, 1000003) != gsl_rng_uniform_int(gsl, 1000003);
+                break;
+            default:
+                mismatches += gsl_ran_exponential(ours, 3.0) != gsl_ran_exponential(gsl, 3.0);
+            }
+        }
+        assert_int_equal(mismatches, 0);
+        /* Reseeding starts the stream again. */
+        gsl_rng_set(ours, seeds[k]);
+        gsl_rng_set(gsl, seeds[k]);
+        assert_int_equal(gsl_rng_get(ours), gsl_rng_get(gsl));
+        gsl_rng_free(ours);
+        gsl_rng_free(gsl);
+    }
+    gsl_rng *r = rng_stream_create(42, "demand/x");
+    assert_ptr_equal(r->type, rng_mt19937);
+    assert_int_equal(gsl_rng_min(r), 0);
+    assert_int_equal(gsl_rng_max(r), 0xffffffffUL);
+    gsl_rng_free(r);
+}
 
 static void test_known_seeds(void **unused)
 {
@@ -202,6 +247,7 @@ static void test_exponential_deterministic_and_scaled(void **unused)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mt19937_is_gsls),
         cmocka_unit_test(test_known_seeds),
         cmocka_unit_test(test_known_draws),
         cmocka_unit_test(test_seeds_in_gsl_range),
