@@ -164,8 +164,8 @@ gsl_rng *rng_stream_create(uint64_t run_seed, const char *name)
  * word: a layer i from its low 8 bits and u in [0, 1) from the other 24
  * (so a draw lies on a grid of x[i] / 2^24 <= 4.6e-7 of the mean within
  * its layer, far below a second for any hold or repair time). x = u x[i]
- * lies under the curve for sure when x < x[i+1] (probability ratio[i],
- * 97.8% over the layers); else layer 0 returns R plus an Exp(1) tail draw
+ * lies under the curve for sure when x < x[i+1] (u < x[i+1] / x[i],
+ * decided on u's 24 integer bits; 97.8% over the layers); else layer 0 returns R plus an Exp(1) tail draw
  * (memoryless), and a wedge accepts x when a uniform height under the
  * layer lies below e^-x, otherwise draws anew. R and V are the paper's
  * constants for 256 layers. */
@@ -176,7 +176,9 @@ gsl_rng *rng_stream_create(uint64_t run_seed, const char *name)
 
 static double zig_x[ZIG_LAYERS + 1];   /* layer widths, x[256] = 0 */
 static double zig_f[ZIG_LAYERS + 1];   /* e^-x[i] */
-static double zig_ratio[ZIG_LAYERS];   /* x[i+1] / x[i]: u below it is accepted */
+static uint32_t zig_k[ZIG_LAYERS];     /* ceil(x[i+1] / x[i] x 2^24): u x 2^24, an integer,
+                                          below it is accepted (exactly u < x[i+1] / x[i],
+                                          decided before u is converted) */
 static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
 static atomic_int zig_ready;           /* 1 once the tables are set */
 
@@ -191,7 +193,7 @@ static void zig_setup(void)
         zig_f[i] = exp(-zig_x[i]);
     zig_f[0] = 0.0;   /* layer 0 spans heights [0, e^-R] */
     for (int i = 0; i < ZIG_LAYERS; i++)
-        zig_ratio[i] = zig_x[i + 1] / zig_x[i];
+        zig_k[i] = (uint32_t)ceil(zig_x[i + 1] / zig_x[i] / ZIG_U24);
     atomic_store_explicit(&zig_ready, 1, memory_order_release);
 }
 
@@ -203,15 +205,15 @@ static double top24(uint32_t word)
 
 double rng_exponential(gsl_rng *r, double mean)
 {
-    assert(r->type->min == 0 && r->type->max == 0xffffffffUL);
+    const int own = r->type == &mt_type;   /* the word without a call */
+    assert(own || (r->type->min == 0 && r->type->max == 0xffffffffUL));
     if (!atomic_load_explicit(&zig_ready, memory_order_acquire))
         pthread_once(&zig_once, zig_setup);
-    const int own = r->type == &mt_type;   /* the word without a call */
     for (;;) {
         const uint32_t word = own ? mt_word(r->state) : (uint32_t)gsl_rng_get(r);
         const unsigned i = word & (ZIG_LAYERS - 1);    /* the low 8 bits: the layer */
         const double u = top24(word);                   /* the other 24: where in it */
-        if (u < zig_ratio[i])
+        if (word >> 8 < zig_k[i])
             return u * zig_x[i] * mean;
         if (i == 0)   /* the tail: R + Exp(1), by inversion; 1 - U is in (0, 1] */
             return (ZIG_R - log(1.0 - gsl_rng_uniform(r))) * mean;
