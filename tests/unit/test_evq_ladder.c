@@ -2,9 +2,10 @@
  * White-box tests of the ladder queue (sim/engine/evq_ladder.c), whatever
  * queue the build chose: the file is compiled here with its limits made
  * tiny (3 rungs, buckets of more than 4 events split, a bottom of 8, sorts
- * by counting from 4 events over 16 seconds and by qsort beyond 4), so that
- * paths a real run meets rarely run all the time: a bucket moved to bottom
- * unsorted because no rung is left, bottom spread over a rung, each sort.
+ * by counting from 4 events over 16 seconds and by qsort beyond 4, chunks
+ * of 3 entries), so that paths a real run meets rarely run all the time: a
+ * bucket moved to bottom unsorted because no rung is left, bottom spread
+ * over a rung, each sort, lists of many chunks.
  * The random scripts of evq_script.h then check pop by pop against the
  * sorted reference, and the ladder's own invariants are checked directly:
  * the order of the tiers, bottom sorted with a live head, each list's count
@@ -19,6 +20,7 @@
 #define INSERTION_SORT_MAX 4
 #define COUNTING_SORT_MIN 4
 #define COUNTING_SORT_SPAN 16
+#define CHUNK_ENTRIES 3    /* lists cross chunk boundaries every few entries */
 #include "../../sim/engine/evq_ladder.c"
 
 #include <stdarg.h>
