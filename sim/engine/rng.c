@@ -165,10 +165,10 @@ gsl_rng *rng_stream_create(uint64_t run_seed, const char *name)
  * (so a draw lies on a grid of x[i] / 2^24 <= 4.6e-7 of the mean within
  * its layer, far below a second for any hold or repair time). x = u x[i]
  * lies under the curve for sure when x < x[i+1] (u < x[i+1] / x[i],
- * decided on u's 24 integer bits; 97.8% over the layers); else layer 0 returns R plus an Exp(1) tail draw
- * (memoryless), and a wedge accepts x when a uniform height under the
- * layer lies below e^-x, otherwise draws anew. R and V are the paper's
- * constants for 256 layers. */
+ * decided on u's 24 integer bits; 97.8% over the layers); else layer 0
+ * returns R plus an Exp(1) tail draw (memoryless), and a wedge accepts x
+ * when a uniform height under the layer lies below e^-x, otherwise draws
+ * anew. R and V are the paper's constants for 256 layers. */
 #define ZIG_LAYERS 256
 #define ZIG_R 7.69711747013104972
 #define ZIG_V 3.949659822581572e-3

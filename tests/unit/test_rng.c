@@ -52,7 +52,8 @@ static void test_mt19937_is_gsls(void **unused)
             case 0: mismatches += gsl_rng_get(ours) != gsl_rng_get(gsl); break;
             case 1: mismatches += gsl_rng_uniform(ours) != gsl_rng_uniform(gsl); break;
             case 2:
-                mismatches += gsl_rng_uniform_int(ours, 1000003) != gsl_rng_uniform_int(gsl, 1000003);
+                mismatches +=
+                    gsl_rng_uniform_int(ours, 1000003) != gsl_rng_uniform_int(gsl, 1000003);
                 break;
             default:
                 mismatches += gsl_ran_exponential(ours, 3.0) != gsl_ran_exponential(gsl, 3.0);
