@@ -2,9 +2,9 @@
  * rng: independent random streams. Every subsystem and entity draws from its
  * own GSL generator (mt19937, rng_mt19937 below), seeded from a 64-bit hash
  * (FNV-1a then a splitmix64 finaliser) of the run seed and the stream's
- * name, for example
- * "demand/openai-chat". Adding an entity therefore never shifts the numbers
- * another entity sees, and the same seed always gives the same streams.
+ * name, for example "demand/openai-chat". Adding an entity therefore never
+ * shifts the numbers another entity sees, and the same seed always gives
+ * the same streams.
  */
 #ifndef CAPSIM_RNG_H
 #define CAPSIM_RNG_H
