@@ -30,8 +30,8 @@
  * 16-byte header), aligned: tests/bench measured 7, 11, 15, 23 and 31
  * entries, and 15 was the fastest or near it at every size, 1.1x 7 at 1e3
  * and 1e6 events (fewer chunk links to follow in top and the big buckets)
- * for no more memory at 1e6. Only a list's tail chunk is partly filled, so
- * its fill follows from the list's count: a push writes its entry's cache
+ * for no more memory at 1e6. Only a list's tail chunk is partly filled, and
+ * the list keeps the room left in it: a push writes its entry's cache
  * line and nothing else of the chunk (in a large queue the tails of the
  * buckets that pushes go to do not all fit in the cache, and each line
  * read is a miss). A rung has about
@@ -67,7 +67,7 @@
  *   - live + dead entries are stored, one for each handle that is not free;
  *   - a list's count is the number of entries in its chunks (dead included);
  *     its head and tail are NIL when it is empty, and only its tail chunk
- *     may be partly filled.
+ *     may be partly filled, with `room` entries free (0 when empty).
  */
 #include "evq.h"
 
@@ -136,6 +136,7 @@ typedef struct chunk {
 typedef struct list {
     uint32_t head, tail;  /* chunks, NIL when empty */
     uint32_t count;       /* entries, dead included */
+    uint32_t room;        /* free entries in the tail chunk, 0 when empty */
 } list;
 
 typedef struct rung {
@@ -167,7 +168,7 @@ struct evq {
     int64_t top_start, top_min, top_max;
 };
 
-static const list EMPTY_LIST = {NIL, NIL, 0};
+static const list EMPTY_LIST = {NIL, NIL, 0, 0};
 
 /* ---- chunks and lists ---- */
 
@@ -220,22 +221,22 @@ static void release_chunk(evq *q, uint32_t c)
 /* Entries in the chunk c of list l: all but the tail are full. */
 static uint32_t chunk_fill(const list *l, uint32_t c)
 {
-    return c != l->tail ? CHUNK_ENTRIES : (l->count - 1) % CHUNK_ENTRIES + 1;
+    return c != l->tail ? CHUNK_ENTRIES : CHUNK_ENTRIES - l->room;
 }
 
 /* Appends e to l; a chunk must be reserved (one at most is taken). */
 static void list_append(evq *q, list *l, entry e)
 {
-    const uint32_t fill = l->count % CHUNK_ENTRIES;  /* of the tail, 0 when full or none */
-    if (fill == 0) {
+    if (l->room == 0) {
         const uint32_t c = take_chunk(q);
         if (l->tail == NIL)
             l->head = c;
         else
             q->chunks[l->tail].next = c;
         l->tail = c;
+        l->room = CHUNK_ENTRIES;
     }
-    q->chunks[l->tail].entries[fill] = e;
+    q->chunks[l->tail].entries[CHUNK_ENTRIES - l->room--] = e;
     l->count++;
 }
 
@@ -324,19 +325,37 @@ static int64_t rung_position(const rung *r)
     return (int64_t)((uint64_t)r->start + ((uint64_t)r->cur << r->shift));
 }
 
-static void rung_add(evq *q, rung *r, entry e)
+/* The bucket of rung r that time t belongs to. */
+static list *rung_bucket(const rung *r, int64_t t)
 {
-    const size_t b = (size_t)(((uint64_t)e.time - (uint64_t)r->start) >> r->shift);
+    const size_t b = (size_t)(((uint64_t)t - (uint64_t)r->start) >> r->shift);
     assert(b >= r->cur && b < r->n_buckets);
-    list_append(q, &r->buckets[b], e);
+    return &r->buckets[b];
 }
 
-static void top_add(evq *q, entry e)
+static void rung_add(evq *q, rung *r, entry e)
 {
-    const int64_t t = e.time;
+    list_append(q, rung_bucket(r, e.time), e);
+}
+
+/* Widens top's range of times to t, before an entry of time t joins top. */
+static void top_note(evq *q, int64_t t)
+{
     q->top_min = q->top.count == 0 || t < q->top_min ? t : q->top_min;
     q->top_max = q->top.count == 0 || t > q->top_max ? t : q->top_max;
-    list_append(q, &q->top, e);
+}
+
+/* The list that a new event at time t joins: top, or the bucket of the
+ * finest rung whose current bucket t does not precede; NULL when t comes
+ * before every rung's current bucket (bottom is its place). */
+static inline list *list_for(evq *q, int64_t t)
+{
+    if (t >= q->top_start)
+        return &q->top;
+    for (size_t r = 0; r < q->n_rungs; r++)
+        if (t >= rung_position(&q->rungs[r]))
+            return rung_bucket(&q->rungs[r], t);
+    return NULL;
 }
 
 /* Makes rung n_rungs over [start, start + span) for `count` events, with
@@ -436,15 +455,12 @@ static int place(evq *q, entry e)
 {
     if (reserve_chunks(q, 1) != 0)
         return -1;
-    if (e.time >= q->top_start) {
-        top_add(q, e);
+    list *l = list_for(q, e.time);
+    if (l) {
+        if (l == &q->top)
+            top_note(q, e.time);
+        list_append(q, l, e);
         return 0;
-    }
-    for (size_t r = 0; r < q->n_rungs; r++) {
-        if (e.time >= rung_position(&q->rungs[r])) {
-            rung_add(q, &q->rungs[r], e);
-            return 0;
-        }
     }
     const int spread_status = spread_bottom(q);
     if (spread_status < 0)
@@ -579,20 +595,29 @@ static int refill(evq *q)
     return 0;
 }
 
+/* 1 when bottom's head is a live event: settle then has nothing to do
+ * but fetch, into the cache, the payload that is PREFETCH_AHEAD pops away. */
+static inline int head_settled(const evq *q)
+{
+    const size_t head = q->bottom_head;
+    if (head >= q->bottom_size || q->handles.payloads[q->bottom[head].handle].seq == EVQ__SEQ_DEAD)
+        return 0;
+    if (head + PREFETCH_AHEAD < q->bottom_size)
+        __builtin_prefetch(&q->handles.payloads[q->bottom[head + PREFETCH_AHEAD].handle]);
+    return 1;
+}
+
 /* Drops dead events from bottom's head, then refills it: afterwards
- * bottom's head is the least live event, if any. Fetches the payload that
- * is PREFETCH_AHEAD pops away into the cache. Returns 0 or -1. */
-static int settle(evq *q)
+ * bottom's head is the least live event, if any. Out of line, so that the
+ * pops and pushes that do not need it (nearly all) save no registers for
+ * it. Returns 0 or -1. */
+static __attribute__((noinline)) int settle(evq *q)
 {
     for (;;) {
         while (q->bottom_head < q->bottom_size) {
-            const evq_handle h = q->bottom[q->bottom_head].handle;
-            if (q->handles.payloads[h].seq != EVQ__SEQ_DEAD) {
-                if (q->bottom_head + PREFETCH_AHEAD < q->bottom_size)
-                    __builtin_prefetch(
-                        &q->handles.payloads[q->bottom[q->bottom_head + PREFETCH_AHEAD].handle]);
+            if (head_settled(q))
                 return 0;
-            }
+            const evq_handle h = q->bottom[q->bottom_head].handle;
             q->bottom_head++;
             q->dead--;
             evq__handle_release(&q->handles, h);
@@ -682,9 +707,10 @@ static void rebuild(evq *q)
 
 /* ---- the interface ---- */
 
-/* Pushes an event; see evq.h. Returns its handle, or EVQ_NO_HANDLE when out
- * of memory. O(1) amortised. */
-evq_handle evq_push(evq *q, int64_t time, int32_t kind, int32_t arg, void *data)
+/* evq_push's general case: any handle, any tier, a new chunk; bottom's head
+ * settled afterwards. */
+static __attribute__((noinline)) evq_handle push_slow(evq *q, int64_t time, int32_t kind,
+                                                      int32_t arg, void *data)
 {
     const evq_handle h = evq__handle_take(&q->handles);
     if (h == EVQ_NO_HANDLE)
@@ -703,16 +729,49 @@ evq_handle evq_push(evq *q, int64_t time, int32_t kind, int32_t arg, void *data)
     return h;
 }
 
+/* Pushes an event; see evq.h. Returns its handle, or EVQ_NO_HANDLE when out
+ * of memory. O(1) amortised. Nearly every push takes the first branch: a
+ * recycled handle, an event for top or a rung whose list's tail chunk has
+ * room, and something live in bottom (so nothing to settle): the same
+ * entry, payload and counts as push_slow, with no call and no chunk taken. */
+evq_handle evq_push(evq *q, int64_t time, int32_t kind, int32_t arg, void *data)
+{
+    evq__handles *p = &q->handles;
+    if (p->free_count > 0 && q->live > 0 && q->bottom_head < q->bottom_size) {
+        list *l = list_for(q, time);
+        if (l && l->room != 0) {
+            if (l == &q->top)
+                top_note(q, time);
+            const evq_handle h = p->free_handles[--p->free_count];
+            q->chunks[l->tail].entries[CHUNK_ENTRIES - l->room--] =
+                (entry){.time = time, .handle = h};
+            l->count++;
+            p->payloads[h] =
+                (evq__payload){.seq = q->next_seq++, .kind = kind, .arg = arg, .data = data};
+            q->live++;
+            return h;
+        }
+    }
+    return push_slow(q, time, kind, arg, data);
+}
+
+/* Takes bottom's head, a live event, into *out and settles the next. */
+static inline void pop_head(evq *q, evq_event *out)
+{
+    const entry e = q->bottom[q->bottom_head++];
+    evq__fill_event(&q->handles, e.handle, e.time, out);
+    evq__handle_release(&q->handles, e.handle);
+    q->live--;
+    if (!head_settled(q))
+        (void)settle(q);  /* out of memory here leaves bottom empty; the next push refills */
+}
+
 /* Pops the least event; see evq.h. Returns 1, or 0 when empty. */
 int evq_pop(evq *q, evq_event *out)
 {
     if (q->live == 0)
         return 0;
-    const entry e = q->bottom[q->bottom_head++];
-    evq__fill_event(&q->handles, e.handle, e.time, out);
-    evq__handle_release(&q->handles, e.handle);
-    q->live--;
-    (void)settle(q);  /* out of memory here leaves bottom empty; the next push refills */
+    pop_head(q, out);
     return 1;
 }
 
@@ -721,7 +780,8 @@ int evq_pop_until(evq *q, int64_t limit, evq_event *out)
 {
     if (q->live == 0 || q->bottom[q->bottom_head].time > limit)
         return 0;
-    return evq_pop(q, out);
+    pop_head(q, out);
+    return 1;
 }
 
 /* Cancels by handle; see evq.h. Amortised O(1). */
