@@ -245,10 +245,12 @@ static void test_exponential_deterministic_and_scaled(void **unused)
     gsl_rng_free(b);
 }
 
-/* rng_exponential takes the common draw from rng_mt19937's block and leaves
- * the rest (wedges, the tail, a spent block) to the full ziggurat; on GSL's
- * own mt19937 every draw takes the full path through gsl_rng_get. The words
- * are the same, so the draws must be too, across several blocks. */
+/* rng_exponential takes the common draw from rng_mt19937's block (after the
+ * first refill, from the draws the refill made) and leaves the rest (wedges,
+ * the tail, a spent block) to the full ziggurat; on GSL's own mt19937 every
+ * draw takes the full path through gsl_rng_get. The words are the same, so
+ * the draws must be too, across several blocks, alone or mixed with other
+ * samplers. */
 static void test_exponential_same_on_gsls_generator(void **unused)
 {
     (void)unused;
@@ -263,6 +265,15 @@ static void test_exponential_same_on_gsls_generator(void **unused)
             const double a = rng_exponential(ours, 3600.0), b = rng_exponential(gsl, 3600.0);
             if (a != b)
                 fail_msg("seed %lu, draw %d: %.17g against %.17g", seeds[k], i, a, b);
+        }
+        /* Other samplers between the exponentials take the next words too
+         * (the block's ready-made draws skip nothing). */
+        for (int i = 0; i < 5 * 624; i++) {
+            const int uniform = i % 7 == 3;
+            const double a = uniform ? gsl_rng_uniform(ours) : rng_exponential(ours, 2.5);
+            const double b = uniform ? gsl_rng_uniform(gsl) : rng_exponential(gsl, 2.5);
+            if (a != b)
+                fail_msg("seed %lu, mixed draw %d: %.17g against %.17g", seeds[k], i, a, b);
         }
         gsl_rng_free(ours);
         gsl_rng_free(gsl);
