@@ -180,27 +180,57 @@ static char *finance_sql(sqlite3 *db)
     return b.error ? (strbuf_free(&b), NULL) : b.s;
 }
 
-/* Contracts: the means of the GPU levels over the ticks the contract is
- * active, and the sum of every money column. */
-static char *contracts_sql(sqlite3 *db)
+int report__contract_columns(sqlite3 *db, report_contract_columns *out)
 {
     rollup_table rt;
+    memset(out, 0, sizeof *out);
     if (rollup_describe(db, "contract_tick", &rt) != 0)
-        return NULL;
-    int has_active = adb_has_column(db, "contract_tick", "active");
-    const char *filter = has_active ? " FILTER (WHERE x.active = 1)" : "";
+        return -1;
+    out->has_active = adb_has_column(db, "contract_tick", "active");
+    out->has_origin = adb_has_column(db, "contract", "origin");
     static const char *const levels[] = {"committed", "delivered", "used"};
-    strbuf b = {0}, sel = {0};
-    strbuf_add(&b, "WITH g AS (SELECT x.contract_id AS id");
     for (size_t i = 0; i < 3; i++)
         if (adb_has_column(db, "contract_tick", levels[i])) {
-            strbuf_addf(&b, ", avg(x.\"%s\")%s AS mean_%s", levels[i], filter, levels[i]);
-            strbuf_addf(&sel, ", g.mean_%s", levels[i]);
+            report_contract_value *v = &out->values[out->n_values++];
+            snprintf(v->column, sizeof v->column, "%s", levels[i]);
+            snprintf(v->name, sizeof v->name, "mean_%s", levels[i]);
+            v->mean = 1;
         }
-    add_money_sums(&b, &rt, &sel);
+    for (int i = 0; i < rt.n_values && out->n_values < REPORT_CONTRACT_VALUES_MAX; i++) {
+        const char *c = rt.values[i].name;
+        size_t n = strlen(c);
+        if (n <= 4 || strcmp(c + n - 4, "_usd") != 0)
+            continue;
+        report_contract_value *v = &out->values[out->n_values++];
+        snprintf(v->column, sizeof v->column, "%s", c);
+        snprintf(v->name, sizeof v->name, "%s", c);
+    }
+    return 0;
+}
+
+/* Contracts: the means of the GPU levels over the ticks the contract is
+ * active, and the sum of every money column (report__contract_columns). */
+static char *contracts_sql(sqlite3 *db)
+{
+    report_contract_columns cc;
+    if (report__contract_columns(db, &cc) != 0)
+        return NULL;
+    const char *filter = cc.has_active ? " FILTER (WHERE x.active = 1)" : "";
+    strbuf b = {0}, sel = {0};
+    strbuf_add(&b, "WITH g AS (SELECT x.contract_id AS id");
+    for (int i = 0; i < cc.n_values; i++) {
+        const report_contract_value *v = &cc.values[i];
+        if (v->mean) {
+            strbuf_addf(&b, ", avg(x.\"%s\")%s AS %s", v->column, filter, v->name);
+            strbuf_addf(&sel, ", g.%s", v->name);
+        } else {
+            strbuf_addf(&b, ", sum(x.\"%s\") AS \"%s\"", v->column, v->name);
+            strbuf_addf(&sel, ", g.\"%s\"", v->name);
+        }
+    }
     strbuf_add(&b, " FROM contract_tick x WHERE x.run_id = ?1 GROUP BY x.contract_id)"
                    " SELECT c.name AS contract, a.name AS lessor, e.name AS lessee, c.kind AS kind");
-    if (adb_has_column(db, "contract", "origin"))
+    if (cc.has_origin)
         strbuf_add(&b, ", c.origin AS origin");
     const char *g_cols = strbuf_str(&sel);
     strbuf_addf(&b, ", c.gpus AS committed_gpus%s FROM contract c", g_cols ? g_cols : "");
@@ -226,6 +256,33 @@ static int add_dynamic(atable_list *l, sqlite3 *db, const char *name, const char
     int rc = add_query(l, db, name, title, sql, run, 0.0);
     free(sql);
     return rc;
+}
+
+/* dc_utilisation and contracts: through the pass (report_pass.c), or their
+ * SQL when the pass cannot give its cells or report__use_sql asks. */
+static int add_dc_utilisation(atable_list *l, sqlite3 *db, int64_t run, double hours)
+{
+    static const char title[] = "Utilisation, power and energy per data center";
+    int fallback = 1;
+    if (!report__sql_only()) {
+        atable *t = report__dc_utilisation(db, run, title, &fallback);
+        if (t || !fallback)
+            return atable_list_add(l, t);
+    }
+    return add_query(l, db, "dc_utilisation", title, dc_sql, run, hours);
+}
+
+static int add_contracts(atable_list *l, sqlite3 *db, int64_t run)
+{
+    static const char title[] = "Contracts: GPUs (means while active), payments and SLA credits "
+                                "(USD)";
+    int fallback = 1;
+    if (!report__sql_only()) {
+        atable *t = report__contracts(db, run, title, &fallback);
+        if (t || !fallback)
+            return atable_list_add(l, t);
+    }
+    return add_dynamic(l, db, "contracts", title, contracts_sql(db), run);
 }
 
 /* "(1,2,3)" */
@@ -352,14 +409,12 @@ int report_build(sqlite3 *db, int64_t run, atable_list *out, FILE *warn)
     if (atable_list_add(out, run_table(db, run)) != 0 ||
         add_query(out, db, "shortfall", "Demand and shortfall per workload (H100-equivalents)",
                   shortfall_sql, run, h) != 0 ||
-        add_query(out, db, "dc_utilisation", "Utilisation, power and energy per data center",
-                  dc_sql, run, h) != 0 ||
+        add_dc_utilisation(out, db, run, h) != 0 ||
         add_query(out, db, "provider_utilisation", "Utilisation per provider", provider_sql,
                   run, h) != 0 ||
         add_dynamic(out, db, "finance", "Revenue, costs and margin per provider per year (USD)",
                     finance_sql(db), run) != 0 ||
-        add_dynamic(out, db, "contracts", "Contracts: GPUs (means while active), payments and "
-                    "SLA credits (USD)", contracts_sql(db), run) != 0 ||
+        add_contracts(out, db, run) != 0 ||
         add_query(out, db, "energy", "Energy and power of all data centers per year", energy_sql,
                   run, h) != 0 ||
         add_query(out, db, "events", "Notable events", events_sql, run, h) != 0 ||
