@@ -169,16 +169,28 @@ store: $(LIB_STORE)
 analysis: $(LIB_ANALYSIS)
 sweep: $(LIB_SWEEP)
 
+# After the run, its four readers (the spreadsheets: every table, per-tick
+# tables rolled up by day, and the wide files for charts; the report; the
+# charts) read the finished database independently, so they run side by
+# side (-j4: the second core), the longest (plot) first; make stops with an
+# error when any of them fails. `make run-plot` and the others run one alone.
+RUN_STEPS := run-plot run-export-daily run-export-wide run-report
+.PHONY: $(RUN_STEPS)
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(OUT)
 	$(CAPSIM) run $(SCENARIO) -o $(OUT)/capsim.db --replace
-	@# spreadsheets: every table, per-tick tables rolled up by day; wide files for charts
-	$(CAPSIM) export $(OUT)/capsim.db --daily -o $(OUT)/csv -q
-	$(CAPSIM) export $(OUT)/capsim.db --daily --wide -o $(OUT)/csv/wide -q
-	$(CAPSIM) report $(OUT)/capsim.db > $(OUT)/report.txt
-	$(CAPSIM) plot $(OUT)/capsim.db -o $(OUT)/plots
+	@$(MAKE) --no-print-directory -j4 $(RUN_STEPS)
 	@echo "Open $(OUT)/plots/index.html (charts and tables), $(OUT)/report.txt, $(OUT)/csv/*.csv"
+
+run-plot:
+	$(CAPSIM) plot $(OUT)/capsim.db -o $(OUT)/plots
+run-export-daily:
+	$(CAPSIM) export $(OUT)/capsim.db --daily -o $(OUT)/csv -q
+run-export-wide:
+	$(CAPSIM) export $(OUT)/capsim.db --daily --wide -o $(OUT)/csv/wide -q
+run-report:
+	$(CAPSIM) report $(OUT)/capsim.db > $(OUT)/report.txt
 
 unit: $(UNIT_BIN) $(CAPSIM)
 # make test also builds build-mpi/ (MPI=1) and hands it to the suites as
