@@ -110,7 +110,7 @@ static int open_data(plot_ctx *c, const char *sql, int64_t arg, FILE **f, sqlite
     return k;
 }
 
-static int write_blocks(plot_ctx *c, const char *sql, int64_t arg, int block_column)
+int plot__write_blocks(plot_ctx *c, const char *sql, int64_t arg, int block_column)
 {
     FILE *f;
     sqlite3_stmt *s;
@@ -141,7 +141,7 @@ static int write_blocks(plot_ctx *c, const char *sql, int64_t arg, int block_col
 
 static int write_data(plot_ctx *c, const char *sql, int64_t arg)
 {
-    return write_blocks(c, sql, arg, -1);
+    return plot__write_blocks(c, sql, arg, -1);
 }
 
 /* Emits a chart for both terminals and records it. */
@@ -307,42 +307,12 @@ static int chart_workloads(plot_ctx *c)
     return 0;
 }
 
-/* The data centers the heatmap shows (those with GPUs installed at some
- * tick of the run), numbered 0.. in id order: row, id, name. One pass over
- * dc_tick (IN): an EXISTS per site scanned it again up to the site's first
- * GPUs, most of the table for a site built late. */
-#define SHOWN_DCS                                                                              \
-    "shown AS (SELECT ROW_NUMBER() OVER (ORDER BY d.id) - 1 AS row, d.id, d.name"              \
-    " FROM datacenter d WHERE d.run_id = ?1 AND d.id IN (SELECT x.datacenter_id FROM dc_tick x"\
-    " WHERE x.run_id = ?1 AND x.installed > 0))"
-
-/* Heatmap rows: epoch seconds of the day, row, utilisation; a blank line
- * after each DC (gnuplot's scan lines). `with image` needs a full grid, so
- * every shown DC has a row for every day of the run: NaN (not drawn, the
- * grey background shows) on the days before a site exists or while it has
- * no GPUs installed. */
-static int heatmap_data(plot_ctx *c)
-{
-    static const char sql[] =
-        "WITH days AS (SELECT DISTINCT substr(date, 1, 10) AS day FROM tick WHERE run_id = ?1),"
-        SHOWN_DCS ","
-        " agg AS (SELECT x.datacenter_id AS dc, substr(t.date, 1, 10) AS day,"
-        "  sum(x.busy) / NULLIF(sum(x.installed), 0) AS u FROM dc_tick x"
-        "  JOIN tick t ON t.run_id = x.run_id AND t.tick = x.tick"
-        "  WHERE x.run_id = ?1 GROUP BY x.datacenter_id, day)"
-        " SELECT CAST(strftime('%s', days.day) AS INTEGER), shown.row, agg.u"
-        " FROM shown CROSS JOIN days"
-        " LEFT JOIN agg ON agg.dc = shown.id AND agg.day = days.day"
-        " ORDER BY shown.row, days.day";
-    return write_blocks(c, sql, 0, 1);
-}
-
 /* "set ytics ('name' row, ...)" for the shown data centers. Returns the count. */
 static int64_t dc_tics(plot_ctx *c, strbuf *b)
 {
     sqlite3_stmt *s = NULL;
     int64_t n = 0;
-    if (sqlite3_prepare_v2(c->db, "WITH " SHOWN_DCS " SELECT row, name FROM shown ORDER BY row",
+    if (sqlite3_prepare_v2(c->db, "WITH " PLOT_SHOWN_DCS " SELECT row, name FROM shown ORDER BY row",
                            -1, &s, NULL) != SQLITE_OK)
         return 0;
     sqlite3_bind_int64(s, 1, c->run);
@@ -362,7 +332,7 @@ static int64_t dc_tics(plot_ctx *c, strbuf *b)
  * the palette starts at a pale yellow, so 0% busy is not the same colour. */
 static int chart_heatmap(plot_ctx *c)
 {
-    int k = heatmap_data(c);
+    int k = plot__heatmap_data(c, 0);
     if (k < 0)
         return 0;
     strbuf b = {0};

@@ -38,6 +38,27 @@ void plot__gp_string(FILE *f, const char *s);
  * c->set (charts beyond PLOT_MAX_CHARTS are dropped). */
 void plot__emit_buf(plot_ctx *c, const char *name, const char *title, int w, int h, strbuf *b);
 
+/* Runs sql (?1 = run, ?2 = arg) into a new data file: one line per row,
+ * fields separated by commas, NULL as NaN; with block_column >= 0 a blank
+ * line before each row whose value in that column differs from the row
+ * before. Returns the file index, or -1 (an error, or no rows). */
+int plot__write_blocks(plot_ctx *c, const char *sql, int64_t arg, int block_column);
+
+/* The data centers the heatmap shows (those with GPUs installed at some
+ * tick of the run), numbered 0.. in id order: row, id, name. One pass over
+ * dc_tick (IN): an EXISTS per site scanned it again up to the site's first
+ * GPUs, most of the table for a site built late. */
+#define PLOT_SHOWN_DCS                                                                         \
+    "shown AS (SELECT ROW_NUMBER() OVER (ORDER BY d.id) - 1 AS row, d.id, d.name"              \
+    " FROM datacenter d WHERE d.run_id = ?1 AND d.id IN (SELECT x.datacenter_id FROM dc_tick x"\
+    " WHERE x.run_id = ?1 AND x.installed > 0))"
+
+/* The heatmap's data file (plot_heatmap.c): per shown data center (a
+ * block) and day of the run, epoch seconds of the day, row, utilisation.
+ * sql = 0: one pass over dc_tick; 1: the SQL (the reference); the same
+ * bytes. Returns the file index, or -1. */
+int plot__heatmap_data(plot_ctx *c, int sql);
+
 /* The stacked capacity layers of a workload's chart (plot_sources.c). */
 #define PLOT_MAX_SOURCES 6
 typedef struct plot_sources {

@@ -18,13 +18,12 @@
  * says so and the report runs the SQL instead. test_report_pass compares
  * the two cell by cell.
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "adb.h"
-#include "export_stream.h"
 #include "report_internal.h"
+#include "sqlcell.h"
 #include "../sim/store/rollup.h"
 #include "../sim/util/strbuf.h"
 
@@ -59,34 +58,6 @@ typedef struct accumulator {
     atable_cell best;  /* AGG_MAX: the greatest value yet, when has_best */
     int has_best;
 } accumulator;
-
-/* SQLite's comparison of two numbers (sqlite3MemCompare on an integer or a
- * real each: sqlite3IntFloatCompare when the types differ). */
-static int int_real_compare(int64_t i, double r)
-{
-    if (r < -9223372036854775808.0)
-        return 1;
-    if (r >= 9223372036854775808.0)
-        return -1;
-    const int64_t y = (int64_t)r;
-    if (i < y)
-        return -1;
-    if (i > y)
-        return 1;
-    const double s = (double)i;
-    return s < r ? -1 : s > r ? 1 : 0;
-}
-
-static int number_compare(const atable_cell *a, const atable_cell *b)
-{
-    if (a->type == SQLITE_INTEGER && b->type == SQLITE_INTEGER)
-        return (a->i > b->i) - (a->i < b->i);
-    if (a->type == SQLITE_FLOAT && b->type == SQLITE_FLOAT)
-        return (a->r > b->r) - (a->r < b->r);
-    if (a->type == SQLITE_INTEGER)
-        return int_real_compare(a->i, b->r);
-    return -int_real_compare(b->i, a->r);
-}
 
 /* `x.active = 1` of an INTEGER column: a number equal to 1. */
 static int is_active(sqlite3_stmt *s, int col)
@@ -162,16 +133,8 @@ static int aggregate(sqlite3 *db, const char *table, const char *entity, int64_t
         }
         const int active = active_col < 0 || is_active(s, active_col);
         atable_cell row[REPORT_CONTRACT_VALUES_MAX + 9];
-        for (int c = 1; c < n_cols && status == 0; c++) {
-            const int type = sqlite3_column_type(s, c);
-            row[c] = (atable_cell){.type = type};
-            if (type == SQLITE_INTEGER)
-                row[c].i = sqlite3_column_int64(s, c);
-            else if (type == SQLITE_FLOAT)
-                row[c].r = sqlite3_column_double(s, c);
-            else if (type != SQLITE_NULL)
-                status = 1;  /* text or a blob in a numeric column: leave it to SQL */
-        }
+        for (int c = 1; c < n_cols && status == 0; c++)
+            status = sqlcell_read(s, c, &row[c]);  /* 1: text or a blob, left to SQL */
         for (int k = 0; k < n_aggs && status == 0; k++) {
             if (aggs[k].active_only && !active)
                 continue;
@@ -180,13 +143,11 @@ static int aggregate(sqlite3 *db, const char *table, const char *entity, int64_t
             if (v.type == SQLITE_NULL)
                 continue;
             if (aggs[k].op == AGG_MAX) {
-                if (!a->has_best || number_compare(&a->best, &v) < 0)
-                    a->best = v;
+                if (!a->has_best || sqlcell_compare(&a->best, &v) < 0)
+                    a->best = v;  /* a later equal value does not replace it */
                 a->has_best = 1;
-            } else if (v.type == SQLITE_INTEGER) {
-                export_sum_add_integer(&a->sum, v.i);
             } else {
-                export_sum_add_real(&a->sum, v.r);
+                sqlcell_add(&a->sum, &v);
             }
         }
     }
@@ -212,39 +173,7 @@ static int agg_result(const agg *g, const accumulator *a, atable_cell *out)
             *out = a->best;
         return 0;
     }
-    int64_t i;
-    double r;
-    const export_sum_kind kind =
-        g->op == AGG_AVG ? export_sum_mean(&a->sum, &r) : export_sum_total(&a->sum, &i, &r);
-    switch (kind) {
-    case EXPORT_SUM_NULL: return 0;
-    case EXPORT_SUM_INTEGER: *out = (atable_cell){.type = SQLITE_INTEGER, .i = i}; return 0;
-    case EXPORT_SUM_REAL: *out = (atable_cell){.type = SQLITE_FLOAT, .r = r}; return 0;
-    default: return 1;
-    }
-}
-
-/* a / NULLIF(b, 0) as SQL computes it. 0, or 1 for the one integer case
- * SQLite treats apart (INT64_MIN / -1: left to SQL). */
-static int divide_nullif_zero(const atable_cell *a, const atable_cell *b, atable_cell *out)
-{
-    *out = (atable_cell){.type = SQLITE_NULL};
-    if (a->type == SQLITE_NULL || b->type == SQLITE_NULL)
-        return 0;
-    if ((b->type == SQLITE_INTEGER && b->i == 0) || (b->type == SQLITE_FLOAT && b->r == 0.0))
-        return 0;  /* NULLIF(b, 0) */
-    if (a->type == SQLITE_INTEGER && b->type == SQLITE_INTEGER) {
-        if (a->i == INT64_MIN && b->i == -1)
-            return 1;
-        *out = (atable_cell){.type = SQLITE_INTEGER, .i = a->i / b->i};
-        return 0;
-    }
-    const double x = a->type == SQLITE_INTEGER ? (double)a->i : a->r;
-    const double y = b->type == SQLITE_INTEGER ? (double)b->i : b->r;
-    const double q = x / y;
-    if (!isnan(q))
-        *out = (atable_cell){.type = SQLITE_FLOAT, .r = q};
-    return 0;
+    return sqlcell_sum_result(&a->sum, g->op == AGG_AVG, out);
 }
 
 /* ---- the tables ---- */
@@ -350,7 +279,7 @@ atable *report__dc_utilisation(sqlite3 *db, int64_t run, const char *title, int 
             status = agg_result(&aggs[k], &acc[id * N_AGGS + (size_t)k], &a[k]);
         atable_cell *v = &values[id * N_OUT];
         if (status == 0)
-            status = divide_nullif_zero(&a[1], &a[2], &v[1]);
+            status = sqlcell_divide_nullif_zero(&a[1], &a[2], &v[1]);
         v[0] = a[0];
         v[2] = a[3];
         v[3] = a[4];

@@ -1,12 +1,15 @@
 /*
- * The report's per-entity tables through the one-pass aggregation
- * (analysis/report_pass.c) against their SQL (report.c): every table of
- * report_build, cell by cell, the same type and the same bits. The database
- * is a short run of a two-site scenario, then edited so that the pass meets
- * what SQL handles by its own rules: a site with no rows, a site with no
- * GPUs installed (mean utilisation NULL), NULL values, a real in an integer
- * column (sum and max of mixed types), contracts active on no tick and
- * active NULL, and a text value (the pass then leaves the table to SQL).
+ * The analysis passes against the SQL they replace: the report's
+ * per-entity tables (analysis/report_pass.c against report.c's SQL: every
+ * table of report_build, cell by cell, the same type and the same bits) and
+ * the plot's heatmap data (analysis/plot_heatmap.c: the same bytes). The
+ * database is a short run of a two-site scenario, then edited so that the
+ * passes meet what SQL handles by its own rules: a site with no rows, a
+ * site with no GPUs installed (mean utilisation NULL), a site that gets
+ * GPUs mid-run, NULL values, a real in an integer column (sum and max of
+ * mixed types), contracts active on no tick and active NULL, a row whose
+ * tick is not in the tick table, and a text value (the pass then leaves the
+ * table to SQL).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +24,7 @@
 #include "testlib.h"
 
 #include "../../analysis/adb.h"
+#include "../../analysis/plot_internal.h"
 #include "../../analysis/report.h"
 #include "../../analysis/report_internal.h"
 #include "../../sim/run/run.h"
@@ -54,7 +58,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    testlib_tmpdir_create(f->dir, sizeof f->dir, "report-pass");
+    testlib_tmpdir_create(f->dir, sizeof f->dir, "passes");
     char scenario_path[320];
     snprintf(scenario_path, sizeof scenario_path, "%s/s.ini", f->dir);
     snprintf(f->db, sizeof f->db, "%s/r.db", f->dir);
@@ -197,11 +201,77 @@ static void test_edge_cases(void **state)
     assert_pass_equals_sql(f);
 }
 
+/* The heatmap's data file through the pass (sql 0) or the SQL (1): its
+ * bytes into out (NUL-terminated; the file holds less than size). */
+static void heatmap_file(const fixture *f, int sql, char *out, size_t size)
+{
+    char err[1024];
+    adb_status status;
+    plot_ctx c;
+    memset(&c, 0, sizeof c);
+    c.db = adb_open(f->db, &status, err, sizeof err);
+    if (!c.db)
+        fail_msg("adb_open: %s", err);
+    c.run = 1;
+    assert_true(strlen(f->dir) < sizeof c.tmp);
+    memcpy(c.tmp, f->dir, strlen(f->dir) + 1);
+    const int k = plot__heatmap_data(&c, sql);
+    sqlite3_close(c.db);
+    assert_int_equal(k, 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/d0.csv", f->dir);
+    FILE *in = fopen(path, "r");
+    assert_non_null(in);
+    const size_t n = fread(out, 1, size, in);
+    fclose(in);
+    assert_true(n < size);
+    out[n] = '\0';
+    remove(path);
+}
+
+static void assert_heatmap_pass_equals_sql(const fixture *f)
+{
+    static char pass[1 << 16], sql[1 << 16];
+    heatmap_file(f, 0, pass, sizeof pass);
+    heatmap_file(f, 1, sql, sizeof sql);
+    assert_true(strlen(sql) > 100);
+    assert_string_equal(pass, sql);
+}
+
+static void test_heatmap(void **state)
+{
+    const fixture *f = *state;
+    assert_heatmap_pass_equals_sql(f);
+    /* reno gets GPUs mid-run (NaN before), a site with no rows, NULLs, a
+     * real among the integers, a row of a tick the tick table lacks */
+    edit(f, "UPDATE dc_tick SET installed = 100, busy = 37.5 WHERE datacenter_id = 1"
+            " AND tick >= 20;"
+            "INSERT INTO datacenter (run_id, id, name, owner_id, power_mw, pue)"
+            " SELECT run_id, 7, 'empty-site', owner_id, 5, 1.1 FROM datacenter"
+            " WHERE run_id = 1 AND id = 0;"
+            "UPDATE dc_tick SET busy = NULL WHERE tick % 5 = 1;"
+            "UPDATE dc_tick SET installed = NULL WHERE tick = 9 AND datacenter_id = 0;"
+            "UPDATE dc_tick SET installed = installed + 0.5 WHERE datacenter_id = 0 AND tick = 3;"
+            "INSERT INTO dc_tick (run_id, tick, datacenter_id, installed, busy)"
+            " VALUES (1, 9999, 0, 5, 5.0)");
+    assert_int_equal(count(f, "SELECT count(*) FROM dc_tick WHERE datacenter_id = 1 AND"
+                              " installed > 0"), 25);
+    char text[1 << 16];
+    heatmap_file(f, 1, text, sizeof text);
+    assert_non_null(strstr(text, ",1,NaN\n"));   /* reno before its GPUs */
+    assert_non_null(strstr(text, "\n\n"));       /* two blocks */
+    assert_heatmap_pass_equals_sql(f);
+    /* text in busy: the pass leaves the file to the SQL */
+    edit(f, "UPDATE dc_tick SET busy = 'n/a' WHERE tick = 2 AND datacenter_id = 0");
+    assert_heatmap_pass_equals_sql(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_run_as_written, setup, teardown),
         cmocka_unit_test_setup_teardown(test_edge_cases, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heatmap, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
