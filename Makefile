@@ -172,16 +172,23 @@ sweep: $(LIB_SWEEP)
 # After the run, its four readers (the spreadsheets: every table, per-tick
 # tables rolled up by day, and the wide files for charts; the report; the
 # charts) read the finished database independently, so they run side by
-# side (-j4: the second core), the longest (plot) first; make stops with an
-# error when any of them fails. `make run-plot` and the others run one alone.
+# side, RUN_JOBS at a time (the cores, at most 4: on two cores two at a time
+# beat four, which only fight over the caches), the longest (plot) first;
+# make stops with an error when any of them fails. `make run-outputs` runs
+# the four on an existing $(OUT)/capsim.db (make bench times it), `make
+# run-plot` and the others one alone.
 RUN_STEPS := run-plot run-export-daily run-export-wide run-report
-.PHONY: $(RUN_STEPS)
+RUN_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
+.PHONY: run-outputs $(RUN_STEPS)
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(OUT)
 	$(CAPSIM) run $(SCENARIO) -o $(OUT)/capsim.db --replace
-	@$(MAKE) --no-print-directory -j4 $(RUN_STEPS)
+	@$(MAKE) --no-print-directory run-outputs
 	@echo "Open $(OUT)/plots/index.html (charts and tables), $(OUT)/report.txt, $(OUT)/csv/*.csv"
+
+run-outputs:
+	@$(MAKE) --no-print-directory -j$(RUN_JOBS) $(RUN_STEPS)
 
 run-plot:
 	$(CAPSIM) plot $(OUT)/capsim.db -o $(OUT)/plots
