@@ -64,17 +64,6 @@ static void grid_free(grid *g)
     free(g->installed);
 }
 
-static char *dup_text(const unsigned char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen((const char *)s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static int compare_days(const void *a, const void *b)
 {
     return strcmp(((const day *)a)->label, ((const day *)b)->label);
@@ -154,7 +143,12 @@ static int read_days(plot_ctx *c, grid *g)
         }
         day *d = &g->days[g->n_days++];
         snprintf(d->label, sizeof d->label, "%s", (const char *)label);
-        d->epoch = dup_text(sqlite3_column_text(s, 1));
+        const unsigned char *epoch = sqlite3_column_text(s, 1);
+        d->epoch = NULL;
+        if (epoch && !(d->epoch = strdup((const char *)epoch))) {
+            status = -1;
+            break;
+        }
     }
     sqlite3_finalize(s);
     if (status != 0 || rc != SQLITE_DONE)
