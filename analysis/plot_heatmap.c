@@ -69,7 +69,8 @@ static int compare_days(const void *a, const void *b)
     return strcmp(((const day *)a)->label, ((const day *)b)->label);
 }
 
-/* Shown data centers and their rows. 0, or -1. */
+/* Shown data centers and their rows. 0, 1 (an id the pass cannot take),
+ * or -1. */
 static int read_shown(plot_ctx *c, grid *g)
 {
     sqlite3_stmt *s = NULL;
@@ -82,7 +83,7 @@ static int read_shown(plot_ctx *c, grid *g)
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const int64_t row = sqlite3_column_int64(s, 0), id = sqlite3_column_int64(s, 1);
         if (id < 0 || id >= MAX_ID) {
-            rc = SQLITE_MISMATCH;
+            rc = SQLITE_MISMATCH;  /* an id the array cannot take: left to the SQL */
             break;
         }
         if (g->n_shown == cap) {
@@ -110,7 +111,7 @@ static int read_shown(plot_ctx *c, grid *g)
         g->rows[g->n_shown++] = row;
     }
     sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return rc == SQLITE_DONE ? 0 : rc == SQLITE_MISMATCH ? 1 : -1;
 }
 
 /* The run's days (DISTINCT substr(date, 1, 10), in label order, with their
