@@ -122,16 +122,6 @@ static void on_signal(int sig)
     run_request_stop();
 }
 
-static void install_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
 static void print_rates(const run_result *r)
 {
     double w = r->wall_seconds > 1e-9 ? r->wall_seconds : 1e-9;
@@ -191,7 +181,7 @@ static int simulate(const cli_run_options *opts, scenario *sc, store *st, int64_
     progress_init(&bar, opts->progress, stderr, run_total_ticks(sc->spec, stop), 0);
     run_options driver = {.stop = stop, .on_tick = on_tick, .tick_ctx = &bar};
     run_result r;
-    install_signals();
+    cli_on_stop_signals(on_signal);
     run_scenario(sc, st, &driver, &r);
     progress_finish(&bar);
     if (r.status != RUN_FAILED) {

@@ -8,7 +8,6 @@
  */
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,16 +227,6 @@ static void on_signal(int sig)
     search_request_stop();
 }
 
-static void install_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
 /* Loads the scenario at LO once to print its warnings (and its errors,
  * before anything is written). */
 static int check_scenario(const search_cli *c)
@@ -292,7 +281,7 @@ int cli_search(int argc, char **argv)
         c.o.set = c.set_list;
         c.o.n_set = c.sets.n;
         c.o.command_line = line;
-        install_signals();
+        cli_on_stop_signals(on_signal);
         code = search_execute(&c.o);
     }
     free(line);

@@ -7,7 +7,6 @@
  * database stays consistent for --resume.
  */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,16 +117,6 @@ static void on_signal(int sig)
     sweep_run_request_stop();
 }
 
-static void install_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
 int cli_sweep(int argc, char **argv)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -150,7 +139,7 @@ int cli_sweep(int argc, char **argv)
         code = CLI_OK;
     } else {
         cli_print_warnings(base);
-        install_signals();
+        cli_on_stop_signals(on_signal);
         code = o.mpi ? sweep_execute_mpi(f, p, base, &o.run) : sweep_execute(f, p, base, &o.run);
     }
     scenario_destroy(base);
