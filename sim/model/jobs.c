@@ -266,6 +266,45 @@ static void accrue_active(jobs *j, int64_t now)
 }
 
 
+/* The queue and each group's running jobs are doubly linked lists through
+ * the pool's prev and next, with their ends in *head and *tail (NONE when
+ * empty). */
+static void link_back(job *pool, int32_t s, int32_t *head, int32_t *tail)
+{
+    pool[s].next = NONE;
+    pool[s].prev = *tail;
+    if (*tail != NONE)
+        pool[*tail].next = s;
+    else
+        *head = s;
+    *tail = s;
+}
+
+static void link_front(job *pool, int32_t s, int32_t *head, int32_t *tail)
+{
+    pool[s].prev = NONE;
+    pool[s].next = *head;
+    if (*head != NONE)
+        pool[*head].prev = s;
+    else
+        *tail = s;
+    *head = s;
+}
+
+static void unlink_job(job *pool, int32_t s, int32_t *head, int32_t *tail)
+{
+    job *b = &pool[s];
+    if (b->prev != NONE)
+        pool[b->prev].next = b->next;
+    else
+        *head = b->next;
+    if (b->next != NONE)
+        pool[b->next].prev = b->prev;
+    else
+        *tail = b->prev;
+    b->prev = b->next = NONE;
+}
+
 /* Links slot s into the queue at the tail (front = 0) or the head (front = 1). */
 static void queue_insert(jobs *j, int32_t s, int front, int64_t now)
 {
@@ -273,68 +312,30 @@ static void queue_insert(jobs *j, int32_t s, int front, int64_t now)
     job *b = &j->pool[s];
     b->state = JOB_QUEUED;
     b->group = NONE;
-    if (front) {
-        b->prev = NONE;
-        b->next = j->queue_head;
-        if (j->queue_head != NONE)
-            j->pool[j->queue_head].prev = s;
-        else
-            j->queue_tail = s;
-        j->queue_head = s;
-    } else {
-        b->next = NONE;
-        b->prev = j->queue_tail;
-        if (j->queue_tail != NONE)
-            j->pool[j->queue_tail].next = s;
-        else
-            j->queue_head = s;
-        j->queue_tail = s;
-    }
+    if (front)
+        link_front(j->pool, s, &j->queue_head, &j->queue_tail);
+    else
+        link_back(j->pool, s, &j->queue_head, &j->queue_tail);
     j->n_queued++;
-    j->queued_gpus += j->pool[s].gpus;
+    j->queued_gpus += b->gpus;
 }
 
 static void queue_remove(jobs *j, int32_t s, int64_t now)
 {
     accrue_queue(j, now);
-    job *b = &j->pool[s];
-    if (b->prev != NONE)
-        j->pool[b->prev].next = b->next;
-    else
-        j->queue_head = b->next;
-    if (b->next != NONE)
-        j->pool[b->next].prev = b->prev;
-    else
-        j->queue_tail = b->prev;
-    b->prev = b->next = NONE;
+    unlink_job(j->pool, s, &j->queue_head, &j->queue_tail);
     j->n_queued--;
-    j->queued_gpus -= b->gpus;
+    j->queued_gpus -= j->pool[s].gpus;
 }
 
 static void running_append(jobs *j, group_state *g, int32_t s)
 {
-    job *b = &j->pool[s];
-    b->next = NONE;
-    b->prev = g->run_tail;
-    if (g->run_tail != NONE)
-        j->pool[g->run_tail].next = s;
-    else
-        g->run_head = s;
-    g->run_tail = s;
+    link_back(j->pool, s, &g->run_head, &g->run_tail);
 }
 
 static void running_remove(jobs *j, group_state *g, int32_t s)
 {
-    job *b = &j->pool[s];
-    if (b->prev != NONE)
-        j->pool[b->prev].next = b->next;
-    else
-        g->run_head = b->next;
-    if (b->next != NONE)
-        j->pool[b->next].prev = b->prev;
-    else
-        g->run_tail = b->prev;
-    b->prev = b->next = NONE;
+    unlink_job(j->pool, s, &g->run_head, &g->run_tail);
 }
 
 /* The speed of job b in group g when it holds GPUs [offset, offset + gpus)
