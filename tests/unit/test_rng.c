@@ -29,6 +29,17 @@
 
 #define DRAW_RANGE 1000000UL
 
+/* rng_mt19937 and GSL's own mt19937, both seeded with seed. */
+static void seeded_pair(unsigned long seed, gsl_rng **ours, gsl_rng **gsl)
+{
+    *ours = gsl_rng_alloc(rng_mt19937);
+    *gsl = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(*ours);
+    assert_non_null(*gsl);
+    gsl_rng_set(*ours, seed);
+    gsl_rng_set(*gsl, seed);
+}
+
 /* rng_mt19937 gives GSL's mt19937 words for every seed: seed 0 (GSL's
  * default, 4357), 1, the largest 32-bit seed, a seed above 32 bits (GSL
  * keeps the low 32) and stream seeds, over 5 blocks of 624 words and
@@ -41,11 +52,8 @@ static void test_mt19937_is_gsls(void **unused)
                                    (unsigned long)rng_stream_seed(42, "demand/x"),
                                    (unsigned long)rng_stream_seed(7, "failure/gpu/dc")};
     for (size_t k = 0; k < sizeof seeds / sizeof seeds[0]; k++) {
-        gsl_rng *ours = gsl_rng_alloc(rng_mt19937), *gsl = gsl_rng_alloc(gsl_rng_mt19937);
-        assert_non_null(ours);
-        assert_non_null(gsl);
-        gsl_rng_set(ours, seeds[k]);
-        gsl_rng_set(gsl, seeds[k]);
+        gsl_rng *ours, *gsl;
+        seeded_pair(seeds[k], &ours, &gsl);
         int mismatches = 0;
         for (int i = 0; i < 5 * 624; i++) {
             switch (i % 4) {
@@ -256,11 +264,8 @@ static void test_exponential_same_on_gsls_generator(void **unused)
     (void)unused;
     static const unsigned long seeds[] = {1, 4357, 20261202};
     for (size_t k = 0; k < sizeof seeds / sizeof seeds[0]; k++) {
-        gsl_rng *ours = gsl_rng_alloc(rng_mt19937), *gsl = gsl_rng_alloc(gsl_rng_mt19937);
-        assert_non_null(ours);
-        assert_non_null(gsl);
-        gsl_rng_set(ours, seeds[k]);
-        gsl_rng_set(gsl, seeds[k]);
+        gsl_rng *ours, *gsl;
+        seeded_pair(seeds[k], &ours, &gsl);
         for (int i = 0; i < 5 * 624; i++) {
             const double a = rng_exponential(ours, 3600.0), b = rng_exponential(gsl, 3600.0);
             if (a != b)
