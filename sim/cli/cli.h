@@ -71,11 +71,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 struct option;
 int cli_bad_option(const char *cmd, char **argv, const struct option *options);
 
-/* Routes SIGINT and SIGTERM to handler (main.c), which should only ask
- * the command's loop to stop (async-signal-safe): the loop then ends at a
- * boundary that keeps every committed result, and the command says so. */
-void cli_on_stop_signals(void (*handler)(int));
-
 /* Prints every scenario warning to stderr. */
 void cli_print_warnings(const scenario *sc);
 

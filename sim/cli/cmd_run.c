@@ -18,6 +18,7 @@
 #include "progress.h"
 #include "../run/run.h"
 #include "../util/caltime.h"
+#include "../util/stopsig.h"
 #include "../util/units.h"
 #include "../store/store.h"
 
@@ -181,7 +182,7 @@ static int simulate(const cli_run_options *opts, scenario *sc, store *st, int64_
     progress_init(&bar, opts->progress, stderr, run_total_ticks(sc->spec, stop), 0);
     run_options driver = {.stop = stop, .on_tick = on_tick, .tick_ctx = &bar};
     run_result r;
-    cli_on_stop_signals(on_signal);
+    stopsig_install(on_signal);
     run_scenario(sc, st, &driver, &r);
     progress_finish(&bar);
     if (r.status != RUN_FAILED) {

@@ -17,6 +17,7 @@
 #include "../sweep/search.h"
 #include "../sweep/sweep_file.h"
 #include "../util/strbuf.h"
+#include "../util/stopsig.h"
 #include "../util/textnum.h"
 
 static void usage(FILE *out)
@@ -281,7 +282,7 @@ int cli_search(int argc, char **argv)
         c.o.set = c.set_list;
         c.o.n_set = c.sets.n;
         c.o.command_line = line;
-        cli_on_stop_signals(on_signal);
+        stopsig_install(on_signal);
         code = search_execute(&c.o);
     }
     free(line);

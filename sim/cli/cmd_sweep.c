@@ -18,6 +18,7 @@
 #include "../sweep/sweep_plan.h"
 #include "../sweep/sweep_run.h"
 #include "../util/textnum.h"
+#include "../util/stopsig.h"
 
 static void usage(FILE *out)
 {
@@ -139,7 +140,7 @@ int cli_sweep(int argc, char **argv)
         code = CLI_OK;
     } else {
         cli_print_warnings(base);
-        cli_on_stop_signals(on_signal);
+        stopsig_install(on_signal);
         code = o.mpi ? sweep_execute_mpi(f, p, base, &o.run) : sweep_execute(f, p, base, &o.run);
     }
     scenario_destroy(base);

@@ -86,19 +86,6 @@ static int help(int argc, char **argv)
     return c->run(2, args);
 }
 
-/* sigaction rather than signal(): the handler stays installed after it
- * runs (a second Ctrl-C asks again instead of killing the command
- * mid-write). */
-void cli_on_stop_signals(void (*handler)(int))
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = handler;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
 int main(int argc, char **argv)
 {
     /* A reader that goes away (`capsim report r.db | head -1`) makes writes

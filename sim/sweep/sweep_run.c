@@ -37,6 +37,7 @@
 #include "../run/run.h"
 #include "../store/store.h"
 #include "../store/store_sweep.h"
+#include "../util/stopsig.h"
 
 #define WORKER_INTERRUPTED 3
 #define STDERR_TAIL_BYTES 2000
@@ -254,12 +255,7 @@ void sweep__worker_main(const sweep_state *s, size_t run, pid_t parent)
 #endif
     if (getppid() != parent)
         _exit(1);   /* the parent died before the line above took effect */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_worker_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    stopsig_install(on_worker_signal);
     char *db = tmp_file(s, run, ".db"), *errpath = tmp_file(s, run, ".err");
     if (!db || !errpath)
         _exit(1);
