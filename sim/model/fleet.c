@@ -658,6 +658,27 @@ int fleet_take_down(fleet *f, size_t i, uint8_t to)
     return 1;
 }
 
+size_t fleet_take_down_range(fleet *f, size_t lo, size_t hi, uint8_t to)
+{
+    assert(lo <= hi && hi <= f->n && to != FLEET_HEALTHY);
+    const fleet_clocks *c = f->clocks;
+    size_t down = 0;
+    for (size_t i = lo; i < hi;) {
+        const size_t k = range_of(c, i);
+        const size_t end = c->start[k + 1] < hi ? c->start[k + 1] : hi;
+        const double clock = c->clock[k];
+        for (; i < end; i++) {
+            if (f->state[i] != FLEET_HEALTHY)
+                continue;
+            f->threshold[i] -= clock;          /* frozen while down: T - C */
+            f->state[i] = to;
+            f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
+            down++;
+        }
+    }
+    return down;
+}
+
 void fleet_bring_up(fleet *f, size_t i)
 {
     assert(i < f->n && f->state[i] != FLEET_HEALTHY);

@@ -154,6 +154,10 @@ void fleet_set_remaining(fleet *f, size_t i, double remaining);
  * FLEET_MAINTENANCE): its remaining hazard is frozen until it is back.
  * Returns 1 when it was healthy, 0 (and leaves it) otherwise. */
 int fleet_take_down(fleet *f, size_t i, uint8_t to);
+/* fleet_take_down for every GPU of [lo, hi): the healthy ones go down in
+ * state `to`, the others are left. Returns how many went down. One range
+ * lookup per clock range crossed rather than one per GPU. */
+size_t fleet_take_down_range(fleet *f, size_t lo, size_t hi, uint8_t to);
 /* Returns a GPU in maintenance to service with the remaining hazard it had
  * when drained. O(log ranges). */
 void fleet_bring_up(fleet *f, size_t i);

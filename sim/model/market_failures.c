@@ -628,10 +628,7 @@ static int leaf_of(const market *m, size_t g, size_t i)
  * many. A GPU already down is left alone. */
 static int64_t take_down(market *m, size_t lo, size_t hi, uint8_t to)
 {
-    int64_t n = 0;
-    for (size_t i = lo; i < hi; i++)
-        n += fleet_take_down(m->fleet, i, to);
-    return n;
+    return (int64_t)fleet_take_down_range(m->fleet, lo, hi, to);
 }
 
 /* ---- GPU-scope failures from the pass ---- */

@@ -600,7 +600,8 @@ static size_t random_bounds(uint64_t *seed, size_t *bounds)
 /* A random history of 2,000 ticks over 9,000 GPUs: every tick each range
  * at its own load (hazard 1e-3 x (1 + 1.5 load)); every 25 ticks new
  * ranges (fleet_set_ranges); every tick 20 random swaps, a drain or two
- * (fleet_take_down, fleet_bring_up later) and renewals of the failed GPUs
+ * (fleet_take_down, fleet_bring_up later), a node of 8 drained at once
+ * (fleet_take_down_range, which may cross ranges) and renewals of the failed GPUs
  * after a random delay. The clock form and the reference must fail the same
  * GPUs in the same ticks, and agree on every remaining hazard at the end;
  * after every step that writes states, each GPU whose state changed is in
@@ -646,6 +647,18 @@ static void test_clock_matches_per_gpu_decrement(void **unused)
                 ref->state[i] = FLEET_MAINTENANCE;
                 down_until[i] = tick + 1 + (uint32_t)(next_random(&seed) % 30);
             }
+        }
+        {                                             /* a node drain, which may cross ranges */
+            const size_t lo = next_random(&seed) % (CLOCK_GPUS - 8);
+            size_t healthy = 0;
+            const uint32_t until = tick + 1 + (uint32_t)(next_random(&seed) % 30);
+            for (size_t i = lo; i < lo + 8; i++)
+                if (ref->state[i] == FLEET_HEALTHY) {
+                    ref->state[i] = FLEET_MAINTENANCE;
+                    down_until[i] = until;
+                    healthy++;
+                }
+            assert_int_equal(fleet_take_down_range(f, lo, lo + 8, FLEET_MAINTENANCE), healthy);
         }
         check_changed_marks(f, ref, tick);
         for (size_t i = 0; i < CLOCK_GPUS; i++) {     /* repairs and returns */
