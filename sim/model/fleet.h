@@ -19,7 +19,8 @@
  * each tick, so the fleet keeps one clock per range (the hazard the range
  * has accumulated) and per healthy GPU a threshold in that clock: the GPU
  * fails in the tick where the clock reaches it, which is when its own
- * accumulated hazard reaches its Exp(1) draw. The pass then moves no
+ * accumulated hazard reaches its remaining hazard (an Exp(1) draw, mapped
+ * through its type's ageing by the market). The pass then moves no
  * per-GPU hazard at all; the thresholds are read only in the rare ticks
  * where a range's clock reaches the least of them. The market tells the
  * fleet its ranges after every rebuild (fleet_set_ranges).
@@ -145,7 +146,7 @@ void fleet_set_perf(fleet *f, size_t i, float v);
  * O(log n) when their perf differ or their ranges do, O(1) otherwise. */
 void fleet_swap(fleet *f, size_t i, size_t j);
 /* Starts GPU i afresh (installed or repaired): healthy, with remaining
- * hazard `remaining` (an Exp(1) draw, or INFINITY when no failure mode
+ * hazard `remaining` (the market's draw, or INFINITY when no failure mode
  * applies). O(log ranges). */
 void fleet_renew(fleet *f, size_t i, double remaining);
 /* Sets GPU i's remaining hazard, leaving its state. O(log ranges). */

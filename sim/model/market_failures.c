@@ -23,10 +23,16 @@
  * datacenter's failures.
  *
  * Repairs. Each failure schedules one repair event per group it hit: after
- * repair_h, `failed` FAILED GPUs of the group are renewed (healthy, H = 0, a
- * new threshold) and `drained` drained (MAINTENANCE) GPUs return healthy.
- * GPUs of one type in one DC are interchangeable, so any such GPUs of the
+ * repair_h, `renewed` FAILED GPUs of the group that failed by their own
+ * hazard are renewed (healthy, H = 0, a new threshold), `failed` FAILED GPUs
+ * that a node, rack or site failure took down return with the hazard they
+ * had left, and `drained` drained (MAINTENANCE) GPUs return likewise (the
+ * two kinds differ only under ageing: [gpu] weibull_shape). GPUs of one
+ * type in one DC are otherwise interchangeable, so any such GPUs of the
  * group serve (alloc moves healthy GPUs to the front at every rebuild).
+ * A GPU's threshold is its Exp(1) draw mapped through its type's Weibull
+ * cumulative hazard (draw_remaining); a phase online before the start is
+ * armed as old as its online date.
  * A unit's GPUs share one repair time (a site comes back whole), and while
  * a site is down no other repair there completes: it waits for the site.
  * Every failure and repair marks the allocation stale: the next tick
@@ -78,8 +84,9 @@
 
 typedef struct repair {
     int group;
-    int64_t failed;
-    int64_t drained;
+    int64_t renewed;      /* FAILED GPUs that failed by their own hazard: repaired as new */
+    int64_t failed;       /* FAILED GPUs a node, rack or site failure took down */
+    int64_t drained;      /* MAINTENANCE GPUs: drained nodes and node-mates */
     int next_free;
 } repair;
 
@@ -280,9 +287,29 @@ static double exp1(gsl_rng *r)
     return gsl_ran_exponential(r, 1.0);
 }
 
-/* Exp(1) thresholds for the count GPUs from fleet index first, of a type
- * with GPU-scope modes; INFINITY otherwise (never fails). */
-static capsim_status arm_range(market *m, size_t dc, int gpu, size_t first, size_t count)
+/* The remaining hazard (in the clock's units: the base hazard the GPU will
+ * accumulate before it fails) of a GPU of type `gpu` that has accumulated
+ * `exposure` since it was new: one Exp(1) draw E from r, mapped through the
+ * type's ageing. With Weibull shape k, a new GPU's cumulative hazard at
+ * exposure x is (c x)^k with c = Gamma(1 + 1/k), so that its mean exposure
+ * to failure is 1 (the modes' rates stay the mean rates); the GPU fails
+ * where (c x)^k reaches (c x0)^k + E, which leaves
+ * ((c x0)^k + E)^(1/k) / c - x0. k = 1 is E itself (memoryless). */
+static double draw_remaining(const market *m, gsl_rng *r, int gpu, double exposure)
+{
+    const double e = exp1(r), k = m->spec->gpus[gpu].weibull_shape;
+    if (k == 1.0)
+        return e;
+    const double c = tgamma(1.0 + 1.0 / k);
+    const double x0 = exposure > 0.0 ? exposure : 0.0;
+    return pow(pow(c * x0, k) + e, 1.0 / k) / c - x0;
+}
+
+/* Thresholds for the count GPUs from fleet index first, of a type with
+ * GPU-scope modes, each `age_s` old (at full load) when armed; INFINITY
+ * otherwise (never fails). */
+static capsim_status arm_range(market *m, size_t dc, int gpu, size_t first, size_t count,
+                               double age_s)
 {
     fleet *f = m->fleet;
     if (!(m->fail->r0[gpu] > 0.0))
@@ -290,8 +317,9 @@ static capsim_status arm_range(market *m, size_t dc, int gpu, size_t first, size
     gsl_rng *r = gpu_stream(m, dc);
     if (!r)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    const double exposure = (m->fail->r0[gpu] + m->fail->r1[gpu]) * age_s;
     for (size_t i = first; i < first + count; i++)   /* state is left as it is */
-        fleet_set_remaining(f, i, exp1(r));
+        fleet_set_remaining(f, i, draw_remaining(m, r, gpu, exposure));
     return CAPSIM_OK;
 }
 
@@ -329,8 +357,10 @@ capsim_status failures__phase_online(market *m, size_t phase)
     if (p->datacenter < 0)
         return CAPSIM_OK;
     m->fail->group_touched[group_of_gpu(m, alloc_phase_first_gpu(m->alloc, phase))] = 1;
+    /* a phase online before the start has aged since its online date */
+    const double age_s = p->online < 0 ? -(double)p->online : 0.0;
     return arm_range(m, (size_t)p->datacenter, p->gpu, alloc_phase_first_gpu(m->alloc, phase),
-                     (size_t)p->count);
+                     (size_t)p->count, age_s);
 }
 
 capsim_status failures__arm_initial(market *m)
@@ -371,10 +401,11 @@ static int64_t repair_time(double hours, int64_t t)
     return t + (span < 1 ? 1 : span);
 }
 
-/* Schedules a repair of `failed` and `drained` GPUs of group g `hours`
- * after t. Returns 0, CAPSIM_ERR_NO_MEMORY or CAPSIM_ERR_EVENT_QUEUE. */
-static capsim_status schedule_repair(market *m, double hours, int g, int64_t failed,
-                                     int64_t drained, int64_t t)
+/* Schedules a repair of `renewed`, `failed` and `drained` GPUs of group g
+ * (see struct repair) `hours` after t. Returns 0, CAPSIM_ERR_NO_MEMORY or
+ * CAPSIM_ERR_EVENT_QUEUE. */
+static capsim_status schedule_repair(market *m, double hours, int g, int64_t renewed,
+                                     int64_t failed, int64_t drained, int64_t t)
 {
     failures_state *fs = m->fail;
     int idx = fs->free_repair;
@@ -386,7 +417,7 @@ static capsim_status schedule_repair(market *m, double hours, int g, int64_t fai
             return capsim_fail(CAPSIM_ERR_NO_MEMORY);
         idx = (int)fs->n_repairs++;
     }
-    fs->repairs[idx] = (repair){g, failed, drained, -1};
+    fs->repairs[idx] = (repair){g, renewed, failed, drained, -1};
     const int64_t at = repair_time(hours, t);
     if (at >= m->spec->end)
         return CAPSIM_OK;   /* after the horizon: nothing to do */
@@ -395,9 +426,14 @@ static capsim_status schedule_repair(market *m, double hours, int g, int64_t fai
     return CAPSIM_OK;
 }
 
-/* Restores up to `want` GPUs of state `from` in [lo, hi) (the unhealthy
- * tail first); renews failed ones. Returns how many were restored. */
-static int64_t restore(market *m, size_t dc, const alloc_group *gr, uint8_t from, int64_t want)
+/* Restores up to `want` GPUs of group gr in state `from` (the unhealthy
+ * tail first). With `own`, the FAILED GPUs that failed by their own hazard
+ * (remaining hazard <= 0), repaired as new (a new threshold); without, the
+ * others, which come back with the hazard they had left (a node, rack or
+ * site failure, or a drain, neither aged nor renewed them). Returns how
+ * many were restored, or -1 when out of memory. */
+static int64_t restore(market *m, size_t dc, const alloc_group *gr, uint8_t from, int own,
+                       int64_t want)
 {
     fleet *f = m->fleet;
     int64_t done = 0;
@@ -408,9 +444,13 @@ static int64_t restore(market *m, size_t dc, const alloc_group *gr, uint8_t from
             if (!hit)
                 break;
             i = (size_t)(hit - f->state);
-            if (from == FLEET_FAILED) {
-                gsl_rng *r = m->fail->r0[gr->gpu] > 0.0 ? gpu_stream(m, dc) : NULL;
-                fleet_renew(f, i, r ? exp1(r) : INFINITY);
+            if ((fleet_remaining_hazard(f, i) <= 0.0) != own)
+                continue;
+            if (own) {
+                gsl_rng *r = gpu_stream(m, dc);
+                if (!r)
+                    return -1;
+                fleet_renew(f, i, draw_remaining(m, r, gr->gpu, 0.0));
             } else {
                 fleet_bring_up(f, i);
             }
@@ -436,8 +476,11 @@ static int on_repair(engine *e, const evq_event *ev, void *ctx)
         return 0;
     }
     fs->group_touched[r->group] = 1;
-    restore(m, (size_t)gr->datacenter, gr, FLEET_FAILED, r->failed);
-    restore(m, (size_t)gr->datacenter, gr, FLEET_MAINTENANCE, r->drained);
+    const size_t dc = (size_t)gr->datacenter;
+    if (restore(m, dc, gr, FLEET_FAILED, 1, r->renewed) < 0 ||
+        restore(m, dc, gr, FLEET_FAILED, 0, r->failed) < 0 ||
+        restore(m, dc, gr, FLEET_MAINTENANCE, 0, r->drained) < 0)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     r->next_free = fs->free_repair;
     fs->free_repair = ev->arg;
     market__allocation_changed(m);
@@ -684,7 +727,7 @@ capsim_status failures__take(market *m, const alloc_segment *seg, size_t group, 
                 interrupt_jobs(m, (size_t)seg->leaf, node_lo, node_hi, 1 + drained, f->hardware);
             int ok;
             const double hours = draw_repair_h(m, k, dc, &ok);
-            const capsim_status st = ok ? schedule_repair(m, hours, (int)group, 1, drained, t)
+            const capsim_status st = ok ? schedule_repair(m, hours, (int)group, 1, 0, drained, t)
                                         : capsim_fail(CAPSIM_ERR_NO_MEMORY);
             if (st != CAPSIM_OK)
                 return st;
@@ -753,7 +796,7 @@ static int unit_failure(market *m, size_t k, size_t dc, int64_t online, int64_t 
             fs->tick_failed[dc] += down;
         fs->group_touched[g] = 1;
         if (down > 0) {
-            const capsim_status st = schedule_repair(m, hours, (int)g, f->planned ? 0 : down,
+            const capsim_status st = schedule_repair(m, hours, (int)g, 0, f->planned ? 0 : down,
                                                      f->planned ? down : 0, t);
             if (st != CAPSIM_OK)
                 return st;

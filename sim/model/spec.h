@@ -34,6 +34,11 @@ typedef struct spec_gpu {
     double depreciation_years; /* straight line */
     double straggler_share;    /* fraction of GPUs that run slow, 0..1 */
     double straggler_speed;    /* their performance multiplier, 0..1 */
+    /* Ageing of the GPU-scope failure modes: Weibull shape k of a GPU's
+     * time to failure in exposure (its accumulated base hazard, so load
+     * ages it faster). 1: no ageing (exponential); > 1: wear-out; < 1:
+     * infant mortality. The modes' rates stay the long-run mean rates. */
+    double weibull_shape;
     /* Power capping (a DC over its power cap throttles its GPUs to a clock
      * fraction f >= min_clock): throughput x f^throttle_perf_exponent, the
      * load-dependent board power x f^throttle_power_exponent. */

@@ -73,6 +73,8 @@ static const scenario_keys_key gpu_keys[] = {
      .offset = FIELD(spec_gpu, straggler_share), .unit = "fraction"},
     {.name = "straggler_speed", .type = SCENARIO_KEYS_REAL, .default_text = "0.9", .lo = 0, .hi = 1,
      .lo_open = 1, .offset = FIELD(spec_gpu, straggler_speed), .unit = "x"},
+    {.name = "weibull_shape", .type = SCENARIO_KEYS_REAL, .default_text = "1", .lo = 0.1,
+     .hi = 10, .offset = FIELD(spec_gpu, weibull_shape), .unit = "shape"},
     {.name = "throttle_perf_exponent", .type = SCENARIO_KEYS_REAL, .default_text = "0.7",
      .lo = 0, .hi = 3, .offset = FIELD(spec_gpu, throttle_perf_exponent), .unit = "exponent"},
     {.name = "throttle_power_exponent", .type = SCENARIO_KEYS_REAL, .default_text = "3",

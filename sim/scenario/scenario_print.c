@@ -40,9 +40,12 @@ static void print_gpus(const printer *p)
     for (size_t i = 0; i < p->s->n_gpus; i++) {
         const spec_gpu *g = &p->s->gpus[i];
         fprintf(p->out, "  %-12s TDP %g W, idle %g W, host %g W, train %gx, infer %gx, capex %g "
-                "USD over %g years, stragglers %g%% at %gx\n", g->name, g->tdp_w, g->idle_w,
+                "USD over %g years, stragglers %g%% at %gx", g->name, g->tdp_w, g->idle_w,
                 g->host_w, g->train_speed, g->infer_speed, g->capex_usd, g->depreciation_years,
                 g->straggler_share * 100, g->straggler_speed);
+        if (g->weibull_shape != 1.0)
+            fprintf(p->out, ", failures age with Weibull shape %g", g->weibull_shape);
+        fputc('\n', p->out);
     }
 }
 

@@ -7,6 +7,9 @@
  *   - stragglers: inference capacity sums perf over healthy GPUs, and a
  *     training gang advances at its slowest GPU (where per-allocation
  *     averages would be wrong by a factor of two);
+ *   - ageing (weibull_shape): failures of new and of pre-start GPUs follow
+ *     the Weibull distribution (conditional on the age), binomial
+ *     tolerances; node failures leave the GPUs' age;
  *   - a curtailed datacenter throttles to the clock that meets its cap, never
  *     draws more, and delivers f^alpha of its throughput;
  *   - conservation on every row (installed = healthy + failed + maintenance,
@@ -39,6 +42,7 @@ typedef struct sums {
     double max_it_mw;         /* per tick, DC 0: power_mw / pue */
     double served[TESTLIB_MAX_TICKS];
     double power_mw[TESTLIB_MAX_TICKS];
+    double failed_rows[TESTLIB_MAX_TICKS];   /* DC 0's failed GPUs */
 } sums;
 
 static int on_tick(const market *m, int64_t k, int64_t t, void *ctx)
@@ -58,6 +62,7 @@ static int on_tick(const market *m, int64_t k, int64_t t, void *ctx)
     if (k < TESTLIB_MAX_TICKS) {
         s->served[k] = market_workload_rows(m)[0].served_h100;
         s->power_mw[k] = d[0].power_mw;
+        s->failed_rows[k] = (double)d[0].failed;
     }
     if (k >= s->from_tick) {
         s->ticks++;
@@ -194,6 +199,122 @@ static void test_failure_drains_its_node(void **unused)
     spec_destroy(s);
 }
 
+/* ---- ageing (weibull_shape) ---- */
+
+/* P(a new GPU has failed by exposure x) under Weibull shape k, scaled to
+ * mean exposure 1: 1 - exp(-(Gamma(1 + 1/k) x)^k). */
+static double weibull_cdf(double k, double x)
+{
+    return 1.0 - exp(-pow(tgamma(1.0 + 1.0 / k) * x, k));
+}
+
+/* The metric `name` of the run's end metrics (fails when absent). */
+static double end_metric(market *m, int64_t t, const char *name)
+{
+    market_metric metrics[64];
+    const size_t k = market_end_metrics(m, t, metrics, 64);
+    for (size_t i = 0; i < k && i < 64; i++)
+        if (strcmp(metrics[i].name, name) == 0)
+            return metrics[i].value;
+    fail_msg("no metric %s", name);
+    return 0.0;
+}
+
+#define AGE_TICK (5 * HOUR)
+#define AGE_TICKS TESTLIB_MAX_TICKS
+#define AGE_MTBF_H 1000.0
+/* The exposure a healthy GPU accumulates per 5-hour tick: rate x dt as the
+ * pass gets it, a float. */
+#define AGE_H ((double)(float)(5.0 / AGE_MTBF_H))
+
+/* n GPUs of shape k, online `age_h` hours before the start, failing by
+ * hazard 1/1000 per hour (no load factor) and never repaired within the
+ * run: the row of tick j counts the GPUs whose remaining exposure was at
+ * most j x AGE_H. Each row's count is binomial with p = 1 - S(x0 + j h) /
+ * S(x0), S = 1 - F, x0 = the exposure at the start (a pre-start age counts
+ * at full load, here the same rate): within 5 sd at four rows. Returns the
+ * count of row 60, for the shape contrast. */
+static double check_weibull(double k, double age_h, int64_t n, uint64_t seed)
+{
+    spec *s = testlib_market_spec(1, AGE_TICKS * AGE_TICK, AGE_TICK);
+    s->seed = seed;
+    s->gpus[0].weibull_shape = k;
+    testlib_add_dc(s, "dc", 0, 0, n, -(int64_t)(age_h * HOUR));
+    testlib_add_workload(s, "w", 0, 0, 100.0);
+    add_failure(s, "gpu-fault", SPEC_SCOPE_GPU, AGE_MTBF_H, SPEC_DIST_FIXED, 1e6, 0.0);
+    sums out = {0};
+    market *m = run(s, &out);
+    assert_int_equal(out.violations, 0);
+    const double x0 = age_h / AGE_MTBF_H, s0 = 1.0 - weibull_cdf(k, x0);
+    static const int rows[] = {20, 60, 120, AGE_TICKS - 1};
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        const double x = x0 + rows[r] * AGE_H;
+        const double p = 1.0 - (1.0 - weibull_cdf(k, x)) / s0;
+        const double want = (double)n * p, sd = sqrt((double)n * p * (1.0 - p));
+        print_message("weibull k %.1f, age %.0f h, row %d: failed %.0f, closed form %.1f, sd %.1f\n",
+                      k, age_h, rows[r], out.failed_rows[rows[r]], want, sd);
+        assert_true(fabs(out.failed_rows[rows[r]] - want) <= 5.0 * sd);
+    }
+    market_destroy(m);
+    spec_destroy(s);
+    return out.failed_rows[60];
+}
+
+/* New GPUs: wear-out (k = 2) fails far fewer early than the exponential of
+ * the same mean, infant mortality (k = 0.5) far more; k = 1 is the
+ * exponential itself. At row 60 (exposure 0.3) the exponential would have
+ * 1 - e^-0.3 = 25.9% failed, k = 2 6.8%, k = 0.5 54.0%. */
+static void test_weibull_ageing_follows_its_cdf(void **unused)
+{
+    (void)unused;
+    const int64_t n = 20000;
+    const double exponential = (double)n * (1.0 - exp(-60 * AGE_H));
+    assert_true(check_weibull(2.0, 0.0, n, 21) < 0.5 * exponential);
+    assert_true(check_weibull(0.5, 0.0, n, 22) > 1.5 * exponential);
+    const double constant = check_weibull(1.0, 0.0, n, 23);
+    assert_true(fabs(constant - exponential) <= 5.0 * sqrt(exponential));
+}
+
+/* GPUs online 500 hours before the start are that old (exposure 0.5 at
+ * full load): under wear-out their failures follow the conditional
+ * distribution, S(x0 + x) / S(x0), not a new GPU's. */
+static void test_weibull_fleet_aged_before_the_start(void **unused)
+{
+    (void)unused;
+    check_weibull(2.0, 500.0, 20000, 24);
+}
+
+/* Node failures do not make GPUs new. 16,000 GPUs of strong wear-out
+ * (k = 4, mean life 1,000 hours, never repaired) in nodes that fail every
+ * 100 hours for a 5-hour repair: a GPU's exposure by the end is its time up
+ * (1,200 hours less one tick per node failure, about 12), so its GPU
+ * failures lie between n F(0.9 x 1.2) and n F(1.2), 60% and 75%. Had each
+ * node repair renewed its GPUs, none would live past 0.1 of exposure
+ * between renewals and almost none (F(0.1) = 7e-5 a time) would fail. */
+static void test_node_failures_keep_the_gpus_age(void **unused)
+{
+    (void)unused;
+    const int64_t n = 16000;
+    spec *s = testlib_market_spec(1, AGE_TICKS * AGE_TICK, AGE_TICK);
+    s->seed = 25;
+    s->gpus[0].weibull_shape = 4.0;
+    testlib_add_dc(s, "dc", 0, 0, n, 0);
+    testlib_add_workload(s, "w", 0, 0, 100.0);
+    add_failure(s, "gpu-fault", SPEC_SCOPE_GPU, AGE_MTBF_H, SPEC_DIST_FIXED, 1e6, 0.0);
+    add_failure(s, "node-fault", SPEC_SCOPE_NODE, 100.0, SPEC_DIST_FIXED, 5.0, 0.0);
+    sums out = {0};
+    market *m = run(s, &out);
+    assert_int_equal(out.violations, 0);
+    const double failures = end_metric(m, AGE_TICKS * AGE_TICK, "gpu_failures.dc");
+    const double x = AGE_TICKS * AGE_H, lo = (double)n * weibull_cdf(4.0, 0.9 * x),
+                 hi = (double)n * weibull_cdf(4.0, x), sd = sqrt((double)n * 0.25);
+    print_message("node failures, k 4: %.0f GPU failures, between %.0f and %.0f\n", failures,
+                  lo, hi);
+    assert_true(failures >= lo - 5.0 * sd && failures <= hi + 5.0 * sd);
+    market_destroy(m);
+    spec_destroy(s);
+}
+
 /* ---- stragglers ---- */
 
 /* 800 GPUs, 10% stragglers at 0.5: the capacity is 720 + 80 x 0.5 = 760
@@ -302,6 +423,9 @@ int main(void)
         cmocka_unit_test(test_renewal_exponential_repairs),
         cmocka_unit_test(test_renewal_lognormal_repairs),
         cmocka_unit_test(test_failure_drains_its_node),
+        cmocka_unit_test(test_weibull_ageing_follows_its_cdf),
+        cmocka_unit_test(test_weibull_fleet_aged_before_the_start),
+        cmocka_unit_test(test_node_failures_keep_the_gpus_age),
         cmocka_unit_test(test_straggler_inference_capacity),
         cmocka_unit_test(test_straggler_slows_the_gang),
         cmocka_unit_test(test_curtailment_throttles_to_the_cap),

@@ -49,6 +49,7 @@ void testlib_gpu(spec_gpu *g, const char *name, double tdp_w, double idle_w, dou
     g->depreciation_years = depreciation_years;
     g->straggler_share = straggler_share;
     g->straggler_speed = 0.71;
+    g->weibull_shape = 1.0;              /* the scenario defaults */
     g->throttle_perf_exponent = 0.7;     /* the scenario defaults */
     g->throttle_power_exponent = 3.0;
     g->min_clock = 0.5;
@@ -191,6 +192,7 @@ spec *testlib_market_spec(size_t providers, int64_t end, int64_t tick_seconds)
         s->gpus[g].throttle_power_exponent = 3.0;
         s->gpus[g].min_clock = 0.5;
         s->gpus[g].straggler_speed = 0.9;
+        s->gpus[g].weibull_shape = 1.0;
     }
     s->n_providers = providers;
     for (size_t p = 0; p < providers; p++)
