@@ -3,6 +3,7 @@
 #   - scenarios/llama3-16k.ini, the reliability calibration: 419 unexpected interruptions in 54
 #     days within the 95% Poisson interval, about 78% hardware, effective training time above
 #     90% (Meta's Llama 3 report, Table 5), as run metrics, SQL over the tables and printed targets;
+#   - ageing: GPU failures of the new cluster rise with infant mortality and fall with wear-out;
 #   - the default scenario with failures on (a shortened horizon): GPUs fail and are repaired on
 #     every datacenter, conservation holds on every row, the SLA credits come from real shortfalls
 #     (a tick credits exactly when it delivers below sla_availability x committed), the same seed
@@ -36,6 +37,23 @@ expect_eq "every row conserves: installed = healthy + failed + maintenance, allo
   "$(q "$db" "SELECT count(*) FROM dc_tick WHERE run_id=1 AND (installed != healthy + failed + maintenance OR allocated > healthy)")"
 expect_eq "GPUs are down at some tick and every GPU is installed throughout" "1 16640" \
   "$(q "$db" "SELECT (max(failed + maintenance) > 0) || ' ' || min(installed) FROM dc_tick WHERE run_id=1")"
+
+echo "e2e: ageing ([gpu] weibull_shape) on the Llama 3 cluster, new at the start"
+# Over 54 days a new GPU has seen ~1.6% of its mean life: infant mortality (shape 0.5) fails
+# many more of them than a constant rate (the Weibull CDF at that exposure is ~10x), wear-out
+# (shape 2) almost none.
+for k in 0.5 2; do
+  "$CAPSIM" run "$root/scenarios/llama3-16k.ini" -o "$tmp/age-$k.db" -q --set gpu.H100.weibull_shape=$k > /dev/null ||
+    { echo "  run with weibull_shape $k failed"; exit 1; }
+done
+aged() { q "$tmp/age-$1.db" "SELECT value FROM run_metric WHERE run_id=1 AND metric='gpu_failures.meta-16k'"; }
+const=$(metric gpu_failures.meta-16k)
+expect_eq "GPU failures: shape 0.5 > 3x shape 1 > 3x shape 2 ($(aged 0.5), $const, $(aged 2))" 1 \
+  "$(q "$db" "SELECT $(aged 0.5) > 3 * $const AND $const > 3 * $(aged 2)")"
+"$CAPSIM" validate "$root/scenarios/llama3-16k.ini" --set gpu.H100.weibull_shape=0 > "$tmp/bad" 2>&1
+rc=$?
+expect_eq "weibull_shape 0 is refused with exit 2 and the allowed range" "2 1" \
+  "$rc $(grep -c 'weibull_shape: 0 is out of range; it must be >= 0.1 and <= 10' "$tmp/bad")"
 
 echo "e2e: the default scenario with failures"
 until_date=2025-06-30; [ "${TEST_SCOPE:-all}" = quick ] && until_date=2025-02-28
