@@ -444,8 +444,8 @@ static int64_t restore(market *m, size_t dc, const alloc_group *gr, uint8_t from
             if (!hit)
                 break;
             i = (size_t)(hit - f->state);
-            if ((fleet_remaining_hazard(f, i) <= 0.0) != own)
-                continue;
+            if (from == FLEET_FAILED && (fleet_remaining_hazard(f, i) <= 0.0) != own)
+                continue;   /* the other kind of failed GPU */
             if (own) {
                 gsl_rng *r = gpu_stream(m, dc);
                 if (!r)
