@@ -412,7 +412,8 @@ int report_build(sqlite3 *db, int64_t run, atable_list *out, FILE *warn)
         add_dc_utilisation(out, db, run, h) != 0 ||
         add_query(out, db, "provider_utilisation", "Utilisation per provider", provider_sql,
                   run, h) != 0 ||
-        add_dynamic(out, db, "finance", "Revenue, costs and margin per provider per year (USD)",
+        add_dynamic(out, db, "finance", "Revenue, costs and margin per provider per year (USD; the model's costs "
+                    "only: no staff, network or SG&A)",
                     finance_sql(db), run) != 0 ||
         add_contracts(out, db, run) != 0 ||
         add_query(out, db, "energy", "Energy and power of all data centers per year", energy_sql,

@@ -38,6 +38,9 @@
  *                      0 (never depreciated) keeps the whole capex
  *                      outstanding.
  *   EBITDA             revenue - lease cost - energy cost - opex (reports).
+ *                      The model has no staff, network, software or SG&A
+ *                      costs, so its EBITDA and margin run above a company's
+ *                      reported ones.
  *   margin             EBITDA - depreciation - interest: net income before
  *                      tax.
  */
