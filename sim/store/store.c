@@ -384,6 +384,7 @@ store *store_open(const char *path, int replace, store_status *status,
         return NULL;
     }
     st->lock_fd = -1;
+    st->tick_rows = 1;
     int rc = store_file_check_path(path, st->errmsg, sizeof st->errmsg);
     if (rc == STORE_OK && store_file_sqlite_name(path, st->sqlite_name, sizeof st->sqlite_name))
         rc = store__failf(st, STORE_ERR_BAD_PATH, "%s: path too long", path);

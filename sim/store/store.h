@@ -73,6 +73,13 @@ int64_t store_begin_run(store *st, const scenario *sc, const market *m,
  * store_begin_run returns. */
 void store_set_file_copies(store *st, const char *const *paths, const char *const *copies,
                            size_t n);
+/* Whether the next runs insert their per-tick rows (on != 0, the default)
+ * or only accumulate the end-of-run metrics from them (0: for a sweep's
+ * `record = summary`, which never keeps them). Without rows a run still
+ * has its run row (with its tick count), run_param, entity tables,
+ * event_log and run_metric, and commits as often. Set before
+ * store_begin_run. */
+void store_set_tick_rows(store *st, int on);
 /* Appends one tick: the tick row and every dc/provider/contract/workload row.
  * Contracts signed and datacenters started since the last tick (the market
  * grows at events) get their entity rows first, so their per-tick rows begin

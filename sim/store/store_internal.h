@@ -65,6 +65,9 @@ struct store {
 
     int in_tx;                /* a BEGIN issued by the store is pending */
     int ticks_in_tx;          /* ticks written since the last commit */
+    int tick_rows;            /* store_set_tick_rows: 1 inserts the per-tick rows, 0 only
+                                 accumulates their metrics */
+    int64_t ticks_summed;     /* ticks of the current run accumulated without rows */
     int64_t event_seq;        /* last event_log seq of the current run */
     uint64_t rows_written;    /* every row inserted since store_open */
     char errmsg[768];

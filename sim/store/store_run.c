@@ -389,6 +389,7 @@ static void set_run_layout(store *st, const market *m)
     st->snap_contracts = market_n_contracts(m);
     st->event_seq = 0;
     st->ticks_in_tx = 0;
+    st->ticks_summed = 0;
 }
 
 /* The run row, its parameters and the entity tables, in one transaction:

@@ -232,11 +232,19 @@ static int write_event(store *st, const store_snapshot *snap, const store_event_
     return rc;
 }
 
+void store_set_tick_rows(store *st, int on)
+{
+    assert(!st->writer);   /* not while a run's writer thread owns the store */
+    st->tick_rows = on != 0;
+}
+
 static int write_tick(store *st, const store_snapshot *snap)
 {
     uint64_t rows_before = st->rows_written;
-    int rc = write_tick_row(st, snap);
-    for (int i = 0; rc == STORE_OK && i < STORE_N_TICK_TABLES; i++) {
+    int rc = st->tick_rows ? write_tick_row(st, snap) : STORE_OK;
+    if (!st->tick_rows)
+        st->ticks_summed++;
+    for (int i = 0; st->tick_rows && rc == STORE_OK && i < STORE_N_TICK_TABLES; i++) {
         assert(snap->n[i] == st->tables[i].n);
         rc = write_table(st, i, snap->rows[i]);
         st->rows_written += st->tables[i].n;
@@ -251,7 +259,7 @@ static int write_tick(store *st, const store_snapshot *snap)
         undo_partial_tick(st, snap->tick_index);
         return rc;
     }
-    st->rows_written++;
+    st->rows_written += st->tick_rows;
     rc = store__metrics_add_tick(st->metrics, snap);
     if (rc != STORE_OK)
         return store__failf(st, rc, "out of memory for the metrics of tick %lld",
@@ -405,8 +413,8 @@ static int update_run(store *st, store_run_status status, double wall_seconds,
     char now[20];
     int rc = store__prepare(st, "UPDATE run SET status = ?2, finished_at = ?3,"
                             " wall_seconds = ?4, events_processed = ?5,"
-                            " ticks = (SELECT count(*) FROM tick WHERE run_id = ?1)"
-                            " WHERE id = ?1", &s);
+                            " ticks = CASE WHEN ?6 THEN (SELECT count(*) FROM tick"
+                            " WHERE run_id = ?1) ELSE ?7 END WHERE id = ?1", &s);
     if (rc != STORE_OK)
         return rc;
     caltime_format((int64_t)time(NULL), now);
@@ -415,6 +423,8 @@ static int update_run(store *st, store_run_status status, double wall_seconds,
     b |= sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
     b |= sqlite3_bind_double(s, 4, wall_seconds);
     b |= sqlite3_bind_int64(s, 5, (sqlite3_int64)events_processed);
+    b |= sqlite3_bind_int(s, 6, st->tick_rows);
+    b |= sqlite3_bind_int64(s, 7, st->ticks_summed);
     rc = b != SQLITE_OK ? store__fail(st, "bind run update")
                         : store__step_done(st, s, "update run");
     sqlite3_finalize(s);

@@ -292,6 +292,8 @@ void sweep__worker_main(const sweep_state *s, size_t run, pid_t parent)
         fprintf(stderr, "%s\n", err);
         _exit(1);
     }
+    /* record = summary keeps no per-tick row: the worker only sums their metrics */
+    store_set_tick_rows(st, s->f->record != SWEEP_RECORD_SUMMARY);
     run_options driver = {.stop = stop};
     run_result r;
     run_scenario(sc, st, &driver, &r);

@@ -6,14 +6,14 @@
  *    against -j1; the target on 2 cores is 1.8x or more;
  *  - overhead: `capsim sweep` of one point and one replication of a
  *    one-year run at the default record = summary against `capsim run` of
- *    the same period. The worker simulates and writes every tick as `run`
- *    does (into its temporary database), so the difference is the sweep
- *    machinery: planning, the fork, the merge into the sweep database and
- *    the clean-up; target 5% or less;
+ *    the same period: the sweep machinery (planning, the fork, the merge
+ *    into the sweep database and the clean-up) on top of a run that, at
+ *    summary, inserts no per-tick rows (it only sums their metrics), so
+ *    the sweep may take less than the run; target 5% or less;
  *  - record = summary against record = ticks for that one-year sweep: with
- *    ticks the merge also copies every per-tick row into the sweep
- *    database, after the run (it does not overlap the simulation the way
- *    run's writer thread does).
+ *    ticks the worker writes every per-tick row as `run` does, and the
+ *    merge copies them into the sweep database after the run (that copy
+ *    does not overlap the simulation the way run's writer thread does).
  *  - designs: runs per second of a saltelli sweep (N = 6, d = 1: 18 runs)
  *    and a morris sweep (r = 9 trajectories of 2 points: 18 runs) against
  *    a grid of the same 18 one-month runs, all with -j2. Their extra work

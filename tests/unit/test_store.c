@@ -788,6 +788,65 @@ static void test_failure_seen_at_the_end(void **state)
     assert_true(check_metrics_against_sql(f->db, run, 1.0) >= 30);
 }
 
+/* The metric and event rows of run 1 of db, each as "name=value" (%.17g) in
+ * order, joined: what a summary run must reproduce exactly. */
+static char *summary_rows(const char *db)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *s = NULL;
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT metric, value FROM run_metric WHERE run_id = 1"
+                                           " UNION ALL SELECT kind || '/' || coalesce(entity, '')"
+                                           " || '/' || t, seq FROM event_log WHERE run_id = 1"
+                                           " ORDER BY 1, 2", -1, &s, NULL), SQLITE_OK);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        fprintf(out, "%s=%.17g\n", (const char *)sqlite3_column_text(s, 0),
+                sqlite3_column_double(s, 1));
+    fclose(out);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return text;
+}
+
+/* store_set_tick_rows(st, 0), as a sweep's record = summary uses it: no
+ * per-tick row, and the same run_metric (every value to the bit), event_log
+ * and tick count as the same run with its rows. */
+static void test_summary_run_keeps_metrics_not_rows(void **state)
+{
+    fixture *f = *state;
+    char summary_db[160];
+    snprintf(summary_db, sizeof summary_db, "%s/summary.db", f->dir);
+    int64_t run;
+    for (int rows = 1; rows >= 0; rows--) {
+        store *st = open_ok(rows ? f->db : summary_db, 0);
+        store_set_tick_rows(st, rows);
+        assert_int_equal(simulate(f, st, TICKS * 3600, 0, &run), ENGINE_FINISHED);
+        assert_int_equal(store_end_run(st, STORE_RUN_COMPLETE, 1.0, 1), STORE_OK);
+        store_close(st);
+    }
+    static const char *const per_tick[] = {"tick", "dc_tick", "provider_tick", "contract_tick",
+                                           "workload_tick"};
+    for (size_t i = 0; i < sizeof per_tick / sizeof per_tick[0]; i++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", per_tick[i]);
+        assert_true(sql_int(f->db, sql) >= TICKS);
+        assert_int_equal(sql_int(summary_db, sql), 0);
+    }
+    assert_int_equal(sql_int(summary_db, "SELECT ticks FROM run WHERE id = 1"), TICKS);
+    assert_int_equal(sql_int(f->db, "SELECT ticks FROM run WHERE id = 1"), TICKS);
+    assert_int_equal(sql_int(summary_db, "SELECT count(*) FROM contract WHERE run_id = 1"),
+                     sql_int(f->db, "SELECT count(*) FROM contract WHERE run_id = 1"));
+    char *with_rows = summary_rows(f->db), *without = summary_rows(summary_db);
+    assert_true(strlen(with_rows) > 1000);   /* the metrics are there to compare */
+    assert_string_equal(without, with_rows);
+    free(with_rows);
+    free(without);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -802,6 +861,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_misuse_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_procured_contracts_and_sites, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_seen_at_the_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_summary_run_keeps_metrics_not_rows, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
