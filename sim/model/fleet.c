@@ -537,16 +537,14 @@ size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t c
     assert(lo <= hi && hi <= f->n);
     size_t found = 0;
     const uint8_t *base = f->state;
-    for (size_t i = lo; i < hi;) {
+    for (size_t i = lo; i < hi && found < cap;) {
         const uint8_t *hit = memchr(base + i, FLEET_NEW_FAILURE, hi - i);
         if (!hit)
             break;
         i = (size_t)(hit - base);
         f->state[i] = FLEET_FAILED;
         f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
-        if (found < cap)
-            out[found] = i;
-        found++;
+        out[found++] = i;
         i++;
     }
     return found;

@@ -126,8 +126,10 @@ void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet
  * then kept). */
 int fleet_set_ranges(fleet *f, const size_t *bounds, size_t n_bounds);
 /* Collects the FLEET_NEW_FAILURE GPUs of [lo, hi), in index order: marks
- * each FLEET_FAILED and writes its index into out while fewer than cap are
- * written. Returns how many there were. O(hi - lo) bytes scanned (memchr). */
+ * each FLEET_FAILED and writes its index into out, up to cap of them (the
+ * rest stay FLEET_NEW_FAILURE for the next call, from out[cap - 1] + 1).
+ * Returns how many it took: fewer than cap when none is left in [lo, hi).
+ * O(hi - lo) bytes scanned (memchr). */
 size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t cap);
 /* The smallest perf over [lo, hi) (1 for an empty range): how fast a
  * synchronous gang on those GPUs advances. Exact in any order. */

@@ -406,7 +406,10 @@ static void test_kernel_failure_by_accumulated_hazard(void **unused)
     assert_close(fleet_remaining_hazard(f, 9), 0.0, 0.0);   /* kept until renewed */
     fleet_tick_range(f, 0, 37, &p, &s3);
     assert_close(s3.new_failures, 1.0, 0.0);
-    assert_int_equal(fleet_take_failures(f, 0, 37, idx, 0), 1);   /* counted, not written */
+    assert_int_equal(fleet_take_failures(f, 0, 37, idx, 0), 0);   /* no room: left for later */
+    assert_int_equal(f->state[3], FLEET_NEW_FAILURE);
+    assert_int_equal(fleet_take_failures(f, 0, 37, idx, 8), 1);
+    assert_int_equal(idx[0], 3);
     assert_int_equal(f->state[3], FLEET_FAILED);
     assert_int_equal(fleet_take_failures(f, 0, 37, idx, 8), 0);
     fleet_renew(f, 9, 5.0);
@@ -608,6 +611,45 @@ static size_t random_bounds(uint64_t *seed, size_t *bounds)
  * a block marked in state_changed.
  * They could differ only where a threshold lands within double rounding
  * (~1e-16 relative) of a tick boundary, which this seed never hits. */
+/* More new failures than the caller's buffer: fleet_take_failures takes
+ * them cap at a time, in index order, each exactly once, and leaves the
+ * rest for the next call (which starts after the last one taken). */
+static void test_take_failures_in_batches(void **unused)
+{
+    (void)unused;
+    enum { N = 1000, CAP = 256 };
+    fleet *f = fleet_create(N);
+    assert_non_null(f);
+    size_t want = 0;
+    for (size_t i = 0; i < N; i++)
+        if (i % 5 != 0) {
+            fleet_set_remaining(f, i, 0.05);      /* 800 fail in the first pass */
+            want++;
+        }
+    fleet_sums s = {0};
+    fleet_tick_range(f, 0, N, &(fleet_pass){LOAD, IDLE_W, TDP_W, 1.0f, 0.1f}, &s);
+    assert_close(s.new_failures, (double)want, 0.0);
+    size_t idx[CAP], taken = 0, from = 0, next_expected = 1, calls = 0;
+    for (;;) {
+        const size_t got = fleet_take_failures(f, from, N, idx, CAP);
+        calls++;
+        for (size_t k = 0; k < got; k++) {
+            assert_int_equal(idx[k], next_expected);     /* in order, none twice */
+            assert_int_equal(f->state[idx[k]], FLEET_FAILED);
+            next_expected += next_expected % 5 == 4 ? 2 : 1;
+        }
+        taken += got;
+        if (got < CAP)
+            break;
+        from = idx[CAP - 1] + 1;
+    }
+    assert_int_equal(taken, want);
+    assert_int_equal(calls, want / CAP + 1);              /* 256, 256, 256, 32 */
+    for (size_t i = 0; i < N; i++)
+        assert_int_equal(f->state[i], i % 5 != 0 ? FLEET_FAILED : FLEET_HEALTHY);
+    fleet_destroy(f);
+}
+
 static void test_clock_matches_per_gpu_decrement(void **unused)
 {
     (void)unused;
@@ -746,6 +788,7 @@ int main(void)
         cmocka_unit_test(test_failures_are_poisson_at_constant_load),
         cmocka_unit_test(test_hazard_matches_direct_exponential),
         cmocka_unit_test(test_failures_follow_load_dependent_hazard),
+        cmocka_unit_test(test_take_failures_in_batches),
         cmocka_unit_test(test_clock_matches_per_gpu_decrement),
     };
     return cmocka_run_group_tests_name("fleet", tests, NULL, NULL);
