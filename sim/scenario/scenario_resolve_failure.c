@@ -93,11 +93,36 @@ int scenario_resolve__curtailment(scenario_resolve_ctx *rc, size_t i)
     return 0;
 }
 
+/* A warning for each GPU type that sets weibull_shape while no gpu-scope
+ * failure mode applies to it: nothing of it fails by hazard, so nothing
+ * ages. */
+static void check_ageing(scenario_resolve_ctx *rc)
+{
+    const spec *s = rc->s;
+    for (size_t g = 0; g < s->n_gpus; g++) {
+        if (s->gpus[g].weibull_shape == 1.0 ||
+            !scenario_resolve__text(rc, SCENARIO_KEYS_GPU, g, "weibull_shape"))
+            continue;
+        int exposed = 0;
+        for (size_t k = 0; k < s->n_failures && !exposed; k++)
+            exposed = s->failures[k].scope == SPEC_SCOPE_GPU &&
+                      (s->failures[k].gpu == SPEC_ANY_GPU || s->failures[k].gpu == (int)g);
+        if (exposed)
+            continue;
+        scenario_diag_where w = scenario_resolve__where(rc, SCENARIO_KEYS_GPU, g, "weibull_shape");
+        scenario_resolve__warn(rc, &w, "ignored: no [failure] with scope = gpu applies to %s, so "
+                               "its GPUs never fail by hazard and nothing ages",
+                               s->gpus[g].name);
+    }
+}
+
 int scenario_resolve__failures_switch(scenario_resolve_ctx *rc)
 {
     spec *s = rc->s;
-    if (s->failures_on)
+    if (s->failures_on) {
+        check_ageing(rc);
         return 0;
+    }
     for (size_t i = 0; i < s->n_failures; i++) {
         free(s->failures[i].repair_h.values);
         free(s->failures[i].repair_h.weights);

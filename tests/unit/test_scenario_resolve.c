@@ -516,6 +516,35 @@ static void test_ignored_key_warning(void **state)
     scenario_destroy(sc);
 }
 
+/* weibull_shape on a type that no gpu-scope failure mode reaches: a warning
+ * that nothing ages; with such a mode (or shape 1), none. */
+static void test_ageing_without_gpu_failures_warns(void **state)
+{
+    testlib_dir *f = *state;
+    testlib_dir_write(f, "base.ini", testlib_base_ini);
+    testlib_dir_write(f, "a.ini", "[scenario]\ninclude = base.ini\n"
+                                  "[failure net]\nscope = node\nmtbf_h = 10000\n"
+                                  "repair_h = fixed 4\n");
+    const char *set = "gpu.H100.weibull_shape=1.5";
+    scenario *sc = testlib_dir_load_ok(f, "a.ini", &set, 1);
+    assert_real_equal(sc->spec->gpus[0].weibull_shape, 1.5);
+    assert_int_equal(sc->n_warnings, 1);
+    assert_contains(sc->warnings[0], "--set gpu.H100.weibull_shape: warning: ignored: no "
+                    "[failure] with scope = gpu applies to H100, so its GPUs never fail by "
+                    "hazard and nothing ages");
+    scenario_destroy(sc);
+    testlib_dir_write(f, "b.ini", "[scenario]\ninclude = base.ini\n"
+                                  "[failure gpu-fault]\nscope = gpu\nmtbf_h = 10000\n"
+                                  "repair_h = fixed 4\n");
+    sc = testlib_dir_load_ok(f, "b.ini", &set, 1);
+    assert_int_equal(sc->n_warnings, 0);
+    scenario_destroy(sc);
+    sc = testlib_dir_load_ok(f, "a.ini", NULL, 0);       /* shape 1 (the default): no warning */
+    assert_real_equal(sc->spec->gpus[0].weibull_shape, 1.0);
+    assert_int_equal(sc->n_warnings, 0);
+    scenario_destroy(sc);
+}
+
 /* Keys that a workload does not read: one warning each, naming why. */
 static void test_training_ignored_keys(void **state)
 {
@@ -601,6 +630,7 @@ int main(void)
         testlib_dir_test(test_oversubscription_ramp_past_the_end),
         testlib_dir_test(test_oversubscription_names_the_buildout),
         testlib_dir_test(test_ignored_key_warning),
+        testlib_dir_test(test_ageing_without_gpu_failures_warns),
         testlib_dir_test(test_training_ignored_keys),
         testlib_dir_test(test_market_warnings),
     };
