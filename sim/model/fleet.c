@@ -647,13 +647,8 @@ void fleet_set_remaining(fleet *f, size_t i, double remaining)
 
 int fleet_take_down(fleet *f, size_t i, uint8_t to)
 {
-    assert(i < f->n && to != FLEET_HEALTHY);
-    if (f->state[i] != FLEET_HEALTHY)
-        return 0;
-    f->threshold[i] = fleet_remaining_hazard(f, i);   /* frozen while down */
-    f->state[i] = to;
-    f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
-    return 1;
+    assert(i < f->n);
+    return (int)fleet_take_down_range(f, i, i + 1, to);
 }
 
 size_t fleet_take_down_range(fleet *f, size_t lo, size_t hi, uint8_t to)

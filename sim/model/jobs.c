@@ -265,7 +265,6 @@ static void accrue_active(jobs *j, int64_t now)
     j->active_last_t = now;
 }
 
-
 /* The queue and each group's running jobs are doubly linked lists through
  * the pool's prev and next, with their ends in *head and *tail (NONE when
  * empty). */
