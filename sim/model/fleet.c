@@ -188,7 +188,7 @@ static fleet_clocks *clocks_create(size_t n)
     return c;
 }
 
-/* Sets every GPU healthy, perf 1, util 0, power 0, threshold INFINITY
+/* Sets every GPU healthy, perf 1, util 0, threshold INFINITY
  * (never fails), allocation -1, and builds perf_tree over perf in
  * O(n): each node adds itself into its parent, in index order. */
 static void fill_defaults(fleet *f)
@@ -196,7 +196,6 @@ static void fill_defaults(fleet *f)
     memset(f->state, FLEET_HEALTHY, f->n);
     memset(f->state_changed, 1, f->n / FLEET_BLOCK_GPUS + 1);
     memset(f->util, 0, f->n * sizeof *f->util);     /* all-zero bits = 0.0f */
-    memset(f->power_w, 0, f->n * sizeof *f->power_w);
     for (size_t i = 0; i < f->n; i++) {
         f->perf[i] = 1.0f;
         f->threshold[i] = INFINITY;
@@ -229,8 +228,6 @@ fleet *fleet_create(size_t n)
         goto fail;
     if (!(f->util = alloc_aligned(n * sizeof *f->util)))
         goto fail;
-    if (!(f->power_w = alloc_aligned(n * sizeof *f->power_w)))
-        goto fail;
     if (!(f->threshold = alloc_aligned(n * sizeof *f->threshold)))
         goto fail;
     if (!(f->allocation = alloc_aligned(n * sizeof *f->allocation)))
@@ -258,7 +255,6 @@ void fleet_destroy(fleet *f)
     free(f->allocation);
     free(f->threshold);
     clocks_destroy(f->clocks);
-    free(f->power_w);
     free(f->util);
     free(f->perf);
     free(f->state);
@@ -269,12 +265,14 @@ void fleet_destroy(fleet *f)
  * The tick kernel over n GPUs (the arrays start at the chunk's first GPU,
  * n <= FLEET_CHUNK_GPUS). Each GPU i:
  *   h = (state == FLEET_HEALTHY) ? 1 : 0;
- *   util = h * load;  power = h * power_on_w;
+ *   util = h * load;
  * which is fleet.h's contract computed exactly: multiplying by 1 or 0 rounds
- * nothing, and every healthy GPU of the range has the same power_on_w =
- * idle + (tdp - idle) * load * power_scale. It reads state and writes util
- * and power: 9 bytes per GPU, with failures or without (failures are the
- * range's clock, fleet_tick_range). Healthy GPUs are counted in uint8
+ * nothing. It reads state and writes util: 5 bytes per GPU, with failures
+ * or without (failures are the range's clock, fleet_tick_range; power is
+ * the range's sum, fleet.h). It also wrote each GPU's power, h *
+ * power_on_w, until that array was found to be read by nothing: 9 bytes
+ * per GPU then, and the default scenario's run took 1.5 times as long
+ * (bench_kernel.c has the per-GPU figures). Healthy GPUs are counted in uint8
  * lanes (at most 1,024 / 32 = 32 per lane, no overflow) and their total
  * written to *healthy_out.
  *
@@ -296,7 +294,7 @@ void fleet_destroy(fleet *f)
  *   - 32 count lanes: the lane loop's 32 iterations over uint8 state give
  *     a vectorisation factor of 32, so the AVX2 and AVX-512 clones load
  *     state in 32-byte vectors and work on 4 x 8 floats.
- *   - ordinary stores for util and power, not non-temporal ones: measured
+ *   - ordinary stores for util, not non-temporal ones: measured
  *     with an AVX2 version of this pass, streaming stores were 0.7-0.85x
  *     the time at 10,485,760 GPUs (no read for ownership from memory) but
  *     1.8-1.9x at 262,144 and 1.0-1.2x at 1,048,576, where the arrays stay
@@ -305,20 +303,20 @@ void fleet_destroy(fleet *f)
  *
  * Vectorisation (gcc 12.2, Makefile CFLAGS, -fopt-info-vec-optimized):
  *   default (SSE2) clone:
- *     fleet.c:336:30: optimized: loop vectorized using 16 byte vectors  (lanes)
- *     fleet.c:345:26: optimized: loop vectorized using 16 byte vectors  (tail)
- *     fleet.c:345:26: optimized: loop vectorized using 8 byte vectors   (its
+ *     fleet.c:345:30: optimized: loop vectorized using 16 byte vectors  (lanes)
+ *     fleet.c:353:26: optimized: loop vectorized using 16 byte vectors  (tail)
+ *     fleet.c:353:26: optimized: loop vectorized using 8 byte vectors   (its
  *                                                               epilogue)
- *     fleet.c:353:26: optimized: loop vectorized using 16 byte vectors  (counts out)
+ *     fleet.c:360:26: optimized: loop vectorized using 16 byte vectors  (counts out)
  *   x86-64-v3 (AVX2) and x86-64-v4 (AVX-512) clones (gcc prefers 256-bit
  *   vectors for AVX-512 too; what v4 adds is 32 vector registers and mask
  *   registers, so the byte compare of state becomes one mask for all 32
  *   GPUs and nothing spills):
- *     fleet.c:336:30: optimized: loop vectorized using 32 byte vectors  (lanes)
- *     fleet.c:345:26: optimized: loop vectorized using 32 byte vectors  (tail)
- *     fleet.c:345:26: optimized: loop vectorized using 16 or 8 byte vectors
+ *     fleet.c:345:30: optimized: loop vectorized using 32 byte vectors  (lanes)
+ *     fleet.c:353:26: optimized: loop vectorized using 32 byte vectors  (tail)
+ *     fleet.c:353:26: optimized: loop vectorized using 16 or 8 byte vectors
  *                                                               (its epilogue)
- *     fleet.c:353:26: optimized: loop vectorized using 32 byte vectors  (counts out)
+ *     fleet.c:360:26: optimized: loop vectorized using 32 byte vectors  (counts out)
  *   This is the loop the failure-free pass always ran (it was
  *   tick_kernel_plain); the pass with failures now runs it too, where it
  *   ran a loop that also read and wrote hazard_left (18 bytes per GPU).
@@ -328,7 +326,7 @@ void fleet_destroy(fleet *f)
  *   GPUs in the default scenario's two years to 2026 (some 10 per tick),
  *   against 9.3e9 GPU-ticks of the pass.
  *   fleet_min_perf:
- *     fleet.c:593:27: optimized: loop vectorized using 16 byte vectors
+ *     fleet.c:616:27: optimized: loop vectorized using 16 byte vectors
  * The clones were "avx2" and "avx512f" before: the avx512f clone spilled
  * its 256-bit work to the stack (without AVX512VL it has 16 ymm registers)
  * and ran 2.6 times slower per GPU than the x86-64-v4 one (bench_kernel,
@@ -338,8 +336,7 @@ void fleet_destroy(fleet *f)
 __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"),
                optimize("O3", "no-trapping-math")))
 static void tick_kernel(size_t n, const uint8_t *restrict state, float *restrict util,
-                        float *restrict power_w, float load, float power_on_w,
-                        uint32_t *restrict healthy_out)
+                        float load, uint32_t *restrict healthy_out)
 {
     uint8_t healthy[FLEET_LANES] = {0};
 
@@ -349,7 +346,6 @@ static void tick_kernel(size_t n, const uint8_t *restrict state, float *restrict
             const uint8_t up = state[i + j] == FLEET_HEALTHY;
             const float h = up ? 1.0f : 0.0f;
             util[i + j] = h * load;
-            power_w[i + j] = h * power_on_w;
             healthy[j] = (uint8_t)(healthy[j] + up);
         }
     }
@@ -358,7 +354,6 @@ static void tick_kernel(size_t n, const uint8_t *restrict state, float *restrict
         const uint8_t up = state[i] == FLEET_HEALTHY;
         const float h = up ? 1.0f : 0.0f;
         util[i] = h * load;
-        power_w[i] = h * power_on_w;
         healthy[j] = (uint8_t)(healthy[j] + up);
     }
     uint32_t count = 0;
@@ -497,7 +492,7 @@ static uint32_t scan_range(fleet *f, size_t k)
  * count lanes cannot overflow; the counts are exact integers. One ifunc
  * call per 1,024 GPUs costs nothing measurable.
  *
- * Every healthy GPU of the range has util = load and power = power_on_w,
+ * Every healthy GPU of the range has util = load and draws power_on_w,
  * and every other GPU 0, so the sums of util and power are the healthy
  * count times those values: exact products in double, with no float
  * accumulation at all.
@@ -510,8 +505,7 @@ void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet
     for (size_t start = lo; start < hi; start += FLEET_CHUNK_GPUS) {
         size_t count = hi - start < FLEET_CHUNK_GPUS ? hi - start : FLEET_CHUNK_GPUS;
         uint32_t chunk = 0;
-        tick_kernel(count, f->state + start, f->util + start, f->power_w + start, p->load,
-                    power_on_w, &chunk);
+        tick_kernel(count, f->state + start, f->util + start, p->load, &chunk);
         healthy_count += chunk;
     }
     if (p->hazard > 0.0f && hi > lo) {

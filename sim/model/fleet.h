@@ -11,8 +11,15 @@
  * in step; threshold only through the functions below, which keep the
  * range clocks in step; and state only through the functions below, which
  * mark its block in state_changed (alloc repartitions only what changed).
- * util and power_w may be written directly; allocation is written by
- * alloc_rebuild alone (it rewrites only what moved since its last rebuild).
+ * util may be written directly; allocation is written by alloc_rebuild
+ * alone (it rewrites only what moved since its last rebuild).
+ *
+ * Board power is not an array: a GPU's draw is a function of its util and
+ * its range's pass (fleet_pass), the same for every healthy GPU of a range,
+ * so the pass sums it per range (fleet_sums.power_w) and stores nothing per
+ * GPU. A per-GPU copy, written every tick and read by nothing, was 4 of
+ * the 9 bytes the pass moved per GPU, and the pass is bound by the bytes it
+ * moves (tests/bench/bench_kernel.c).
  *
  * Failures by hazard clock. Within one kernel range (one allocation, one
  * GPU type, one DC throttle) every healthy GPU accumulates the same hazard
@@ -58,7 +65,6 @@ typedef struct fleet {
     float *perf;          /* performance multiplier: 1.0, or the straggler speed, in
                              (0, 1]; read-only outside fleet.c (fleet_set_perf) */
     float *util;          /* utilisation 0..1, written by every tick */
-    float *power_w;       /* board power, W, written by every tick */
     double *threshold;    /* read-only outside fleet.c (fleet_remaining_hazard). A healthy
                              GPU: T, the clock of its range at which it fails (the range's
                              clock when it entered the range plus its remaining hazard);
@@ -102,10 +108,10 @@ void fleet_destroy(fleet *f);
 /* operations */
 /* The tick kernel over GPUs [lo, hi): every GPU of the range serves one
  * allocation and is of one type (*p). A healthy GPU gets util = load and
- * power = idle + (tdp - idle) * util * power_scale; failed, maintenance and
- * new-failure GPUs get util 0 and power 0. No branch per GPU, and the same
- * 9 bytes per GPU with failures or without (reads state, writes util and
- * power_w). When p->hazard > 0, [lo, hi) must be one range of the last
+ * draws power = idle + (tdp - idle) * util * power_scale; failed,
+ * maintenance and new-failure GPUs get util 0 and draw 0. No branch per
+ * GPU, and the same 5 bytes per GPU with failures or without (reads state,
+ * writes util). When p->hazard > 0, [lo, hi) must be one range of the last
  * fleet_set_ranges (asserted): its clock C advances by p->hazard, and
  * only when C reaches the least threshold of its healthy GPUs does the pass
  * read their thresholds (state and threshold, 9 bytes per GPU, of only the

@@ -57,14 +57,12 @@ static void test_create_defaults_and_alignment(void **unused)
         assert_aligned(f->state);
         assert_aligned(f->perf);
         assert_aligned(f->util);
-        assert_aligned(f->power_w);
         assert_aligned(f->threshold);
         assert_aligned(f->allocation);
         for (size_t i = 0; i < f->n; i++) {
             assert_int_equal(f->state[i], FLEET_HEALTHY);
             assert_float_equal(f->perf[i], 1.0f, 0.0f);
             assert_float_equal(f->util[i], 0.0f, 0.0f);
-            assert_float_equal(f->power_w[i], 0.0f, 0.0f);
             assert_true(isinf(f->threshold[i]) && f->threshold[i] > 0.0);   /* never fails */
             assert_int_equal(f->allocation[i], -1);
         }
@@ -101,7 +99,6 @@ static void test_kernel_per_gpu_known_answers(void **unused)
     for (size_t i = 0; i < 37; i++) {
         int down = f->state[i] != FLEET_HEALTHY;
         assert_float_equal(f->util[i], down ? 0.0f : 0.637f, 1e-7f);
-        assert_float_equal(f->power_w[i], down ? 0.0f : 479.392f, 1e-4f);
     }
     /* 32 healthy GPUs; the straggler's perf does not enter the pass: it
      * counts in the perf sum, 36 + 0.71 over all 37 GPUs. */
@@ -128,7 +125,7 @@ static void test_kernel_partial_range_accumulates(void **unused)
     assert_close(sums.new_failures, 2.0, 0.0);
     assert_float_equal(f->util[2], 0.0f, 0.0f);    /* outside: untouched */
     assert_float_equal(f->util[22], 0.0f, 0.0f);
-    assert_float_equal(f->power_w[3], 479.392f, 1e-4f);
+    assert_float_equal(f->util[3], 0.637f, 1e-7f);
     fleet_tick_range(f, 22, 22, PASS(LOAD), &sums);  /* empty range */
     assert_close(sums.healthy, 1016.0, 0.0);
     fleet_destroy(f);
@@ -194,14 +191,17 @@ static fleet_sums count_emulation(const fleet *f, size_t lo, size_t hi, float lo
     return (fleet_sums){healthy, healthy * (double)load, healthy * (double)power_on_w, 0.0};
 }
 
-/* The sums of what the kernel stored per GPU, in double. */
-static fleet_sums stored_sums(const fleet *f, size_t lo, size_t hi)
+/* The sums of what the kernel stored per GPU, in double: util, and each
+ * healthy GPU's draw at its stored util (fleet.h: idle + (tdp - idle) x
+ * util, in float, as the pass computes it). */
+static fleet_sums stored_sums(const fleet *f, size_t lo, size_t hi, float idle_w, float tdp_w)
 {
     fleet_sums s = {0};
     for (size_t i = lo; i < hi; i++) {
-        s.healthy += f->state[i] == FLEET_HEALTHY;
+        const int up = f->state[i] == FLEET_HEALTHY;
+        s.healthy += up;
         s.busy += f->util[i];
-        s.power_w += f->power_w[i];
+        s.power_w += up ? (double)(idle_w + (tdp_w - idle_w) * f->util[i]) : 0.0;
     }
     return s;
 }
@@ -231,7 +231,7 @@ static void test_kernel_matches_scalar_reference(void **unused)
         assert_close(got.busy, want.busy, 1e-7 * want.busy);
         assert_close(got.power_w, want.power_w, 1e-7 * want.power_w);
         /* Against what was stored per GPU: busy and power are exact sums. */
-        fleet_sums stored = stored_sums(f, lo, hi);
+        fleet_sums stored = stored_sums(f, lo, hi, IDLE_W, TDP_W);
         assert_close(got.busy, stored.busy, 1e-13 * stored.busy);
         assert_close(got.power_w, stored.power_w, 1e-13 * stored.power_w);
         for (size_t i = lo; i < hi; i++)
@@ -285,7 +285,7 @@ static void test_kernel_exact_lane_arithmetic(void **unused)
 /* fleet_sum_perf is exact for perf in [1/8, 1] (fleet.c): bit-identical to
  * the plain sum in index order over every range, after sets and after
  * swaps; fleet_swap moves state, perf and remaining hazard and leaves the
- * slot's util, power and allocation. */
+ * slot's util and allocation. */
 static void test_perf_sums_through_sets_and_swaps(void **unused)
 {
     (void)unused;
@@ -362,9 +362,8 @@ static void test_kernel_throttle_scales_power(void **unused)
     fleet_sums sums = {0};
     fleet_tick_range(f, 0, 37, &(fleet_pass){LOAD, IDLE_W, TDP_W, 0.5f, 0.0f}, &sums);
     const double power_on = 87.0 + 616.0 * 0.637 * 0.5;   /* 283.196 W */
-    assert_float_equal(f->power_w[0], (float)power_on, 1e-4f);
-    assert_float_equal(f->power_w[2], 0.0f, 0.0f);         /* failed */
     assert_float_equal(f->util[0], LOAD, 0.0f);
+    assert_float_equal(f->util[2], 0.0f, 0.0f);            /* failed */
     assert_close(sums.power_w, 32 * power_on, 1e-3);
     assert_close(sums.busy, 32 * 0.637, 1e-5);
     fleet_destroy(f);
