@@ -26,29 +26,37 @@
  * of chunks of CHUNK_ENTRIES entries from one pool of chunks, appended at
  * its tail, so that walking a list reads memory in order, a cache line at a
  * time, where a list threaded through per-event nodes would wait for one
- * cache miss per event. Chunks are four cache lines (15 entries after a
- * 16-byte header), aligned: tests/bench measured 7, 11, 15, 23 and 31
- * entries, and 15 was the fastest or near it at every size, 1.1x 7 at 1e3
- * and 1e6 events (fewer chunk links to follow in top and the big buckets)
- * for no more memory at 1e6. Only a list's tail chunk is partly filled, and
+ * cache miss per event. Chunks are eight cache lines (31 entries after a
+ * 16-byte header), aligned. With 2 events per new bucket and buckets of at
+ * most 48 sorted, tests/bench measured 7, 11, 15, 23 and 31 entries and 15
+ * was the fastest or near it at every size; with the fuller buckets below
+ * (4 and 96), 31 is, for no more memory at 1e6 (58 MB peak, against 59 MB
+ * with 15 and 2 / 48). Only a list's tail chunk is partly filled, and
  * the list keeps the room left in it: a push writes its entry's cache
  * line and nothing else of the chunk (in a large queue the tails of the
  * buckets that pushes go to do not all fit in the cache, and each line
  * read is a miss). A rung has about
- * EVENTS_PER_BUCKET (2) events per bucket when it is made, where the paper
- * has one: fewer buckets, and so fewer cold tails, for a few more events
- * sorted per bucket (tests/bench measured 1, 2, 4 and 8; 2 was best or
- * near it at every size). The price is memory: partly filled tail chunks
- * bring a queue of 1e6 hold-model events to about 60 bytes per event
- * (entries, chunks, payload and free stack), where per-event nodes took
- * about 40.
+ * EVENTS_PER_BUCKET (4) events per bucket when it is made, where the paper
+ * has one: fewer buckets, and so fewer cold tails and fewer bucket moves
+ * into bottom, for more events sorted per bucket, which the counting sort
+ * below makes cheap. Pushes keep arriving in a bucket until it is taken,
+ * so the hold model's buckets hold some 35 events by then (1e3 events of
+ * mean hold 3600 s in buckets of 128 s). Measured with the hold model on
+ * the engine at 1e3 events, three runs each (tests/bench's driver, shared
+ * machine): 4 / 96 (events per new bucket / largest bucket sorted) with
+ * 31-entry chunks 20.5-21.2 ns per hold, against 22.5-22.8 for 2 / 48 with
+ * 15; 8 / 96, 4 / 128 and 8 / 160 (over 512 s) lay between, within the
+ * noise of each other; at 1e5 all took 24-26 ns. The price is
+ * memory: partly filled tail chunks bring a queue of 1e6 hold-model events
+ * to about 60 bytes per event (entries, chunks, payload and free stack),
+ * where per-event nodes took about 40.
  *
  * Order without seq. Every list, and bottom, keeps the events of any one
  * time in seq order: a push has the greatest seq yet and goes to the end of
  * its list (or after every bottom entry of its time), and spreading or
  * moving a list keeps the order of its entries. So sorting a bucket into
  * bottom needs only a stable sort by time: none at all for a bucket one
- * second wide, a counting sort for one dense with events (at least 16 over
+ * second wide, a counting sort for one dense with events (16 to 255 over
  * at most 256 seconds), an insertion sort for the rest; only the rebuild
  * below ever compares seqs.
  *
@@ -85,11 +93,11 @@
 /* A bucket of at most this many events is sorted into bottom; a larger one
  * is spread over a finer rung (the paper's THRES is 50). */
 #ifndef BUCKET_SORT_MAX
-#define BUCKET_SORT_MAX 48
+#define BUCKET_SORT_MAX 96
 #endif
-/* Buckets of a new rung: its events / EVENTS_PER_BUCKET (at least one). */
+/* Buckets of a new rung: its events / EVENTS_PER_BUCKET (at least two). */
 #ifndef EVENTS_PER_BUCKET
-#define EVENTS_PER_BUCKET 2
+#define EVENTS_PER_BUCKET 4
 #endif
 #ifndef MAX_RUNGS
 #define MAX_RUNGS 16
@@ -99,9 +107,9 @@
 #ifndef BOTTOM_MAX
 #define BOTTOM_MAX 128
 #endif
-/* Entries per chunk: 15 x 16 bytes after a 16-byte header, 256 bytes. */
+/* Entries per chunk: 31 x 16 bytes after a 16-byte header, 512 bytes. */
 #ifndef CHUNK_ENTRIES
-#define CHUNK_ENTRIES 15
+#define CHUNK_ENTRIES 31
 #endif
 #define CACHE_LINE 64
 /* A list of at least COUNTING_SORT_MIN entries over at most
@@ -366,7 +374,11 @@ static rung *new_rung(evq *q, size_t count, int64_t start, uint64_t span)
     if (q->n_rungs == MAX_RUNGS)
         return NULL;
     rung *r = &q->rungs[q->n_rungs];
-    const uint64_t want = count / EVENTS_PER_BUCKET > 0 ? count / EVENTS_PER_BUCKET : 1;
+    /* At least two buckets, so that a bucket spread over a finer rung is
+     * always cut (with one, a bucket of more than BUCKET_SORT_MAX events
+     * and fewer than 2 x EVENTS_PER_BUCKET would be spread again and again
+     * over a rung as wide as itself). */
+    const uint64_t want = count / EVENTS_PER_BUCKET > 2 ? count / EVENTS_PER_BUCKET : 2;
     /* The width is a power of two, so that a bucket index is a shift, not
      * a division: the least one that spreads span over at most want buckets
      * (2^63 at most, so that span, below 2^64, takes at most two). */
@@ -474,19 +486,31 @@ static int place(evq *q, entry e)
 
 /* Counting sort of list l's entries, whose times lie in [lo, lo + span),
  * into out (stable: a histogram of times, then each entry in list order to
- * its time's next slot). span <= COUNTING_SORT_SPAN. */
+ * its time's next slot). span <= COUNTING_SORT_SPAN, and at most 255
+ * entries, so that every count and every position fits in a byte: the
+ * prefix sums then take one multiplication per eight slots (a word times
+ * 0x0101010101010101 holds in byte k the sum of its bytes 0 to k, which
+ * cannot carry past 255), not one dependent addition per slot, which was
+ * a third of the sort with 2 events per new bucket. */
 static void counting_sort(const evq *q, const list *l, int64_t lo, uint64_t span, entry *out)
 {
-    uint32_t next_slot[COUNTING_SORT_SPAN + 1];
-    memset(next_slot, 0, (span + 1) * sizeof *next_slot);
+    _Alignas(8) uint8_t next_slot[COUNTING_SORT_SPAN + 8];
+    const size_t words = (size_t)(span + 1 + 7) / 8;
+    memset(next_slot, 0, words * 8);
     for (uint32_t c = l->head; c != NIL; c = q->chunks[c].next) {
         const chunk *k = &q->chunks[c];
         const uint32_t fill = chunk_fill(l, c);
         for (uint32_t i = 0; i < fill; i++)
             next_slot[(uint64_t)k->entries[i].time - (uint64_t)lo + 1]++;
     }
-    for (uint64_t t = 1; t <= span; t++)
-        next_slot[t] += next_slot[t - 1];
+    uint64_t carry = 0;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t word;
+        memcpy(&word, next_slot + 8 * w, 8);
+        word = word * 0x0101010101010101ULL + carry * 0x0101010101010101ULL;
+        memcpy(next_slot + 8 * w, &word, 8);
+        carry = word >> 56;
+    }
     for (uint32_t c = l->head; c != NIL; c = q->chunks[c].next) {
         const chunk *k = &q->chunks[c];
         const uint32_t fill = chunk_fill(l, c);
@@ -504,7 +528,8 @@ static int to_bottom(evq *q, list l, int64_t lo, uint64_t span)
     q->bottom_head = q->bottom_size = 0;
     if (reserve_bottom(q, l.count) != 0)
         return -1;
-    const int counting = l.count >= COUNTING_SORT_MIN && span > 1 && span <= COUNTING_SORT_SPAN;
+    const int counting = l.count >= COUNTING_SORT_MIN && l.count <= 255 && span > 1 &&
+                         span <= COUNTING_SORT_SPAN;
     if (counting)
         counting_sort(q, &l, lo, span, q->bottom);
     entry *out = q->bottom;
@@ -743,8 +768,9 @@ evq_handle evq_push(evq *q, int64_t time, int32_t kind, int32_t arg, void *data)
             if (l == &q->top)
                 top_note(q, time);
             const evq_handle h = p->free_handles[--p->free_count];
-            q->chunks[l->tail].entries[CHUNK_ENTRIES - l->room--] =
-                (entry){.time = time, .handle = h};
+            entry *slot = &q->chunks[l->tail].entries[CHUNK_ENTRIES - l->room--];
+            slot->time = time;
+            slot->handle = h;
             l->count++;
             p->payloads[h] =
                 (evq__payload){.seq = q->next_seq++, .kind = kind, .arg = arg, .data = data};
