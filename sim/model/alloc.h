@@ -181,6 +181,10 @@ contract_table *alloc_table(alloc *a);
 
 /* queries: results of the last rebuild (n may be NULL) */
 const alloc_leaf *alloc_leaves(const alloc *a, size_t *n);       /* grouped by group */
+/* The leaf (an index into alloc_leaves) that GPU i of f serves since the
+ * last rebuild, or -1 when it serves none (not healthy, or not installed).
+ * f->allocation[i] holds that leaf's position among its group's leaves. */
+int alloc_leaf_of(const alloc *a, const fleet *f, size_t i);
 const alloc_hop *alloc_hops(const alloc *a, size_t *n);
 const alloc_segment *alloc_segments(const alloc *a, size_t *n);  /* in fleet order */
 const alloc_block *alloc_blocks(const alloc *a, size_t *n);

@@ -70,7 +70,9 @@ typedef struct fleet {
                              clock when it entered the range plus its remaining hazard);
                              any other GPU: its remaining hazard itself, frozen. INFINITY
                              (the default): never fails */
-    int32_t *allocation;  /* index of the allocation the GPU serves, -1 for none */
+    int32_t *allocation;  /* the allocation the GPU serves: its leaf's position among
+                             its group's leaves (alloc_leaf_of gives the leaf), -1 for
+                             none */
     double *perf_tree;    /* n + 1 entries: a Fenwick tree of perf, for fleet_sum_perf */
     fleet_clocks *clocks; /* per range: hazard clock and the least T of its healthy GPUs */
 } fleet;

@@ -476,6 +476,11 @@ capsim_status market_attach(market *m, engine *e, const market_observer *obs)
 
 const spec *market_spec(const market *m) { return m->spec; }
 const fleet *market_fleet(const market *m) { return m->fleet; }
+
+int market_allocation_of(const market *m, size_t gpu)
+{
+    return alloc_leaf_of(m->alloc, m->fleet, gpu);
+}
 int64_t market_ticks_done(const market *m) { return m->ticks_done; }
 size_t market_n_contracts(const market *m) { return m->contracts.n; }
 const spec_contract *market_contract(const market *m, size_t i) { return &m->contracts.terms[i]; }

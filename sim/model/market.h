@@ -194,6 +194,9 @@ size_t market_end_metrics(market *m, int64_t now, market_metric *out, size_t cap
 /* queries */
 const spec *market_spec(const market *m);
 const fleet *market_fleet(const market *m);
+/* The allocation GPU i of the fleet serves since the last rebuild: its
+ * leaf's index among the allocator's leaves (alloc_leaf_of), -1 for none. */
+int market_allocation_of(const market *m, size_t gpu);
 int64_t market_ticks_done(const market *m);
 /* Contracts: the spec's, then those signed during the run, in signing
  * order. The pointer is valid until the next event. */

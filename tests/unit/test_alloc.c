@@ -61,8 +61,9 @@ static void free_world(world *w)
     spec_destroy(w->spec);
 }
 
-/* Every leaf's range carries its index in f->allocation; leaves tile each
- * group's healthy prefix; everything else is -1. */
+/* Every leaf's range carries its position in its group in f->allocation,
+ * which alloc_leaf_of turns back into the leaf; leaves tile each group's
+ * healthy prefix; everything else is -1. */
 static void check_layout(const world *w)
 {
     const alloc *a = w->alloc;
@@ -70,17 +71,28 @@ static void check_layout(const world *w)
     for (size_t l = 0; l < count_leaves(a); l++) {
         const alloc_leaf *leaf = &alloc_leaves(a, NULL)[l];
         assert_int_equal(leaf->hi - leaf->lo, (size_t)leaf->gpus);
-        for (size_t i = leaf->lo; i < leaf->hi; i++)
-            if (w->fleet->allocation[i] != (int32_t)l)
-                fail_msg("GPU %zu: allocation %d, expected leaf %zu", i,
-                         w->fleet->allocation[i], l);
+        size_t first = l;   /* the group's first leaf */
+        while (first > 0 && alloc_leaves(a, NULL)[first - 1].group == leaf->group)
+            first--;
+        for (size_t i = leaf->lo; i < leaf->hi; i++) {
+            if (w->fleet->allocation[i] != (int32_t)(l - first))
+                fail_msg("GPU %zu: allocation %d, expected position %zu of leaf %zu", i,
+                         w->fleet->allocation[i], l - first, l);
+            if (alloc_leaf_of(a, w->fleet, i) != (int)l)
+                fail_msg("GPU %zu: alloc_leaf_of %d, expected leaf %zu", i,
+                         alloc_leaf_of(a, w->fleet, i), l);
+        }
         covered += leaf->hi - leaf->lo;
     }
     size_t healthy = 0, assigned = 0;
     for (size_t g = 0; g < count_groups(a); g++)
         healthy += alloc_groups(a, NULL)[g].healthy_hi - alloc_groups(a, NULL)[g].lo;
-    for (size_t i = 0; i < w->fleet->n; i++)
+    for (size_t i = 0; i < w->fleet->n; i++) {
         assigned += w->fleet->allocation[i] >= 0;
+        if (w->fleet->allocation[i] < 0 && alloc_leaf_of(a, w->fleet, i) != -1)
+            fail_msg("GPU %zu serves no leaf, but alloc_leaf_of says %d", i,
+                     alloc_leaf_of(a, w->fleet, i));
+    }
     assert_int_equal(covered, healthy);
     assert_int_equal(assigned, healthy);
 }

@@ -306,13 +306,14 @@ static void test_layout(void **state)
     const run *r = *state;
     const fleet *f = market_fleet(r->market);
     assert_int_equal(f->n, 4096 + 2048 + 1024);
-    int32_t seen_max = -1;
+    int seen_max = -1;
     size_t assigned = 0, stragglers = 0;
     for (size_t i = 0; i < f->n; i++) {
-        const int32_t a = f->allocation[i];
+        const int a = market_allocation_of(r->market, i);
+        assert_int_equal(a < 0, f->allocation[i] < 0);
         if (a >= 0) {
             assigned++;
-            if (i > 0 && a != f->allocation[i - 1] && a <= seen_max)
+            if (i > 0 && a != market_allocation_of(r->market, i - 1) && a <= seen_max)
                 fail_msg("GPU %zu: allocation %d seen before, ranges not contiguous", i, a);
             seen_max = a > seen_max ? a : seen_max;
         } else {
