@@ -151,7 +151,7 @@ double fleet_sum_perf(const fleet *f, size_t lo, size_t hi);
 /* Sets GPU i's perf to v, in (0, 1]. O(log n). */
 void fleet_set_perf(fleet *f, size_t i, float v);
 /* Swaps GPUs i and j's state, perf and remaining hazard (the facts that
- * belong to the GPU, not to its slot: util, power and allocation stay); a
+ * belong to the GPU, not to its slot: util and allocation stay); a
  * healthy GPU's threshold is re-expressed in its new range's clock.
  * O(log n) when their perf differ or their ranges do, O(1) otherwise. */
 void fleet_swap(fleet *f, size_t i, size_t j);
