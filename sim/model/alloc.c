@@ -830,8 +830,9 @@ static void fill_allocation(int32_t *allocation, size_t lo, size_t hi, int32_t v
  * leaves: a leaf that appears or goes (a contract starts, ends or loses
  * its last node somewhere) then shifts the values of its own group's later
  * leaves only, where an index shifted every later leaf of the fleet, and
- * its rewrite (about 1,500 rebuilds of the default scenario's 43,824
- * rewrote some 340,000 GPUs each, more than half of all the writes). */
+ * its rewrite: 1,477 of the default scenario's 43,824 rebuilds wrote
+ * 100,000 to 1,000,000 GPUs each, and the run wrote 904 million entries
+ * in all, against 79 million with positions. */
 static void write_range(int32_t *allocation, size_t lo, size_t hi, alloc_span was, int32_t v)
 {
     const size_t keep_lo = was.lo > lo ? was.lo : lo, keep_hi = was.hi < hi ? was.hi : hi;
