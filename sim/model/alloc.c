@@ -1004,8 +1004,8 @@ const alloc_leaf *alloc_leaves(const alloc *a, size_t *n)
     return a->leaves;
 }
 
-/* The group holding fleet position i (groups tile the fleet in order). */
-static size_t group_of(const alloc *a, size_t i)
+/* A binary search: groups tile the fleet in order. */
+size_t alloc_group_of(const alloc *a, size_t i)
 {
     size_t lo = 0, hi = a->n_groups;
     while (hi - lo > 1) {
@@ -1022,7 +1022,14 @@ int alloc_leaf_of(const alloc *a, const fleet *f, size_t i)
 {
     assert(i < f->n && i < a->n_gpus);
     const int32_t k = f->allocation[i];
-    return k < 0 ? -1 : (int)(a->group_leaf_lo[group_of(a, i)] + (size_t)k);
+    return k < 0 ? -1 : (int)(a->group_leaf_lo[alloc_group_of(a, i)] + (size_t)k);
+}
+
+void alloc_group_leaves(const alloc *a, size_t g, size_t *lo, size_t *hi)
+{
+    assert(g < a->n_groups);
+    *lo = a->group_leaf_lo[g];
+    *hi = a->group_leaf_lo[g + 1];
 }
 
 const alloc_hop *alloc_hops(const alloc *a, size_t *n)

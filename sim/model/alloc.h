@@ -166,6 +166,8 @@ void alloc_set_phase_online(alloc *a, size_t phase, int online);
 size_t alloc_n_gpus(const alloc *a);                   /* fleet size */
 /* The groups, in fleet order; *n = their count (n may be NULL). */
 const alloc_group *alloc_groups(const alloc *a, size_t *n);
+/* The group holding fleet position gpu (< alloc_n_gpus). */
+size_t alloc_group_of(const alloc *a, size_t gpu);
 /* The first GPU of phase `phase` in the fleet. */
 size_t alloc_phase_first_gpu(const alloc *a, size_t phase);
 /* Per phase: 1 when online (what alloc_set_phase_online set). */
@@ -185,6 +187,8 @@ const alloc_leaf *alloc_leaves(const alloc *a, size_t *n);       /* grouped by g
  * last rebuild, or -1 when it serves none (not healthy, or not installed).
  * f->allocation[i] holds that leaf's position among its group's leaves. */
 int alloc_leaf_of(const alloc *a, const fleet *f, size_t i);
+/* Group g's leaves of the last rebuild: alloc_leaves [*lo, *hi). */
+void alloc_group_leaves(const alloc *a, size_t g, size_t *lo, size_t *hi);
 const alloc_hop *alloc_hops(const alloc *a, size_t *n);
 const alloc_segment *alloc_segments(const alloc *a, size_t *n);  /* in fleet order */
 const alloc_block *alloc_blocks(const alloc *a, size_t *n);

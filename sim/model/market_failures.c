@@ -112,7 +112,6 @@ struct failures_state {
     size_t n_repairs, cap_repairs;
     int free_repair;
 
-    size_t *group_leaf_lo;        /* per group + 1: its leaves are [lo[g], lo[g + 1]) */
     uint8_t *group_touched;       /* per group: GPUs failed, repaired or installed since the
                                      last rebuild (their perf may have moved) */
     int64_t *leaf_offset;         /* per leaf: offset among its user's GPUs in its group */
@@ -183,11 +182,11 @@ static int applies(const spec_failure *f, int gpu)
  * N_AT_CREATE allocated by failures__create, then the three grown later
  * (repairs at failures, leaf offsets and range bounds at rebuilds), which
  * start NULL. */
-enum { N_AT_CREATE = 23, N_OWNED = 26 };
+enum { N_AT_CREATE = 22, N_OWNED = 25 };
 static void owned_arrays(failures_state *fs, void *out[N_OWNED])
 {
     void *all[N_OWNED] = {fs->r0, fs->r1, fs->gpu_rng, fs->mode_rng, fs->unit_h, fs->unit_e,
-                          fs->repair_dist, fs->group_leaf_lo, fs->group_touched, fs->running,
+                          fs->repair_dist, fs->group_touched, fs->running,
                           fs->online_by, fs->batch, fs->dc_clock, fs->full_draw_w, fs->curtailed,
                           fs->gang, fs->gpu_failures, fs->node_failures, fs->site_failures,
                           fs->planned_drains, fs->tick_failed, fs->outage_end,
@@ -215,7 +214,6 @@ capsim_status failures__create(market *m)
     fs->unit_e = calloc((nm + 1) * ndc, sizeof *fs->unit_e);
     fs->mode_online = calloc((nm + 1) * ndc, sizeof *fs->mode_online);
     fs->repair_dist = calloc(nm + 1, sizeof *fs->repair_dist);
-    fs->group_leaf_lo = calloc(n_groups + 2, sizeof *fs->group_leaf_lo);
     fs->group_touched = malloc(n_groups + 1);
     if (fs->group_touched)
         memset(fs->group_touched, 1, n_groups + 1);
@@ -323,22 +321,6 @@ static capsim_status arm_range(market *m, size_t dc, int gpu, size_t first, size
     return CAPSIM_OK;
 }
 
-/* The group holding fleet index i. */
-static size_t group_of_gpu(const market *m, size_t i)
-{
-    size_t n;
-    const alloc_group *groups = alloc_groups(m->alloc, &n);
-    size_t lo = 0, hi = n;
-    while (lo + 1 < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (groups[mid].lo <= i)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 int failures__group_touched(const market *m, size_t g)
 {
     return m->fail->group_touched[g];
@@ -356,7 +338,7 @@ capsim_status failures__phase_online(market *m, size_t phase)
     const spec_phase *p = &m->phases[phase];
     if (p->datacenter < 0)
         return CAPSIM_OK;
-    m->fail->group_touched[group_of_gpu(m, alloc_phase_first_gpu(m->alloc, phase))] = 1;
+    m->fail->group_touched[alloc_group_of(m->alloc, alloc_phase_first_gpu(m->alloc, phase))] = 1;
     /* a phase online before the start has aged since its online date */
     const double age_s = p->online < 0 ? -(double)p->online : 0.0;
     return arm_range(m, (size_t)p->datacenter, p->gpu, alloc_phase_first_gpu(m->alloc, phase),
@@ -557,18 +539,13 @@ capsim_status failures__after_rebuild(market *m)
     if (fleet_set_ranges(m->fleet, fs->range_bounds, 2 * n_segments) != 0)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     count_mode_units(m);
-    /* leaves are grouped by group, in fleet order */
-    size_t l = 0;
-    for (size_t g = 0; g <= n_groups; g++) {
-        while (l < n_leaves && (size_t)leaves[l].group < g)
-            l++;
-        fs->group_leaf_lo[g] = l;
-    }
     int64_t *running = fs->running;
     for (size_t g = 0; g < n_groups; g++) {
         for (size_t p = 0; p < m->spec->n_providers; p++)
             running[p] = 0;
-        for (size_t k = fs->group_leaf_lo[g]; k < fs->group_leaf_lo[g + 1]; k++) {
+        size_t first, end;
+        alloc_group_leaves(m->alloc, g, &first, &end);
+        for (size_t k = first; k < end; k++) {
             fs->leaf_offset[k] = running[leaves[k].user];
             running[leaves[k].user] += leaves[k].gpus;
         }
@@ -603,7 +580,9 @@ static double gang_speed(void *ctx, size_t g, int64_t offset, int64_t gpus)
     workload_slot(m, gc->workload, g, &base, &cap);
     const int64_t lo = base + offset, hi = lo + gpus;
     float slowest = 1.0f;
-    for (size_t k = fs->group_leaf_lo[g]; k < fs->group_leaf_lo[g + 1]; k++) {
+    size_t first, end;
+    alloc_group_leaves(m->alloc, g, &first, &end);
+    for (size_t k = first; k < end; k++) {
         const alloc_leaf *leaf = &leaves[k];
         if (leaf->user != p)
             continue;
@@ -648,23 +627,6 @@ static void interrupt_jobs(market *m, size_t leaf_index, size_t lo, size_t hi, i
         const int64_t range[2] = {a - base, b - base};
         jobs_interrupt(m->jobs[w], g, range, 1, down, hardware);
     }
-}
-
-/* The leaf of alloc whose range holds fleet index i, or -1 (a binary search
- * over the group's leaves, which are in fleet order). */
-static int leaf_of(const market *m, size_t g, size_t i)
-{
-    const failures_state *fs = m->fail;
-    const alloc_leaf *leaves = alloc_leaves(m->alloc, NULL);
-    size_t lo = fs->group_leaf_lo[g], hi = fs->group_leaf_lo[g + 1];
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (leaves[mid].hi <= i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < fs->group_leaf_lo[g + 1] && leaves[lo].lo <= i && i < leaves[lo].hi ? (int)lo : -1;
 }
 
 /* Takes down the healthy GPUs of [lo, hi) of group g (to `to`); returns how
@@ -781,7 +743,7 @@ static int unit_failure(market *m, size_t k, size_t dc, int64_t online, int64_t 
         }
         /* the jobs first, while the layout still holds the GPUs */
         for (size_t i = lo; i < hi && !f->planned;) {
-            const int leaf = leaf_of(m, g, i);
+            const int leaf = alloc_leaf_of(m->alloc, m->fleet, i);
             if (leaf < 0) {
                 i++;
                 continue;

@@ -71,9 +71,9 @@ static void check_layout(const world *w)
     for (size_t l = 0; l < count_leaves(a); l++) {
         const alloc_leaf *leaf = &alloc_leaves(a, NULL)[l];
         assert_int_equal(leaf->hi - leaf->lo, (size_t)leaf->gpus);
-        size_t first = l;   /* the group's first leaf */
-        while (first > 0 && alloc_leaves(a, NULL)[first - 1].group == leaf->group)
-            first--;
+        size_t first, end;   /* the group's leaves */
+        alloc_group_leaves(a, (size_t)leaf->group, &first, &end);
+        assert_true(first <= l && l < end);
         for (size_t i = leaf->lo; i < leaf->hi; i++) {
             if (w->fleet->allocation[i] != (int32_t)(l - first))
                 fail_msg("GPU %zu: allocation %d, expected position %zu of leaf %zu", i,
