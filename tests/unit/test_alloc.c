@@ -74,6 +74,8 @@ static void check_layout(const world *w)
         size_t first, end;   /* the group's leaves */
         alloc_group_leaves(a, (size_t)leaf->group, &first, &end);
         assert_true(first <= l && l < end);
+        assert_true(first == 0 || alloc_leaves(a, NULL)[first - 1].group != leaf->group);
+        assert_true(end == count_leaves(a) || alloc_leaves(a, NULL)[end].group != leaf->group);
         for (size_t i = leaf->lo; i < leaf->hi; i++) {
             if (w->fleet->allocation[i] != (int32_t)(l - first))
                 fail_msg("GPU %zu: allocation %d, expected position %zu of leaf %zu", i,
