@@ -2,10 +2,20 @@
  * alloc: fleet layout and allocation; the model is described in alloc.h.
  *
  * Invariants after a successful alloc_rebuild:
- *   - for every group, the GPUs of its leaves sum to its healthy GPUs, and
- *     the leaves tile [lo, healthy_hi) in order (carving conserves GPUs);
+ *   - GPUs never move: a GPU's facts stay at the position it was installed
+ *     at, so a node (8 consecutive GPUs of a group) is a physical node;
+ *   - for every group, the GPUs of its leaves sum to its healthy GPUs, the
+ *     leaves tile [lo, served_hi) in order (carving conserves GPUs), and
+ *     each leaf's range holds exactly its `gpus` served GPUs (installed
+ *     and healthy at the rebuild), among the others that are down; the
+ *     last leaf ends at the group's last served GPU;
+ *   - served[] holds a bit per served GPU, served_tree their count per
+ *     block, and deficit_tree 1 - perf over the served GPUs whose perf is
+ *     below 1 (slow[], read at install); a group's healthy count is its
+ *     served GPUs (refresh_groups asserts it);
  *   - f->allocation[i] is the position, among its group's leaves, of the
- *     leaf whose range holds i (alloc_leaf_of), or -1;
+ *     leaf whose range holds i, or -1 (alloc_leaf_of gives the leaf of a
+ *     served GPU only);
  *   - a contract's delivered GPUs are whole nodes and never exceed its
  *     committed GPUs;
  *   - no block is held by two providers: an own block is held by the DC's
@@ -23,6 +33,10 @@
 
 #include "../engine/rng.h"
 #include "../util/grow.h"
+
+/* What a->seen holds for a GPU never installed: no fleet state. */
+#define SEEN_NONE 0xff
+_Static_assert(FLEET_BLOCK_GPUS == 64, "a block's served GPUs are one uint64_t");
 
 /* A range of fleet positions [lo, hi). */
 typedef struct alloc_span {
@@ -76,8 +90,17 @@ struct alloc {
     size_t n_pool, cap_pool;
     int *pool;                      /* block indices of one provider's pool */
     size_t *group_cursor;           /* n_groups + 1 */
-    size_t n_swaps, cap_swaps;
-    alloc_span *swaps;              /* one group's partition: the GPU pairs to swap */
+    uint8_t *seen;                  /* per GPU: its state at the last rebuild, SEEN_NONE
+                                       before it was installed */
+    uint64_t *served;               /* per 64-GPU block: bit j set when GPU 64 b + j was
+                                       installed and healthy at the last rebuild */
+    size_t n_blocks_tree;           /* blocks of 64 GPUs: n_gpus / 64 + 1 */
+    int64_t *served_tree;           /* n_blocks_tree + 1: Fenwick tree of the served GPUs
+                                       per block */
+    uint64_t *slow;                 /* per block: bit j set when GPU 64 b + j had perf < 1
+                                       when it was installed (read then, once) */
+    double *deficit_tree;           /* n_blocks_tree + 1: Fenwick tree of 1 - perf over
+                                       the served slow GPUs, per block */
     int64_t *group_failed;          /* n_groups + 1: FLEET_FAILED GPUs of the group's
                                        installed range at the last rebuild */
     int64_t *group_maintenance;     /* n_groups + 1: its FLEET_MAINTENANCE GPUs */
@@ -179,7 +202,7 @@ static capsim_status lay_out(alloc *a)
                       a->groups[g].gpu != p->gpu))
             a->group_first_phase[++g] = i;
         if (a->group_first_phase[g] == i)
-            a->groups[g] = (alloc_group){p->datacenter, p->gpu, at, at, at, at};
+            a->groups[g] = (alloc_group){p->datacenter, p->gpu, at, at, at, at, 0};
         a->phase_group[ph] = (int)g;
         a->phase_lo[ph] = at;
         at += (size_t)p->count;
@@ -187,6 +210,16 @@ static capsim_status lay_out(alloc *a)
     }
     a->group_first_phase[a->n_groups] = s->n_phases;
     a->n_gpus = at;
+    const size_t blocks = at / FLEET_BLOCK_GPUS + 1;
+    a->seen = malloc(at + 1);
+    a->served = calloc(blocks, sizeof *a->served);
+    a->n_blocks_tree = blocks;
+    a->served_tree = calloc(blocks + 1, sizeof *a->served_tree);
+    a->slow = calloc(blocks, sizeof *a->slow);
+    a->deficit_tree = calloc(blocks + 1, sizeof *a->deficit_tree);
+    if (!a->seen || !a->served || !a->served_tree || !a->slow || !a->deficit_tree)
+        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+    memset(a->seen, SEEN_NONE, at + 1);
     return 0;
 }
 
@@ -334,7 +367,8 @@ void alloc_destroy(alloc *a)
         a->contract_leaves, a->hops, a->segments, a->blocks, a->dc_installed, a->dc_healthy, a->dc_failed,
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
         a->group_cursor, a->sorted_phases, a->group_first_phase, a->gpu_order,
-        a->group_failed, a->group_maintenance, a->leaf_written, a->tail_written, a->swaps,
+        a->group_failed, a->group_maintenance, a->leaf_written, a->tail_written, a->seen,
+        a->served, a->served_tree, a->slow, a->deficit_tree,
         a->leaf_written_next, a->group_leaf_lo, a->group_leaf_lo_next,
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
@@ -402,8 +436,7 @@ static size_t online_end(const alloc *a, size_t g)
 }
 
 /* The first nonzero byte of bytes[i, hi), or hi: eight bytes at a time,
- * then one. Finds the first GPU that is not healthy in a state array
- * (FLEET_HEALTHY is 0) and the first marked block in state_changed. */
+ * then one. Finds the first marked block in state_changed. */
 static size_t first_nonzero(const uint8_t *bytes, size_t i, size_t hi)
 {
     while (i + 8 <= hi) {
@@ -418,133 +451,6 @@ static size_t first_nonzero(const uint8_t *bytes, size_t i, size_t hi)
     return i;
 }
 
-/* The first GPU of [i, hi) that is not healthy, or hi. A block that
- * state_changed leaves unmarked and that ends at or before clean_hi holds
- * only healthy GPUs (see partition_healthy) and is skipped unread. */
-static size_t next_unhealthy(const fleet *f, size_t i, size_t hi, size_t clean_hi)
-{
-    const size_t clean_blocks = clean_hi / FLEET_BLOCK_GPUS;   /* blocks that end by clean_hi */
-    while (i < hi) {
-        const size_t block = i / FLEET_BLOCK_GPUS, block_end = (block + 1) * FLEET_BLOCK_GPUS;
-        if (block < clean_blocks && !f->state_changed[block]) {
-            i = first_nonzero(f->state_changed, block, clean_blocks) * FLEET_BLOCK_GPUS;
-            continue;
-        }
-        const size_t stop = block_end < hi ? block_end : hi;
-        i = first_nonzero(f->state, i, stop);
-        if (i < stop)
-            return i;
-    }
-    return hi;
-}
-
-/* The largest j' in [i, j] with GPU j' - 1 healthy, or i when there is
- * none. A block that state_changed leaves unmarked and that lies within
- * [tail_lo, tail_hi) holds no healthy GPU and is skipped unread. */
-static size_t prev_healthy_end(const fleet *f, size_t i, size_t j, size_t tail_lo,
-                               size_t tail_hi)
-{
-    while (j > i) {
-        const size_t block = (j - 1) / FLEET_BLOCK_GPUS, block_lo = block * FLEET_BLOCK_GPUS;
-        if (block_lo >= tail_lo && block_lo + FLEET_BLOCK_GPUS <= tail_hi &&
-            !f->state_changed[block]) {
-            j = block_lo > i ? block_lo : i;
-            continue;
-        }
-        if (f->state[j - 1] == FLEET_HEALTHY)
-            return j;
-        j--;
-    }
-    return j;
-}
-
-/* Swaps ahead of the current one whose GPUs' facts apply_swaps prefetches. */
-#define SWAP_PREFETCH_AHEAD 8
-
-/* Makes the swaps of a->swaps in order, prefetching the facts of the GPUs
- * a few swaps ahead: the GPUs taken down since the last rebuild lie
- * anywhere in their group, and their threshold and perf are seldom cached. */
-static void apply_swaps(alloc *a, fleet *f)
-{
-    for (size_t k = 0; k < a->n_swaps; k++) {
-        if (k + SWAP_PREFETCH_AHEAD < a->n_swaps) {
-            const size_t x = a->swaps[k + SWAP_PREFETCH_AHEAD].lo;
-            __builtin_prefetch(&f->threshold[x], 1);
-            __builtin_prefetch(&f->perf[x], 1);
-        }
-        fleet_swap(f, a->swaps[k].lo, a->swaps[k].hi);
-    }
-}
-
-/* Moves the healthy GPUs of group gr's installed range [lo, online_hi) to
- * the front by swapping each unhealthy GPU near the front with the last
- * healthy one (each GPU's facts, state, perf and remaining hazard, move
- * with it). Not stable, but deterministic; GPUs of one type in one DC are
- * interchangeable. Sets *healthy_hi to the end of the healthy part.
- * Returns 0, or CAPSIM_ERR_NO_MEMORY (then nothing moved).
- *
- * Incremental, with the same swaps as a full scan. gr->healthy_hi and
- * old_online_hi are what the last partition of this group left: [lo,
- * healthy_hi) healthy and [healthy_hi, old_online_hi) not, and since then
- * states changed only in blocks that state_changed marks (GPUs past
- * old_online_hi were installed since, and are read). The scans only read
- * the GPUs in [i, j), which no swap of this partition touches, so an
- * unmarked block there still holds what the last partition left, and is
- * skipped: O(blocks of the group + GPUs of marked blocks + swaps). A group
- * never partitioned has healthy_hi = old_online_hi = lo: nothing skipped.
- * For the same reason the swaps can all be found first and made after
- * (apply_swaps), in the order a scan that swapped as it went would make
- * them. */
-static capsim_status partition_healthy(alloc *a, fleet *f, const alloc_group *gr,
-                                       size_t old_online_hi, size_t *healthy_hi)
-{
-    const size_t clean_hi = gr->healthy_hi;
-    size_t i = gr->lo, j = gr->online_hi;
-    a->n_swaps = 0;
-    for (;;) {
-        i = next_unhealthy(f, i, j, clean_hi);
-        if (i >= j)
-            break;                    /* [lo, j) healthy, [j, hi) not */
-        j = prev_healthy_end(f, i, j, clean_hi, old_online_hi);
-        if (j == i)
-            break;
-        if (RESERVE(a, swaps, a->n_swaps + 1) != 0)
-            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-        a->swaps[a->n_swaps++] = (alloc_span){i, j - 1};   /* i unhealthy, j - 1 healthy */
-        i++;
-        j--;
-    }
-    apply_swaps(a, f);
-    *healthy_hi = j;
-    return CAPSIM_OK;
-}
-
-/* The bytes of word that equal v, each marked by its top bit (0x80):
- * exact, with no carry between bytes (Hacker's Delight, 6-1, "find
- * leftmost 0-byte", on word ^ v in every byte). */
-static uint64_t bytes_equal(uint64_t word, uint8_t v)
-{
-    const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
-    const uint64_t x = word ^ (0x0101010101010101ULL * v);
-    return ~(((x & low7) + low7) | x | low7);
-}
-
-/* How many of state[lo, hi) equal v: eight at a time. */
-static int64_t count_state(const uint8_t *state, size_t lo, size_t hi, uint8_t v)
-{
-    int64_t n = 0;
-    size_t i = lo;
-    for (; i + 8 <= hi; i += 8) {
-        uint64_t word;
-        memcpy(&word, state + i, sizeof word);
-        /* one bit per matching byte, at bit 0 of it; the multiply adds the bytes into the top one */
-        n += (int64_t)(((bytes_equal(word, v) >> 7) * 0x0101010101010101ULL) >> 56);
-    }
-    for (; i < hi; i++)
-        n += state[i] == v;
-    return n;
-}
-
 /* Whether a state in [lo, hi) may have changed since the last
  * fleet_clear_changed: a block of it marked in state_changed. */
 static int range_changed(const fleet *f, size_t lo, size_t hi)
@@ -555,16 +461,164 @@ static int range_changed(const fleet *f, size_t lo, size_t hi)
     return first_nonzero(f->state_changed, lo / FLEET_BLOCK_GPUS, end) < end;
 }
 
-/* Updates every group's installed and healthy ranges, its failed and
- * maintenance counts, and the DC counts, then clears the fleet's
- * state_changed. Only a group whose installed range grew, or with a state
- * changed since the last rebuild (state_changed), is repartitioned and
- * recounted: any other keeps the layout and counts of the last rebuild,
- * which a full repartition would leave exactly as they are (it would find
- * no unhealthy GPU before healthy_hi and no healthy one after it, and make
- * no swap). The first rebuild repartitions every group (all blocks are
- * marked at fleet_create; a rebuild that repartitions after a direct write
- * to state needs that write marked). */
+/* The bits [from, to) of a word (0 <= from <= to <= 64). */
+static uint64_t bit_span(unsigned from, unsigned to)
+{
+    const uint64_t below_to = to >= 64 ? ~0ULL : (1ULL << to) - 1;
+    const uint64_t below_from = from >= 64 ? ~0ULL : (1ULL << from) - 1;
+    return below_to & ~below_from;
+}
+
+/* Set bits of x: the SWAR count (Hacker's Delight, 5-1), which needs no
+ * popcnt instruction (the build targets baseline x86-64). */
+static int64_t bit_count(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (int64_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* Fenwick trees over the blocks (Fenwick, "A new data structure for
+ * cumulative frequency tables", 1994): entry b + 1 for block b. */
+static void count_add(int64_t *tree, size_t n, size_t block, int64_t v)
+{
+    for (size_t k = block + 1; k <= n; k += k & -k)
+        tree[k] += v;
+}
+
+static void perf_add(double *tree, size_t n, size_t block, double v)
+{
+    for (size_t k = block + 1; k <= n; k += k & -k)
+        tree[k] += v;
+}
+
+/* The served GPUs of blocks [0, b). */
+static int64_t count_before(const alloc *a, size_t b)
+{
+    int64_t sum = 0;
+    for (size_t k = b; k > 0; k -= k & -k)
+        sum += a->served_tree[k];
+    return sum;
+}
+
+/* 1 - perf over the served slow GPUs of blocks [0, b). */
+static double deficit_before(const alloc *a, size_t b)
+{
+    double sum = 0.0;
+    for (size_t k = b; k > 0; k -= k & -k)
+        sum += a->deficit_tree[k];
+    return sum;
+}
+
+/* The served GPUs of the fleet in [0, i). O(log blocks). */
+static int64_t served_before(const alloc *a, size_t i)
+{
+    const size_t w = i / FLEET_BLOCK_GPUS;
+    return count_before(a, w) +
+           bit_count(a->served[w] & bit_span(0, (unsigned)(i % FLEET_BLOCK_GPUS)));
+}
+
+/* The class of a state for the group counts: FLEET_NEW_FAILURE counts as
+ * failed (the tick takes it at once), SEEN_NONE as not installed. */
+enum { CLASS_HEALTHY, CLASS_FAILED, CLASS_MAINTENANCE, CLASS_NONE, N_CLASSES };
+static unsigned state_class(uint8_t s)
+{
+    switch (s) {
+    case FLEET_HEALTHY: return CLASS_HEALTHY;
+    case FLEET_MAINTENANCE: return CLASS_MAINTENANCE;
+    case SEEN_NONE: return CLASS_NONE;
+    default: return CLASS_FAILED;
+    }
+}
+
+/* What a recount changes, summed over one block so that each tree takes
+ * one update per block: a drained node is 8 GPUs of one or two blocks. */
+typedef struct recount_sums {
+    int64_t delta[N_CLASSES];   /* per class: GPUs in it now less GPUs in it before */
+    int64_t served;             /* this block's change of served GPUs */
+    double deficit;             /* this block's change of 1 - perf over its served GPUs */
+} recount_sums;
+
+/* GPU i's state is now `now` where the last rebuild saw `was`: its class
+ * counts, its served bit, and its block's changes for the trees. */
+static void note_change(alloc *a, const fleet *f, size_t i, uint8_t was, uint8_t now,
+                        recount_sums *sums)
+{
+    const unsigned from = state_class(was), to = state_class(now);
+    sums->delta[from]--;
+    sums->delta[to]++;
+    a->seen[i] = now;
+    const size_t w = i / FLEET_BLOCK_GPUS;
+    const uint64_t bit = 1ULL << (i % FLEET_BLOCK_GPUS);
+    if (from == CLASS_NONE && f->perf[i] < 1.0f)   /* installed: perf is read once */
+        a->slow[w] |= bit;
+    if ((from == CLASS_HEALTHY) != (to == CLASS_HEALTHY)) {
+        a->served[w] ^= bit;
+        const int up = to == CLASS_HEALTHY;
+        sums->served += up ? 1 : -1;
+        if (a->slow[w] & bit) {   /* one GPU in 200: perf is read only for those */
+            const double deficit = 1.0 - (double)f->perf[i];
+            sums->deficit += up ? deficit : -deficit;
+        }
+    }
+}
+
+/* Adds one block's changes into the trees and clears them. */
+static void flush_block(alloc *a, size_t block, recount_sums *sums)
+{
+    if (sums->served != 0)
+        count_add(a->served_tree, a->n_blocks_tree, block, sums->served);
+    if (sums->deficit != 0.0)
+        perf_add(a->deficit_tree, a->n_blocks_tree, block, sums->deficit);
+    sums->served = 0;
+    sums->deficit = 0.0;
+}
+
+/* Brings group g's counts, served bits and trees up to date over the GPUs
+ * of [lo, hi) (within its installed range): each GPU's state now against
+ * the one the last rebuild saw (a->seen), eight at a time, and only the
+ * GPUs that changed one by one. */
+static void recount(alloc *a, const fleet *f, size_t g, size_t lo, size_t hi)
+{
+    recount_sums sums = {{0}, 0, 0.0};
+    size_t i = lo;
+    while (i < hi) {
+        const size_t block = i / FLEET_BLOCK_GPUS;
+        const size_t block_hi = (block + 1) * FLEET_BLOCK_GPUS < hi ? (block + 1) * FLEET_BLOCK_GPUS
+                                                                    : hi;
+        while (i < block_hi) {
+            if (i + 8 <= block_hi) {
+                uint64_t now, was;
+                memcpy(&now, f->state + i, sizeof now);
+                memcpy(&was, a->seen + i, sizeof was);
+                if (now == was) {
+                    i += 8;
+                    continue;
+                }
+            }
+            const size_t end = i + 8 <= block_hi ? i + 8 : block_hi;
+            for (; i < end; i++)
+                if (f->state[i] != a->seen[i])
+                    note_change(a, f, i, a->seen[i], f->state[i], &sums);
+        }
+        flush_block(a, block, &sums);
+    }
+    a->groups[g].healthy += sums.delta[CLASS_HEALTHY];
+    a->group_failed[g] += sums.delta[CLASS_FAILED];
+    a->group_maintenance[g] += sums.delta[CLASS_MAINTENANCE];
+}
+
+/* Updates every group's installed range, its healthy, failed and
+ * maintenance counts, its served GPUs (served, the trees, served_hi) and
+ * the DC counts, then clears the fleet's state_changed. GPUs stay where
+ * they were installed: a group is only recounted, over the blocks
+ * state_changed marks and the GPUs installed since, when one of those
+ * exists; any other keeps what the last rebuild found, which a recount
+ * would find again. O(groups + changed blocks x 64 / 8 + GPUs changed x
+ * log blocks). The first rebuild counts every group (all blocks are marked
+ * at fleet_create; a rebuild after a direct write to state needs that
+ * write marked). */
 static capsim_status refresh_groups(alloc *a, fleet *f)
 {
     const size_t nd = a->ent->n_datacenters;
@@ -576,17 +630,25 @@ static capsim_status refresh_groups(alloc *a, fleet *f)
         alloc_group *gr = &a->groups[g];
         const size_t old_online_hi = gr->online_hi;
         gr->online_hi = online_end(a, g);
-        if (gr->online_hi != old_online_hi || range_changed(f, gr->lo, gr->online_hi)) {
-            size_t healthy_hi = gr->healthy_hi;
-            const capsim_status st = partition_healthy(a, f, gr, old_online_hi, &healthy_hi);
-            if (st != CAPSIM_OK) {
-                gr->online_hi = old_online_hi;   /* as the last rebuild left it */
-                return st;
+        assert(gr->online_hi >= old_online_hi && "GPUs only come online");
+        if (gr->online_hi != old_online_hi || range_changed(f, gr->lo, old_online_hi)) {
+            /* the marked blocks of what was installed, then what is new */
+            const size_t end = old_online_hi > gr->lo ? (old_online_hi - 1) / FLEET_BLOCK_GPUS + 1
+                                                      : 0;
+            for (size_t b = gr->lo / FLEET_BLOCK_GPUS; b < end; b++) {
+                b = first_nonzero(f->state_changed, b, end);
+                if (b >= end)
+                    break;
+                const size_t lo = b * FLEET_BLOCK_GPUS > gr->lo ? b * FLEET_BLOCK_GPUS : gr->lo;
+                const size_t hi = (b + 1) * FLEET_BLOCK_GPUS < old_online_hi
+                                      ? (b + 1) * FLEET_BLOCK_GPUS
+                                      : old_online_hi;
+                recount(a, f, g, lo, hi);
             }
-            gr->healthy_hi = healthy_hi;
-            a->group_failed[g] = count_state(f->state, gr->healthy_hi, gr->online_hi, FLEET_FAILED);
-            a->group_maintenance[g] =
-                count_state(f->state, gr->healthy_hi, gr->online_hi, FLEET_MAINTENANCE);
+            recount(a, f, g, old_online_hi, gr->online_hi);
+            assert(served_before(a, gr->online_hi) - served_before(a, gr->lo) == gr->healthy);
+            gr->served_hi = gr->healthy > 0 ? alloc_served_select(a, g, gr->healthy - 1) + 1
+                                            : gr->lo;
         }
         const int dc = gr->datacenter;
         if (dc < 0) {   /* a reserved site not yet decided: nothing online */
@@ -594,12 +656,90 @@ static capsim_status refresh_groups(alloc *a, fleet *f)
             continue;
         }
         a->dc_installed[dc] += (int64_t)(gr->online_hi - gr->lo);
-        a->dc_healthy[dc] += (int64_t)(gr->healthy_hi - gr->lo);
+        a->dc_healthy[dc] += gr->healthy;
         a->dc_failed[dc] += a->group_failed[g];
         a->dc_maintenance[dc] += a->group_maintenance[g];
     }
     fleet_clear_changed(f);
     return CAPSIM_OK;
+}
+
+/* ---- served GPUs: rank and select ---- */
+
+int alloc_served(const alloc *a, size_t i)
+{
+    assert(i < a->n_gpus);
+    return (int)(a->served[i / FLEET_BLOCK_GPUS] >> (i % FLEET_BLOCK_GPUS) & 1);
+}
+
+int64_t alloc_served_rank(const alloc *a, size_t g, size_t i)
+{
+    assert(g < a->n_groups);
+    const alloc_group *gr = &a->groups[g];
+    assert(i >= gr->lo && i <= gr->online_hi);
+    return served_before(a, i) - served_before(a, gr->lo);
+}
+
+/* The position of the k-th set bit of x (0-based; x has more than k). */
+static unsigned select_in_word(uint64_t x, int64_t k)
+{
+    for (int64_t r = 0; r < k; r++)
+        x &= x - 1;
+    return (unsigned)__builtin_ctzll(x);
+}
+
+size_t alloc_served_select(const alloc *a, size_t g, int64_t k)
+{
+    assert(g < a->n_groups);
+    const alloc_group *gr = &a->groups[g];
+    assert(k >= 0 && k < gr->healthy);
+    /* the fleet-wide rank, then the Fenwick descent to its block */
+    int64_t want = served_before(a, gr->lo) + k;
+    size_t b = 0, step = 1;
+    while (step * 2 <= a->n_blocks_tree)
+        step *= 2;
+    for (; step > 0; step /= 2)
+        if (b + step <= a->n_blocks_tree && a->served_tree[b + step] <= want) {
+            b += step;
+            want -= a->served_tree[b];
+        }
+    /* blocks [0, b) hold fewer served GPUs than the rank: it is in block b */
+    return b * FLEET_BLOCK_GPUS + select_in_word(a->served[b], want);
+}
+
+/* 1 - perf over the served slow GPUs of [lo, hi) within one block. */
+static double block_deficit(const alloc *a, const fleet *f, size_t lo, size_t hi)
+{
+    const size_t w = lo / FLEET_BLOCK_GPUS, base = w * FLEET_BLOCK_GPUS;
+    double sum = 0.0;
+    for (uint64_t x = a->served[w] & a->slow[w] &
+                      bit_span((unsigned)(lo - base), (unsigned)(hi - base));
+         x != 0; x &= x - 1)
+        sum += 1.0 - (double)f->perf[base + (size_t)__builtin_ctzll(x)];
+    return sum;
+}
+
+/* The served GPUs less their deficit: the same number as the sum of their
+ * perf, exactly (every term is a multiple of 2^-26 below 2^27 while perf
+ * is in [1/8, 1] and the fleet has fewer than 2^27 GPUs, which a double
+ * holds exactly; below 1/8 the sums may round, in an order fixed by the
+ * history of the run), with perf read only for the slow GPUs. */
+double alloc_served_perf(const alloc *a, const fleet *f, size_t lo, size_t hi)
+{
+    assert(lo <= hi && hi <= a->n_gpus);
+    if (lo == hi)
+        return 0.0;
+    const size_t first = lo / FLEET_BLOCK_GPUS, last = (hi - 1) / FLEET_BLOCK_GPUS;
+    const int64_t served = served_before(a, hi) - served_before(a, lo);
+    double deficit;
+    if (first == last) {
+        deficit = block_deficit(a, f, lo, hi);
+    } else {   /* the partial blocks at the ends GPU by GPU, the whole ones from the tree */
+        deficit = block_deficit(a, f, lo, (first + 1) * FLEET_BLOCK_GPUS) +
+                  (deficit_before(a, last) - deficit_before(a, first + 1)) +
+                  block_deficit(a, f, last * FLEET_BLOCK_GPUS, hi);
+    }
+    return (double)served - deficit;
 }
 
 /* ---- rebuild: carving ---- */
@@ -612,7 +752,7 @@ static capsim_status add_own_blocks(alloc *a)
     if (RESERVE(a, blocks, a->n_groups) != 0)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     for (size_t g = 0; g < a->n_groups; g++) {
-        const int64_t healthy = (int64_t)(a->groups[g].healthy_hi - a->groups[g].lo);
+        const int64_t healthy = a->groups[g].healthy;
         if (healthy > 0)
             a->blocks[a->n_blocks++] = (alloc_block){
                 (int)g, -1, a->ent->datacenters[a->groups[g].datacenter].owner, healthy,
@@ -870,10 +1010,12 @@ static capsim_status place_leaves(alloc *a, fleet *f)
         const size_t was_n = a->group_leaf_lo[g + 1] - was_lo;
         a->group_leaf_lo_next[g] = first;
         size_t at = gr->lo;
+        int64_t served = 0;   /* served GPUs of the group before this leaf's end */
         for (; j < a->n_leaves && a->leaves[j].group == (int)g; j++) {
             alloc_leaf *l = &a->leaves[j];
+            served += l->gpus;
             l->lo = at;
-            l->hi = at += (size_t)l->gpus;
+            l->hi = at = alloc_served_select(a, g, served - 1) + 1;
             const size_t k = j - first;   /* its position in the group */
             const alloc_span was = k < was_n ? a->leaf_written[was_lo + k] : (alloc_span){0, 0};
             write_range(f->allocation, l->lo, l->hi, was, (int32_t)k);
@@ -882,11 +1024,11 @@ static capsim_status place_leaves(alloc *a, fleet *f)
             a->dc_allocated[gr->datacenter] += l->allocated ? l->gpus : 0;
             a->provider_capacity_h100[l->user] += (double)l->gpus * s->gpus[gr->gpu].infer_speed;
         }
-        assert(at == gr->healthy_hi);
-        add_segment(a, gr->healthy_hi, gr->online_hi, -1, gr);
+        assert(served == gr->healthy && at == gr->served_hi);
+        add_segment(a, gr->served_hi, gr->online_hi, -1, gr);
         /* GPUs past online_hi were never installed and hold -1 since fleet_create */
-        write_range(f->allocation, gr->healthy_hi, gr->online_hi, a->tail_written[g], -1);
-        a->tail_written[g] = (alloc_span){gr->healthy_hi, gr->online_hi};
+        write_range(f->allocation, gr->served_hi, gr->online_hi, a->tail_written[g], -1);
+        a->tail_written[g] = (alloc_span){gr->served_hi, gr->online_hi};
     }
     a->group_leaf_lo_next[a->n_groups] = j;
     /* this rebuild's spans and group bounds become the last rebuild's */
@@ -1022,7 +1164,9 @@ int alloc_leaf_of(const alloc *a, const fleet *f, size_t i)
 {
     assert(i < f->n && i < a->n_gpus);
     const int32_t k = f->allocation[i];
-    return k < 0 ? -1 : (int)(a->group_leaf_lo[alloc_group_of(a, i)] + (size_t)k);
+    if (k < 0 || !alloc_served(a, i))
+        return -1;
+    return (int)(a->group_leaf_lo[alloc_group_of(a, i)] + (size_t)k);
 }
 
 void alloc_group_leaves(const alloc *a, size_t g, size_t *lo, size_t *hi)

@@ -35,15 +35,25 @@
  * kernel needs one load factor per leaf; its chain (hop, parent, ...) lists
  * every contract its GPU-hours are attributed to.
  *
- * Within a group's online prefix, healthy GPUs are moved to the front (state
- * and perf move together; GPUs of one type in one DC are interchangeable),
- * the leaves take consecutive healthy ranges, and the failed or maintenance
- * tail serves no leaf (allocation -1). A rebuild repartitions only the
- * groups whose installed range grew or that hold a 64-GPU block the fleet
- * marked changed (fleet.h, state_changed), and within those reads only the
- * marked blocks, with the same swaps as a scan of every GPU; so every state
- * write between rebuilds must go through fleet.h's functions, and every
- * rebuild of an alloc must get the same fleet.
+ * GPUs stay where they were installed: a failed or drained GPU keeps its
+ * position, so a node is 8 consecutive GPUs of a group, physically. A
+ * rebuild counts each group's *served* GPUs (installed and healthy at that
+ * rebuild: alloc_served) and gives the group's leaves, in order,
+ * consecutive ranges from its lo that each hold exactly the leaf's `gpus`
+ * served GPUs, with the GPUs that are down where they happen to be; the
+ * last leaf ends at the group's last served GPU, and the rest of its
+ * installed range, all down, serves no leaf (allocation -1). A GPU's
+ * offset among the served GPUs of its group (alloc_served_rank) and the
+ * GPU at an offset (alloc_served_select) come from one bit per GPU and a
+ * count per 64-GPU block. A rebuild recounts only the groups whose
+ * installed range grew or that hold a 64-GPU block the fleet marked
+ * changed (fleet.h, state_changed), and within those reads only the marked
+ * blocks; so every state write between rebuilds must go through fleet.h's
+ * functions, and every rebuild of an alloc must get the same fleet.
+ * (Until 2026-12 the healthy GPUs were swapped to the front of each group
+ * at every rebuild instead: with failures on, the swaps and their scans
+ * were a tenth of the default run's time, and a "node" was whichever 8
+ * GPUs the swaps had left side by side.)
  *
  * The results are flat arrays read through the queries below, which return
  * a const pointer and a count: the tick path sweeps them directly, with no
@@ -71,7 +81,9 @@ typedef struct alloc_group {
     int gpu;
     size_t lo, hi;
     size_t online_hi;     /* [lo, online_hi) is installed */
-    size_t healthy_hi;    /* [lo, healthy_hi) is installed and healthy */
+    size_t served_hi;     /* [lo, served_hi) holds the leaves: one past the last served
+                             GPU (lo when none); [served_hi, online_hi) is all down */
+    int64_t healthy;      /* served GPUs: installed and healthy at the last rebuild */
 } alloc_group;
 
 /* One hop of a chain: the contract, and the hop it was carved from (-1 at
@@ -87,11 +99,12 @@ typedef struct alloc_leaf {
     int user;             /* provider that uses the GPUs: the chain's end */
     int hop;              /* last hop of its chain, -1 when the owner uses its own DC */
     int allocated;        /* 1 when delivered on a contract or its user has workloads */
-    int64_t gpus;
-    size_t lo, hi;        /* fleet range; hi - lo == gpus */
+    int64_t gpus;         /* served GPUs of its range */
+    size_t lo, hi;        /* fleet range: gpus served GPUs, and the down GPUs among them */
 } alloc_leaf;
 
-/* A range the tick kernel sweeps: one leaf, or a group's unhealthy tail (leaf -1). */
+/* A range the tick kernel sweeps: one leaf's range, or a group's tail past
+ * its last served GPU (leaf -1). */
 typedef struct alloc_segment {
     size_t lo, hi;
     int leaf;
@@ -154,9 +167,10 @@ void alloc_place_site(alloc *a, size_t phase, int dc);
 capsim_status alloc_assign_stragglers(const alloc *a, fleet *f, uint64_t seed);
 /* Recomputes the allocation from phase_online, the table's active and
  * committed GPUs and f's GPU states, and writes the table's allocation
- * results (contract_table.h); rewrites f->allocation (and permutes f->state, perf, hazard and threshold within
- * each group's online prefix). Returns 0, or CAPSIM_ERR_NO_MEMORY (the
- * previous results are then partly overwritten and must not be used). */
+ * results (contract_table.h); rewrites f->allocation where it changed, and
+ * nothing else of f but state_changed (cleared). Returns 0, or
+ * CAPSIM_ERR_NO_MEMORY (the previous results are then partly overwritten
+ * and must not be used). */
 capsim_status alloc_rebuild(alloc *a, fleet *f);
 
 /* Marks phase `phase` online (1) or offline (0) for the next rebuild. */
@@ -184,9 +198,23 @@ contract_table *alloc_table(alloc *a);
 /* queries: results of the last rebuild (n may be NULL) */
 const alloc_leaf *alloc_leaves(const alloc *a, size_t *n);       /* grouped by group */
 /* The leaf (an index into alloc_leaves) that GPU i of f serves since the
- * last rebuild, or -1 when it serves none (not healthy, or not installed).
- * f->allocation[i] holds that leaf's position among its group's leaves. */
+ * last rebuild, or -1 when it serves none (not served: down or not
+ * installed at the rebuild). f->allocation[i] holds that leaf's position
+ * among its group's leaves. */
 int alloc_leaf_of(const alloc *a, const fleet *f, size_t i);
+/* 1 when GPU i was installed and healthy at the last rebuild. O(1). */
+int alloc_served(const alloc *a, size_t i);
+/* The served GPUs of group g in [g's lo, i), for i in [lo, online_hi]:
+ * the offset of a served GPU i among its group's. O(1). */
+int64_t alloc_served_rank(const alloc *a, size_t g, size_t i);
+/* The k-th served GPU of group g (0 <= k < its healthy count). O(log
+ * blocks of the group + 64). */
+size_t alloc_served_select(const alloc *a, size_t g, int64_t k);
+/* The sum of perf over the served GPUs of [lo, hi): a leaf's inference
+ * throughput at full load, in GPUs at full speed. O(log blocks + slow GPUs
+ * of the partial blocks at the ends); exact while perf is in [1/8, 1].
+ * Perf is read when a GPU is installed: set it before (alloc.c). */
+double alloc_served_perf(const alloc *a, const fleet *f, size_t lo, size_t hi);
 /* Group g's leaves of the last rebuild: alloc_leaves [*lo, *hi). */
 void alloc_group_leaves(const alloc *a, size_t g, size_t *lo, size_t *hi);
 const alloc_hop *alloc_hops(const alloc *a, size_t *n);

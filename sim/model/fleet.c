@@ -10,7 +10,7 @@
  * the kernel accumulates only integer counts (healthy GPUs, new failures),
  * exact in any order and on any vector width. It does not read perf: perf
  * changes only at events, and the market sums it per allocation when the
- * allocation changes (fleet_sum_perf), which is what inference capacity
+ * allocation changes (alloc_served_perf), which is what inference capacity
  * uses.
  *
  * Failures by range clock. Every healthy GPU of a kernel range accumulates
@@ -32,8 +32,8 @@
  *     every healthy GPU of the block, whatever its range: every write of a
  *     healthy T lowers both, so they only ever need to be lower bounds (a
  *     stale one costs one scan that makes it exact).
- * A GPU moving between ranges (fleet_swap, fleet_set_ranges) is
- * re-expressed: T' = C_new + (T - C_old).
+ * A GPU whose range changes (fleet_set_ranges) is re-expressed:
+ * T' = C_new + (T - C_old).
  *
  * Clocks and thresholds are doubles. A float clock would not do: at
  * C ~ 1 its ulp is 1.2e-7, so adding a tick's hazard of ~2e-5 (an H100 at
@@ -46,19 +46,12 @@
  * remaining hazard in double, a GPU's failure tick can differ only when its
  * threshold lands within that rounding of a tick boundary
  * (test_fleet.c checks the two forms fail the same GPUs in the same ticks
- * on a random history of ticks, loads, moves and renewals).
+ * on a random history of ticks, loads, range changes and renewals).
  *
- * Perf sums: the market sums perf over every allocation at every
- * rebuild, and with failures a rebuild follows nearly every tick, so
- * fleet_sum_perf answers from a Fenwick tree (Fenwick, "A new data
- * structure for cumulative frequency tables", 1994) in O(log n) instead of
- * reading the range. Its arithmetic is exact under fleet.h's bounds: a
- * float perf in [1/8, 1] is a multiple of 2^-26, so every node, prefix sum,
- * difference and update delta is a multiple of 2^-26 below 2^27 in
- * magnitude, which a double (53 bits) holds exactly. Below 1/8 sums may
- * round, in an order fixed by the history of sets and swaps: still the
- * same bits for the same run on every x86-64 (scalar double arithmetic,
- * -ffp-contract=off).
+ * Perf sums are alloc's (alloc_served_perf): GPUs no longer move, so a
+ * leaf's perf changes only when its served GPUs do, which alloc tracks per
+ * 64-GPU block. (The fleet kept a Fenwick tree of perf while the rebuild
+ * swapped GPUs: 8 bytes per GPU and a cache miss per level.)
  */
 #include "fleet.h"
 
@@ -189,8 +182,7 @@ static fleet_clocks *clocks_create(size_t n)
 }
 
 /* Sets every GPU healthy, perf 1, util 0, threshold INFINITY
- * (never fails), allocation -1, and builds perf_tree over perf in
- * O(n): each node adds itself into its parent, in index order. */
+ * (never fails) and allocation -1. */
 static void fill_defaults(fleet *f)
 {
     memset(f->state, FLEET_HEALTHY, f->n);
@@ -200,14 +192,6 @@ static void fill_defaults(fleet *f)
         f->perf[i] = 1.0f;
         f->threshold[i] = INFINITY;
         f->allocation[i] = -1;
-    }
-    f->perf_tree[0] = 0.0;
-    for (size_t i = 1; i <= f->n; i++)
-        f->perf_tree[i] = (double)f->perf[i - 1];
-    for (size_t i = 1; i <= f->n; i++) {
-        const size_t parent = i + (i & -i);
-        if (parent <= f->n)
-            f->perf_tree[parent] += f->perf_tree[i];
     }
 }
 
@@ -232,8 +216,6 @@ fleet *fleet_create(size_t n)
         goto fail;
     if (!(f->allocation = alloc_aligned(n * sizeof *f->allocation)))
         goto fail;
-    if (!(f->perf_tree = alloc_aligned((n + 1) * sizeof *f->perf_tree)))
-        goto fail;
     if (!(f->state_changed = alloc_aligned(n / FLEET_BLOCK_GPUS + 1)))
         goto fail;
     if (!(f->clocks = clocks_create(n)))
@@ -251,7 +233,6 @@ void fleet_destroy(fleet *f)
     if (!f)
         return;
     free(f->state_changed);
-    free(f->perf_tree);
     free(f->allocation);
     free(f->threshold);
     clocks_destroy(f->clocks);
@@ -303,20 +284,20 @@ void fleet_destroy(fleet *f)
  *
  * Vectorisation (gcc 12.2, Makefile CFLAGS, -fopt-info-vec-optimized):
  *   default (SSE2) clone:
- *     fleet.c:345:30: optimized: loop vectorized using 16 byte vectors  (lanes)
- *     fleet.c:353:26: optimized: loop vectorized using 16 byte vectors  (tail)
- *     fleet.c:353:26: optimized: loop vectorized using 8 byte vectors   (its
+ *     fleet.c:326:30: optimized: loop vectorized using 16 byte vectors  (lanes)
+ *     fleet.c:334:26: optimized: loop vectorized using 16 byte vectors  (tail)
+ *     fleet.c:334:26: optimized: loop vectorized using 8 byte vectors   (its
  *                                                               epilogue)
- *     fleet.c:360:26: optimized: loop vectorized using 16 byte vectors  (counts out)
+ *     fleet.c:341:26: optimized: loop vectorized using 16 byte vectors  (counts out)
  *   x86-64-v3 (AVX2) and x86-64-v4 (AVX-512) clones (gcc prefers 256-bit
  *   vectors for AVX-512 too; what v4 adds is 32 vector registers and mask
  *   registers, so the byte compare of state becomes one mask for all 32
  *   GPUs and nothing spills):
- *     fleet.c:345:30: optimized: loop vectorized using 32 byte vectors  (lanes)
- *     fleet.c:353:26: optimized: loop vectorized using 32 byte vectors  (tail)
- *     fleet.c:353:26: optimized: loop vectorized using 16 or 8 byte vectors
+ *     fleet.c:326:30: optimized: loop vectorized using 32 byte vectors  (lanes)
+ *     fleet.c:334:26: optimized: loop vectorized using 32 byte vectors  (tail)
+ *     fleet.c:334:26: optimized: loop vectorized using 16 or 8 byte vectors
  *                                                               (its epilogue)
- *     fleet.c:360:26: optimized: loop vectorized using 32 byte vectors  (counts out)
+ *     fleet.c:341:26: optimized: loop vectorized using 32 byte vectors  (counts out)
  *   This is the loop the failure-free pass always ran (it was
  *   tick_kernel_plain); the pass with failures now runs it too, where it
  *   ran a loop that also read and wrote hazard_left (18 bytes per GPU).
@@ -326,7 +307,7 @@ void fleet_destroy(fleet *f)
  *   GPUs in the default scenario's two years to 2026 (some 10 per tick),
  *   against 9.3e9 GPU-ticks of the pass.
  *   fleet_min_perf:
- *     fleet.c:616:27: optimized: loop vectorized using 16 byte vectors
+ *     fleet.c:572:27: optimized: loop vectorized using 16 byte vectors (and 8)
  * The clones were "avx2" and "avx512f" before: the avx512f clone spilled
  * its 256-bit work to the stack (without AVX512VL it has 16 ymm registers)
  * and ran 2.6 times slower per GPU than the x86-64-v4 one (bench_kernel,
@@ -572,64 +553,10 @@ size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t c
     return found;
 }
 
-/* The sum of perf over GPUs [0, end): O(log n). */
-static double prefix_perf(const fleet *f, size_t end)
-{
-    double sum = 0.0;
-    for (size_t i = end; i > 0; i -= i & -i)
-        sum += f->perf_tree[i];
-    return sum;
-}
-
-double fleet_sum_perf(const fleet *f, size_t lo, size_t hi)
-{
-    assert(lo <= hi && hi <= f->n);
-    return lo == hi ? 0.0 : prefix_perf(f, hi) - prefix_perf(f, lo);
-}
-
 void fleet_set_perf(fleet *f, size_t i, float v)
 {
     assert(i < f->n && v > 0.0f && v <= 1.0f);
-    const double delta = (double)v - (double)f->perf[i];
     f->perf[i] = v;
-    if (delta == 0.0)
-        return;
-    for (size_t k = i + 1; k <= f->n; k += k & -k)
-        f->perf_tree[k] += delta;
-}
-
-void fleet_swap(fleet *f, size_t i, size_t j)
-{
-    assert(i < f->n && j < f->n);
-    fleet_clocks *c = f->clocks;
-    const uint8_t st_i = f->state[i], st_j = f->state[j];
-    double t_i = f->threshold[i], t_j = f->threshold[j];
-    if (st_i == FLEET_HEALTHY || st_j == FLEET_HEALTHY) {
-        const size_t ki = range_of(c, i), kj = range_of(c, j);
-        if (st_i == FLEET_HEALTHY) {       /* GPU i moves to slot j: range kj's clock */
-            if (ki != kj)
-                t_i = c->clock[kj] + (t_i - c->clock[ki]);
-            lower_bounds(f, kj, j, t_i);
-        }
-        if (st_j == FLEET_HEALTHY) {
-            if (ki != kj)
-                t_j = c->clock[ki] + (t_j - c->clock[kj]);
-            lower_bounds(f, ki, i, t_j);
-        }
-    }
-    if (st_i != st_j) {
-        f->state[i] = st_j;
-        f->state[j] = st_i;
-        f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
-        f->state_changed[j / FLEET_BLOCK_GPUS] = 1;
-    }
-    f->threshold[i] = t_j;
-    f->threshold[j] = t_i;
-    const float perf_i = f->perf[i], perf_j = f->perf[j];
-    if (perf_i != perf_j) {
-        fleet_set_perf(f, i, perf_j);
-        fleet_set_perf(f, j, perf_i);
-    }
 }
 
 /* Min is exact, so any order (and any vector width) gives the same answer.
@@ -640,9 +567,16 @@ float fleet_min_perf(const fleet *f, size_t lo, size_t hi)
 {
     assert(lo <= hi && hi <= f->n);
     const float *restrict perf = f->perf;
+    const uint8_t *restrict state = f->state;
     float least = 1.0f;
-    for (size_t i = lo; i < hi; i++)
-        least = perf[i] < least ? perf[i] : least;
+    for (size_t i = lo; i < hi; i++) {
+        /* A down GPU holds no gang. A healthy GPU (state 0) gives its perf
+         * exactly; any other state (1..3) lifts it to at least 1, which
+         * the min against the starting 1 ignores. Any select here (of
+         * perf, or of a 0/1 factor) is "control flow in loop" to gcc. */
+        const float v = perf[i] + (float)state[i];
+        least = v < least ? v : least;
+    }
     return least;
 }
 
@@ -696,11 +630,26 @@ size_t fleet_take_down_range(fleet *f, size_t lo, size_t hi, uint8_t to)
 
 void fleet_bring_up(fleet *f, size_t i)
 {
-    assert(i < f->n && f->state[i] != FLEET_HEALTHY);
-    const double remaining = f->threshold[i];
-    f->state[i] = FLEET_HEALTHY;
-    f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
-    fleet_set_remaining(f, i, remaining);
+    fleet_bring_up_range(f, i, i + 1);
+}
+
+void fleet_bring_up_range(fleet *f, size_t lo, size_t hi)
+{
+    assert(lo <= hi && hi <= f->n);
+    const fleet_clocks *c = f->clocks;
+    for (size_t i = lo; i < hi;) {
+        const size_t k = range_of(c, i);
+        const size_t end = c->start[k + 1] < hi ? c->start[k + 1] : hi;
+        const double clock = c->clock[k];
+        for (; i < end; i++) {
+            assert(f->state[i] != FLEET_HEALTHY);
+            const double t = clock + f->threshold[i];   /* the remaining hazard, in k's clock */
+            f->state[i] = FLEET_HEALTHY;
+            f->state_changed[i / FLEET_BLOCK_GPUS] = 1;
+            f->threshold[i] = t;
+            lower_bounds(f, k, i, t);
+        }
+    }
 }
 
 void fleet_clear_changed(fleet *f)

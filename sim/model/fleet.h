@@ -2,13 +2,14 @@
  * fleet: one entry per physical GPU, in structure-of-arrays, every array
  * 64-byte aligned. A DC's GPUs are contiguous, and within a DC the GPUs
  * serving one allocation are contiguous too (the market lays them out that
- * way when allocations change), so the tick kernel streams over ranges with
- * one scalar load factor per range: no gathers, no branches.
+ * way when allocations change: alloc.h; the GPUs that are down stay where
+ * they are, inside the ranges), so the tick kernel streams over ranges
+ * with one scalar load factor per range: no gathers, no branches.
  *
  * The arrays are visible on purpose: they are the hot data, and the kernel
  * and tests sweep them directly. Three rules: perf is written only through
- * fleet_set_perf and fleet_swap, which keep its prefix sums (perf_tree)
- * in step; threshold only through the functions below, which keep the
+ * fleet_set_perf, before the GPU is installed (alloc reads it then);
+ * threshold only through the functions below, which keep the
  * range clocks in step; and state only through the functions below, which
  * mark its block in state_changed (alloc repartitions only what changed).
  * util may be written directly; allocation is written by alloc_rebuild
@@ -56,7 +57,7 @@ typedef struct fleet_clocks fleet_clocks;
 typedef struct fleet {
     size_t n;             /* GPUs */
     uint8_t *state;       /* enum fleet_gpu_state; written by fleet_take_down,
-                             fleet_bring_up, fleet_renew, fleet_swap, fleet_take_failures
+                             fleet_bring_up, fleet_renew, fleet_take_failures
                              and the pass, which mark state_changed (a test that writes it
                              directly marks it too) */
     uint8_t *state_changed; /* per block of FLEET_BLOCK_GPUS GPUs (n / 64 + 1 of them): 1
@@ -73,7 +74,6 @@ typedef struct fleet {
     int32_t *allocation;  /* the allocation the GPU serves: its leaf's position among
                              its group's leaves (alloc_leaf_of gives the leaf), -1 for
                              none */
-    double *perf_tree;    /* n + 1 entries: a Fenwick tree of perf, for fleet_sum_perf */
     fleet_clocks *clocks; /* per range: hazard clock and the least T of its healthy GPUs */
 } fleet;
 
@@ -93,7 +93,7 @@ typedef struct fleet_pass {
  * Throughput is not among them: a range's inference throughput is load x
  * f^alpha x the sum of perf over its GPUs, and perf changes only at
  * events, so the market sums perf once per allocation change
- * (fleet_sum_perf) rather than the pass reading perf every tick. */
+ * (alloc_served_perf) rather than the pass reading perf every tick. */
 typedef struct fleet_sums {
     double healthy;       /* GPUs in FLEET_HEALTHY when the pass began */
     double busy;          /* sum of utilisation: busy GPU-equivalents */
@@ -139,22 +139,12 @@ int fleet_set_ranges(fleet *f, const size_t *bounds, size_t n_bounds);
  * Returns how many it took: fewer than cap when none is left in [lo, hi).
  * O(hi - lo) bytes scanned (memchr). */
 size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t cap);
-/* The smallest perf over [lo, hi) (1 for an empty range): how fast a
- * synchronous gang on those GPUs advances. Exact in any order. */
+/* The smallest perf over the healthy GPUs of [lo, hi) (1 when none): how
+ * fast a synchronous gang on those GPUs advances. Exact in any order. */
 float fleet_min_perf(const fleet *f, size_t lo, size_t hi);
-/* The sum of perf over [lo, hi), whatever the states: a range's inference
- * throughput at full load, in GPUs at full speed. O(log n): the difference
- * of two prefix sums of perf_tree. Exact, so equal to the sum in any order,
- * while every perf is at least 1/8 and n < 2^27 (fleet.c); bit-identical on
- * every x86-64 in any case. */
-double fleet_sum_perf(const fleet *f, size_t lo, size_t hi);
-/* Sets GPU i's perf to v, in (0, 1]. O(log n). */
+/* Sets GPU i's perf to v, in (0, 1]. Set it before the GPU is installed:
+ * alloc reads a GPU's perf once, at the rebuild that first sees it online. */
 void fleet_set_perf(fleet *f, size_t i, float v);
-/* Swaps GPUs i and j's state, perf and remaining hazard (the facts that
- * belong to the GPU, not to its slot: util and allocation stay); a
- * healthy GPU's threshold is re-expressed in its new range's clock.
- * O(log n) when their perf differ or their ranges do, O(1) otherwise. */
-void fleet_swap(fleet *f, size_t i, size_t j);
 /* Starts GPU i afresh (installed or repaired): healthy, with remaining
  * hazard `remaining` (the market's draw, or INFINITY when no failure mode
  * applies). O(log ranges). */
@@ -172,6 +162,9 @@ size_t fleet_take_down_range(fleet *f, size_t lo, size_t hi, uint8_t to);
 /* Returns a GPU in maintenance to service with the remaining hazard it had
  * when drained. O(log ranges). */
 void fleet_bring_up(fleet *f, size_t i);
+/* fleet_bring_up for every GPU of [lo, hi), which must all be down. One
+ * range lookup per clock range crossed rather than one per GPU. */
+void fleet_bring_up_range(fleet *f, size_t lo, size_t hi);
 
 /* Clears state_changed: every block unchanged from now on. O(n / 64). */
 void fleet_clear_changed(fleet *f);

@@ -22,14 +22,16 @@
  * from "failure/<mode>/<datacenter>", so a new datacenter changes no other
  * datacenter's failures.
  *
- * Repairs. Each failure schedules one repair event per group it hit: after
- * repair_h, `renewed` FAILED GPUs of the group that failed by their own
- * hazard are renewed (healthy, H = 0, a new threshold), `failed` FAILED GPUs
- * that a node, rack or site failure took down return with the hazard they
- * had left, and `drained` drained (MAINTENANCE) GPUs return likewise (the
- * two kinds differ only under ageing: [gpu] weibull_shape). GPUs of one
- * type in one DC are otherwise interchangeable, so any such GPUs of the
- * group serve (alloc moves healthy GPUs to the front at every rebuild).
+ * Repairs. Each failure schedules one repair event per group it hit, which
+ * records the GPUs that went down with it (GPUs stay where they were
+ * installed, alloc.h): after repair_h, the GPU that failed by its own
+ * hazard is renewed (healthy, H = 0, a new threshold), and the others it
+ * took down (its node-mates, or a node, rack or site, failed or drained)
+ * return with the hazard they had left (the two kinds differ only under
+ * ageing: [gpu] weibull_shape). A GPU already down when a failure hits
+ * its unit stays with the failure that took it down first. (Until 2026-12
+ * a repair brought back any such GPUs of the group, since the rebuild's
+ * swaps moved them.)
  * A GPU's threshold is its Exp(1) draw mapped through its type's Weibull
  * cumulative hazard (draw_remaining); a phase online before the start is
  * armed as old as its online date.
@@ -45,7 +47,8 @@
  * maintenance lets them.
  *
  * Training. A failed GPU in a leaf of a tenant with training workloads is at
- * an offset of the tenant's GPUs in that group (its leaves in leaf order);
+ * an offset of the tenant's served GPUs in that group (its leaves in leaf
+ * order, alloc_served_rank);
  * the workloads split those evenly in whole nodes, and each lays its
  * running jobs out in start order (jobs.h). Every job overlapping the
  * failed node (or rack, or site) is interrupted. The same layout answers
@@ -82,11 +85,18 @@
 #define BISECTION_STEPS 40
 #define FAIL_BATCH 256            /* new failures taken from the fleet at a time */
 
+/* Words of a repair's down set held in the repair itself: 128 GPUs, a
+ * rack of 72 from any position; a site's larger set is on the heap. */
+#define REPAIR_INLINE_WORDS 2
+
+/* One pending repair: the GPUs one failure took down, which come back
+ * together. */
 typedef struct repair {
     int group;
-    int64_t renewed;      /* FAILED GPUs that failed by their own hazard: repaired as new */
-    int64_t failed;       /* FAILED GPUs a node, rack or site failure took down */
-    int64_t drained;      /* MAINTENANCE GPUs: drained nodes and node-mates */
+    size_t lo, hi;        /* the unit's GPUs: a node, a rack, or a site's part of a group */
+    size_t renew;         /* the GPU that failed by its own hazard (SIZE_MAX: none) */
+    uint64_t inline_down[REPAIR_INLINE_WORDS];   /* bit j: GPU lo + j went down with it */
+    uint64_t *heap;       /* the down set when longer than inline_down, else NULL */
     int next_free;
 } repair;
 
@@ -270,6 +280,8 @@ void failures__destroy(market *m)
     if (fs->repair_dist)
         for (size_t k = 0; k < fs->n_modes; k++)
             jobdist_destroy(fs->repair_dist[k]);
+    for (size_t i = 0; i < fs->n_repairs; i++)
+        free(fs->repairs[i].heap);
     void *owned[N_OWNED];
     owned_arrays(fs, owned);
     for (size_t i = 0; i < N_OWNED; i++)
@@ -383,67 +395,85 @@ static int64_t repair_time(double hours, int64_t t)
     return t + (span < 1 ? 1 : span);
 }
 
-/* Schedules a repair of `renewed`, `failed` and `drained` GPUs of group g
- * (see struct repair) `hours` after t. Returns 0, CAPSIM_ERR_NO_MEMORY or
- * CAPSIM_ERR_EVENT_QUEUE. */
-static capsim_status schedule_repair(market *m, double hours, int g, int64_t renewed,
-                                     int64_t failed, int64_t drained, int64_t t)
+/* The words of repair r's down set. */
+static uint64_t *repair_down(repair *r)
+{
+    return r->heap ? r->heap : r->inline_down;
+}
+
+/* A new repair of group g's GPUs [lo, hi) that renews GPU `renew` (SIZE_MAX:
+ * none), with an empty down set: its index, or -1 when out of memory. */
+static int new_repair(market *m, int g, size_t lo, size_t hi, size_t renew)
 {
     failures_state *fs = m->fail;
+    const size_t words = (hi - lo + 63) / 64;
+    uint64_t *heap = NULL;
+    if (words > REPAIR_INLINE_WORDS && !(heap = calloc(words, sizeof *heap)))
+        return -1;
     int idx = fs->free_repair;
     if (idx >= 0) {
         fs->free_repair = fs->repairs[idx].next_free;
     } else {
         if (grow_reserve((void **)&fs->repairs, &fs->cap_repairs, fs->n_repairs + 1, 64,
-                         sizeof *fs->repairs) != 0)
-            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+                         sizeof *fs->repairs) != 0) {
+            free(heap);
+            return -1;
+        }
         idx = (int)fs->n_repairs++;
     }
-    fs->repairs[idx] = (repair){g, renewed, failed, drained, -1};
+    fs->repairs[idx] = (repair){.group = g, .lo = lo, .hi = hi, .renew = renew, .heap = heap,
+                                .next_free = -1};
+    return idx;
+}
+
+static void free_repair(failures_state *fs, int idx)
+{
+    repair *r = &fs->repairs[idx];
+    free(r->heap);
+    r->heap = NULL;
+    r->next_free = fs->free_repair;
+    fs->free_repair = idx;
+}
+
+/* Takes down the healthy GPUs of repair idx's range in state `to`, and
+ * records them in its down set: the GPUs its repair brings back. Returns
+ * how many went down. */
+static int64_t take_down(market *m, int idx, uint8_t to)
+{
+    repair *r = &m->fail->repairs[idx];
+    uint64_t *down = repair_down(r);
+    const uint8_t *state = m->fleet->state;
+    for (size_t i = r->lo; i < r->hi; i++)
+        down[(i - r->lo) / 64] |= (uint64_t)(state[i] == FLEET_HEALTHY) << ((i - r->lo) % 64);
+    return (int64_t)fleet_take_down_range(m->fleet, r->lo, r->hi, to);
+}
+
+/* Schedules repair idx `hours` after t; a repair with nothing to bring back
+ * (or after the horizon) is dropped. Returns 0, CAPSIM_ERR_NO_MEMORY or
+ * CAPSIM_ERR_EVENT_QUEUE. */
+static capsim_status schedule_repair(market *m, int idx, double hours, int64_t t)
+{
+    failures_state *fs = m->fail;
     const int64_t at = repair_time(hours, t);
-    if (at >= m->spec->end)
-        return CAPSIM_OK;   /* after the horizon: nothing to do */
+    const repair *r = &fs->repairs[idx];
+    int any = r->renew != SIZE_MAX;
+    const uint64_t *down = r->heap ? r->heap : r->inline_down;
+    for (size_t w = 0; w < (r->hi - r->lo + 63) / 64 && !any; w++)
+        any = down[w] != 0;
+    if (!any || at >= m->spec->end) {
+        free_repair(fs, idx);   /* nothing to do, or not before the horizon */
+        return CAPSIM_OK;
+    }
     if (engine_schedule(m->engine, at, MARKET_EV_REPAIR, idx, NULL) == EVQ_NO_HANDLE)
         return capsim_fail(CAPSIM_ERR_EVENT_QUEUE);
     return CAPSIM_OK;
 }
 
-/* Restores up to `want` GPUs of group gr in state `from` (the unhealthy
- * tail first). With `own`, the FAILED GPUs that failed by their own hazard
- * (remaining hazard <= 0), repaired as new (a new threshold); without, the
- * others, which come back with the hazard they had left (a node, rack or
- * site failure, or a drain, neither aged nor renewed them). Returns how
- * many were restored, or -1 when out of memory. */
-static int64_t restore(market *m, size_t dc, const alloc_group *gr, uint8_t from, int own,
-                       int64_t want)
-{
-    fleet *f = m->fleet;
-    int64_t done = 0;
-    const size_t spans[2][2] = {{gr->healthy_hi, gr->online_hi}, {gr->lo, gr->healthy_hi}};
-    for (int k = 0; k < 2 && done < want; k++) {
-        for (size_t i = spans[k][0]; i < spans[k][1] && done < want; i++) {
-            const uint8_t *hit = memchr(f->state + i, from, spans[k][1] - i);   /* in order */
-            if (!hit)
-                break;
-            i = (size_t)(hit - f->state);
-            if (from == FLEET_FAILED && (fleet_remaining_hazard(f, i) <= 0.0) != own)
-                continue;   /* the other kind of failed GPU */
-            if (own) {
-                gsl_rng *r = gpu_stream(m, dc);
-                if (!r)
-                    return -1;
-                fleet_renew(f, i, draw_remaining(m, r, gr->gpu, 0.0));
-            } else {
-                fleet_bring_up(f, i);
-            }
-            done++;
-        }
-    }
-    return done;
-}
-
-/* A repair event. While the repair's site is down (a datacenter failure
- * until outage_end), nothing there can come back: the repair waits for the
+/* A repair event: the GPU that failed by its own hazard comes back as new
+ * (a new threshold), the others it took down with the hazard they had left
+ * (a node, rack or site failure, or a drain, neither aged nor renewed
+ * them). While the repair's site is down (a datacenter failure until
+ * outage_end), nothing there can come back: the repair waits for the
  * site's own repair, then runs. */
 static int on_repair(engine *e, const evq_event *ev, void *ctx)
 {
@@ -458,13 +488,27 @@ static int on_repair(engine *e, const evq_event *ev, void *ctx)
         return 0;
     }
     fs->group_touched[r->group] = 1;
-    const size_t dc = (size_t)gr->datacenter;
-    if (restore(m, dc, gr, FLEET_FAILED, 1, r->renewed) < 0 ||
-        restore(m, dc, gr, FLEET_FAILED, 0, r->failed) < 0 ||
-        restore(m, dc, gr, FLEET_MAINTENANCE, 0, r->drained) < 0)
-        return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    r->next_free = fs->free_repair;
-    fs->free_repair = ev->arg;
+    fleet *f = m->fleet;
+    if (r->renew != SIZE_MAX) {
+        assert(f->state[r->renew] == FLEET_FAILED);
+        gsl_rng *rng = gpu_stream(m, (size_t)gr->datacenter);
+        if (!rng)
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+        fleet_renew(f, r->renew, draw_remaining(m, rng, gr->gpu, 0.0));
+    }
+    const uint64_t *down = repair_down(r);
+    for (size_t w = 0; w < (r->hi - r->lo + 63) / 64; w++) {
+        /* each run of set bits: GPUs side by side, a node's mates */
+        for (uint64_t x = down[w]; x != 0;) {
+            const unsigned from = (unsigned)__builtin_ctzll(x);
+            const uint64_t rest = ~(x >> from);   /* its lowest set bit ends the run */
+            const unsigned len = rest == 0 ? 64 - from : (unsigned)__builtin_ctzll(rest);
+            const size_t at = r->lo + 64 * w + from;
+            fleet_bring_up_range(f, at, at + len);
+            x = from + len >= 64 ? 0 : x & ~((1ULL << (from + len)) - 1);
+        }
+    }
+    free_repair(fs, ev->arg);
     market__allocation_changed(m);
     return 0;
 }
@@ -568,7 +612,10 @@ static void workload_slot(const market *m, size_t w, size_t g, int64_t *base, in
     *base = (int64_t)k * *cap;
 }
 
-/* The slowest perf over [offset, offset + gpus) of workload w's GPUs in group g. */
+/* The slowest perf over [offset, offset + gpus) of workload w's GPUs in
+ * group g: the served GPUs of its tenant's leaves there, in leaf order
+ * (alloc_served_select finds them among the GPUs that are down), of
+ * those still healthy. */
 static double gang_speed(void *ctx, size_t g, int64_t offset, int64_t gpus)
 {
     const gang_ctx *gc = ctx;
@@ -590,8 +637,10 @@ static double gang_speed(void *ctx, size_t g, int64_t offset, int64_t gpus)
         const int64_t from = lo > a ? lo : a, to = hi < b ? hi : b;
         if (from >= to)
             continue;
-        const float v = fleet_min_perf(m->fleet, leaf->lo + (size_t)(from - a),
-                                       leaf->lo + (size_t)(to - a));
+        const int64_t rank = alloc_served_rank(m->alloc, g, leaf->lo);
+        const size_t x = alloc_served_select(m->alloc, g, rank + (from - a));
+        const size_t y = alloc_served_select(m->alloc, g, rank + (to - a) - 1) + 1;
+        const float v = fleet_min_perf(m->fleet, x, y);
         slowest = v < slowest ? v : slowest;
     }
     return (double)slowest;
@@ -604,9 +653,9 @@ void failures__gang_speed(market *m, size_t w, jobs_gang_speed *fn, void **ctx)
 }
 
 /* Interrupts the jobs of the tenant of `leaf` that hold GPUs [lo, hi) of the
- * leaf's range (fleet indices). */
-static void interrupt_jobs(market *m, size_t leaf_index, size_t lo, size_t hi, int64_t down,
-                           int hardware)
+ * leaf's range (fleet indices): the served ones, at their offsets among
+ * the tenant's GPUs in the group. */
+static void interrupt_jobs(market *m, size_t leaf_index, size_t lo, size_t hi, int hardware)
 {
     const spec *s = m->spec;
     const failures_state *fs = m->fail;
@@ -614,8 +663,9 @@ static void interrupt_jobs(market *m, size_t leaf_index, size_t lo, size_t hi, i
     if (m->provider_n_training[leaf->user] == 0)
         return;
     const size_t g = (size_t)leaf->group;
-    const int64_t at = fs->leaf_offset[leaf_index] + (int64_t)(lo - leaf->lo);
-    const int64_t to = at + (int64_t)(hi - lo);
+    const int64_t first = alloc_served_rank(m->alloc, g, leaf->lo);
+    const int64_t at = fs->leaf_offset[leaf_index] + alloc_served_rank(m->alloc, g, lo) - first;
+    const int64_t to = fs->leaf_offset[leaf_index] + alloc_served_rank(m->alloc, g, hi) - first;
     for (size_t w = 0; w < s->n_workloads; w++) {
         if (!m->jobs[w] || s->workloads[w].tenant != leaf->user)
             continue;
@@ -625,15 +675,25 @@ static void interrupt_jobs(market *m, size_t leaf_index, size_t lo, size_t hi, i
         if (a >= b)
             continue;
         const int64_t range[2] = {a - base, b - base};
-        jobs_interrupt(m->jobs[w], g, range, 1, down, hardware);
+        jobs_interrupt(m->jobs[w], g, range, 1, to - at, hardware);
     }
 }
 
-/* Takes down the healthy GPUs of [lo, hi) of group g (to `to`); returns how
- * many. A GPU already down is left alone. */
-static int64_t take_down(market *m, size_t lo, size_t hi, uint8_t to)
+/* Interrupts the jobs on the served GPUs of [lo, hi) of one group, leaf by
+ * leaf; call it before taking them down. */
+static void interrupt_range(market *m, size_t lo, size_t hi, int hardware)
 {
-    return (int64_t)fleet_take_down_range(m->fleet, lo, hi, to);
+    const alloc_leaf *leaves = alloc_leaves(m->alloc, NULL);
+    for (size_t i = lo; i < hi;) {
+        const int leaf = alloc_leaf_of(m->alloc, m->fleet, i);
+        if (leaf < 0) {
+            i++;
+            continue;
+        }
+        const size_t end = leaves[leaf].hi < hi ? leaves[leaf].hi : hi;
+        interrupt_jobs(m, (size_t)leaf, i, end, hardware);
+        i = end;
+    }
 }
 
 /* ---- GPU-scope failures from the pass ---- */
@@ -674,23 +734,24 @@ capsim_status failures__take(market *m, const alloc_segment *seg, size_t group, 
             const size_t i = fs->batch[b];
             const size_t k = draw_mode(m, dc, seg->gpu, load);
             const spec_failure *f = &s->failures[k];
-            size_t node_lo = i, node_hi = i + 1;
-            int64_t drained = 0;
+            size_t node_lo = i, node_hi = i + 1;   /* the GPU, or its whole node */
             if (f->drains_node) {
                 node_lo = gr->lo + (i - gr->lo) / SPEC_GPUS_PER_NODE * SPEC_GPUS_PER_NODE;
                 node_hi = node_lo + SPEC_GPUS_PER_NODE;
                 if (node_hi > gr->online_hi)
                     node_hi = gr->online_hi;
-                drained = take_down(m, node_lo, node_hi, FLEET_MAINTENANCE);
             }
             fs->gpu_failures[dc]++;
             fs->tick_failed[dc]++;
-            if (seg->leaf >= 0)
-                interrupt_jobs(m, (size_t)seg->leaf, node_lo, node_hi, 1 + drained, f->hardware);
+            interrupt_range(m, node_lo, node_hi, f->hardware);
             int ok;
             const double hours = draw_repair_h(m, k, dc, &ok);
-            const capsim_status st = ok ? schedule_repair(m, hours, (int)group, 1, 0, drained, t)
-                                        : capsim_fail(CAPSIM_ERR_NO_MEMORY);
+            const int idx = ok ? new_repair(m, (int)group, node_lo, node_hi, i) : -1;
+            if (idx < 0)
+                return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+            if (f->drains_node)
+                take_down(m, idx, FLEET_MAINTENANCE);   /* the node-mates */
+            const capsim_status st = schedule_repair(m, idx, hours, t);
             if (st != CAPSIM_OK)
                 return st;
         }
@@ -741,28 +802,18 @@ static int unit_failure(market *m, size_t k, size_t dc, int64_t online, int64_t 
             lo = gr->lo + (size_t)(pick / unit * unit);
             hi = lo + (size_t)unit < gr->online_hi ? lo + (size_t)unit : gr->online_hi;
         }
-        /* the jobs first, while the layout still holds the GPUs */
-        for (size_t i = lo; i < hi && !f->planned;) {
-            const int leaf = alloc_leaf_of(m->alloc, m->fleet, i);
-            if (leaf < 0) {
-                i++;
-                continue;
-            }
-            const alloc_leaf *lf = &alloc_leaves(m->alloc, NULL)[leaf];
-            const size_t end = lf->hi < hi ? lf->hi : hi;
-            interrupt_jobs(m, (size_t)leaf, i, end, (int64_t)(end - i), f->hardware);
-            i = end;
-        }
-        const int64_t down = take_down(m, lo, hi, f->planned ? FLEET_MAINTENANCE : FLEET_FAILED);
+        if (!f->planned)
+            interrupt_range(m, lo, hi, f->hardware);
+        const int idx = new_repair(m, (int)g, lo, hi, SIZE_MAX);
+        if (idx < 0)
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+        const int64_t down = take_down(m, idx, f->planned ? FLEET_MAINTENANCE : FLEET_FAILED);
         if (!f->planned)
             fs->tick_failed[dc] += down;
         fs->group_touched[g] = 1;
-        if (down > 0) {
-            const capsim_status st = schedule_repair(m, hours, (int)g, 0, f->planned ? 0 : down,
-                                                     f->planned ? down : 0, t);
-            if (st != CAPSIM_OK)
-                return st;
-        }
+        const capsim_status st = schedule_repair(m, idx, hours, t);
+        if (st != CAPSIM_OK)
+            return st;
         if (pick >= 0)
             break;
     }
@@ -858,6 +909,7 @@ void failures__throttle(market *m)
     failures_state *fs = m->fail;
     size_t n_segments;
     const alloc_segment *segs = alloc_segments(m->alloc, &n_segments);
+    const alloc_leaf *leaves = alloc_leaves(m->alloc, NULL);
     for (size_t d = 0; d < m->n_datacenters; d++)
         fs->dc_clock[d] = 1.0f;
     /* the draw at full clock; then bisect the DCs over their cap */
@@ -871,7 +923,7 @@ void failures__throttle(market *m)
             if ((size_t)g->datacenter != d || g->leaf < 0)
                 continue;
             const spec_gpu *type = &s->gpus[g->gpu];
-            const double n = (double)(g->hi - g->lo);
+            const double n = (double)leaves[g->leaf].gpus;   /* its served GPUs draw */
             base += n * type->idle_w;
             dyn_full += n * (type->tdp_w - type->idle_w) * (double)m->leaf_load[g->leaf];
         }
@@ -886,7 +938,7 @@ void failures__throttle(market *m)
                 if ((size_t)g->datacenter != d || g->leaf < 0)
                     continue;
                 const spec_gpu *type = &s->gpus[g->gpu];
-                draw += (double)(g->hi - g->lo) * (type->tdp_w - type->idle_w) *
+                draw += (double)leaves[g->leaf].gpus * (type->tdp_w - type->idle_w) *
                         (double)m->leaf_load[g->leaf] *
                         pow((double)type_clock(type, f), type->throttle_power_exponent);
             }

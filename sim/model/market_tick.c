@@ -472,7 +472,7 @@ capsim_status market__rebuild(market *m)
             m->leaf_prev_group[l] == leaf->group && leaf->hi > leaf->lo &&
             !failures__group_touched(m, (size_t)leaf->group))
             continue;
-        m->leaf_perf_h100[l] = fleet_sum_perf(m->fleet, leaf->lo, leaf->hi) *
+        m->leaf_perf_h100[l] = alloc_served_perf(m->alloc, m->fleet, leaf->lo, leaf->hi) *
                                m->spec->gpus[groups[leaf->group].gpu].infer_speed;
         m->leaf_prev_lo[l] = leaf->lo;
         m->leaf_prev_hi[l] = leaf->hi;

@@ -61,39 +61,72 @@ static void free_world(world *w)
     spec_destroy(w->spec);
 }
 
-/* Every leaf's range carries its position in its group in f->allocation,
- * which alloc_leaf_of turns back into the leaf; leaves tile each group's
- * healthy prefix; everything else is -1. */
+/* The layout right after a rebuild, GPUs in place (alloc.h): in every
+ * group the leaves tile [lo, served_hi) in order, each range holding
+ * exactly its leaf's `gpus` healthy GPUs and ending at one; every GPU of a
+ * leaf's range carries the leaf's position in f->allocation, which
+ * alloc_leaf_of turns back into the leaf for a healthy GPU (-1 for one that
+ * is down); past served_hi nothing is healthy and everything is -1; rank
+ * and select are inverse over the healthy GPUs; and a leaf's served perf is
+ * the plain sum of its healthy GPUs' perf, bit for bit. */
 static void check_layout(const world *w)
 {
     const alloc *a = w->alloc;
-    size_t covered = 0;
-    for (size_t l = 0; l < count_leaves(a); l++) {
-        const alloc_leaf *leaf = &alloc_leaves(a, NULL)[l];
-        assert_int_equal(leaf->hi - leaf->lo, (size_t)leaf->gpus);
-        size_t first, end;   /* the group's leaves */
-        alloc_group_leaves(a, (size_t)leaf->group, &first, &end);
-        assert_true(first <= l && l < end);
-        assert_true(first == 0 || alloc_leaves(a, NULL)[first - 1].group != leaf->group);
-        assert_true(end == count_leaves(a) || alloc_leaves(a, NULL)[end].group != leaf->group);
-        for (size_t i = leaf->lo; i < leaf->hi; i++) {
-            if (w->fleet->allocation[i] != (int32_t)(l - first))
-                fail_msg("GPU %zu: allocation %d, expected position %zu of leaf %zu", i,
-                         w->fleet->allocation[i], l - first, l);
-            if (alloc_leaf_of(a, w->fleet, i) != (int)l)
-                fail_msg("GPU %zu: alloc_leaf_of %d, expected leaf %zu", i,
-                         alloc_leaf_of(a, w->fleet, i), l);
+    const fleet *f = w->fleet;
+    size_t covered = 0, healthy = 0, assigned = 0;
+    for (size_t g = 0; g < count_groups(a); g++) {
+        const alloc_group *gr = &alloc_groups(a, NULL)[g];
+        size_t first, end;
+        alloc_group_leaves(a, g, &first, &end);
+        size_t at = gr->lo;
+        int64_t in_group = 0;
+        for (size_t i = gr->lo; i < gr->online_hi; i++) {
+            assert_int_equal(alloc_served(a, i), f->state[i] == FLEET_HEALTHY);
+            if (f->state[i] != FLEET_HEALTHY)
+                continue;
+            assert_int_equal(alloc_served_rank(a, g, i), in_group);
+            assert_int_equal(alloc_served_select(a, g, in_group), i);
+            in_group++;
         }
-        covered += leaf->hi - leaf->lo;
+        assert_int_equal(gr->healthy, in_group);
+        assert_int_equal(alloc_served_rank(a, g, gr->online_hi), in_group);
+        healthy += (size_t)in_group;
+        for (size_t l = first; l < end; l++) {
+            const alloc_leaf *leaf = &alloc_leaves(a, NULL)[l];
+            assert_int_equal(leaf->group, (int)g);
+            assert_int_equal(leaf->lo, at);
+            assert_true(leaf->hi > leaf->lo && f->state[leaf->hi - 1] == FLEET_HEALTHY);
+            int64_t served = 0;
+            double perf = 0.0;
+            for (size_t i = leaf->lo; i < leaf->hi; i++) {
+                const int up = f->state[i] == FLEET_HEALTHY;
+                served += up;
+                perf += up ? (double)f->perf[i] : 0.0;
+                if (f->allocation[i] != (int32_t)(l - first))
+                    fail_msg("GPU %zu: allocation %d, expected position %zu of leaf %zu", i,
+                             f->allocation[i], l - first, l);
+                if (alloc_leaf_of(a, f, i) != (up ? (int)l : -1))
+                    fail_msg("GPU %zu (state %d): alloc_leaf_of %d, leaf %zu", i, f->state[i],
+                             alloc_leaf_of(a, f, i), l);
+            }
+            assert_int_equal(served, leaf->gpus);
+            const double got = alloc_served_perf(a, f, leaf->lo, leaf->hi);
+            if (memcmp(&got, &perf, sizeof got) != 0)
+                fail_msg("leaf %zu: served perf %a, the plain sum %a", l, got, perf);
+            covered += (size_t)served;
+            at = leaf->hi;
+        }
+        assert_int_equal(at, gr->served_hi);
+        for (size_t i = gr->served_hi; i < gr->hi; i++) {
+            assert_true(i >= gr->online_hi || f->state[i] != FLEET_HEALTHY);
+            assert_int_equal(f->allocation[i], -1);
+        }
     }
-    size_t healthy = 0, assigned = 0;
-    for (size_t g = 0; g < count_groups(a); g++)
-        healthy += alloc_groups(a, NULL)[g].healthy_hi - alloc_groups(a, NULL)[g].lo;
-    for (size_t i = 0; i < w->fleet->n; i++) {
-        assigned += w->fleet->allocation[i] >= 0;
-        if (w->fleet->allocation[i] < 0 && alloc_leaf_of(a, w->fleet, i) != -1)
+    for (size_t i = 0; i < f->n; i++) {
+        assigned += f->allocation[i] >= 0 && f->state[i] == FLEET_HEALTHY;
+        if (f->allocation[i] < 0 && alloc_leaf_of(a, f, i) != -1)
             fail_msg("GPU %zu serves no leaf, but alloc_leaf_of says %d", i,
-                     alloc_leaf_of(a, w->fleet, i));
+                     alloc_leaf_of(a, f, i));
     }
     assert_int_equal(covered, healthy);
     assert_int_equal(assigned, healthy);
@@ -194,9 +227,9 @@ static void test_any_type_crosses_types(void **state)
     free_world(&w);
 }
 
-/* Failed and maintenance GPUs go to their group's tail with their perf
- * (not in order: the partition swaps);
- * a contract larger than the pool gets the whole nodes that are left. */
+/* Failed and maintenance GPUs stay where they are, with their perf, and
+ * serve no leaf; a contract larger than the pool gets the whole nodes that
+ * are left. */
 static void test_unhealthy_and_under_delivery(void **state)
 {
     (void)state;
@@ -220,16 +253,17 @@ static void test_unhealthy_and_under_delivery(void **state)
     assert_int_equal(alloc_datacenter_counts(a).failed[DC_PLANO], 2);
     assert_int_equal(alloc_datacenter_counts(a).maintenance[DC_PLANO], 1);
     assert_int_equal(alloc_table(a)->delivered[C_CW_GOOGLE], 4088);   /* whole nodes */
-    /* the tail holds the three, each with its own perf (in some order) */
-    int seen[3] = {0};
-    for (size_t i = 4093; i < 4096; i++) {
-        assert_int_equal(w.fleet->allocation[i], -1);
-        for (size_t k = 0; k < 3; k++)
-            if (w.fleet->state[i] == states[k] && w.fleet->perf[i] == 0.25f + (float)k / 16)
-                seen[k]++;
+    /* the three stay where they are, with their state and perf: inside
+     * the leaves' ranges, serving none, and the last one past them */
+    for (size_t k = 0; k < 3; k++) {
+        assert_int_equal(w.fleet->state[bad[k]], states[k]);
+        assert_true(w.fleet->perf[bad[k]] == 0.25f + (float)k / 16);
+        assert_int_equal(alloc_leaf_of(a, w.fleet, bad[k]), -1);
+        assert_int_equal(alloc_served(a, bad[k]), 0);
     }
-    assert_int_equal(seen[0] + seen[1] + seen[2], 3);
-    assert_true(seen[0] == 1 && seen[1] == 1 && seen[2] == 1);
+    assert_true(w.fleet->allocation[17] >= 0 && w.fleet->allocation[2000] >= 0);
+    assert_int_equal(w.fleet->allocation[4095], -1);
+    assert_int_equal(alloc_groups(a, NULL)[0].served_hi, 4095);
     double after = 0;
     for (size_t i = 0; i < 4096; i++)
         after += w.fleet->perf[i];
@@ -401,11 +435,9 @@ static void test_stragglers(void **state)
 
 
 /* Failures and repairs between 200 rebuilds, at random GPUs (a fixed
- * xorshift sequence): after every rebuild the layout is exact (each leaf's
- * range holds its index, everything else -1), every group's healthy GPUs
- * are its prefix, and every GPU keeps its own perf and remaining hazard
- * (the multiset of (state, perf, remaining hazard) is unchanged by the
- * partition). */
+ * xorshift sequence): after every rebuild the layout is exact
+ * (check_layout), and every GPU is still where it was installed, with its
+ * own perf and remaining hazard: a rebuild moves nothing. */
 static void test_rebuilds_under_failures(void **state)
 {
     (void)state;
@@ -429,15 +461,11 @@ static void test_rebuilds_under_failures(void **state)
         }
         assert_int_equal(alloc_rebuild(w.alloc, f), 0);
         check_layout(&w);
-        const alloc_group *groups = alloc_groups(w.alloc, NULL);
-        for (size_t g = 0; g < count_groups(w.alloc); g++) {
-            for (size_t i = groups[g].lo; i < groups[g].online_hi; i++)
-                assert_int_equal(f->state[i] == FLEET_HEALTHY, i < groups[g].healthy_hi);
-        }
         for (size_t i = 0; i < f->n; i++) {
-            const size_t tag = (size_t)fleet_remaining_hazard(f, i);   /* one range, clock 0 */
-            if (f->perf[i] != 1.0f - (float)(tag % 7) * 0.01f)
-                fail_msg("GPU at %zu (tag %zu) lost its perf", i, tag);
+            const double tag = fleet_remaining_hazard(f, i);   /* one range, clock 0 */
+            if (tag != (double)i || f->perf[i] != 1.0f - (float)(i % 7) * 0.01f)
+                fail_msg("GPU at %zu holds tag %g, perf %g: it moved", i, tag,
+                         (double)f->perf[i]);
         }
     }
     free_world(&w);
@@ -482,10 +510,12 @@ static void check_same_layout(const world *inc, const world *full, int round)
     const alloc_group *ga = alloc_groups(inc->alloc, &n_groups);
     const alloc_group *gb = alloc_groups(full->alloc, NULL);
     for (size_t g = 0; g < n_groups; g++)
-        if (ga[g].online_hi != gb[g].online_hi || ga[g].healthy_hi != gb[g].healthy_hi)
-            fail_msg("round %d, group %zu: incremental online %zu healthy %zu, full %zu %zu",
-                     round, g, ga[g].online_hi, ga[g].healthy_hi, gb[g].online_hi,
-                     gb[g].healthy_hi);
+        if (ga[g].online_hi != gb[g].online_hi || ga[g].served_hi != gb[g].served_hi ||
+            ga[g].healthy != gb[g].healthy)
+            fail_msg("round %d, group %zu: incremental online %zu served %zu healthy %lld, full "
+                     "%zu %zu %lld", round, g, ga[g].online_hi, ga[g].served_hi,
+                     (long long)ga[g].healthy, gb[g].online_hi, gb[g].served_hi,
+                     (long long)gb[g].healthy);
     const alloc_dc_counts ca = alloc_datacenter_counts(inc->alloc);
     const alloc_dc_counts cb = alloc_datacenter_counts(full->alloc);
     for (size_t d = 0; d < inc->spec->n_datacenters; d++) {
@@ -503,14 +533,14 @@ static void check_same_layout(const world *inc, const world *full, int round)
 }
 
 /* The incremental rebuild (only groups with a block marked in
- * state_changed are repartitioned, and the scans skip unmarked blocks)
+ * state_changed are recounted, and only their marked blocks are read)
  * against a full one: two worlds get the same random history of
  * take-downs, repairs and returns, and the GB200 phase comes online
  * midway; one is rebuilt as it is, the other after marking every block
- * changed, which makes the partition read every GPU. Rounds change
+ * changed, which makes the recount read every GPU. Rounds change
  * nothing, or GPUs at random, or a run of up to 150 consecutive GPUs
  * (within a block or across blocks and groups), or GPUs of a group's
- * unhealthy tail and the blocks around its healthy end. After every
+ * tail and the blocks around its last served GPU. After every
  * rebuild both have the same per-GPU facts, layout and counts, and the
  * incremental one's layout is exact. */
 static void test_incremental_rebuild_matches_full(void **state)
@@ -545,11 +575,11 @@ static void test_incremental_rebuild_matches_full(void **state)
                 continue;
             }
             size_t i = (size_t)(r % n);
-            if (mode == 3 && groups[g].online_hi > groups[g].healthy_hi)   /* the tail */
-                i = groups[g].healthy_hi + (size_t)(r % (groups[g].online_hi - groups[g].healthy_hi));
-            else if (mode == 4)         /* around the healthy end */
-                i = groups[g].healthy_hi + (size_t)(r % 129) >= 64 + groups[g].lo
-                        ? groups[g].healthy_hi + (size_t)(r % 129) - 64
+            if (mode == 3 && groups[g].online_hi > groups[g].served_hi)   /* the tail */
+                i = groups[g].served_hi + (size_t)(r % (groups[g].online_hi - groups[g].served_hi));
+            else if (mode == 4)         /* around the last served GPU */
+                i = groups[g].served_hi + (size_t)(r % 129) >= 64 + groups[g].lo
+                        ? groups[g].served_hi + (size_t)(r % 129) - 64
                         : groups[g].lo;
             if (i >= n)
                 i = n - 1;
@@ -561,11 +591,6 @@ static void test_incremental_rebuild_matches_full(void **state)
             assert_int_equal(alloc_rebuild(both[w]->alloc, both[w]->fleet), 0);
         check_same_layout(&inc, &full, round);
         check_layout(&inc);
-        for (size_t k = 0; k < count_groups(inc.alloc); k++) {
-            const alloc_group *gr = &alloc_groups(inc.alloc, NULL)[k];
-            for (size_t i = gr->lo; i < gr->online_hi; i++)
-                assert_int_equal(inc.fleet->state[i] == FLEET_HEALTHY, i < gr->healthy_hi);
-        }
     }
     free_world(&inc);
     free_world(&full);

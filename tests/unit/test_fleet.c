@@ -2,11 +2,11 @@
  * Unit tests for fleet: the defaults and 64-byte alignment of a new fleet,
  * the tick kernel's per-GPU known answers (healthy, failed, maintenance),
  * its sums against a scalar double reference and their exact integer
- * arithmetic (which is what makes every vector width agree), the perf sums
- * against a plain sum through sets and swaps, bit-identical repeats,
+ * arithmetic (which is what makes every vector width agree), bit-identical
+ * repeats, the slowest healthy perf, bringing a run of GPUs up at once,
  * failures by remaining hazard against closed forms, and the range clocks
- * against a per-GPU remaining hazard through ticks, loads, moves, drains
- * and renewals.
+ * against a per-GPU remaining hazard through ticks, loads, range changes,
+ * drains and renewals.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,14 +100,11 @@ static void test_kernel_per_gpu_known_answers(void **unused)
         int down = f->state[i] != FLEET_HEALTHY;
         assert_float_equal(f->util[i], down ? 0.0f : 0.637f, 1e-7f);
     }
-    /* 32 healthy GPUs; the straggler's perf does not enter the pass: it
-     * counts in the perf sum, 36 + 0.71 over all 37 GPUs. */
+    /* 32 healthy GPUs; the straggler's perf does not enter the pass (the
+     * market sums perf per allocation: alloc_served_perf) */
     assert_close(sums.healthy, 32.0, 0.0);
     assert_close(sums.busy, 32 * 0.637, 1e-5);
     assert_close(sums.power_w, 32 * 479.392, 1e-3);
-    assert_close(fleet_sum_perf(f, 0, 37), 36.71, 1e-6);
-    assert_close(fleet_sum_perf(f, 12, 37), 25.0, 0.0);
-    assert_close(fleet_sum_perf(f, 4, 4), 0.0, 0.0);
     fleet_destroy(f);
 }
 
@@ -169,14 +166,6 @@ static fleet_sums scalar_reference(const fleet *f, size_t lo, size_t hi, double 
     return s;
 }
 
-/* The sum of perf over [lo, hi) in index order, in double. */
-static double plain_perf_sum(const fleet *f, size_t lo, size_t hi)
-{
-    double sum = 0.0;
-    for (size_t i = lo; i < hi; i++)
-        sum += (double)f->perf[i];
-    return sum;
-}
 
 /* The kernel's sums as fleet.c defines them: the healthy GPUs counted
  * exactly, busy and power the count times the range's per-GPU values. */
@@ -250,10 +239,6 @@ static void test_kernel_long_range_accuracy(void **unused)
     fleet_sums want = scalar_reference(f, 0, f->n, LOAD, IDLE_W, TDP_W);
     assert_close(got.healthy, want.healthy, 0.0);
     assert_close(got.power_w, want.power_w, 1e-7 * want.power_w);
-    double perf = 0.0;
-    for (size_t i = 0; i < f->n; i++)
-        perf += f->perf[i];
-    assert_close(fleet_sum_perf(f, 0, f->n), perf, 1e-7 * perf);
     fleet_destroy(f);
 }
 
@@ -279,53 +264,6 @@ static void test_kernel_exact_lane_arithmetic(void **unused)
         assert_bits_equal(got.power_w, want.power_w);
         assert_bits_equal(got.new_failures, 0.0);
     }
-    fleet_destroy(f);
-}
-
-/* fleet_sum_perf is exact for perf in [1/8, 1] (fleet.c): bit-identical to
- * the plain sum in index order over every range, after sets and after
- * swaps; fleet_swap moves state, perf and remaining hazard and leaves the
- * slot's util and allocation. */
-static void test_perf_sums_through_sets_and_swaps(void **unused)
-{
-    (void)unused;
-    fleet *f = random_fleet(10007, 0x5ca1ab1eULL);   /* stragglers at 0.55..0.95 */
-    for (size_t r = 0; r < RANGE_COUNT; r++) {
-        const size_t lo = range_bounds[r], hi = range_bounds[r + 1];
-        assert_bits_equal(fleet_sum_perf(f, lo, hi), plain_perf_sum(f, lo, hi));
-    }
-    assert_bits_equal(fleet_sum_perf(f, 0, f->n), plain_perf_sum(f, 0, f->n));
-    assert_bits_equal(fleet_sum_perf(f, 700, 700), 0.0);
-    uint64_t seed = 0x51de5ULL;
-    for (int k = 0; k < 3000; k++) {                 /* a rebuild's worth of swaps, and more */
-        const size_t i = next_random(&seed) % f->n, j = next_random(&seed) % f->n;
-        fleet_swap(f, i, j);
-        if (k % 10 == 0)
-            fleet_set_perf(f, next_random(&seed) % f->n,
-                           0.125f + (float)(next_random(&seed) % 7000) / 8000.0f);
-    }
-    for (size_t r = 0; r < RANGE_COUNT; r++) {
-        const size_t lo = range_bounds[r], hi = range_bounds[r + 1];
-        assert_bits_equal(fleet_sum_perf(f, lo, hi), plain_perf_sum(f, lo, hi));
-    }
-    assert_bits_equal(fleet_sum_perf(f, 3, f->n - 1), plain_perf_sum(f, 3, f->n - 1));
-
-    fleet *g = small_fleet();                        /* 2 failed, 11 at perf 0.71 */
-    fleet_set_remaining(g, 2, 0.5);                  /* GPU 2 is failed: kept as is */
-    g->util[2] = 0.25f;
-    g->allocation[2] = 7;
-    fleet_swap(g, 2, 11);
-    assert_int_equal(g->state[11], FLEET_FAILED);
-    assert_int_equal(g->state[2], FLEET_HEALTHY);
-    assert_float_equal(g->perf[2], 0.71f, 0.0f);
-    assert_float_equal(g->perf[11], 1.0f, 0.0f);
-    assert_close(fleet_remaining_hazard(g, 11), 0.5, 0.0);
-    assert_true(isinf(fleet_remaining_hazard(g, 2)));
-    assert_float_equal(g->util[2], 0.25f, 0.0f);     /* the slot's, not the GPU's */
-    assert_int_equal(g->allocation[2], 7);
-    assert_close(fleet_sum_perf(g, 0, 3), 2.71, 1e-7);
-    assert_close(fleet_sum_perf(g, 3, 37), 34.0, 0.0);
-    fleet_destroy(g);
     fleet_destroy(f);
 }
 
@@ -417,6 +355,8 @@ static void test_kernel_failure_by_accumulated_hazard(void **unused)
     fleet_destroy(f);
 }
 
+/* The slowest healthy GPU: a GPU that is down holds no gang, whatever its
+ * perf. */
 static void test_min_perf(void **unused)
 {
     (void)unused;
@@ -425,9 +365,60 @@ static void test_min_perf(void **unused)
     assert_float_equal(fleet_min_perf(f, 12, 37), 1.0f, 0.0f);
     assert_float_equal(fleet_min_perf(f, 11, 12), 0.71f, 0.0f);
     assert_float_equal(fleet_min_perf(f, 5, 5), 1.0f, 0.0f);
-    fleet_set_perf(f, 36, 0.5f);
-    assert_float_equal(fleet_min_perf(f, 0, 37), 0.5f, 0.0f);
+    fleet_set_perf(f, 36, 0.5f);                    /* failed */
+    fleet_set_perf(f, 5, 0.4f);                     /* in maintenance */
+    assert_float_equal(fleet_min_perf(f, 0, 37), 0.71f, 0.0f);
+    assert_float_equal(fleet_min_perf(f, 36, 37), 1.0f, 0.0f);
+    fleet_bring_up(f, 5);
+    assert_float_equal(fleet_min_perf(f, 0, 37), 0.4f, 0.0f);
+    fleet_set_perf(f, 30, 0.3f);                    /* healthy */
+    assert_float_equal(fleet_min_perf(f, 0, 37), 0.3f, 0.0f);
     fleet_destroy(f);
+}
+
+/* fleet_bring_up_range brings a run of down GPUs back exactly as
+ * fleet_bring_up does one by one, across clock ranges: the same states,
+ * thresholds and marks. */
+static void test_bring_up_range_matches_one_by_one(void **unused)
+{
+    (void)unused;
+    fleet *a = fleet_create(300), *b = fleet_create(300);
+    double before[300];
+    assert_true(a && b);
+    const size_t bounds[] = {64, 100, 101, 250};
+    fleet *both[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        fleet *f = both[k];
+        assert_int_equal(fleet_set_ranges(f, bounds, 4), 0);
+        for (size_t i = 0; i < f->n; i++)
+            fleet_renew(f, i, 1.0 + (double)i / 7.0);
+        /* the clocks move apart: each range at its own hazard */
+        for (size_t r = 0; r <= 4; r++) {
+            const size_t lo = r == 0 ? 0 : bounds[r - 1], hi = r == 4 ? f->n : bounds[r];
+            fleet_sums s = {0};
+            fleet_tick_range(f, lo, hi, &(fleet_pass){0.5f, IDLE_W, TDP_W, 1, 0.01f * (float)r},
+                             &s);
+        }
+        if (k == 0)
+            for (size_t i = 0; i < f->n; i++)
+                before[i] = fleet_remaining_hazard(f, i);
+        assert_int_equal(fleet_take_down_range(f, 60, 270, FLEET_MAINTENANCE), 210);
+        fleet_clear_changed(f);
+    }
+    fleet_bring_up_range(a, 60, 270);
+    for (size_t i = 60; i < 270; i++)
+        fleet_bring_up(b, i);
+    for (size_t i = 0; i < a->n; i++) {
+        assert_int_equal(a->state[i], FLEET_HEALTHY);
+        assert_int_equal(a->state[i], b->state[i]);
+        assert_bits_equal(a->threshold[i], b->threshold[i]);
+        assert_close(fleet_remaining_hazard(a, i), before[i], 1e-12);   /* frozen while down */
+    }
+    for (size_t k = 0; k < a->n / FLEET_BLOCK_GPUS + 1; k++)
+        assert_int_equal(a->state_changed[k], b->state_changed[k]);
+    assert_int_equal(a->state_changed[0], 1);         /* GPUs 60..63 */
+    fleet_destroy(a);
+    fleet_destroy(b);
 }
 
 /* Runs `passes` kernel passes over every GPU, the hazard per pass given by
@@ -574,15 +565,6 @@ static void check_changed_marks(fleet *f, reference *ref, uint32_t tick)
     memcpy(ref->seen, f->state, CLOCK_GPUS);
 }
 
-static void ref_swap(reference *ref, size_t i, size_t j)
-{
-    const double l = ref->left[i];
-    ref->left[i] = ref->left[j];
-    ref->left[j] = l;
-    const uint8_t s = ref->state[i];
-    ref->state[i] = ref->state[j];
-    ref->state[j] = s;
-}
 
 /* Random ranges: 1 to 40 boundaries anywhere in [0, n], sorted. */
 static size_t random_bounds(uint64_t *seed, size_t *bounds)
@@ -601,7 +583,7 @@ static size_t random_bounds(uint64_t *seed, size_t *bounds)
 
 /* A random history of 2,000 ticks over 9,000 GPUs: every tick each range
  * at its own load (hazard 1e-3 x (1 + 1.5 load)); every 25 ticks new
- * ranges (fleet_set_ranges); every tick 20 random swaps, a drain or two
+ * ranges (fleet_set_ranges); every tick a drain or two
  * (fleet_take_down, fleet_bring_up later), a node of 8 drained at once
  * (fleet_take_down_range, which may cross ranges) and renewals of the failed GPUs
  * after a random delay. The clock form and the reference must fail the same
@@ -670,15 +652,6 @@ static void test_clock_matches_per_gpu_decrement(void **unused)
         if (tick % 25 == 1) {
             n_bounds = random_bounds(&seed, bounds);
             assert_int_equal(fleet_set_ranges(f, bounds, n_bounds), 0);
-        }
-        check_changed_marks(f, ref, tick);
-        for (int k = 0; k < 20; k++) {
-            const size_t i = next_random(&seed) % CLOCK_GPUS, j = next_random(&seed) % CLOCK_GPUS;
-            fleet_swap(f, i, j);
-            ref_swap(ref, i, j);
-            const uint32_t d = down_until[i];
-            down_until[i] = down_until[j];
-            down_until[j] = d;
         }
         check_changed_marks(f, ref, tick);
         for (int k = 0; k < 2; k++) {                 /* drains: the hazard freezes */
@@ -779,11 +752,11 @@ int main(void)
         cmocka_unit_test(test_kernel_matches_scalar_reference),
         cmocka_unit_test(test_kernel_long_range_accuracy),
         cmocka_unit_test(test_kernel_exact_lane_arithmetic),
-        cmocka_unit_test(test_perf_sums_through_sets_and_swaps),
         cmocka_unit_test(test_kernel_repeat_is_bit_identical),
         cmocka_unit_test(test_kernel_throttle_scales_power),
         cmocka_unit_test(test_kernel_failure_by_accumulated_hazard),
         cmocka_unit_test(test_min_perf),
+        cmocka_unit_test(test_bring_up_range_matches_one_by_one),
         cmocka_unit_test(test_failures_are_poisson_at_constant_load),
         cmocka_unit_test(test_hazard_matches_direct_exponential),
         cmocka_unit_test(test_failures_follow_load_dependent_hazard),
