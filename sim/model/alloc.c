@@ -34,6 +34,8 @@
 #include "../engine/rng.h"
 #include "../util/grow.h"
 
+/* Marked blocks whose lines a recount fetches ahead (refresh_groups). */
+#define RECOUNT_AHEAD 4
 /* What a->seen holds for a GPU never installed: no fleet state. */
 #define SEEN_NONE 0xff
 _Static_assert(FLEET_BLOCK_GPUS == 64, "a block's served GPUs are one uint64_t");
@@ -41,6 +43,7 @@ _Static_assert(FLEET_BLOCK_GPUS == 64, "a block's served GPUs are one uint64_t")
 /* A range of fleet positions [lo, hi). */
 typedef struct alloc_span {
     size_t lo, hi;
+    int64_t gpus;         /* a leaf's: the served GPUs it held */
 } alloc_span;
 
 struct alloc {
@@ -112,6 +115,8 @@ struct alloc {
     size_t *group_leaf_lo;          /* n_groups + 1: group g's leaves of the last rebuild
                                        are [lo[g], lo[g + 1]) */
     size_t *group_leaf_lo_next;     /* the same, being made by a rebuild */
+    uint8_t *group_recounted;       /* n_groups + 1: 1 when this rebuild recounted the group
+                                       (its served GPUs may have changed) */
     alloc_span *tail_written;       /* n_groups + 1: the unhealthy tail the last rebuild
                                        set to -1 */
     int *sorted_phases;             /* phases in fleet order */
@@ -189,10 +194,12 @@ static capsim_status lay_out(alloc *a)
     a->group_failed = calloc(a->n_groups + 1, sizeof *a->group_failed);
     a->group_maintenance = calloc(a->n_groups + 1, sizeof *a->group_maintenance);
     a->tail_written = calloc(a->n_groups + 1, sizeof *a->tail_written);
+    a->group_recounted = calloc(a->n_groups + 1, sizeof *a->group_recounted);
     a->group_leaf_lo = calloc(a->n_groups + 1, sizeof *a->group_leaf_lo);
     a->group_leaf_lo_next = calloc(a->n_groups + 1, sizeof *a->group_leaf_lo_next);
     if (!a->groups || !a->group_first_phase || !a->group_cursor || !a->group_failed ||
-        !a->group_maintenance || !a->tail_written || !a->group_leaf_lo || !a->group_leaf_lo_next)
+        !a->group_maintenance || !a->tail_written || !a->group_leaf_lo || !a->group_leaf_lo_next ||
+        !a->group_recounted)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
     size_t g = 0, at = 0;
     for (size_t i = 0; i < s->n_phases; i++) {
@@ -368,7 +375,7 @@ void alloc_destroy(alloc *a)
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
         a->group_cursor, a->sorted_phases, a->group_first_phase, a->gpu_order,
         a->group_failed, a->group_maintenance, a->leaf_written, a->tail_written, a->seen,
-        a->served, a->served_tree, a->slow, a->deficit_tree,
+        a->served, a->served_tree, a->slow, a->deficit_tree, a->group_recounted,
         a->leaf_written_next, a->group_leaf_lo, a->group_leaf_lo_next,
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
@@ -631,14 +638,27 @@ static capsim_status refresh_groups(alloc *a, fleet *f)
         const size_t old_online_hi = gr->online_hi;
         gr->online_hi = online_end(a, g);
         assert(gr->online_hi >= old_online_hi && "GPUs only come online");
-        if (gr->online_hi != old_online_hi || range_changed(f, gr->lo, old_online_hi)) {
+        a->group_recounted[g] = gr->online_hi != old_online_hi ||
+                                range_changed(f, gr->lo, old_online_hi);
+        if (a->group_recounted[g]) {
             /* the marked blocks of what was installed, then what is new */
             const size_t end = old_online_hi > gr->lo ? (old_online_hi - 1) / FLEET_BLOCK_GPUS + 1
                                                       : 0;
-            for (size_t b = gr->lo / FLEET_BLOCK_GPUS; b < end; b++) {
-                b = first_nonzero(f->state_changed, b, end);
-                if (b >= end)
+            /* the marked blocks lie anywhere in the group, and their seen
+             * bytes are seldom cached: each block's lines are fetched a few
+             * blocks ahead of its recount */
+            size_t ahead[RECOUNT_AHEAD], n_ahead = 0, next = gr->lo / FLEET_BLOCK_GPUS;
+            for (;;) {
+                while (n_ahead < RECOUNT_AHEAD &&
+                       (next = first_nonzero(f->state_changed, next, end)) < end) {
+                    __builtin_prefetch(a->seen + next * FLEET_BLOCK_GPUS, 1);
+                    __builtin_prefetch(f->state + next * FLEET_BLOCK_GPUS);
+                    ahead[n_ahead++] = next++;
+                }
+                if (n_ahead == 0)
                     break;
+                const size_t b = ahead[0];
+                memmove(ahead, ahead + 1, --n_ahead * sizeof *ahead);
                 const size_t lo = b * FLEET_BLOCK_GPUS > gr->lo ? b * FLEET_BLOCK_GPUS : gr->lo;
                 const size_t hi = (b + 1) * FLEET_BLOCK_GPUS < old_online_hi
                                       ? (b + 1) * FLEET_BLOCK_GPUS
@@ -1013,13 +1033,19 @@ static capsim_status place_leaves(alloc *a, fleet *f)
         int64_t served = 0;   /* served GPUs of the group before this leaf's end */
         for (; j < a->n_leaves && a->leaves[j].group == (int)g; j++) {
             alloc_leaf *l = &a->leaves[j];
+            const size_t k = j - first;   /* its position in the group */
+            const alloc_span was =
+                k < was_n ? a->leaf_written[was_lo + k] : (alloc_span){0, 0, 0};
             served += l->gpus;
             l->lo = at;
-            l->hi = at = alloc_served_select(a, g, served - 1) + 1;
-            const size_t k = j - first;   /* its position in the group */
-            const alloc_span was = k < was_n ? a->leaf_written[was_lo + k] : (alloc_span){0, 0};
+            /* the same start and GPUs over the same served GPUs: the same end */
+            if (!a->group_recounted[g] && k < was_n && was.lo == l->lo && was.gpus == l->gpus)
+                l->hi = was.hi;
+            else
+                l->hi = alloc_served_select(a, g, served - 1) + 1;
+            at = l->hi;
             write_range(f->allocation, l->lo, l->hi, was, (int32_t)k);
-            a->leaf_written_next[j] = (alloc_span){l->lo, l->hi};
+            a->leaf_written_next[j] = (alloc_span){l->lo, l->hi, l->gpus};
             add_segment(a, l->lo, l->hi, (int)j, gr);
             a->dc_allocated[gr->datacenter] += l->allocated ? l->gpus : 0;
             a->provider_capacity_h100[l->user] += (double)l->gpus * s->gpus[gr->gpu].infer_speed;
@@ -1028,7 +1054,7 @@ static capsim_status place_leaves(alloc *a, fleet *f)
         add_segment(a, gr->served_hi, gr->online_hi, -1, gr);
         /* GPUs past online_hi were never installed and hold -1 since fleet_create */
         write_range(f->allocation, gr->served_hi, gr->online_hi, a->tail_written[g], -1);
-        a->tail_written[g] = (alloc_span){gr->served_hi, gr->online_hi};
+        a->tail_written[g] = (alloc_span){gr->served_hi, gr->online_hi, 0};
     }
     a->group_leaf_lo_next[a->n_groups] = j;
     /* this rebuild's spans and group bounds become the last rebuild's */
