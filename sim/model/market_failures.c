@@ -44,7 +44,15 @@
  * (MAINTENANCE) instead of failing them, counts in planned_drains, and
  * interrupts no job: the jobs on the drained GPUs move off at the next
  * rebuild with their work (a capacity drop, jobs.h), as announced
- * maintenance lets them.
+ * maintenance lets them. Node and rack modes roll (roll_drain): the same
+ * accumulated rate, but each unit due is the next one after the last in
+ * the DC's fleet order (roll_at), not a random one, and the units of one
+ * tick go down and come back as one batch. So every unit is drained once
+ * per 1 / rate, the drains of a tick are side by side in memory, and a
+ * tick's drains cost one repair event per group they touch. (Until
+ * 2026-12 they were Poisson picks of random nodes, one repair event each:
+ * 726,000 random take-downs and repairs in the default scenario's two
+ * years to 2026, the largest part of what failures cost its run.)
  *
  * Training. A failed GPU in a leaf of a tenant with training workloads is at
  * an offset of the tenant's served GPUs in that group (its leaves in leaf
@@ -115,7 +123,11 @@ struct failures_state {
     double *r0, *r1;              /* per GPU type: GPU-scope rate sums, per second */
     gsl_rng **gpu_rng;            /* per DC (cap_datacenters): thresholds, mode choice */
     gsl_rng **mode_rng;           /* per (mode, DC): repairs, unit draws */
-    double *unit_h, *unit_e;      /* per (mode, DC): accumulated hazard and threshold */
+    double *unit_h, *unit_e;      /* per (mode, DC): accumulated hazard and threshold (a
+                                     rolling drain: units due so far, and the next one) */
+    int64_t *roll_at;             /* per (planned node or rack mode, DC): where the rolling
+                                     drain goes on, an offset among the DC's online GPUs
+                                     of the mode's types */
     jobdist **repair_dist;        /* per mode */
 
     repair *repairs;
@@ -192,10 +204,11 @@ static int applies(const spec_failure *f, int gpu)
  * N_AT_CREATE allocated by failures__create, then the three grown later
  * (repairs at failures, leaf offsets and range bounds at rebuilds), which
  * start NULL. */
-enum { N_AT_CREATE = 22, N_OWNED = 25 };
+enum { N_AT_CREATE = 23, N_OWNED = 26 };
 static void owned_arrays(failures_state *fs, void *out[N_OWNED])
 {
     void *all[N_OWNED] = {fs->r0, fs->r1, fs->gpu_rng, fs->mode_rng, fs->unit_h, fs->unit_e,
+                          fs->roll_at,
                           fs->repair_dist, fs->group_touched, fs->running,
                           fs->online_by, fs->batch, fs->dc_clock, fs->full_draw_w, fs->curtailed,
                           fs->gang, fs->gpu_failures, fs->node_failures, fs->site_failures,
@@ -222,6 +235,7 @@ capsim_status failures__create(market *m)
     fs->mode_rng = calloc((nm + 1) * ndc, sizeof *fs->mode_rng);
     fs->unit_h = calloc((nm + 1) * ndc, sizeof *fs->unit_h);
     fs->unit_e = calloc((nm + 1) * ndc, sizeof *fs->unit_e);
+    fs->roll_at = calloc((nm + 1) * ndc, sizeof *fs->roll_at);
     fs->mode_online = calloc((nm + 1) * ndc, sizeof *fs->mode_online);
     fs->repair_dist = calloc(nm + 1, sizeof *fs->repair_dist);
     fs->group_touched = malloc(n_groups + 1);
@@ -833,6 +847,64 @@ static int unit_failure(market *m, size_t k, size_t dc, int64_t online, int64_t 
     return CAPSIM_OK;
 }
 
+/* ---- planned maintenance: the rolling drain ---- */
+
+/* Whether mode k drains by rolling: planned, and of nodes or racks. */
+static int rolls(const spec_failure *f)
+{
+    return f->planned && (f->scope == SPEC_SCOPE_NODE || f->scope == SPEC_SCOPE_RACK);
+}
+
+/* Drains the next `units` units of planned mode k in DC dc at t: the GPUs
+ * from the roll's offset on, among the DC's online GPUs of the mode's types
+ * in fleet order, wrapping at the end (at most each once a tick). Each run
+ * within one group is one batch: one repair time, one repair event, back
+ * together. */
+static int roll_drain(market *m, size_t k, size_t dc, int64_t online, int64_t units, int64_t t)
+{
+    const spec_failure *f = &m->spec->failures[k];
+    failures_state *fs = m->fail;
+    const size_t c = mode_cell(m, k, dc);
+    size_t n_groups;
+    const alloc_group *groups = alloc_groups(m->alloc, &n_groups);
+    const int64_t per_unit = spec_failure_scope_gpus(f->scope);
+    int64_t left = units > online / per_unit ? online : units * per_unit;
+    while (left > 0) {
+        if (fs->roll_at[c] >= online)
+            fs->roll_at[c] = 0;   /* the roll starts over */
+        int64_t off = fs->roll_at[c];
+        size_t g = 0;
+        for (; g < n_groups; g++) {
+            const alloc_group *gr = &groups[g];
+            if (gr->datacenter != (int)dc || !applies(f, gr->gpu))
+                continue;
+            if (off < (int64_t)(gr->online_hi - gr->lo))
+                break;
+            off -= (int64_t)(gr->online_hi - gr->lo);
+        }
+        assert(g < n_groups && "the offset lies in the DC's online GPUs");
+        const alloc_group *gr = &groups[g];
+        const int64_t room = (int64_t)(gr->online_hi - gr->lo) - off;
+        const int64_t take = left < room ? left : room;
+        const size_t lo = gr->lo + (size_t)off, hi = lo + (size_t)take;
+        int ok;
+        const double hours = draw_repair_h(m, k, dc, &ok);
+        const int idx = ok ? new_repair(m, (int)g, lo, hi, SIZE_MAX) : -1;
+        if (idx < 0)
+            return capsim_fail(CAPSIM_ERR_NO_MEMORY);
+        take_down(m, idx, FLEET_MAINTENANCE);
+        fs->group_touched[g] = 1;
+        const capsim_status st = schedule_repair(m, idx, hours, t);
+        if (st != CAPSIM_OK)
+            return st;
+        fs->roll_at[c] += take;
+        left -= take;
+    }
+    fs->planned_drains[dc] += units;
+    market__allocation_changed(m);
+    return CAPSIM_OK;
+}
+
 int failures__tick(market *m, int64_t t, double dt_s)
 {
     const spec *s = m->spec;
@@ -866,6 +938,19 @@ int failures__tick(market *m, int64_t t, double dt_s)
             const int64_t unit = spec_failure_scope_gpus(f->scope);
             const double units = unit > 0 ? (double)online / (double)unit : 1.0;
             const size_t c = mode_cell(m, k, d);
+            if (rolls(f)) {   /* units due at the mode's rate, one after another */
+                if (fs->unit_e[c] == 0.0)
+                    fs->unit_e[c] = 1.0;
+                fs->unit_h[c] += f->rate_per_unit_s * units * dt_s;
+                if (fs->unit_h[c] < fs->unit_e[c])
+                    continue;
+                const double due = floor(fs->unit_h[c] - fs->unit_e[c]) + 1.0;
+                fs->unit_e[c] += due;
+                const int rc = roll_drain(m, k, d, online, (int64_t)due, t);
+                if (rc != 0)
+                    return rc;
+                continue;
+            }
             if (fs->unit_e[c] == 0.0) {
                 gsl_rng *r = mode_stream(m, k, d);
                 if (!r)

@@ -12,6 +12,8 @@
  *     tolerances; node failures leave the GPUs' age;
  *   - a curtailed datacenter throttles to the clock that meets its cap, never
  *     draws more, and delivers f^alpha of its throughput;
+ *   - planned maintenance rolls through the nodes in order, each once per
+ *     1 / rate, with the same number down on every row;
  *   - conservation on every row (installed = healthy + failed + maintenance,
  *     allocated <= healthy, delivered <= committed) with failures on.
  */
@@ -99,6 +101,97 @@ static spec_failure *add_failure(spec *s, const char *name, spec_failure_scope s
                         .hardware = 1};
     testlib_name(f->name, name);
     return f;
+}
+
+/* ---- planned maintenance: the rolling drain ---- */
+
+#define ROLL_GPUS 4000
+#define ROLL_NODES (ROLL_GPUS / 8)
+#define ROLL_TICKS 400
+
+typedef struct roll_watch {
+    uint8_t was[ROLL_GPUS];            /* each GPU's state at the last row */
+    int drains[ROLL_NODES];            /* times each node went into maintenance */
+    int first[ROLL_NODES];             /* the tick of its first drain (-1: none) */
+    int64_t maintenance[ROLL_TICKS];   /* per row */
+} roll_watch;
+
+static int watch_roll(const market *m, int64_t k, int64_t t, void *ctx)
+{
+    (void)t;
+    roll_watch *w = ctx;
+    const fleet *f = market_fleet(m);
+    for (size_t n = 0; n < ROLL_NODES; n++) {
+        const size_t i = 8 * n;
+        if (f->state[i] == FLEET_MAINTENANCE && w->was[i] != FLEET_MAINTENANCE) {
+            w->drains[n]++;
+            if (w->first[n] < 0)
+                w->first[n] = (int)k;
+        }
+    }
+    memcpy(w->was, f->state, ROLL_GPUS);
+    if (k < ROLL_TICKS)
+        w->maintenance[k] = market_dc_rows(m)[0].maintenance;
+    return 0;
+}
+
+/* Planned maintenance rolls through the fleet: a planned node mode of rate
+ * r per node and a fixed repair d drains the nodes one after another in
+ * fleet order, r x nodes an hour, each for d. 500 nodes at r = 1/100 h: 5
+ * a tick, so every node goes once each 100 hours (4 times in 400, in
+ * order). A batch drained in tick j is counted in the rows of ticks j + 1
+ * .. j + 7 (a row counts the states at its tick's rebuild, and the repair
+ * at j + 8 h comes before tick j + 8's), so once the first hours have
+ * passed every row has 7 batches down, 7 x 5 x 8 = 280 GPUs, give or take
+ * a node where the rate's sum rounds across a tick (a Poisson drain would
+ * scatter around that by sqrt(35) nodes). */
+static void test_planned_maintenance_rolls(void **unused)
+{
+    (void)unused;
+    spec *s = testlib_market_spec(1, ROLL_TICKS * HOUR, HOUR);
+    testlib_add_dc(s, "dc", 0, 0, ROLL_GPUS, 0);
+    testlib_add_workload(s, "w", 0, 0, 1000.0);
+    spec_failure *f = add_failure(s, "firmware", SPEC_SCOPE_NODE, 100.0, SPEC_DIST_FIXED, 8.0, 0.0);
+    f->planned = 1;
+    f->hardware = 0;
+    roll_watch *w = calloc(1, sizeof *w);
+    assert_non_null(w);
+    for (size_t n = 0; n < ROLL_NODES; n++)
+        w->first[n] = -1;
+    market *m = market_create(s);
+    assert_non_null(m);
+    engine *e = engine_create();
+    assert_non_null(e);
+    const market_observer obs = {watch_roll, NULL, w};
+    assert_int_equal(market_attach(m, e, &obs), 0);
+    assert_int_equal(engine_run(e, s->end - 1), ENGINE_FINISHED);
+    int total = 0;
+    for (size_t n = 0; n < ROLL_NODES; n++) {
+        total += w->drains[n];
+        if (w->drains[n] < 3 || w->drains[n] > 5)
+            fail_msg("node %zu drained %d times in 400 hours, not about 4", n, w->drains[n]);
+        if (n > 0 && w->first[n] < w->first[n - 1])
+            fail_msg("node %zu first drained at tick %d, before node %zu (tick %d)", n,
+                     w->first[n], n - 1, w->first[n - 1]);
+    }
+    assert_true(abs(total - 4 * ROLL_NODES) <= 10);
+    for (int k = 10; k < ROLL_TICKS; k++)
+        if (llabs(w->maintenance[k] - 280) > 8)
+            fail_msg("tick %d: %lld GPUs in maintenance, not 280 (one node either way)", k,
+                     (long long)w->maintenance[k]);
+    market_metric metrics[64];
+    const size_t got = market_end_metrics(m, ROLL_TICKS * HOUR, metrics, 64);
+    int found = 0;
+    for (size_t i = 0; i < got && i < 64; i++)
+        if (strcmp(metrics[i].name, "planned_drains.dc") == 0) {
+            found = 1;
+            assert_true(fabs(metrics[i].value - 5.0 * ROLL_TICKS) <= 5.0);
+        }
+    assert_true(found);
+    engine_destroy(e);
+    market_destroy(m);
+    spec_destroy(s);
+    free(w);
 }
 
 /* ---- alternating renewal ---- */
@@ -423,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_renewal_exponential_repairs),
         cmocka_unit_test(test_renewal_lognormal_repairs),
         cmocka_unit_test(test_failure_drains_its_node),
+        cmocka_unit_test(test_planned_maintenance_rolls),
         cmocka_unit_test(test_weibull_ageing_follows_its_cdf),
         cmocka_unit_test(test_weibull_fleet_aged_before_the_start),
         cmocka_unit_test(test_node_failures_keep_the_gpus_age),
