@@ -137,7 +137,9 @@ int fleet_set_ranges(fleet *f, const size_t *bounds, size_t n_bounds);
  * each FLEET_FAILED and writes its index into out, up to cap of them (the
  * rest stay FLEET_NEW_FAILURE for the next call, from out[cap - 1] + 1).
  * Returns how many it took: fewer than cap when none is left in [lo, hi).
- * O(hi - lo) bytes scanned (memchr). */
+ * Reads only the blocks state_changed marks, so the marks of the pass that
+ * found them must still be there (no fleet_clear_changed in between):
+ * O((hi - lo) / 64 + 64 x marked blocks). */
 size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t cap);
 /* The smallest perf over the healthy GPUs of [lo, hi) (1 when none): how
  * fast a synchronous gang on those GPUs advances. Exact in any order. */
