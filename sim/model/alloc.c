@@ -442,22 +442,6 @@ static size_t online_end(const alloc *a, size_t g)
     return end;
 }
 
-/* The first nonzero byte of bytes[i, hi), or hi: eight bytes at a time,
- * then one. Finds the first marked block in state_changed. */
-static size_t first_nonzero(const uint8_t *bytes, size_t i, size_t hi)
-{
-    while (i + 8 <= hi) {
-        uint64_t word;
-        memcpy(&word, bytes + i, sizeof word);
-        if (word != 0)
-            break;
-        i += 8;
-    }
-    while (i < hi && bytes[i] == 0)
-        i++;
-    return i;
-}
-
 /* Whether a state in [lo, hi) may have changed since the last
  * fleet_clear_changed: a block of it marked in state_changed. */
 static int range_changed(const fleet *f, size_t lo, size_t hi)
@@ -465,7 +449,7 @@ static int range_changed(const fleet *f, size_t lo, size_t hi)
     if (hi <= lo)
         return 0;
     const size_t end = (hi - 1) / FLEET_BLOCK_GPUS + 1;
-    return first_nonzero(f->state_changed, lo / FLEET_BLOCK_GPUS, end) < end;
+    return fleet_next_changed(f, lo / FLEET_BLOCK_GPUS, end) < end;
 }
 
 /* The bits [from, to) of a word (0 <= from <= to <= 64). */
@@ -650,7 +634,7 @@ static capsim_status refresh_groups(alloc *a, fleet *f)
             size_t ahead[RECOUNT_AHEAD], n_ahead = 0, next = gr->lo / FLEET_BLOCK_GPUS;
             for (;;) {
                 while (n_ahead < RECOUNT_AHEAD &&
-                       (next = first_nonzero(f->state_changed, next, end)) < end) {
+                       (next = fleet_next_changed(f, next, end)) < end) {
                     __builtin_prefetch(a->seen + next * FLEET_BLOCK_GPUS, 1);
                     __builtin_prefetch(f->state + next * FLEET_BLOCK_GPUS);
                     ahead[n_ahead++] = next++;

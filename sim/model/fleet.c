@@ -535,20 +535,19 @@ void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet
     sums->new_failures += (double)failed_count;
 }
 
-/* The first block of [b, end) marked in state_changed, or end: eight
- * marks at a time. */
-static size_t next_marked(const uint8_t *marks, size_t b, size_t end)
+size_t fleet_next_changed(const fleet *f, size_t block, size_t end)
 {
-    while (b + 8 <= end) {
+    const uint8_t *marks = f->state_changed;
+    while (block + 8 <= end) {   /* eight marks at a time */
         uint64_t word;
-        memcpy(&word, marks + b, sizeof word);
+        memcpy(&word, marks + block, sizeof word);
         if (word != 0)
             break;
-        b += 8;
+        block += 8;
     }
-    while (b < end && marks[b] == 0)
-        b++;
-    return b;
+    while (block < end && marks[block] == 0)
+        block++;
+    return block;
 }
 
 /* A new failure's block is always marked (the pass marks it, and a direct
@@ -563,7 +562,7 @@ size_t fleet_take_failures(fleet *f, size_t lo, size_t hi, size_t *out, size_t c
     const uint8_t *base = f->state;
     const size_t end = hi > lo ? (hi - 1) / FLEET_BLOCK_GPUS + 1 : 0;
     for (size_t i = lo; i < hi && found < cap;) {
-        const size_t b = next_marked(f->state_changed, i / FLEET_BLOCK_GPUS, end);
+        const size_t b = fleet_next_changed(f, i / FLEET_BLOCK_GPUS, end);
         if (b >= end)
             break;
         if (b * FLEET_BLOCK_GPUS > i)

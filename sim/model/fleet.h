@@ -168,6 +168,9 @@ void fleet_bring_up(fleet *f, size_t i);
  * range lookup per clock range crossed rather than one per GPU. */
 void fleet_bring_up_range(fleet *f, size_t lo, size_t hi);
 
+/* The first block of [block, end) that state_changed marks, or end (end
+ * at most n / 64 + 1): eight marks at a time. */
+size_t fleet_next_changed(const fleet *f, size_t block, size_t end);
 /* Clears state_changed: every block unchanged from now on. O(n / 64). */
 void fleet_clear_changed(fleet *f);
 

@@ -75,17 +75,23 @@ static int on_tick(const market *m, int64_t k, int64_t t, void *ctx)
     return 0;
 }
 
-static market *run(const spec *s, sums *out)
+/* Runs s to its end with obs watching every tick; the caller destroys the
+ * market. */
+static market *run_watched(const spec *s, market_observer obs)
 {
     market *m = market_create(s);
     assert_non_null(m);
     engine *e = engine_create();
     assert_non_null(e);
-    const market_observer obs = {on_tick, NULL, out};
     assert_int_equal(market_attach(m, e, &obs), 0);
     assert_int_equal(engine_run(e, s->end - 1), ENGINE_FINISHED);
     engine_destroy(e);
     return m;
+}
+
+static market *run(const spec *s, sums *out)
+{
+    return run_watched(s, (market_observer){on_tick, NULL, out});
 }
 
 static spec_failure *add_failure(spec *s, const char *name, spec_failure_scope scope,
@@ -158,13 +164,7 @@ static void test_planned_maintenance_rolls(void **unused)
     assert_non_null(w);
     for (size_t n = 0; n < ROLL_NODES; n++)
         w->first[n] = -1;
-    market *m = market_create(s);
-    assert_non_null(m);
-    engine *e = engine_create();
-    assert_non_null(e);
-    const market_observer obs = {watch_roll, NULL, w};
-    assert_int_equal(market_attach(m, e, &obs), 0);
-    assert_int_equal(engine_run(e, s->end - 1), ENGINE_FINISHED);
+    market *m = run_watched(s, (market_observer){watch_roll, NULL, w});
     int total = 0;
     for (size_t n = 0; n < ROLL_NODES; n++) {
         total += w->drains[n];
@@ -188,7 +188,6 @@ static void test_planned_maintenance_rolls(void **unused)
             assert_true(fabs(metrics[i].value - 5.0 * ROLL_TICKS) <= 5.0);
         }
     assert_true(found);
-    engine_destroy(e);
     market_destroy(m);
     spec_destroy(s);
     free(w);
