@@ -108,11 +108,6 @@ typedef struct repair {
     int next_free;
 } repair;
 
-/* What a failure hit, per training workload and group: offsets to interrupt. */
-typedef struct hit_range {
-    int64_t lo, hi;
-} hit_range;
-
 typedef struct gang_ctx {
     market *m;
     size_t workload;
