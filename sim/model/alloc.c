@@ -34,10 +34,6 @@
 #include "../engine/rng.h"
 #include "../util/grow.h"
 
-/* Marked blocks whose lines a recount fetches ahead (refresh_groups). */
-#define RECOUNT_AHEAD 4
-/* What a->seen holds for a GPU never installed: no fleet state. */
-#define SEEN_NONE 0xff
 _Static_assert(FLEET_BLOCK_GPUS == 64, "a block's served GPUs are one uint64_t");
 
 /* A range of fleet positions [lo, hi). */
@@ -93,10 +89,9 @@ struct alloc {
     size_t n_pool, cap_pool;
     int *pool;                      /* block indices of one provider's pool */
     size_t *group_cursor;           /* n_groups + 1 */
-    uint8_t *seen;                  /* per GPU: its state at the last rebuild, SEEN_NONE
-                                       before it was installed */
     uint64_t *served;               /* per 64-GPU block: bit j set when GPU 64 b + j was
                                        installed and healthy at the last rebuild */
+    uint64_t *drained;              /* per block: bit j set when it was in maintenance then */
     size_t n_blocks_tree;           /* blocks of 64 GPUs: n_gpus / 64 + 1 */
     int64_t *served_tree;           /* n_blocks_tree + 1: Fenwick tree of the served GPUs
                                        per block */
@@ -218,15 +213,14 @@ static capsim_status lay_out(alloc *a)
     a->group_first_phase[a->n_groups] = s->n_phases;
     a->n_gpus = at;
     const size_t blocks = at / FLEET_BLOCK_GPUS + 1;
-    a->seen = malloc(at + 1);
+    a->drained = calloc(blocks, sizeof *a->drained);
     a->served = calloc(blocks, sizeof *a->served);
     a->n_blocks_tree = blocks;
     a->served_tree = calloc(blocks + 1, sizeof *a->served_tree);
     a->slow = calloc(blocks, sizeof *a->slow);
     a->deficit_tree = calloc(blocks + 1, sizeof *a->deficit_tree);
-    if (!a->seen || !a->served || !a->served_tree || !a->slow || !a->deficit_tree)
+    if (!a->drained || !a->served || !a->served_tree || !a->slow || !a->deficit_tree)
         return capsim_fail(CAPSIM_ERR_NO_MEMORY);
-    memset(a->seen, SEEN_NONE, at + 1);
     return 0;
 }
 
@@ -374,7 +368,7 @@ void alloc_destroy(alloc *a)
         a->contract_leaves, a->hops, a->segments, a->blocks, a->dc_installed, a->dc_healthy, a->dc_failed,
         a->dc_maintenance, a->dc_allocated, a->provider_capacity_h100, a->pool,
         a->group_cursor, a->sorted_phases, a->group_first_phase, a->gpu_order,
-        a->group_failed, a->group_maintenance, a->leaf_written, a->tail_written, a->seen,
+        a->group_failed, a->group_maintenance, a->leaf_written, a->tail_written, a->drained,
         a->served, a->served_tree, a->slow, a->deficit_tree, a->group_recounted,
         a->leaf_written_next, a->group_leaf_lo, a->group_leaf_lo_next,
     };
@@ -510,94 +504,94 @@ static int64_t served_before(const alloc *a, size_t i)
            bit_count(a->served[w] & bit_span(0, (unsigned)(i % FLEET_BLOCK_GPUS)));
 }
 
-/* The class of a state for the group counts: FLEET_NEW_FAILURE counts as
- * failed (the tick takes it at once), SEEN_NONE as not installed. */
-enum { CLASS_HEALTHY, CLASS_FAILED, CLASS_MAINTENANCE, CLASS_NONE, N_CLASSES };
-static unsigned state_class(uint8_t s)
+/* The bytes of word that equal v, each marked by its top bit (0x80):
+ * exact, with no carry between bytes (Hacker's Delight, 6-1, "find
+ * leftmost 0-byte", on word ^ v in every byte). */
+static uint64_t bytes_equal(uint64_t word, uint8_t v)
 {
-    switch (s) {
-    case FLEET_HEALTHY: return CLASS_HEALTHY;
-    case FLEET_MAINTENANCE: return CLASS_MAINTENANCE;
-    case SEEN_NONE: return CLASS_NONE;
-    default: return CLASS_FAILED;
-    }
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+    const uint64_t x = word ^ (0x0101010101010101ULL * v);
+    return ~(((x & low7) + low7) | x | low7);
 }
 
-/* What a recount changes, summed over one block so that each tree takes
- * one update per block: a drained node is 8 GPUs of one or two blocks. */
-typedef struct recount_sums {
-    int64_t delta[N_CLASSES];   /* per class: GPUs in it now less GPUs in it before */
-    int64_t served;             /* this block's change of served GPUs */
-    double deficit;             /* this block's change of 1 - perf over its served GPUs */
-} recount_sums;
-
-/* GPU i's state is now `now` where the last rebuild saw `was`: its class
- * counts, its served bit, and its block's changes for the trees. */
-static void note_change(alloc *a, const fleet *f, size_t i, uint8_t was, uint8_t now,
-                        recount_sums *sums)
+/* One bit per GPU of the block at state (64 bytes): set where the state
+ * is v. Each word's eight marks are gathered into eight bits by one
+ * multiplication (the partial products fall on distinct bits). */
+static uint64_t state_bits(const uint8_t *state, uint8_t v)
 {
-    const unsigned from = state_class(was), to = state_class(now);
-    sums->delta[from]--;
-    sums->delta[to]++;
-    a->seen[i] = now;
-    const size_t w = i / FLEET_BLOCK_GPUS;
-    const uint64_t bit = 1ULL << (i % FLEET_BLOCK_GPUS);
-    if (from == CLASS_NONE && f->perf[i] < 1.0f)   /* installed: perf is read once */
-        a->slow[w] |= bit;
-    if ((from == CLASS_HEALTHY) != (to == CLASS_HEALTHY)) {
-        a->served[w] ^= bit;
-        const int up = to == CLASS_HEALTHY;
-        sums->served += up ? 1 : -1;
-        if (a->slow[w] & bit) {   /* one GPU in 200: perf is read only for those */
-            const double deficit = 1.0 - (double)f->perf[i];
-            sums->deficit += up ? deficit : -deficit;
+    uint64_t bits = 0;
+    for (unsigned k = 0; k < 8; k++) {
+        uint64_t word;
+        memcpy(&word, state + 8 * k, sizeof word);
+        const uint64_t marks = bytes_equal(word, v) >> 7;   /* bit 0 of each byte */
+        bits |= ((marks * 0x0102040810204080ULL) >> 56) << (8 * k);
+    }
+    return bits;
+}
+
+/* Brings group g's counts, served and drained bits and the trees up to
+ * date over the GPUs [lo, hi) of one block (within the group's installed
+ * range), which were installed at the last rebuild unless `fresh`: the
+ * block's states now as bits, against the bits the last rebuild left.
+ * FLEET_NEW_FAILURE counts as failed (the tick takes it at once). O(1):
+ * a few dozen word operations, and perf read only for the slow GPUs that
+ * changed. */
+static void recount_block(alloc *a, const fleet *f, size_t g, size_t lo, size_t hi, int fresh)
+{
+    const size_t w = lo / FLEET_BLOCK_GPUS, base = w * FLEET_BLOCK_GPUS;
+    assert(hi > lo && (hi - 1) / FLEET_BLOCK_GPUS == w);
+    const uint64_t part = bit_span((unsigned)(lo - base), (unsigned)(hi - base));
+    uint64_t up, drained;
+    if (lo == base && hi == base + FLEET_BLOCK_GPUS) {
+        up = state_bits(f->state + base, FLEET_HEALTHY);
+        drained = state_bits(f->state + base, FLEET_MAINTENANCE);
+    } else {   /* part of a block: the group's GPUs only (the fleet may end in it) */
+        up = drained = 0;
+        for (size_t i = lo; i < hi; i++) {
+            up |= (uint64_t)(f->state[i] == FLEET_HEALTHY) << (i - base);
+            drained |= (uint64_t)(f->state[i] == FLEET_MAINTENANCE) << (i - base);
         }
     }
-}
-
-/* Adds one block's changes into the trees and clears them. */
-static void flush_block(alloc *a, size_t block, recount_sums *sums)
-{
-    if (sums->served != 0)
-        count_add(a->served_tree, a->n_blocks_tree, block, sums->served);
-    if (sums->deficit != 0.0)
-        perf_add(a->deficit_tree, a->n_blocks_tree, block, sums->deficit);
-    sums->served = 0;
-    sums->deficit = 0.0;
-}
-
-/* Brings group g's counts, served bits and trees up to date over the GPUs
- * of [lo, hi) (within its installed range): each GPU's state now against
- * the one the last rebuild saw (a->seen), eight at a time, and only the
- * GPUs that changed one by one. */
-static void recount(alloc *a, const fleet *f, size_t g, size_t lo, size_t hi)
-{
-    recount_sums sums = {{0}, 0, 0.0};
-    size_t i = lo;
-    while (i < hi) {
-        const size_t block = i / FLEET_BLOCK_GPUS;
-        const size_t block_hi = (block + 1) * FLEET_BLOCK_GPUS < hi ? (block + 1) * FLEET_BLOCK_GPUS
-                                                                    : hi;
-        while (i < block_hi) {
-            if (i + 8 <= block_hi) {
-                uint64_t now, was;
-                memcpy(&now, f->state + i, sizeof now);
-                memcpy(&was, a->seen + i, sizeof was);
-                if (now == was) {
-                    i += 8;
-                    continue;
-                }
-            }
-            const size_t end = i + 8 <= block_hi ? i + 8 : block_hi;
-            for (; i < end; i++)
-                if (f->state[i] != a->seen[i])
-                    note_change(a, f, i, a->seen[i], f->state[i], &sums);
+    up &= part;
+    drained &= part;
+    const uint64_t was_up = fresh ? 0 : a->served[w] & part;
+    const uint64_t was_drained = fresh ? 0 : a->drained[w] & part;
+    const int64_t n = bit_count(part), n_was = fresh ? 0 : n;
+    const int64_t d_up = bit_count(up) - bit_count(was_up);
+    const int64_t d_drained = bit_count(drained) - bit_count(was_drained);
+    a->groups[g].healthy += d_up;
+    a->group_maintenance[g] += d_drained;
+    a->group_failed[g] += (n - bit_count(up) - bit_count(drained)) -
+                          (n_was - bit_count(was_up) - bit_count(was_drained));
+    a->served[w] = (a->served[w] & ~part) | up;
+    a->drained[w] = (a->drained[w] & ~part) | drained;
+    if (fresh)   /* installed: perf is read once */
+        for (uint64_t x = part; x != 0; x &= x - 1) {
+            const size_t i = base + (size_t)__builtin_ctzll(x);
+            if (f->perf[i] < 1.0f)
+                a->slow[w] |= 1ULL << (i - base);
         }
-        flush_block(a, block, &sums);
+    if (d_up != 0)
+        count_add(a->served_tree, a->n_blocks_tree, w, d_up);
+    double deficit = 0.0;   /* one GPU in 200 is slow: perf is read only for those */
+    for (uint64_t x = (up ^ was_up) & a->slow[w]; x != 0; x &= x - 1) {
+        const size_t i = base + (size_t)__builtin_ctzll(x);
+        const double d = 1.0 - (double)f->perf[i];
+        deficit += up >> (i - base) & 1 ? d : -d;
     }
-    a->groups[g].healthy += sums.delta[CLASS_HEALTHY];
-    a->group_failed[g] += sums.delta[CLASS_FAILED];
-    a->group_maintenance[g] += sums.delta[CLASS_MAINTENANCE];
+    if (deficit != 0.0)
+        perf_add(a->deficit_tree, a->n_blocks_tree, w, deficit);
+}
+
+/* recount_block over the blocks of [lo, hi), all installed since the last
+ * rebuild. */
+static void recount_fresh(alloc *a, const fleet *f, size_t g, size_t lo, size_t hi)
+{
+    while (lo < hi) {
+        const size_t end = (lo / FLEET_BLOCK_GPUS + 1) * FLEET_BLOCK_GPUS;
+        recount_block(a, f, g, lo, end < hi ? end : hi, 1);
+        lo = end;
+    }
 }
 
 /* Updates every group's installed range, its healthy, failed and
@@ -606,10 +600,10 @@ static void recount(alloc *a, const fleet *f, size_t g, size_t lo, size_t hi)
  * they were installed: a group is only recounted, over the blocks
  * state_changed marks and the GPUs installed since, when one of those
  * exists; any other keeps what the last rebuild found, which a recount
- * would find again. O(groups + changed blocks x 64 / 8 + GPUs changed x
- * log blocks). The first rebuild counts every group (all blocks are marked
- * at fleet_create; a rebuild after a direct write to state needs that
- * write marked). */
+ * would find again. O(groups + installed blocks / 8 + changed blocks x log
+ * blocks + GPUs installed since). The first rebuild counts every group
+ * (all blocks are marked at fleet_create; a rebuild after a direct write
+ * to state needs that write marked). */
 static capsim_status refresh_groups(alloc *a, fleet *f)
 {
     const size_t nd = a->ent->n_datacenters;
@@ -628,28 +622,15 @@ static capsim_status refresh_groups(alloc *a, fleet *f)
             /* the marked blocks of what was installed, then what is new */
             const size_t end = old_online_hi > gr->lo ? (old_online_hi - 1) / FLEET_BLOCK_GPUS + 1
                                                       : 0;
-            /* the marked blocks lie anywhere in the group, and their seen
-             * bytes are seldom cached: each block's lines are fetched a few
-             * blocks ahead of its recount */
-            size_t ahead[RECOUNT_AHEAD], n_ahead = 0, next = gr->lo / FLEET_BLOCK_GPUS;
-            for (;;) {
-                while (n_ahead < RECOUNT_AHEAD &&
-                       (next = fleet_next_changed(f, next, end)) < end) {
-                    __builtin_prefetch(a->seen + next * FLEET_BLOCK_GPUS, 1);
-                    __builtin_prefetch(f->state + next * FLEET_BLOCK_GPUS);
-                    ahead[n_ahead++] = next++;
-                }
-                if (n_ahead == 0)
-                    break;
-                const size_t b = ahead[0];
-                memmove(ahead, ahead + 1, --n_ahead * sizeof *ahead);
+            for (size_t b = fleet_next_changed(f, gr->lo / FLEET_BLOCK_GPUS, end); b < end;
+                 b = fleet_next_changed(f, b + 1, end)) {
                 const size_t lo = b * FLEET_BLOCK_GPUS > gr->lo ? b * FLEET_BLOCK_GPUS : gr->lo;
                 const size_t hi = (b + 1) * FLEET_BLOCK_GPUS < old_online_hi
                                       ? (b + 1) * FLEET_BLOCK_GPUS
                                       : old_online_hi;
-                recount(a, f, g, lo, hi);
+                recount_block(a, f, g, lo, hi, 0);
             }
-            recount(a, f, g, old_online_hi, gr->online_hi);
+            recount_fresh(a, f, g, old_online_hi, gr->online_hi);
             assert(served_before(a, gr->online_hi) - served_before(a, gr->lo) == gr->healthy);
             gr->served_hi = gr->healthy > 0 ? alloc_served_select(a, g, gr->healthy - 1) + 1
                                             : gr->lo;
