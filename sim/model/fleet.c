@@ -21,17 +21,20 @@
  * "R <= 0" is "C_r >= T". Per range the fleet also keeps least_r, a lower
  * bound on the thresholds of its healthy GPUs, and per block of 64 GPUs
  * (fixed fleet positions) block_least, a lower bound on the thresholds of
- * the block's healthy GPUs; only when C_r reaches least_r does the pass
- * look at thresholds, and then only in the blocks whose bound C_r reached,
- * plus the partial blocks at the range's ends. The scan makes both bounds
- * exact again. Invariants:
+ * the block's healthy GPUs, and the same per superblock of 64 blocks
+ * (super_least); only when C_r reaches least_r does the pass look at
+ * bounds, and then at thresholds only in the blocks whose bound C_r
+ * reached, within the superblocks whose bound it reached, plus the partial
+ * blocks at the range's ends. The scan makes the bounds it reads exact
+ * again. Invariants:
  *   - ranges partition [0, n); a healthy GPU's T is in its range's clock,
  *     an unhealthy GPU's threshold is its remaining hazard, frozen (it
  *     accumulates nothing while down, as before);
- *   - least_r <= T for every healthy GPU of r, and block_least <= T for
- *     every healthy GPU of the block, whatever its range: every write of a
- *     healthy T lowers both, so they only ever need to be lower bounds (a
- *     stale one costs one scan that makes it exact).
+ *   - least_r <= T for every healthy GPU of r, and block_least and
+ *     super_least <= T for every healthy GPU of the block or superblock,
+ *     whatever its range: every write of a healthy T lowers all three, so
+ *     they only ever need to be lower bounds (a stale one costs one scan
+ *     that makes it exact).
  * A GPU whose range changes (fleet_set_ranges) is re-expressed:
  * T' = C_new + (T - C_old).
  *
@@ -64,6 +67,9 @@
 /* GPUs per span of the range index (span_range): fixed fleet positions
  * [4096 s, 4096 s + 4096). */
 #define FLEET_SPAN_GPUS 4096
+/* Blocks per superblock of the threshold bounds, and its GPUs. */
+#define FLEET_SUPER_BLOCKS 64
+#define FLEET_SUPER_GPUS (FLEET_SUPER_BLOCKS * FLEET_BLOCK_GPUS)
 /* Count lanes of the kernel (see tick_kernel). */
 #define FLEET_LANES 32
 /* GPUs per chunk: 32 per lane, so a uint8 count lane cannot overflow; a
@@ -83,6 +89,8 @@ typedef struct range_table {
 struct fleet_clocks {
     range_table now, spare;   /* fleet_set_ranges builds in spare, then swaps */
     double *block_least;      /* per block: <= T of every healthy GPU of the block */
+    double *super_least;      /* per superblock of FLEET_SUPER_BLOCKS blocks: <= T of every
+                                 healthy GPU of it */
     uint32_t *span_range;     /* per span of FLEET_SPAN_GPUS, and one more: the range
                                  holding the span's first GPU (the last range for a span
                                  past the fleet's end); see range_of */
@@ -152,6 +160,7 @@ static void clocks_destroy(fleet_clocks *c)
     table_free(&c->now);
     table_free(&c->spare);
     free(c->block_least);
+    free(c->super_least);
     free(c->span_range);
     free(c);
 }
@@ -164,13 +173,17 @@ static fleet_clocks *clocks_create(size_t n)
     if (!c)
         return NULL;
     const size_t blocks = n / FLEET_BLOCK_GPUS + 1;
+    const size_t supers = blocks / FLEET_SUPER_BLOCKS + 1;
     if (table_reserve(&c->now, 1) != 0 || !(c->block_least = malloc(blocks * sizeof *c->block_least)) ||
+        !(c->super_least = malloc(supers * sizeof *c->super_least)) ||
         !(c->span_range = calloc(n / FLEET_SPAN_GPUS + 2, sizeof *c->span_range))) {
         clocks_destroy(c);
         return NULL;
     }
     for (size_t b = 0; b < blocks; b++)
         c->block_least[b] = INFINITY;
+    for (size_t b = 0; b < supers; b++)
+        c->super_least[b] = INFINITY;
     c->now.n = 1;
     c->now.start[0] = 0;
     c->now.start[1] = n;
@@ -388,6 +401,9 @@ static void lower_bounds(fleet *f, size_t k, size_t i, double t)
     double *block = &c->block_least[i / FLEET_BLOCK_GPUS];
     if (t < *block)
         *block = t;
+    double *super = &c->super_least[i / FLEET_SUPER_GPUS];
+    if (t < *super)
+        *super = t;
 }
 
 /* Checks healthy GPU i against clock `now`: a new failure when T <= now
@@ -464,8 +480,35 @@ static uint32_t scan_range(fleet *f, size_t k)
     /* The whole blocks, four at a time into four minima: one running
      * minimum is a chain of dependent compares, a few cycles per block, and
      * a large range has thousands of blocks (min is exact, so the order in
-     * which the bounds meet cannot change the result). */
+     * which the bounds meet cannot change the result). Within the range's
+     * whole superblocks only those whose bound the clock reached are read
+     * block by block: a failure in a range of 100,000 GPUs then reads some
+     * 25 superblock bounds and 64 block bounds, not 1,500 block bounds. */
     double m0 = INFINITY, m1 = INFINITY, m2 = INFINITY, m3 = INFINITY;
+    for (; i + FLEET_BLOCK_GPUS <= hi && i % FLEET_SUPER_GPUS != 0; i += FLEET_BLOCK_GPUS) {
+        const double b0 = block_bound(f, i, now, &fails);
+        m0 = b0 < m0 ? b0 : m0;
+    }
+    for (; i + FLEET_SUPER_GPUS <= hi; i += FLEET_SUPER_GPUS) {
+        double *super = &c->super_least[i / FLEET_SUPER_GPUS];
+        if (*super <= now) {
+            double s0 = INFINITY, s1 = INFINITY, s2 = INFINITY, s3 = INFINITY;
+            for (size_t j = i; j < i + FLEET_SUPER_GPUS; j += 4 * FLEET_BLOCK_GPUS) {
+                const double b0 = block_bound(f, j, now, &fails);
+                const double b1 = block_bound(f, j + FLEET_BLOCK_GPUS, now, &fails);
+                const double b2 = block_bound(f, j + 2 * FLEET_BLOCK_GPUS, now, &fails);
+                const double b3 = block_bound(f, j + 3 * FLEET_BLOCK_GPUS, now, &fails);
+                s0 = b0 < s0 ? b0 : s0;
+                s1 = b1 < s1 ? b1 : s1;
+                s2 = b2 < s2 ? b2 : s2;
+                s3 = b3 < s3 ? b3 : s3;
+            }
+            s0 = s1 < s0 ? s1 : s0;
+            s2 = s3 < s2 ? s3 : s2;
+            *super = s2 < s0 ? s2 : s0;   /* exact again */
+        }
+        m1 = *super < m1 ? *super : m1;
+    }
     for (; i + 4 * FLEET_BLOCK_GPUS <= hi; i += 4 * FLEET_BLOCK_GPUS) {
         const double b0 = block_bound(f, i, now, &fails);
         const double b1 = block_bound(f, i + FLEET_BLOCK_GPUS, now, &fails);
@@ -697,7 +740,7 @@ double fleet_remaining_hazard(const fleet *f, size_t i)
  * the new table). */
 static void reexpress(fleet *f, size_t x, size_t y, double from, double to, double *least)
 {
-    double *block = f->clocks->block_least;
+    double *block = f->clocks->block_least, *super = f->clocks->super_least;
     for (size_t i = x; i < y; i++) {
         if (f->state[i] != FLEET_HEALTHY)
             continue;
@@ -707,6 +750,8 @@ static void reexpress(fleet *f, size_t x, size_t y, double from, double to, doub
             *least = t;
         if (t < block[i / FLEET_BLOCK_GPUS])
             block[i / FLEET_BLOCK_GPUS] = t;
+        if (t < super[i / FLEET_SUPER_GPUS])
+            super[i / FLEET_SUPER_GPUS] = t;
     }
 }
 
