@@ -594,6 +594,24 @@ static void recount_fresh(alloc *a, const fleet *f, size_t g, size_t lo, size_t 
     }
 }
 
+/* One past group gr's last served GPU, or its lo when none: a scan back
+ * from its installed end, one word at a time (the GPUs down at the end of
+ * a group are few). */
+static size_t last_served_end(const alloc *a, const alloc_group *gr)
+{
+    size_t i = gr->online_hi;
+    while (i > gr->lo) {
+        const size_t w = (i - 1) / FLEET_BLOCK_GPUS, base = w * FLEET_BLOCK_GPUS;
+        const size_t from = gr->lo > base ? gr->lo : base;
+        const uint64_t bits =
+            a->served[w] & bit_span((unsigned)(from - base), (unsigned)(i - base));
+        if (bits != 0)
+            return base + 64 - (size_t)__builtin_clzll(bits);
+        i = from;
+    }
+    return gr->lo;
+}
+
 /* Updates every group's installed range, its healthy, failed and
  * maintenance counts, its served GPUs (served, the trees, served_hi) and
  * the DC counts, then clears the fleet's state_changed. GPUs stay where
@@ -631,9 +649,7 @@ static capsim_status refresh_groups(alloc *a, fleet *f)
                 recount_block(a, f, g, lo, hi, 0);
             }
             recount_fresh(a, f, g, old_online_hi, gr->online_hi);
-            assert(served_before(a, gr->online_hi) - served_before(a, gr->lo) == gr->healthy);
-            gr->served_hi = gr->healthy > 0 ? alloc_served_select(a, g, gr->healthy - 1) + 1
-                                            : gr->lo;
+            gr->served_hi = last_served_end(a, gr);
         }
         const int dc = gr->datacenter;
         if (dc < 0) {   /* a reserved site not yet decided: nothing online */
@@ -673,13 +689,10 @@ static unsigned select_in_word(uint64_t x, int64_t k)
     return (unsigned)__builtin_ctzll(x);
 }
 
-size_t alloc_served_select(const alloc *a, size_t g, int64_t k)
+/* The served GPU of fleet-wide rank `want` (the fleet has more): the
+ * Fenwick descent to its block, then the bit. */
+static size_t select_rank(const alloc *a, int64_t want)
 {
-    assert(g < a->n_groups);
-    const alloc_group *gr = &a->groups[g];
-    assert(k >= 0 && k < gr->healthy);
-    /* the fleet-wide rank, then the Fenwick descent to its block */
-    int64_t want = served_before(a, gr->lo) + k;
     size_t b = 0, step = 1;
     while (step * 2 <= a->n_blocks_tree)
         step *= 2;
@@ -690,6 +703,14 @@ size_t alloc_served_select(const alloc *a, size_t g, int64_t k)
         }
     /* blocks [0, b) hold fewer served GPUs than the rank: it is in block b */
     return b * FLEET_BLOCK_GPUS + select_in_word(a->served[b], want);
+}
+
+size_t alloc_served_select(const alloc *a, size_t g, int64_t k)
+{
+    assert(g < a->n_groups);
+    const alloc_group *gr = &a->groups[g];
+    assert(k >= 0 && k < gr->healthy);
+    return select_rank(a, served_before(a, gr->lo) + k);
 }
 
 /* 1 - perf over the served slow GPUs of [lo, hi) within one block. */
@@ -996,6 +1017,7 @@ static capsim_status place_leaves(alloc *a, fleet *f)
         a->group_leaf_lo_next[g] = first;
         size_t at = gr->lo;
         int64_t served = 0;   /* served GPUs of the group before this leaf's end */
+        int64_t base = -1;    /* the served GPUs of the fleet before the group, once needed */
         for (; j < a->n_leaves && a->leaves[j].group == (int)g; j++) {
             alloc_leaf *l = &a->leaves[j];
             const size_t k = j - first;   /* its position in the group */
@@ -1004,10 +1026,13 @@ static capsim_status place_leaves(alloc *a, fleet *f)
             served += l->gpus;
             l->lo = at;
             /* the same start and GPUs over the same served GPUs: the same end */
-            if (!a->group_recounted[g] && k < was_n && was.lo == l->lo && was.gpus == l->gpus)
+            if (!a->group_recounted[g] && k < was_n && was.lo == l->lo && was.gpus == l->gpus) {
                 l->hi = was.hi;
-            else
-                l->hi = alloc_served_select(a, g, served - 1) + 1;
+            } else {
+                if (base < 0)
+                    base = served_before(a, gr->lo);
+                l->hi = select_rank(a, base + served - 1) + 1;
+            }
             at = l->hi;
             write_range(f->allocation, l->lo, l->hi, was, (int32_t)k);
             a->leaf_written_next[j] = (alloc_span){l->lo, l->hi, l->gpus};
