@@ -95,7 +95,9 @@ static void check_layout(const world *w)
             const alloc_leaf *leaf = &alloc_leaves(a, NULL)[l];
             assert_int_equal(leaf->group, (int)g);
             assert_int_equal(leaf->lo, at);
-            assert_true(leaf->hi > leaf->lo && f->state[leaf->hi - 1] == FLEET_HEALTHY);
+            if (!(leaf->hi > leaf->lo && f->state[leaf->hi - 1] == FLEET_HEALTHY))
+                fail_msg("leaf %zu [%zu, %zu) does not end at a healthy GPU", l, leaf->lo,
+                         leaf->hi);
             int64_t served = 0;
             double perf = 0.0;
             for (size_t i = leaf->lo; i < leaf->hi; i++) {
@@ -118,7 +120,9 @@ static void check_layout(const world *w)
         }
         assert_int_equal(at, gr->served_hi);
         for (size_t i = gr->served_hi; i < gr->hi; i++) {
-            assert_true(i >= gr->online_hi || f->state[i] != FLEET_HEALTHY);
+            if (i < gr->online_hi && f->state[i] == FLEET_HEALTHY)
+                fail_msg("group %zu: GPU %zu is healthy past its served end %zu", g, i,
+                         gr->served_hi);
             assert_int_equal(f->allocation[i], -1);
         }
     }
@@ -257,11 +261,12 @@ static void test_unhealthy_and_under_delivery(void **state)
      * the leaves' ranges, serving none, and the last one past them */
     for (size_t k = 0; k < 3; k++) {
         assert_int_equal(w.fleet->state[bad[k]], states[k]);
-        assert_true(w.fleet->perf[bad[k]] == 0.25f + (float)k / 16);
+        assert_float_equal(w.fleet->perf[bad[k]], 0.25f + (float)k / 16, 0.0f);
         assert_int_equal(alloc_leaf_of(a, w.fleet, bad[k]), -1);
         assert_int_equal(alloc_served(a, bad[k]), 0);
     }
-    assert_true(w.fleet->allocation[17] >= 0 && w.fleet->allocation[2000] >= 0);
+    assert_in_range(w.fleet->allocation[17], 0, 64);      /* in a leaf's range */
+    assert_in_range(w.fleet->allocation[2000], 0, 64);
     assert_int_equal(w.fleet->allocation[4095], -1);
     assert_int_equal(alloc_groups(a, NULL)[0].served_hi, 4095);
     double after = 0;
