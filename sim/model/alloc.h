@@ -45,7 +45,7 @@
  * installed range, all down, serves no leaf (allocation -1). A GPU's
  * offset among the served GPUs of its group (alloc_served_rank) and the
  * GPU at an offset (alloc_served_select) come from one bit per GPU and a
- * count per 64-GPU block. A rebuild recounts only the groups whose
+ * Fenwick tree of their counts per 64-GPU block. A rebuild recounts only the groups whose
  * installed range grew or that hold a 64-GPU block the fleet marked
  * changed (fleet.h, state_changed), and within those reads only the marked
  * blocks; so every state write between rebuilds must go through fleet.h's
@@ -205,10 +205,10 @@ int alloc_leaf_of(const alloc *a, const fleet *f, size_t i);
 /* 1 when GPU i was installed and healthy at the last rebuild. O(1). */
 int alloc_served(const alloc *a, size_t i);
 /* The served GPUs of group g in [g's lo, i), for i in [lo, online_hi]:
- * the offset of a served GPU i among its group's. O(1). */
+ * the offset of a served GPU i among its group's. O(log blocks). */
 int64_t alloc_served_rank(const alloc *a, size_t g, size_t i);
 /* The k-th served GPU of group g (0 <= k < its healthy count). O(log
- * blocks of the group + 64). */
+ * blocks + 64). */
 size_t alloc_served_select(const alloc *a, size_t g, int64_t k);
 /* The sum of perf over the served GPUs of [lo, hi): a leaf's inference
  * throughput at full load, in GPUs at full speed. O(log blocks + slow GPUs
