@@ -11,7 +11,7 @@
  * fleet_set_perf, before the GPU is installed (alloc reads it then);
  * threshold only through the functions below, which keep the
  * range clocks in step; and state only through the functions below, which
- * mark its block in state_changed (alloc repartitions only what changed).
+ * mark its block in state_changed (alloc recounts only what changed).
  * util may be written directly; allocation is written by alloc_rebuild
  * alone (it rewrites only what moved since its last rebuild).
  *
@@ -161,8 +161,9 @@ int fleet_take_down(fleet *f, size_t i, uint8_t to);
  * state `to`, the others are left. Returns how many went down. One range
  * lookup per clock range crossed rather than one per GPU. */
 size_t fleet_take_down_range(fleet *f, size_t lo, size_t hi, uint8_t to);
-/* Returns a GPU in maintenance to service with the remaining hazard it had
- * when drained. O(log ranges). */
+/* Returns a GPU that is down (drained, or failed with the rest of its node,
+ * rack or site) to service with the remaining hazard it had when it went
+ * down. O(log ranges). */
 void fleet_bring_up(fleet *f, size_t i);
 /* fleet_bring_up for every GPU of [lo, hi), which must all be down. One
  * range lookup per clock range crossed rather than one per GPU. */
