@@ -463,6 +463,35 @@ static inline double block_bound(fleet *f, size_t i, double now, uint32_t *fails
     return *block;
 }
 
+/* The least bound of the whole blocks [lo, hi) (multiples of
+ * FLEET_BLOCK_GPUS) once the clock is at `now`, scanning those it reached
+ * (block_bound), four at a time into four minima: one running minimum is a
+ * chain of dependent compares, a few cycles per block, and a large range
+ * has thousands of blocks (min is exact, so the order in which the bounds
+ * meet cannot change the result). */
+static double blocks_bound(fleet *f, size_t lo, size_t hi, double now, uint32_t *fails)
+{
+    double m0 = INFINITY, m1 = INFINITY, m2 = INFINITY, m3 = INFINITY;
+    size_t i = lo;
+    for (; i + 4 * FLEET_BLOCK_GPUS <= hi; i += 4 * FLEET_BLOCK_GPUS) {
+        const double b0 = block_bound(f, i, now, fails);
+        const double b1 = block_bound(f, i + FLEET_BLOCK_GPUS, now, fails);
+        const double b2 = block_bound(f, i + 2 * FLEET_BLOCK_GPUS, now, fails);
+        const double b3 = block_bound(f, i + 3 * FLEET_BLOCK_GPUS, now, fails);
+        m0 = b0 < m0 ? b0 : m0;
+        m1 = b1 < m1 ? b1 : m1;
+        m2 = b2 < m2 ? b2 : m2;
+        m3 = b3 < m3 ? b3 : m3;
+    }
+    for (; i + FLEET_BLOCK_GPUS <= hi; i += FLEET_BLOCK_GPUS) {
+        const double b0 = block_bound(f, i, now, fails);
+        m0 = b0 < m0 ? b0 : m0;
+    }
+    m0 = m1 < m0 ? m1 : m0;
+    m2 = m3 < m2 ? m3 : m2;
+    return m2 < m0 ? m2 : m0;
+}
+
 /* Range k's clock reached its bound: marks its new failures, makes least
  * and the bounds of the blocks it scanned exact. Returns the new failures.
  * O(range / 64) bounds read, plus 64 GPUs per block whose bound the clock
@@ -477,56 +506,25 @@ static uint32_t scan_range(fleet *f, size_t k)
     size_t i = lo;
     for (; i < hi && i % FLEET_BLOCK_GPUS != 0; i++)
         fails += check_gpu(f, i, now, &least);
-    /* The whole blocks, four at a time into four minima: one running
-     * minimum is a chain of dependent compares, a few cycles per block, and
-     * a large range has thousands of blocks (min is exact, so the order in
-     * which the bounds meet cannot change the result). Within the range's
-     * whole superblocks only those whose bound the clock reached are read
-     * block by block: a failure in a range of 100,000 GPUs then reads some
-     * 25 superblock bounds and 64 block bounds, not 1,500 block bounds. */
-    double m0 = INFINITY, m1 = INFINITY, m2 = INFINITY, m3 = INFINITY;
-    for (; i + FLEET_BLOCK_GPUS <= hi && i % FLEET_SUPER_GPUS != 0; i += FLEET_BLOCK_GPUS) {
-        const double b0 = block_bound(f, i, now, &fails);
-        m0 = b0 < m0 ? b0 : m0;
-    }
-    for (; i + FLEET_SUPER_GPUS <= hi; i += FLEET_SUPER_GPUS) {
-        double *super = &c->super_least[i / FLEET_SUPER_GPUS];
-        if (*super <= now) {
-            double s0 = INFINITY, s1 = INFINITY, s2 = INFINITY, s3 = INFINITY;
-            for (size_t j = i; j < i + FLEET_SUPER_GPUS; j += 4 * FLEET_BLOCK_GPUS) {
-                const double b0 = block_bound(f, j, now, &fails);
-                const double b1 = block_bound(f, j + FLEET_BLOCK_GPUS, now, &fails);
-                const double b2 = block_bound(f, j + 2 * FLEET_BLOCK_GPUS, now, &fails);
-                const double b3 = block_bound(f, j + 3 * FLEET_BLOCK_GPUS, now, &fails);
-                s0 = b0 < s0 ? b0 : s0;
-                s1 = b1 < s1 ? b1 : s1;
-                s2 = b2 < s2 ? b2 : s2;
-                s3 = b3 < s3 ? b3 : s3;
-            }
-            s0 = s1 < s0 ? s1 : s0;
-            s2 = s3 < s2 ? s3 : s2;
-            *super = s2 < s0 ? s2 : s0;   /* exact again */
+    /* The whole blocks; within the range's whole superblocks only those
+     * whose bound the clock reached are read block by block: a failure in
+     * a range of 100,000 GPUs then reads some 25 superblock bounds and 64
+     * block bounds, not 1,500 block bounds. */
+    const size_t first_super = (i + FLEET_SUPER_GPUS - 1) / FLEET_SUPER_GPUS * FLEET_SUPER_GPUS;
+    const size_t whole_hi = hi / FLEET_BLOCK_GPUS * FLEET_BLOCK_GPUS;
+    if (first_super + FLEET_SUPER_GPUS <= whole_hi) {
+        double m = blocks_bound(f, i, first_super, now, &fails);
+        for (i = first_super; i + FLEET_SUPER_GPUS <= whole_hi; i += FLEET_SUPER_GPUS) {
+            double *super = &c->super_least[i / FLEET_SUPER_GPUS];
+            if (*super <= now)
+                *super = blocks_bound(f, i, i + FLEET_SUPER_GPUS, now, &fails);   /* exact again */
+            m = *super < m ? *super : m;
         }
-        m1 = *super < m1 ? *super : m1;
+        least = m < least ? m : least;
     }
-    for (; i + 4 * FLEET_BLOCK_GPUS <= hi; i += 4 * FLEET_BLOCK_GPUS) {
-        const double b0 = block_bound(f, i, now, &fails);
-        const double b1 = block_bound(f, i + FLEET_BLOCK_GPUS, now, &fails);
-        const double b2 = block_bound(f, i + 2 * FLEET_BLOCK_GPUS, now, &fails);
-        const double b3 = block_bound(f, i + 3 * FLEET_BLOCK_GPUS, now, &fails);
-        m0 = b0 < m0 ? b0 : m0;
-        m1 = b1 < m1 ? b1 : m1;
-        m2 = b2 < m2 ? b2 : m2;
-        m3 = b3 < m3 ? b3 : m3;
-    }
-    for (; i + FLEET_BLOCK_GPUS <= hi; i += FLEET_BLOCK_GPUS) {
-        const double b0 = block_bound(f, i, now, &fails);
-        m0 = b0 < m0 ? b0 : m0;
-    }
-    m0 = m1 < m0 ? m1 : m0;
-    m2 = m3 < m2 ? m3 : m2;
-    m0 = m2 < m0 ? m2 : m0;
-    least = m0 < least ? m0 : least;
+    const double m = blocks_bound(f, i, whole_hi, now, &fails);
+    i = whole_hi > i ? whole_hi : i;
+    least = m < least ? m : least;
     for (; i < hi; i++)
         fails += check_gpu(f, i, now, &least);
     c->least[k] = least;
