@@ -9,10 +9,11 @@
  *     each leaf's range holds exactly its `gpus` served GPUs (installed
  *     and healthy at the rebuild), among the others that are down; the
  *     last leaf ends at the group's last served GPU;
- *   - served[] holds a bit per served GPU, served_tree their count per
- *     block, and deficit_tree 1 - perf over the served GPUs whose perf is
- *     below 1 (slow[], read at install); a group's healthy count is its
- *     served GPUs (refresh_groups asserts it);
+ *   - served[] holds a bit per served GPU (drained[] one per GPU in
+ *     maintenance), served_tree their count per block, and deficit_tree
+ *     1 - perf over the served GPUs whose perf is below 1 (slow[], read at
+ *     install); a group's healthy count is its served GPUs (place_leaves
+ *     asserts that its leaves add up to it);
  *   - f->allocation[i] is the position, among its group's leaves, of the
  *     leaf whose range holds i, or -1 (alloc_leaf_of gives the leaf of a
  *     served GPU only);
@@ -436,16 +437,6 @@ static size_t online_end(const alloc *a, size_t g)
     return end;
 }
 
-/* Whether a state in [lo, hi) may have changed since the last
- * fleet_clear_changed: a block of it marked in state_changed. */
-static int range_changed(const fleet *f, size_t lo, size_t hi)
-{
-    if (hi <= lo)
-        return 0;
-    const size_t end = (hi - 1) / FLEET_BLOCK_GPUS + 1;
-    return fleet_next_changed(f, lo / FLEET_BLOCK_GPUS, end) < end;
-}
-
 /* The bits [from, to) of a word (0 <= from <= to <= 64). */
 static uint64_t bit_span(unsigned from, unsigned to)
 {
@@ -634,14 +625,12 @@ static capsim_status refresh_groups(alloc *a, fleet *f)
         const size_t old_online_hi = gr->online_hi;
         gr->online_hi = online_end(a, g);
         assert(gr->online_hi >= old_online_hi && "GPUs only come online");
-        a->group_recounted[g] = gr->online_hi != old_online_hi ||
-                                range_changed(f, gr->lo, old_online_hi);
+        /* the marked blocks of what was installed, then what is new */
+        const size_t end = old_online_hi > gr->lo ? (old_online_hi - 1) / FLEET_BLOCK_GPUS + 1 : 0;
+        const size_t first = fleet_next_changed(f, gr->lo / FLEET_BLOCK_GPUS, end);
+        a->group_recounted[g] = gr->online_hi != old_online_hi || first < end;
         if (a->group_recounted[g]) {
-            /* the marked blocks of what was installed, then what is new */
-            const size_t end = old_online_hi > gr->lo ? (old_online_hi - 1) / FLEET_BLOCK_GPUS + 1
-                                                      : 0;
-            for (size_t b = fleet_next_changed(f, gr->lo / FLEET_BLOCK_GPUS, end); b < end;
-                 b = fleet_next_changed(f, b + 1, end)) {
+            for (size_t b = first; b < end; b = fleet_next_changed(f, b + 1, end)) {
                 const size_t lo = b * FLEET_BLOCK_GPUS > gr->lo ? b * FLEET_BLOCK_GPUS : gr->lo;
                 const size_t hi = (b + 1) * FLEET_BLOCK_GPUS < old_online_hi
                                       ? (b + 1) * FLEET_BLOCK_GPUS
