@@ -464,9 +464,9 @@ static capsim_status schedule_repair(market *m, int idx, double hours, int64_t t
 {
     failures_state *fs = m->fail;
     const int64_t at = repair_time(hours, t);
-    const repair *r = &fs->repairs[idx];
+    repair *r = &fs->repairs[idx];
     int any = r->renew != SIZE_MAX;
-    const uint64_t *down = r->heap ? r->heap : r->inline_down;
+    const uint64_t *down = repair_down(r);
     for (size_t w = 0; w < (r->hi - r->lo + 63) / 64 && !any; w++)
         any = down[w] != 0;
     if (!any || at >= m->spec->end) {
