@@ -5,8 +5,8 @@
  * boundary (a cache line, and one AVX-512 register), and each allocation's
  * byte size is rounded up to a multiple of 64 as aligned_alloc requires.
  *
- * What the kernel sums: every healthy GPU of a range has the same util
- * (load) and power, so busy and power are the healthy count times those:
+ * What the kernel sums: every healthy GPU of a range has the same load
+ * and power, so busy and power are the healthy count times those:
  * the kernel accumulates only integer counts (healthy GPUs, new failures),
  * exact in any order and on any vector width. It does not read perf: perf
  * changes only at events, and the market sums it per allocation when the
@@ -72,9 +72,9 @@
 #define FLEET_SUPER_GPUS (FLEET_SUPER_BLOCKS * FLEET_BLOCK_GPUS)
 /* Count lanes of the kernel (see tick_kernel). */
 #define FLEET_LANES 32
-/* GPUs per chunk: 32 per lane, so a uint8 count lane cannot overflow; a
+/* GPUs per chunk: 255 per lane, as many as a uint8 count lane holds; a
  * multiple of FLEET_LANES. */
-#define FLEET_CHUNK_GPUS 1024
+#define FLEET_CHUNK_GPUS 8160
 _Static_assert(FLEET_CHUNK_GPUS % FLEET_LANES == 0 && FLEET_CHUNK_GPUS / FLEET_LANES <= UINT8_MAX,
                "chunks keep each GPU in its lane, and the uint8 healthy counts cannot overflow");
 
@@ -200,7 +200,7 @@ static void fill_defaults(fleet *f)
 {
     memset(f->state, FLEET_HEALTHY, f->n);
     memset(f->state_changed, 1, f->n / FLEET_BLOCK_GPUS + 1);
-    memset(f->util, 0, f->n * sizeof *f->util);     /* all-zero bits = 0.0f */
+    memset(f->util, 0, f->n * sizeof *f->util);
     for (size_t i = 0; i < f->n; i++) {
         f->perf[i] = 1.0f;
         f->threshold[i] = INFINITY;
@@ -258,61 +258,67 @@ void fleet_destroy(fleet *f)
 /*
  * The tick kernel over n GPUs (the arrays start at the chunk's first GPU,
  * n <= FLEET_CHUNK_GPUS). Each GPU i:
- *   h = (state == FLEET_HEALTHY) ? 1 : 0;
- *   util = h * load;
- * which is fleet.h's contract computed exactly: multiplying by 1 or 0 rounds
- * nothing. It reads state and writes util: 5 bytes per GPU, with failures
- * or without (failures are the range's clock, fleet_tick_range; power is
- * the range's sum, fleet.h). It also wrote each GPU's power, h *
- * power_on_w, until that array was found to be read by nothing: 9 bytes
- * per GPU then, and the default scenario's run took 1.5 times as long
- * (bench_kernel.c has the per-GPU figures). Healthy GPUs are counted in uint8
- * lanes (at most 1,024 / 32 = 32 per lane, no overflow) and their total
- * written to *healthy_out.
+ *   up = (state == FLEET_HEALTHY) ? 1 : 0;
+ *   util = up ? load : 0          (load: the range's util byte, fleet_util_of)
+ * which is fleet.h's contract exactly, in integers. It reads state and
+ * writes util: 2 bytes per GPU, with failures or without (failures are the
+ * range's clock, fleet_tick_range; power is the range's sum, fleet.h).
+ * Healthy GPUs are counted in uint8 lanes (at most 8,160 / 32 = 255 per
+ * lane, no overflow) and their total written to *healthy_out.
+ *
+ * The bytes are what the pass costs, and not only its own time. util was a
+ * float (5 bytes per GPU) until this measurement: the default scenario's
+ * two years to 2026 took 2.87 s with failures and 1.88 s without, and 1.30
+ * and 1.18 s with a util byte, the same results (interleaved pairs, 6 of
+ * each). The kernel's own time fell by less than half of that: at 500,000
+ * GPUs (the scenario's mean fleet) the float array's 2 MB of writes per tick
+ * filled the 2 MB L2 cache, and everything between two passes (the
+ * rebuild, the failure draws, the repairs, the threshold scans) read its
+ * data back from the last-level cache. 2 bytes per GPU leave room for it.
+ * Before that, the pass also wrote each GPU's power, h * power_on_w, until
+ * that array was found to be read by nothing (9 bytes per GPU; the run
+ * took 1.5 times as long).
  *
  * Written for the vectoriser, and each choice below was needed:
- *   - one select per GPU, then products: with several selects on the same
- *     condition, gcc's jump threading rebuilt the branch and sank the
- *     stores into it ("control flow in loop");
+ *   - one select per GPU, as a mask (load & -up): with several selects on
+ *     the same condition, gcc's jump threading rebuilt the branch and sank
+ *     the stores into it ("control flow in loop");
  *   - restrict parameters: gcc only trusts restrict on parameters, not on
  *     locals, and otherwise versions the loop for aliasing (uint8 state may
  *     alias anything);
- *   - optimize("no-trapping-math"): with trapping math on, PRE turns
- *     h * load into a conditional load * 0.0 that if-conversion refuses to
- *     speculate. It does not license reassociation or contraction, so the
- *     arithmetic stays the same. "O3" adds the vectorised tail; the main
- *     loop vectorises at -O2 once trapping math is off.
+ *   - optimize("O3") adds the vectorised tail; the main loop vectorises at
+ *     -O2;
  *   - no calls in the loops; target_clones builds a default (SSE2), an
  *     x86-64-v3 (AVX2) and an x86-64-v4 (AVX-512 with VL and BW) version
- *     and picks one at load time (ifunc).
+ *     and picks one at load time (ifunc);
  *   - 32 count lanes: the lane loop's 32 iterations over uint8 state give
  *     a vectorisation factor of 32, so the AVX2 and AVX-512 clones load
- *     state in 32-byte vectors and work on 4 x 8 floats.
- *   - ordinary stores for util, not non-temporal ones: measured
- *     with an AVX2 version of this pass, streaming stores were 0.7-0.85x
- *     the time at 10,485,760 GPUs (no read for ownership from memory) but
- *     1.8-1.9x at 262,144 and 1.0-1.2x at 1,048,576, where the arrays stay
- *     in the last-level cache between ticks; a market's fleet (the default
- *     scenario's 500,000 GPUs) is in the second case.
+ *     state and store util in 32-byte vectors;
+ *   - ordinary stores for util, not non-temporal ones: measured with the
+ *     float util, streaming stores were 0.7-0.85x the time at 10,485,760
+ *     GPUs (no read for ownership from memory) but 1.8-1.9x at 262,144 and
+ *     1.0-1.2x at 1,048,576, where the arrays stay in the last-level cache
+ *     between ticks, and the default scenario's two-year run took 1.05x as
+ *     long with them and 1.27x without failures.
  *
  * Vectorisation (gcc 12.2, Makefile CFLAGS, -fopt-info-vec-optimized):
  *   default (SSE2) clone:
- *     fleet.c:326:30: optimized: loop vectorized using 16 byte vectors  (lanes)
- *     fleet.c:334:26: optimized: loop vectorized using 16 byte vectors  (tail)
- *     fleet.c:334:26: optimized: loop vectorized using 8 byte vectors   (its
+ *     fleet.c:344:30: optimized: loop vectorized using 16 byte vectors  (lanes)
+ *     fleet.c:351:26: optimized: loop vectorized using 16 byte vectors  (tail)
+ *     fleet.c:351:26: optimized: loop vectorized using 8 byte vectors   (its
  *                                                               epilogue)
- *     fleet.c:341:26: optimized: loop vectorized using 16 byte vectors  (counts out)
+ *     fleet.c:357:26: optimized: loop vectorized using 16 byte vectors  (counts out)
  *   x86-64-v3 (AVX2) and x86-64-v4 (AVX-512) clones (gcc prefers 256-bit
  *   vectors for AVX-512 too; what v4 adds is 32 vector registers and mask
  *   registers, so the byte compare of state becomes one mask for all 32
  *   GPUs and nothing spills):
- *     fleet.c:326:30: optimized: loop vectorized using 32 byte vectors  (lanes)
- *     fleet.c:334:26: optimized: loop vectorized using 32 byte vectors  (tail)
- *     fleet.c:334:26: optimized: loop vectorized using 16 or 8 byte vectors
- *                                                               (its epilogue)
- *     fleet.c:341:26: optimized: loop vectorized using 32 byte vectors  (counts out)
+ *     fleet.c:344:30: optimized: loop vectorized using 32 byte vectors  (lanes)
+ *     fleet.c:351:26: optimized: loop vectorized using 32 byte vectors  (tail)
+ *     fleet.c:351:26: optimized: loop vectorized using 16 byte vectors  (its
+ *                                                               epilogue)
+ *     fleet.c:357:26: optimized: loop vectorized using 32 byte vectors  (counts out)
  *   This is the loop the failure-free pass always ran (it was
- *   tick_kernel_plain); the pass with failures now runs it too, where it
+ *   tick_kernel_plain); the pass with failures runs it too, where it once
  *   ran a loop that also read and wrote hazard_left (18 bytes per GPU).
  *   scan_block is not vectorised: its least-threshold reduction would need
  *   finite-math-only, which the INFINITY thresholds rule out. It runs only
@@ -320,17 +326,16 @@ void fleet_destroy(fleet *f)
  *   GPUs in the default scenario's two years to 2026 (some 10 per tick),
  *   against 9.3e9 GPU-ticks of the pass.
  *   fleet_min_perf:
- *     fleet.c:572:27: optimized: loop vectorized using 16 byte vectors (and 8)
+ *     fleet.c:645:27: optimized: loop vectorized using 16 byte vectors (and 8)
  * The clones were "avx2" and "avx512f" before: the avx512f clone spilled
  * its 256-bit work to the stack (without AVX512VL it has 16 ymm registers)
  * and ran 2.6 times slower per GPU than the x86-64-v4 one (bench_kernel,
- * 10,240 GPUs, from cache). Element-wise arithmetic and integer counts
- * give the same bits at every width.
+ * 10,240 GPUs, from cache). Integer selects and counts give the same bits
+ * at every width.
  */
-__attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"),
-               optimize("O3", "no-trapping-math")))
-static void tick_kernel(size_t n, const uint8_t *restrict state, float *restrict util,
-                        float load, uint32_t *restrict healthy_out)
+__attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"), optimize("O3")))
+static void tick_kernel(size_t n, const uint8_t *restrict state, uint8_t *restrict util,
+                        uint8_t load, uint32_t *restrict healthy_out)
 {
     uint8_t healthy[FLEET_LANES] = {0};
 
@@ -338,16 +343,14 @@ static void tick_kernel(size_t n, const uint8_t *restrict state, float *restrict
     for (; i + FLEET_LANES <= n; i += FLEET_LANES) {
         for (size_t j = 0; j < FLEET_LANES; j++) {
             const uint8_t up = state[i + j] == FLEET_HEALTHY;
-            const float h = up ? 1.0f : 0.0f;
-            util[i + j] = h * load;
+            util[i + j] = (uint8_t)(load & (uint8_t)-up);
             healthy[j] = (uint8_t)(healthy[j] + up);
         }
     }
     /* Tail: fewer than FLEET_LANES GPUs. */
     for (size_t j = 0; i < n; i++, j++) {
         const uint8_t up = state[i] == FLEET_HEALTHY;
-        const float h = up ? 1.0f : 0.0f;
-        util[i] = h * load;
+        util[i] = (uint8_t)(load & (uint8_t)-up);
         healthy[j] = (uint8_t)(healthy[j] + up);
     }
     uint32_t count = 0;
@@ -540,22 +543,23 @@ static uint32_t scan_range(fleet *f, size_t k)
  *
  * The range is cut into chunks of FLEET_CHUNK_GPUS, so the kernel's uint8
  * count lanes cannot overflow; the counts are exact integers. One ifunc
- * call per 1,024 GPUs costs nothing measurable.
+ * call per 8,160 GPUs (a range of the default scenario takes one or two).
  *
- * Every healthy GPU of the range has util = load and draws power_on_w,
- * and every other GPU 0, so the sums of util and power are the healthy
+ * Every healthy GPU of the range runs at the range's load and draws
+ * power_on_w, and every other GPU 0, so busy and power are the healthy
  * count times those values: exact products in double, with no float
- * accumulation at all.
+ * accumulation at all (and no rounding to util's steps).
  */
 void fleet_tick_range(fleet *f, size_t lo, size_t hi, const fleet_pass *p, fleet_sums *sums)
 {
     assert(lo <= hi && hi <= f->n);
     const float power_on_w = p->idle_w + (p->tdp_w - p->idle_w) * p->load * p->power_scale;
+    const uint8_t util = fleet_util_of(p->load);
     size_t healthy_count = 0, failed_count = 0;
     for (size_t start = lo; start < hi; start += FLEET_CHUNK_GPUS) {
         size_t count = hi - start < FLEET_CHUNK_GPUS ? hi - start : FLEET_CHUNK_GPUS;
         uint32_t chunk = 0;
-        tick_kernel(count, f->state + start, f->util + start, p->load, &chunk);
+        tick_kernel(count, f->state + start, f->util + start, util, &chunk);
         healthy_count += chunk;
     }
     if (p->hazard > 0.0f && hi > lo) {
@@ -724,6 +728,12 @@ void fleet_bring_up_range(fleet *f, size_t lo, size_t hi)
 void fleet_clear_changed(fleet *f)
 {
     memset(f->state_changed, 0, f->n / FLEET_BLOCK_GPUS + 1);
+}
+
+uint8_t fleet_util_of(float load)
+{
+    const float x = load > 0.0f ? (load < 1.0f ? load : 1.0f) : 0.0f;   /* NaN: 0 */
+    return (uint8_t)(x * (float)FLEET_UTIL_FULL + 0.5f);
 }
 
 double fleet_remaining_hazard(const fleet *f, size_t i)

@@ -15,12 +15,14 @@
  * util may be written directly; allocation is written by alloc_rebuild
  * alone (it rewrites only what moved since its last rebuild).
  *
- * Board power is not an array: a GPU's draw is a function of its util and
+ * Board power is not an array: a GPU's draw is a function of its state and
  * its range's pass (fleet_pass), the same for every healthy GPU of a range,
  * so the pass sums it per range (fleet_sums.power_w) and stores nothing per
  * GPU. A per-GPU copy, written every tick and read by nothing, was 4 of
  * the 9 bytes the pass moved per GPU, and the pass is bound by the bytes it
- * moves (tests/bench/bench_kernel.c).
+ * moves (tests/bench/bench_kernel.c). For the same reason util is one byte:
+ * as a float, its writes filled the cache every tick that the failure
+ * machinery between passes needs (fleet.c, at the kernel).
  *
  * Failures by hazard clock. Within one kernel range (one allocation, one
  * GPU type, one DC throttle) every healthy GPU accumulates the same hazard
@@ -42,6 +44,12 @@
 /* GPUs per state block: fixed fleet positions [64 b, 64 b + 64). The
  * blocks of state_changed, and of the kernel's threshold bounds. */
 #define FLEET_BLOCK_GPUS 64
+
+/* util of a GPU at full load: a GPU's utilisation is util / FLEET_UTIL_FULL,
+ * one byte, in steps of 0.4% (NVML, which GPU telemetry reads, reports whole
+ * percents). The sums a tick reports (fleet_sums) are exact products of the
+ * range's load, not sums of these bytes. */
+#define FLEET_UTIL_FULL 255
 
 enum fleet_gpu_state {
     FLEET_HEALTHY = 0,
@@ -65,7 +73,9 @@ typedef struct fleet {
                              fleet_clear_changed (1 at create) */
     float *perf;          /* performance multiplier: 1.0, or the straggler speed, in
                              (0, 1]; read-only outside fleet.c (fleet_set_perf) */
-    float *util;          /* utilisation 0..1, written by every tick */
+    uint8_t *util;        /* utilisation in steps of 1 / FLEET_UTIL_FULL: the load of
+                             the GPU's range, rounded (fleet_util_of), while healthy; 0
+                             when down; written by every tick */
     double *threshold;    /* read-only outside fleet.c (fleet_remaining_hazard). A healthy
                              GPU: T, the clock of its range at which it fails (the range's
                              clock when it entered the range plus its remaining hazard);
@@ -109,12 +119,13 @@ void fleet_destroy(fleet *f);
 
 /* operations */
 /* The tick kernel over GPUs [lo, hi): every GPU of the range serves one
- * allocation and is of one type (*p). A healthy GPU gets util = load and
- * draws power = idle + (tdp - idle) * util * power_scale; failed,
- * maintenance and new-failure GPUs get util 0 and draw 0. No branch per
- * GPU, and the same 5 bytes per GPU with failures or without (reads state,
- * writes util). When p->hazard > 0, [lo, hi) must be one range of the last
- * fleet_set_ranges (asserted): its clock C advances by p->hazard, and
+ * allocation and is of one type (*p). A healthy GPU gets util =
+ * fleet_util_of(load) and draws power = idle + (tdp - idle) * load *
+ * power_scale; failed, maintenance and new-failure GPUs get util 0 and draw
+ * 0. No branch per GPU, and the same 2 bytes per GPU with failures or
+ * without (reads state, writes util). When p->hazard > 0, [lo, hi) must be
+ * one range of the last fleet_set_ranges (asserted): its clock C advances
+ * by p->hazard, and
  * only when C reaches the least threshold of its healthy GPUs does the pass
  * read their thresholds (state and threshold, 9 bytes per GPU, of only the
  * 64-GPU blocks whose least threshold C reached): each healthy GPU with
@@ -176,6 +187,9 @@ size_t fleet_next_changed(const fleet *f, size_t block, size_t end);
 void fleet_clear_changed(fleet *f);
 
 /* queries */
+/* The util byte of a healthy GPU at `load` (clamped to 0..1): load x
+ * FLEET_UTIL_FULL rounded to the nearest step. */
+uint8_t fleet_util_of(float load);
 /* GPU i's remaining hazard: T - C for a healthy GPU, the frozen value
  * otherwise (<= 0 for a GPU that failed by hazard). O(log ranges). */
 double fleet_remaining_hazard(const fleet *f, size_t i);

@@ -10,15 +10,15 @@
  * which are the fleet's clock ranges (fleet_set_ranges).
  *
  * Bytes per GPU per pass. Both passes read state (1 B) and write util
- * (4 B): 5 B moved (9 B until the pass stopped writing a per-GPU power
- * that nothing read; power is a per-range sum, fleet.h). The hazard pass adds, per range, one
+ * (1 B, fleet.h's FLEET_UTIL_FULL steps): 2 B moved (5 B while util was a
+ * float, 9 B until the pass stopped writing a per-GPU power that nothing
+ * read; power is a per-range sum, fleet.h). The hazard pass adds, per range, one
  * addition to the range's hazard clock and one comparison with its least
  * threshold; only in the passes where the clock reaches it does it read the
  * thresholds (8 B) and states of the 64-GPU blocks concerned, which the
  * timing includes (at 1e-6 per pass, a range of 8,000 GPUs has a failure
  * about every 125 passes). The baseline for both is the same copy: state
- * read, util written, with no arithmetic beyond the widening of state to
- * float. The ratio kernel / copy says how close the kernel comes
+ * read, util written, with no arithmetic. The ratio kernel / copy says how close the kernel comes
  * to moving its bytes; 1.0 would be free arithmetic. (Before the range
  * clocks the hazard pass moved 18 B per GPU: it read and wrote a remaining
  * hazard per GPU every pass, and ran at 0.21 ns per GPU-tick against the
@@ -27,8 +27,8 @@
  * The two are timed in turn (kernel, copy, kernel, copy, ...) and each
  * figure is the best repetition, so a burst of load from other processes
  * on a shared machine hits both. The smallest fleet's bytes fit in a
- * core's L2 cache; 262,144 GPUs move 1.3 MB per pass, and the largest
- * 52 MB, from the last-level cache or memory, so the cost per GPU-tick is
+ * core's L2 cache; 262,144 GPUs move 0.5 MB per pass, and the largest
+ * 21 MB, from the last-level cache or memory, so the cost per GPU-tick is
  * compared across sizes too (the "vs 10,240" column).
  */
 #include "bench.h"
@@ -45,7 +45,7 @@
 #define HAZARD_PER_PASS 1e-6f   /* ~0.1 failures per 100,000 GPUs per pass */
 #define MIN_SECONDS 0.6    /* per size and pass kind, over all repetitions */
 #define REP_GPU_TICKS 4e6  /* GPU-ticks per timed repetition (at least one pass) */
-#define BYTES_MOVED 5      /* per GPU by either pass; see above */
+#define BYTES_MOVED 2      /* per GPU by either pass; see above */
 
 static double now_seconds(void)
 {
@@ -113,10 +113,10 @@ static double kernel_pass(fleet *f, float dh)
  * into memcpy calls. */
 __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"),
                optimize("O3", "no-tree-loop-distribute-patterns")))
-static void copy_plain(size_t n, const uint8_t *restrict state, float *restrict util)
+static void copy_plain(size_t n, const uint8_t *restrict state, uint8_t *restrict util)
 {
     for (size_t i = 0; i < n; i++)
-        util[i] = (float)state[i];
+        util[i] = state[i];
 }
 
 static double copy_pass(fleet *f, float dh)

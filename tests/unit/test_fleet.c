@@ -1,12 +1,12 @@
 /*
  * Unit tests for fleet: the defaults and 64-byte alignment of a new fleet,
- * the tick kernel's per-GPU known answers (healthy, failed, maintenance),
- * its sums against a scalar double reference and their exact integer
- * arithmetic (which is what makes every vector width agree), bit-identical
- * repeats, the slowest healthy perf, bringing a run of GPUs up at once,
- * failures by remaining hazard against closed forms, and the range clocks
- * against a per-GPU remaining hazard through ticks, loads, range changes,
- * drains and renewals.
+ * the util byte's steps, the tick kernel's per-GPU known answers (healthy,
+ * failed, maintenance), its sums against a scalar double reference and
+ * their exact integer arithmetic (which is what makes every vector width
+ * agree), bit-identical repeats, the slowest healthy perf, bringing a run
+ * of GPUs up at once, failures by remaining hazard against closed forms,
+ * and the range clocks against a per-GPU remaining hazard through ticks,
+ * loads, range changes, drains and renewals.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +25,8 @@
 #include "../../sim/model/fleet.h"
 
 #define LOAD 0.637f
+/* LOAD's util byte, by hand: 0.637 x 255 = 162.435, rounded to 162. */
+#define LOAD_UTIL 162
 #define IDLE_W 87.0f
 #define TDP_W 703.0f
 /* A kernel pass at `load` with no throttle and no failures. */
@@ -62,7 +64,7 @@ static void test_create_defaults_and_alignment(void **unused)
         for (size_t i = 0; i < f->n; i++) {
             assert_int_equal(f->state[i], FLEET_HEALTHY);
             assert_float_equal(f->perf[i], 1.0f, 0.0f);
-            assert_float_equal(f->util[i], 0.0f, 0.0f);
+            assert_int_equal(f->util[i], 0);
             assert_true(isinf(f->threshold[i]) && f->threshold[i] > 0.0);   /* never fails */
             assert_int_equal(f->allocation[i], -1);
         }
@@ -89,7 +91,7 @@ static fleet *small_fleet(void)
     return f;
 }
 
-/* Known answers, by hand: util 0.637; power 87 + 616 * 0.637 = 479.392 W. */
+/* Known answers, by hand: util 162 / 255; power 87 + 616 * 0.637 = 479.392 W. */
 static void test_kernel_per_gpu_known_answers(void **unused)
 {
     (void)unused;
@@ -98,7 +100,7 @@ static void test_kernel_per_gpu_known_answers(void **unused)
     fleet_tick_range(f, 0, 37, PASS(LOAD), &sums);
     for (size_t i = 0; i < 37; i++) {
         int down = f->state[i] != FLEET_HEALTHY;
-        assert_float_equal(f->util[i], down ? 0.0f : 0.637f, 1e-7f);
+        assert_int_equal(f->util[i], down ? 0 : LOAD_UTIL);
     }
     /* 32 healthy GPUs; the straggler's perf does not enter the pass (the
      * market sums perf per allocation: alloc_served_perf) */
@@ -106,6 +108,22 @@ static void test_kernel_per_gpu_known_answers(void **unused)
     assert_close(sums.busy, 32 * 0.637, 1e-5);
     assert_close(sums.power_w, 32 * 479.392, 1e-3);
     fleet_destroy(f);
+}
+
+/* util bytes: every step k / 255 maps back to k, a load between two steps
+ * to the nearer one, and loads outside 0..1 (or NaN) are clamped. */
+static void test_util_byte_steps(void **unused)
+{
+    (void)unused;
+    for (int k = 0; k <= FLEET_UTIL_FULL; k++)
+        assert_int_equal(fleet_util_of((float)k / FLEET_UTIL_FULL), k);
+    assert_int_equal(fleet_util_of(0.5f), 128);                 /* 127.5 rounds up */
+    assert_int_equal(fleet_util_of(100.4f / 255.0f), 100);
+    assert_int_equal(fleet_util_of(100.6f / 255.0f), 101);
+    assert_int_equal(fleet_util_of(-0.2f), 0);
+    assert_int_equal(fleet_util_of(1.7f), FLEET_UTIL_FULL);
+    assert_int_equal(fleet_util_of(NAN), 0);
+    assert_int_equal(fleet_util_of(LOAD), LOAD_UTIL);
 }
 
 /* A range that is not a multiple of 32 touches only its own GPUs, and sums
@@ -120,9 +138,9 @@ static void test_kernel_partial_range_accumulates(void **unused)
     assert_close(sums.busy, 0.5 + 16 * 0.637, 1e-5);
     assert_close(sums.power_w, 250.0 + 16 * 479.392, 1e-3);
     assert_close(sums.new_failures, 2.0, 0.0);
-    assert_float_equal(f->util[2], 0.0f, 0.0f);    /* outside: untouched */
-    assert_float_equal(f->util[22], 0.0f, 0.0f);
-    assert_float_equal(f->util[3], 0.637f, 1e-7f);
+    assert_int_equal(f->util[2], 0);    /* outside: untouched */
+    assert_int_equal(f->util[22], 0);
+    assert_int_equal(f->util[3], LOAD_UTIL);
     fleet_tick_range(f, 22, 22, PASS(LOAD), &sums);  /* empty range */
     assert_close(sums.healthy, 1016.0, 0.0);
     fleet_destroy(f);
@@ -180,19 +198,14 @@ static fleet_sums count_emulation(const fleet *f, size_t lo, size_t hi, float lo
     return (fleet_sums){healthy, healthy * (double)load, healthy * (double)power_on_w, 0.0};
 }
 
-/* The sums of what the kernel stored per GPU, in double: util, and each
- * healthy GPU's draw at its stored util (fleet.h: idle + (tdp - idle) x
- * util, in float, as the pass computes it). */
-static fleet_sums stored_sums(const fleet *f, size_t lo, size_t hi, float idle_w, float tdp_w)
+/* The busy GPU-equivalents of what the kernel stored per GPU: the sum of
+ * util / FLEET_UTIL_FULL. */
+static double stored_busy(const fleet *f, size_t lo, size_t hi)
 {
-    fleet_sums s = {0};
-    for (size_t i = lo; i < hi; i++) {
-        const int up = f->state[i] == FLEET_HEALTHY;
-        s.healthy += up;
-        s.busy += f->util[i];
-        s.power_w += up ? (double)(idle_w + (tdp_w - idle_w) * f->util[i]) : 0.0;
-    }
-    return s;
+    double busy = 0.0;
+    for (size_t i = lo; i < hi; i++)
+        busy += (double)f->util[i] / FLEET_UTIL_FULL;
+    return busy;
 }
 
 /* Ranges like a market's allocations: uneven, mostly not multiples of 32. */
@@ -219,12 +232,14 @@ static void test_kernel_matches_scalar_reference(void **unused)
         assert_close(got.healthy, want.healthy, 0.0);
         assert_close(got.busy, want.busy, 1e-7 * want.busy);
         assert_close(got.power_w, want.power_w, 1e-7 * want.power_w);
-        /* Against what was stored per GPU: busy and power are exact sums. */
-        fleet_sums stored = stored_sums(f, lo, hi, IDLE_W, TDP_W);
-        assert_close(got.busy, stored.busy, 1e-13 * stored.busy);
-        assert_close(got.power_w, stored.power_w, 1e-13 * stored.power_w);
+        /* What was stored per GPU: the load's byte on every healthy GPU,
+         * 0 on the others, so the stored busy is the exact busy within half
+         * a step per healthy GPU. */
+        const uint8_t u = fleet_util_of(range_load(r));
         for (size_t i = lo; i < hi; i++)
-            assert_float_equal(f->util[i], f->state[i] == FLEET_HEALTHY ? range_load(r) : 0.0f, 0.0f);
+            assert_int_equal(f->util[i], f->state[i] == FLEET_HEALTHY ? u : 0);
+        assert_close(stored_busy(f, lo, hi), got.busy,
+                     got.healthy * 0.5 / FLEET_UTIL_FULL + 1e-12);
     }
     fleet_destroy(f);
 }
@@ -300,8 +315,8 @@ static void test_kernel_throttle_scales_power(void **unused)
     fleet_sums sums = {0};
     fleet_tick_range(f, 0, 37, &(fleet_pass){LOAD, IDLE_W, TDP_W, 0.5f, 0.0f}, &sums);
     const double power_on = 87.0 + 616.0 * 0.637 * 0.5;   /* 283.196 W */
-    assert_float_equal(f->util[0], LOAD, 0.0f);
-    assert_float_equal(f->util[2], 0.0f, 0.0f);            /* failed */
+    assert_int_equal(f->util[0], LOAD_UTIL);   /* the load whatever the clock */
+    assert_int_equal(f->util[2], 0);           /* failed */
     assert_close(sums.power_w, 32 * power_on, 1e-3);
     assert_close(sums.busy, 32 * 0.637, 1e-5);
     fleet_destroy(f);
@@ -327,7 +342,7 @@ static void test_kernel_failure_by_accumulated_hazard(void **unused)
     assert_close(s1.new_failures, 1.0, 0.0);
     assert_close(s1.healthy, 32.0, 0.0);            /* GPU 9 served this pass */
     assert_int_equal(f->state[9], FLEET_NEW_FAILURE);
-    assert_float_equal(f->util[9], LOAD, 0.0f);
+    assert_int_equal(f->util[9], LOAD_UTIL);
     assert_int_equal(fleet_take_failures(f, 0, 37, idx, 8), 1);
     assert_int_equal(idx[0], 9);
     assert_int_equal(f->state[9], FLEET_FAILED);
@@ -747,6 +762,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_defaults_and_alignment),
+        cmocka_unit_test(test_util_byte_steps),
         cmocka_unit_test(test_kernel_per_gpu_known_answers),
         cmocka_unit_test(test_kernel_partial_range_accumulates),
         cmocka_unit_test(test_kernel_matches_scalar_reference),

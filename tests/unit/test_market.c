@@ -317,7 +317,7 @@ static void test_layout(void **state)
                 fail_msg("GPU %zu: allocation %d seen before, ranges not contiguous", i, a);
             seen_max = a > seen_max ? a : seen_max;
         } else {
-            assert_true(f->util[i] == 0.0f);
+            assert_int_equal(f->util[i], 0);
         }
         stragglers += f->perf[i] != 1.0f;
     }
