@@ -266,18 +266,18 @@ void fleet_destroy(fleet *f)
  * Healthy GPUs are counted in uint8 lanes (at most 8,160 / 32 = 255 per
  * lane, no overflow) and their total written to *healthy_out.
  *
- * The bytes are what the pass costs, and not only its own time. util was a
- * float (5 bytes per GPU) until this measurement: the default scenario's
- * two years to 2026 took 2.87 s with failures and 1.88 s without, and 1.30
- * and 1.18 s with a util byte, the same results (interleaved pairs, 6 of
- * each). The kernel's own time fell by less than half of that: at 500,000
- * GPUs (the scenario's mean fleet) the float array's 2 MB of writes per tick
- * filled the 2 MB L2 cache, and everything between two passes (the
- * rebuild, the failure draws, the repairs, the threshold scans) read its
- * data back from the last-level cache. 2 bytes per GPU leave room for it.
- * Before that, the pass also wrote each GPU's power, h * power_on_w, until
- * that array was found to be read by nothing (9 bytes per GPU; the run
- * took 1.5 times as long).
+ * The bytes are what the pass costs. util was a float (5 bytes per GPU)
+ * until this measurement: the default scenario's two years to 2026 took
+ * 2.87 s with failures and 1.88 s without, and 1.30 and 1.18 s with a util
+ * byte, the same results (interleaved pairs, 6 of each). The pass itself
+ * went from about 1.5 s to 0.27 s of those two years (timers around it):
+ * at the scenario's mean fleet of 500,000 GPUs, 2 bytes per GPU (1 MB) stay
+ * in the 2 MB L2 cache from one tick to the next, where 5 (2.5 MB) did not,
+ * and the failure work between passes, whose data the float writes pushed
+ * out, takes 10 to 15% less. Without failures the run is now bound by its
+ * writer thread (storing 990,000 rows), not by the simulation. Before all
+ * that, the pass also wrote each GPU's power, h * power_on_w, until that
+ * array was found to be read by nothing (9 bytes per GPU, 1.5x the time).
  *
  * Written for the vectoriser, and each choice below was needed:
  *   - one select per GPU, as a mask (load & -up): with several selects on
@@ -299,7 +299,7 @@ void fleet_destroy(fleet *f)
  *     GPUs (no read for ownership from memory) but 1.8-1.9x at 262,144 and
  *     1.0-1.2x at 1,048,576, where the arrays stay in the last-level cache
  *     between ticks, and the default scenario's two-year run took 1.05x as
- *     long with them and 1.27x without failures.
+ *     long with them (1.27x with failures off).
  *
  * Vectorisation (gcc 12.2, Makefile CFLAGS, -fopt-info-vec-optimized):
  *   default (SSE2) clone:

@@ -21,8 +21,8 @@
  * GPU. A per-GPU copy, written every tick and read by nothing, was 4 of
  * the 9 bytes the pass moved per GPU, and the pass is bound by the bytes it
  * moves (tests/bench/bench_kernel.c). For the same reason util is one byte:
- * as a float, its writes filled the cache every tick that the failure
- * machinery between passes needs (fleet.c, at the kernel).
+ * with a float util the pass's 5 bytes per GPU did not stay in the L2 cache
+ * from one tick to the next, and 2 do (fleet.c, at the kernel).
  *
  * Failures by hazard clock. Within one kernel range (one allocation, one
  * GPU type, one DC throttle) every healthy GPU accumulates the same hazard
