@@ -125,12 +125,11 @@ void fleet_destroy(fleet *f);
  * 0. No branch per GPU, and the same 2 bytes per GPU with failures or
  * without (reads state, writes util). When p->hazard > 0, [lo, hi) must be
  * one range of the last fleet_set_ranges (asserted): its clock C advances
- * by p->hazard, and
- * only when C reaches the least threshold of its healthy GPUs does the pass
- * read their thresholds (state and threshold, 9 bytes per GPU, of only the
- * 64-GPU blocks whose least threshold C reached): each healthy GPU with
- * T <= C becomes FLEET_NEW_FAILURE (it served this tick: its util and power
- * count) and keeps its remaining hazard T - C (<= 0). That is the same
+ * by p->hazard, and only when C reaches the least threshold of its healthy
+ * GPUs does the pass read their thresholds (state and threshold, 9 bytes
+ * per GPU, of only the 64-GPU blocks whose least threshold C reached): each
+ * healthy GPU with T <= C becomes FLEET_NEW_FAILURE (it served this tick:
+ * its util and power count) and keeps its remaining hazard T - C (<= 0). That is the same
  * failure tick as subtracting p->hazard from each GPU's remaining hazard
  * every tick (fleet.c). Adds the range's sums into *sums. Deterministic:
  * the same inputs give bit-identical results on every x86-64, whatever

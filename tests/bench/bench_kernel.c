@@ -9,20 +9,20 @@
  * ranges of 8,000 GPUs (one allocation each, a different load per range),
  * which are the fleet's clock ranges (fleet_set_ranges).
  *
- * Bytes per GPU per pass. Both passes read state (1 B) and write util
- * (1 B, fleet.h's FLEET_UTIL_FULL steps): 2 B moved (5 B while util was a
- * float, 9 B until the pass stopped writing a per-GPU power that nothing
- * read; power is a per-range sum, fleet.h). The hazard pass adds, per range, one
+ * Bytes per GPU per pass. Both passes read state (1 B) and write util (1 B,
+ * fleet.h's FLEET_UTIL_FULL steps): 2 B moved (5 B while util was a float,
+ * 9 B until the pass stopped writing a per-GPU power that nothing read;
+ * power is a per-range sum, fleet.h). The hazard pass adds, per range, one
  * addition to the range's hazard clock and one comparison with its least
  * threshold; only in the passes where the clock reaches it does it read the
  * thresholds (8 B) and states of the 64-GPU blocks concerned, which the
  * timing includes (at 1e-6 per pass, a range of 8,000 GPUs has a failure
  * about every 125 passes). The baseline for both is the same copy: state
- * read, util written, with no arithmetic. The ratio kernel / copy says how close the kernel comes
- * to moving its bytes; 1.0 would be free arithmetic. (Before the range
- * clocks the hazard pass moved 18 B per GPU: it read and wrote a remaining
- * hazard per GPU every pass, and ran at 0.21 ns per GPU-tick against the
- * plain pass's 0.087 at 262,144 GPUs.)
+ * read, util written, with no arithmetic. The ratio kernel / copy says how
+ * close the kernel comes to moving its bytes; 1.0 would be free arithmetic.
+ * (Before the range clocks the hazard pass moved 18 B per GPU: it read and
+ * wrote a remaining hazard per GPU every pass, and ran at 0.21 ns per
+ * GPU-tick against the plain pass's 0.087 at 262,144 GPUs.)
  *
  * The two are timed in turn (kernel, copy, kernel, copy, ...) and each
  * figure is the best repetition, so a burst of load from other processes
