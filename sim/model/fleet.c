@@ -326,7 +326,7 @@ void fleet_destroy(fleet *f)
  *   GPUs in the default scenario's two years to 2026 (some 10 per tick),
  *   against 9.3e9 GPU-ticks of the pass.
  *   fleet_min_perf:
- *     fleet.c:645:27: optimized: loop vectorized using 16 byte vectors (and 8)
+ *     fleet.c:650:27: optimized: loop vectorized using 16 byte vectors (and 8)
  * The clones were "avx2" and "avx512f" before: the avx512f clone spilled
  * its 256-bit work to the stack (without AVX512VL it has 16 ymm registers)
  * and ran 2.6 times slower per GPU than the x86-64-v4 one (bench_kernel,
@@ -395,18 +395,24 @@ static void index_spans(fleet_clocks *c)
     c->span_range[c->n_spans] = (uint32_t)(c->n - 1);
 }
 
-/* Keeps the bounds after GPU i (healthy, in range k) got threshold t. */
-static void lower_bounds(fleet *f, size_t k, size_t i, double t)
+/* Keeps GPU i's block and superblock bounds after it got threshold t. */
+static void lower_block_bounds(fleet_clocks *c, size_t i, double t)
 {
-    fleet_clocks *c = f->clocks;
-    if (t < c->least[k])
-        c->least[k] = t;
     double *block = &c->block_least[i / FLEET_BLOCK_GPUS];
     if (t < *block)
         *block = t;
     double *super = &c->super_least[i / FLEET_SUPER_GPUS];
     if (t < *super)
         *super = t;
+}
+
+/* Keeps the bounds after GPU i (healthy, in range k) got threshold t. */
+static void lower_bounds(fleet *f, size_t k, size_t i, double t)
+{
+    fleet_clocks *c = f->clocks;
+    if (t < c->least[k])
+        c->least[k] = t;
+    lower_block_bounds(c, i, t);
 }
 
 /* Checks healthy GPU i against clock `now`: a new failure when T <= now
@@ -748,7 +754,6 @@ double fleet_remaining_hazard(const fleet *f, size_t i)
  * the new table). */
 static void reexpress(fleet *f, size_t x, size_t y, double from, double to, double *least)
 {
-    double *block = f->clocks->block_least, *super = f->clocks->super_least;
     for (size_t i = x; i < y; i++) {
         if (f->state[i] != FLEET_HEALTHY)
             continue;
@@ -756,10 +761,7 @@ static void reexpress(fleet *f, size_t x, size_t y, double from, double to, doub
         f->threshold[i] = t;
         if (t < *least)
             *least = t;
-        if (t < block[i / FLEET_BLOCK_GPUS])
-            block[i / FLEET_BLOCK_GPUS] = t;
-        if (t < super[i / FLEET_SUPER_GPUS])
-            super[i / FLEET_SUPER_GPUS] = t;
+        lower_block_bounds(f->clocks, i, t);
     }
 }
 
