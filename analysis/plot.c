@@ -307,24 +307,16 @@ static int chart_workloads(plot_ctx *c)
     return 0;
 }
 
-/* "set ytics ('name' row, ...)" for the shown data centers. Returns the count. */
-static int64_t dc_tics(plot_ctx *c, strbuf *b)
+/* "set ytics ('name' row, ...)" for the shown data centers. */
+static void dc_tics(const plot_shown *shown, strbuf *b)
 {
-    sqlite3_stmt *s = NULL;
-    int64_t n = 0;
-    if (sqlite3_prepare_v2(c->db, "WITH " PLOT_SHOWN_DCS " SELECT row, name FROM shown ORDER BY row",
-                           -1, &s, NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_bind_int64(s, 1, c->run);
     strbuf_add(b, "set ytics font ',8' (");
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        strbuf_add(b, n++ ? ", " : "");
-        add_quoted(b, (const char *)sqlite3_column_text(s, 1));
-        strbuf_addf(b, " %lld", (long long)sqlite3_column_int64(s, 0));
+    for (size_t row = 0; row < shown->n; row++) {
+        strbuf_add(b, row ? ", " : "");
+        add_quoted(b, shown->name[row]);
+        strbuf_addf(b, " %zu", row);
     }
     strbuf_add(b, ")\n");
-    sqlite3_finalize(s);
-    return n;
 }
 
 /* Each pixel is a day, centred on its noon, so the image spans exactly the
@@ -332,11 +324,16 @@ static int64_t dc_tics(plot_ctx *c, strbuf *b)
  * the palette starts at a pale yellow, so 0% busy is not the same colour. */
 static int chart_heatmap(plot_ctx *c)
 {
-    int k = plot__heatmap_data(c, 0);
-    if (k < 0)
+    plot_shown shown;
+    int k = plot__heatmap_data(c, 0, &shown);
+    if (k < 0) {
+        plot__shown_free(&shown);
         return 0;
+    }
     strbuf b = {0};
-    int64_t n = dc_tics(c, &b);
+    dc_tics(&shown, &b);
+    const int64_t n = (int64_t)shown.n;
+    plot__shown_free(&shown);
     strbuf_addf(&b, "set yrange [%lld.5:-0.5]\n", (long long)(n - 1));
     strbuf_addf(&b, "set xdata time\nset timefmt '%%Y-%%m-%%d'\nset format x '%%Y-%%m'\n"
                 "set xrange ['%s':'%s']\nset xtics %d * 30.4375 * 86400 rotate by -30\n"

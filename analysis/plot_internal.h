@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "plot.h"
+#include "table.h"
 #include "../sim/util/strbuf.h"
 
 typedef struct plot_ctx {
@@ -44,20 +45,49 @@ void plot__emit_buf(plot_ctx *c, const char *name, const char *title, int w, int
  * before. Returns the file index, or -1 (an error, or no rows). */
 int plot__write_blocks(plot_ctx *c, const char *sql, int64_t arg, int block_column);
 
+/* The run's days and the day of each tick (plot_days.c), for the passes
+ * that roll per-tick rows up by day as substr(date, 1, 10) would. */
+typedef struct plot_day {
+    char label[16];   /* substr(date, 1, 10) */
+    char *epoch;      /* SQLite's text of CAST(strftime('%s', day) AS INTEGER), NULL: NaN */
+} plot_day;
+typedef struct plot_days {
+    plot_day *days;         /* [n_days], distinct, in label order */
+    size_t n_days;
+    int64_t *day_of_tick;   /* [n_ticks]: day index, or -1 (no tick row) */
+    size_t n_ticks;
+} plot_days;
+/* Reads the map. 0, 1 (a NULL or odd date, a tick id the map cannot take:
+ * left to the SQL) or -1 (SQLite, memory); free it with plot__days_free. */
+int plot__read_days(plot_ctx *c, plot_days *d);
+void plot__days_free(plot_days *d);
+/* The day index of a tick cell, or -1 (no such tick: a join drops it). */
+int64_t plot__day_of(const plot_days *d, const atable_cell *tick);
+/* Writes SQLite's text of a number cell, as sqlite3_column_text gives it,
+ * through echo ("SELECT ?1"); "NaN" for NULL, as the SQL path writes it.
+ * 0 or -1. */
+int plot__cell_text(sqlite3_stmt *echo, const atable_cell *v, FILE *f);
+
 /* The data centers the heatmap shows (those with GPUs installed at some
- * tick of the run), numbered 0.. in id order: row, id, name. One pass over
- * dc_tick (IN): an EXISTS per site scanned it again up to the site's first
- * GPUs, most of the table for a site built late. */
+ * tick of the run), numbered 0.. in id order: row, id, name. */
 #define PLOT_SHOWN_DCS                                                                         \
     "shown AS (SELECT ROW_NUMBER() OVER (ORDER BY d.id) - 1 AS row, d.id, d.name"              \
     " FROM datacenter d WHERE d.run_id = ?1 AND d.id IN (SELECT x.datacenter_id FROM dc_tick x"\
     " WHERE x.run_id = ?1 AND x.installed > 0))"
 
+/* The names of the shown data centers, by row. */
+typedef struct plot_shown {
+    size_t n;
+    char **name;
+} plot_shown;
+void plot__shown_free(plot_shown *s);
+
 /* The heatmap's data file (plot_heatmap.c): per shown data center (a
- * block) and day of the run, epoch seconds of the day, row, utilisation.
+ * block) and day of the run, epoch seconds of the day, row, utilisation;
+ * and the shown data centers' names into *shown (free it either way).
  * sql = 0: one pass over dc_tick; 1: the SQL (the reference); the same
- * bytes. Returns the file index, or -1. */
-int plot__heatmap_data(plot_ctx *c, int sql);
+ * bytes and names. Returns the file index, or -1. */
+int plot__heatmap_data(plot_ctx *c, int sql, plot_shown *shown);
 
 /* The stacked capacity layers of a workload's chart (plot_sources.c). */
 #define PLOT_MAX_SOURCES 6

@@ -202,7 +202,8 @@ static void test_edge_cases(void **state)
 }
 
 /* The heatmap's data file through the pass (sql 0) or the SQL (1): its
- * bytes into out (NUL-terminated; the file holds less than size). */
+ * bytes into out (NUL-terminated; the file holds less than size), then the
+ * shown sites' names, one per line. */
 static void heatmap_file(const fixture *f, int sql, char *out, size_t size)
 {
     char err[1024];
@@ -215,7 +216,8 @@ static void heatmap_file(const fixture *f, int sql, char *out, size_t size)
     c.run = 1;
     assert_true(strlen(f->dir) < sizeof c.tmp);
     memcpy(c.tmp, f->dir, strlen(f->dir) + 1);
-    const int k = plot__heatmap_data(&c, sql);
+    plot_shown shown;
+    const int k = plot__heatmap_data(&c, sql, &shown);
     sqlite3_close(c.db);
     assert_int_equal(k, 0);
     char path[512];
@@ -227,6 +229,12 @@ static void heatmap_file(const fixture *f, int sql, char *out, size_t size)
     assert_true(n < size);
     out[n] = '\0';
     remove(path);
+    for (size_t i = 0; i < shown.n; i++) {
+        const size_t len = strlen(out);
+        assert_true(len + strlen(shown.name[i]) + 2 < size);
+        snprintf(out + len, size - len, "%s\n", shown.name[i]);
+    }
+    plot__shown_free(&shown);
 }
 
 static void assert_heatmap_pass_equals_sql(const fixture *f)
@@ -260,6 +268,8 @@ static void test_heatmap(void **state)
     heatmap_file(f, 1, text, sizeof text);
     assert_non_null(strstr(text, ",1,NaN\n"));   /* reno before its GPUs */
     assert_non_null(strstr(text, "\n\n"));       /* two blocks */
+    assert_non_null(strstr(text, "\nplano\nreno\n"));  /* both shown, in id order */
+    assert_null(strstr(text, "empty-site"));     /* no rows: not shown */
     assert_heatmap_pass_equals_sql(f);
     /* text in busy: the pass leaves the file to the SQL */
     edit(f, "UPDATE dc_tick SET busy = 'n/a' WHERE tick = 2 AND datacenter_id = 0");
