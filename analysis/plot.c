@@ -257,29 +257,23 @@ static void mark_events(plot_ctx *c, strbuf *b, int64_t tenant)
  * H100-equivalent GPUs. The legend goes under the plot. */
 static int chart_workloads(plot_ctx *c)
 {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT id, name, tenant_id FROM workload WHERE run_id = ?1"
-                           " ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+    plot_workload *w = NULL;
+    int n = 0;
+    if (plot__workloads_data(c, 0, &w, &n) != 0)
         return -1;
-    sqlite3_bind_int64(s, 1, c->run);
-    while (sqlite3_step(s) == SQLITE_ROW && c->set.n < PLOT_MAX_CHARTS - 16) {
-        int64_t id = sqlite3_column_int64(s, 0);
-        const char *wname = (const char *)sqlite3_column_text(s, 1);
-        plot_sources src;
-        int k = plot__workload_sources(c->db, c->run, id, &src) == 0
-                    ? write_data(c, strbuf_str(&src.sql), id)
-                    : -1;
-        strbuf_free(&src.sql);
+    for (int j = 0; j < n && c->set.n < PLOT_MAX_CHARTS - 16; j++) {
+        const plot_sources src = w[j].src;
+        const int k = w[j].file;
         if (k < 0)
             continue;
-        char safe[64], name[96], title[160];
-        plot_safe_name(wname, safe, sizeof safe);
-        snprintf(name, sizeof name, "workload-%lld-%s", (long long)id, safe);
+        char safe[64], name[96], title[256];
+        plot_safe_name(w[j].name, safe, sizeof safe);
+        snprintf(name, sizeof name, "workload-%lld-%s", (long long)w[j].id, safe);
         snprintf(title, sizeof title, "Workload %s: capacity by source, demand and shortfall"
-                 " (daily means)", wname);
+                 " (daily means)", w[j].name);
         strbuf b = {0};
         plot__time_axis(&b, c);
-        mark_events(c, &b, sqlite3_column_int64(s, 2));
+        mark_events(c, &b, w[j].tenant);
         strbuf_add(&b, "set ylabel 'H100-equivalent GPUs (thousands)'\nset format y '%g'\n"
                        "set yrange [0:*]\nset offsets 0, 0, graph 0.04, 0\n"
                        "set key outside bottom center horizontal maxcols 2"
@@ -303,7 +297,7 @@ static int chart_workloads(plot_ctx *c)
                        " '' using 1:2 with lines lw 1.5 lc rgb '#000000' title 'demand'");
         plot__emit_buf(c, name, title, 1000, 560, &b);
     }
-    sqlite3_finalize(s);
+    plot__workloads_free(w, n);
     return 0;
 }
 

@@ -91,6 +91,24 @@ int plot__heatmap_data(plot_ctx *c, int sql, plot_shown *shown);
 
 /* The stacked capacity layers of a workload's chart (plot_sources.c). */
 #define PLOT_MAX_SOURCES 6
+
+/* A lessor that gives a tenant capacity: the rows of lessors_sql, largest
+ * total first (plot_sources.c), or the same from the pass
+ * (plot_workloads.c). */
+typedef struct plot_lessor {
+    int64_t id;
+    char name[128];
+    int contracts;            /* count(DISTINCT contract) with capacity */
+    char first[128];          /* min(contract name) */
+    char upstream[256];       /* a reseller's own lessors, "a, b" */
+    int has_upstream;         /* 0: it owns a datacenter (upstream NULL) */
+} plot_lessor;
+
+/* The tenant's lessors by SQL, into *out (malloc'd; free it). 0 or -1. */
+int plot__tenant_lessors(sqlite3 *db, int64_t run, int64_t tenant, plot_lessor **out, int *n);
+/* l->upstream and has_upstream of lessor l->id, by SQL. 0 or -1. */
+int plot__lessor_upstream(sqlite3 *db, int64_t run, plot_lessor *l);
+
 typedef struct plot_sources {
     int n;                                  /* layers: own GPUs first, then leases */
     int has_own;                            /* 0 when the tenant owns no datacenter: its
@@ -98,13 +116,37 @@ typedef struct plot_sources {
     char label[PLOT_MAX_SOURCES][128];
     const char *colour[PLOT_MAX_SOURCES];   /* gnuplot colours: one per lessor, the same
                                                on every chart of the run */
+    int64_t tenant;
+    int training;                           /* a training workload: one layer */
+    int named;                              /* lease layers 1..named are one lessor's,
+                                               lessor[i]; a layer n > named merges the
+                                               rest ("other leases") */
+    int64_t lessor[PLOT_MAX_SOURCES];
     strbuf sql;                             /* ?1 = run, ?2 = workload: day, demand,
                                                served, then the n cumulative layers in
                                                thousands (the last is the capacity) */
 } plot_sources;
-/* Fills *out for workload `workload` of run `run`. Returns 0, or -1 (SQLite,
- * memory, no such workload); the caller frees out->sql either way. */
-int plot__workload_sources(sqlite3 *db, int64_t run, int64_t workload, plot_sources *out);
+/* Fills *out for workload `workload` of run `run`, given its tenant's
+ * ranked lessors. Returns 0, or -1 (SQLite, memory, no such workload); the
+ * caller frees out->sql either way. */
+int plot__workload_sources(sqlite3 *db, int64_t run, int64_t workload,
+                           const plot_lessor *lessors, int n_lessors, plot_sources *out);
+
+/* A workload's chart: its layers and its data file (plot_workloads.c). */
+typedef struct plot_workload {
+    int64_t id, tenant;
+    char name[128];
+    plot_sources src;
+    int file;                               /* the data file's index, or -1 */
+} plot_workload;
+/* Every workload of the run, in id order, into *out (n; free with
+ * plot__workloads_free). sql = 0: one pass over contract_tick for the
+ * lessors, one merged pass over workload_tick, provider_tick and
+ * contract_tick for the data (a workload's SQL scans contract_tick twice);
+ * 1: each workload's SQL (the reference). The same bytes, labels and
+ * colours. Returns 0 or -1. */
+int plot__workloads_data(plot_ctx *c, int sql, plot_workload **out, int *n);
+void plot__workloads_free(plot_workload *w, int n);
 
 /* index.html's headline block and timeline (plot_story.c). Return 0 or -1
  * (SQLite). */

@@ -12,25 +12,88 @@
  * The layers are cumulative, so that gnuplot fills between successive
  * columns, and the last is the workload's capacity itself: the layers sum
  * to it by construction on every day.
+ *
+ * The SQL here (lessors_sql, the per-workload query in out->sql) is the
+ * reference; plot_workloads.c computes the same ranking and data files for
+ * every workload in two passes and hands the ranking in.
  */
 #include "plot_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The lessors that give the tenant some capacity in the run, largest total
- * first: id, name, contracts, the first contract's name, and for a lessor
- * that owns no datacenter (a reseller) the lessors it leases from. */
+ * first: id, name, contracts, the first contract's name. */
 static const char lessors_sql[] =
-    "SELECT k.lessor_id, lr.name, count(DISTINCT k.id), min(k.name),"
-    " (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT up.name FROM contract k2"
-    "  JOIN provider up ON up.run_id = k2.run_id AND up.id = k2.lessor_id"
-    "  WHERE k2.run_id = ?1 AND k2.lessee_id = k.lessor_id AND NOT EXISTS (SELECT 1"
-    "  FROM datacenter d WHERE d.run_id = ?1 AND d.owner_id = k.lessor_id) ORDER BY up.name))"
+    "SELECT k.lessor_id, lr.name, count(DISTINCT k.id), min(k.name)"
     " FROM contract_tick ct JOIN contract k ON k.run_id = ct.run_id AND k.id = ct.contract_id"
     " JOIN provider lr ON lr.run_id = k.run_id AND lr.id = k.lessor_id"
     " WHERE ct.run_id = ?1 AND k.lessee_id = ?2 AND ct.capacity_h100 > 0"
     " GROUP BY k.lessor_id ORDER BY sum(ct.capacity_h100) DESC, k.lessor_id";
+
+/* For a lessor that owns no datacenter (a reseller), the lessors it leases
+ * from (?2 = the lessor); NULL for one that owns a datacenter. */
+static const char upstream_sql[] =
+    "SELECT group_concat(name, ', ') FROM (SELECT DISTINCT up.name FROM contract k2"
+    " JOIN provider up ON up.run_id = k2.run_id AND up.id = k2.lessor_id"
+    " WHERE k2.run_id = ?1 AND k2.lessee_id = ?2 AND NOT EXISTS (SELECT 1"
+    " FROM datacenter d WHERE d.run_id = ?1 AND d.owner_id = ?2) ORDER BY up.name)";
+
+int plot__lessor_upstream(sqlite3 *db, int64_t run, plot_lessor *l)
+{
+    sqlite3_stmt *s = NULL;
+    l->upstream[0] = '\0';
+    l->has_upstream = 0;
+    if (sqlite3_prepare_v2(db, upstream_sql, -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(s, 1, run);
+    sqlite3_bind_int64(s, 2, l->id);
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+        snprintf(l->upstream, sizeof l->upstream, "%s", (const char *)sqlite3_column_text(s, 0));
+        l->has_upstream = 1;
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int plot__tenant_lessors(sqlite3 *db, int64_t run, int64_t tenant, plot_lessor **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db, lessors_sql, -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(s, 1, run);
+    sqlite3_bind_int64(s, 2, tenant);
+    int rc, status = 0;
+    while (status == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        plot_lessor *grown = realloc(*out, (size_t)(*n + 1) * sizeof *grown);
+        if (!grown) {
+            status = -1;
+            break;
+        }
+        *out = grown;
+        plot_lessor *l = &grown[(*n)++];
+        memset(l, 0, sizeof *l);
+        l->id = sqlite3_column_int64(s, 0);
+        snprintf(l->name, sizeof l->name, "%s", (const char *)sqlite3_column_text(s, 1));
+        l->contracts = sqlite3_column_int(s, 2);
+        snprintf(l->first, sizeof l->first, "%s", (const char *)sqlite3_column_text(s, 3));
+    }
+    sqlite3_finalize(s);
+    for (int i = 0; status == 0 && i < *n; i++)
+        status = plot__lessor_upstream(db, run, &(*out)[i]);
+    if (status == 0 && rc != SQLITE_DONE)
+        status = -1;
+    if (status != 0) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return status;
+}
 
 /* Layer colours: own GPUs, the leases' palette, the merged rest. A lessor
  * takes the palette entry of its provider id (mod its size), the next free
@@ -55,53 +118,39 @@ static const char *lessor_colour(const plot_sources *out, int layer, int64_t les
 }
 
 /* "lease from Google, resold from CoreWeave (10 contracts)" */
-static void lessor_label(sqlite3_stmt *s, char *out, size_t len)
+static void lessor_label(const plot_lessor *l, char *out, size_t len)
 {
-    const char *name = (const char *)sqlite3_column_text(s, 1);
-    const char *upstream = (const char *)sqlite3_column_text(s, 4);
-    int contracts = sqlite3_column_int(s, 2);
     char what[80];
-    if (contracts == 1)
-        snprintf(what, sizeof what, "%s", (const char *)sqlite3_column_text(s, 3));
+    if (l->contracts == 1)
+        snprintf(what, sizeof what, "%s", l->first);
     else
-        snprintf(what, sizeof what, "%d contracts", contracts);
-    snprintf(out, len, "lease from %s%s%s (%s)", name, upstream ? ", resold from " : "",
-             upstream ? upstream : "", what);
+        snprintf(what, sizeof what, "%d contracts", l->contracts);
+    snprintf(out, len, "lease from %s%s%s (%s)", l->name, l->has_upstream ? ", resold from " : "",
+             l->has_upstream ? l->upstream : "", what);
 }
 
-/* Lease layers of the tenant: fills out->label[1..] and writes each
- * layer's contract_tick sum column ("s1", ...) into src. Returns how many
- * layers, or -1 (SQLite). */
-static int lease_layers(sqlite3 *db, int64_t run, int64_t tenant, plot_sources *out, strbuf *src)
+/* Lease layers of the tenant, from its ranked lessors: fills
+ * out->label[1..], out->lessor and out->named, and writes each layer's
+ * contract_tick sum column ("s1", ...) into src. Returns how many layers. */
+static int lease_layers(const plot_lessor *lessors, int rows, plot_sources *out, strbuf *src)
 {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db, lessors_sql, -1, &s, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(s, 1, run);
-    sqlite3_bind_int64(s, 2, tenant);
     const int max_leases = PLOT_MAX_SOURCES - 1;
-    int64_t ids[PLOT_MAX_SOURCES];
-    int n = 0, rows = 0, rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (n < max_leases) {
-            ids[n] = sqlite3_column_int64(s, 0);
-            lessor_label(s, out->label[1 + n], sizeof out->label[0]);
-            out->colour[1 + n] = lessor_colour(out, 1 + n, ids[n]);
-        }
-        n += n < max_leases;
-        rows++;
+    const int n = rows < max_leases ? rows : max_leases;
+    const int named = rows > max_leases ? max_leases - 1 : n;   /* the last layer merges the rest */
+    for (int i = 0; i < n; i++) {
+        lessor_label(&lessors[i], out->label[1 + i], sizeof out->label[0]);
+        out->colour[1 + i] = lessor_colour(out, 1 + i, lessors[i].id);
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return -1;
-    int named = rows > max_leases ? max_leases - 1 : n;   /* the last layer merges the rest */
-    for (int i = 0; i < named; i++)
+    for (int i = 0; i < named; i++) {
+        out->lessor[1 + i] = lessors[i].id;
         strbuf_addf(src, ", sum(CASE WHEN k.lessor_id = %lld THEN ct.capacity_h100 ELSE 0 END)"
-                    " AS s%d", (long long)ids[i], i + 1);
+                    " AS s%d", (long long)lessors[i].id, i + 1);
+    }
+    out->named = named;
     if (named < n) {
         strbuf_add(src, ", sum(CASE WHEN k.lessor_id NOT IN (");
         for (int i = 0; i < named; i++)
-            strbuf_addf(src, "%s%lld", i ? ", " : "", (long long)ids[i]);
+            strbuf_addf(src, "%s%lld", i ? ", " : "", (long long)lessors[i].id);
         strbuf_addf(src, ") THEN ct.capacity_h100 ELSE 0 END) AS s%d", n);
         snprintf(out->label[n], sizeof out->label[0], "other leases (%d lessors)",
                  rows - named);
@@ -110,7 +159,8 @@ static int lease_layers(sqlite3 *db, int64_t run, int64_t tenant, plot_sources *
     return n;
 }
 
-int plot__workload_sources(sqlite3 *db, int64_t run, int64_t workload, plot_sources *out)
+int plot__workload_sources(sqlite3 *db, int64_t run, int64_t workload,
+                           const plot_lessor *lessors, int n_lessors, plot_sources *out)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *s = NULL;
@@ -128,12 +178,10 @@ int plot__workload_sources(sqlite3 *db, int64_t run, int64_t workload, plot_sour
     sqlite3_finalize(s);
     if (tenant < 0)
         return -1;
+    out->tenant = tenant;
+    out->training = training;
     strbuf src = {0};
-    int leases = training ? 0 : lease_layers(db, run, tenant, out, &src);
-    if (leases < 0) {
-        strbuf_free(&src);
-        return -1;
-    }
+    const int leases = training ? 0 : lease_layers(lessors, n_lessors, out, &src);
     snprintf(out->label[0], sizeof out->label[0], "%s",
              training ? "capacity for its jobs (GPUs it may use x train_speed)" : "own GPUs");
     out->n = 1 + leases;

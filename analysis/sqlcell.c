@@ -90,3 +90,50 @@ int sqlcell_divide_nullif_zero(const atable_cell *a, const atable_cell *b, atabl
         *out = (atable_cell){.type = SQLITE_FLOAT, .r = q};
     return 0;
 }
+
+int sqlcell_arith(char op, const atable_cell *a, const atable_cell *b, atable_cell *out)
+{
+    *out = (atable_cell){.type = SQLITE_NULL};
+    if ((a->type != SQLITE_INTEGER && a->type != SQLITE_FLOAT) ||
+        (b->type != SQLITE_INTEGER && b->type != SQLITE_FLOAT))
+        return a->type == SQLITE_TEXT || b->type == SQLITE_TEXT ||
+               a->type == SQLITE_BLOB || b->type == SQLITE_BLOB;
+    if (a->type == SQLITE_INTEGER && b->type == SQLITE_INTEGER) {
+        int64_t r;
+        int overflow;
+        switch (op) {
+        case '+': overflow = __builtin_add_overflow(a->i, b->i, &r); break;
+        case '-': overflow = __builtin_sub_overflow(a->i, b->i, &r); break;
+        case '*': overflow = __builtin_mul_overflow(a->i, b->i, &r); break;
+        case '/':
+            if (b->i == 0)
+                return 0;
+            overflow = a->i == INT64_MIN && b->i == -1;
+            r = overflow ? 0 : a->i / b->i;
+            break;
+        default: return 1;
+        }
+        if (!overflow) {
+            *out = (atable_cell){.type = SQLITE_INTEGER, .i = r};
+            return 0;
+        }
+        /* SQLite goes on in floating point */
+    }
+    const double x = a->type == SQLITE_INTEGER ? (double)a->i : a->r;
+    const double y = b->type == SQLITE_INTEGER ? (double)b->i : b->r;
+    double r;
+    switch (op) {
+    case '+': r = x + y; break;
+    case '-': r = x - y; break;
+    case '*': r = x * y; break;
+    case '/':
+        if (y == 0.0)
+            return 0;
+        r = x / y;
+        break;
+    default: return 1;
+    }
+    if (!isnan(r))
+        *out = (atable_cell){.type = SQLITE_FLOAT, .r = r};
+    return 0;
+}

@@ -2,7 +2,9 @@
  * The analysis passes against the SQL they replace: the report's
  * per-entity tables (analysis/report_pass.c against report.c's SQL: every
  * table of report_build, cell by cell, the same type and the same bits) and
- * the plot's heatmap data (analysis/plot_heatmap.c: the same bytes). The
+ * the plot's heatmap data (analysis/plot_heatmap.c: the same bytes and
+ * names) and workload charts' data (analysis/plot_workloads.c: the same
+ * bytes, labels and colours). The
  * database is a short run of a two-site scenario, then edited so that the
  * passes meet what SQL handles by its own rules: a site with no rows, a
  * site with no GPUs installed (mean utilisation NULL), a site that gets
@@ -276,12 +278,122 @@ static void test_heatmap(void **state)
     assert_heatmap_pass_equals_sql(f);
 }
 
+/* Every workload chart's layers (label and colour) and data file, through
+ * the pass (sql 0) or each workload's SQL (1), into out. */
+static void workloads_files(const fixture *f, int sql, char *out, size_t size)
+{
+    char err[1024];
+    adb_status status;
+    plot_ctx c;
+    memset(&c, 0, sizeof c);
+    c.db = adb_open(f->db, &status, err, sizeof err);
+    if (!c.db)
+        fail_msg("adb_open: %s", err);
+    c.run = 1;
+    assert_true(strlen(f->dir) < sizeof c.tmp);
+    memcpy(c.tmp, f->dir, strlen(f->dir) + 1);
+    plot_workload *w = NULL;
+    int n = 0;
+    assert_int_equal(plot__workloads_data(&c, sql, &w, &n), 0);
+    sqlite3_close(c.db);
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        len += (size_t)snprintf(out + len, size - len, "workload %lld: %d layers, own %d\n",
+                                (long long)w[i].id, w[i].src.n, w[i].src.has_own);
+        for (int l = 0; l < w[i].src.n; l++)
+            len += (size_t)snprintf(out + len, size - len, "%s %s\n", w[i].src.colour[l],
+                                    w[i].src.label[l]);
+        assert_true(len < size);
+        if (w[i].file < 0)
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/d%d.csv", f->dir, w[i].file);
+        FILE *in = fopen(path, "r");
+        assert_non_null(in);
+        len += fread(out + len, 1, size - len - 1, in);
+        fclose(in);
+        assert_true(len < size - 1);
+        out[len] = '\0';
+        remove(path);
+    }
+    plot__workloads_free(w, n);
+}
+
+static void assert_workloads_pass_equals_sql(const fixture *f)
+{
+    static char pass[1 << 18], sql[1 << 18];
+    workloads_files(f, 0, pass, sizeof pass);
+    workloads_files(f, 1, sql, sizeof sql);
+    assert_true(strlen(sql) > 100);
+    assert_string_equal(pass, sql);
+}
+
+static void test_workloads(void **state)
+{
+    const fixture *f = *state;
+    assert_workloads_pass_equals_sql(f);
+    /* six more lessors of lab, so the chart merges the smallest two into
+     * "other leases": l10 a reseller of cw's GPUs, l12 only on early ticks,
+     * l15 never with capacity (not ranked, but in the leases' sum), and a
+     * lease from a lessor the provider table lacks; a training workload of
+     * lab; NULLs; a tick where lab has no provider_tick row, one where its
+     * capacity is NULL and one where it is 0; a workload row of a tick the
+     * tick table lacks */
+    edit(f, "INSERT INTO provider (run_id, id, name, kind) VALUES (1, 10, 'l10', 'reseller'),"
+            " (1, 11, 'l11', 'neocloud'), (1, 12, 'l12', 'neocloud'), (1, 13, 'l13', 'neocloud'),"
+            " (1, 14, 'l14', 'neocloud'), (1, 15, 'l15', 'neocloud');"
+            "INSERT INTO contract (run_id, id, name, lessor_id, lessee_id, gpus, kind, origin)"
+            " SELECT 1, 10 + k, 'c' || (10 + k), 10 + k, 1, 100, 'reserved', 'scenario' FROM"
+            " (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3"
+            "  UNION ALL SELECT 4 UNION ALL SELECT 5);"
+            "INSERT INTO contract (run_id, id, name, lessor_id, lessee_id, gpus, kind, origin)"
+            " VALUES (1, 16, 'cw-l10', 0, 10, 100, 'reserved', 'scenario'),"
+            " (1, 17, 'ghost', 99, 1, 100, 'reserved', 'scenario'),"
+            " (1, 18, 'c11b', 11, 1, 100, 'reserved', 'scenario');"
+            "INSERT INTO contract_tick (run_id, tick, contract_id, capacity_h100)"
+            " SELECT x.run_id, x.tick, 10 + k.k, CASE WHEN k.k = 5 THEN 0.0"
+            "  ELSE x.capacity_h100 * (6 - k.k) / 7.0 + 0.1 END FROM contract_tick x,"
+            " (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3"
+            "  UNION ALL SELECT 4 UNION ALL SELECT 5) k"
+            " WHERE x.contract_id = 0 AND (k.k <> 2 OR x.tick < 20);"
+            "INSERT INTO contract_tick (run_id, tick, contract_id, capacity_h100)"
+            " SELECT run_id, tick, 17, 3.5 FROM contract_tick WHERE contract_id = 0"
+            " UNION ALL SELECT run_id, tick, 18, 1.0 / 3 FROM contract_tick WHERE contract_id = 0"
+            " AND tick % 2 = 0;"
+            "UPDATE contract_tick SET capacity_h100 = NULL WHERE contract_id = 13 AND tick % 3 = 0;"
+            "INSERT INTO workload (run_id, id, name, tenant_id, type, growth)"
+            " VALUES (1, 5, 'train', 1, 'training', 'flat');"
+            "INSERT INTO workload_tick (run_id, tick, workload_id, demand_h100, capacity_h100,"
+            " served_h100) SELECT run_id, tick, 5, demand_h100 / 3, capacity_h100 / 7,"
+            " CASE WHEN tick % 4 = 1 THEN NULL ELSE served_h100 / 3 END FROM workload_tick"
+            " WHERE workload_id = 0;"
+            "DELETE FROM provider_tick WHERE provider_id = 1 AND tick = 7;"
+            "UPDATE provider_tick SET capacity_h100 = NULL WHERE provider_id = 1 AND tick = 8;"
+            "UPDATE provider_tick SET capacity_h100 = 0 WHERE provider_id = 1 AND tick = 9;"
+            "UPDATE workload_tick SET demand_h100 = NULL WHERE tick = 10;"
+            "INSERT INTO workload_tick (run_id, tick, workload_id, demand_h100, capacity_h100,"
+            " served_h100) VALUES (1, 9999, 0, 1, 1, 1)");
+    char text[1 << 18];
+    workloads_files(f, 1, text, sizeof text);
+    assert_non_null(strstr(text, "other leases (2 lessors)"));
+    assert_non_null(strstr(text, "lease from l10, resold from cw (c10)"));
+    assert_non_null(strstr(text, "lease from l11 (2 contracts)"));
+    assert_null(strstr(text, "l15"));
+    assert_non_null(strstr(text, "workload 5: 1 layers"));
+    assert_workloads_pass_equals_sql(f);
+    /* text in a capacity: every workload is left to its SQL */
+    edit(f, "UPDATE contract_tick SET capacity_h100 = 'n/a' WHERE contract_id = 11 AND tick = 4");
+    assert_workloads_pass_equals_sql(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_run_as_written, setup, teardown),
         cmocka_unit_test_setup_teardown(test_edge_cases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heatmap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_workloads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
