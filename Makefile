@@ -169,17 +169,19 @@ store: $(LIB_STORE)
 analysis: $(LIB_ANALYSIS)
 sweep: $(LIB_SWEEP)
 
-# After the run, its four readers (the spreadsheets: every table, per-tick
-# tables rolled up by day, and the wide files for charts; the report; the
-# charts) read the finished database independently, so they run side by
-# side, RUN_JOBS at a time (the cores, at most 4: on two cores two at a time
-# beat four, which only fight over the caches), the longest (plot) first;
-# make stops with an error when any of them fails. `make run-outputs` runs
-# the four on an existing $(OUT)/capsim.db (make bench times it), `make
-# run-plot` and the others one alone.
-RUN_STEPS := run-plot run-export-daily run-export-wide run-report
+# After the run, its readers (the spreadsheets: every table, per-tick
+# tables rolled up by day, and the wide files for charts; the charts, whose
+# index.html shows the report's tables, with the text report written from
+# the same tables: plot --report) read the finished database independently,
+# so they run side by side, RUN_JOBS at a time (the cores, at most 4: on two
+# cores two at a time beat four, which only fight over the caches), the
+# longest (plot) first; make stops with an error when any of them fails.
+# `make run-outputs` runs them on an existing $(OUT)/capsim.db (make bench
+# times it), `make run-plot` and the others one alone; `make run-report`
+# writes the report alone.
+RUN_STEPS := run-plot run-export-daily run-export-wide
 RUN_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
-.PHONY: run-outputs $(RUN_STEPS)
+.PHONY: run-outputs $(RUN_STEPS) run-report
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(OUT)
@@ -191,7 +193,7 @@ run-outputs:
 	@$(MAKE) --no-print-directory -j$(RUN_JOBS) $(RUN_STEPS)
 
 run-plot:
-	$(CAPSIM) plot $(OUT)/capsim.db -o $(OUT)/plots
+	$(CAPSIM) plot $(OUT)/capsim.db -o $(OUT)/plots --report $(OUT)/report.txt
 run-export-daily:
 	$(CAPSIM) export $(OUT)/capsim.db --daily -o $(OUT)/csv -q
 run-export-wide:

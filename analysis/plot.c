@@ -646,7 +646,8 @@ static int build_script(plot_ctx *c, const char *script)
     return fclose(c->gp) == 0 ? 0 : -1;
 }
 
-int plot_run(sqlite3 *db, const char *db_path, int64_t run, const char *out_dir, FILE *err)
+int plot_run(sqlite3 *db, const char *db_path, int64_t run, const char *out_dir,
+             const plot_text *text, FILE *err)
 {
     plot_ctx c = {.db = db, .run = run, .out = out_dir};
     char script[128];
@@ -665,8 +666,11 @@ int plot_run(sqlite3 *db, const char *db_path, int64_t run, const char *out_dir,
     if (build_script(&c, script) != 0)
         fprintf(err, "capsim plot: writing the chart data failed: %s\n", sqlite3_errmsg(db));
     else if (run_gnuplot(script, err) == 0 && check_outputs(&c, err) == 0) {
-        if (plot_write_index(db, db_path, run, &c.set, out_dir) == 0)
+        if (plot_write_index(db, db_path, run, &c.set, out_dir, text) == 0)
             code = 0;
+        else if (text && text->path)
+            fprintf(err, "capsim plot: writing %s/index.html or %s failed\n", out_dir,
+                    text->path);
         else
             fprintf(err, "capsim plot: writing %s/index.html failed\n", out_dir);
     }

@@ -44,16 +44,28 @@ typedef struct plot_set {
     int n;
 } plot_set;
 
+/* The text report plot_run can write from the tables of its index, so
+ * that the report is built once for both. */
+typedef struct plot_text {
+    const char *path;          /* NULL: none */
+    int run_only;              /* 1: the run's report (`capsim report --run`); 0: in a
+                                  sweep database, the sweep's (`capsim report` without
+                                  --run) */
+} plot_text;
+
 /* Draws every chart of `run` (and its replications) into out_dir and
- * writes out_dir/index.html. db_path is shown in the page. Returns an exit
- * code: 0, 1 (gnuplot missing or failed, I/O, SQLite). */
-int plot_run(sqlite3 *db, const char *db_path, int64_t run, const char *out_dir, FILE *err);
+ * writes out_dir/index.html, and text->path when given (NULL: none): the
+ * bytes `capsim report` prints, written to PATH.part and renamed into place
+ * once whole. db_path is shown in the page. Returns an exit code: 0, 1
+ * (gnuplot missing or failed, I/O, SQLite). */
+int plot_run(sqlite3 *db, const char *db_path, int64_t run, const char *out_dir,
+             const plot_text *text, FILE *err);
 
 /* index.html (plot_html.c): the sweep's summary, the run's headline, the
- * replications, the timeline of events, the charts, the tables. Returns 0
- * or -1. */
+ * replications, the timeline of events, the charts, the tables; and the
+ * text report (text: NULL or no path, none). Returns 0 or -1. */
 int plot_write_index(sqlite3 *db, const char *db_path, int64_t run, const plot_set *charts,
-                     const char *out_dir);
+                     const char *out_dir, const plot_text *text);
 
 /* Copies name into out keeping [A-Za-z0-9._-] and turning anything else
  * into '_' (file names from entity names). */

@@ -131,8 +131,30 @@ static void write_charts(FILE *f, const plot_set *set)
     fputs("</section>\n", f);
 }
 
+/* The text report from tables l (n_sweep of them the sweep's), written
+ * whole to path.part and renamed to path. 0 or -1. */
+static int write_text(const atable_list *l, size_t n_sweep, const plot_text *text)
+{
+    char part[4096];
+    if (snprintf(part, sizeof part, "%s.part", text->path) >= (int)sizeof part)
+        return -1;
+    FILE *f = fopen(part, "w");
+    if (!f)
+        return -1;
+    const int sweep = n_sweep > 0 && !text->run_only;
+    const atable_list shown = {.items = l->items + (sweep ? 0 : n_sweep),
+                               .n = sweep ? n_sweep : l->n - n_sweep};
+    report_write(&shown, REPORT_TEXT, "", f);
+    const int failed = ferror(f);
+    if (fclose(f) != 0 || failed || rename(part, text->path) != 0) {
+        remove(part);
+        return -1;
+    }
+    return 0;
+}
+
 int plot_write_index(sqlite3 *db, const char *db_path, int64_t run, const plot_set *charts,
-                     const char *out_dir)
+                     const char *out_dir, const plot_text *text)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/index.html", out_dir);
@@ -143,7 +165,8 @@ int plot_write_index(sqlite3 *db, const char *db_path, int64_t run, const plot_s
         return -1;
     }
     size_t n_sweep = l.n;
-    if (report_build(db, run, &l, NULL) != 0) {
+    if (report_build(db, run, &l, NULL) != 0 ||
+        (text && text->path && write_text(&l, n_sweep, text) != 0)) {
         atable_list_free(&l);
         return -1;
     }

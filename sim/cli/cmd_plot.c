@@ -13,7 +13,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: capsim plot DB [--run ID] [-o DIR] [-q]\n\n"
+            "usage: capsim plot DB [--run ID] [-o DIR] [--report FILE] [-q]\n\n"
             "Draws charts with gnuplot, each as PNG and SVG, and writes DIR/index.html, which\n"
             "shows them with the report's tables and opens offline: capacity vs demand per\n"
             "workload, a utilisation heatmap of the data centers, revenue and margin per\n"
@@ -26,6 +26,9 @@ static void usage(FILE *out)
             "metrics, the market-wide ones first (morris-METRIC).\n\n"
             "  -r, --run ID     the run (default: the latest complete run)\n"
             "  -o, --out DIR    output folder (default plots), created if needed\n"
+            "      --report FILE  also write the text report to FILE, the bytes `capsim\n"
+            "                   report` prints (with --run, `capsim report --run`), from the\n"
+            "                   tables index.html shows: the report is built once for both\n"
             "  -q, --quiet      no warnings, and not the path of index.html on stdout\n"
             "  -h, --help       this help\n\n"
             "Exit codes: 0 success, 1 runtime failure (including gnuplot missing), 2 bad input.\n");
@@ -35,8 +38,10 @@ int cli_plot(int argc, char **argv)
 {
     static const struct option options[] = {
         {"run", required_argument, 0, 'r'}, {"out", required_argument, 0, 'o'},
-        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"report", required_argument, 0, 'R'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *out = "plots";
+    plot_text text = {0};
     int quiet = 0;
     int64_t requested = 0;
     int c;
@@ -51,6 +56,7 @@ int cli_plot(int argc, char **argv)
             }
             break;
         case 'o': out = optarg; break;
+        case 'R': text.path = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return CLI_OK;
         default: return cli_bad_option("plot", argv, options);
@@ -73,7 +79,8 @@ int cli_plot(int argc, char **argv)
     else {
         if (!quiet)
             adb_warn_unfinished(db, run, "plot", stderr);
-        code = plot_run(db, argv[optind], run, out, stderr);
+        text.run_only = requested > 0;
+        code = plot_run(db, argv[optind], run, out, &text, stderr);
     }
     if (code == CLI_OK && !quiet)
         printf("%s/index.html\n", out);

@@ -91,6 +91,18 @@ if command -v gnuplot > /dev/null; then
   expect_eq "finance: a run ending inside a quarter hatches it, at its run rate (each provider's panel)" \
     "$(q "$tmp/a.db" "SELECT 2 * count(*) FROM provider WHERE run_id = 1")" \
     "$(grep -c -e '>revenue, partial quarter<' -e '>margin, partial quarter<' "$tmp/aplots/finance.svg")"
+  # --report: the bytes capsim report prints, from the tables of the page
+  "$CAPSIM" plot "$tmp/m.db" -o "$tmp/rplots" --report "$tmp/plot-report.txt" > /dev/null 2>&1
+  expect_eq "plot --report: exit 0" 0 $?
+  "$CAPSIM" report "$tmp/m.db" > "$tmp/m-report.txt"
+  expect_eq "plot --report writes what report prints" "" "$(cmp "$tmp/plot-report.txt" "$tmp/m-report.txt" 2>&1)"
+  expect_eq "plot --report: no part file left" "" "$(ls "$tmp" | grep 'plot-report.txt.part')"
+  "$CAPSIM" plot "$tmp/m.db" --run 1 -o "$tmp/rplots" --report "$tmp/plot-report1.txt" > /dev/null 2>&1
+  "$CAPSIM" report "$tmp/m.db" --run 1 > "$tmp/m-report1.txt"
+  expect_eq "plot --run --report writes what report --run prints" "" "$(cmp "$tmp/plot-report1.txt" "$tmp/m-report1.txt" 2>&1)"
+  "$CAPSIM" plot "$tmp/m.db" -o "$tmp/rplots" --report "$tmp/no-such-dir/r.txt" > /dev/null 2> "$tmp/err"
+  expect_eq "plot --report to a folder that is not there: exit 1" 1 $?
+  expect_eq "plot --report failure names the file" 1 "$(grep -c 'no-such-dir/r.txt' "$tmp/err")"
   "$CAPSIM" plot "$tmp/f.db" -o "$tmp/fplots" > /dev/null 2>&1; expect_eq "plot formula names: exit 0" 0 $?
   $check plots "$tmp/fplots" 'workload-0-.*chat' dc-utilisation; expect_eq "formula-name charts" 0 $?
 else

@@ -132,6 +132,10 @@ if command -v gnuplot > /dev/null; then
   expect_eq "sweep charts: one line per value of the other parameter" 3 \
     "$(grep -c 'yearly_factor = ' "$tmp/plots/sweep-margin_usd-vs-workload.microsoft-copilot.demand_h100.svg")"
   expect_eq "index.html shows the sweep's plan" 1 "$(grep -c '<h2>Sweep plan</h2>' "$tmp/plots/index.html")"
+  "$CAPSIM" plot "$tmp/j1.db" -o "$tmp/plots" --report "$tmp/plot-report.txt" > /dev/null 2>&1
+  "$CAPSIM" report "$tmp/j1.db" > "$tmp/sweep-report.txt"
+  expect_eq "plot --report of a sweep: the sweep's report, as report prints it" "" \
+    "$(cmp "$tmp/plot-report.txt" "$tmp/sweep-report.txt" 2>&1)"
 else
   expect_eq "gnuplot installed (make deps)" yes no
 fi
