@@ -169,17 +169,16 @@ store: $(LIB_STORE)
 analysis: $(LIB_ANALYSIS)
 sweep: $(LIB_SWEEP)
 
-# After the run, its readers (the spreadsheets: every table, per-tick
-# tables rolled up by day, and the wide files for charts; the charts, whose
-# index.html shows the report's tables, with the text report written from
-# the same tables: plot --report) read the finished database independently,
-# so they run side by side, RUN_JOBS at a time (the cores, at most 4: on two
-# cores two at a time beat four, which only fight over the caches), the
-# longest (plot) first; make stops with an error when any of them fails.
-# `make run-outputs` runs them on an existing $(OUT)/capsim.db (make bench
-# times it), `make run-plot` and the others one alone; `make run-report`
-# writes the report alone.
-RUN_STEPS := run-plot run-export-daily run-export-wide
+# After the run, its two readers read the finished database independently,
+# so they run side by side, RUN_JOBS at a time (the cores, at most 4), the
+# longest (plot) first; make stops with an error when either fails: the
+# spreadsheets (every table, the per-tick tables rolled up by day, and from
+# the same pass the wide files for charts: export --wide-dir), and the
+# charts, whose index.html shows the report's tables, with the text report
+# written from the same tables (plot --report). `make run-outputs` runs them
+# on an existing $(OUT)/capsim.db (make bench times it), `make run-plot` or
+# `make run-export` one alone; `make run-report` writes the report alone.
+RUN_STEPS := run-plot run-export
 RUN_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
 .PHONY: run-outputs $(RUN_STEPS) run-report
 run: deps
@@ -194,10 +193,8 @@ run-outputs:
 
 run-plot:
 	$(CAPSIM) plot $(OUT)/capsim.db -o $(OUT)/plots --report $(OUT)/report.txt
-run-export-daily:
-	$(CAPSIM) export $(OUT)/capsim.db --daily -o $(OUT)/csv -q
-run-export-wide:
-	$(CAPSIM) export $(OUT)/capsim.db --daily --wide -o $(OUT)/csv/wide -q
+run-export:
+	$(CAPSIM) export $(OUT)/capsim.db --daily -o $(OUT)/csv --wide-dir $(OUT)/csv/wide -q
 run-report:
 	$(CAPSIM) report $(OUT)/capsim.db > $(OUT)/report.txt
 

@@ -29,6 +29,7 @@ typedef struct export_job {
     job_kind kind;
     rollup_table rt;               /* per-tick tables; rt.name is the relation */
     char column[ROLLUP_NAME_MAX];  /* JOB_WIDE */
+    int in_wide_dir;               /* JOB_WIDE of export_options.wide_dir */
     char file[3 * ROLLUP_NAME_MAX];
     int64_t rows;                  /* header included */
     int count_while_writing;       /* rows known once written (rolled up, streamed) */
@@ -62,7 +63,8 @@ static export_job *add_job(job_list *l, job_kind kind, const rollup_table *rt)
     return j;
 }
 
-/* Jobs for one per-tick table. Returns 0, -1 (memory). */
+/* Jobs for one per-tick table: the long or rolled-up file unless wide,
+ * the wide files when wide or wide_dir. Returns 0, -1 (memory). */
 static int plan_tick_table(job_list *l, const rollup_table *rt, const export_options *o)
 {
     const char *period = rollup_period_name(o->period);
@@ -74,15 +76,15 @@ static int plan_tick_table(job_list *l, const rollup_table *rt, const export_opt
             snprintf(j->file, sizeof j->file, "%s.csv", rt->name);
         else
             snprintf(j->file, sizeof j->file, "%s_%s.csv", rt->short_name, period);
-        return 0;
     }
-    for (int i = 0; i < rt->n_values; i++) {
+    for (int i = 0; (o->wide || o->wide_dir) && i < rt->n_values; i++) {
         const rollup_column *c = &rt->values[i];
         if (c->kind == ROLLUP_TEXT || (o->metric && strcmp(o->metric, c->name) != 0))
             continue;
         export_job *j = add_job(l, JOB_WIDE, rt);
         if (!j)
             return -1;
+        j->in_wide_dir = !o->wide;
         snprintf(j->column, sizeof j->column, "%s", c->name);
         snprintf(j->file, sizeof j->file, "%s_%s%s%s.csv", rt->short_name, c->name,
                  *period ? "_" : "", period);
@@ -623,7 +625,7 @@ static int write_files(sqlite3 *db, job_list *l, const export_options *o,
     return code;
 }
 
-static int ends_with_csv(const char *s)
+int export_path_is_file(const char *s)
 {
     size_t n = strlen(s);
     return n >= 4 && !strcmp(s + n - 4, ".csv");
@@ -657,13 +659,15 @@ static int write_all(sqlite3 *db, job_list *l, const export_options *o, const ex
         snprintf(l->items[0].path, sizeof l->items[0].path, "%s", o->out);
         return write_files(db, l, o, p, err);
     }
-    if (make_dirs(o->out) != 0) {
-        fprintf(err, "capsim export: cannot create %s: %s\n", o->out, strerror(errno));
-        return 1;
-    }
+    const char *dirs[2] = {o->out, o->wide_dir};
+    for (int d = 0; d < 2; d++)
+        if (dirs[d] && make_dirs(dirs[d]) != 0) {
+            fprintf(err, "capsim export: cannot create %s: %s\n", dirs[d], strerror(errno));
+            return 1;
+        }
     for (size_t i = 0; i < l->n; i++)
-        snprintf(l->items[i].path, sizeof l->items[i].path, "%s/%s", o->out,
-                 l->items[i].file);
+        snprintf(l->items[i].path, sizeof l->items[i].path, "%s/%s",
+                 l->items[i].in_wide_dir ? o->wide_dir : o->out, l->items[i].file);
     return write_files(db, l, o, p, err);
 }
 
@@ -672,7 +676,7 @@ static int write_all(sqlite3 *db, job_list *l, const export_options *o, const ex
 static int plan_output(sqlite3 *db, const job_list *l, const export_options *o,
                        export_plan *p, FILE *err)
 {
-    p->single = !o->out || !strcmp(o->out, "-") || ends_with_csv(o->out);
+    p->single = !o->out || !strcmp(o->out, "-") || export_path_is_file(o->out);
     p->to_stdout = p->single && (!o->out || !strcmp(o->out, "-"));
     if (p->single && l->n != 1) {
         fprintf(err, "capsim export: %zu files to write; give a directory with -o DIR "

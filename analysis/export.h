@@ -11,7 +11,8 @@
  *   <short>_daily.csv / <short>_monthly.csv (dc_daily.csv), the same rows as
  *   the views of the same name. Other tables are exported as stored; the
  *   `tick` table is left out.
- * - --wide: per-tick tables only, one file per (table, column):
+ * - --wide: per-tick tables only, one file per (table, column) (with
+ *   wide_dir: besides the long or rolled-up files, into that directory):
  *   <short>_<column>[_daily|_monthly].csv (dc_power_mw_daily.csv), one row
  *   per run and tick (or period): run_id, date, then one column per entity,
  *   named after it. Select the date column and the entity columns and
@@ -61,10 +62,16 @@ typedef struct export_options {
     const char *metric;        /* --wide: only this column; --runs/--points: a GLOB */
     int force;                 /* write even above the row limit */
     const char *out;           /* NULL or "-": stdout; *.csv: a file; else a directory */
+    const char *wide_dir;      /* not NULL (with a directory out, not wide): the long or
+                                * rolled-up files into out, and the wide files of the
+                                * same per-tick tables into wide_dir, from one pass */
     int quiet;                 /* no "file: N rows" lines */
     int sql_reference;         /* tests only: per-tick tables through the views' SQL and
                                 * the wide reference path, not the streaming pass */
 } export_options;
+
+/* 1 when path names one file (ends in .csv), not a directory. */
+int export_path_is_file(const char *path);
 
 /* Exports. Messages go to err. Returns an exit code: 0, 1 runtime failure,
  * 2 bad input (unknown table, too many rows, several files to one). */

@@ -226,12 +226,6 @@ static const char *batch_file(export_batch_kind kind)
     return kind == EXPORT_RUNS ? "runs" : kind == EXPORT_POINTS ? "points" : "sensitivity";
 }
 
-static int ends_with_csv(const char *s)
-{
-    size_t n = strlen(s);
-    return n >= 4 && !strcmp(s + n - 4, ".csv");
-}
-
 /* Writes to stdout, FILE.csv or DIR/<runs|points>.csv (FILE.part renamed). */
 static int write_out(const batch *b, export_batch_kind kind, const export_options *o, FILE *err)
 {
@@ -250,7 +244,7 @@ static int write_out(const batch *b, export_batch_kind kind, const export_option
         return rc == 0 ? 0 : 1;
     }
     char path[4096], part[4200];
-    if (ends_with_csv(o->out))
+    if (export_path_is_file(o->out))
         snprintf(path, sizeof path, "%s", o->out);
     else {
         if (mkdir(o->out, 0777) != 0 && errno != EEXIST) {

@@ -563,8 +563,10 @@ static void fan_workloads(plot_ctx *c, const int64_t *runs, size_t n)
 }
 
 /* Runs gnuplot on the script. Returns 0, or -1 with a message. */
-static int run_gnuplot(const char *script, FILE *err)
+/* Starts gnuplot on the script; returns its pid, or -1. */
+static pid_t start_gnuplot(const char *script, FILE *err)
 {
+    fflush(err);
     pid_t pid = fork();
     if (pid < 0) {
         fprintf(err, "capsim plot: fork: %s\n", strerror(errno));
@@ -574,6 +576,13 @@ static int run_gnuplot(const char *script, FILE *err)
         execlp("gnuplot", "gnuplot", script, (char *)NULL);
         _exit(127);
     }
+    return pid;
+}
+
+/* Waits for gnuplot (pid from start_gnuplot). Returns 0 when it drew
+ * every chart, or -1 (reported). */
+static int wait_gnuplot(pid_t pid, const char *script, FILE *err)
+{
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
@@ -662,17 +671,29 @@ int plot_run(sqlite3 *db, const char *db_path, int64_t run, const char *out_dir,
         return 1;
     }
     snprintf(script, sizeof script, "%s/charts.gp", c.tmp);
+    /* gnuplot draws while the index and the report are built: their files
+     * are written as parts and renamed into place only once the charts are */
     int code = 1;
-    if (build_script(&c, script) != 0)
+    if (build_script(&c, script) != 0) {
         fprintf(err, "capsim plot: writing the chart data failed: %s\n", sqlite3_errmsg(db));
-    else if (run_gnuplot(script, err) == 0 && check_outputs(&c, err) == 0) {
-        if (plot_write_index(db, db_path, run, &c.set, out_dir, text) == 0)
-            code = 0;
-        else if (text && text->path)
-            fprintf(err, "capsim plot: writing %s/index.html or %s failed\n", out_dir,
-                    text->path);
-        else
-            fprintf(err, "capsim plot: writing %s/index.html failed\n", out_dir);
+    } else {
+        const pid_t gp = start_gnuplot(script, err);
+        const int index = gp < 0 ? -1 : plot_write_index(db, db_path, run, &c.set, out_dir, text);
+        const int drawn = gp < 0 ? -1 : wait_gnuplot(gp, script, err);
+        if (drawn == 0 && check_outputs(&c, err) == 0) {
+            if (index != 0 && text && text->path)
+                fprintf(err, "capsim plot: writing %s/index.html or %s failed\n", out_dir,
+                        text->path);
+            else if (index != 0)
+                fprintf(err, "capsim plot: writing %s/index.html failed\n", out_dir);
+            else
+                code = 0;
+        }
+        if (plot_index_commit(out_dir, text, code == 0) != 0 && code == 0) {
+            fprintf(err, "capsim plot: renaming %s/index.html.part into place failed: %s\n",
+                    out_dir, strerror(errno));
+            code = 1;
+        }
     }
     if (code == 0)
         remove_tmp(&c);

@@ -63,9 +63,14 @@ int plot_run(sqlite3 *db, const char *db_path, int64_t run, const char *out_dir,
 
 /* index.html (plot_html.c): the sweep's summary, the run's headline, the
  * replications, the timeline of events, the charts, the tables; and the
- * text report (text: NULL or no path, none). Returns 0 or -1. */
+ * text report (text: NULL or no path, none). Both are written as
+ * index.html.part and PATH.part, for plot_index_commit. Returns 0 or -1. */
 int plot_write_index(sqlite3 *db, const char *db_path, int64_t run, const plot_set *charts,
                      const char *out_dir, const plot_text *text);
+/* Renames the parts plot_write_index wrote into place (keep), or removes
+ * them. Returns 0, or -1 (errno set) when a rename failed: then neither is
+ * left as a part and index.html is not renamed. */
+int plot_index_commit(const char *out_dir, const plot_text *text, int keep);
 
 /* Copies name into out keeping [A-Za-z0-9._-] and turning anything else
  * into '_' (file names from entity names). */

@@ -8,6 +8,7 @@
  */
 #include "plot.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,8 +132,8 @@ static void write_charts(FILE *f, const plot_set *set)
     fputs("</section>\n", f);
 }
 
-/* The text report from tables l (n_sweep of them the sweep's), written
- * whole to path.part and renamed to path. 0 or -1. */
+/* Writes the text report from tables l (n_sweep of them the sweep's) to
+ * path.part. 0 or -1. */
 static int write_text(const atable_list *l, size_t n_sweep, const plot_text *text)
 {
     char part[4096];
@@ -146,18 +147,41 @@ static int write_text(const atable_list *l, size_t n_sweep, const plot_text *tex
                                .n = sweep ? n_sweep : l->n - n_sweep};
     report_write(&shown, REPORT_TEXT, "", f);
     const int failed = ferror(f);
-    if (fclose(f) != 0 || failed || rename(part, text->path) != 0) {
+    return fclose(f) != 0 || failed ? -1 : 0;
+}
+
+/* path.part into path (keep), or removed. 0, or -1 with errno set. */
+static int commit_part(const char *path, int keep)
+{
+    char part[4200];
+    snprintf(part, sizeof part, "%s.part", path);
+    if (!keep) {
         remove(part);
-        return -1;
+        return 0;
     }
-    return 0;
+    if (rename(part, path) == 0)
+        return 0;
+    const int e = errno;
+    remove(part);
+    errno = e;
+    return -1;
+}
+
+int plot_index_commit(const char *out_dir, const plot_text *text, int keep)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/index.html", out_dir);
+    int rc = text && text->path ? commit_part(text->path, keep) : 0;
+    if (rc != 0)
+        keep = 0;   /* no index without its report */
+    return commit_part(path, keep) | rc;
 }
 
 int plot_write_index(sqlite3 *db, const char *db_path, int64_t run, const plot_set *charts,
                      const char *out_dir, const plot_text *text)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/index.html", out_dir);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/index.html.part", out_dir);
     atable_list l = {0};
     int64_t sweep = report_sweep_id(db);
     if (sweep > 0 && report_sweep_build(db, sweep, NULL, &l) != 0) {

@@ -32,7 +32,12 @@ static void usage(FILE *out)
             "      --monthly       roll per-tick tables up by month\n"
             "  -w, --wide          one file per (per-tick table, column), one row per tick\n"
             "                      (or day, month), one column per entity: ready to chart\n"
-            "  -m, --metric COL    with --wide: only this column (e.g. power_mw); with\n"
+            "      --wide-dir DIR  with the long or rolled-up files (-o DIR), also the wide\n"
+            "                      files, into DIR, from the same pass over each per-tick\n"
+            "                      table (make run: --daily -o out/csv --wide-dir\n"
+            "                      out/csv/wide)\n"
+            "  -m, --metric COL    with --wide or --wide-dir: only this column (e.g.\n"
+            "                      power_mw) in the wide files; with\n"
             "                      --runs or --points: the metrics matching this GLOB\n"
             "                      (e.g. 'revenue_usd.*'; default: every metric)\n"
             "      --runs          one row per run: run id, sweep point, replication, seed,\n"
@@ -70,11 +75,12 @@ static int parse_run(const char *s, int64_t *run)
 static int parse(int argc, char **argv, export_options *o, const char **tables,
                  const char **db, int *batch)
 {
-    enum { OPT_FORCE = 256, OPT_MONTHLY, OPT_RUNS, OPT_POINTS, OPT_SENSITIVITY };
+    enum { OPT_FORCE = 256, OPT_MONTHLY, OPT_RUNS, OPT_POINTS, OPT_SENSITIVITY, OPT_WIDE_DIR };
     static const struct option options[] = {
         {"run", required_argument, 0, 'r'}, {"table", required_argument, 0, 't'},
         {"all", no_argument, 0, 'a'}, {"daily", no_argument, 0, 'd'},
         {"monthly", no_argument, 0, OPT_MONTHLY}, {"wide", no_argument, 0, 'w'},
+        {"wide-dir", required_argument, 0, OPT_WIDE_DIR},
         {"metric", required_argument, 0, 'm'}, {"force", no_argument, 0, OPT_FORCE},
         {"runs", no_argument, 0, OPT_RUNS}, {"points", no_argument, 0, OPT_POINTS},
         {"sensitivity", no_argument, 0, OPT_SENSITIVITY},
@@ -103,6 +109,7 @@ static int parse(int argc, char **argv, export_options *o, const char **tables,
             break;
         }
         case 'w': o->wide = 1; break;
+        case OPT_WIDE_DIR: o->wide_dir = optarg; break;
         case 'm': o->metric = optarg; break;
         case OPT_RUNS: case OPT_POINTS: case OPT_SENSITIVITY: {
             int kind = c == OPT_RUNS ? EXPORT_RUNS : c == OPT_POINTS ? EXPORT_POINTS
@@ -122,9 +129,9 @@ static int parse(int argc, char **argv, export_options *o, const char **tables,
     }
     if (optind != argc - 1)
         return cli_usage_error("export", "expected exactly one database");
-    if (*batch && (o->n_tables || o->wide || o->period != ROLLUP_TICK || o->run)) {
+    if (*batch && (o->n_tables || o->wide || o->wide_dir || o->period != ROLLUP_TICK || o->run)) {
         fprintf(stderr, "capsim export: --%s is a file of its own: it does not go with "
-                        "--table, --wide, --daily, --monthly or --run\n",
+                        "--table, --wide, --wide-dir, --daily, --monthly or --run\n",
                 *batch == EXPORT_RUNS ? "runs" : *batch == EXPORT_POINTS ? "points"
                                                                          : "sensitivity");
         return CLI_BAD_INPUT;
@@ -134,8 +141,21 @@ static int parse(int argc, char **argv, export_options *o, const char **tables,
                         "no --metric (filter the CSV, or SELECT from sweep_sensitivity)\n");
         return CLI_BAD_INPUT;
     }
-    if (o->metric && !o->wide && !*batch) {
-        fprintf(stderr, "capsim export: --metric goes with --wide, --runs or --points\n");
+    if (o->metric && !o->wide && !o->wide_dir && !*batch) {
+        fprintf(stderr, "capsim export: --metric goes with --wide, --wide-dir, --runs or "
+                        "--points\n");
+        return CLI_BAD_INPUT;
+    }
+    if (o->wide_dir && o->wide) {
+        fprintf(stderr, "capsim export: --wide-dir writes the wide files beside the long or "
+                        "rolled-up ones; --wide writes the wide files alone: give one\n");
+        return CLI_BAD_INPUT;
+    }
+    if (o->wide_dir && (!o->out || !strcmp(o->out, "-") || export_path_is_file(o->out) ||
+                        !*o->wide_dir || !strcmp(o->wide_dir, "-") ||
+                        export_path_is_file(o->wide_dir))) {
+        fprintf(stderr, "capsim export: --wide-dir DIR goes with -o DIR: both are folders (the "
+                        "long or rolled-up files, and the wide ones)\n");
         return CLI_BAD_INPUT;
     }
     *db = argv[optind];

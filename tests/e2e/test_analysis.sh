@@ -103,6 +103,18 @@ if command -v gnuplot > /dev/null; then
   "$CAPSIM" plot "$tmp/m.db" -o "$tmp/rplots" --report "$tmp/no-such-dir/r.txt" > /dev/null 2> "$tmp/err"
   expect_eq "plot --report to a folder that is not there: exit 1" 1 $?
   expect_eq "plot --report failure names the file" 1 "$(grep -c 'no-such-dir/r.txt' "$tmp/err")"
+  # gnuplot fails, or is not there: no index.html and no report (they are
+  # built while gnuplot draws, as parts), no part left
+  mkdir -p "$tmp/badgp" "$tmp/nogp"
+  printf '#!/bin/sh\nexit 3\n' > "$tmp/badgp/gnuplot"; chmod +x "$tmp/badgp/gnuplot"
+  for dir in badgp nogp; do
+    PATH="$tmp/$dir" "$CAPSIM" plot "$tmp/m.db" -o "$tmp/$dir/plots" --report "$tmp/$dir/r.txt" \
+      > /dev/null 2> "$tmp/err"
+    expect_eq "plot, gnuplot $dir: exit 1" 1 $?
+    expect_eq "plot, gnuplot $dir: says so" 1 "$(grep -c -e 'gnuplot failed' -e 'gnuplot not found' "$tmp/err")"
+    expect_eq "plot, gnuplot $dir: no index.html, no report, no part" "" \
+      "$(ls "$tmp/$dir/plots/index.html" "$tmp/$dir/r.txt" 2>/dev/null; find "$tmp/$dir" -name '*.part')"
+  done
   "$CAPSIM" plot "$tmp/f.db" -o "$tmp/fplots" > /dev/null 2>&1; expect_eq "plot formula names: exit 0" 0 $?
   $check plots "$tmp/fplots" 'workload-0-.*chat' dc-utilisation; expect_eq "formula-name charts" 0 $?
 else

@@ -72,10 +72,40 @@ expect_eq "the daily file has one row per day and workload ($days days x 3)" $((
   "$(tail -n +2 "$tmp/got/a-daily/workload_daily.csv" | wc -l | tr -d ' ')"
 expect_eq "no .part file is left" 0 "$(find "$tmp/got" -name '*.part' | wc -l | tr -d ' ')"
 
-# make run's two exports, the second into a folder below the first
-"$CAPSIM" export "$tmp/a.db" --daily -o "$tmp/run/csv" -q && \
-  "$CAPSIM" export "$tmp/a.db" --daily --wide -o "$tmp/run/csv/wide" -q
-expect_eq "make run's exports: exit 0" 0 $?
+# --wide-dir: the long or rolled-up files and the wide ones from one pass
+# over each per-tick table, the same bytes as each layout alone
+for layout in long daily monthly; do
+  case $layout in long) opts="" ;; daily) opts="--daily" ;; monthly) opts="--monthly" ;; esac
+  wide=wide${opts:+-$layout}
+  for db in a m; do
+    out="$tmp/both/$db-$layout"
+    "$CAPSIM" export "$tmp/$db.db" $opts -o "$out" --wide-dir "$out/wide" -q --force
+    expect_eq "export $db $opts --wide-dir: exit 0" 0 $?
+    expect_eq "export $db $opts --wide-dir: the $layout files as alone" "" \
+      "$(diff -r -x wide "$tmp/want/$db-$layout" "$out" 2>&1 | head -c 300)"
+    expect_eq "export $db $opts --wide-dir: the wide files as --wide alone" "" \
+      "$(diff -r "$tmp/want/$db-$wide" "$out/wide" 2>&1 | head -c 300)"
+  done
+done
+"$CAPSIM" export "$tmp/a.db" --daily -o "$tmp/both/metric" --wide-dir "$tmp/both/metric/w" \
+  --metric power_mw -q
+expect_eq "--wide-dir --metric: exit 0" 0 $?
+expect_eq "--wide-dir --metric: only that column's wide files" \
+  "$(ls "$tmp/want/a-wide-daily" | grep -c '_power_mw_daily\.csv$')" "$(ls "$tmp/both/metric/w" | wc -l | tr -d ' ')"
+expect_eq "--wide-dir --metric: every rolled-up file" "$(ls "$tmp/want/a-daily" | wc -l | tr -d ' ')" \
+  "$(ls "$tmp/both/metric" | grep -c '\.csv$')"
+for bad in "--wide --wide-dir $tmp/x" "--wide-dir $tmp/x -o $tmp/y.csv" "--wide-dir $tmp/x" \
+           "--wide-dir $tmp/x.csv -o $tmp/y" "--runs --wide-dir $tmp/x -o $tmp/y"; do
+  "$CAPSIM" export "$tmp/a.db" --daily $bad > /dev/null 2> "$tmp/err"
+  expect_eq "export $bad: exit 2" 2 $?
+  expect_eq "export $bad: says why" 1 "$(grep -c -e '--wide-dir' "$tmp/err")"
+done
+expect_eq "a refused --wide-dir writes nothing" 0 "$(ls -d "$tmp/x" "$tmp/x.csv" "$tmp/y" "$tmp/y.csv" 2>/dev/null | wc -l | tr -d ' ')"
+expect_eq "no .part file is left" 0 "$(find "$tmp/both" -name '*.part' | wc -l | tr -d ' ')"
+
+# make run's export: the rolled-up files, and the wide ones in a folder below
+"$CAPSIM" export "$tmp/a.db" --daily -o "$tmp/run/csv" --wide-dir "$tmp/run/csv/wide" -q
+expect_eq "make run's export: exit 0" 0 $?
 expect_eq "make run's daily files" "$(ls "$tmp/want/a-daily" | wc -l | tr -d ' ')" \
   "$(ls "$tmp/run/csv" | grep -c '\.csv$')"
 expect_eq "make run's wide files" "$(ls "$tmp/want/a-wide-daily" | wc -l | tr -d ' ')" \
