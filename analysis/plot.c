@@ -319,7 +319,7 @@ static void dc_tics(const plot_shown *shown, strbuf *b)
 static int chart_heatmap(plot_ctx *c)
 {
     plot_shown shown;
-    int k = plot__heatmap_data(c, 0, &shown);
+    int k = plot__heatmap_data(c, 0, &shown, &c->power_file);
     if (k < 0) {
         plot__shown_free(&shown);
         return 0;
@@ -439,13 +439,10 @@ static int chart_finance(plot_ctx *c)
     return 0;
 }
 
+/* Its data comes from the heatmap's pass over dc_tick (chart_heatmap). */
 static int chart_power(plot_ctx *c)
 {
-    static const char sql[] =
-        "SELECT substr(t.date, 1, 10), avg(p.mw), max(p.mw) FROM (SELECT tick, sum(power_mw)"
-        " AS mw FROM dc_tick WHERE run_id = ?1 GROUP BY tick) p"
-        " JOIN tick t ON t.run_id = ?1 AND t.tick = p.tick GROUP BY 1 ORDER BY 1";
-    int k = write_data(c, sql, 0);
+    const int k = c->power_file;
     if (k < 0)
         return 0;
     strbuf b = {0};
@@ -658,7 +655,7 @@ static int build_script(plot_ctx *c, const char *script)
 int plot_run(sqlite3 *db, const char *db_path, int64_t run, const char *out_dir,
              const plot_text *text, FILE *err)
 {
-    plot_ctx c = {.db = db, .run = run, .out = out_dir};
+    plot_ctx c = {.db = db, .run = run, .out = out_dir, .power_file = -1};
     char script[128];
     snprintf(c.tmp, sizeof c.tmp, "%s/capsim-plot-XXXXXX", getenv("TMPDIR") && strlen(
              getenv("TMPDIR")) < 40 ? getenv("TMPDIR") : "/tmp");

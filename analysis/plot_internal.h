@@ -24,6 +24,7 @@ typedef struct plot_ctx {
     char first_day[16];        /* the run's first day, YYYY-MM-DD */
     char end_day[16];          /* the day after its last tick */
     int months;                /* its length in months, rounded */
+    int power_file;            /* the power chart's data, from the heatmap's pass; -1: none */
     plot_set set;
 } plot_ctx;
 
@@ -84,10 +85,12 @@ void plot__shown_free(plot_shown *s);
 
 /* The heatmap's data file (plot_heatmap.c): per shown data center (a
  * block) and day of the run, epoch seconds of the day, row, utilisation;
- * and the shown data centers' names into *shown (free it either way).
- * sql = 0: one pass over dc_tick; 1: the SQL (the reference); the same
- * bytes and names. Returns the file index, or -1. */
-int plot__heatmap_data(plot_ctx *c, int sql, plot_shown *shown);
+ * the shown data centers' names into *shown (free it either way); and the
+ * power chart's data file into *power (day, mean and peak total power; -1:
+ * none). sql = 0: one pass over dc_tick for both; 1: the SQL of each (the
+ * reference); the same bytes and names. Returns the heatmap's file index,
+ * or -1. */
+int plot__heatmap_data(plot_ctx *c, int sql, plot_shown *shown, int *power);
 
 /* The stacked capacity layers of a workload's chart (plot_sources.c). */
 #define PLOT_MAX_SOURCES 6

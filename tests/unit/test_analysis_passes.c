@@ -203,9 +203,25 @@ static void test_edge_cases(void **state)
     assert_pass_equals_sql(f);
 }
 
+/* Appends the bytes of data file k of the fixture's folder to out (which
+ * holds size bytes), and removes the file. */
+static void append_file(const fixture *f, int k, char *out, size_t size)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/d%d.csv", f->dir, k);
+    FILE *in = fopen(path, "r");
+    assert_non_null(in);
+    const size_t len = strlen(out);
+    const size_t n = fread(out + len, 1, size - len - 1, in);
+    fclose(in);
+    assert_true(len + n < size - 1);
+    out[len + n] = '\0';
+    remove(path);
+}
+
 /* The heatmap's data file through the pass (sql 0) or the SQL (1): its
  * bytes into out (NUL-terminated; the file holds less than size), then the
- * shown sites' names, one per line. */
+ * shown sites' names, one per line, then the power chart's file. */
 static void heatmap_file(const fixture *f, int sql, char *out, size_t size)
 {
     char err[1024];
@@ -219,24 +235,20 @@ static void heatmap_file(const fixture *f, int sql, char *out, size_t size)
     assert_true(strlen(f->dir) < sizeof c.tmp);
     memcpy(c.tmp, f->dir, strlen(f->dir) + 1);
     plot_shown shown;
-    const int k = plot__heatmap_data(&c, sql, &shown);
+    int power = -1;
+    const int k = plot__heatmap_data(&c, sql, &shown, &power);
     sqlite3_close(c.db);
     assert_int_equal(k, 0);
-    char path[512];
-    snprintf(path, sizeof path, "%s/d0.csv", f->dir);
-    FILE *in = fopen(path, "r");
-    assert_non_null(in);
-    const size_t n = fread(out, 1, size, in);
-    fclose(in);
-    assert_true(n < size);
-    out[n] = '\0';
-    remove(path);
+    assert_int_equal(power, 1);
+    out[0] = '\0';
+    append_file(f, k, out, size);
     for (size_t i = 0; i < shown.n; i++) {
         const size_t len = strlen(out);
         assert_true(len + strlen(shown.name[i]) + 2 < size);
         snprintf(out + len, size - len, "%s\n", shown.name[i]);
     }
     plot__shown_free(&shown);
+    append_file(f, power, out, size);
 }
 
 static void assert_heatmap_pass_equals_sql(const fixture *f)
@@ -262,8 +274,11 @@ static void test_heatmap(void **state)
             "UPDATE dc_tick SET busy = NULL WHERE tick % 5 = 1;"
             "UPDATE dc_tick SET installed = NULL WHERE tick = 9 AND datacenter_id = 0;"
             "UPDATE dc_tick SET installed = installed + 0.5 WHERE datacenter_id = 0 AND tick = 3;"
-            "INSERT INTO dc_tick (run_id, tick, datacenter_id, installed, busy)"
-            " VALUES (1, 9999, 0, 5, 5.0)");
+            "INSERT INTO dc_tick (run_id, tick, datacenter_id, installed, busy, power_mw)"
+            " VALUES (1, 9999, 0, 5, 5.0, 7.5);"
+            "UPDATE dc_tick SET power_mw = NULL WHERE tick % 7 = 2 AND datacenter_id = 0;"
+            "UPDATE dc_tick SET power_mw = NULL WHERE tick = 11 OR tick BETWEEN 15 AND 17;"
+            "UPDATE dc_tick SET power_mw = 3 WHERE tick = 12 AND datacenter_id = 1");
     assert_int_equal(count(f, "SELECT count(*) FROM dc_tick WHERE datacenter_id = 1 AND"
                               " installed > 0"), 25);
     char text[1 << 16];
@@ -272,6 +287,8 @@ static void test_heatmap(void **state)
     assert_non_null(strstr(text, "\n\n"));       /* two blocks */
     assert_non_null(strstr(text, "\nplano\nreno\n"));  /* both shown, in id order */
     assert_null(strstr(text, "empty-site"));     /* no rows: not shown */
+    assert_null(strstr(text, "7.5"));            /* power of a tick the tick table lacks */
+    assert_non_null(strstr(text, "-06,NaN,NaN\n"));  /* a day whose power is all NULL */
     assert_heatmap_pass_equals_sql(f);
     /* text in busy: the pass leaves the file to the SQL */
     edit(f, "UPDATE dc_tick SET busy = 'n/a' WHERE tick = 2 AND datacenter_id = 0");
