@@ -258,7 +258,8 @@ static int remove_database(store *st, const char *path)
  * Checkpoints (copying the WAL into the database, with an fsync) are the
  * largest cost of a long run after the inserts themselves: letting the WAL
  * reach 64 MiB (16384 pages of 4 KiB) before one runs measured 30-40%
- * more rows/s than the default 1000 pages. */
+ * more rows/s than the default 1000 pages. During a run the checkpoints
+ * move off the writer thread (store_checkpoint.c). */
 static int configure(store *st)
 {
     int rc = store__exec(st, "PRAGMA journal_mode = WAL");

@@ -15,7 +15,9 @@
  * owns the SQLite connection. store_write_tick and store_log_event copy
  * what they are given into a snapshot and hand it over (they wait only when
  * STORE_RING_SLOTS snapshots are pending); a write failure shows at the next
- * hand-off, and nothing is written after it. store_metric, store_get_metric,
+ * hand-off, and nothing is written after it. While the writer runs, WAL
+ * checkpoints run on a third thread with a connection of its own
+ * (store_checkpoint.c). store_metric, store_get_metric,
  * store_end_run and store_close first let the writer drain and stop. The
  * end-of-run metrics are accumulated tick by tick as the writer stores them,
  * so store_end_run does not read the per-tick tables back.

@@ -47,6 +47,14 @@ typedef struct store_tick_table {
     size_t chunk;             /* rows of `full`: min(n, STORE_ROWS_PER_INSERT) */
 } store_tick_table;
 
+typedef struct store_checkpointer store_checkpointer;
+
+/* While a run's writer thread runs, WAL checkpoints run on a thread of
+ * their own with a second connection (store_checkpoint.c); without one the
+ * connection checkpoints by itself. */
+void store__checkpointer_start(store *st);
+void store__checkpointer_stop(store *st);
+
 struct store {
     sqlite3 *db;
     int64_t run_id;           /* current (or last) run, 0 before the first */
@@ -76,6 +84,8 @@ struct store {
 
     /* the open run's writer thread (store_writer.c) and what feeds it */
     store_writer *writer;     /* NULL when no run is open */
+    store_checkpointer *checkpointer; /* the run's WAL checkpoints (store_checkpoint.c), or
+                                 NULL: the connection checkpoints by itself */
     store_metrics *metrics;   /* end-of-run metrics accumulated per tick (store_metrics.c) */
     size_t snap_dcs;          /* datacenters and contracts already in a snapshot */
     size_t snap_contracts;

@@ -97,6 +97,7 @@ int store__writer_start(store *st)
     pthread_cond_init(&w->has_work, NULL);
     pthread_cond_init(&w->has_room, NULL);
     st->writer = w;
+    store__checkpointer_start(st);
     atomic_store(&st->ticks_committed, 0);
     st->writer_status = STORE_OK;
     st->writer_errmsg[0] = '\0';
@@ -108,6 +109,7 @@ int store__writer_start(store *st)
     const int created = pthread_create(&w->thread, NULL, writer_main, st);
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
     if (created != 0) {
+        store__checkpointer_stop(st);
         st->writer = NULL;
         pthread_cond_destroy(&w->has_room);
         pthread_cond_destroy(&w->has_work);
@@ -174,6 +176,7 @@ int store__writer_stop(store *st)
     pthread_cond_signal(&w->has_work);
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
+    store__checkpointer_stop(st);
     int rc = store__writer_failed(st);
     if (rc != STORE_OK && st->writer_status == STORE_OK)
         st->writer_status = rc;
