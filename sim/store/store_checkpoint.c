@@ -21,7 +21,6 @@
  * connection checkpoints by itself, as before.
  */
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 
 #include "store_internal.h"
@@ -105,12 +104,7 @@ void store__checkpointer_start(store *st)
     }
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->wake, NULL);
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    const int created = pthread_create(&c->thread, NULL, checkpointer_main, c);
-    pthread_sigmask(SIG_SETMASK, &previous, NULL);
-    if (created != 0) {
+    if (store__thread_start(&c->thread, checkpointer_main, c) != 0) {
         pthread_cond_destroy(&c->wake);
         pthread_mutex_destroy(&c->lock);
         sqlite3_close(c->db);

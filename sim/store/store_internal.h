@@ -22,6 +22,7 @@
 #ifndef CAPSIM_STORE_INTERNAL_H
 #define CAPSIM_STORE_INTERNAL_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include "store.h"
@@ -54,6 +55,9 @@ typedef struct store_checkpointer store_checkpointer;
  * connection checkpoints by itself. */
 void store__checkpointer_start(store *st);
 void store__checkpointer_stop(store *st);
+/* pthread_create with every signal blocked in the new thread (store_writer.c):
+ * signals stay with the simulation thread. Returns pthread_create's code. */
+int store__thread_start(pthread_t *thread, void *(*run)(void *), void *arg);
 
 struct store {
     sqlite3 *db;

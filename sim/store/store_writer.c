@@ -88,6 +88,18 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+int store__thread_start(pthread_t *thread, void *(*run)(void *), void *arg)
+{
+    /* Signals (Ctrl-C, SIGTERM) stay with the simulation thread, which stops
+     * the run: the store's threads start with every signal blocked. */
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    const int created = pthread_create(thread, NULL, run, arg);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    return created;
+}
+
 int store__writer_start(store *st)
 {
     store_writer *w = calloc(1, sizeof *w);
@@ -101,14 +113,7 @@ int store__writer_start(store *st)
     atomic_store(&st->ticks_committed, 0);
     st->writer_status = STORE_OK;
     st->writer_errmsg[0] = '\0';
-    /* Signals (Ctrl-C, SIGTERM) stay with the simulation thread, which stops
-     * the run: the writer starts with every signal blocked. */
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    const int created = pthread_create(&w->thread, NULL, writer_main, st);
-    pthread_sigmask(SIG_SETMASK, &previous, NULL);
-    if (created != 0) {
+    if (store__thread_start(&w->thread, writer_main, st) != 0) {
         store__checkpointer_stop(st);
         st->writer = NULL;
         pthread_cond_destroy(&w->has_room);

@@ -203,6 +203,33 @@ static void test_edge_cases(void **state)
     assert_pass_equals_sql(f);
 }
 
+/* A plot of run 1 of the fixture, its data files in the fixture's folder. */
+static void open_plot(const fixture *f, plot_ctx *c)
+{
+    char err[1024];
+    adb_status status;
+    memset(c, 0, sizeof *c);
+    c->db = adb_open(f->db, &status, err, sizeof err);
+    if (!c->db)
+        fail_msg("adb_open: %s", err);
+    c->run = 1;
+    assert_true(strlen(f->dir) < sizeof c->tmp);
+    memcpy(c->tmp, f->dir, strlen(f->dir) + 1);
+}
+
+/* A plot's data made through its pass (sql 0) or its SQL (1), as text. */
+typedef void plot_text_fn(const fixture *f, int sql, char *out, size_t size);
+
+/* The pass and the SQL give the same text, and some. */
+static void assert_plot_pass_equals_sql(const fixture *f, plot_text_fn *make)
+{
+    static char pass[1 << 18], sql[1 << 18];
+    make(f, 0, pass, sizeof pass);
+    make(f, 1, sql, sizeof sql);
+    assert_true(strlen(sql) > 100);
+    assert_string_equal(pass, sql);
+}
+
 /* Appends the bytes of data file k of the fixture's folder to out (which
  * holds size bytes), and removes the file. */
 static void append_file(const fixture *f, int k, char *out, size_t size)
@@ -224,16 +251,8 @@ static void append_file(const fixture *f, int k, char *out, size_t size)
  * shown sites' names, one per line, then the power chart's file. */
 static void heatmap_file(const fixture *f, int sql, char *out, size_t size)
 {
-    char err[1024];
-    adb_status status;
     plot_ctx c;
-    memset(&c, 0, sizeof c);
-    c.db = adb_open(f->db, &status, err, sizeof err);
-    if (!c.db)
-        fail_msg("adb_open: %s", err);
-    c.run = 1;
-    assert_true(strlen(f->dir) < sizeof c.tmp);
-    memcpy(c.tmp, f->dir, strlen(f->dir) + 1);
+    open_plot(f, &c);
     plot_shown shown;
     int power = -1;
     const int k = plot__heatmap_data(&c, sql, &shown, &power);
@@ -251,19 +270,10 @@ static void heatmap_file(const fixture *f, int sql, char *out, size_t size)
     append_file(f, power, out, size);
 }
 
-static void assert_heatmap_pass_equals_sql(const fixture *f)
-{
-    static char pass[1 << 16], sql[1 << 16];
-    heatmap_file(f, 0, pass, sizeof pass);
-    heatmap_file(f, 1, sql, sizeof sql);
-    assert_true(strlen(sql) > 100);
-    assert_string_equal(pass, sql);
-}
-
 static void test_heatmap(void **state)
 {
     const fixture *f = *state;
-    assert_heatmap_pass_equals_sql(f);
+    assert_plot_pass_equals_sql(f, heatmap_file);
     /* reno gets GPUs mid-run (NaN before), a site with no rows, NULLs, a
      * real among the integers, a row of a tick the tick table lacks */
     edit(f, "UPDATE dc_tick SET installed = 100, busy = 37.5 WHERE datacenter_id = 1"
@@ -289,26 +299,18 @@ static void test_heatmap(void **state)
     assert_null(strstr(text, "empty-site"));     /* no rows: not shown */
     assert_null(strstr(text, "7.5"));            /* power of a tick the tick table lacks */
     assert_non_null(strstr(text, "-06,NaN,NaN\n"));  /* a day whose power is all NULL */
-    assert_heatmap_pass_equals_sql(f);
+    assert_plot_pass_equals_sql(f, heatmap_file);
     /* text in busy: the pass leaves the file to the SQL */
     edit(f, "UPDATE dc_tick SET busy = 'n/a' WHERE tick = 2 AND datacenter_id = 0");
-    assert_heatmap_pass_equals_sql(f);
+    assert_plot_pass_equals_sql(f, heatmap_file);
 }
 
 /* Every workload chart's layers (label and colour) and data file, through
  * the pass (sql 0) or each workload's SQL (1), into out. */
 static void workloads_files(const fixture *f, int sql, char *out, size_t size)
 {
-    char err[1024];
-    adb_status status;
     plot_ctx c;
-    memset(&c, 0, sizeof c);
-    c.db = adb_open(f->db, &status, err, sizeof err);
-    if (!c.db)
-        fail_msg("adb_open: %s", err);
-    c.run = 1;
-    assert_true(strlen(f->dir) < sizeof c.tmp);
-    memcpy(c.tmp, f->dir, strlen(f->dir) + 1);
+    open_plot(f, &c);
     plot_workload *w = NULL;
     int n = 0;
     assert_int_equal(plot__workloads_data(&c, sql, &w, &n), 0);
@@ -337,19 +339,10 @@ static void workloads_files(const fixture *f, int sql, char *out, size_t size)
     plot__workloads_free(w, n);
 }
 
-static void assert_workloads_pass_equals_sql(const fixture *f)
-{
-    static char pass[1 << 18], sql[1 << 18];
-    workloads_files(f, 0, pass, sizeof pass);
-    workloads_files(f, 1, sql, sizeof sql);
-    assert_true(strlen(sql) > 100);
-    assert_string_equal(pass, sql);
-}
-
 static void test_workloads(void **state)
 {
     const fixture *f = *state;
-    assert_workloads_pass_equals_sql(f);
+    assert_plot_pass_equals_sql(f, workloads_files);
     /* six more lessors of lab, so the chart merges the smallest two into
      * "other leases": l10 a reseller of cw's GPUs, l12 only on early ticks,
      * l15 never with capacity (not ranked, but in the leases' sum), and a
@@ -398,10 +391,10 @@ static void test_workloads(void **state)
     assert_non_null(strstr(text, "lease from l11 (2 contracts)"));
     assert_null(strstr(text, "l15"));
     assert_non_null(strstr(text, "workload 5: 1 layers"));
-    assert_workloads_pass_equals_sql(f);
+    assert_plot_pass_equals_sql(f, workloads_files);
     /* text in a capacity: every workload is left to its SQL */
     edit(f, "UPDATE contract_tick SET capacity_h100 = 'n/a' WHERE contract_id = 11 AND tick = 4");
-    assert_workloads_pass_equals_sql(f);
+    assert_plot_pass_equals_sql(f, workloads_files);
 }
 
 int main(void)
