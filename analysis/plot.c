@@ -1,8 +1,10 @@
 /*
- * plot: writes each chart's data (CSV, from SQL) and a gnuplot script into
- * a temporary folder, runs gnuplot once, checks that every chart file was
- * written, then writes index.html. Each chart's body is emitted twice,
- * once per terminal (pngcairo, svg), after a `reset`.
+ * plot: writes each chart's data (CSV, from SQL or from a pass over a
+ * per-tick table) and a gnuplot script into a temporary folder, starts
+ * gnuplot once, builds index.html (and the text report, with --report) as
+ * parts while it draws, checks that every chart file was written, then
+ * renames the parts into place. Each chart's body is emitted twice, once
+ * per terminal (pngcairo, svg), after a `reset`.
  */
 #include "plot.h"
 
@@ -559,8 +561,7 @@ static void fan_workloads(plot_ctx *c, const int64_t *runs, size_t n)
     sqlite3_finalize(s);
 }
 
-/* Runs gnuplot on the script. Returns 0, or -1 with a message. */
-/* Starts gnuplot on the script; returns its pid, or -1. */
+/* Starts gnuplot on the script; returns its pid, or -1 with a message. */
 static pid_t start_gnuplot(const char *script, FILE *err)
 {
     fflush(err);
