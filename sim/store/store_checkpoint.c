@@ -7,13 +7,15 @@
  * writer thread: about 150 ms per 64 MiB here, half of it in fdatasync.
  * The writer stops taking snapshots meanwhile, the ring (256 ticks, 20 ms of
  * simulation) fills, and the simulation waits: 0.4-0.5 s of the default
- * run's wall time, in three or four stalls. Here the writer's commit only
- * signals (a WAL hook in place of the autocheckpoint), and a second
- * connection runs a PASSIVE checkpoint, which copies the frames committed
- * so far without blocking the writer, which goes on appending. The WAL is
- * reused from its start once a checkpoint has caught up with it between
- * two commits, so it grows a little past the threshold while the writer
- * outpaces a checkpoint.
+ * run's wall time, in three or four stalls. Here a WAL hook takes the
+ * autocheckpoint's place: every BACKGROUND_FRAMES frames it wakes a thread
+ * whose own connection runs a PASSIVE checkpoint, copying and syncing the
+ * frames committed so far while the writer goes on appending. At
+ * STORE_CHECKPOINT_FRAMES the writer's connection still checkpoints itself,
+ * as the autocheckpoint did, so that the next transaction writes the WAL
+ * from its start again (a checkpoint that runs while the writer appends
+ * can never catch up with it): that checkpoint now finds only the frames
+ * since the thread's last one to copy and sync.
  *
  * A checkpoint that fails leaves its frames in the WAL, where they are
  * safe; the next one, or the one when the connection closes, copies them.
@@ -25,10 +27,8 @@
 
 #include "store_internal.h"
 
-/* WAL frames (pages of 4 KiB) after which the writer's connection
- * checkpoints, as its autocheckpoint did (64 MiB), and every how many the
- * thread copies what has been committed (8 MiB). */
-#define CHECKPOINT_FRAMES 16384
+/* Every how many WAL frames (pages of 4 KiB) the thread copies what has
+ * been committed: 8 MiB. */
 #define BACKGROUND_FRAMES 2048
 
 struct store_checkpointer {
@@ -61,13 +61,13 @@ static void *checkpointer_main(void *arg)
 
 /* The writer connection's WAL hook, after each commit. Every
  * BACKGROUND_FRAMES frames it asks the thread to copy the committed frames;
- * at CHECKPOINT_FRAMES the connection checkpoints as its autocheckpoint
+ * at STORE_CHECKPOINT_FRAMES the connection checkpoints as its autocheckpoint
  * would (PASSIVE), which now finds little left to copy and sync, and lets
  * the next transaction write the WAL from its start again. */
 static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
 {
     store_checkpointer *c = arg;
-    if (frames >= CHECKPOINT_FRAMES) {
+    if (frames >= STORE_CHECKPOINT_FRAMES) {
         c->asked_at = 0;
         (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         return SQLITE_OK;
@@ -89,27 +89,20 @@ void store__checkpointer_start(store *st)
     store_checkpointer *c = calloc(1, sizeof *c);
     if (!c)
         return;
-    if (sqlite3_open_v2(st->sqlite_name, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        sqlite3_close(c->db);
-        free(c);
-        return;
-    }
     /* a first read opens the file and finds it in WAL mode: until then a
      * checkpoint of this connection does nothing */
-    if (sqlite3_exec(c->db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK) {
-        sqlite3_close(c->db);
-        free(c);
-        return;
-    }
+    const int opened =
+        sqlite3_open_v2(st->sqlite_name, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        NULL) == SQLITE_OK &&
+        sqlite3_exec(c->db, "PRAGMA schema_version", NULL, NULL, NULL) == SQLITE_OK;
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->wake, NULL);
-    if (store__thread_start(&c->thread, checkpointer_main, c) != 0) {
+    if (!opened || store__thread_start(&c->thread, checkpointer_main, c) != 0) {
         pthread_cond_destroy(&c->wake);
         pthread_mutex_destroy(&c->lock);
         sqlite3_close(c->db);
         free(c);
-        return;
+        return;   /* the connection checkpoints by itself */
     }
     sqlite3_wal_hook(st->db, on_commit, c);   /* in place of the autocheckpoint */
     st->checkpointer = c;
@@ -130,5 +123,5 @@ void store__checkpointer_stop(store *st)
     pthread_mutex_destroy(&c->lock);
     free(c);
     st->checkpointer = NULL;
-    sqlite3_wal_autocheckpoint(st->db, CHECKPOINT_FRAMES);   /* the writer's own again */
+    sqlite3_wal_autocheckpoint(st->db, STORE_CHECKPOINT_FRAMES);   /* the writer's own again */
 }

@@ -48,6 +48,10 @@ typedef struct store_tick_table {
     size_t chunk;             /* rows of `full`: min(n, STORE_ROWS_PER_INSERT) */
 } store_tick_table;
 
+/* WAL frames (pages of 4 KiB) at which the connection checkpoints: 64 MiB
+ * (store.c's configure, store_checkpoint.c). */
+#define STORE_CHECKPOINT_FRAMES 16384
+
 typedef struct store_checkpointer store_checkpointer;
 
 /* While a run's writer thread runs, WAL checkpoints run on a thread of
