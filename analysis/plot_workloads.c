@@ -50,8 +50,7 @@ typedef struct tenant {
 
 typedef struct pass {
     plot_ctx *c;
-    contract *contracts;   /* by contract id */
-    unsigned char *known;  /* [n_contracts]: a contract row with this id */
+    contract *contracts;   /* by contract id; name NULL: no contract has that id */
     size_t n_contracts;
     char **providers;      /* provider names by id, NULL: none */
     size_t n_providers;
@@ -64,11 +63,9 @@ typedef struct pass {
 /* Per workload: the sums of the day columns (demand, served, the layers,
  * capacity), and the rows of each day. */
 typedef struct wsums {
-    int tenant;            /* index, or -1: a training workload's tenant */
     int cols;
     export_sum *sum;       /* [n_days][cols] */
     int64_t *rows;         /* [n_days] */
-    int64_t pt_provider;   /* the provider of its provider_tick rows (its tenant) */
 } wsums;
 
 static void pass_free(pass *p)
@@ -76,7 +73,6 @@ static void pass_free(pass *p)
     for (size_t i = 0; i < p->n_contracts; i++)
         free(p->contracts[i].name);
     free(p->contracts);
-    free(p->known);
     for (size_t i = 0; i < p->n_providers; i++)
         free(p->providers[i]);
     free(p->providers);
@@ -110,15 +106,22 @@ static int tenant_index(const pass *p, int64_t provider)
                                                                : -1;
 }
 
+/* Prepares sql with ?1 = the run. 0 or -1. */
+static int prepare_scan(pass *p, const char *sql, sqlite3_stmt **s)
+{
+    if (sqlite3_prepare_v2(p->c->db, sql, -1, s, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(*s, 1, p->c->run);
+    return 0;
+}
+
 /* Providers (names by id) and the tenants of the workloads' inference
  * workloads. 0, 1 or -1. */
 static int read_providers(pass *p, const plot_workload *w, int n)
 {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(p->c->db, "SELECT id, name FROM provider WHERE run_id = ?1", -1, &s,
-                           NULL) != SQLITE_OK)
+    if (prepare_scan(p, "SELECT id, name FROM provider WHERE run_id = ?1", &s) != 0)
         return -1;
-    sqlite3_bind_int64(s, 1, p->c->run);
     int rc, status = 0;
     while (status == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         const int64_t id = sqlite3_column_int64(s, 0);
@@ -150,10 +153,9 @@ static int read_providers(pass *p, const plot_workload *w, int n)
 static int read_contracts(pass *p)
 {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(p->c->db, "SELECT id, lessee_id, lessor_id, name FROM contract"
-                           " WHERE run_id = ?1", -1, &s, NULL) != SQLITE_OK)
+    if (prepare_scan(p, "SELECT id, lessee_id, lessor_id, name FROM contract WHERE run_id = ?1",
+                     &s) != 0)
         return -1;
-    sqlite3_bind_int64(s, 1, p->c->run);
     int rc, status = 0;
     while (status == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         const int64_t id = sqlite3_column_int64(s, 0);
@@ -164,9 +166,7 @@ static int read_contracts(pass *p)
             status = 1;
             break;
         }
-        size_t n = p->n_contracts;
-        if (grow_to((void **)&p->contracts, &p->n_contracts, sizeof *p->contracts, id) ||
-            grow_to((void **)&p->known, &n, 1, id)) {
+        if (grow_to((void **)&p->contracts, &p->n_contracts, sizeof *p->contracts, id)) {
             status = -1;
             break;
         }
@@ -174,7 +174,6 @@ static int read_contracts(pass *p)
         free(k->name);
         k->tenant = tenant_index(p, sqlite3_column_int64(s, 1));
         k->lessor = sqlite3_column_int64(s, 2);
-        p->known[id] = 1;
         if (!(k->name = strdup((const char *)name)))
             status = -1;
     }
@@ -187,17 +186,9 @@ static int read_contracts(pass *p)
 static contract *contract_of(const pass *p, const atable_cell *id)
 {
     if (id->type != SQLITE_INTEGER || id->i < 0 || (size_t)id->i >= p->n_contracts ||
-        !p->known[id->i])
+        !p->contracts[id->i].name)
         return NULL;
     return &p->contracts[id->i];
-}
-
-static int prepare_scan(pass *p, const char *sql, sqlite3_stmt **s)
-{
-    if (sqlite3_prepare_v2(p->c->db, sql, -1, s, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(*s, 1, p->c->run);
-    return 0;
 }
 
 static const char contract_scan[] =
@@ -255,7 +246,8 @@ static int rank_lessors(pass *p)
 }
 
 /* ORDER BY sum(capacity_h100) DESC, lessor_id, for one tenant (a
- * selection sort: a tenant has few lessors). 0 or 1 (an overflow). */
+ * selection sort: a tenant has few lessors). 0, 1 (an overflow: left to
+ * SQL) or -1. */
 static int sort_lessors(tenant *t)
 {
     atable_cell *total = malloc((size_t)(t->n_lessors ? t->n_lessors : 1) * sizeof *total);
@@ -284,7 +276,7 @@ static int sort_lessors(tenant *t)
     return 0;
 }
 
-/* The tick and first id of a scan's current row. 0, 1 (not an integer
+/* The tick of a scan's current row (column 0). 0, or 1 (not an integer
  * tick: left to SQL). */
 static int row_tick(sqlite3_stmt *s, int64_t *tick)
 {
@@ -626,11 +618,7 @@ int plot__workloads_data(plot_ctx *c, int sql, plot_workload **out, int *n)
         const int first_file = c->n_data;
         status = workloads_pass(c, w, count);
         if (status == 1) {
-            c->n_data = first_file;   /* the pass's files are written again */
-            for (int i = 0; i < count; i++) {
-                strbuf_free(&w[i].src.sql);
-                memset(&w[i].src, 0, sizeof w[i].src);
-            }
+            c->n_data = first_file;   /* the SQL writes the files again, and the layers */
             sql = 1;
             status = 0;
         }
