@@ -29,7 +29,6 @@ typedef struct export_job {
     job_kind kind;
     rollup_table rt;               /* per-tick tables; rt.name is the relation */
     char column[ROLLUP_NAME_MAX];  /* JOB_WIDE */
-    int in_wide_dir;               /* JOB_WIDE of export_options.wide_dir */
     char file[3 * ROLLUP_NAME_MAX];
     int64_t rows;                  /* header included */
     int count_while_writing;       /* rows known once written (rolled up, streamed) */
@@ -84,7 +83,6 @@ static int plan_tick_table(job_list *l, const rollup_table *rt, const export_opt
         export_job *j = add_job(l, JOB_WIDE, rt);
         if (!j)
             return -1;
-        j->in_wide_dir = !o->wide;
         snprintf(j->column, sizeof j->column, "%s", c->name);
         snprintf(j->file, sizeof j->file, "%s_%s%s%s.csv", rt->short_name, c->name,
                  *period ? "_" : "", period);
@@ -667,7 +665,8 @@ static int write_all(sqlite3 *db, job_list *l, const export_options *o, const ex
         }
     for (size_t i = 0; i < l->n; i++)
         snprintf(l->items[i].path, sizeof l->items[i].path, "%s/%s",
-                 l->items[i].in_wide_dir ? o->wide_dir : o->out, l->items[i].file);
+                 l->items[i].kind == JOB_WIDE && o->wide_dir ? o->wide_dir : o->out,
+                 l->items[i].file);
     return write_files(db, l, o, p, err);
 }
 
