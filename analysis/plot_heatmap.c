@@ -252,7 +252,7 @@ static int write_power(plot_ctx *c, const grid *g, sqlite3_stmt *echo, int *stat
 
 /* Each shown cell's utilisation, sum(busy) / NULLIF(sum(installed), 0),
  * into u ([shown sites][n_days]). Returns 0, or 1 (left to SQL: an integer
- * overflow, or the one integer division SQL treats apart). */
+ * overflow in a sum). */
 static int utilisation(const grid *g, atable_cell *u)
 {
     const size_t days = g->d.n_days;

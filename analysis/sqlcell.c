@@ -69,28 +69,6 @@ int sqlcell_compare(const atable_cell *a, const atable_cell *b)
     return -int_real_compare(b->i, a->r);
 }
 
-int sqlcell_divide_nullif_zero(const atable_cell *a, const atable_cell *b, atable_cell *out)
-{
-    *out = (atable_cell){.type = SQLITE_NULL};
-    if ((a->type != SQLITE_INTEGER && a->type != SQLITE_FLOAT) ||
-        (b->type != SQLITE_INTEGER && b->type != SQLITE_FLOAT))
-        return 0;
-    if ((b->type == SQLITE_INTEGER && b->i == 0) || (b->type == SQLITE_FLOAT && b->r == 0.0))
-        return 0;  /* NULLIF(b, 0) */
-    if (a->type == SQLITE_INTEGER && b->type == SQLITE_INTEGER) {
-        if (a->i == INT64_MIN && b->i == -1)
-            return 1;
-        *out = (atable_cell){.type = SQLITE_INTEGER, .i = a->i / b->i};
-        return 0;
-    }
-    const double x = a->type == SQLITE_INTEGER ? (double)a->i : a->r;
-    const double y = b->type == SQLITE_INTEGER ? (double)b->i : b->r;
-    const double q = x / y;
-    if (!isnan(q))
-        *out = (atable_cell){.type = SQLITE_FLOAT, .r = q};
-    return 0;
-}
-
 int sqlcell_arith(char op, const atable_cell *a, const atable_cell *b, atable_cell *out)
 {
     *out = (atable_cell){.type = SQLITE_NULL};
@@ -136,4 +114,14 @@ int sqlcell_arith(char op, const atable_cell *a, const atable_cell *b, atable_ce
     if (!isnan(r))
         *out = (atable_cell){.type = SQLITE_FLOAT, .r = r};
     return 0;
+}
+
+int sqlcell_divide_nullif_zero(const atable_cell *a, const atable_cell *b, atable_cell *out)
+{
+    static const atable_cell zero = {.type = SQLITE_INTEGER, .i = 0};
+    if ((b->type == SQLITE_INTEGER || b->type == SQLITE_FLOAT) && sqlcell_compare(b, &zero) == 0) {
+        *out = (atable_cell){.type = SQLITE_NULL};   /* NULLIF(b, 0) */
+        return 0;
+    }
+    return sqlcell_arith('/', a, b, out);
 }

@@ -24,12 +24,13 @@ void sqlcell_add(export_sum *sum, const atable_cell *v);
 int sqlcell_sum_result(const export_sum *sum, int mean, atable_cell *out);
 /* SQLite's order of two numbers (sqlite3MemCompare): < 0, 0 or > 0. */
 int sqlcell_compare(const atable_cell *a, const atable_cell *b);
-/* a / NULLIF(b, 0). Returns 0, or 1 for INT64_MIN / -1 (left to SQL). */
-int sqlcell_divide_nullif_zero(const atable_cell *a, const atable_cell *b, atable_cell *out);
 /* a op b for op '+', '-', '*', '/', as SQLite's OP_Add ... OP_Divide: NULL
  * if either is NULL, integer arithmetic for two integers unless it
  * overflows (then floating point), NULL for a division by zero or a NaN
  * result. Returns 0, or 1 for text or a blob (left to SQL). */
 int sqlcell_arith(char op, const atable_cell *a, const atable_cell *b, atable_cell *out);
+/* a / NULLIF(b, 0), through sqlcell_arith. Returns 0, or 1 for text or a
+ * blob. */
+int sqlcell_divide_nullif_zero(const atable_cell *a, const atable_cell *b, atable_cell *out);
 
 #endif

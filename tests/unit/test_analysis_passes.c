@@ -29,6 +29,7 @@
 #include "../../analysis/plot_internal.h"
 #include "../../analysis/report.h"
 #include "../../analysis/report_internal.h"
+#include "../../analysis/sqlcell.h"
 #include "../../sim/run/run.h"
 
 /* 45 ticks of 8 hours; two sites (one online only in February), one lease
@@ -397,6 +398,67 @@ static void test_workloads(void **state)
     assert_plot_pass_equals_sql(f, workloads_files);
 }
 
+static void bind_cell(sqlite3_stmt *s, int i, const atable_cell *v)
+{
+    if (v->type == SQLITE_INTEGER)
+        sqlite3_bind_int64(s, i, v->i);
+    else if (v->type == SQLITE_FLOAT)
+        sqlite3_bind_double(s, i, v->r);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+/* sqlcell_arith and sqlcell_divide_nullif_zero against SQLite's own
+ * arithmetic on every pair of operands that SQL treats apart: NULL, zeros
+ * of both types and signs, integer overflow of + - * (SQLite goes on in
+ * floating point), INT64_MIN / -1, division by zero, infinities (inf - inf
+ * is NaN: NULL). The same type and the same bits. */
+static void test_sqlcell_arith(void **state)
+{
+    (void)state;
+    const atable_cell v[] = {
+        {.type = SQLITE_NULL}, {.type = SQLITE_INTEGER, .i = 0},
+        {.type = SQLITE_INTEGER, .i = 1}, {.type = SQLITE_INTEGER, .i = -1},
+        {.type = SQLITE_INTEGER, .i = 7}, {.type = SQLITE_INTEGER, .i = INT64_MAX},
+        {.type = SQLITE_INTEGER, .i = INT64_MIN}, {.type = SQLITE_FLOAT, .r = 0.0},
+        {.type = SQLITE_FLOAT, .r = -0.0}, {.type = SQLITE_FLOAT, .r = 2.5},
+        {.type = SQLITE_FLOAT, .r = -1e308}, {.type = SQLITE_FLOAT, .r = 1.0 / 0.0},
+        {.type = SQLITE_FLOAT, .r = 1.0 / 3.0}};
+    const size_t n = sizeof v / sizeof *v;
+    static const char ops[] = "+-*/";
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    int checked = 0;
+    for (int o = 0; o < 5; o++) {
+        char sql[64];
+        if (o < 4)
+            snprintf(sql, sizeof sql, "SELECT ?1 %c ?2", ops[o]);
+        else
+            snprintf(sql, sizeof sql, "SELECT ?1 / NULLIF(?2, 0)");
+        sqlite3_stmt *s = NULL;
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++) {
+                sqlite3_reset(s);
+                bind_cell(s, 1, &v[i]);
+                bind_cell(s, 2, &v[j]);
+                assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+                atable_cell want, got;
+                assert_int_equal(sqlcell_read(s, 0, &want), 0);
+                assert_int_equal(o < 4 ? sqlcell_arith(ops[o], &v[i], &v[j], &got)
+                                       : sqlcell_divide_nullif_zero(&v[i], &v[j], &got), 0);
+                if (got.type != want.type || (want.type == SQLITE_INTEGER && got.i != want.i) ||
+                    (want.type == SQLITE_FLOAT && memcmp(&got.r, &want.r, sizeof got.r) != 0))
+                    fail_msg("%s with operands %zu, %zu: type %d, SQLite's %d", sql, i, j,
+                             got.type, want.type);
+                checked++;
+            }
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(db);
+    assert_int_equal(checked, 5 * (int)(n * n));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,6 +466,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_edge_cases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heatmap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_workloads, setup, teardown),
+        cmocka_unit_test(test_sqlcell_arith),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
