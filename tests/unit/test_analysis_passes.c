@@ -316,26 +316,17 @@ static void workloads_files(const fixture *f, int sql, char *out, size_t size)
     int n = 0;
     assert_int_equal(plot__workloads_data(&c, sql, &w, &n), 0);
     sqlite3_close(c.db);
-    size_t len = 0;
     out[0] = '\0';
     for (int i = 0; i < n; i++) {
+        size_t len = strlen(out);
         len += (size_t)snprintf(out + len, size - len, "workload %lld: %d layers, own %d\n",
                                 (long long)w[i].id, w[i].src.n, w[i].src.has_own);
         for (int l = 0; l < w[i].src.n; l++)
             len += (size_t)snprintf(out + len, size - len, "%s %s\n", w[i].src.colour[l],
                                     w[i].src.label[l]);
         assert_true(len < size);
-        if (w[i].file < 0)
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/d%d.csv", f->dir, w[i].file);
-        FILE *in = fopen(path, "r");
-        assert_non_null(in);
-        len += fread(out + len, 1, size - len - 1, in);
-        fclose(in);
-        assert_true(len < size - 1);
-        out[len] = '\0';
-        remove(path);
+        if (w[i].file >= 0)
+            append_file(f, w[i].file, out, size);
     }
     plot__workloads_free(w, n);
 }
